@@ -1,0 +1,38 @@
+// Reads one environment variable without ever prompting, crashing, or needing more than that one
+// variable's permission. This is the only place in lib/ that touches `Deno.*`.
+
+interface DenoLike {
+  env?: { get(name: string): string | undefined };
+  permissions?: {
+    querySync?(descriptor: { name: "env"; variable: string }): { state: string };
+  };
+}
+
+interface ProcessLike {
+  env?: Record<string, string | undefined>;
+}
+
+/**
+ * The value of `name`, or `undefined` when it is unset or cannot be read here: on Deno without
+ * `--allow-env=<name>` (a TTY user is not prompted), or on a runtime with neither `Deno` nor
+ * `process`.
+ */
+export function readEnv(name: string): string | undefined {
+  const runtime = globalThis as { Deno?: DenoLike; process?: ProcessLike };
+  const deno = runtime.Deno;
+  if (deno?.env) {
+    try {
+      // "prompt" can also mean "denied" under --no-prompt: only "granted" is safe to read.
+      const state = deno.permissions?.querySync?.({ name: "env", variable: name }).state;
+      if (state !== undefined && state !== "granted") return undefined;
+      return deno.env.get(name);
+    } catch {
+      return undefined;
+    }
+  }
+  try {
+    return runtime.process?.env?.[name];
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,88 @@
+// When to try a request again, and how long to wait first. Policies are data, chosen per operation.
+
+import { ApiError, ConnectionError, TimeoutError } from "./errors.ts";
+
+/** Which failures an operation may safely be sent again after. */
+export interface RetryPolicy {
+  /** Retry when no answer arrived (the request may or may not have been processed). */
+  readonly onNoAnswer: boolean;
+  /** Retry on these HTTP statuses. */
+  readonly statuses: readonly number[];
+  /** Retry on any HTTP status of 500 or more. */
+  readonly serverErrors: boolean;
+  /** Retry on any error code that starts with one of these. */
+  readonly codePrefixes: readonly string[];
+}
+
+/**
+ * For calls that do the same thing however often they are sent: reads, deletes, terminate, and
+ * renaming or retagging an instance.
+ */
+export const RETRY_IDEMPOTENT: RetryPolicy = {
+  onNoAnswer: true,
+  statuses: [408, 429],
+  serverErrors: true,
+  codePrefixes: ["provider/"],
+};
+
+/**
+ * For calls that create or bill something, where a second send could do it twice: launch, restart,
+ * creating SSH keys and filesystems. There is no idempotency key, so only a 429 (refused before
+ * anything ran) is safe to send again.
+ */
+export const RETRY_ON_RATE_LIMIT_ONLY: RetryPolicy = {
+  onNoAnswer: false,
+  statuses: [429],
+  serverErrors: false,
+  codePrefixes: [],
+};
+
+/** Whether `policy` allows sending the request again after `error`. */
+export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
+  if (error instanceof ConnectionError || error instanceof TimeoutError) return policy.onNoAnswer;
+  if (!(error instanceof ApiError)) return false;
+  if (policy.statuses.includes(error.status)) return true;
+  if (policy.serverErrors && error.status >= 500) return true;
+  const code = error.code;
+  return code !== undefined && policy.codePrefixes.some((prefix) => code.startsWith(prefix));
+}
+
+/** How long to wait between attempts. */
+export interface BackoffSettings {
+  /** The wait before the first retry, doubled for each later one, in milliseconds. */
+  initialDelayMs: number;
+  /** The longest wait backoff reaches, in milliseconds. */
+  maxDelayMs: number;
+  /** The longest `Retry-After` the client waits out by itself, in milliseconds. */
+  maxRetryAfterMs: number;
+  /** A source of randomness in [0, 1), for jitter. */
+  random: () => number;
+}
+
+/**
+ * The wait before retry number `retry` (0 for the first), or `undefined` when the server asked for
+ * a longer wait than the client will make on its own.
+ */
+export function retryDelay(
+  error: unknown,
+  retry: number,
+  settings: BackoffSettings,
+): number | undefined {
+  const asked = error instanceof ApiError ? error.retryAfterMs : undefined;
+  if (asked !== undefined) return asked <= settings.maxRetryAfterMs ? asked : undefined;
+  const ceiling = Math.min(settings.maxDelayMs, settings.initialDelayMs * 2 ** retry);
+  // Equal jitter: at least half the ceiling, so bursts of clients spread out but still back off.
+  return Math.round(ceiling / 2 + settings.random() * (ceiling / 2));
+}
+
+/**
+ * Reads a `Retry-After` header, in seconds or as an HTTP date, as milliseconds from `now`.
+ * Returns `undefined` when it is absent or unreadable.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const date = Date.parse(text);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,368 @@
+// The one place that talks HTTP: authentication, pacing, timeouts, retries, hooks and error mapping.
+// Every resource describes its calls as an Operation and hands them here.
+
+import { readEnv } from "./_env.ts";
+import { type LimiterSettings, type LimitKind, sharedRateLimiter } from "./_rate_limiter.ts";
+import {
+  type BackoffSettings,
+  isRetryable,
+  parseRetryAfter,
+  retryDelay,
+  type RetryPolicy,
+} from "./_retry.ts";
+import {
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  checkTimeout,
+  describeValue,
+} from "./_validate.ts";
+import { type Clock, systemClock } from "./clock.ts";
+import {
+  ConnectionError,
+  createApiError,
+  InvalidResponseError,
+  LambdaCloudError,
+  TimeoutError,
+} from "./errors.ts";
+import type {
+  Hooks,
+  LambdaCloudClientOptions,
+  RequestEvent,
+  RequestOptions,
+  ResponseEvent,
+} from "./options.ts";
+import { VERSION } from "./version.ts";
+
+/** The default base URL: Lambda's production API. */
+export const DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1";
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+const DEFAULT_MAX_RETRIES = 2;
+const API_KEY_ENV = "LAMBDA_API_KEY";
+const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
+
+/** One API call, described as data. */
+export interface Operation {
+  /** The action in words, for messages: `"launch instance"`. */
+  action: string;
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** The path below the base URL, already encoded, starting with `/`. */
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  retry: RetryPolicy;
+  limit: LimitKind;
+  /** Added to errors after which the outcome is unknown, such as a launch that timed out. */
+  ambiguityHint?: string;
+}
+
+/** Sends {@linkcode Operation}s and returns the `data` of their answers. */
+export class Transport {
+  readonly baseUrl: string;
+  readonly #apiKey: LambdaCloudClientOptions["apiKey"];
+  #envApiKey: string | undefined;
+  readonly #fetch: (input: Request) => Promise<Response>;
+  readonly #timeoutMs: number;
+  readonly #maxRetries: number;
+  readonly #userAgent: string;
+  readonly #hooks: Hooks;
+  readonly #clock: Clock;
+  readonly #backoff: BackoffSettings;
+  readonly #limiter: LimiterSettings | undefined;
+
+  constructor(options: LambdaCloudClientOptions) {
+    const action = "create client";
+    this.baseUrl = checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp);
+    if (
+      options.apiKey !== undefined && typeof options.apiKey !== "function" &&
+      (typeof options.apiKey !== "string" || options.apiKey.trim() === "")
+    ) {
+      throw new TypeError(
+        `Cannot ${action}: 'apiKey' must be a non-empty string or a function, received ${
+          typeof options.apiKey === "string" ? "an empty string" : describeValue(options.apiKey)
+        }`,
+      );
+    }
+    this.#apiKey = options.apiKey;
+    const customFetch = options.fetch;
+    if (customFetch !== undefined && typeof customFetch !== "function") {
+      throw new TypeError(
+        `Cannot ${action}: 'fetch' must be a function, received ${describeValue(customFetch)}`,
+      );
+    }
+    // Looked up per call, so a fetch patched after the client was made (by a test, say) is used.
+    this.#fetch = customFetch ?? ((request) => globalThis.fetch(request));
+    this.#timeoutMs = checkTimeout(action, "timeout", options.timeout ?? DEFAULT_TIMEOUT_MS);
+    this.#maxRetries = checkNonNegativeInteger(
+      action,
+      "maxRetries",
+      options.maxRetries ?? DEFAULT_MAX_RETRIES,
+    );
+    this.#userAgent = buildUserAgent(options.userAgent);
+    this.#hooks = options.hooks ?? {};
+    this.#clock = options.clock ?? systemClock;
+    const backoff = options.backoff ?? {};
+    this.#backoff = {
+      initialDelayMs: checkNonNegativeNumber(
+        action,
+        "backoff.initialDelayMs",
+        backoff.initialDelayMs ?? 500,
+      ),
+      maxDelayMs: checkNonNegativeNumber(action, "backoff.maxDelayMs", backoff.maxDelayMs ?? 8000),
+      maxRetryAfterMs: checkNonNegativeNumber(
+        action,
+        "backoff.maxRetryAfterMs",
+        backoff.maxRetryAfterMs ?? 60_000,
+      ),
+      random: options.random ?? Math.random,
+    };
+    const rateLimit = options.rateLimit ?? {};
+    this.#limiter = rateLimit === false ? undefined : {
+      clock: this.#clock,
+      requestIntervalMs: checkNonNegativeNumber(
+        action,
+        "rateLimit.requestIntervalMs",
+        rateLimit.requestIntervalMs ?? 1000,
+      ),
+      launchIntervalMs: checkNonNegativeNumber(
+        action,
+        "rateLimit.launchIntervalMs",
+        rateLimit.launchIntervalMs ?? 12_000,
+      ),
+    };
+  }
+
+  /** Sends `operation`, retrying as its policy allows, and returns the answer's `data`. */
+  async request<T>(operation: Operation, options: RequestOptions = {}): Promise<T> {
+    const { action } = operation;
+    const timeoutMs = options.timeout === undefined
+      ? this.#timeoutMs
+      : checkTimeout(action, "timeout", options.timeout);
+    const maxRetries = options.maxRetries === undefined
+      ? this.#maxRetries
+      : checkNonNegativeInteger(action, "maxRetries", options.maxRetries);
+    const signal = options.signal;
+    signal?.throwIfAborted();
+    const apiKey = await this.#resolveApiKey(action);
+    const limiter = this.#limiter && sharedRateLimiter(this.#limiter, apiKey);
+    const url = buildUrl(this.baseUrl, operation);
+    for (let attempt = 1;; attempt++) {
+      await limiter?.acquire(operation.limit, signal);
+      const event: RequestEvent = {
+        action,
+        method: operation.method,
+        url,
+        headers: {},
+        attempt,
+      };
+      try {
+        return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason;
+        const delayMs = attempt <= maxRetries && isRetryable(operation.retry, error)
+          ? retryDelay(error, attempt - 1, this.#backoff)
+          : undefined;
+        if (delayMs === undefined) throw error;
+        // A 429 speaks for the whole key: hold back every call that shares this budget.
+        if (getStatus(error) === 429) limiter?.holdUntil(this.#clock.now() + delayMs);
+        this.#emit("onRetry", { ...event, error: error as Error, delayMs });
+        await this.#clock.sleep(delayMs, signal);
+      }
+    }
+  }
+
+  async #attempt<T>(
+    operation: Operation,
+    event: RequestEvent,
+    apiKey: string,
+    timeoutMs: number,
+    options: RequestOptions,
+  ): Promise<T> {
+    const headers = new Headers(options.headers);
+    headers.set("accept", "application/json");
+    headers.set("user-agent", this.#userAgent);
+    const hasBody = operation.body !== undefined;
+    if (hasBody) headers.set("content-type", "application/json");
+    event.headers = Object.fromEntries(headers);
+    event.headers.authorization = REDACTED_AUTHORIZATION;
+    // Set last, on the request alone: nothing the caller or a hook can see holds the key.
+    headers.set("authorization", `Bearer ${apiKey}`);
+
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort(new DOMException("The attempt timed out", "TimeoutError"));
+    }, timeoutMs);
+    const signal = options.signal;
+    const onAbort = () => controller.abort(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
+
+    const request = new Request(event.url, {
+      method: operation.method,
+      headers,
+      body: hasBody ? JSON.stringify(operation.body) : null,
+      signal: controller.signal,
+      // A redirect would resend a launch as a GET or carry the key elsewhere: report it instead.
+      redirect: "manual",
+    });
+    this.#emit("onRequest", event);
+    const started = this.#clock.now();
+    let response: Response;
+    let text: string;
+    try {
+      response = await this.#fetch(request);
+      text = await response.text();
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason;
+      if (timedOut) throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);
+      throw new ConnectionError(operation.action, error, operation.ambiguityHint);
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+    const responseEvent: ResponseEvent = {
+      ...event,
+      status: response.status,
+      responseHeaders: Object.fromEntries(response.headers),
+      durationMs: this.#clock.now() - started,
+    };
+    this.#emit("onResponse", responseEvent);
+    return this.#parse<T>(operation, response, text);
+  }
+
+  #parse<T>(operation: Operation, response: Response, text: string): T {
+    const { status, headers } = response;
+    const json = parseJson(text);
+    if (status >= 200 && status < 300) {
+      if (isRecord(json) && "data" in json) return json.data as T;
+      throw new InvalidResponseError(
+        operation.action,
+        status,
+        text,
+        headers,
+        operation.ambiguityHint,
+      );
+    }
+    const envelope = isRecord(json) && isRecord(json.error) ? json.error : {};
+    const location = headers.get("location");
+    const isRedirect = status >= 300 && status < 400 || response.type === "opaqueredirect";
+    throw createApiError({
+      action: operation.action,
+      status,
+      code: stringOrUndefined(envelope.code),
+      apiMessage: stringOrUndefined(envelope.message),
+      suggestion: stringOrUndefined(envelope.suggestion),
+      requestId: stringOrUndefined(envelope.request_id) ?? headers.get("x-request-id") ??
+        undefined,
+      body: json === undefined ? text : json,
+      headers,
+      retryAfterMs: parseRetryAfter(headers.get("retry-after"), this.#clock.now()),
+      hint: isRedirect
+        ? `the API redirected to '${location ?? "an unknown address"}': set baseUrl to it`
+        : status >= 500
+        ? operation.ambiguityHint
+        : undefined,
+    });
+  }
+
+  async #resolveApiKey(action: string): Promise<string> {
+    let source = this.#apiKey;
+    if (source === undefined) {
+      this.#envApiKey ??= readEnv(API_KEY_ENV);
+      source = this.#envApiKey;
+    }
+    const raw = typeof source === "function" ? await source() : source;
+    const key = typeof raw === "string" ? raw.trim() : "";
+    if (key === "") {
+      throw new LambdaCloudError(
+        `Cannot ${action}: no API key found. Pass { apiKey } to new LambdaCloudClient(), or set ` +
+          `${API_KEY_ENV} and run with --allow-env=${API_KEY_ENV}`,
+      );
+    }
+    // The key goes into a header: refuse characters that would break it, without echoing it.
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      throw new LambdaCloudError(
+        `Cannot ${action}: the API key holds white space or characters outside printable ASCII`,
+      );
+    }
+    return key;
+  }
+
+  #emit<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
+    try {
+      (this.#hooks[name] as ((event: unknown) => void) | undefined)?.(event);
+    } catch {
+      // A logging bug must never fail, or repeat, a billable call.
+    }
+  }
+}
+
+function buildUrl(baseUrl: string, operation: Operation): string {
+  const url = new URL(baseUrl + operation.path);
+  for (const [name, value] of Object.entries(operation.query ?? {})) {
+    if (value !== undefined) url.searchParams.set(name, value);
+  }
+  return url.href;
+}
+
+function buildUserAgent(product: string | undefined): string {
+  const own = `lambda-cloud-client/${VERSION}`;
+  if (product === undefined) return own;
+  if (typeof product !== "string" || !/^[\x20-\x7e]+$/.test(product)) {
+    throw new TypeError(
+      `Cannot create client: 'userAgent' must be printable ASCII text, received ${
+        describeValue(product)
+      }`,
+    );
+  }
+  return `${product.trim()} ${own}`;
+}
+
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+function checkBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefined): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`Cannot create client: 'baseUrl' is not a valid URL, received '${value}'`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw new TypeError(
+      `Cannot create client: 'baseUrl' must use https: or http:, received '${url.protocol}'`,
+    );
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new TypeError(
+      "Cannot create client: 'baseUrl' must not hold credentials, a query or a fragment",
+    );
+  }
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true) {
+    throw new TypeError(
+      `Cannot create client: refusing to send the API key over plain http: to '${url.host}'; ` +
+        "use https:, or pass allowInsecureHttp: true if you accept that risk",
+    );
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringOrUndefined(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+function getStatus(error: unknown): number | undefined {
+  return isRecord(error) && typeof error.status === "number" ? error.status : undefined;
+}

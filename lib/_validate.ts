@@ -1,0 +1,166 @@
+// Argument checks that run before any request is sent. They throw TypeError for a wrong kind of
+// value and RangeError for a value out of bounds, in the std message style.
+
+/** A short description of a value for an error message, never its full contents. */
+export function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  switch (typeof value) {
+    case "string":
+      return value.length > 40 ? `a string of ${value.length} characters` : `'${value}'`;
+    case "number":
+    case "boolean":
+    case "bigint":
+    case "undefined":
+      return String(value);
+    case "function":
+      return "a function";
+    default:
+      return `a ${typeof value}`;
+  }
+}
+
+/** Requires a plain object, such as a request body. */
+export function checkObject(
+  action: string,
+  name: string,
+  value: unknown,
+): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be an object, received ${describeValue(value)}`,
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Constraints on a string. */
+export interface StringRule {
+  /** The fewest characters allowed. @default 1 */
+  minLength?: number;
+  /** The most characters allowed. */
+  maxLength?: number;
+  /** A pattern the whole string must match, and how to say it in words. */
+  pattern?: { regex: RegExp; description: string };
+}
+
+/** Requires a string within `rule`. */
+export function checkString(
+  action: string,
+  name: string,
+  value: unknown,
+  rule: StringRule = {},
+): string {
+  if (typeof value !== "string") {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a string, received ${describeValue(value)}`,
+    );
+  }
+  const minLength = rule.minLength ?? 1;
+  if (value.length < minLength) {
+    throw new RangeError(
+      minLength === 1
+        ? `Cannot ${action}: '${name}' must not be empty`
+        : `Cannot ${action}: '${name}' must hold at least ${minLength} characters, received ${value.length}`,
+    );
+  }
+  if (rule.maxLength !== undefined && value.length > rule.maxLength) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must hold at most ${rule.maxLength} characters, received ${value.length}`,
+    );
+  }
+  if (rule.pattern && !rule.pattern.regex.test(value)) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be ${rule.pattern.description}, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+/** Requires `value` to be absent or a string within `rule`. */
+export function checkOptionalString(
+  action: string,
+  name: string,
+  value: unknown,
+  rule?: StringRule,
+): void {
+  if (value !== undefined) checkString(action, name, value, rule);
+}
+
+/** Requires an array, and checks each item with `checkItem`. */
+export function checkArray(
+  action: string,
+  name: string,
+  value: unknown,
+  checkItem: (item: unknown, itemName: string) => void,
+): unknown[] {
+  if (!Array.isArray(value)) {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be an array, received ${describeValue(value)}`,
+    );
+  }
+  value.forEach((item, index) => checkItem(item, `${name}[${index}]`));
+  return value;
+}
+
+/**
+ * Requires a resource id and returns it encoded as exactly one path segment, so that no id can
+ * reach another endpoint (`"../ssh-keys"` becomes `..%2Fssh-keys`).
+ */
+export function checkId(action: string, name: string, value: unknown): string {
+  const id = checkString(action, name, value);
+  if (id.trim() === "" || id === "." || id === "..") {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' is not a valid id, received ${describeValue(id)}`,
+    );
+  }
+  return encodeURIComponent(id);
+}
+
+/** Requires one id or a non-empty array of ids, and returns them as an array. */
+export function checkIdList(action: string, name: string, value: unknown): string[] {
+  const ids = typeof value === "string" ? [value] : value;
+  checkArray(action, name, ids, (item, itemName) => checkId(action, itemName, item));
+  const list = ids as string[];
+  if (list.length === 0) {
+    throw new RangeError(`Cannot ${action}: '${name}' must hold at least one id, received 0`);
+  }
+  return [...list];
+}
+
+/** Requires a number of milliseconds that `setTimeout` can wait. */
+export function checkTimeout(action: string, name: string, value: unknown): number {
+  const ms = checkNonNegativeNumber(action, name, value);
+  if (ms === 0 || ms > 2_147_483_647) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be between 1 and 2147483647 milliseconds, received ${ms}`,
+    );
+  }
+  return ms;
+}
+
+/** Requires a finite number of zero or more. */
+export function checkNonNegativeNumber(action: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || Number.isNaN(value)) {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a number, received ${describeValue(value)}`,
+    );
+  }
+  if (!Number.isFinite(value) || value < 0) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be a finite number of zero or more, received ${value}`,
+    );
+  }
+  return value;
+}
+
+/** Requires a whole number of zero or more. */
+export function checkNonNegativeInteger(action: string, name: string, value: unknown): number {
+  const number = checkNonNegativeNumber(action, name, value);
+  if (!Number.isInteger(number)) {
+    throw new RangeError(`Cannot ${action}: '${name}' must be a whole number, received ${number}`);
+  }
+  return number;
+}

@@ -1,0 +1,102 @@
+/**
+ * The client: one object per API key, with a field per resource.
+ *
+ * @module
+ */
+
+import { Transport } from "./_transport.ts";
+import type { LambdaCloudClientOptions } from "./options.ts";
+import { FileSystemsResource } from "./resources/file_systems.ts";
+import { ImagesResource } from "./resources/images.ts";
+import { InstanceTypesResource } from "./resources/instance_types.ts";
+import { InstancesResource } from "./resources/instances.ts";
+import { RegionsResource } from "./resources/regions.ts";
+import { SshKeysResource } from "./resources/ssh_keys.ts";
+
+/**
+ * A client for the Lambda Cloud API.
+ *
+ * Making one sends nothing and reads nothing: the key is read (from `apiKey`, else from
+ * `LAMBDA_API_KEY`) when the first request goes out. The key is kept in a private field; it never
+ * shows in `Deno.inspect`, `JSON.stringify`, `String()`, errors or hook events.
+ *
+ * @example List instances
+ * ```ts ignore
+ * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY list.ts
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * for (const instance of await client.instances.list()) {
+ *   console.log(instance.id, instance.status, instance.ip);
+ * }
+ * ```
+ *
+ * @example Test your own code with a fake `fetch`
+ * ```ts
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ * import assert from "node:assert/strict";
+ *
+ * const client = new LambdaCloudClient({
+ *   apiKey: "secret_test",
+ *   rateLimit: false,
+ *   fetch: (request) => {
+ *     assert.equal(new URL(request.url).pathname, "/api/v1/regions");
+ *     return Promise.resolve(Response.json({ data: [{ name: "us-east-1", description: "Virginia, USA" }] }));
+ *   },
+ * });
+ * const regions = await client.regions.list();
+ * assert.equal(regions[0]?.name, "us-east-1");
+ * ```
+ */
+export class LambdaCloudClient {
+  /** The base URL requests go to, without a trailing slash. */
+  readonly baseUrl: string;
+  /** Instances: list, get, update, launch, restart, terminate. */
+  readonly instances: InstancesResource;
+  /** Instance types, with prices and the regions that have capacity now. */
+  readonly instanceTypes: InstanceTypesResource;
+  /** Regions. */
+  readonly regions: RegionsResource;
+  /** SSH keys: list, create (upload or generate), delete. */
+  readonly sshKeys: SshKeysResource;
+  /** Filesystems: list, create, delete. */
+  readonly fileSystems: FileSystemsResource;
+  /** Machine images. */
+  readonly images: ImagesResource;
+
+  /**
+   * Creates a client. Options are checked here, so a typo fails at once rather than at the first
+   * request.
+   *
+   * @param options The client's options; see {@linkcode LambdaCloudClientOptions}.
+   * @throws {TypeError | RangeError} When an option is invalid, or when `baseUrl` is plain `http:`
+   * to a host other than loopback without `allowInsecureHttp`.
+   */
+  constructor(options: LambdaCloudClientOptions = {}) {
+    const transport = new Transport(options);
+    this.baseUrl = transport.baseUrl;
+    this.instances = new InstancesResource(transport);
+    this.instanceTypes = new InstanceTypesResource(transport);
+    this.regions = new RegionsResource(transport);
+    this.sshKeys = new SshKeysResource(transport);
+    this.fileSystems = new FileSystemsResource(transport);
+    this.images = new ImagesResource(transport);
+  }
+
+  /**
+   * What `JSON.stringify` shows of the client: its base URL, never its key.
+   *
+   * @returns A plain object with the base URL.
+   *
+   * @example
+   * ```ts
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient({ apiKey: "secret_example" });
+   * console.log(JSON.stringify(client)); // {"baseUrl":"https://cloud.lambda.ai/api/v1"}
+   * ```
+   */
+  toJSON(): { baseUrl: string } {
+    return { baseUrl: this.baseUrl };
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Time as the client sees it: what time it is, and how to wait. Every wait in the client (retry
+ * backoff, the rate limiter) goes through one of these, so tests can swap in a fake and never sleep
+ * for real.
+ *
+ * @example A fake clock that jumps instead of waiting
+ * ```ts
+ * import type { Clock } from "@lambda-cloud/client";
+ *
+ * let now = 0;
+ * const waits: number[] = [];
+ * const fakeClock: Clock = {
+ *   now: () => now,
+ *   sleep: (ms) => {
+ *     waits.push(ms);
+ *     now += ms;
+ *     return Promise.resolve();
+ *   },
+ * };
+ * await fakeClock.sleep(500);
+ * console.log(fakeClock.now(), waits); // 500 [ 500 ]
+ * ```
+ */
+export interface Clock {
+  /** The current time in milliseconds, on any fixed origin (such as the Unix epoch). */
+  now(): number;
+  /**
+   * Resolves after `ms` milliseconds. If `signal` aborts first, it must reject with
+   * `signal.reason` and leave no timer behind.
+   */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * The real clock: `Date.now()` and `setTimeout`, with waits that stop on abort and clear their
+ * timer.
+ *
+ * @example Wait 10 ms, or less if aborted
+ * ```ts
+ * import { systemClock } from "@lambda-cloud/client";
+ *
+ * const controller = new AbortController();
+ * const started = systemClock.now();
+ * await systemClock.sleep(10, controller.signal);
+ * console.log(systemClock.now() - started >= 9);
+ * ```
+ */
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, Math.max(0, ms));
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};

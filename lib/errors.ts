@@ -1,0 +1,595 @@
+/**
+ * The errors this client throws. Branch on the class (or on {@linkcode ApiError.code}), never on
+ * the message: Lambda says its messages may change, and so may ours.
+ *
+ * @module
+ */
+
+/**
+ * Error codes documented in Lambda Cloud API 1.10.0, plus `provider/internal-unavailable` from its
+ * prose. Lambda adds codes over time, so any other string is accepted too.
+ */
+export type ApiErrorCode =
+  | "global/invalid-api-key"
+  | "global/account-inactive"
+  | "global/invalid-address"
+  | "global/forbidden"
+  | "global/invalid-parameters"
+  | "global/not-found"
+  | "global/object-does-not-exist"
+  | "global/duplicate"
+  | "global/quota-exceeded"
+  | "global/conflict"
+  | "global/internal-error"
+  | "instance-operations/launch/insufficient-capacity"
+  | "instance-operations/launch/file-system-in-wrong-region"
+  | "filesystems/filesystem-in-use"
+  | "firewall-rulesets/firewall-ruleset-in-use"
+  | "support-tickets/creation-failed"
+  | "provider/internal-unavailable"
+  | (string & Record<never, never>);
+
+/**
+ * The base class of every error this client throws on purpose. Argument errors thrown before a
+ * request is sent are plain `TypeError`s and `RangeError`s instead, as in the standard library.
+ *
+ * @example Catch anything the client reports
+ * ```ts
+ * import { LambdaCloudError } from "@lambda-cloud/client";
+ *
+ * const error: unknown = new LambdaCloudError("Cannot list instances: example");
+ * if (error instanceof LambdaCloudError) console.log(error.message);
+ * ```
+ */
+export class LambdaCloudError extends Error {
+  /**
+   * Creates an error with a message in the std style (action first, no trailing period).
+   *
+   * @param message What failed and why.
+   * @param options The standard error options, such as `cause`.
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** What an {@linkcode ApiError} is built from: one HTTP answer that was not a success. */
+export interface ApiErrorInit {
+  /** The action that failed, in words, such as `"launch instance"`. */
+  action: string;
+  /** The HTTP status code of the answer. */
+  status: number;
+  /** The envelope's `error.code`, when the body was Lambda's JSON error envelope. */
+  code?: string | undefined;
+  /** The envelope's `error.message`. */
+  apiMessage?: string | undefined;
+  /** The envelope's `error.suggestion`. */
+  suggestion?: string | undefined;
+  /** The envelope's `error.request_id`, else the `x-request-id` response header. */
+  requestId?: string | undefined;
+  /** The parsed JSON body, or the raw text when the body was not JSON. */
+  body: unknown;
+  /** The response headers. */
+  headers: Headers;
+  /** The delay the server asked for through `Retry-After`, in milliseconds. */
+  retryAfterMs?: number | undefined;
+  /** A sentence added at the end of the message, such as advice after an ambiguous launch. */
+  hint?: string | undefined;
+}
+
+/**
+ * Any answer from the API that was not a success (any status outside 200–299). Subclasses name the
+ * common cases; an answer that fits none of them, or a code Lambda added later, is a plain
+ * `ApiError` that still carries its {@linkcode ApiError.code}.
+ *
+ * @example Branch on the code
+ * ```ts
+ * import { ApiError } from "@lambda-cloud/client";
+ *
+ * const error = new ApiError({
+ *   action: "list instances",
+ *   status: 400,
+ *   code: "global/invalid-parameters",
+ *   apiMessage: "Invalid request data.",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.message);
+ * // Cannot list instances: request failed (code 'global/invalid-parameters'): Invalid request data
+ * ```
+ */
+export class ApiError extends LambdaCloudError {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** Lambda's error code, such as `global/invalid-parameters`; `undefined` when the body had none. */
+  readonly code: ApiErrorCode | undefined;
+  /** Lambda's own explanation (`error.message`), which may change over time. */
+  readonly apiMessage: string | undefined;
+  /** Lambda's advice on what to do next (`error.suggestion`), when it gave one. */
+  readonly suggestion: string | undefined;
+  /** The id Lambda gave the request (`error.request_id`); quote it when contacting support. */
+  readonly requestId: string | undefined;
+  /** The parsed JSON body, or the raw text when the body was not JSON. */
+  readonly body: unknown;
+  /** The response headers. */
+  readonly headers: Headers;
+  /** The delay the server asked for through `Retry-After`, in milliseconds, if it sent one. */
+  readonly retryAfterMs: number | undefined;
+
+  /**
+   * Creates an error from one failed answer.
+   *
+   * @param init The answer's parts.
+   * @param summary A few words for the kind of failure, placed after the action.
+   */
+  constructor(init: ApiErrorInit, summary = "request failed") {
+    super(formatApiErrorMessage(init, summary));
+    this.status = init.status;
+    this.code = init.code;
+    this.apiMessage = init.apiMessage;
+    this.suggestion = init.suggestion;
+    this.requestId = init.requestId;
+    this.body = init.body;
+    this.headers = init.headers;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/**
+ * The API key was missing, invalid, expired or deleted (HTTP 401, `global/invalid-api-key`).
+ *
+ * @example Tell the user to check the key
+ * ```ts ignore
+ * import { AuthenticationError, LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * try {
+ *   await new LambdaCloudClient().instances.list();
+ * } catch (error) {
+ *   if (error instanceof AuthenticationError) console.error("Check LAMBDA_API_KEY");
+ *   else throw error;
+ * }
+ * ```
+ */
+export class AuthenticationError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "invalid API key");
+  }
+}
+
+/**
+ * The account may not do this (HTTP 403): it is inactive (`global/account-inactive`), its billing
+ * address is invalid (`global/invalid-address`), or the key lacks a permission (`global/forbidden`).
+ *
+ * @example Inspect the reason
+ * ```ts
+ * import { PermissionDeniedError } from "@lambda-cloud/client";
+ *
+ * const error = new PermissionDeniedError({
+ *   action: "launch instance",
+ *   status: 403,
+ *   code: "global/account-inactive",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.code); // "global/account-inactive"
+ * ```
+ */
+export class PermissionDeniedError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "permission denied");
+  }
+}
+
+/**
+ * The thing asked for does not exist (HTTP 404, `global/not-found` or
+ * `global/object-does-not-exist`, which launch also answers with HTTP 400).
+ *
+ * @example Treat a missing instance as gone
+ * ```ts ignore
+ * import { LambdaCloudClient, NotFoundError } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const instance = await client.instances.get("0920582c7ff041399e34823a0be62549").catch((error) => {
+ *   if (error instanceof NotFoundError) return undefined;
+ *   throw error;
+ * });
+ * ```
+ */
+export class NotFoundError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "not found");
+  }
+}
+
+/**
+ * Lambda rejected the request's data (`global/invalid-parameters`, or another HTTP 400 or 422).
+ * The {@linkcode ApiError.apiMessage} usually says which field.
+ *
+ * @example Show what Lambda objected to
+ * ```ts
+ * import { InvalidParametersError } from "@lambda-cloud/client";
+ *
+ * const error = new InvalidParametersError({
+ *   action: "launch instance",
+ *   status: 400,
+ *   code: "global/invalid-parameters",
+ *   apiMessage: "Requested too many instances.",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.apiMessage);
+ * ```
+ */
+export class InvalidParametersError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "invalid parameters");
+  }
+}
+
+/**
+ * No capacity for this instance type in this region right now
+ * (`instance-operations/launch/insufficient-capacity`). Nothing was launched and nothing is billed:
+ * try another region or type, or later. The client never retries this by itself.
+ *
+ * @example Fall back to another region
+ * ```ts ignore
+ * import { InsufficientCapacityError, LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * for (const region_name of ["us-east-1", "us-west-1"]) {
+ *   try {
+ *     await client.instances.launch({
+ *       region_name,
+ *       instance_type_name: "gpu_1x_a10",
+ *       ssh_key_names: ["my-key"],
+ *     });
+ *     break;
+ *   } catch (error) {
+ *     if (!(error instanceof InsufficientCapacityError)) throw error;
+ *   }
+ * }
+ * ```
+ */
+export class InsufficientCapacityError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "insufficient capacity");
+  }
+}
+
+/**
+ * The account reached a quota, such as its instance or filesystem limit (`global/quota-exceeded`).
+ *
+ * @example Recognise a quota error
+ * ```ts
+ * import { QuotaExceededError } from "@lambda-cloud/client";
+ *
+ * const error = new QuotaExceededError({
+ *   action: "create filesystem",
+ *   status: 400,
+ *   code: "global/quota-exceeded",
+ *   suggestion: "Contact Support to increase your quota.",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.suggestion);
+ * ```
+ */
+export class QuotaExceededError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "quota exceeded");
+  }
+}
+
+/**
+ * The request clashes with the current state: a duplicate name (`global/duplicate`), a resource
+ * still in use (`filesystems/filesystem-in-use`, `firewall-rulesets/firewall-ruleset-in-use`,
+ * `ssh-keys/key-in-use`), `global/conflict`, or another HTTP 409.
+ *
+ * @example Recognise a filesystem that is still mounted
+ * ```ts
+ * import { ConflictError } from "@lambda-cloud/client";
+ *
+ * const error = new ConflictError({
+ *   action: "delete filesystem",
+ *   status: 400,
+ *   code: "filesystems/filesystem-in-use",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.code === "filesystems/filesystem-in-use"); // true
+ * ```
+ */
+export class ConflictError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "conflict");
+  }
+}
+
+/**
+ * Too many requests (HTTP 429). The body may be a proxy's HTML page rather than Lambda's JSON.
+ * {@linkcode ApiError.retryAfterMs} holds the delay the server asked for, if any. The client retries
+ * these by itself (launch included, since a 429 is refused before anything runs) up to `maxRetries`.
+ *
+ * @example Read the delay the server asked for
+ * ```ts
+ * import { RateLimitError } from "@lambda-cloud/client";
+ *
+ * const error = new RateLimitError({
+ *   action: "list instances",
+ *   status: 429,
+ *   body: "",
+ *   headers: new Headers({ "retry-after": "2" }),
+ *   retryAfterMs: 2000,
+ * });
+ * console.log(error.retryAfterMs); // 2000
+ * ```
+ */
+export class RateLimitError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "rate limited");
+  }
+}
+
+/**
+ * Lambda or one of its upstream providers failed: HTTP 5xx, `global/internal-error`, or a code
+ * starting with `provider/` (such as `provider/internal-unavailable`). Usually transient.
+ *
+ * @example Recognise a provider failure
+ * ```ts
+ * import { ServerError } from "@lambda-cloud/client";
+ *
+ * const error = new ServerError({
+ *   action: "list instances",
+ *   status: 503,
+ *   code: "provider/internal-unavailable",
+ *   apiMessage: "Provider unavailable",
+ *   suggestion: "Try again shortly",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error.code?.startsWith("provider/")); // true
+ * ```
+ */
+export class ServerError extends ApiError {
+  /**
+   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
+   *
+   * @param init The answer's parts.
+   */
+  constructor(init: ApiErrorInit) {
+    super(init, "server error");
+  }
+}
+
+/**
+ * No answer arrived: DNS failure, refused or reset connection, TLS failure, or a body cut off
+ * mid-way. The original error is in `cause`. For a launch this is ambiguous (the instance may exist),
+ * so the client does not retry it; list instances before launching again.
+ *
+ * @example Look at the underlying cause
+ * ```ts
+ * import { ConnectionError } from "@lambda-cloud/client";
+ *
+ * const error = new ConnectionError("list instances", new TypeError("connection refused"));
+ * console.log(error.message); // Cannot list instances: connection failed (connection refused)
+ * ```
+ */
+export class ConnectionError extends LambdaCloudError {
+  /**
+   * Creates the error for an attempt that got no answer.
+   *
+   * @param action The action that failed, such as `"list instances"`.
+   * @param cause The error the runtime's `fetch` threw.
+   * @param hint A sentence added at the end of the message.
+   */
+  constructor(action: string, cause: unknown, hint?: string) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(withHint(`Cannot ${action}: connection failed (${reason})`, hint), { cause });
+  }
+}
+
+/**
+ * No complete answer arrived within the per-attempt `timeout`. For a launch this is ambiguous (the
+ * instance may exist), so the client does not retry it; list instances before launching again.
+ *
+ * @example Read the limit that was hit
+ * ```ts
+ * import { TimeoutError } from "@lambda-cloud/client";
+ *
+ * const error = new TimeoutError("list instances", 30_000);
+ * console.log(error.timeoutMs); // 30000
+ * ```
+ */
+export class TimeoutError extends LambdaCloudError {
+  /** The per-attempt limit that was exceeded, in milliseconds. */
+  readonly timeoutMs: number;
+
+  /**
+   * Creates the error for an attempt that ran out of time.
+   *
+   * @param action The action that failed, such as `"list instances"`.
+   * @param timeoutMs The per-attempt limit that was exceeded, in milliseconds.
+   * @param hint A sentence added at the end of the message.
+   */
+  constructor(action: string, timeoutMs: number, hint?: string) {
+    super(withHint(`Cannot ${action}: no response within ${timeoutMs} ms`, hint));
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A success status (2xx) whose body is not Lambda's `{"data": …}` envelope: HTML from a proxy,
+ * truncated JSON, or an empty body. The raw text is kept in {@linkcode InvalidResponseError.body}.
+ *
+ * @example Keep the raw body for a bug report
+ * ```ts
+ * import { InvalidResponseError } from "@lambda-cloud/client";
+ *
+ * const error = new InvalidResponseError("list images", 200, "<html>…</html>", new Headers());
+ * console.log(error.status, error.body.length);
+ * ```
+ */
+export class InvalidResponseError extends LambdaCloudError {
+  /** The HTTP status code. */
+  readonly status: number;
+  /** The raw response body. */
+  readonly body: string;
+  /** The response headers. */
+  readonly headers: Headers;
+
+  /**
+   * Creates the error for a success status with a body that is not Lambda's envelope.
+   *
+   * @param action The action that failed, such as `"list images"`.
+   * @param status The HTTP status code.
+   * @param body The raw response body.
+   * @param headers The response headers.
+   * @param hint A sentence added at the end of the message.
+   */
+  constructor(action: string, status: number, body: string, headers: Headers, hint?: string) {
+    super(
+      withHint(
+        `Cannot ${action}: unexpected response (status ${status}): ${describeBody(body)}`,
+        hint,
+      ),
+    );
+    this.status = status;
+    this.body = body;
+    this.headers = headers;
+  }
+}
+
+/** The subclass for each known code; codes decide before statuses do. */
+const CLASS_BY_CODE: Readonly<Record<string, new (init: ApiErrorInit) => ApiError>> = {
+  "global/invalid-api-key": AuthenticationError,
+  "global/account-inactive": PermissionDeniedError,
+  "global/invalid-address": PermissionDeniedError,
+  "global/forbidden": PermissionDeniedError,
+  "global/not-found": NotFoundError,
+  "global/object-does-not-exist": NotFoundError,
+  "global/invalid-parameters": InvalidParametersError,
+  "instance-operations/launch/insufficient-capacity": InsufficientCapacityError,
+  "global/quota-exceeded": QuotaExceededError,
+  "global/duplicate": ConflictError,
+  "global/conflict": ConflictError,
+  "filesystems/filesystem-in-use": ConflictError,
+  "firewall-rulesets/firewall-ruleset-in-use": ConflictError,
+  "ssh-keys/key-in-use": ConflictError,
+  "global/internal-error": ServerError,
+};
+
+const CLASS_BY_STATUS: Readonly<Record<number, new (init: ApiErrorInit) => ApiError>> = {
+  400: InvalidParametersError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  409: ConflictError,
+  422: InvalidParametersError,
+  429: RateLimitError,
+};
+
+/**
+ * Builds the most specific {@linkcode ApiError} for a failed answer: by code first, then by status.
+ *
+ * @param init The answer's parts.
+ * @returns The error to throw.
+ *
+ * @example Classify a provider failure
+ * ```ts
+ * import { createApiError, ServerError } from "@lambda-cloud/client";
+ *
+ * const error = createApiError({
+ *   action: "list instances",
+ *   status: 400,
+ *   code: "provider/internal-unavailable",
+ *   body: {},
+ *   headers: new Headers(),
+ * });
+ * console.log(error instanceof ServerError); // true
+ * ```
+ */
+export function createApiError(init: ApiErrorInit): ApiError {
+  const byCode = init.code === undefined
+    ? undefined
+    : CLASS_BY_CODE[init.code] ?? (init.code.startsWith("provider/") ? ServerError : undefined);
+  const ErrorClass = byCode ?? CLASS_BY_STATUS[init.status] ??
+    (init.status >= 500 ? ServerError : ApiError);
+  return new ErrorClass(init);
+}
+
+function formatApiErrorMessage(init: ApiErrorInit, summary: string): string {
+  const reference = init.code === undefined ? `status ${init.status}` : `code '${init.code}'`;
+  const detail = init.code === undefined && init.apiMessage === undefined
+    ? describeBody(typeof init.body === "string" ? init.body : JSON.stringify(init.body) ?? "")
+    : [init.apiMessage, init.suggestion].filter((part) => part).map(stripPeriod).join(". ");
+  const message = `Cannot ${init.action}: ${summary} (${reference})` +
+    (detail ? `: ${detail}` : "");
+  return withHint(message, init.hint);
+}
+
+const EXCERPT_LENGTH = 200;
+
+/** A short, one-line account of a body that is not Lambda's envelope. */
+function describeBody(body: string): string {
+  const text = body.trim();
+  if (text === "") return "empty response body";
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
+  if (title) return `HTML page '${collapse(title)}'`;
+  const flat = collapse(text);
+  return flat.length > EXCERPT_LENGTH
+    ? `body '${flat.slice(0, EXCERPT_LENGTH)}…'`
+    : `body '${flat}'`;
+}
+
+function collapse(text: string): string {
+  return text.replace(/\s+/g, " ");
+}
+
+function stripPeriod(text: string | undefined): string {
+  return (text ?? "").trim().replace(/\.+$/, "");
+}
+
+function withHint(message: string, hint: string | undefined): string {
+  return hint ? `${message}; ${hint}` : message;
+}

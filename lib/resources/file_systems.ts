@@ -1,0 +1,184 @@
+/**
+ * Filesystems: persistent shared storage that instances in the same region can mount.
+ *
+ * Lambda spells the paths two ways: listing is `GET /file-systems`, while creating and deleting are
+ * `POST /filesystems` and `DELETE /filesystems/{id}`. This resource hides the difference.
+ *
+ * @module
+ */
+
+import type { Transport } from "../_transport.ts";
+import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { checkId, checkObject, checkString } from "../_validate.ts";
+import type { RequestOptions } from "../options.ts";
+import type { Region, RegionName } from "./regions.ts";
+
+/** The status of a user's account. New values may appear, so any string is accepted. */
+export type UserStatus = "active" | "deactivated" | (string & Record<never, never>);
+
+/** A user in your Team. */
+export interface User {
+  /** The unique identifier for the user. */
+  id: string;
+  /** The email address of the user. */
+  email: string;
+  /** The status of the user's account. */
+  status: UserStatus;
+}
+
+/** A shared filesystem. */
+export interface Filesystem {
+  /** The unique identifier (ID) of the filesystem. */
+  id: string;
+  /** The name of the filesystem. */
+  name: string;
+  /**
+   * The default absolute path where instances mount the filesystem. If `file_system_mounts` were
+   * used at launch time, the actual mount point is in the instance.
+   */
+  mount_point: string;
+  /** The date and time at which the filesystem was created, as an ISO 8601 timestamp. */
+  created: string;
+  /** The user in your Team that created the filesystem. */
+  created_by: User;
+  /** Whether the filesystem is mounted to an instance. Mounted filesystems cannot be deleted. */
+  is_in_use: boolean;
+  /** The region in which the filesystem is deployed. */
+  region: Region;
+  /**
+   * The approximate amount of storage used by the filesystem in bytes, updated every few hours.
+   */
+  bytes_used?: number;
+}
+
+/** The body of `client.fileSystems.create()`. */
+export interface CreateFilesystemRequest {
+  /**
+   * The name of the filesystem: 1 to 60 characters, letters first, then letters, digits and `-`.
+   */
+  name: string;
+  /** The region in which to create the filesystem. */
+  region: RegionName;
+}
+
+/** What deleting a filesystem returns. */
+export interface FilesystemDeleteResponse {
+  /** The unique identifiers of the filesystems that were deleted. */
+  deleted_ids: string[];
+}
+
+const ACTION_CREATE = "create filesystem";
+const FILESYSTEM_NAME = {
+  regex: /^[a-zA-Z]+[0-9a-zA-Z-]*$/,
+  description: "letters, then letters, digits or '-'",
+};
+
+/**
+ * `client.fileSystems`: list, create and delete filesystems.
+ *
+ * @example Create a filesystem unless one by that name exists
+ * ```ts ignore
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const existing = (await client.fileSystems.list()).find((fs) => fs.name === "datasets");
+ * const fs = existing ?? await client.fileSystems.create({ name: "datasets", region: "us-east-1" });
+ * ```
+ */
+export class FileSystemsResource {
+  readonly #transport: Transport;
+
+  /**
+   * @internal Made by `LambdaCloudClient`; use `client.fileSystems`.
+   * @param transport The client's HTTP core.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists your filesystems (`GET /api/v1/file-systems`). Retried on transient failures.
+   *
+   * @param options Per-call options.
+   * @returns The filesystems.
+   *
+   * @example Find filesystems that are safe to delete
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const unused = (await client.fileSystems.list()).filter((fs) => !fs.is_in_use);
+   * ```
+   */
+  list(options?: RequestOptions): Promise<Filesystem[]> {
+    return this.#transport.request<Filesystem[]>({
+      action: "list filesystems",
+      method: "GET",
+      path: "/file-systems",
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Creates a filesystem (`POST /api/v1/filesystems`). Only a 429 is retried: after an ambiguous
+   * failure the filesystem may exist already.
+   *
+   * @param body The filesystem's name and region.
+   * @param options Per-call options.
+   * @returns The new filesystem.
+   * @throws {TypeError | RangeError} Before any request, when `name` or `region` is invalid.
+   *
+   * @example Create a filesystem
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const fs = await client.fileSystems.create({ name: "checkpoints", region: "us-west-1" });
+   * console.log(fs.mount_point);
+   * ```
+   */
+  async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
+    const checked = checkObject(ACTION_CREATE, "body", body);
+    checkString(ACTION_CREATE, "name", checked.name, { maxLength: 60, pattern: FILESYSTEM_NAME });
+    checkString(ACTION_CREATE, "region", checked.region);
+    return await this.#transport.request<Filesystem>({
+      action: ACTION_CREATE,
+      method: "POST",
+      path: "/filesystems",
+      body,
+      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      limit: "request",
+      ambiguityHint: "the filesystem may have been created: list filesystems before trying again",
+    }, options);
+  }
+
+  /**
+   * Deletes a filesystem (`DELETE /api/v1/filesystems/{id}`). It must not be mounted to a running
+   * instance, or Lambda answers with a `ConflictError` (`filesystems/filesystem-in-use`). Retried on
+   * transient failures.
+   *
+   * @param id The filesystem's id (not its name).
+   * @param options Per-call options.
+   * @returns The ids that were deleted.
+   * @throws {TypeError | RangeError} Before any request, when `id` is not a valid id.
+   *
+   * @example Delete a filesystem
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const { deleted_ids } = await client.fileSystems.delete("398578a2336b49079e74043f0bd2cfe8");
+   * ```
+   */
+  async delete(id: string, options?: RequestOptions): Promise<FilesystemDeleteResponse> {
+    const action = "delete filesystem";
+    return await this.#transport.request<FilesystemDeleteResponse>({
+      action,
+      method: "DELETE",
+      path: `/filesystems/${checkId(action, "id", id)}`,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+}

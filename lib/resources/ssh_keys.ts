@@ -1,0 +1,197 @@
+/**
+ * SSH keys: the public keys that can log in to instances.
+ *
+ * @module
+ */
+
+import type { Transport } from "../_transport.ts";
+import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { checkId, checkObject, checkOptionalString, checkString } from "../_validate.ts";
+import type { RequestOptions } from "../options.ts";
+
+/** A stored SSH key that can be used to access instances over SSH. */
+export interface SshKey {
+  /** The unique identifier (ID) of the SSH key. */
+  id: string;
+  /** The name of the SSH key (1 to 64 characters). */
+  name: string;
+  /** The public key for the SSH key. */
+  public_key: string;
+}
+
+/** A key pair that Lambda generated. The private key is shown this once and never again. */
+export interface GeneratedSshKey extends SshKey {
+  /**
+   * The private key generated in the SSH key pair. Store this value locally; Lambda does not retain
+   * the private key server-side.
+   */
+  private_key: string;
+}
+
+/** The body of `client.sshKeys.create()`. */
+export interface CreateSshKeyRequest {
+  /** The name of the SSH key (1 to 64 characters). Lambda does not require names to be unique. */
+  name: string;
+  /**
+   * The public key to store (1 to 4096 characters). Omit it to have Lambda generate a new key pair.
+   */
+  public_key?: string;
+}
+
+const ACTION_CREATE = "create SSH key";
+
+/**
+ * `client.sshKeys`: list, add, generate and delete SSH keys.
+ *
+ * @example Make sure a key exists before launching
+ * ```ts ignore
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const keys = await client.sshKeys.list();
+ * if (!keys.some((key) => key.name === "laptop")) {
+ *   await client.sshKeys.create({ name: "laptop", public_key: "ssh-ed25519 AAAA… me@laptop" });
+ * }
+ * ```
+ */
+export class SshKeysResource {
+  readonly #transport: Transport;
+
+  /**
+   * @internal Made by `LambdaCloudClient`; use `client.sshKeys`.
+   * @param transport The client's HTTP core.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists your SSH keys (`GET /api/v1/ssh-keys`). Retried on transient failures.
+   *
+   * @param options Per-call options.
+   * @returns The keys.
+   *
+   * @example Print key names
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * console.log((await client.sshKeys.list()).map((key) => key.name));
+   * ```
+   */
+  list(options?: RequestOptions): Promise<SshKey[]> {
+    return this.#transport.request<SshKey[]>({
+      action: "list SSH keys",
+      method: "GET",
+      path: "/ssh-keys",
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Adds an SSH key (`POST /api/v1/ssh-keys`). With `public_key`, stores that key; without it,
+   * Lambda generates a pair and returns the private key, once. Not retried after an ambiguous
+   * failure, since a second send could add the key twice; only a 429 is retried.
+   *
+   * @param body The key's name and, optionally, its public key.
+   * @param options Per-call options.
+   * @returns The stored key, with `private_key` when Lambda generated it.
+   * @throws {TypeError | RangeError} Before any request, when `name` or `public_key` is invalid.
+   *
+   * @example Upload an existing public key
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const publicKey = await Deno.readTextFile(`${Deno.env.get("HOME")}/.ssh/id_ed25519.pub`);
+   * const key = await client.sshKeys.create({ name: "laptop", public_key: publicKey.trim() });
+   * ```
+   */
+  create(
+    body: CreateSshKeyRequest & { public_key: string },
+    options?: RequestOptions,
+  ): Promise<SshKey>;
+  /**
+   * Generates a key pair (no `public_key`): the answer holds `private_key`, shown this once.
+   *
+   * @param body The key's name.
+   * @param options Per-call options.
+   * @returns The stored key with its `private_key`.
+   *
+   * @example Generate a key pair
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const { private_key } = await client.sshKeys.create({ name: "ci-runner" });
+   * ```
+   */
+  create(
+    body: CreateSshKeyRequest & { public_key?: undefined },
+    options?: RequestOptions,
+  ): Promise<GeneratedSshKey>;
+  /**
+   * Uploads `public_key` when given, or generates a key pair when not.
+   *
+   * @param body The key's name and, optionally, its public key.
+   * @param options Per-call options.
+   * @returns The stored key, with `private_key` when Lambda generated it.
+   *
+   * @example Upload a key that may be absent
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const publicKey: string | undefined = undefined;
+   * const key = await client.sshKeys.create({ name: "laptop", public_key: publicKey });
+   * if ("private_key" in key) console.log("generated a new pair");
+   * ```
+   */
+  create(body: CreateSshKeyRequest, options?: RequestOptions): Promise<SshKey | GeneratedSshKey>;
+  async create(
+    body: CreateSshKeyRequest,
+    options?: RequestOptions,
+  ): Promise<SshKey | GeneratedSshKey> {
+    const checked = checkObject(ACTION_CREATE, "body", body);
+    checkString(ACTION_CREATE, "name", checked.name, { maxLength: 64 });
+    checkOptionalString(ACTION_CREATE, "public_key", checked.public_key, { maxLength: 4096 });
+    return await this.#transport.request<SshKey | GeneratedSshKey>({
+      action: ACTION_CREATE,
+      method: "POST",
+      path: "/ssh-keys",
+      body,
+      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      limit: "request",
+      ambiguityHint: "the key may have been added: list SSH keys before adding it again",
+    }, options);
+  }
+
+  /**
+   * Deletes an SSH key (`DELETE /api/v1/ssh-keys/{id}`). Retried on transient failures.
+   *
+   * @param id The key's id (not its name).
+   * @param options Per-call options.
+   * @throws {TypeError | RangeError} Before any request, when `id` is not a valid id.
+   *
+   * @example Delete every key with a given name
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * for (const key of await client.sshKeys.list()) {
+   *   if (key.name === "old-laptop") await client.sshKeys.delete(key.id);
+   * }
+   * ```
+   */
+  async delete(id: string, options?: RequestOptions): Promise<void> {
+    const action = "delete SSH key";
+    await this.#transport.request<Record<string, never>>({
+      action,
+      method: "DELETE",
+      path: `/ssh-keys/${checkId(action, "id", id)}`,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+}

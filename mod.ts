@@ -1,0 +1,153 @@
+/**
+ * A typed client for the [Lambda Cloud API](https://docs.lambda.ai/api/cloud) (Lambda's GPU
+ * cloud), on native `fetch`, with no dependencies. It runs on Deno, Deno Deploy, Node, Bun and
+ * Workers.
+ *
+ * ## Quick start
+ *
+ * ```ts ignore
+ * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY quick_start.ts
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient(); // reads LAMBDA_API_KEY when the first request goes out
+ *
+ * const types = await client.instanceTypes.list();
+ * const [name, item] = Object.entries(types)
+ *   .find(([, item]) => item.regions_with_capacity_available.length > 0) ?? [];
+ * if (name && item) {
+ *   const { instance_ids } = await client.instances.launch({
+ *     region_name: item.regions_with_capacity_available[0]!.name,
+ *     instance_type_name: name,
+ *     ssh_key_names: ["my-key"],
+ *     name: "quick-start",
+ *   });
+ *   console.log("launched", instance_ids);
+ * }
+ * ```
+ *
+ * Methods return the API's `data` with Lambda's own snake_case field names, exactly as in Lambda's
+ * documentation. Every method takes a last, optional `{ signal, timeout, maxRetries, headers }`.
+ *
+ * ## Permissions
+ *
+ * ```sh
+ * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY script.ts
+ * # or with a .env file holding LAMBDA_API_KEY=...
+ * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY --env-file script.ts
+ * ```
+ *
+ * `--allow-env` is only needed when the key is not passed as `apiKey`. Without it the client does
+ * not prompt: it throws an error that names both fixes.
+ *
+ * ## Errors
+ *
+ * Arguments are checked before anything is sent (`TypeError`, `RangeError`). Every failure after
+ * that is a {@linkcode LambdaCloudError}: an {@linkcode ApiError} subclass for each non-2xx answer
+ * (chosen by Lambda's `code` first, then the status), {@linkcode ConnectionError} or
+ * {@linkcode TimeoutError} when no answer came, and {@linkcode InvalidResponseError} for a success
+ * whose body is not Lambda's JSON. A caller's own abort rejects with the caller's abort reason.
+ *
+ * ```ts ignore
+ * import { InsufficientCapacityError, LambdaCloudClient, RateLimitError } from "@lambda-cloud/client";
+ *
+ * try {
+ *   await new LambdaCloudClient().instances.launch({
+ *     region_name: "us-east-1",
+ *     instance_type_name: "gpu_8x_h100_sxm5",
+ *     ssh_key_names: ["my-key"],
+ *   });
+ * } catch (error) {
+ *   if (error instanceof InsufficientCapacityError) console.log("No capacity:", error.code);
+ *   else if (error instanceof RateLimitError) console.log("Slow down:", error.retryAfterMs);
+ *   else throw error;
+ * }
+ * ```
+ *
+ * ## Retries and rate limits
+ *
+ * Reads, deletes and terminate are retried (twice by default) after a dropped connection, a
+ * timeout, 408, 429, 5xx or a `provider/*` code, with exponential backoff and jitter, honouring
+ * `Retry-After`. **Launch is billable and has no idempotency key: it is retried only after a
+ * 429.** A client-side limiter keeps to Lambda's limits: one request per second, one launch per
+ * 12 seconds, shared by every client that uses the same key in the process.
+ *
+ * @module
+ */
+
+export { LambdaCloudClient } from "./lib/client.ts";
+export { type Clock, systemClock } from "./lib/clock.ts";
+export {
+  ApiError,
+  type ApiErrorCode,
+  type ApiErrorInit,
+  AuthenticationError,
+  ConflictError,
+  ConnectionError,
+  createApiError,
+  InsufficientCapacityError,
+  InvalidParametersError,
+  InvalidResponseError,
+  LambdaCloudError,
+  NotFoundError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "./lib/errors.ts";
+export type {
+  BackoffOptions,
+  Hooks,
+  LambdaCloudClientOptions,
+  RateLimitOptions,
+  RequestEvent,
+  RequestOptions,
+  ResponseEvent,
+  RetryEvent,
+} from "./lib/options.ts";
+export {
+  type CreateFilesystemRequest,
+  type Filesystem,
+  type FilesystemDeleteResponse,
+  FileSystemsResource,
+  type User,
+  type UserStatus,
+} from "./lib/resources/file_systems.ts";
+export { type Image, ImagesResource } from "./lib/resources/images.ts";
+export {
+  type Architecture,
+  type InstanceType,
+  type InstanceTypes,
+  type InstanceTypesItem,
+  type InstanceTypeSpecs,
+  InstanceTypesResource,
+} from "./lib/resources/instance_types.ts";
+export {
+  type FilesystemMountEntry,
+  type FirewallRulesetEntry,
+  type ImageSpecification,
+  type Instance,
+  type InstanceActionAvailability,
+  type InstanceActionAvailabilityDetails,
+  type InstanceActionUnavailableCode,
+  type InstanceImage,
+  type InstanceLaunchRequest,
+  type InstanceLaunchResponse,
+  type InstanceModificationRequest,
+  type InstanceRestartResponse,
+  InstancesResource,
+  type InstanceStatus,
+  type InstanceTerminateResponse,
+  type ListInstancesParams,
+  type RequestedFilesystemMountEntry,
+  type RequestedTagEntry,
+  type TagEntry,
+} from "./lib/resources/instances.ts";
+export { type Region, type RegionName, RegionsResource } from "./lib/resources/regions.ts";
+export {
+  type CreateSshKeyRequest,
+  type GeneratedSshKey,
+  type SshKey,
+  SshKeysResource,
+} from "./lib/resources/ssh_keys.ts";
+export { VERSION } from "./lib/version.ts";

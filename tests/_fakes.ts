@@ -1,0 +1,124 @@
+// Test doubles: a fetch that records requests and answers from a script, and a clock that jumps.
+
+import type { Clock, LambdaCloudClientOptions } from "../mod.ts";
+import { LambdaCloudClient } from "../mod.ts";
+
+/** One scripted answer: a Response, an error to throw, or a function of the request. */
+export type Reply = Response | Error | ((request: Request) => Response | Promise<Response>);
+
+/** A fetch that answers requests in order from a queue of replies, and records each request. */
+export class FakeFetch {
+  readonly requests: Request[] = [];
+  readonly bodies: (string | undefined)[] = [];
+  readonly #replies: Reply[];
+
+  constructor(...replies: Reply[]) {
+    this.#replies = replies;
+  }
+
+  /** Adds replies to the end of the queue. */
+  push(...replies: Reply[]): void {
+    this.#replies.push(...replies);
+  }
+
+  /** The fetch to hand to the client. */
+  readonly fetch = async (request: Request): Promise<Response> => {
+    this.requests.push(request);
+    this.bodies.push(request.body === null ? undefined : await request.clone().text());
+    const reply = this.#replies.shift();
+    if (reply === undefined) throw new Error(`FakeFetch: no reply left for ${request.url}`);
+    if (reply instanceof Error) throw reply;
+    return typeof reply === "function" ? await reply(request) : reply;
+  };
+
+  /** The JSON body of request `index`. */
+  json(index: number): unknown {
+    const body = this.bodies[index];
+    return body === undefined ? undefined : JSON.parse(body);
+  }
+}
+
+/** A clock whose sleeps return at once and move time forward, recording every wait. */
+export class FakeClock implements Clock {
+  time = 1_000_000;
+  readonly sleeps: number[] = [];
+
+  now = (): number => this.time;
+
+  sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    this.sleeps.push(ms);
+    this.time += ms;
+    return Promise.resolve();
+  };
+}
+
+/** `{"data": payload}` as Lambda sends it. */
+export function dataResponse(payload: unknown, init: ResponseInit = {}): Response {
+  return Response.json({ data: payload }, init);
+}
+
+/** Lambda's error envelope. */
+export function errorResponse(
+  status: number,
+  error: { code?: string; message?: string; suggestion?: string; request_id?: string },
+  headers?: HeadersInit,
+): Response {
+  return Response.json({ error }, { status, ...(headers ? { headers } : {}) });
+}
+
+let keyCounter = 0;
+
+/**
+ * A client wired to fakes: its own key (so no two tests share a limiter), no rate limiting unless
+ * asked, a fake clock, and no jitter.
+ */
+export function fakeClient(
+  fake: FakeFetch,
+  options: LambdaCloudClientOptions = {},
+): { client: LambdaCloudClient; clock: FakeClock } {
+  const clock = options.clock instanceof FakeClock ? options.clock : new FakeClock();
+  const client = new LambdaCloudClient({
+    apiKey: `secret_test_${++keyCounter}`,
+    fetch: fake.fetch,
+    clock,
+    rateLimit: false,
+    random: () => 1,
+    ...options,
+  });
+  return { client, clock };
+}
+
+/** A complete instance as the API returns it. */
+export function sampleInstance(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  const available = { available: true };
+  return {
+    id: "0920582c7ff041399e34823a0be62549",
+    name: "My Instance",
+    ip: "198.51.100.2",
+    private_ip: "10.0.2.100",
+    status: "active",
+    ssh_key_names: ["my-key"],
+    file_system_names: [],
+    region: { name: "us-west-1", description: "California, USA" },
+    instance_type: {
+      name: "gpu_1x_a10",
+      description: "1x A10 (24 GB PCIe)",
+      gpu_description: "A10 (24 GB PCIe)",
+      price_cents_per_hour: 75,
+      specs: { vcpus: 30, memory_gib: 200, storage_gib: 1400, gpus: 1 },
+      architecture: "x86_64",
+    },
+    hostname: "10-0-2-100",
+    actions: {
+      migrate: available,
+      rebuild: available,
+      restart: available,
+      cold_reboot: available,
+      power_cycle: available,
+      terminate: available,
+    },
+    tags: [],
+    ...overrides,
+  };
+}
