@@ -1,0 +1,184 @@
+import {
+  ApiError,
+  AuthenticationError,
+  ConflictError,
+  ConnectionError,
+  createApiError,
+  InsufficientCapacityError,
+  InvalidParametersError,
+  InvalidResponseError,
+  LambdaCloudError,
+  NotFoundError,
+  PermissionDeniedError,
+  QuotaExceededError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "../mod.ts";
+import { assert, assertEquals, assertStrictEquals } from "./_deps.ts";
+
+function build(status: number, code?: string) {
+  return createApiError({
+    action: "do thing",
+    status,
+    code,
+    body: {},
+    headers: new Headers(),
+  });
+}
+
+Deno.test("createApiError() picks the class by code before status", () => {
+  const cases: [number, string | undefined, new (...args: never[]) => ApiError][] = [
+    [401, "global/invalid-api-key", AuthenticationError],
+    [403, "global/account-inactive", PermissionDeniedError],
+    [403, "global/invalid-address", PermissionDeniedError],
+    [403, "global/forbidden", PermissionDeniedError],
+    [404, "global/not-found", NotFoundError],
+    [400, "global/object-does-not-exist", NotFoundError],
+    [400, "global/invalid-parameters", InvalidParametersError],
+    [400, "instance-operations/launch/insufficient-capacity", InsufficientCapacityError],
+    [400, "global/quota-exceeded", QuotaExceededError],
+    [400, "global/duplicate", ConflictError],
+    [409, "global/conflict", ConflictError],
+    [400, "filesystems/filesystem-in-use", ConflictError],
+    [400, "firewall-rulesets/firewall-ruleset-in-use", ConflictError],
+    [400, "ssh-keys/key-in-use", ConflictError],
+    [409, "global/internal-error", ServerError],
+    [400, "provider/internal-unavailable", ServerError],
+    [503, "provider/anything-new", ServerError],
+  ];
+  for (const [status, code, expected] of cases) {
+    const error = build(status, code);
+    assert(error instanceof expected, `${status} ${code} gave ${error.name}`);
+    assertStrictEquals(error.code, code);
+    assertStrictEquals(error.status, status);
+  }
+});
+
+Deno.test("createApiError() falls back to the status for unknown or missing codes", () => {
+  const cases: [number, new (...args: never[]) => ApiError][] = [
+    [400, InvalidParametersError],
+    [401, AuthenticationError],
+    [403, PermissionDeniedError],
+    [404, NotFoundError],
+    [409, ConflictError],
+    [422, InvalidParametersError],
+    [429, RateLimitError],
+    [500, ServerError],
+    [502, ServerError],
+    [504, ServerError],
+  ];
+  for (const [status, expected] of cases) {
+    assert(build(status) instanceof expected, `status ${status}`);
+    assert(build(status, "brand-new/code") instanceof expected, `status ${status} new code`);
+  }
+  const teapot = build(418, "brand-new/code");
+  assertStrictEquals(teapot.constructor, ApiError);
+  assertStrictEquals(teapot.code, "brand-new/code");
+});
+
+Deno.test("ApiError message puts the action first, then the code, message and suggestion", () => {
+  const error = createApiError({
+    action: "launch instance",
+    status: 400,
+    code: "instance-operations/launch/insufficient-capacity",
+    apiMessage: "Not enough capacity to fulfill launch request.",
+    suggestion: "Try another region.",
+    requestId: "req_123",
+    body: { error: {} },
+    headers: new Headers(),
+  });
+  assertStrictEquals(
+    error.message,
+    "Cannot launch instance: insufficient capacity " +
+      "(code 'instance-operations/launch/insufficient-capacity'): " +
+      "Not enough capacity to fulfill launch request. Try another region",
+  );
+  assertStrictEquals(error.name, "InsufficientCapacityError");
+  assertStrictEquals(error.requestId, "req_123");
+  assertStrictEquals(error.apiMessage, "Not enough capacity to fulfill launch request.");
+  assertStrictEquals(error.suggestion, "Try another region.");
+  assert(error instanceof LambdaCloudError);
+  assert(error instanceof Error);
+});
+
+Deno.test("ApiError message describes a body that is not the envelope", () => {
+  const html = createApiError({
+    action: "list instances",
+    status: 429,
+    body:
+      "<html><head><title>Access denied | cloud.lambda.ai used Cloudflare</title></head></html>",
+    headers: new Headers(),
+  });
+  assertStrictEquals(
+    html.message,
+    "Cannot list instances: rate limited (status 429): " +
+      "HTML page 'Access denied | cloud.lambda.ai used Cloudflare'",
+  );
+  const empty = createApiError({
+    action: "list instances",
+    status: 502,
+    body: "",
+    headers: new Headers(),
+  });
+  assertStrictEquals(
+    empty.message,
+    "Cannot list instances: server error (status 502): empty response body",
+  );
+  const long = createApiError({
+    action: "list instances",
+    status: 500,
+    body: "x".repeat(1000),
+    headers: new Headers(),
+  });
+  assert(long.message.endsWith(`body '${"x".repeat(200)}…'`));
+  const json = createApiError({
+    action: "list instances",
+    status: 500,
+    body: { unexpected: true },
+    headers: new Headers(),
+  });
+  assertStrictEquals(
+    json.message,
+    `Cannot list instances: server error (status 500): body '{"unexpected":true}'`,
+  );
+});
+
+Deno.test("ApiError appends a hint", () => {
+  const error = createApiError({
+    action: "launch instance",
+    status: 503,
+    body: "",
+    headers: new Headers(),
+    hint: "check first",
+  });
+  assert(error.message.endsWith("empty response body; check first"));
+});
+
+Deno.test("ConnectionError, TimeoutError and InvalidResponseError explain what happened", () => {
+  const cause = new TypeError("error sending request: connection refused");
+  const connection = new ConnectionError("list images", cause, "hint here");
+  assertStrictEquals(
+    connection.message,
+    "Cannot list images: connection failed (error sending request: connection refused); hint here",
+  );
+  assertStrictEquals(connection.cause, cause);
+  assertStrictEquals(connection.name, "ConnectionError");
+  assertStrictEquals(
+    new ConnectionError("x", "plain").message,
+    "Cannot x: connection failed (plain)",
+  );
+
+  const timeout = new TimeoutError("list images", 1500);
+  assertStrictEquals(timeout.message, "Cannot list images: no response within 1500 ms");
+  assertStrictEquals(timeout.timeoutMs, 1500);
+  assertStrictEquals(timeout.name, "TimeoutError");
+
+  const invalid = new InvalidResponseError("list images", 200, '{"data": [', new Headers());
+  assertStrictEquals(
+    invalid.message,
+    `Cannot list images: unexpected response (status 200): body '{"data": ['`,
+  );
+  assertStrictEquals(invalid.body, '{"data": [');
+  assertEquals(invalid.status, 200);
+});

@@ -1,0 +1,264 @@
+import {
+  ApiError,
+  ConnectionError,
+  InvalidResponseError,
+  LambdaCloudClient,
+  LambdaCloudError,
+  NotFoundError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+  VERSION,
+} from "../mod.ts";
+import type { RequestEvent, ResponseEvent } from "../mod.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
+
+Deno.test("requests carry the bearer key, accept, user agent and the caller's headers", async () => {
+  const fake = new FakeFetch(dataResponse([]));
+  const { client } = fakeClient(fake, { apiKey: "secret_abc", userAgent: "my-fleet/1.2" });
+  await client.images.list({ headers: { "x-trace": "t1", authorization: "Bearer stolen" } });
+  const request = fake.requests[0]!;
+  assertStrictEquals(request.method, "GET");
+  assertStrictEquals(request.url, "https://cloud.lambda.ai/api/v1/images");
+  assertStrictEquals(request.headers.get("authorization"), "Bearer secret_abc");
+  assertStrictEquals(request.headers.get("accept"), "application/json");
+  assertStrictEquals(
+    request.headers.get("user-agent"),
+    `my-fleet/1.2 lambda-cloud-client/${VERSION}`,
+  );
+  assertStrictEquals(request.headers.get("x-trace"), "t1");
+  assertStrictEquals(request.headers.get("content-type"), null);
+  assertStrictEquals(request.redirect, "manual");
+});
+
+Deno.test("a function apiKey is called for each call, so keys can rotate", async () => {
+  const fake = new FakeFetch(dataResponse([]), dataResponse([]));
+  let n = 0;
+  const { client } = fakeClient(fake, { apiKey: () => Promise.resolve(`  secret_${++n}\n`) });
+  await client.regions.list();
+  await client.regions.list();
+  assertEquals(fake.requests.map((r) => r.headers.get("authorization")), [
+    "Bearer secret_1",
+    "Bearer secret_2",
+  ]);
+});
+
+Deno.test("a key with inner white space is refused without being echoed", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake, { apiKey: () => "secret one" });
+  const error = await assertRejects(client.regions.list(), LambdaCloudError);
+  assert(!String(error).includes("secret one"));
+  assertStrictEquals(fake.requests.length, 0);
+});
+
+Deno.test("baseUrl is honoured, with or without a trailing slash", async () => {
+  const fake = new FakeFetch(dataResponse([]));
+  const { client } = fakeClient(fake, { baseUrl: "http://127.0.0.1:8080/api/v1/" });
+  assertStrictEquals(client.baseUrl, "http://127.0.0.1:8080/api/v1");
+  await client.sshKeys.list();
+  assertStrictEquals(fake.requests[0]!.url, "http://127.0.0.1:8080/api/v1/ssh-keys");
+});
+
+Deno.test("a non-envelope success body is an InvalidResponseError, never a SyntaxError", async () => {
+  for (const body of ['{"data": [', "<html>proxy</html>", "", '{"items": []}', "[1]"]) {
+    const fake = new FakeFetch(new Response(body, { status: 200 }));
+    const { client } = fakeClient(fake);
+    const error = await assertRejects(client.images.list(), InvalidResponseError);
+    assertStrictEquals(error.body, body);
+    assertStrictEquals(error.status, 200);
+  }
+});
+
+Deno.test("a launch answered with a broken success body says the instance may exist", async () => {
+  const fake = new FakeFetch(new Response('{"data": {"instance_ids": ["abc"', { status: 200 }));
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(
+    client.instances.launch({
+      region_name: "us-east-1",
+      instance_type_name: "t",
+      ssh_key_names: ["k"],
+    }),
+    InvalidResponseError,
+  );
+  assertMatch(error.message, /may have been launched/);
+});
+
+Deno.test("unknown response fields pass through untouched", async () => {
+  const fake = new FakeFetch(dataResponse([{ name: "x", description: "y", brand_new: { a: 1 } }]));
+  const { client } = fakeClient(fake);
+  const regions = await client.regions.list();
+  assertEquals(regions[0] as unknown, { name: "x", description: "y", brand_new: { a: 1 } });
+});
+
+Deno.test("an error envelope becomes a typed error with every field", async () => {
+  const fake = new FakeFetch(
+    errorResponse(404, {
+      code: "global/object-does-not-exist",
+      message: "Specified instance does not exist.",
+      request_id: "req_42",
+    }, { "x-other": "1" }),
+  );
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(client.instances.get("abc"), NotFoundError);
+  assertStrictEquals(error.status, 404);
+  assertStrictEquals(error.code, "global/object-does-not-exist");
+  assertStrictEquals(error.requestId, "req_42");
+  assertStrictEquals(error.headers.get("x-other"), "1");
+  assertEquals(error.body, {
+    error: {
+      code: "global/object-does-not-exist",
+      message: "Specified instance does not exist.",
+      request_id: "req_42",
+    },
+  });
+  assertStrictEquals(
+    error.message,
+    "Cannot get instance: not found (code 'global/object-does-not-exist'): Specified instance does not exist",
+  );
+});
+
+Deno.test("the request id falls back to the x-request-id header", async () => {
+  const fake = new FakeFetch(
+    new Response("<html><title>Bad gateway</title></html>", {
+      status: 502,
+      headers: { "x-request-id": "hdr_1" },
+    }),
+  );
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), ServerError);
+  assertStrictEquals(error.requestId, "hdr_1");
+  assertStrictEquals(error.body, "<html><title>Bad gateway</title></html>");
+  assertStrictEquals(error.code, undefined);
+  assertMatch(error.message, /HTML page 'Bad gateway'/);
+});
+
+Deno.test("a redirect is reported, not followed", async () => {
+  const fake = new FakeFetch(
+    new Response(null, {
+      status: 301,
+      headers: { location: "https://cloud.lambda.ai/api/v1/images" },
+    }),
+  );
+  const { client } = fakeClient(fake, { baseUrl: "https://cloud.lambdalabs.com/api/v1" });
+  const error = await assertRejects(client.images.list(), ApiError);
+  assertStrictEquals(error.status, 301);
+  assertMatch(
+    error.message,
+    /redirected to 'https:\/\/cloud\.lambda\.ai\/api\/v1\/images': set baseUrl/,
+  );
+});
+
+Deno.test("a connection failure is a ConnectionError with the cause", async () => {
+  const cause = new TypeError("error sending request: connection refused");
+  const fake = new FakeFetch(cause);
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), ConnectionError);
+  assertStrictEquals(error.cause, cause);
+});
+
+Deno.test("a body cut off mid-way is a ConnectionError", async () => {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode('{"data": ['));
+      controller.error(new TypeError("connection reset"));
+    },
+  });
+  const fake = new FakeFetch(new Response(body, { status: 200 }));
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  await assertRejects(client.regions.list(), ConnectionError);
+});
+
+/** A fetch that never answers, but rejects when its request is aborted, as real fetch does. */
+function hangingFetch(request: Request): Promise<Response> {
+  return new Promise((_, reject) => {
+    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true });
+  });
+}
+
+Deno.test("an attempt that exceeds the timeout is a TimeoutError", async () => {
+  const fake = new FakeFetch(hangingFetch);
+  const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), TimeoutError);
+  assertStrictEquals(error.timeoutMs, 5);
+  assertStrictEquals(error.message, "Cannot list regions: no response within 5 ms");
+});
+
+Deno.test("a per-call timeout overrides the client's", async () => {
+  const fake = new FakeFetch(hangingFetch);
+  const { client } = fakeClient(fake, { timeout: 60_000, maxRetries: 0 });
+  const error = await assertRejects(client.regions.list({ timeout: 3 }), TimeoutError);
+  assertStrictEquals(error.timeoutMs, 3);
+});
+
+Deno.test("a caller's abort rejects with the caller's reason, untouched", async () => {
+  const fake = new FakeFetch(hangingFetch);
+  const { client } = fakeClient(fake);
+  const controller = new AbortController();
+  const reason = new Error("user pressed ctrl-c");
+  const call = client.regions.list({ signal: controller.signal });
+  await Promise.resolve();
+  setTimeout(() => controller.abort(reason), 1);
+  const error = await call.then(() => undefined, (e) => e);
+  assertStrictEquals(error, reason);
+  assertStrictEquals(fake.requests.length, 1);
+});
+
+Deno.test("an already-aborted signal sends nothing", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  const reason = new DOMException("stop", "AbortError");
+  const error = await client.regions.list({ signal: AbortSignal.abort(reason) }).catch((e) => e);
+  assertStrictEquals(error, reason);
+  assertStrictEquals(fake.requests.length, 0);
+});
+
+Deno.test("hooks see each attempt with the key redacted, and a throwing hook is ignored", async () => {
+  const fake = new FakeFetch(
+    errorResponse(500, { code: "global/internal-error" }),
+    dataResponse([]),
+  );
+  const requests: RequestEvent[] = [];
+  const responses: ResponseEvent[] = [];
+  const retries: string[] = [];
+  const { client } = fakeClient(fake, {
+    apiKey: "secret_hooks",
+    hooks: {
+      onRequest: (event) => {
+        requests.push(event);
+        throw new Error("logging bug");
+      },
+      onResponse: (event) => responses.push(event),
+      onRetry: (event) => retries.push(`${event.attempt}:${event.delayMs}:${event.error.name}`),
+    },
+  });
+  await client.regions.list();
+  assertEquals(requests.map((e) => e.attempt), [1, 2]);
+  assertStrictEquals(requests[0]!.headers.authorization, "Bearer [REDACTED]");
+  assertStrictEquals(requests[0]!.url, "https://cloud.lambda.ai/api/v1/regions");
+  assertStrictEquals(requests[0]!.action, "list regions");
+  assertEquals(responses.map((e) => e.status), [500, 200]);
+  assertStrictEquals(responses[0]!.responseHeaders["content-type"], "application/json");
+  assertEquals(retries, ["1:500:ServerError"]);
+  assert(!JSON.stringify([requests, responses]).includes("secret_hooks"));
+});
+
+Deno.test("with no key anywhere, the error names both fixes", {
+  permissions: { env: false },
+}, async () => {
+  const client = new LambdaCloudClient({ fetch: new FakeFetch().fetch, rateLimit: false });
+  const error = await assertRejects(client.regions.list(), LambdaCloudError);
+  assertStrictEquals(
+    error.message,
+    "Cannot list regions: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
+      "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY",
+  );
+});
+
+Deno.test("an empty 429 body is still a RateLimitError with the status", async () => {
+  const fake = new FakeFetch(new Response("", { status: 429 }));
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), RateLimitError);
+  assertStrictEquals(error.status, 429);
+  assertStrictEquals(error.body, "");
+});
