@@ -38,19 +38,66 @@ export class FakeFetch {
   }
 }
 
-/** A clock whose sleeps return at once and move time forward, recording every wait. */
+interface VirtualTimer {
+  at: number;
+  seq: number;
+  resolve(): void;
+}
+
+/**
+ * A clock with virtual time: a sleep never waits for real. Whenever nothing else is left to run, the
+ * earliest pending sleep ends and time jumps to its end. Every wait is recorded in `sleeps`.
+ */
 export class FakeClock implements Clock {
   time = 1_000_000;
   readonly sleeps: number[] = [];
+  readonly #timers: VirtualTimer[] = [];
+  #seq = 0;
+  #tick: ReturnType<typeof setTimeout> | undefined;
 
   now = (): number => this.time;
 
   sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     if (signal?.aborted) return Promise.reject(signal.reason);
     this.sleeps.push(ms);
-    this.time += ms;
-    return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = () => {
+        this.#timers.splice(this.#timers.indexOf(timer), 1);
+        if (this.#timers.length === 0) this.#cancelTick();
+        reject(signal?.reason);
+      };
+      const timer: VirtualTimer = {
+        at: this.time + Math.max(0, ms),
+        seq: this.#seq++,
+        resolve: () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        },
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.#timers.push(timer);
+      this.#scheduleTick();
+    });
   };
+
+  // A real zero-delay timeout runs after every pending promise job, so time only jumps once all
+  // the code that could still run "now" has run.
+  #scheduleTick(): void {
+    this.#tick ??= setTimeout(() => {
+      this.#tick = undefined;
+      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
+      const next = this.#timers.shift();
+      if (!next) return;
+      this.time = Math.max(this.time, next.at);
+      next.resolve();
+      if (this.#timers.length > 0) this.#scheduleTick();
+    }, 0);
+  }
+
+  #cancelTick(): void {
+    if (this.#tick !== undefined) clearTimeout(this.#tick);
+    this.#tick = undefined;
+  }
 }
 
 /** `{"data": payload}` as Lambda sends it. */

@@ -1,0 +1,145 @@
+import { IntervalQueue, RateLimiter } from "../lib/_rate_limiter.ts";
+import { systemClock } from "../mod.ts";
+import { assertEquals, assertStrictEquals } from "./_deps.ts";
+import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
+
+/** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
+function timedClient(
+  clock: FakeClock,
+  options: Parameters<typeof fakeClient>[1] = {},
+): { client: ReturnType<typeof fakeClient>["client"]; times: number[]; fake: FakeFetch } {
+  const times: number[] = [];
+  const fake = new FakeFetch();
+  for (let i = 0; i < 20; i++) fake.push(dataResponse({ instance_ids: ["i"] }));
+  const { client } = fakeClient(fake, {
+    clock,
+    rateLimit: {},
+    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+    ...options,
+  });
+  return { client, times, fake };
+}
+
+Deno.test("the limiter spaces requests one second apart, in call order", async () => {
+  const { client, times } = timedClient(new FakeClock());
+  const order: number[] = [];
+  await Promise.all([0, 1, 2, 3].map((n) => client.regions.list().then(() => order.push(n))));
+  assertEquals(times, [0, 1000, 2000, 3000]);
+  assertEquals(order, [0, 1, 2, 3]);
+});
+
+Deno.test("launches are spaced 12 seconds apart, counted from when they go out", async () => {
+  const { client, times } = timedClient(new FakeClock());
+  const body = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
+  await Promise.all([
+    client.regions.list(),
+    client.instances.launch(body),
+    client.instances.launch(body),
+    client.regions.list(),
+  ]);
+  // Requests go one second apart; a launch first takes its launch turn, then a request turn, so
+  // the first launch goes out at 2 s, and the second one 12 s after that.
+  assertEquals(times, [0, 1000, 2000, 14_000]);
+});
+
+Deno.test("clients that share a key share one budget; other keys do not", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const onRequest = () => times.push(clock.time - 1_000_000);
+  const fake = new FakeFetch(dataResponse([]), dataResponse([]), dataResponse([]));
+  const shared = { clock, rateLimit: {}, apiKey: "secret_shared", hooks: { onRequest } };
+  const a = fakeClient(fake, shared).client;
+  const b = fakeClient(fake, shared).client;
+  const other = fakeClient(fake, { ...shared, apiKey: "secret_other" }).client;
+  await Promise.all([a.regions.list(), b.regions.list(), other.regions.list()]);
+  assertEquals(times, [0, 0, 1000]);
+});
+
+Deno.test("intervals can be tuned, and the limiter turned off", async () => {
+  const tuned = timedClient(new FakeClock(), { rateLimit: { requestIntervalMs: 250 } });
+  await Promise.all([1, 2, 3].map(() => tuned.client.regions.list()));
+  assertEquals(tuned.times, [0, 250, 500]);
+
+  const offClock = new FakeClock();
+  const off = timedClient(offClock, { rateLimit: false });
+  await Promise.all([1, 2, 3].map(() => off.client.regions.list()));
+  assertEquals(off.times, [0, 0, 0]);
+  assertEquals(offClock.sleeps, []);
+});
+
+Deno.test("a 429 holds back every call that shares the key", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const fake = new FakeFetch(
+    new Response("", { status: 429, headers: { "retry-after": "5" } }),
+    dataResponse([]),
+    dataResponse([]),
+  );
+  const { client } = fakeClient(fake, {
+    clock,
+    rateLimit: {},
+    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+  });
+  await Promise.all([client.regions.list(), client.regions.list()]);
+  // The first call's 429 (at 0) asked for 5 s, so the second call, queued behind it, waits too;
+  // the retry then goes one second after it.
+  assertEquals(times, [0, 5000, 6000]);
+});
+
+Deno.test("a waiting call can be aborted, and the queue moves on without it", async () => {
+  const clock = new FakeClock();
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  // The first sleep parks until released, so the second waiter can abort while queued.
+  const sleep = clock.sleep;
+  let parked = false;
+  clock.sleep = async (ms, signal) => {
+    if (!parked) {
+      parked = true;
+      await gate;
+    }
+    return sleep(ms, signal);
+  };
+  const queue = new IntervalQueue(clock, 1000);
+  await queue.acquire();
+  const controller = new AbortController();
+  const reason = new Error("gave up");
+  const aborted = queue.acquire(controller.signal).catch((e) => e);
+  const third = queue.acquire();
+  controller.abort(reason);
+  assertStrictEquals(await aborted, reason);
+  release();
+  await third;
+  assertStrictEquals(clock.time - 1_000_000, 1000);
+});
+
+Deno.test("an aborted wait leaves no timer behind on the real clock", async () => {
+  // The op and resource sanitizers fail this test if the limiter's timer outlives it.
+  const limiter = new RateLimiter(systemClock, 60_000, 60_000);
+  await limiter.acquire("request");
+  const controller = new AbortController();
+  const waiting = limiter.acquire("request", controller.signal).catch((e) => e);
+  controller.abort(new Error("done"));
+  assertStrictEquals((await waiting).message, "done");
+});
+
+Deno.test("acquire() with an already-aborted signal rejects at once", async () => {
+  const queue = new IntervalQueue(new FakeClock(), 1000);
+  const reason = new Error("no");
+  assertStrictEquals(await queue.acquire(AbortSignal.abort(reason)).catch((e) => e), reason);
+});
+
+Deno.test("systemClock.sleep() waits, and stops early on abort", async () => {
+  const started = Date.now();
+  await systemClock.sleep(5);
+  assertEquals(Date.now() - started >= 4, true);
+  const controller = new AbortController();
+  const pending = systemClock.sleep(60_000, controller.signal).catch((e) => e);
+  controller.abort(new Error("cancelled"));
+  assertStrictEquals((await pending).message, "cancelled");
+  const reason = new Error("before");
+  assertStrictEquals(
+    await systemClock.sleep(10, AbortSignal.abort(reason)).catch((e) => e),
+    reason,
+  );
+});
