@@ -15,6 +15,8 @@ export function describeValue(value: unknown): string {
       return String(value);
     case "function":
       return "a function";
+    case "object":
+      return "an object";
     default:
       return `a ${typeof value}`;
   }
