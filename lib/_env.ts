@@ -12,13 +12,21 @@ interface ProcessLike {
   env?: Record<string, string | undefined>;
 }
 
+/** The globals `readEnv` looks at; a parameter so tests can stand in for other runtimes. */
+export interface RuntimeGlobals {
+  Deno?: DenoLike;
+  process?: ProcessLike;
+}
+
 /**
  * The value of `name`, or `undefined` when it is unset or cannot be read here: on Deno without
  * `--allow-env=<name>` (a TTY user is not prompted), or on a runtime with neither `Deno` nor
  * `process`.
  */
-export function readEnv(name: string): string | undefined {
-  const runtime = globalThis as { Deno?: DenoLike; process?: ProcessLike };
+export function readEnv(
+  name: string,
+  runtime: RuntimeGlobals = globalThis as RuntimeGlobals,
+): string | undefined {
   const deno = runtime.Deno;
   if (deno?.env) {
     try {

@@ -1,0 +1,123 @@
+// The key from LAMBDA_API_KEY: read only when needed, only with permission, never with a prompt.
+
+import { LambdaCloudClient, LambdaCloudError } from "../mod.ts";
+import { readEnv } from "../lib/_env.ts";
+import { assertRejects, assertStrictEquals } from "./_deps.ts";
+import { dataResponse, FakeFetch } from "./_fakes.ts";
+
+function withEnv(value: string | undefined, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const before = Deno.env.get("LAMBDA_API_KEY");
+    if (value === undefined) Deno.env.delete("LAMBDA_API_KEY");
+    else Deno.env.set("LAMBDA_API_KEY", value);
+    try {
+      await fn();
+    } finally {
+      if (before === undefined) Deno.env.delete("LAMBDA_API_KEY");
+      else Deno.env.set("LAMBDA_API_KEY", before);
+    }
+  };
+}
+
+Deno.test(
+  "LAMBDA_API_KEY is used when apiKey is absent and the permission is granted",
+  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  withEnv("secret_from_env\n", async () => {
+    const fake = new FakeFetch(dataResponse([]));
+    const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
+    await client.regions.list();
+    assertStrictEquals(fake.requests[0]!.headers.get("authorization"), "Bearer secret_from_env");
+  }),
+);
+
+Deno.test(
+  "making a client reads nothing from the environment",
+  { permissions: { env: false } },
+  () => {
+    // With env denied, any read at construction would throw NotCapable here.
+    new LambdaCloudClient();
+    new LambdaCloudClient({ rateLimit: false, maxRetries: 0 });
+  },
+);
+
+Deno.test(
+  "an explicit apiKey needs no env permission at all",
+  { permissions: { env: false } },
+  async () => {
+    const fake = new FakeFetch(dataResponse([]));
+    const client = new LambdaCloudClient({
+      apiKey: "secret_x",
+      fetch: fake.fetch,
+      rateLimit: false,
+    });
+    await client.regions.list();
+    assertStrictEquals(fake.requests[0]!.headers.get("authorization"), "Bearer secret_x");
+  },
+);
+
+Deno.test(
+  "without env permission the client neither prompts nor crashes: it names both fixes",
+  { permissions: { env: false } },
+  async () => {
+    const fake = new FakeFetch();
+    const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
+    const error = await assertRejects(client.instances.list(), LambdaCloudError);
+    assertStrictEquals(
+      error.message,
+      "Cannot list instances: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
+        "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY",
+    );
+    assertStrictEquals(fake.requests.length, 0);
+    assertStrictEquals(readEnv("LAMBDA_API_KEY"), undefined);
+  },
+);
+
+Deno.test(
+  "an empty LAMBDA_API_KEY counts as missing",
+  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  withEnv("  ", async () => {
+    const client = new LambdaCloudClient({ fetch: new FakeFetch().fetch, rateLimit: false });
+    await assertRejects(client.regions.list(), LambdaCloudError, "no API key found");
+  }),
+);
+
+Deno.test("readEnv() falls back to process.env where there is no Deno", () => {
+  const env = { LAMBDA_API_KEY: "secret_node" };
+  assertStrictEquals(readEnv("LAMBDA_API_KEY", { process: { env } }), "secret_node");
+  assertStrictEquals(readEnv("LAMBDA_API_KEY", {}), undefined);
+  assertStrictEquals(readEnv("LAMBDA_API_KEY", { process: {} }), undefined);
+});
+
+Deno.test("readEnv() reads only when the permission is granted, and survives a throwing read", () => {
+  const env = { get: (name: string) => `value of ${name}` };
+  const state = (value: string) => ({ querySync: () => ({ state: value }) });
+  assertStrictEquals(
+    readEnv("LAMBDA_API_KEY", { Deno: { env, permissions: state("granted") } }),
+    "value of LAMBDA_API_KEY",
+  );
+  assertStrictEquals(
+    readEnv("LAMBDA_API_KEY", { Deno: { env, permissions: state("prompt") } }),
+    undefined,
+  );
+  assertStrictEquals(
+    readEnv("LAMBDA_API_KEY", { Deno: { env, permissions: state("denied") } }),
+    undefined,
+  );
+  // Deno Deploy and older runtimes may lack querySync: then the read itself decides.
+  assertStrictEquals(readEnv("LAMBDA_API_KEY", { Deno: { env } }), "value of LAMBDA_API_KEY");
+  const throwing = {
+    get: (): string => {
+      throw new Error("NotCapable");
+    },
+  };
+  assertStrictEquals(readEnv("LAMBDA_API_KEY", { Deno: { env: throwing } }), undefined);
+  const throwingQuery = {
+    querySync: (): { state: string } => {
+      throw new Error("no permissions API");
+    },
+  };
+  assertStrictEquals(
+    readEnv("LAMBDA_API_KEY", { Deno: { env, permissions: throwingQuery } }),
+    undefined,
+  );
+});

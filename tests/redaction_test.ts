@@ -1,0 +1,56 @@
+// The API key never shows: not in inspect, JSON, String(), errors, or hook events.
+
+import { LambdaCloudClient } from "../mod.ts";
+import { assert } from "./_deps.ts";
+import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
+
+const KEY = "secret_DO_NOT_LEAK_4f2a";
+
+function leaks(value: unknown): boolean {
+  const seen = [
+    Deno.inspect(value, { depth: Infinity, showHidden: true, getters: true }),
+    String(value),
+    JSON.stringify(value) ?? "",
+  ];
+  if (value instanceof Error) seen.push(value.message, value.stack ?? "", String(value.cause));
+  return seen.some((text) => text.includes(KEY));
+}
+
+Deno.test("the client shows its base URL but never its key", () => {
+  const client = new LambdaCloudClient({ apiKey: KEY });
+  assert(!leaks(client));
+  assert(!leaks(client.instances));
+  assert(Deno.inspect(client).includes("https://cloud.lambda.ai/api/v1"));
+  assert(JSON.stringify(client) === '{"baseUrl":"https://cloud.lambda.ai/api/v1"}');
+});
+
+Deno.test("errors and hook events never hold the key", async () => {
+  const events: unknown[] = [];
+  const fake = new FakeFetch(
+    errorResponse(500, { code: "global/internal-error", message: "boom" }),
+    new TypeError("connection reset"),
+    errorResponse(401, { code: "global/invalid-api-key" }),
+  );
+  const { client } = fakeClient(fake, {
+    apiKey: KEY,
+    hooks: {
+      onRequest: (event) => events.push(event),
+      onResponse: (event) => events.push(event),
+      onRetry: (event) => events.push(event),
+    },
+  });
+  const error = await client.regions.list().catch((e) => e);
+  assert(error instanceof Error);
+  assert(!leaks(error));
+  assert(events.length >= 5);
+  for (const event of events) assert(!leaks(event));
+});
+
+Deno.test("the key is attached only to the request that is sent", async () => {
+  const fake = new FakeFetch(errorResponse(404, { code: "global/not-found" }));
+  const headers = new Headers({ "x-custom": "1" });
+  const { client } = fakeClient(fake, { apiKey: KEY });
+  await client.images.list({ headers }).catch(() => {});
+  assert(!headers.has("authorization"), "the caller's headers object was not changed");
+  assert(fake.requests[0]!.headers.get("authorization") === `Bearer ${KEY}`);
+});
