@@ -96,7 +96,10 @@ Deno.test("client errors other than 408 and 429 are not retried", async () => {
 });
 
 Deno.test("launch is never resent after a 5xx, a timeout or a dropped connection", async () => {
-  const cases: [() => Response | Error | ((r: Request) => Promise<Response>), Function][] = [
+  const cases: [
+    () => Response | Error | ((r: Request) => Promise<Response>),
+    new (...args: never[]) => Error,
+  ][] = [
     [() => errorResponse(500, { code: "global/internal-error" }), ServerError],
     [() => errorResponse(503, { code: "provider/internal-unavailable" }), ServerError],
     [() => new TypeError("connection reset"), ConnectionError],
@@ -112,7 +115,7 @@ Deno.test("launch is never resent after a 5xx, a timeout or a dropped connection
     const fake = new FakeFetch(reply(), dataResponse({ instance_ids: ["second"] }));
     const { client } = fakeClient(fake, { maxRetries: 5, timeout: 5 });
     const error = await assertRejects(client.instances.launch(LAUNCH_BODY));
-    assert(error instanceof (errorClass as new () => Error), error.name);
+    assert(error instanceof errorClass, error.name);
     assert(error.message.includes("may have been launched"), error.message);
     assertStrictEquals(fake.requests.length, 1);
   }
