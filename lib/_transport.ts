@@ -66,6 +66,7 @@ export class Transport {
   readonly #maxRetries: number;
   readonly #userAgent: string;
   readonly #hooks: Hooks;
+  readonly #observed: boolean;
   readonly #clock: Clock;
   readonly #backoff: BackoffSettings;
   readonly #limiter: LimiterSettings | undefined;
@@ -100,6 +101,7 @@ export class Transport {
     );
     this.#userAgent = buildUserAgent(options.userAgent);
     this.#hooks = options.hooks ?? {};
+    this.#observed = Object.values(this.#hooks).some((hook) => typeof hook === "function");
     this.#clock = options.clock ?? systemClock;
     const backoff = options.backoff ?? {};
     this.#backoff = {
@@ -183,8 +185,11 @@ export class Transport {
     headers.set("user-agent", this.#userAgent);
     const hasBody = operation.body !== undefined;
     if (hasBody) headers.set("content-type", "application/json");
-    event.headers = Object.fromEntries(headers);
-    event.headers.authorization = REDACTED_AUTHORIZATION;
+    // Copies for hooks are made only when someone listens: this runs on every request.
+    if (this.#observed) {
+      event.headers = Object.fromEntries(headers);
+      event.headers.authorization = REDACTED_AUTHORIZATION;
+    }
     // Set last, on the request alone: nothing the caller or a hook can see holds the key.
     headers.set("authorization", `Bearer ${apiKey}`);
 
@@ -221,13 +226,15 @@ export class Transport {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
-    const responseEvent: ResponseEvent = {
-      ...event,
-      status: response.status,
-      responseHeaders: Object.fromEntries(response.headers),
-      durationMs: this.#clock.now() - started,
-    };
-    this.#emit("onResponse", responseEvent);
+    if (this.#hooks.onResponse) {
+      const responseEvent: ResponseEvent = {
+        ...event,
+        status: response.status,
+        responseHeaders: Object.fromEntries(response.headers),
+        durationMs: this.#clock.now() - started,
+      };
+      this.#emit("onResponse", responseEvent);
+    }
     return this.#parse<T>(operation, response, text);
   }
 
