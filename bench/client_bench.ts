@@ -4,25 +4,12 @@
 // side in one run, and the client's own overhead with the network taken out.
 
 import { LambdaCloudClient } from "../mod.ts";
+import { sampleInstance } from "../tests/_fakes.ts";
 
-const instances = Array.from({ length: 50 }, (_, i) => ({
-  id: `instance-${i}`,
-  name: `node-${i}`,
-  ip: `198.51.100.${i}`,
-  status: "active",
-  ssh_key_names: ["key"],
-  file_system_names: [],
-  region: { name: "us-east-1", description: "Virginia, USA" },
-  instance_type: {
-    name: "gpu_1x_a10",
-    description: "1x A10 (24 GB PCIe)",
-    gpu_description: "A10 (24 GB PCIe)",
-    price_cents_per_hour: 75,
-    specs: { vcpus: 30, memory_gib: 200, storage_gib: 1400, gpus: 1 },
-    architecture: "x86_64",
-  },
-  actions: {},
-}));
+const instances = Array.from(
+  { length: 50 },
+  (_, i) => sampleInstance({ id: `instance-${i}`, name: `node-${i}` }),
+);
 const payload = JSON.stringify({ data: instances });
 
 const server = Deno.serve(

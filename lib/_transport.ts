@@ -202,6 +202,8 @@ export class Transport {
     const signal = options.signal;
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
+    // The caller may have aborted between its turn coming up and this attempt starting.
+    if (signal?.aborted) onAbort();
 
     const request = new Request(event.url, {
       method: operation.method,

@@ -31,6 +31,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+// setTimeout fires at once for delays past 2^31 - 1 ms; clamp rather than spin.
+const MAX_TIMER_MS = 2_147_483_647;
+
 /**
  * The real clock: `Date.now()` and `setTimeout`, with waits that stop on abort and clear their
  * timer.
@@ -60,7 +63,7 @@ export const systemClock: Clock = {
       const timer = setTimeout(() => {
         signal?.removeEventListener("abort", onAbort);
         resolve();
-      }, Math.max(0, ms));
+      }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
       signal?.addEventListener("abort", onAbort, { once: true });
     }),
 };

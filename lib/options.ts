@@ -151,7 +151,8 @@ export interface LambdaCloudClientOptions {
    * it sends a request: on Deno only if `--allow-env=LAMBDA_API_KEY` was granted (it never prompts),
    * elsewhere from `process.env`. Leading and trailing white space is removed.
    *
-   * A function is called before each request, so a key can come from a secret store and rotate.
+   * A function is called once per call (before its first attempt), so a key can come from a
+   * secret store and rotate.
    */
   apiKey?: string | (() => string | Promise<string>);
   /**

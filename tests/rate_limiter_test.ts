@@ -143,3 +143,16 @@ Deno.test("systemClock.sleep() waits, and stops early on abort", async () => {
     reason,
   );
 });
+
+Deno.test("systemClock.sleep() does not fire early for delays past the timer limit", async () => {
+  const controller = new AbortController();
+  let settled = false;
+  const pending = systemClock.sleep(2 ** 32, controller.signal).then(
+    () => (settled = true),
+    (e) => e,
+  );
+  await systemClock.sleep(5);
+  assertStrictEquals(settled, false);
+  controller.abort(new Error("enough"));
+  assertStrictEquals((await pending).message, "enough");
+});
