@@ -8,6 +8,18 @@
 /**
  * Error codes documented in Lambda Cloud API 1.10.0, plus `provider/internal-unavailable` from its
  * prose. Lambda adds codes over time, so any other string is accepted too.
+ *
+ * @example Branch on a code
+ * ```ts
+ * import { ApiError, type ApiErrorCode } from "@lambda-cloud/client";
+ *
+ * function isRetryableLater(error: unknown): boolean {
+ *   const code: ApiErrorCode | undefined = error instanceof ApiError ? error.code : undefined;
+ *   return code === "instance-operations/launch/insufficient-capacity" ||
+ *     (code?.startsWith("provider/") ?? false);
+ * }
+ * console.log(isRetryableLater(new Error("x"))); // false
+ * ```
  */
 export type ApiErrorCode =
   | "global/invalid-api-key"
@@ -54,7 +66,24 @@ export class LambdaCloudError extends Error {
   }
 }
 
-/** What an {@linkcode ApiError} is built from: one HTTP answer that was not a success. */
+/**
+ * What an {@linkcode ApiError} is built from: one HTTP answer that was not a success.
+ *
+ * @example Build an error for a test double
+ * ```ts
+ * import { type ApiErrorInit, createApiError } from "@lambda-cloud/client";
+ *
+ * const init: ApiErrorInit = {
+ *   action: "launch instance",
+ *   status: 400,
+ *   code: "global/quota-exceeded",
+ *   apiMessage: "Quota exceeded.",
+ *   body: { error: { code: "global/quota-exceeded", message: "Quota exceeded." } },
+ *   headers: new Headers(),
+ * };
+ * console.log(createApiError(init).name); // QuotaExceededError
+ * ```
+ */
 export interface ApiErrorInit {
   /** The action that failed, in words, such as `"launch instance"`. */
   action: string;

@@ -77,6 +77,14 @@ export interface BackoffOptions {
 /**
  * What the `onRequest` hook sees just before each attempt is sent. The `authorization` header is
  * always shown as `Bearer [REDACTED]`.
+ *
+ * @example Log each attempt
+ * ```ts
+ * import type { RequestEvent } from "@lambda-cloud/client";
+ *
+ * const log = (event: RequestEvent) => console.debug(`#${event.attempt} ${event.method} ${event.url}`);
+ * log({ action: "list regions", method: "GET", url: "https://cloud.lambda.ai/api/v1/regions", headers: {}, attempt: 1 });
+ * ```
  */
 export interface RequestEvent {
   /** The action, in words, such as `"list instances"`. */
@@ -91,7 +99,30 @@ export interface RequestEvent {
   attempt: number;
 }
 
-/** What the `onResponse` hook sees when an answer's headers and body have arrived. */
+/**
+ * What the `onResponse` hook sees when an answer's headers and body have arrived.
+ *
+ * @example Record slow answers
+ * ```ts
+ * import type { ResponseEvent } from "@lambda-cloud/client";
+ *
+ * const slow: ResponseEvent[] = [];
+ * const onResponse = (event: ResponseEvent) => {
+ *   if (event.durationMs > 2000) slow.push(event);
+ * };
+ * onResponse({
+ *   action: "list regions",
+ *   method: "GET",
+ *   url: "https://cloud.lambda.ai/api/v1/regions",
+ *   headers: {},
+ *   attempt: 1,
+ *   status: 200,
+ *   responseHeaders: {},
+ *   durationMs: 2500,
+ * });
+ * console.log(slow.length); // 1
+ * ```
+ */
 export interface ResponseEvent extends RequestEvent {
   /** The HTTP status code. */
   status: number;
@@ -101,7 +132,28 @@ export interface ResponseEvent extends RequestEvent {
   durationMs: number;
 }
 
-/** What the `onRetry` hook sees when a failed attempt is about to be sent again. */
+/**
+ * What the `onRetry` hook sees when a failed attempt is about to be sent again.
+ *
+ * @example Count retries by error class
+ * ```ts
+ * import type { RetryEvent } from "@lambda-cloud/client";
+ *
+ * const retries = new Map<string, number>();
+ * const onRetry = (event: RetryEvent) => {
+ *   retries.set(event.error.name, (retries.get(event.error.name) ?? 0) + 1);
+ * };
+ * onRetry({
+ *   action: "list regions",
+ *   method: "GET",
+ *   url: "https://cloud.lambda.ai/api/v1/regions",
+ *   headers: {},
+ *   attempt: 1,
+ *   error: new Error("reset"),
+ *   delayMs: 500,
+ * });
+ * ```
+ */
 export interface RetryEvent extends RequestEvent {
   /** Why the attempt failed. */
   error: Error;

@@ -13,10 +13,29 @@ import { checkId, checkObject, checkString } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region, RegionName } from "./regions.ts";
 
-/** The status of a user's account. New values may appear, so any string is accepted. */
+/**
+ * The status of a user's account. New values may appear, so any string is accepted.
+ *
+ * @example Only active users
+ * ```ts
+ * import type { User, UserStatus } from "@lambda-cloud/client";
+ *
+ * const active: UserStatus = "active";
+ * const isActive = (user: User) => user.status === active;
+ * ```
+ */
 export type UserStatus = "active" | "deactivated" | (string & Record<never, never>);
 
-/** A user in your Team. */
+/**
+ * A user in your Team.
+ *
+ * @example Who created a filesystem
+ * ```ts
+ * import type { Filesystem, User } from "@lambda-cloud/client";
+ *
+ * const creator = (fs: Filesystem): User => fs.created_by;
+ * ```
+ */
 export interface User {
   /** The unique identifier for the user. */
   id: string;
@@ -26,7 +45,19 @@ export interface User {
   status: UserStatus;
 }
 
-/** A shared filesystem. */
+/**
+ * A shared filesystem.
+ *
+ * @example Report usage
+ * ```ts
+ * import type { Filesystem } from "@lambda-cloud/client";
+ *
+ * function describe(fs: Filesystem): string {
+ *   const used = fs.bytes_used === undefined ? "unknown" : `${(fs.bytes_used / 2 ** 30).toFixed(1)} GiB`;
+ *   return `${fs.name} in ${fs.region.name}: ${used}${fs.is_in_use ? ", mounted" : ""}`;
+ * }
+ * ```
+ */
 export interface Filesystem {
   /** The unique identifier (ID) of the filesystem. */
   id: string;
@@ -51,7 +82,16 @@ export interface Filesystem {
   bytes_used?: number;
 }
 
-/** The body of `client.fileSystems.create()`. */
+/**
+ * The body of `client.fileSystems.create()`.
+ *
+ * @example A valid body
+ * ```ts
+ * import type { CreateFilesystemRequest } from "@lambda-cloud/client";
+ *
+ * const body: CreateFilesystemRequest = { name: "datasets", region: "us-east-1" };
+ * ```
+ */
 export interface CreateFilesystemRequest {
   /**
    * The name of the filesystem: 1 to 60 characters, letters first, then letters, digits and `-`.
@@ -61,7 +101,17 @@ export interface CreateFilesystemRequest {
   region: RegionName;
 }
 
-/** What deleting a filesystem returns. */
+/**
+ * What deleting a filesystem returns.
+ *
+ * @example Check what was deleted
+ * ```ts
+ * import type { FilesystemDeleteResponse } from "@lambda-cloud/client";
+ *
+ * const response: FilesystemDeleteResponse = { deleted_ids: ["398578a2336b49079e74043f0bd2cfe8"] };
+ * console.log(response.deleted_ids.includes("398578a2336b49079e74043f0bd2cfe8")); // true
+ * ```
+ */
 export interface FilesystemDeleteResponse {
   /** The unique identifiers of the filesystems that were deleted. */
   deleted_ids: string[];

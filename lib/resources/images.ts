@@ -10,7 +10,20 @@ import type { RequestOptions } from "../options.ts";
 import type { Architecture } from "./instance_types.ts";
 import type { Region } from "./regions.ts";
 
-/** An available machine image in Lambda Cloud. */
+/**
+ * An available machine image in Lambda Cloud.
+ *
+ * @example Pick the newest image of a family in a region
+ * ```ts
+ * import type { Image } from "@lambda-cloud/client";
+ *
+ * function newest(images: Image[], family: string, region: string): Image | undefined {
+ *   return images
+ *     .filter((image) => image.family === family && image.region.name === region)
+ *     .sort((a, b) => b.updated_time.localeCompare(a.updated_time))[0];
+ * }
+ * ```
+ */
 export interface Image {
   /** The unique identifier (ID) for an image. */
   id: string;

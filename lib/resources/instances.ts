@@ -23,6 +23,15 @@ import type { Region, RegionName } from "./regions.ts";
 /**
  * The current status of an instance. Billing starts when an instance starts `booting`. Lambda adds
  * statuses over time (`preempted` came in 1.10.0), so any string is accepted.
+ *
+ * @example Fail fast on states that will not become active
+ * ```ts
+ * import type { InstanceStatus } from "@lambda-cloud/client";
+ *
+ * const hopeless: InstanceStatus[] = ["unhealthy", "terminating", "terminated", "preempted"];
+ * const giveUp = (status: InstanceStatus) => hopeless.includes(status);
+ * console.log(giveUp("booting")); // false
+ * ```
  */
 export type InstanceStatus =
   | "booting"
@@ -33,7 +42,17 @@ export type InstanceStatus =
   | "preempted"
   | (string & Record<never, never>);
 
-/** Why an action is blocked. New codes may appear, so any string is accepted. */
+/**
+ * Why an action is blocked. New codes may appear, so any string is accepted.
+ *
+ * @example Wait while an action runs
+ * ```ts
+ * import type { InstanceActionUnavailableCode } from "@lambda-cloud/client";
+ *
+ * const transient: InstanceActionUnavailableCode[] = ["vm-has-not-launched", "vm-action-in-progress"];
+ * const worthWaiting = (code: InstanceActionUnavailableCode) => transient.includes(code);
+ * ```
+ */
 export type InstanceActionUnavailableCode =
   | "vm-has-not-launched"
   | "vm-is-too-old"
@@ -42,7 +61,20 @@ export type InstanceActionUnavailableCode =
   | "vm-action-unavailable-bare-metal"
   | (string & Record<never, never>);
 
-/** Whether one operation can be performed on an instance now, and if not, why. */
+/**
+ * Whether one operation can be performed on an instance now, and if not, why.
+ *
+ * @example A blocked action
+ * ```ts
+ * import type { InstanceActionAvailabilityDetails } from "@lambda-cloud/client";
+ *
+ * const blocked: InstanceActionAvailabilityDetails = {
+ *   available: false,
+ *   reason_code: "vm-has-not-launched",
+ *   reason_description: "The instance has not launched yet.",
+ * };
+ * ```
+ */
 export interface InstanceActionAvailabilityDetails {
   /** Whether the operation can be performed on the instance in its current state. */
   available: boolean;
@@ -52,7 +84,20 @@ export interface InstanceActionAvailabilityDetails {
   reason_description?: string;
 }
 
-/** The current availability of common instance operations. */
+/**
+ * The current availability of common instance operations.
+ *
+ * @example Check before restarting
+ * ```ts
+ * import type { Instance } from "@lambda-cloud/client";
+ *
+ * function canRestart(instance: Instance): boolean {
+ *   const { available, reason_description } = instance.actions.restart;
+ *   if (!available) console.warn(`Cannot restart: ${reason_description ?? "unknown reason"}`);
+ *   return available;
+ * }
+ * ```
+ */
 export interface InstanceActionAvailability {
   /** Whether the instance can be migrated now. */
   migrate: InstanceActionAvailabilityDetails;
@@ -72,7 +117,16 @@ export interface InstanceActionAvailability {
   terminate: InstanceActionAvailabilityDetails;
 }
 
-/** The machine image an instance booted from. */
+/**
+ * The machine image an instance booted from.
+ *
+ * @example Which image an instance runs
+ * ```ts
+ * import type { Instance } from "@lambda-cloud/client";
+ *
+ * const imageOf = (instance: Instance) => instance.image?.family ?? "unknown (no longer resolvable)";
+ * ```
+ */
 export interface InstanceImage {
   /** The unique identifier (ID) of the image. */
   id: string;
@@ -80,7 +134,17 @@ export interface InstanceImage {
   family: string;
 }
 
-/** A filesystem mounted to an instance, with its mount point. */
+/**
+ * A filesystem mounted to an instance, with its mount point.
+ *
+ * @example Where each filesystem is mounted
+ * ```ts
+ * import type { Instance } from "@lambda-cloud/client";
+ *
+ * const mounts = (instance: Instance) =>
+ *   (instance.file_system_mounts ?? []).map((mount) => `${mount.file_system_id} at ${mount.mount_point}`);
+ * ```
+ */
 export interface FilesystemMountEntry {
   /** The absolute path where the filesystem is mounted on the instance. */
   mount_point: string;
@@ -88,7 +152,16 @@ export interface FilesystemMountEntry {
   file_system_id: string;
 }
 
-/** A key/value tag on an instance. */
+/**
+ * A key/value tag on an instance.
+ *
+ * @example Read a tag
+ * ```ts
+ * import type { Instance } from "@lambda-cloud/client";
+ *
+ * const tag = (instance: Instance, key: string) => instance.tags?.find((t) => t.key === key)?.value;
+ * ```
+ */
 export interface TagEntry {
   /** The key of the tag. */
   key: string;
@@ -100,6 +173,16 @@ export interface TagEntry {
  * A tag to set on an instance. The key is 2 to 55 characters of lower-case letters, digits, `-` and
  * `:`, starting with a letter; keys starting with `lambda-ai-` are reserved. The value is at most
  * 128 characters.
+ *
+ * @example Tags that follow the rules
+ * ```ts
+ * import type { RequestedTagEntry } from "@lambda-cloud/client";
+ *
+ * const tags: RequestedTagEntry[] = [
+ *   { key: "team", value: "ml" },
+ *   { key: "cost:center", value: "research-42" },
+ * ];
+ * ```
  */
 export interface RequestedTagEntry {
   /** The key of the tag. */
@@ -108,7 +191,19 @@ export interface RequestedTagEntry {
   value: string;
 }
 
-/** A filesystem to mount at launch, with where to mount it. */
+/**
+ * A filesystem to mount at launch, with where to mount it.
+ *
+ * @example Mount a filesystem under /data
+ * ```ts
+ * import type { RequestedFilesystemMountEntry } from "@lambda-cloud/client";
+ *
+ * const mount: RequestedFilesystemMountEntry = {
+ *   mount_point: "/data/checkpoints",
+ *   file_system_id: "398578a2336b49079e74043f0bd2cfe8",
+ * };
+ * ```
+ */
 export interface RequestedFilesystemMountEntry {
   /**
    * The absolute path to mount the filesystem at: under `/home`, `/lambda/nfs` or `/data`, at most
@@ -119,16 +214,47 @@ export interface RequestedFilesystemMountEntry {
   file_system_id: string;
 }
 
-/** A reference to a firewall ruleset. */
+/**
+ * A reference to a firewall ruleset.
+ *
+ * @example Attach a ruleset at launch
+ * ```ts
+ * import type { FirewallRulesetEntry } from "@lambda-cloud/client";
+ *
+ * const rulesets: FirewallRulesetEntry[] = [{ id: "c4d291f47f9d436fa39f58493ce3b50d" }];
+ * ```
+ */
 export interface FirewallRulesetEntry {
   /** The unique identifier of the firewall ruleset. */
   id: string;
 }
 
-/** The image to launch from: by id, or the latest image of a family. */
+/**
+ * The image to launch from: by id, or the latest image of a family.
+ *
+ * @example By family or by id
+ * ```ts
+ * import type { ImageSpecification } from "@lambda-cloud/client";
+ *
+ * const latest: ImageSpecification = { family: "lambda-stack-24-04" };
+ * const pinned: ImageSpecification = { id: "43336648-096d-4cba-9aa2-f9bb7727639d" };
+ * ```
+ */
 export type ImageSpecification = { id: string } | { family: string };
 
-/** A Lambda Cloud instance. */
+/**
+ * A Lambda Cloud instance.
+ *
+ * @example Summarise an instance
+ * ```ts
+ * import type { Instance } from "@lambda-cloud/client";
+ *
+ * function summary(instance: Instance): string {
+ *   const price = (instance.instance_type.price_cents_per_hour / 100).toFixed(2);
+ *   return `${instance.name ?? instance.id} ${instance.status} ${instance.ip ?? "-"} $${price}/h`;
+ * }
+ * ```
+ */
 export interface Instance {
   /** The unique identifier of the instance. */
   id: string;
@@ -169,7 +295,16 @@ export interface Instance {
   firewall_rulesets?: FirewallRulesetEntry[];
 }
 
-/** The query of `client.instances.list()`. */
+/**
+ * The query of `client.instances.list()`.
+ *
+ * @example Filter by cluster
+ * ```ts
+ * import type { ListInstancesParams } from "@lambda-cloud/client";
+ *
+ * const params: ListInstancesParams = { cluster_id: "c0ffee" };
+ * ```
+ */
 export interface ListInstancesParams {
   /** Only list instances that are part of the cluster with this id. */
   cluster_id?: string;
@@ -178,6 +313,23 @@ export interface ListInstancesParams {
 /**
  * The body of `client.instances.launch()`: Lambda's `InstanceLaunchRequest`. Lambda launches one
  * instance per call; there is no `quantity`.
+ *
+ * @example A complete launch body
+ * ```ts
+ * import type { InstanceLaunchRequest } from "@lambda-cloud/client";
+ *
+ * const body: InstanceLaunchRequest = {
+ *   region_name: "us-east-1",
+ *   instance_type_name: "gpu_1x_a10",
+ *   ssh_key_names: ["my-key"],
+ *   name: "train-7",
+ *   hostname: "train-7",
+ *   image: { family: "lambda-stack-24-04" },
+ *   file_system_mounts: [{ mount_point: "/data/datasets", file_system_id: "398578a2336b49079e74043f0bd2cfe8" }],
+ *   tags: [{ key: "run", value: "7" }],
+ *   user_data: "#cloud-config\nruncmd:\n  - nvidia-smi\n",
+ * };
+ * ```
  */
 export interface InstanceLaunchRequest {
   /** The region into which to launch the instance. */
@@ -213,13 +365,32 @@ export interface InstanceLaunchRequest {
   firewall_rulesets?: FirewallRulesetEntry[];
 }
 
-/** What a launch returns: the ids of the launched instances. */
+/**
+ * What a launch returns: the ids of the launched instances.
+ *
+ * @example The launched id
+ * ```ts
+ * import type { InstanceLaunchResponse } from "@lambda-cloud/client";
+ *
+ * const response: InstanceLaunchResponse = { instance_ids: ["0920582c7ff041399e34823a0be62549"] };
+ * const [id] = response.instance_ids;
+ * ```
+ */
 export interface InstanceLaunchResponse {
   /** The unique identifiers (IDs) of the launched instances. */
   instance_ids: string[];
 }
 
-/** The body of `client.instances.update()`. Fields left out are not changed. */
+/**
+ * The body of `client.instances.update()`. Fields left out are not changed.
+ *
+ * @example Rename and clear tags
+ * ```ts
+ * import type { InstanceModificationRequest } from "@lambda-cloud/client";
+ *
+ * const body: InstanceModificationRequest = { name: "retired", tags: [] };
+ * ```
+ */
 export interface InstanceModificationRequest {
   /** The new name of the instance, at most 64 characters. */
   name?: string;
@@ -227,13 +398,33 @@ export interface InstanceModificationRequest {
   tags?: RequestedTagEntry[];
 }
 
-/** What a restart returns. */
+/**
+ * What a restart returns.
+ *
+ * @example The restarted instances' statuses
+ * ```ts
+ * import type { InstanceRestartResponse } from "@lambda-cloud/client";
+ *
+ * const statuses = (response: InstanceRestartResponse) =>
+ *   response.restarted_instances.map((instance) => instance.status);
+ * ```
+ */
 export interface InstanceRestartResponse {
   /** The instances that were restarted. */
   restarted_instances: Instance[];
 }
 
-/** What a terminate returns. */
+/**
+ * What a terminate returns.
+ *
+ * @example Confirm termination
+ * ```ts
+ * import type { InstanceTerminateResponse } from "@lambda-cloud/client";
+ *
+ * const allStopping = (response: InstanceTerminateResponse) =>
+ *   response.terminated_instances.every((i) => i.status === "terminating" || i.status === "terminated");
+ * ```
+ */
 export interface InstanceTerminateResponse {
   /** The instances that were terminated. */
   terminated_instances: Instance[];

@@ -11,6 +11,14 @@ import type { RequestOptions } from "../options.ts";
 /**
  * A region code such as `us-east-1`. Lambda opens regions over time, so any string is accepted; list
  * the current ones with `client.regions.list()` rather than hard-coding them.
+ *
+ * @example Known and new region codes
+ * ```ts
+ * import type { RegionName } from "@lambda-cloud/client";
+ *
+ * const home: RegionName = "us-west-1";
+ * const openedLater: RegionName = "mars-north-1"; // still accepted
+ * ```
  */
 export type RegionName =
   | "us-east-1"
@@ -30,7 +38,17 @@ export type RegionName =
   | "me-west-1"
   | (string & Record<never, never>);
 
-/** A Lambda Cloud region. */
+/**
+ * A Lambda Cloud region.
+ *
+ * @example Print a region
+ * ```ts
+ * import type { Region } from "@lambda-cloud/client";
+ *
+ * const region: Region = { name: "us-east-1", description: "Virginia, USA" };
+ * console.log(`${region.name} (${region.description})`);
+ * ```
+ */
 export interface Region {
   /** The region code. */
   name: RegionName;

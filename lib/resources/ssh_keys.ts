@@ -9,7 +9,16 @@ import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
 import { checkId, checkObject, checkOptionalString, checkString } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 
-/** A stored SSH key that can be used to access instances over SSH. */
+/**
+ * A stored SSH key that can be used to access instances over SSH.
+ *
+ * @example Find a key by name
+ * ```ts
+ * import type { SshKey } from "@lambda-cloud/client";
+ *
+ * const byName = (keys: SshKey[], name: string) => keys.filter((key) => key.name === name);
+ * ```
+ */
 export interface SshKey {
   /** The unique identifier (ID) of the SSH key. */
   id: string;
@@ -19,7 +28,18 @@ export interface SshKey {
   public_key: string;
 }
 
-/** A key pair that Lambda generated. The private key is shown this once and never again. */
+/**
+ * A key pair that Lambda generated. The private key is shown this once and never again.
+ *
+ * @example Save the private key once
+ * ```ts
+ * import type { GeneratedSshKey } from "@lambda-cloud/client";
+ *
+ * async function save(key: GeneratedSshKey, path: string): Promise<void> {
+ *   await Deno.writeTextFile(path, key.private_key, { mode: 0o600 });
+ * }
+ * ```
+ */
 export interface GeneratedSshKey extends SshKey {
   /**
    * The private key generated in the SSH key pair. Store this value locally; Lambda does not retain
@@ -28,7 +48,17 @@ export interface GeneratedSshKey extends SshKey {
   private_key: string;
 }
 
-/** The body of `client.sshKeys.create()`. */
+/**
+ * The body of `client.sshKeys.create()`.
+ *
+ * @example Upload or generate
+ * ```ts
+ * import type { CreateSshKeyRequest } from "@lambda-cloud/client";
+ *
+ * const upload: CreateSshKeyRequest = { name: "laptop", public_key: "ssh-ed25519 AAAA… me@laptop" };
+ * const generate: CreateSshKeyRequest = { name: "ci-runner" };
+ * ```
+ */
 export interface CreateSshKeyRequest {
   /** The name of the SSH key (1 to 64 characters). Lambda does not require names to be unique. */
   name: string;
