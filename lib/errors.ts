@@ -54,6 +54,9 @@ export type ApiErrorCode =
  * ```
  */
 export class LambdaCloudError extends Error {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "LambdaCloudError";
+
   /**
    * Creates an error with a message in the std style (action first, no trailing period).
    *
@@ -62,7 +65,6 @@ export class LambdaCloudError extends Error {
    */
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
-    this.name = new.target.name;
   }
 }
 
@@ -129,6 +131,9 @@ export interface ApiErrorInit {
  * ```
  */
 export class ApiError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "ApiError";
+
   /** The HTTP status code. */
   readonly status: number;
   /** Lambda's error code, such as `global/invalid-parameters`; `undefined` when the body had none. */
@@ -181,6 +186,9 @@ export class ApiError extends LambdaCloudError {
  * ```
  */
 export class AuthenticationError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "AuthenticationError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -210,6 +218,9 @@ export class AuthenticationError extends ApiError {
  * ```
  */
 export class PermissionDeniedError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "PermissionDeniedError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -236,6 +247,9 @@ export class PermissionDeniedError extends ApiError {
  * ```
  */
 export class NotFoundError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "NotFoundError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -266,6 +280,9 @@ export class NotFoundError extends ApiError {
  * ```
  */
 export class InvalidParametersError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "InvalidParametersError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -301,6 +318,9 @@ export class InvalidParametersError extends ApiError {
  * ```
  */
 export class InsufficientCapacityError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "InsufficientCapacityError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -330,6 +350,9 @@ export class InsufficientCapacityError extends ApiError {
  * ```
  */
 export class QuotaExceededError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "QuotaExceededError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -360,6 +383,9 @@ export class QuotaExceededError extends ApiError {
  * ```
  */
 export class ConflictError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "ConflictError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -390,6 +416,9 @@ export class ConflictError extends ApiError {
  * ```
  */
 export class RateLimitError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "RateLimitError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -421,6 +450,9 @@ export class RateLimitError extends ApiError {
  * ```
  */
 export class ServerError extends ApiError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "ServerError";
+
   /**
    * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
@@ -445,6 +477,9 @@ export class ServerError extends ApiError {
  * ```
  */
 export class ConnectionError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "ConnectionError";
+
   /**
    * Creates the error for an attempt that got no answer.
    *
@@ -471,6 +506,9 @@ export class ConnectionError extends LambdaCloudError {
  * ```
  */
 export class TimeoutError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "TimeoutError";
+
   /** The per-attempt limit that was exceeded, in milliseconds. */
   readonly timeoutMs: number;
 
@@ -500,6 +538,9 @@ export class TimeoutError extends LambdaCloudError {
  * ```
  */
 export class InvalidResponseError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "InvalidResponseError";
+
   /** The HTTP status code. */
   readonly status: number;
   /** The raw response body. */
