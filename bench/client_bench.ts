@@ -1,8 +1,10 @@
-// deno bench --allow-net=127.0.0.1 bench/
+// deno bench --allow-net=127.0.0.1 --allow-read --allow-env bench/
 //
-// What the client costs over a bare fetch: the same GET against one local server, measured side by
-// side in one run, and the client's own overhead with the network taken out.
+// What the client costs over a bare fetch and beside another fetch-based Lambda client (the npm
+// package lambda-cloud-node-api, a development-only import): the same GET against one local
+// server, measured side by side in one run, and the client's own overhead with the network out.
 
+import { LambdaCloudAPI } from "npm:lambda-cloud-node-api@1.0.1";
 import { LambdaCloudClient } from "../mod.ts";
 import { sampleInstance } from "../tests/_fakes.ts";
 
@@ -37,6 +39,17 @@ Deno.bench("client.instances.list() (socket)", { group: "socket" }, async () => 
   const list = await client.instances.list();
   if (list.length !== 50) throw new Error("unexpected");
 });
+
+const peer = new LambdaCloudAPI({ apiKey: "secret_bench", basePath: baseUrl });
+
+Deno.bench(
+  "lambda-cloud-node-api listRunningInstances() (socket)",
+  { group: "socket" },
+  async () => {
+    const list = await peer.listRunningInstances();
+    if (Object.keys(list).length !== 50) throw new Error("unexpected");
+  },
+);
 
 Deno.bench(
   "new Response + JSON.parse (no network)",
