@@ -18,6 +18,7 @@ import {
 } from "./_validate.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import {
+  ApiError,
   ConnectionError,
   createApiError,
   InvalidResponseError,
@@ -166,7 +167,9 @@ export class Transport {
           : undefined;
         if (delayMs === undefined) throw error;
         // A 429 speaks for the whole key: hold back every call that shares this budget.
-        if (getStatus(error) === 429) limiter?.holdUntil(this.#clock.now() + delayMs);
+        if (error instanceof ApiError && error.status === 429) {
+          limiter?.holdUntil(this.#clock.now() + delayMs);
+        }
         this.#emit("onRetry", { ...event, error: error as Error, delayMs });
         await this.#clock.sleep(delayMs, signal);
       }
@@ -194,6 +197,15 @@ export class Transport {
     headers.set("authorization", `Bearer ${apiKey}`);
 
     const controller = new AbortController();
+    const request = new Request(event.url, {
+      method: operation.method,
+      headers,
+      body: hasBody ? JSON.stringify(operation.body) : null,
+      signal: controller.signal,
+      // A redirect would resend a launch as a GET or carry the key elsewhere: report it instead.
+      redirect: "manual",
+    });
+    // From here on, the finally below clears the timer and the listener.
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -204,15 +216,6 @@ export class Transport {
     signal?.addEventListener("abort", onAbort, { once: true });
     // The caller may have aborted between its turn coming up and this attempt starting.
     if (signal?.aborted) onAbort();
-
-    const request = new Request(event.url, {
-      method: operation.method,
-      headers,
-      body: hasBody ? JSON.stringify(operation.body) : null,
-      signal: controller.signal,
-      // A redirect would resend a launch as a GET or carry the key elsewhere: report it instead.
-      redirect: "manual",
-    });
     this.#emit("onRequest", event);
     const started = this.#clock.now();
     let response: Response;
@@ -253,7 +256,9 @@ export class Transport {
         operation.ambiguityHint,
       );
     }
-    const envelope = isRecord(json) && isRecord(json.error) ? json.error : {};
+    // Lambda's envelope is {"error": {code, message, …}}; some proxies send {"error": "text"}.
+    const error = isRecord(json) ? json.error : undefined;
+    const envelope = isRecord(error) ? error : { message: error };
     const location = headers.get("location");
     const isRedirect = status >= 300 && status < 400 || response.type === "opaqueredirect";
     throw createApiError({
@@ -370,8 +375,4 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
-}
-
-function getStatus(error: unknown): number | undefined {
-  return isRecord(error) && typeof error.status === "number" ? error.status : undefined;
 }

@@ -262,3 +262,15 @@ Deno.test("an empty 429 body is still a RateLimitError with the status", async (
   assertStrictEquals(error.status, 429);
   assertStrictEquals(error.body, "");
 });
+
+Deno.test("an error body of the form {error: 'text'} keeps the text as the message", async () => {
+  const fake = new FakeFetch(Response.json({ error: "Not authorized" }, { status: 401 }));
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(client.regions.list(), ApiError);
+  assertStrictEquals(error.apiMessage, "Not authorized");
+  assertStrictEquals(error.code, undefined);
+  assertStrictEquals(
+    error.message,
+    "Cannot list regions: invalid API key (status 401): Not authorized",
+  );
+});
