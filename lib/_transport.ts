@@ -218,11 +218,17 @@ export class Transport {
     if (signal?.aborted) onAbort();
     this.#emit("onRequest", event);
     const started = this.#clock.now();
+    // A custom fetch may ignore the signal: racing it keeps the timeout and aborts binding anyway.
+    const abandoned = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
+        once: true,
+      });
+    });
     let response: Response;
     let text: string;
     try {
-      response = await this.#fetch(request);
-      text = await response.text();
+      response = await Promise.race([this.#fetch(request), abandoned]);
+      text = await Promise.race([response.text(), abandoned]);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);

@@ -274,3 +274,23 @@ Deno.test("an error body of the form {error: 'text'} keeps the text as the messa
     "Cannot list regions: invalid API key (status 401): Not authorized",
   );
 });
+
+Deno.test("the timeout holds even when a custom fetch ignores the signal", async () => {
+  let release!: (response: Response) => void;
+  const deaf = new Promise<Response>((resolve) => (release = resolve));
+  const fake = new FakeFetch(() => deaf);
+  const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
+  await assertRejects(client.regions.list(), TimeoutError);
+  release(new Response("late"));
+});
+
+Deno.test("a caller's abort holds even when the body never ends", async () => {
+  const body = new ReadableStream<Uint8Array>({ start() {} });
+  const fake = new FakeFetch(new Response(body, { status: 200 }));
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  const controller = new AbortController();
+  const reason = new Error("enough");
+  const call = client.regions.list({ signal: controller.signal }).catch((e) => e);
+  setTimeout(() => controller.abort(reason), 2);
+  assertStrictEquals(await call, reason);
+});
