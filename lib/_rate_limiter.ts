@@ -4,7 +4,6 @@ import type { Clock } from "./clock.ts";
 
 interface Waiter {
   grant(): void;
-  signal: AbortSignal | undefined;
 }
 
 /**
@@ -36,7 +35,6 @@ export class IntervalQueue {
         reject(signal?.reason);
       };
       const waiter: Waiter = {
-        signal,
         grant: () => {
           signal?.removeEventListener("abort", onAbort);
           resolve();

@@ -8,8 +8,9 @@ import type { Clock } from "./clock.ts";
 
 /**
  * Settings of the client-side rate limiter. Lambda allows about one request per second per key, and
- * one launch per 12 seconds. Clients in one process that share a key (and these settings) share one
- * budget. Calls wait their turn in order, and a waiting call can be aborted through its `signal`.
+ * one launch per 12 seconds. Clients in one process that share a key (and these settings and the
+ * same `clock`) share one budget. Requests wait their turn in the order they were made (a launch
+ * first waits for its launch turn), and a waiting call can be aborted through its `signal`.
  *
  * @example Pace a little more gently than Lambda's limits
  * ```ts
