@@ -106,6 +106,13 @@ export type {
   RetryEvent,
 } from "./lib/options.ts";
 export {
+  type AuditEvent,
+  type AuditEventPage,
+  type AuditEventsParams,
+  AuditEventsResource,
+  type AuditResult,
+} from "./lib/resources/audit_events.ts";
+export {
   type CreateFilesystemRequest,
   type Filesystem,
   type FilesystemDeleteResponse,
@@ -113,6 +120,17 @@ export {
   type User,
   type UserStatus,
 } from "./lib/resources/file_systems.ts";
+export {
+  type CreateFirewallRulesetRequest,
+  type FirewallRule,
+  type FirewallRuleset,
+  FirewallRulesetsResource,
+  FirewallRulesResource,
+  type GlobalFirewallRuleset,
+  type NetworkProtocol,
+  type UpdateFirewallRulesetRequest,
+  type UpdateGlobalFirewallRulesetRequest,
+} from "./lib/resources/firewall.ts";
 export { type Image, ImagesResource } from "./lib/resources/images.ts";
 export {
   type Architecture,
@@ -150,4 +168,24 @@ export {
   type SshKey,
   SshKeysResource,
 } from "./lib/resources/ssh_keys.ts";
+export {
+  type Attachment,
+  type AttachmentDownloadResponse,
+  type AttachmentInitiateResponse,
+  type AttachmentUploadStatus,
+  type CreateTicketRequest,
+  type InitiateAttachmentRequest,
+  type Ticket,
+  TicketAttachmentsResource,
+  type TicketComment,
+  type TicketCreateResponse,
+  type TicketListResponse,
+  type TicketPriority,
+  type TicketSeverity,
+  type TicketsParams,
+  TicketsResource,
+  type TicketStatus,
+  type TicketType,
+  type UpdateTicketRequest,
+} from "./lib/resources/tickets.ts";
 export { VERSION } from "./lib/version.ts";

@@ -49,12 +49,15 @@ export interface Operation {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** The path below the base URL, already encoded, starting with `/`. */
   path: string;
-  query?: Record<string, string | undefined>;
+  /** Query parameters; an array repeats the parameter once per item. */
+  query?: Record<string, string | readonly string[] | undefined>;
   body?: unknown;
   retry: RetryPolicy;
   limit: LimitKind;
   /** Added to errors after which the outcome is unknown, such as a launch that timed out. */
   ambiguityHint?: string;
+  /** Return the whole answer rather than its `data`, for answers with fields beside it. */
+  wholeEnvelope?: boolean;
 }
 
 /** Sends {@linkcode Operation}s and returns the `data` of their answers. */
@@ -253,7 +256,9 @@ export class Transport {
     const { status, headers } = response;
     const json = parseJson(text);
     if (status >= 200 && status < 300) {
-      if (isRecord(json) && "data" in json) return json.data as T;
+      if (isRecord(json) && "data" in json) {
+        return (operation.wholeEnvelope ? json : json.data) as T;
+      }
       throw new InvalidResponseError(
         operation.action,
         status,
@@ -321,7 +326,8 @@ export class Transport {
 function buildUrl(baseUrl: string, operation: Operation): string {
   const url = new URL(baseUrl + operation.path);
   for (const [name, value] of Object.entries(operation.query ?? {})) {
-    if (value !== undefined) url.searchParams.set(name, value);
+    if (typeof value === "string") url.searchParams.set(name, value);
+    else for (const item of value ?? []) url.searchParams.append(name, item);
   }
   return url.href;
 }

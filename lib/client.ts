@@ -6,12 +6,15 @@
 
 import { Transport } from "./_transport.ts";
 import type { LambdaCloudClientOptions } from "./options.ts";
+import { AuditEventsResource } from "./resources/audit_events.ts";
 import { FileSystemsResource } from "./resources/file_systems.ts";
+import { FirewallRulesetsResource, FirewallRulesResource } from "./resources/firewall.ts";
 import { ImagesResource } from "./resources/images.ts";
 import { InstanceTypesResource } from "./resources/instance_types.ts";
 import { InstancesResource } from "./resources/instances.ts";
 import { RegionsResource } from "./resources/regions.ts";
 import { SshKeysResource } from "./resources/ssh_keys.ts";
+import { TicketsResource } from "./resources/tickets.ts";
 
 /**
  * A client for the Lambda Cloud API.
@@ -63,6 +66,14 @@ export class LambdaCloudClient {
   readonly fileSystems: FileSystemsResource;
   /** Machine images. */
   readonly images: ImagesResource;
+  /** The legacy account-wide inbound firewall rules. */
+  readonly firewallRules: FirewallRulesResource;
+  /** Firewall rulesets per region, and the global ruleset. */
+  readonly firewallRulesets: FirewallRulesetsResource;
+  /** The account's audit trail, page by page or as one async iterable. */
+  readonly auditEvents: AuditEventsResource;
+  /** Support tickets and their attachments. */
+  readonly tickets: TicketsResource;
 
   /**
    * Creates a client. Options are checked here, so a typo fails at once rather than at the first
@@ -81,6 +92,10 @@ export class LambdaCloudClient {
     this.sshKeys = new SshKeysResource(transport);
     this.fileSystems = new FileSystemsResource(transport);
     this.images = new ImagesResource(transport);
+    this.firewallRules = new FirewallRulesResource(transport);
+    this.firewallRulesets = new FirewallRulesetsResource(transport);
+    this.auditEvents = new AuditEventsResource(transport);
+    this.tickets = new TicketsResource(transport);
   }
 
   /**

@@ -572,12 +572,7 @@ export class InstancesResource {
     options?: RequestOptions,
   ): Promise<Instance> {
     const path = `/instances/${checkId(ACTION_UPDATE, "id", id)}`;
-    const checked = checkObject(ACTION_UPDATE, "body", body);
-    if (checked.name === undefined && checked.tags === undefined) {
-      throw new TypeError(`Cannot ${ACTION_UPDATE}: 'body' must set 'name' or 'tags', or both`);
-    }
-    checkOptionalString(ACTION_UPDATE, "name", checked.name, NAME_RULE);
-    if (checked.tags !== undefined) checkTags(ACTION_UPDATE, checked.tags);
+    checkUpdateRequest(body);
     return await this.#transport.request<Instance>({
       action: ACTION_UPDATE,
       method: "POST",
@@ -702,8 +697,24 @@ export class InstancesResource {
   }
 }
 
-/** Checks a launch body against the API's rules, so a bad one never costs a launch slot. */
-function checkLaunchRequest(body: unknown): void {
+/**
+ * Checks an update body against the API's rules. Shared with the emulator, which answers a bad body
+ * with `global/invalid-parameters`.
+ */
+export function checkUpdateRequest(body: unknown): void {
+  const checked = checkObject(ACTION_UPDATE, "body", body);
+  if (checked.name === undefined && checked.tags === undefined) {
+    throw new TypeError(`Cannot ${ACTION_UPDATE}: 'body' must set 'name' or 'tags', or both`);
+  }
+  checkOptionalString(ACTION_UPDATE, "name", checked.name, NAME_RULE);
+  if (checked.tags !== undefined) checkTags(ACTION_UPDATE, checked.tags);
+}
+
+/**
+ * Checks a launch body against the API's rules, so a bad one never costs a launch slot. Shared with
+ * the emulator, which answers a bad body with `global/invalid-parameters`.
+ */
+export function checkLaunchRequest(body: unknown): void {
   const action = ACTION_LAUNCH;
   const checked = checkObject(action, "body", body);
   if ("quantity" in checked) {

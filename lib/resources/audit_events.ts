@@ -1,0 +1,238 @@
+/**
+ * Audit events: who did what in the account, page by page.
+ *
+ * @module
+ */
+
+import type { Transport } from "../_transport.ts";
+import { RETRY_IDEMPOTENT } from "../_retry.ts";
+import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
+import type { RequestOptions } from "../options.ts";
+
+/**
+ * The outcome of an audited action.
+ *
+ * @example Was it refused?
+ * ```ts
+ * import type { AuditResult } from "@lambda-cloud/client";
+ *
+ * const refused = (result: AuditResult) => result.status === "failure";
+ * ```
+ */
+export interface AuditResult {
+  /** `success` or `failure`; new values may appear. */
+  status: "success" | "failure" | (string & Record<never, never>);
+  /** The HTTP status code of the request, when there was one. */
+  status_code?: number | null;
+}
+
+/**
+ * One audit event. Fields Lambda adds later are kept as they arrive.
+ *
+ * @example One line per event
+ * ```ts
+ * import type { AuditEvent } from "@lambda-cloud/client";
+ *
+ * const line = (event: AuditEvent) =>
+ *   `${event.event_time} ${event.actor_email ?? "?"} ${event.action} ${event.resource_lrns.join(",")}`;
+ * ```
+ */
+export interface AuditEvent {
+  /** The service that recorded the event, such as `cloud`. */
+  service_name: string;
+  /** The kind of resource acted on, such as `instance`. */
+  resource_name: string;
+  /** The action, such as `launch`. */
+  action: string;
+  /** The version of Lambda's audit event catalog. */
+  catalog_version: string;
+  /** The unique identifier of the event. */
+  event_id: string;
+  /** When the event happened, as an ISO 8601 timestamp. */
+  event_time: string;
+  /** The Lambda resource name (LRN) of who acted. */
+  actor_lrn: string | null;
+  /** The email address of who acted. */
+  actor_email: string | null;
+  /** The display name of who acted. */
+  actor_display_name: string | null;
+  /** The LRNs of the resources acted on. */
+  resource_lrns: string[];
+  /** The LRN of the resources' owner. */
+  resource_owner_lrn: string | null;
+  /** The LRN of the API key used, when one was. */
+  request_api_key_lrn: string | null;
+  /** The LRN of the workspace. */
+  workspace_lrn: string | null;
+  /** The client's IP address. */
+  client_ip: string | null;
+  /** The client's user agent. */
+  client_user_agent: string | null;
+  /** Where the action came from, such as `api` or `console`. */
+  surface: string | null;
+  /** The outcome. */
+  result: AuditResult | null;
+  /** Details that depend on the action. */
+  additional_details: Record<string, unknown>;
+}
+
+/**
+ * Filters for `client.auditEvents.list()` and `listPage()`.
+ *
+ * @example Instance events of the last day
+ * ```ts
+ * import type { AuditEventsParams } from "@lambda-cloud/client";
+ *
+ * const params: AuditEventsParams = {
+ *   start: new Date(Date.now() - 86_400_000),
+ *   resource_type: "cloud.instance",
+ * };
+ * ```
+ */
+export interface AuditEventsParams {
+  /** The earliest event time, inclusive: a `Date` or an ISO 8601 string. */
+  start?: Date | string;
+  /** The latest event time, inclusive: a `Date` or an ISO 8601 string. */
+  end?: Date | string;
+  /** Only events about this resource type, such as `cloud.api_key`. */
+  resource_type?: string;
+}
+
+/**
+ * One page of audit events.
+ *
+ * @example Is there a next page?
+ * ```ts
+ * import type { AuditEventPage } from "@lambda-cloud/client";
+ *
+ * const hasMore = (page: AuditEventPage) => page.page_token !== null;
+ * ```
+ */
+export interface AuditEventPage {
+  /** The events on this page. */
+  data: AuditEvent[];
+  /** The token for the next page, or `null` on the last page. */
+  page_token: string | null;
+}
+
+const ACTION_LIST = "list audit events";
+
+/**
+ * `client.auditEvents`: the account's audit trail.
+ *
+ * @example Every launch in the trail
+ * ```ts ignore
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * for await (const event of client.auditEvents.list({ resource_type: "cloud.instance" })) {
+ *   if (event.action === "launch") console.log(event.event_time, event.resource_lrns);
+ * }
+ * ```
+ */
+export class AuditEventsResource {
+  readonly #transport: Transport;
+
+  /**
+   * @internal Made by `LambdaCloudClient`; use `client.auditEvents`.
+   * @param transport The client's HTTP core.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Iterates over every matching event, oldest first, fetching the pages one by one as the loop
+   * asks for them (`GET /api/v1/audit-events`). Each page is retried on transient failures; break
+   * out of the loop to stop early.
+   *
+   * @param params Filters.
+   * @param options Per-call options, applied to each page.
+   * @returns An async iterable over the events.
+   * @throws {TypeError | RangeError} On the first iteration, before any request, when a filter is
+   * invalid.
+   *
+   * @example Collect the events of one hour
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const events = await Array.fromAsync(
+   *   client.auditEvents.list({ start: "2026-11-26T10:00:00Z", end: "2026-11-26T11:00:00Z" }),
+   * );
+   * ```
+   */
+  async *list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
+    let pageToken: string | undefined;
+    do {
+      const page = await this.listPage({ ...params, page_token: pageToken }, options);
+      yield* page.data;
+      pageToken = page.page_token ?? undefined;
+    } while (pageToken !== undefined);
+  }
+
+  /**
+   * Fetches one page (`GET /api/v1/audit-events`), for callers who keep the `page_token`
+   * themselves. Retried on transient failures.
+   *
+   * @param params Filters, and the `page_token` of the page to fetch (none for the first).
+   * @param options Per-call options.
+   * @returns The page, with the token of the next one.
+   * @throws {TypeError | RangeError} Before any request, when a filter is invalid.
+   *
+   * @example Resume from a saved token
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const first = await client.auditEvents.listPage();
+   * if (first.page_token) {
+   *   const second = await client.auditEvents.listPage({ page_token: first.page_token });
+   * }
+   * ```
+   */
+  async listPage(
+    params: AuditEventsParams & { page_token?: string | undefined } = {},
+    options?: RequestOptions,
+  ): Promise<AuditEventPage> {
+    const checked = checkObject(ACTION_LIST, "params", params);
+    checkOptionalString(ACTION_LIST, "resource_type", checked.resource_type);
+    checkOptionalString(ACTION_LIST, "page_token", checked.page_token);
+    return await this.#transport.request<AuditEventPage>({
+      action: ACTION_LIST,
+      method: "GET",
+      path: "/audit-events",
+      query: {
+        start: toTimestamp("start", checked.start),
+        end: toTimestamp("end", checked.end),
+        resource_type: params.resource_type,
+        page_token: params.page_token,
+      },
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+      wholeEnvelope: true,
+    }, options);
+  }
+}
+
+function toTimestamp(name: string, value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  const time = value instanceof Date
+    ? value.getTime()
+    : typeof value === "string" && value.trim() !== ""
+    ? Date.parse(value)
+    : undefined;
+  if (time === undefined) {
+    throw new TypeError(
+      `Cannot ${ACTION_LIST}: '${name}' must be a Date or an ISO 8601 string, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  if (Number.isNaN(time)) {
+    throw new RangeError(
+      `Cannot ${ACTION_LIST}: '${name}' is not a valid date, received ${describeValue(value)}`,
+    );
+  }
+  return value instanceof Date ? value.toISOString() : value as string;
+}

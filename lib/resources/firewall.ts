@@ -1,0 +1,565 @@
+/**
+ * Firewalls: the legacy account-wide inbound rules, and firewall rulesets (per region, plus the
+ * special `global` ruleset).
+ *
+ * @module
+ */
+
+import type { Transport } from "../_transport.ts";
+import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import {
+  checkArray,
+  checkId,
+  checkObject,
+  checkOptionalString,
+  checkString,
+} from "../_validate.ts";
+import type { RequestOptions } from "../options.ts";
+import type { Region, RegionName } from "./regions.ts";
+
+/**
+ * A network protocol a firewall rule admits. `all` admits every protocol.
+ *
+ * @example Admit every protocol
+ * ```ts
+ * import type { NetworkProtocol } from "@lambda-cloud/client";
+ *
+ * const protocol: NetworkProtocol = "all";
+ * ```
+ */
+export type NetworkProtocol = "tcp" | "udp" | "icmp" | "all";
+
+/**
+ * One inbound firewall rule.
+ *
+ * @example Allow SSH from one office network
+ * ```ts
+ * import type { FirewallRule } from "@lambda-cloud/client";
+ *
+ * const ssh: FirewallRule = {
+ *   protocol: "tcp",
+ *   port_range: [22, 22],
+ *   source_network: "203.0.113.0/24",
+ *   description: "SSH from the office",
+ * };
+ * ```
+ */
+export interface FirewallRule {
+  /** The protocol the rule admits. */
+  protocol: NetworkProtocol;
+  /**
+   * The first and last port admitted, inclusive (1 to 65535). Needed for `tcp` and `udp`; leave it
+   * out for `icmp`.
+   */
+  port_range?: [number, number];
+  /** The source network in CIDR notation, such as `0.0.0.0/0` for anywhere. */
+  source_network: string;
+  /** A description of the rule, up to 128 characters. */
+  description: string;
+}
+
+/**
+ * A firewall ruleset: rules that apply to the instances launched with it, in one region.
+ *
+ * @example Which instances a ruleset protects
+ * ```ts
+ * import type { FirewallRuleset } from "@lambda-cloud/client";
+ *
+ * const protects = (ruleset: FirewallRuleset, id: string) => ruleset.instance_ids.includes(id);
+ * ```
+ */
+export interface FirewallRuleset {
+  /** The unique identifier (ID) of the ruleset. */
+  id: string;
+  /** The name of the ruleset. */
+  name: string;
+  /** The region the ruleset is deployed in. */
+  region: Region;
+  /** The rules of the ruleset. */
+  rules: FirewallRule[];
+  /** When the ruleset was created, as an ISO 8601 timestamp. */
+  created: string;
+  /** The instances the ruleset applies to. */
+  instance_ids: string[];
+}
+
+/**
+ * The global firewall ruleset, which applies to every instance in every region.
+ *
+ * @example Count the global rules
+ * ```ts
+ * import type { GlobalFirewallRuleset } from "@lambda-cloud/client";
+ *
+ * const count = (ruleset: GlobalFirewallRuleset) => ruleset.rules.length;
+ * ```
+ */
+export interface GlobalFirewallRuleset {
+  /** Always `global`. */
+  id: "global";
+  /** The name of the ruleset. */
+  name: string;
+  /** The rules of the ruleset. */
+  rules: FirewallRule[];
+}
+
+/**
+ * The body of `client.firewallRulesets.create()`.
+ *
+ * @example A ruleset that admits SSH and HTTPS
+ * ```ts
+ * import type { CreateFirewallRulesetRequest } from "@lambda-cloud/client";
+ *
+ * const body: CreateFirewallRulesetRequest = {
+ *   name: "web",
+ *   region: "us-east-1",
+ *   rules: [
+ *     { protocol: "tcp", port_range: [22, 22], source_network: "0.0.0.0/0", description: "SSH" },
+ *     { protocol: "tcp", port_range: [443, 443], source_network: "0.0.0.0/0", description: "HTTPS" },
+ *   ],
+ * };
+ * ```
+ */
+export interface CreateFirewallRulesetRequest {
+  /** The name of the ruleset, up to 64 characters. */
+  name: string;
+  /** The region to deploy the ruleset in. */
+  region: RegionName;
+  /** The rules of the ruleset. */
+  rules: FirewallRule[];
+}
+
+/**
+ * The body of `client.firewallRulesets.update()`: what is left out is not changed.
+ *
+ * @example Rename a ruleset
+ * ```ts
+ * import type { UpdateFirewallRulesetRequest } from "@lambda-cloud/client";
+ *
+ * const body: UpdateFirewallRulesetRequest = { name: "web-v2" };
+ * ```
+ */
+export interface UpdateFirewallRulesetRequest {
+  /** The new name, up to 64 characters. */
+  name?: string;
+  /** The new rules, which replace the old ones. */
+  rules?: FirewallRule[];
+}
+
+/**
+ * The body of `client.firewallRulesets.updateGlobal()`.
+ *
+ * @example Admit only SSH everywhere
+ * ```ts
+ * import type { UpdateGlobalFirewallRulesetRequest } from "@lambda-cloud/client";
+ *
+ * const body: UpdateGlobalFirewallRulesetRequest = {
+ *   rules: [{ protocol: "tcp", port_range: [22, 22], source_network: "0.0.0.0/0", description: "SSH" }],
+ * };
+ * ```
+ */
+export interface UpdateGlobalFirewallRulesetRequest {
+  /** The new rules, which replace the old ones. */
+  rules?: FirewallRule[];
+}
+
+const PROTOCOLS: readonly string[] = ["tcp", "udp", "icmp", "all"];
+const IPV4_CIDR =
+  /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
+const RULESET_NAME_RULE = { minLength: 1, maxLength: 64 };
+
+/**
+ * Checks a list of firewall rules against the API's rules. Shared with the emulator, which answers
+ * a bad list with `global/invalid-parameters`.
+ */
+export function checkFirewallRules(action: string, name: string, value: unknown): void {
+  checkArray(action, name, value, (item, itemName) => {
+    const rule = checkObject(action, itemName, item);
+    const protocol = checkString(action, `${itemName}.protocol`, rule.protocol);
+    if (!PROTOCOLS.includes(protocol)) {
+      throw new RangeError(
+        `Cannot ${action}: '${itemName}.protocol' must be one of ${
+          PROTOCOLS.join(", ")
+        }, received '${protocol}'`,
+      );
+    }
+    checkPortRange(action, `${itemName}.port_range`, protocol, rule.port_range);
+    checkString(action, `${itemName}.source_network`, rule.source_network, {
+      pattern: { regex: IPV4_CIDR, description: "an IPv4 network in CIDR notation" },
+    });
+    checkString(action, `${itemName}.description`, rule.description, {
+      minLength: 0,
+      maxLength: 128,
+    });
+  });
+}
+
+function checkPortRange(action: string, name: string, protocol: string, value: unknown): void {
+  if (value === undefined) {
+    if (protocol === "tcp" || protocol === "udp") {
+      throw new TypeError(`Cannot ${action}: '${name}' is required for protocol '${protocol}'`);
+    }
+    return;
+  }
+  if (protocol === "icmp") {
+    throw new TypeError(`Cannot ${action}: '${name}' must be left out for protocol 'icmp'`);
+  }
+  const ports = checkArray(action, name, value, (port, portName) => {
+    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+      throw new RangeError(
+        `Cannot ${action}: '${portName}' must be a port from 1 to 65535, received ${String(port)}`,
+      );
+    }
+  }) as number[];
+  if (ports.length !== 2 || ports[0]! > ports[1]!) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be [first, last] with first <= last, received ${
+        JSON.stringify(ports)
+      }`,
+    );
+  }
+}
+
+/** Checks a ruleset create body. Shared with the emulator. */
+export function checkCreateRulesetRequest(body: unknown): void {
+  const action = "create firewall ruleset";
+  const checked = checkObject(action, "body", body);
+  checkString(action, "name", checked.name, RULESET_NAME_RULE);
+  checkString(action, "region", checked.region);
+  checkFirewallRules(action, "rules", checked.rules);
+}
+
+/** Checks a ruleset update body (`global` when `isGlobal`). Shared with the emulator. */
+export function checkUpdateRulesetRequest(body: unknown, isGlobal = false): void {
+  const action = isGlobal ? "update global firewall ruleset" : "update firewall ruleset";
+  const checked = checkObject(action, "body", body);
+  if (isGlobal && checked.name !== undefined) {
+    throw new TypeError(`Cannot ${action}: 'name' cannot be changed on the global ruleset`);
+  }
+  checkOptionalString(action, "name", checked.name, RULESET_NAME_RULE);
+  if (checked.rules !== undefined) checkFirewallRules(action, "rules", checked.rules);
+}
+
+/**
+ * `client.firewallRules`: the legacy inbound rules that apply account-wide (not in `us-south-1`).
+ * Prefer {@linkcode FirewallRulesetsResource} for new work.
+ *
+ * @example Open port 8888 for Jupyter from one network
+ * ```ts ignore
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const rules = await client.firewallRules.list();
+ * await client.firewallRules.replace([
+ *   ...rules,
+ *   { protocol: "tcp", port_range: [8888, 8888], source_network: "203.0.113.0/24", description: "Jupyter" },
+ * ]);
+ * ```
+ */
+export class FirewallRulesResource {
+  readonly #transport: Transport;
+
+  /**
+   * @internal Made by `LambdaCloudClient`; use `client.firewallRules`.
+   * @param transport The client's HTTP core.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists the inbound firewall rules (`GET /api/v1/firewall-rules`). Retried on transient failures.
+   *
+   * @param options Per-call options.
+   * @returns The rules.
+   *
+   * @example Print the open ports
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * for (const rule of await client.firewallRules.list()) console.log(rule.protocol, rule.port_range);
+   * ```
+   */
+  list(options?: RequestOptions): Promise<FirewallRule[]> {
+    return this.#transport.request<FirewallRule[]>({
+      action: "list firewall rules",
+      method: "GET",
+      path: "/firewall-rules",
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Replaces every inbound firewall rule (`PUT /api/v1/firewall-rules`). Sending the same list
+   * twice ends in the same state, so this is retried on transient failures.
+   *
+   * @param rules The complete new list; an empty list removes every rule.
+   * @param options Per-call options.
+   * @returns The rules now in force.
+   * @throws {TypeError | RangeError} Before any request, when a rule is invalid.
+   *
+   * @example Admit SSH only
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * await client.firewallRules.replace([
+   *   { protocol: "tcp", port_range: [22, 22], source_network: "0.0.0.0/0", description: "SSH" },
+   * ]);
+   * ```
+   */
+  async replace(rules: readonly FirewallRule[], options?: RequestOptions): Promise<FirewallRule[]> {
+    const action = "replace firewall rules";
+    checkFirewallRules(action, "rules", rules);
+    return await this.#transport.request<FirewallRule[]>({
+      action,
+      method: "PUT",
+      path: "/firewall-rules",
+      body: { data: rules },
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+}
+
+/**
+ * `client.firewallRulesets`: rulesets per region, and the `global` ruleset.
+ *
+ * @example Create a ruleset and launch with it
+ * ```ts ignore
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const ruleset = await client.firewallRulesets.create({
+ *   name: "ssh-only",
+ *   region: "us-east-1",
+ *   rules: [{ protocol: "tcp", port_range: [22, 22], source_network: "0.0.0.0/0", description: "SSH" }],
+ * });
+ * await client.instances.launch({
+ *   region_name: "us-east-1",
+ *   instance_type_name: "gpu_1x_a10",
+ *   ssh_key_names: ["my-key"],
+ *   firewall_rulesets: [{ id: ruleset.id }],
+ * });
+ * ```
+ */
+export class FirewallRulesetsResource {
+  readonly #transport: Transport;
+
+  /**
+   * @internal Made by `LambdaCloudClient`; use `client.firewallRulesets`.
+   * @param transport The client's HTTP core.
+   */
+  constructor(transport: Transport) {
+    this.#transport = transport;
+  }
+
+  /**
+   * Lists your firewall rulesets (`GET /api/v1/firewall-rulesets`). Retried on transient failures.
+   *
+   * @param options Per-call options.
+   * @returns The rulesets, without the global one.
+   *
+   * @example Rulesets in one region
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const inEast = (await client.firewallRulesets.list()).filter((r) => r.region.name === "us-east-1");
+   * ```
+   */
+  list(options?: RequestOptions): Promise<FirewallRuleset[]> {
+    return this.#transport.request<FirewallRuleset[]>({
+      action: "list firewall rulesets",
+      method: "GET",
+      path: "/firewall-rulesets",
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Creates a firewall ruleset (`POST /api/v1/firewall-rulesets`). Only a 429 is retried: after an
+   * ambiguous failure the ruleset may exist already.
+   *
+   * @param body The ruleset's name, region and rules.
+   * @param options Per-call options.
+   * @returns The new ruleset.
+   * @throws {TypeError | RangeError} Before any request, when the body is invalid.
+   *
+   * @example Create a ruleset
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const ruleset = await client.firewallRulesets.create({ name: "closed", region: "us-east-1", rules: [] });
+   * ```
+   */
+  async create(
+    body: CreateFirewallRulesetRequest,
+    options?: RequestOptions,
+  ): Promise<FirewallRuleset> {
+    checkCreateRulesetRequest(body);
+    return await this.#transport.request<FirewallRuleset>({
+      action: "create firewall ruleset",
+      method: "POST",
+      path: "/firewall-rulesets",
+      body,
+      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      limit: "request",
+      ambiguityHint: "the ruleset may have been created: list rulesets before trying again",
+    }, options);
+  }
+
+  /**
+   * Gets one firewall ruleset (`GET /api/v1/firewall-rulesets/{id}`). Retried on transient
+   * failures.
+   *
+   * @param id The ruleset's id.
+   * @param options Per-call options.
+   * @returns The ruleset.
+   * @throws {TypeError | RangeError} Before any request, when `id` is not a valid id.
+   *
+   * @example Print a ruleset's rules
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * console.log((await client.firewallRulesets.get("ddaedf1b7a0e41ac981711504493b242")).rules);
+   * ```
+   */
+  async get(id: string, options?: RequestOptions): Promise<FirewallRuleset> {
+    const action = "get firewall ruleset";
+    return await this.#transport.request<FirewallRuleset>({
+      action,
+      method: "GET",
+      path: `/firewall-rulesets/${checkId(action, "id", id)}`,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Renames a ruleset or replaces its rules (`PATCH /api/v1/firewall-rulesets/{id}`). Retried on
+   * transient failures, since sending the same change twice ends in the same state.
+   *
+   * @param id The ruleset's id.
+   * @param body The new name, the new rules, or both.
+   * @param options Per-call options.
+   * @returns The updated ruleset.
+   * @throws {TypeError | RangeError} Before any request, when the id or body is invalid.
+   *
+   * @example Close every port of a ruleset
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * await client.firewallRulesets.update("ddaedf1b7a0e41ac981711504493b242", { rules: [] });
+   * ```
+   */
+  async update(
+    id: string,
+    body: UpdateFirewallRulesetRequest,
+    options?: RequestOptions,
+  ): Promise<FirewallRuleset> {
+    const action = "update firewall ruleset";
+    const path = `/firewall-rulesets/${checkId(action, "id", id)}`;
+    checkUpdateRulesetRequest(body);
+    return await this.#transport.request<FirewallRuleset>({
+      action,
+      method: "PATCH",
+      path,
+      body,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Deletes a ruleset (`DELETE /api/v1/firewall-rulesets/{id}`). A ruleset still used by an
+   * instance cannot be deleted: Lambda answers with a `ConflictError`
+   * (`firewall-rulesets/firewall-ruleset-in-use`). Retried on transient failures.
+   *
+   * @param id The ruleset's id.
+   * @param options Per-call options.
+   * @throws {TypeError | RangeError} Before any request, when `id` is not a valid id.
+   *
+   * @example Delete a ruleset
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * await client.firewallRulesets.delete("ddaedf1b7a0e41ac981711504493b242");
+   * ```
+   */
+  async delete(id: string, options?: RequestOptions): Promise<void> {
+    const action = "delete firewall ruleset";
+    await this.#transport.request<unknown>({
+      action,
+      method: "DELETE",
+      path: `/firewall-rulesets/${checkId(action, "id", id)}`,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Gets the global ruleset (`GET /api/v1/firewall-rulesets/global`). Retried on transient
+   * failures.
+   *
+   * @param options Per-call options.
+   * @returns The global ruleset.
+   *
+   * @example Print the global rules
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * console.log((await client.firewallRulesets.getGlobal()).rules);
+   * ```
+   */
+  getGlobal(options?: RequestOptions): Promise<GlobalFirewallRuleset> {
+    return this.#transport.request<GlobalFirewallRuleset>({
+      action: "get global firewall ruleset",
+      method: "GET",
+      path: "/firewall-rulesets/global",
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+
+  /**
+   * Replaces the global ruleset's rules (`PATCH /api/v1/firewall-rulesets/global`). Retried on
+   * transient failures.
+   *
+   * @param body The new rules.
+   * @param options Per-call options.
+   * @returns The updated global ruleset.
+   * @throws {TypeError | RangeError} Before any request, when a rule is invalid.
+   *
+   * @example Admit SSH everywhere
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * await client.firewallRulesets.updateGlobal({
+   *   rules: [{ protocol: "tcp", port_range: [22, 22], source_network: "0.0.0.0/0", description: "SSH" }],
+   * });
+   * ```
+   */
+  async updateGlobal(
+    body: UpdateGlobalFirewallRulesetRequest,
+    options?: RequestOptions,
+  ): Promise<GlobalFirewallRuleset> {
+    checkUpdateRulesetRequest(body, true);
+    return await this.#transport.request<GlobalFirewallRuleset>({
+      action: "update global firewall ruleset",
+      method: "PATCH",
+      path: "/firewall-rulesets/global",
+      body,
+      retry: RETRY_IDEMPOTENT,
+      limit: "request",
+    }, options);
+  }
+}
