@@ -123,6 +123,13 @@ const FILESYSTEM_NAME = {
   description: "letters, then letters, digits or '-'",
 };
 
+/** Checks a filesystem body. Shared with the emulator. */
+export function checkCreateFilesystemRequest(body: unknown): void {
+  const checked = checkObject(ACTION_CREATE, "body", body);
+  checkString(ACTION_CREATE, "name", checked.name, { maxLength: 60, pattern: FILESYSTEM_NAME });
+  checkString(ACTION_CREATE, "region", checked.region);
+}
+
 /**
  * `client.fileSystems`: list, create and delete filesystems.
  *
@@ -189,9 +196,7 @@ export class FileSystemsResource {
    * ```
    */
   async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
-    const checked = checkObject(ACTION_CREATE, "body", body);
-    checkString(ACTION_CREATE, "name", checked.name, { maxLength: 60, pattern: FILESYSTEM_NAME });
-    checkString(ACTION_CREATE, "region", checked.region);
+    checkCreateFilesystemRequest(body);
     return await this.#transport.request<Filesystem>({
       action: ACTION_CREATE,
       method: "POST",

@@ -60,7 +60,7 @@ export interface GeneratedSshKey extends SshKey {
  * ```
  */
 export interface CreateSshKeyRequest {
-  /** The name of the SSH key (1 to 64 characters). Lambda does not require names to be unique. */
+  /** The name of the SSH key (1 to 64 characters). Names must be unique in the account. */
   name: string;
   /**
    * The public key to store (1 to 4096 characters). Omit it to have Lambda generate a new key pair.
@@ -69,6 +69,13 @@ export interface CreateSshKeyRequest {
 }
 
 const ACTION_CREATE = "create SSH key";
+
+/** Checks an SSH key body. Shared with the emulator. */
+export function checkCreateSshKeyRequest(body: unknown): void {
+  const checked = checkObject(ACTION_CREATE, "body", body);
+  checkString(ACTION_CREATE, "name", checked.name, { maxLength: 64 });
+  checkOptionalString(ACTION_CREATE, "public_key", checked.public_key, { maxLength: 4096 });
+}
 
 /**
  * `client.sshKeys`: list, add, generate and delete SSH keys.
@@ -183,9 +190,7 @@ export class SshKeysResource {
     body: CreateSshKeyRequest,
     options?: RequestOptions,
   ): Promise<SshKey | GeneratedSshKey> {
-    const checked = checkObject(ACTION_CREATE, "body", body);
-    checkString(ACTION_CREATE, "name", checked.name, { maxLength: 64 });
-    checkOptionalString(ACTION_CREATE, "public_key", checked.public_key, { maxLength: 4096 });
+    checkCreateSshKeyRequest(body);
     return await this.#transport.request<SshKey | GeneratedSshKey>({
       action: ACTION_CREATE,
       method: "POST",

@@ -1,0 +1,35 @@
+// The audit trail: every successful change, oldest first, in pages.
+
+import { invalidParameters } from "./_errors.ts";
+import { type Handler, paginate } from "./_handler.ts";
+import type { OperationId } from "./operations.ts";
+
+function timeParam(query: URLSearchParams, name: string): number | undefined {
+  const value = query.get(name);
+  if (value === null) return undefined;
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    throw invalidParameters(
+      `Invalid request: '${name}' is not an ISO 8601 timestamp`,
+      "Use a timestamp such as 2025-09-01T10:30:45Z.",
+    );
+  }
+  return time;
+}
+
+/** The audit events handler. */
+export const AUDIT_HANDLERS: Partial<Record<OperationId, Handler>> = {
+  getAuditEvents: ({ state, query }) => {
+    const start = timeParam(query, "start") ?? -Infinity;
+    const end = timeParam(query, "end") ?? Infinity;
+    const resourceType = query.get("resource_type");
+    const matching = state.auditEvents.filter((event) => {
+      const time = Date.parse(event.event_time);
+      return time >= start && time <= end &&
+        (resourceType === null ||
+          `${event.service_name}.${event.resource_name}` === resourceType);
+    });
+    const { page, next } = paginate(matching, query.get("page_token"), state.pageSize);
+    return { status: 200, body: { data: structuredClone(page), page_token: next } };
+  },
+};

@@ -1,0 +1,34 @@
+// A small seeded generator, so that a seed gives the same ids, IPs and fault draws every run.
+
+/** Deterministic random numbers from a 32-bit seed (mulberry32). */
+export class SeededRandom {
+  #state: number;
+
+  constructor(seed: number) {
+    this.#state = seed >>> 0;
+  }
+
+  /** A number in [0, 1). */
+  next(): number {
+    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
+    let t = this.#state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A whole number in [min, max]. */
+  int(min: number, max: number): number {
+    return min + Math.floor(this.next() * (max - min + 1));
+  }
+
+  /** `count` random bytes. */
+  bytes(count: number): Uint8Array {
+    return Uint8Array.from({ length: count }, () => this.int(0, 255));
+  }
+
+  /** A 32-character lower-case hex id, the shape of Lambda's ids. */
+  id(): string {
+    return Array.from(this.bytes(16), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  }
+}

@@ -1,0 +1,197 @@
+// Support tickets, their comments and their attachments.
+
+import {
+  checkCreateTicketRequest,
+  checkInitiateAttachmentRequest,
+  checkUpdateTicketRequest,
+} from "../resources/tickets.ts";
+import type {
+  Attachment,
+  CreateTicketRequest,
+  InitiateAttachmentRequest,
+  Ticket,
+  UpdateTicketRequest,
+} from "../resources/tickets.ts";
+import { invalidParameters, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
+import { type Handler, type HandlerContext, ok, paginate } from "./_handler.ts";
+import { ACCOUNT, type EmulatorState, type TicketRecord } from "./_state.ts";
+import type { OperationId } from "./operations.ts";
+
+const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
+const UPLOAD_HOST = "https://uploads.emulator.invalid";
+
+function ticketOr404(state: EmulatorState, id: string): TicketRecord {
+  const record = state.tickets.get(id);
+  if (!record) throw notFound("Ticket not found.", "Check the ticket ID and try again.");
+  return record;
+}
+
+function attachmentOr404({ state, params }: HandlerContext): Attachment {
+  const attachment = ticketOr404(state, params.ticket_id!).attachments.get(params.attachment_id!);
+  if (!attachment || attachment.upload_status === "deleted") {
+    throw objectDoesNotExist("Attachment not found.", "Check the attachment ID and try again.");
+  }
+  return attachment;
+}
+
+function listTickets({ state, query }: HandlerContext) {
+  const filters: [keyof Ticket, string[]][] = (["status", "type", "severity", "priority"] as const)
+    .map((name) => [name, query.getAll(name)]);
+  const serials = query.getAll("device_serial").map((serial) => serial.toLowerCase());
+  const orderBy = query.get("order_by") ?? "created_at";
+  const direction = query.get("direction") ?? "desc";
+  if (orderBy !== "created_at" && orderBy !== "updated_at") {
+    throw invalidParameters("Invalid request: 'order_by' must be created_at or updated_at");
+  }
+  if (direction !== "asc" && direction !== "desc") {
+    throw invalidParameters("Invalid request: 'direction' must be asc or desc");
+  }
+  const tickets = [...state.tickets.values()].map((record) => record.ticket).filter((ticket) =>
+    filters.every(([name, allowed]) =>
+      allowed.length === 0 || allowed.includes(String(ticket[name]))
+    ) &&
+    (serials.length === 0 || serials.includes(ticket.device_serial?.toLowerCase() ?? ""))
+  );
+  const sign = direction === "asc" ? 1 : -1;
+  tickets.sort((a, b) =>
+    sign * (Date.parse(a[orderBy] ?? a.created_at) - Date.parse(b[orderBy] ?? b.created_at))
+  );
+  const { page, next } = paginate(tickets, query.get("page_token"), state.pageSize);
+  return ok({ tickets: structuredClone(page), page_token: next });
+}
+
+function createTicket({ state, request, body }: HandlerContext) {
+  validateWith(() => checkCreateTicketRequest(body));
+  const create = body as CreateTicketRequest;
+  const now = state.isoNow();
+  const ticket: Ticket = {
+    id: state.random.id(),
+    subject: create.subject,
+    description: create.description,
+    type: create.type,
+    priority: create.priority ?? "normal",
+    status: "open",
+    external_ticket_provider: "zendesk",
+    external_ticket_id: String(100_000 + state.tickets.size + 1),
+    created_at: now,
+    updated_at: now,
+    affected_devices: [...create.affected_devices ?? []],
+    comments: [{
+      body: create.description,
+      author: create.requester_email ?? ACCOUNT.email,
+      created_at: now,
+    }],
+  };
+  if (create.severity !== undefined) ticket.severity = create.severity;
+  if (create.hostname !== undefined) ticket.hostname = create.hostname;
+  if (create.device_serial !== undefined) ticket.device_serial = create.device_serial;
+  state.tickets.set(ticket.id, { ticket, attachments: new Map() });
+  state.audit(request, "ticket", "create", [ticket.id], { type: ticket.type });
+  const { subject: _s, description: _d, comments: _c, updated_at: _u, ...created } = ticket;
+  return ok(structuredClone(created));
+}
+
+function updateTicket({ state, request, params, body }: HandlerContext) {
+  const { ticket } = ticketOr404(state, params.ticket_id!);
+  validateWith(() => checkUpdateTicketRequest(body));
+  const change = body as UpdateTicketRequest;
+  const now = state.isoNow();
+  if (change.status === "solved") {
+    ticket.status = "solved";
+    ticket.resolved_at = now;
+  }
+  if (change.severity !== undefined) ticket.severity = change.severity;
+  if (change.priority !== undefined) ticket.priority = change.priority;
+  if (change.affected_devices !== undefined) ticket.affected_devices = [...change.affected_devices];
+  if (change.comment !== undefined) {
+    ticket.comments.push({ body: change.comment.body, author: ACCOUNT.email, created_at: now });
+  }
+  ticket.updated_at = now;
+  state.audit(request, "ticket", "update", [ticket.id]);
+  return ok({}, 202);
+}
+
+function initiateUpload({ state, request, params, body }: HandlerContext) {
+  const record = ticketOr404(state, params.ticket_id!);
+  validateWith(() => checkInitiateAttachmentRequest(body));
+  const upload = body as InitiateAttachmentRequest;
+  if (upload.size_bytes > MAX_ATTACHMENT_BYTES) {
+    throw invalidParameters(
+      `Invalid request: 'size_bytes' must be at most ${MAX_ATTACHMENT_BYTES}, received ${upload.size_bytes}`,
+    );
+  }
+  const attachment: Attachment = {
+    id: state.random.id(),
+    filename: upload.filename,
+    content_type: upload.content_type,
+    size_bytes: upload.size_bytes,
+    upload_status: "pending",
+    created_at: state.isoNow(),
+  };
+  record.attachments.set(attachment.id, attachment);
+  state.audit(request, "attachment", "initiate", [attachment.id], { ticket_id: record.ticket.id });
+  return ok({
+    attachment_id: attachment.id,
+    upload_url:
+      `${UPLOAD_HOST}/${record.ticket.id}/${attachment.id}?signature=${state.random.id()}`,
+    upload_method: "PUT",
+    upload_status: "pending",
+    expires_in: 900,
+  });
+}
+
+function completeUpload(context: HandlerContext) {
+  const attachment = attachmentOr404(context);
+  if (attachment.upload_status === "pending") {
+    attachment.upload_status = "uploaded";
+    attachment.uploaded_at = context.state.isoNow();
+    context.state.audit(context.request, "attachment", "complete", [attachment.id]);
+  }
+  return ok({ ...attachment });
+}
+
+function deleteAttachment(context: HandlerContext) {
+  const attachment = attachmentOr404(context);
+  attachment.upload_status = "deleted";
+  context.state.audit(context.request, "attachment", "delete", [attachment.id]);
+  return ok({});
+}
+
+function downloadUrl(context: HandlerContext) {
+  const attachment = attachmentOr404(context);
+  if (attachment.upload_status !== "uploaded") {
+    throw invalidParameters(
+      `Attachment '${attachment.id}' is ${attachment.upload_status}, not uploaded.`,
+      "Complete the upload first.",
+    );
+  }
+  return ok({
+    download_url: `${UPLOAD_HOST}/${context.params.ticket_id}/${attachment.id}/${
+      encodeURIComponent(attachment.filename)
+    }?signature=${context.state.random.id()}`,
+    expires_in: 300,
+  });
+}
+
+/** The ticket handlers, by operation. */
+export const TICKET_HANDLERS: Partial<Record<OperationId, Handler>> = {
+  listTickets,
+  createTicket,
+  getTicket: ({ state, params }) =>
+    ok(structuredClone(ticketOr404(state, params.ticket_id!).ticket)),
+  updateTicket,
+  listAttachments: ({ state, params, query }) => {
+    const status = query.get("status");
+    const attachments = [...ticketOr404(state, params.ticket_id!).attachments.values()]
+      .filter((attachment) =>
+        status === null
+          ? attachment.upload_status !== "deleted"
+          : attachment.upload_status === status
+      );
+    return ok({ attachments: structuredClone(attachments) });
+  },
+  initiateAttachmentUpload: initiateUpload,
+  completeAttachmentUpload: completeUpload,
+  deleteAttachment,
+  getAttachmentDownloadUrl: downloadUrl,
+};

@@ -1,0 +1,796 @@
+/**
+ * The emulator: a stateful, seeded Lambda Cloud API v1 that answers in-process or on a socket.
+ *
+ * @module
+ */
+
+import type { Instance } from "../resources/instances.ts";
+import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import { ACCOUNT_HANDLERS } from "./_account.ts";
+import { AUDIT_HANDLERS } from "./_audit.ts";
+import { EmulatedError, notFound } from "./_errors.ts";
+import { FIREWALL_HANDLERS } from "./_firewall.ts";
+import type { Answer, Handler } from "./_handler.ts";
+import { INSTANCE_HANDLERS } from "./_instances.ts";
+import { SeededRandom } from "./_random.ts";
+import { RateGate } from "./_rate_gate.ts";
+import { EmulatorState } from "./_state.ts";
+import { TICKET_HANDLERS } from "./_tickets.ts";
+import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
+import { type FaultKind, type FaultRule, type Faults, FaultTable } from "./faults.ts";
+import { matchOperation, type OperationId } from "./operations.ts";
+
+/**
+ * Options for {@linkcode LambdaEmulator}. Every one has a default that behaves like the real API.
+ *
+ * @example A fast, fully controlled emulator for tests
+ * ```ts
+ * import type { EmulatorOptions } from "@lambda-cloud/client/testing";
+ *
+ * let now = Date.parse("2026-01-01T00:00:00Z");
+ * const options: EmulatorOptions = {
+ *   seed: 42,
+ *   clock: { now: () => now },
+ *   rateLimit: false,
+ *   timing: { bootMs: 60_000 },
+ * };
+ * ```
+ */
+export interface EmulatorOptions {
+  /** The seed for ids, addresses and fault draws: the same seed tells the same story. @default 1 */
+  seed?: number;
+  /** The one API key the emulator accepts. @default "secret_emulator" */
+  apiKey?: string;
+  /**
+   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top.
+   * @default Date.now
+   */
+  clock?: { now(): number };
+  /** What the emulator sells. @default defaultCatalog() */
+  catalog?: EmulatorCatalog;
+  /**
+   * The API's rate limits, on by default: one request per second and one launch per 12 seconds,
+   * per API key, answered with 429. `toleranceMs` forgives a request that arrives this much early,
+   * as network jitter would make it. `false` turns them off.
+   */
+  rateLimit?:
+    | { requestIntervalMs?: number; launchIntervalMs?: number; toleranceMs?: number }
+    | false;
+  /** How long instances take to change state, in emulator milliseconds. */
+  timing?: {
+    /** From launch to `active`. @default 120000 */
+    bootMs?: number;
+    /** From restart back to `active`. @default 60000 */
+    restartMs?: number;
+    /** From `terminating` to `terminated`. @default 30000 */
+    terminateMs?: number;
+    /** How long a terminated instance stays listed before it is gone. @default 300000 */
+    terminatedVisibleMs?: number;
+  };
+  /** Account quotas; a launch or create past them answers `global/quota-exceeded`. */
+  quota?: { instances?: number; filesystems?: number; firewallRulesets?: number };
+  /** Items per page of audit events and tickets. @default 100 */
+  pageSize?: number;
+  /** Called after every answer, faults included: for logging, or checking answers. */
+  onResponse?: (exchange: EmulatorExchange) => void;
+}
+
+/**
+ * One answer the emulator gave, as `onResponse` sees it.
+ *
+ * @example Count answers by status
+ * ```ts
+ * import type { EmulatorExchange } from "@lambda-cloud/client/testing";
+ *
+ * const counts = new Map<number, number>();
+ * const onResponse = (exchange: EmulatorExchange) =>
+ *   counts.set(exchange.status, (counts.get(exchange.status) ?? 0) + 1);
+ * ```
+ */
+export interface EmulatorExchange {
+  /** The operation called, if the path named one. */
+  operationId: OperationId | undefined;
+  /** The request's method. */
+  method: string;
+  /** The request's path. */
+  path: string;
+  /** The status sent. */
+  status: number;
+  /** The JSON body sent, or the text when a fault sent something else. */
+  body: unknown;
+  /** The fault that shaped this answer, if any. */
+  fault: FaultKind | undefined;
+}
+
+/**
+ * One request the emulator received, for assertions. The `Authorization` header is redacted.
+ *
+ * @example How many launches were sent?
+ * ```ts
+ * import type { RecordedRequest } from "@lambda-cloud/client/testing";
+ *
+ * const launches = (requests: readonly RecordedRequest[]) =>
+ *   requests.filter((request) => request.operationId === "launchInstance").length;
+ * ```
+ */
+export interface RecordedRequest {
+  /** The operation, if the path named one. */
+  operationId: OperationId | undefined;
+  /** The method. */
+  method: string;
+  /** The path, such as `/api/v1/instances/abc`. */
+  path: string;
+  /** The query string parameters. */
+  query: URLSearchParams;
+  /** The request headers, with `authorization` redacted. */
+  headers: Record<string, string>;
+  /** The parsed JSON body, the raw text when it is not JSON, or `undefined` when empty. */
+  body: unknown;
+  /** When it arrived, on the emulator's clock. */
+  time: number;
+  /** The status answered; `undefined` when the connection was dropped. */
+  status: number | undefined;
+  /** The fault injected into this call, if any. */
+  fault: FaultKind | undefined;
+}
+
+/**
+ * A running emulator server on loopback.
+ *
+ * @example Point any HTTP client at it
+ * ```ts
+ * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+ *
+ * const emulator = new LambdaEmulator({ rateLimit: false });
+ * await using server = await emulator.serve();
+ * const response = await fetch(`${server.url}/regions`, {
+ *   headers: { authorization: `Bearer ${emulator.apiKey}` },
+ * });
+ * console.log(response.status); // 200
+ * await response.body?.cancel();
+ * ```
+ */
+export interface EmulatorServer extends AsyncDisposable {
+  /** The base URL of the API, such as `http://127.0.0.1:41234/api/v1`. */
+  readonly url: string;
+  /** The port listened on. */
+  readonly port: number;
+  /** Stops listening and closes open connections. */
+  close(): Promise<void>;
+}
+
+/** Thrown inside the handler to make the connection drop with no answer. */
+class DroppedConnection extends TypeError {
+  constructor() {
+    super("The emulator dropped the connection (an injected fault)");
+    this.name = "TypeError";
+  }
+}
+
+const DEFAULT_API_KEY = "secret_emulator";
+const API_PREFIX = "/api/v1";
+const HANDLERS: Partial<Record<OperationId, Handler>> = {
+  ...INSTANCE_HANDLERS,
+  ...ACCOUNT_HANDLERS,
+  ...FIREWALL_HANDLERS,
+  ...AUDIT_HANDLERS,
+  ...TICKET_HANDLERS,
+};
+const PROXY_PAGE = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
+  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+/**
+ * An emulator of the Lambda Cloud API v1 (spec 1.10.0): all 34 operations, with the same paths,
+ * envelopes, status codes and error codes, state that ages on the emulator's clock, the API's rate
+ * limits, and faults on demand. Nothing leaves the process unless you call `serve()`.
+ *
+ * @example Launch, jump ten minutes, see it active
+ * ```ts
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+ *
+ * const emulator = new LambdaEmulator({ rateLimit: false });
+ * const client = new LambdaCloudClient({
+ *   apiKey: emulator.apiKey,
+ *   fetch: emulator.fetch,
+ *   rateLimit: false,
+ * });
+ * await client.sshKeys.create({ name: "laptop" });
+ * const { instance_ids } = await client.instances.launch({
+ *   region_name: "us-east-1",
+ *   instance_type_name: "gpu_1x_a10",
+ *   ssh_key_names: ["laptop"],
+ * });
+ * emulator.advance(10 * 60_000);
+ * const instance = await client.instances.get(instance_ids[0]!);
+ * console.log(instance.status, instance.ip); // active 192.222.…
+ * ```
+ */
+export class LambdaEmulator {
+  /** The API key the emulator accepts. */
+  readonly apiKey: string;
+  /** Inject, count and clear faults. */
+  readonly faults: Faults;
+  readonly #state: EmulatorState;
+  readonly #faultTable: FaultTable;
+  readonly #clock: { now(): number };
+  #offsetMs = 0;
+  readonly #requestGate: RateGate | undefined;
+  readonly #launchGate: RateGate | undefined;
+  readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
+  readonly #requests: RecordedRequest[] = [];
+
+  /**
+   * Creates an emulator with a fresh account: no instances, keys, filesystems or rulesets, the
+   * default firewall rules (SSH open), and the catalogue's capacity.
+   *
+   * @param options See {@linkcode EmulatorOptions}.
+   * @throws {TypeError | RangeError} When an option is invalid.
+   */
+  constructor(options: EmulatorOptions = {}) {
+    const action = "create emulator";
+    const seed = checkNonNegativeInteger(action, "seed", options.seed ?? 1);
+    const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+    if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
+      throw new TypeError(
+        `Cannot ${action}: 'apiKey' must be printable ASCII without spaces, received ${
+          describeValue(apiKey)
+        }`,
+      );
+    }
+    this.apiKey = apiKey;
+    this.#clock = options.clock ?? { now: () => Date.now() };
+    const timing = options.timing ?? {};
+    const quota = options.quota ?? {};
+    const number = (name: string, value: number | undefined, fallback: number) =>
+      checkNonNegativeNumber(action, name, value ?? fallback);
+    this.#state = new EmulatorState({
+      seed,
+      catalog: options.catalog ? structuredClone(options.catalog) : defaultCatalog(),
+      timing: {
+        bootMs: number("timing.bootMs", timing.bootMs, 120_000),
+        restartMs: number("timing.restartMs", timing.restartMs, 60_000),
+        terminateMs: number("timing.terminateMs", timing.terminateMs, 30_000),
+        terminatedVisibleMs: number(
+          "timing.terminatedVisibleMs",
+          timing.terminatedVisibleMs,
+          300_000,
+        ),
+      },
+      quota: {
+        instances: number("quota.instances", quota.instances, 50),
+        filesystems: number("quota.filesystems", quota.filesystems, 20),
+        firewallRulesets: number("quota.firewallRulesets", quota.firewallRulesets, 20),
+      },
+      pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
+      now: () => this.now(),
+    });
+    this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
+    this.faults = this.#faultTable;
+    const rateLimit = options.rateLimit ?? {};
+    if (rateLimit !== false) {
+      const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
+      this.#requestGate = new RateGate(
+        number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
+        tolerance,
+      );
+      this.#launchGate = new RateGate(
+        number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
+        tolerance,
+      );
+    }
+    this.#onResponse = options.onResponse;
+  }
+
+  /**
+   * The emulator's current time: its clock plus every `advance()`.
+   *
+   * @returns Milliseconds since the epoch.
+   *
+   * @example Time moves when told to
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator({ clock: { now: () => 0 } });
+   * emulator.advance(1000);
+   * console.log(emulator.now()); // 1000
+   * ```
+   */
+  now(): number {
+    return this.#clock.now() + this.#offsetMs;
+  }
+
+  /**
+   * Moves the emulator's time forward: instances boot, terminate and vanish as if `ms` had
+   * passed, and rate limits refill.
+   *
+   * @param ms How far to move, in milliseconds.
+   * @throws {RangeError} When `ms` is negative or not finite.
+   *
+   * @example Skip a boot
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.advance(5 * 60_000);
+   * ```
+   */
+  advance(ms: number): void {
+    this.#offsetMs += checkNonNegativeNumber("advance emulator time", "ms", ms);
+  }
+
+  /**
+   * The requests received so far, oldest first.
+   *
+   * @example Assert that exactly one launch went out
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * const launches = emulator.requests.filter((r) => r.operationId === "launchInstance");
+   * console.log(launches.length); // 0
+   * ```
+   */
+  get requests(): readonly RecordedRequest[] {
+    return this.#requests;
+  }
+
+  /**
+   * Forgets the recorded requests.
+   *
+   * @example Start a test phase with an empty log
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.clearRequests();
+   * ```
+   */
+  clearRequests(): void {
+    this.#requests.length = 0;
+  }
+
+  /**
+   * Every instance the API would list now, straight from the emulator's state: no request, no
+   * rate limit, no fault.
+   *
+   * @returns The instances, as `GET /instances` shows them.
+   *
+   * @example Check that nothing is left running
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * console.log(emulator.instances().filter((i) => i.status !== "terminated").length); // 0
+   * ```
+   */
+  instances(): Instance[] {
+    return this.#state.visibleInstances().map((record) => this.#state.view(record));
+  }
+
+  /**
+   * Makes an instance fail the way real ones do: `unhealthy` (until restarted) or `preempted` (it
+   * gives its capacity back). `"active"` clears either.
+   *
+   * @param id The instance's id.
+   * @param status What happens to it.
+   * @throws {RangeError} When no such instance exists.
+   *
+   * @example An instance that dies while booting
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * // after a launch: emulator.setInstanceStatus(id, "unhealthy");
+   * ```
+   */
+  setInstanceStatus(id: string, status: "unhealthy" | "preempted" | "active"): void {
+    const record = this.#state.findInstance(id);
+    if (!record) {
+      throw new RangeError(`Cannot set instance status: no instance '${id}' in the emulator`);
+    }
+    if (status === "active") {
+      delete record.forcedStatus;
+      return;
+    }
+    record.forcedStatus = status;
+    if (status === "preempted") this.#state.releaseCapacity(record);
+  }
+
+  /**
+   * Sets how many more instances of a type a region can launch now; 0 makes launches answer
+   * `insufficient-capacity`.
+   *
+   * @param instanceType The type's name.
+   * @param region The region's name.
+   * @param count Instances that can still launch.
+   * @throws {RangeError} When the type is unknown or `count` is negative.
+   *
+   * @example Make H100s scarce
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.setCapacity("gpu_8x_h100_sxm5", "us-east-3", 0);
+   * ```
+   */
+  setCapacity(instanceType: string, region: string, count: number): void {
+    const entry = this.#state.catalog.instanceTypes.find((item) =>
+      item.instance_type.name === instanceType
+    );
+    if (!entry) {
+      throw new RangeError(
+        `Cannot set capacity: no instance type '${instanceType}' in the catalog`,
+      );
+    }
+    entry.capacity[region] = checkNonNegativeInteger("set capacity", "count", count);
+  }
+
+  /**
+   * Turns the account inactive (every call answers 403 `global/account-inactive`) or back, or
+   * makes its billing address invalid (launches and filesystem creation answer 403
+   * `global/invalid-address`).
+   *
+   * @param account What to change.
+   *
+   * @example An account whose card expired
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.setAccount({ active: false });
+   * ```
+   */
+  setAccount(account: { active?: boolean; billingAddressValid?: boolean }): void {
+    if (account.active !== undefined) this.#state.active = account.active;
+    if (account.billingAddressValid !== undefined) {
+      this.#state.billingAddressValid = account.billingAddressValid;
+    }
+  }
+
+  /**
+   * The in-process handler, shaped like `fetch`: pass it as `new LambdaCloudClient({ fetch })`.
+   * No socket is opened. Any host is accepted; the path must start with `/api/v1`.
+   *
+   * @param input A `Request`, or a URL.
+   * @param init Request options, as for `fetch`.
+   * @returns The emulator's answer. Rejects with a `TypeError` when a fault drops the connection.
+   *
+   * @example Call it directly
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * const response = await emulator.fetch("https://cloud.lambda.ai/api/v1/regions", {
+   *   headers: { authorization: `Bearer ${emulator.apiKey}` },
+   * });
+   * console.log((await response.json()).data.length); // 12
+   * ```
+   */
+  readonly fetch = (input: Request | URL | string, init?: RequestInit): Promise<Response> =>
+    this.handle(input instanceof Request && init === undefined ? input : new Request(input, init));
+
+  /**
+   * Answers one request. `fetch` and `serve()` both come here.
+   *
+   * @param request The request.
+   * @returns The answer. Rejects with a `TypeError` when a fault drops the connection.
+   *
+   * @example Use it as a `Deno.serve` handler
+   * ```ts ignore
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * Deno.serve({ port: 8080 }, (request) => emulator.handle(request));
+   * ```
+   */
+  async handle(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const path = url.pathname;
+    const matched = path.startsWith(API_PREFIX + "/")
+      ? matchOperation(request.method, path.slice(API_PREFIX.length))
+      : undefined;
+    const operationId = matched?.operation.id;
+    const text = await request.text();
+    const record: RecordedRequest = {
+      operationId,
+      method: request.method,
+      path,
+      query: url.searchParams,
+      headers: Object.fromEntries(
+        [...request.headers].map(([name, value]) => [
+          name,
+          name === "authorization" ? "[REDACTED]" : value,
+        ]),
+      ),
+      body: parseBody(text),
+      time: this.now(),
+      status: undefined,
+      fault: undefined,
+    };
+    this.#requests.push(record);
+    const fault = this.#faultTable.draw(operationId);
+    record.fault = fault?.kind;
+    const send = (answer: Answer, headers: HeadersInit = {}) => {
+      record.status = answer.status;
+      this.#onResponse?.({
+        operationId,
+        method: request.method,
+        path,
+        status: answer.status,
+        body: answer.body,
+        fault: fault?.kind,
+      });
+      const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
+      return new Response(body, {
+        status: answer.status,
+        headers: {
+          "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
+          ...headers,
+        },
+      });
+    };
+    if (fault) {
+      const early = this.#earlyFault(fault);
+      if (early === "drop") throw new DroppedConnection();
+      if (early) return send(early.answer, early.headers);
+    }
+    const { answer, headers } = this.#process(request, matched, text);
+    switch (fault?.kind) {
+      case "lost-answer":
+        throw new DroppedConnection();
+      case "slow":
+        await delay(fault.delayMs ?? 65_000, request.signal);
+        break;
+      case "truncate": {
+        const full = JSON.stringify(answer.body);
+        return send({ status: answer.status, body: full.slice(0, Math.floor(full.length / 2)) });
+      }
+    }
+    return send(answer, headers);
+  }
+
+  /**
+   * Starts a real HTTP server on loopback (Deno only), for the client's socket paths and for
+   * tools in other languages. Close it with `close()` or `await using`.
+   *
+   * @param options Where to listen: port 0 (the default) picks a free port.
+   * @returns The running server, with its base URL.
+   *
+   * @example Serve on a free port
+   * ```ts
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator({ rateLimit: false });
+   * await using server = await emulator.serve();
+   * const client = new LambdaCloudClient({ baseUrl: server.url, apiKey: emulator.apiKey, rateLimit: false });
+   * console.log((await client.regions.list()).length); // 12
+   * ```
+   */
+  serve(options: { port?: number; hostname?: string } = {}): Promise<EmulatorServer> {
+    const deno = (globalThis as { Deno?: typeof Deno }).Deno;
+    if (typeof deno?.serve !== "function") {
+      return Promise.reject(
+        new TypeError(
+          "Cannot start emulator server: Deno.serve is not available here; pass emulator.fetch " +
+            "to the client instead",
+        ),
+      );
+    }
+    const hostname = options.hostname ?? "127.0.0.1";
+    const server = deno.serve({
+      port: options.port ?? 0,
+      hostname,
+      onListen: () => {},
+      onError: () => new Response(null, { status: 500 }),
+    }, async (request) => {
+      try {
+        return await this.handle(request);
+      } catch (error) {
+        if (!(error instanceof DroppedConnection)) throw error;
+        // A body that fails at once makes the server cut the connection, as a dropped one would.
+        return new Response(
+          new ReadableStream({ start: (controller) => controller.error(error) }),
+          { headers: { "content-type": "application/json" } },
+        );
+      }
+    });
+    const port = server.addr.port;
+    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+    let closed: Promise<void> | undefined;
+    const close = () => closed ??= server.shutdown().then(() => server.finished);
+    return Promise.resolve({
+      url: `http://${host}:${port}${API_PREFIX}`,
+      port,
+      close,
+      [Symbol.asyncDispose]: close,
+    });
+  }
+
+  #earlyFault(
+    fault: Readonly<FaultRule>,
+  ): { answer: Answer; headers?: HeadersInit } | "drop" | undefined {
+    switch (fault.kind) {
+      case "drop":
+        return "drop";
+      case "rate-limit":
+        return {
+          answer: rateLimited(),
+          headers: fault.retryAfterSeconds === undefined
+            ? {}
+            : { "retry-after": String(fault.retryAfterSeconds) },
+        };
+      case "server-error":
+        return {
+          answer: errorAnswer(
+            new EmulatedError(
+              fault.status ?? 500,
+              "global/internal-error",
+              "An internal server error occurred.",
+              "Try again later. Contact Support if the problem persists.",
+            ),
+            this.#state.random.id(),
+          ),
+        };
+      case "proxy-html":
+        return { answer: { status: 502, body: PROXY_PAGE } };
+      case "provider-unavailable":
+        return {
+          answer: errorAnswer(
+            new EmulatedError(
+              503,
+              "provider/internal-unavailable",
+              "Provider unavailable",
+              "Try again shortly",
+            ),
+            this.#state.random.id(),
+          ),
+        };
+      default:
+        return undefined;
+    }
+  }
+
+  #process(
+    request: Request,
+    matched: ReturnType<typeof matchOperation>,
+    text: string,
+  ): { answer: Answer; headers?: HeadersInit } {
+    const requestId = this.#state.random.id();
+    try {
+      this.#authenticate(request.headers.get("authorization"));
+      if (!this.#state.active) {
+        throw new EmulatedError(
+          403,
+          "global/account-inactive",
+          "Your account is inactive.",
+          "Make sure you have verified your email address and have a valid payment method. " +
+            "Contact Support if problems continue.",
+        );
+      }
+      const waitMs = this.#admit(matched?.operation.id === "launchInstance");
+      if (waitMs > 0) {
+        return {
+          answer: rateLimited(requestId),
+          headers: { "retry-after": String(Math.ceil(waitMs / 1000)) },
+        };
+      }
+      if (!matched) throw notFound();
+      const handler = HANDLERS[matched.operation.id]!;
+      let body: unknown;
+      if (text.trim() !== "") {
+        try {
+          body = JSON.parse(text);
+        } catch {
+          throw new EmulatedError(
+            400,
+            "global/invalid-parameters",
+            "The request body is not valid JSON.",
+          );
+        }
+      }
+      const url = new URL(request.url);
+      return {
+        answer: handler({
+          state: this.#state,
+          request,
+          params: matched.params,
+          query: url.searchParams,
+          body,
+        }),
+      };
+    } catch (error) {
+      if (error instanceof EmulatedError) return { answer: errorAnswer(error, requestId) };
+      throw error;
+    }
+  }
+
+  #authenticate(header: string | null): void {
+    const suggestion = "Check your API key or create a new one, then try again.";
+    const match = header === null ? null : /^(Bearer|Basic)\s+(\S+)$/i.exec(header.trim());
+    if (!match) {
+      throw new EmulatedError(
+        401,
+        "global/invalid-api-key",
+        "No API key was provided.",
+        suggestion,
+      );
+    }
+    const scheme = match[1]!.toLowerCase();
+    const credential = match[2]!;
+    // Basic takes base64("key:") or, for backward compatibility, the bare key.
+    const candidates = scheme === "bearer" ? [credential] : [credential, decodeBasic(credential)];
+    if (!candidates.includes(this.apiKey)) {
+      throw new EmulatedError(
+        401,
+        "global/invalid-api-key",
+        "API key was invalid, expired, or deleted.",
+        suggestion,
+      );
+    }
+  }
+
+  /** 0 when the call may go ahead (and is counted), else how long it should have waited. */
+  #admit(isLaunch: boolean): number {
+    if (!this.#requestGate || !this.#launchGate) return 0;
+    const now = this.now();
+    const waitMs = Math.max(
+      this.#requestGate.wait(this.apiKey, now),
+      isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
+    );
+    if (waitMs > 0) return waitMs;
+    this.#requestGate.take(this.apiKey, now);
+    if (isLaunch) this.#launchGate.take(this.apiKey, now);
+    return 0;
+  }
+}
+
+function errorAnswer(error: EmulatedError, requestId: string): Answer {
+  const envelope: Record<string, string> = { code: error.code, message: error.message };
+  if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
+  envelope.request_id = requestId;
+  return { status: error.status, body: { error: envelope } };
+}
+
+function rateLimited(requestId?: string): Answer {
+  const envelope: Record<string, string> = {
+    code: "global/rate-limit-exceeded",
+    message: "Too many requests.",
+    suggestion: "Send at most one request per second, and one launch per 12 seconds.",
+  };
+  if (requestId !== undefined) envelope.request_id = requestId;
+  return { status: 429, body: { error: envelope } };
+}
+
+function parseBody(text: string): unknown {
+  if (text === "") return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function decodeBasic(credential: string): string {
+  try {
+    return atob(credential).replace(/:$/, "");
+  } catch {
+    return "";
+  }
+}
+
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, Math.min(ms, 2_147_483_647));
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * An emulator of the Lambda Cloud API v1, for tests, demos and CI: no key, no money, no network.
+ *
+ * It answers all 34 operations of Lambda's spec 1.10.0 with the same paths, envelopes, status
+ * codes and error codes, keeps state (instances boot, run and terminate on its clock; capacity is
+ * used and freed; every change lands in the audit trail), enforces the API's rate limits, and
+ * fails on demand the way real networks do.
+ *
+ * ## In-process, for fast tests
+ *
+ * ```ts
+ * import { LambdaCloudClient } from "@lambda-cloud/client";
+ * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+ *
+ * const emulator = new LambdaEmulator({ seed: 1, rateLimit: false });
+ * const client = new LambdaCloudClient({ apiKey: emulator.apiKey, fetch: emulator.fetch, rateLimit: false });
+ * emulator.faults.inject({ kind: "server-error", operation: "listRegions" });
+ * const regions = await client.regions.list(); // retried after the 500
+ * console.log(regions.length, emulator.requests.length); // 12 2
+ * ```
+ *
+ * ## On a socket, for other tools
+ *
+ * ```sh
+ * deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing --port 8080
+ * # Lambda Cloud emulator on http://127.0.0.1:8080/api/v1 (API key: secret_emulator)
+ * ```
+ *
+ * Flags: `--port N` (0 picks a free port), `--seed N`, `--api-key KEY`, `--no-rate-limit`,
+ * `--boot-seconds N`.
+ *
+ * @module
+ */
+
+export { type CatalogInstanceType, defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
+export {
+  type EmulatorExchange,
+  type EmulatorOptions,
+  type EmulatorServer,
+  LambdaEmulator,
+  type RecordedRequest,
+} from "./emulator.ts";
+export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
+export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
+
+import { runEmulatorCommand } from "./_command.ts";
+
+if (import.meta.main) {
+  // deno-lint-ignore no-console
+  await runEmulatorCommand(Deno.args, (line) => console.log(line));
+}

@@ -1,0 +1,53 @@
+// Emulators for tests. Each one logs every answer it gives to .schema/responses.jsonl when the
+// test run may write there (deno task test grants it), so that tests/tools/check_schema.ts can
+// check every answer of the suite against Lambda's OpenAPI spec.
+
+import { LambdaCloudClient, type LambdaCloudClientOptions } from "../mod.ts";
+import { FakeClock } from "./_fakes.ts";
+import { type EmulatorExchange, type EmulatorOptions, LambdaEmulator } from "../lib/testing/mod.ts";
+
+const LOG_DIR = ".schema";
+const LOG_FILE = `${LOG_DIR}/responses.jsonl`;
+const logging = Deno.permissions.querySync({ name: "write", path: LOG_DIR }).state === "granted";
+
+function logExchange(exchange: EmulatorExchange): void {
+  const line = JSON.stringify({
+    operationId: exchange.operationId,
+    status: exchange.status,
+    fault: exchange.fault,
+    body: exchange.body,
+  });
+  Deno.mkdirSync(LOG_DIR, { recursive: true });
+  Deno.writeTextFileSync(LOG_FILE, line + "\n", { append: true });
+}
+
+/** A test emulator: a fixed clock by default, and every answer logged for the schema check. */
+export function testEmulator(options: EmulatorOptions = {}): LambdaEmulator {
+  return new LambdaEmulator({
+    clock: { now: () => Date.parse("2026-01-01T00:00:00Z") },
+    rateLimit: false,
+    ...options,
+    onResponse: (exchange) => {
+      if (logging) logExchange(exchange);
+      options.onResponse?.(exchange);
+    },
+  });
+}
+
+/**
+ * A client that talks to `emulator` in-process, on a virtual clock (backoff costs no real time),
+ * with its limiter off unless told otherwise.
+ */
+export function emulatorClient(
+  emulator: LambdaEmulator,
+  options: LambdaCloudClientOptions = {},
+): LambdaCloudClient {
+  return new LambdaCloudClient({
+    apiKey: emulator.apiKey,
+    fetch: emulator.fetch,
+    rateLimit: false,
+    random: () => 0,
+    clock: new FakeClock(),
+    ...options,
+  });
+}

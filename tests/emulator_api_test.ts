@@ -1,0 +1,556 @@
+// The emulator as an API: every operation through the client, and the real API's rules.
+
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { emulatorClient, testEmulator } from "./_emulator.ts";
+import {
+  AuthenticationError,
+  ConflictError,
+  InsufficientCapacityError,
+  InvalidParametersError,
+  NotFoundError,
+  PermissionDeniedError,
+  QuotaExceededError,
+} from "../mod.ts";
+import { OPERATIONS } from "../lib/testing/mod.ts";
+
+const MINUTE = 60_000;
+const SSH_RULE = {
+  protocol: "tcp" as const,
+  port_range: [22, 22] as [number, number],
+  source_network: "0.0.0.0/0",
+  description: "SSH",
+};
+
+/** Sends a raw request to the emulator, to reach it with bodies the client would refuse. */
+async function raw(
+  emulator: ReturnType<typeof testEmulator>,
+  method: string,
+  path: string,
+  body?: unknown,
+  authorization: string | null = `Bearer ${emulator.apiKey}`,
+): Promise<{ status: number; json: { error?: Record<string, string>; data?: unknown } }> {
+  const headers = new Headers();
+  if (authorization !== null) headers.set("authorization", authorization);
+  const response = await emulator.fetch(`https://cloud.lambda.ai/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}
+
+Deno.test("the emulator answers all 34 operations through the client", async () => {
+  const emulator = testEmulator({ seed: 3 });
+  const client = emulatorClient(emulator);
+
+  const types = await client.instanceTypes.list();
+  assert(Object.keys(types).length >= 10);
+  assertEquals((await client.regions.list()).length, 12);
+  assert((await client.images.list()).some((image) => image.family === "lambda-stack-24-04"));
+
+  const key = await client.sshKeys.create({ name: "laptop" });
+  assert("private_key" in key && key.private_key.includes("OPENSSH PRIVATE KEY"));
+  const uploaded = await client.sshKeys.create({
+    name: "ci",
+    public_key: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFake ci@example",
+  });
+  assertEquals((await client.sshKeys.list()).map((item) => item.name), ["laptop", "ci"]);
+  await client.sshKeys.delete(uploaded.id);
+
+  const fs = await client.fileSystems.create({ name: "datasets", region: "us-east-1" });
+  assertEquals(fs.mount_point, "/lambda/nfs/datasets");
+  const ruleset = await client.firewallRulesets.create({
+    name: "ssh-only",
+    region: "us-east-1",
+    rules: [SSH_RULE],
+  });
+
+  const { instance_ids } = await client.instances.launch({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["laptop"],
+    file_system_names: ["datasets"],
+    firewall_rulesets: [{ id: ruleset.id }],
+    name: "walk",
+  });
+  const id = instance_ids[0]!;
+  assertEquals((await client.instances.get(id)).status, "booting");
+  emulator.advance(10 * MINUTE);
+  const active = await client.instances.get(id);
+  assertEquals(active.status, "active");
+  assertMatch(active.ip ?? "", /^192\.222\.\d+\.\d+$/);
+  assertEquals((await client.firewallRulesets.get(ruleset.id)).instance_ids, [id]);
+  assertEquals((await client.fileSystems.list())[0]?.is_in_use, true);
+
+  const renamed = await client.instances.update(id, {
+    name: "walk-2",
+    tags: [{ key: "team", value: "ml" }],
+  });
+  assertEquals([renamed.name, renamed.tags], ["walk-2", [{ key: "team", value: "ml" }]]);
+  assertEquals((await client.instances.restart(id)).restarted_instances[0]?.status, "booting");
+  emulator.advance(2 * MINUTE);
+  assertEquals((await client.instances.list()).map((instance) => instance.status), ["active"]);
+
+  assertEquals((await client.firewallRules.list())[0]?.port_range, [22, 22]);
+  assertEquals(await client.firewallRules.replace([SSH_RULE]), [SSH_RULE]);
+  assertEquals((await client.firewallRulesets.list()).length, 1);
+  assertEquals(
+    (await client.firewallRulesets.update(ruleset.id, { name: "renamed" })).name,
+    "renamed",
+  );
+  assertEquals((await client.firewallRulesets.getGlobal()).id, "global");
+  assertEquals((await client.firewallRulesets.updateGlobal({ rules: [] })).rules, []);
+
+  const ticket = await client.tickets.create({
+    subject: "GPU throttles",
+    description: "HW slowdown on GPU 3.",
+    type: "incident",
+    severity: "sev_2",
+  });
+  assertEquals(ticket.status, "open");
+  await client.tickets.update(ticket.id, { comment: { body: "Still happening." } });
+  assertEquals((await client.tickets.get(ticket.id)).comments.length, 2);
+  assertEquals((await Array.fromAsync(client.tickets.list())).map((t) => t.id), [ticket.id]);
+  const upload = await client.tickets.attachments.initiateUpload(ticket.id, {
+    filename: "dmesg.txt",
+    content_type: "text/plain",
+    size_bytes: 2048,
+  });
+  assertEquals(upload.upload_status, "pending");
+  const done = await client.tickets.attachments.completeUpload(ticket.id, upload.attachment_id);
+  assertEquals(done.upload_status, "uploaded");
+  assertEquals((await client.tickets.attachments.list(ticket.id)).length, 1);
+  const link = await client.tickets.attachments.getDownloadUrl(ticket.id, upload.attachment_id);
+  assertMatch(link.download_url, /dmesg\.txt/);
+  await client.tickets.attachments.delete(ticket.id, upload.attachment_id);
+  assertEquals(await client.tickets.attachments.list(ticket.id), []);
+
+  const terminated = await client.instances.terminate(id);
+  assertEquals(terminated.terminated_instances[0]?.status, "terminating");
+  emulator.advance(MINUTE);
+  await client.firewallRulesets.delete(ruleset.id);
+  assertEquals((await client.fileSystems.delete(fs.id)).deleted_ids, [fs.id]);
+
+  const actions = (await Array.fromAsync(client.auditEvents.list())).map((event) =>
+    `${event.resource_name}.${event.action}`
+  );
+  assert(actions.includes("instance.launch") && actions.includes("ticket.update"));
+  const called = new Set(emulator.requests.map((request) => request.operationId));
+  assertEquals(OPERATIONS.filter((operation) => !called.has(operation.id)), []);
+});
+
+Deno.test("the emulator authenticates like the API: 401 with two messages, Basic too", async () => {
+  const emulator = testEmulator();
+  const missing = await raw(emulator, "GET", "/regions", undefined, null);
+  assertEquals([missing.status, missing.json.error?.code], [401, "global/invalid-api-key"]);
+  assertEquals(missing.json.error?.message, "No API key was provided.");
+  const wrong = await raw(emulator, "GET", "/regions", undefined, "Bearer secret_wrong");
+  assertEquals(wrong.json.error?.message, "API key was invalid, expired, or deleted.");
+  assertEquals(
+    (await raw(emulator, "GET", "/regions", undefined, `Basic ${btoa(`${emulator.apiKey}:`)}`))
+      .status,
+    200,
+  );
+  assertEquals(
+    (await raw(emulator, "GET", "/regions", undefined, `Basic ${emulator.apiKey}`)).status,
+    200,
+  );
+  const error = await assertRejects(
+    emulatorClient(emulator, { apiKey: "secret_wrong" }).regions.list(),
+    AuthenticationError,
+  );
+  assertEquals(error.status, 401);
+  assert(!String(error.message).includes("secret_wrong"));
+});
+
+Deno.test("an inactive account gets 403 account-inactive; a bad billing address blocks launch", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  emulator.setAccount({ active: false });
+  const inactive = await assertRejects(client.instances.list(), PermissionDeniedError);
+  assertEquals(inactive.code, "global/account-inactive");
+  emulator.setAccount({ active: true, billingAddressValid: false });
+  const billing = await assertRejects(
+    client.instances.launch({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+    }),
+    PermissionDeniedError,
+  );
+  assertEquals(billing.code, "global/invalid-address");
+});
+
+Deno.test("launch is validated like the spec: quantity, one key, patterns, unknown names", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const base = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"] as [string],
+  };
+  for (
+    const body of [
+      { ...base, quantity: 2 },
+      { ...base, ssh_key_names: ["k", "k2"] },
+      { ...base, hostname: "Bad_Host" },
+      { ...base, tags: [{ key: "lambda-ai-x", value: "1" }] },
+      { ...base, file_system_mounts: [{ mount_point: "/etc", file_system_id: "x" }] },
+      { region_name: "us-east-1" },
+    ]
+  ) {
+    const answer = await raw(emulator, "POST", "/instance-operations/launch", body);
+    assertEquals([answer.status, answer.json.error?.code], [400, "global/invalid-parameters"]);
+  }
+  const badJson = await raw(emulator, "POST", "/instance-operations/launch", "{not json");
+  assertEquals(badJson.json.error?.message, "The request body is not valid JSON.");
+
+  const unknownRegion = await assertRejects(
+    client.instances.launch({ ...base, region_name: "mars-north-1" } as never),
+    NotFoundError,
+  );
+  assertEquals(unknownRegion.code, "global/object-does-not-exist");
+  await assertRejects(
+    client.instances.launch({ ...base, instance_type_name: "gpu_9x_nope" }),
+    NotFoundError,
+  );
+  await assertRejects(
+    client.instances.launch({ ...base, ssh_key_names: ["missing"] }),
+    NotFoundError,
+  );
+  await assertRejects(
+    client.instances.launch({ ...base, image: { family: "windows-11" } }),
+    NotFoundError,
+  );
+  const arch = await assertRejects(
+    client.instances.launch({ ...base, image: { family: "lambda-stack-24-04-arm64" } }),
+    InvalidParametersError,
+  );
+  assertMatch(arch.message, /arm64/);
+  assertEquals(emulator.instances(), []);
+});
+
+Deno.test("capacity: launches use it up, termination and preemption give it back", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 1);
+  const body = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  } as const;
+  const regionsWithA10 = async () =>
+    (await client.instanceTypes.list()).gpu_1x_a10!.regions_with_capacity_available.map((r) =>
+      r.name
+    );
+  assert((await regionsWithA10()).includes("us-east-1"));
+  const [first] = (await client.instances.launch({ ...body, ssh_key_names: ["k"] })).instance_ids;
+  assert(!(await regionsWithA10()).includes("us-east-1"));
+  const error = await assertRejects(
+    client.instances.launch({ ...body, ssh_key_names: ["k"] }),
+    InsufficientCapacityError,
+  );
+  assertEquals([error.status, error.code], [
+    400,
+    "instance-operations/launch/insufficient-capacity",
+  ]);
+  await client.instances.terminate(first!);
+  assert((await regionsWithA10()).includes("us-east-1"));
+  const [second] = (await client.instances.launch({ ...body, ssh_key_names: ["k"] })).instance_ids;
+  emulator.setInstanceStatus(second!, "preempted");
+  assertEquals((await client.instances.get(second!)).status, "preempted");
+  assert((await regionsWithA10()).includes("us-east-1"));
+});
+
+Deno.test("quota: launches and filesystems past the quota answer quota-exceeded", async () => {
+  const emulator = testEmulator({ quota: { instances: 1, filesystems: 1 } });
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const body = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"] as [string],
+  };
+  await client.instances.launch(body);
+  const error = await assertRejects(client.instances.launch(body), QuotaExceededError);
+  assertEquals(error.code, "global/quota-exceeded");
+  await client.fileSystems.create({ name: "one", region: "us-east-1" });
+  await assertRejects(
+    client.fileSystems.create({ name: "two", region: "us-east-1" }),
+    QuotaExceededError,
+  );
+});
+
+Deno.test("instances age on the emulator's clock: booting, active, terminating, terminated, gone", async () => {
+  const emulator = testEmulator({
+    timing: { bootMs: 5 * MINUTE, terminateMs: MINUTE, terminatedVisibleMs: 2 * MINUTE },
+  });
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const [id] = (await client.instances.launch({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  })).instance_ids;
+  const booting = await client.instances.get(id!);
+  assertEquals([booting.status, booting.ip, booting.actions.restart.reason_code], [
+    "booting",
+    undefined,
+    "vm-has-not-launched",
+  ]);
+  const conflict = await assertRejects(client.instances.restart(id!), ConflictError);
+  assertEquals([conflict.status, conflict.code], [409, "global/conflict"]);
+  emulator.advance(5 * MINUTE);
+  const active = await client.instances.get(id!);
+  assertEquals([active.status, active.actions.restart.available], ["active", true]);
+  assert(active.jupyter_url?.includes(active.jupyter_token!));
+  emulator.setInstanceStatus(id!, "unhealthy");
+  assertEquals((await client.instances.get(id!)).status, "unhealthy");
+  await client.instances.terminate(id!);
+  const again = await client.instances.terminate(id!); // terminating twice changes nothing
+  assertEquals(again.terminated_instances[0]?.actions.terminate.reason_code, "vm-is-terminating");
+  emulator.advance(MINUTE);
+  assertEquals((await client.instances.get(id!)).status, "terminated");
+  emulator.advance(2 * MINUTE);
+  await assertRejects(client.instances.get(id!), NotFoundError);
+  assertEquals(await client.instances.list(), []);
+  assertEquals(await client.instances.list({ cluster_id: "c1" }), []);
+});
+
+Deno.test("SSH keys: unique names, generated pairs, 404 global/not-found on delete", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  const generated = await client.sshKeys.create({ name: "laptop" });
+  assertMatch(generated.public_key, /^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI\S+ laptop$/);
+  const duplicate = await assertRejects(
+    client.sshKeys.create({ name: "laptop" }),
+    InvalidParametersError,
+  );
+  assertMatch(duplicate.message, /already exists/);
+  await assertRejects(
+    client.sshKeys.create({ name: "bad", public_key: "not a key" }),
+    InvalidParametersError,
+  );
+  const missing = await assertRejects(client.sshKeys.delete("0".repeat(32)), NotFoundError);
+  assertEquals(missing.code, "global/not-found");
+});
+
+Deno.test("filesystems: duplicates, wrong region at launch, in use until its instance goes", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const fs = await client.fileSystems.create({ name: "data", region: "us-west-1" });
+  const duplicate = await assertRejects(
+    client.fileSystems.create({ name: "data", region: "us-west-1" }),
+    ConflictError,
+  );
+  assertEquals(duplicate.code, "global/duplicate");
+  await assertRejects(
+    client.fileSystems.create({ name: "x", region: "nowhere-1" }),
+    InvalidParametersError,
+  );
+  const wrongRegion = await assertRejects(
+    client.instances.launch({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+      file_system_names: ["data"],
+    }),
+    InvalidParametersError,
+  );
+  assertEquals(wrongRegion.code, "instance-operations/launch/file-system-in-wrong-region");
+  const [id] = (await client.instances.launch({
+    region_name: "us-west-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+    file_system_mounts: [{ mount_point: "/data/shared", file_system_id: fs.id }],
+  })).instance_ids;
+  const inUse = await assertRejects(client.fileSystems.delete(fs.id), ConflictError);
+  assertEquals(inUse.code, "filesystems/filesystem-in-use");
+  await client.instances.terminate(id!);
+  await client.fileSystems.delete(fs.id);
+  const gone = await assertRejects(client.fileSystems.delete(fs.id), NotFoundError);
+  assertEquals(gone.code, "global/object-does-not-exist");
+});
+
+Deno.test("firewall rulesets: region checks, in-use deletes refused, rules validated", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const west = await client.firewallRulesets.create({
+    name: "west",
+    region: "us-west-1",
+    rules: [],
+  });
+  await assertRejects(
+    client.instances.launch({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+      firewall_rulesets: [{ id: west.id }],
+    }),
+    InvalidParametersError,
+  );
+  const [id] = (await client.instances.launch({
+    region_name: "us-west-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+    firewall_rulesets: [{ id: west.id }],
+  })).instance_ids;
+  const inUse = await assertRejects(client.firewallRulesets.delete(west.id), ConflictError);
+  assertEquals(inUse.code, "firewall-rulesets/firewall-ruleset-in-use");
+  await client.instances.terminate(id!);
+  await client.firewallRulesets.delete(west.id);
+  const missing = await assertRejects(client.firewallRulesets.get(west.id), NotFoundError);
+  assertEquals(missing.code, "global/object-does-not-exist");
+  for (
+    const rules of [
+      [{ ...SSH_RULE, port_range: undefined }],
+      [{ ...SSH_RULE, source_network: "10.0.0.0/33" }],
+      [{ ...SSH_RULE, protocol: "icmp" }],
+      [{ ...SSH_RULE, port_range: [23, 22] }],
+    ]
+  ) {
+    const answer = await raw(emulator, "PUT", "/firewall-rules", { data: rules });
+    assertEquals([answer.status, answer.json.error?.code], [400, "global/invalid-parameters"]);
+  }
+  const renameGlobal = await raw(emulator, "PATCH", "/firewall-rulesets/global", { name: "x" });
+  assertEquals(renameGlobal.status, 400);
+});
+
+Deno.test("audit events: every change, in pages, filtered by type and time", async () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const emulator = testEmulator({ pageSize: 2, clock: { now: () => now } });
+  const client = emulatorClient(emulator);
+  for (const name of ["a", "b", "c"]) {
+    await client.sshKeys.create({ name });
+    now += MINUTE;
+  }
+  await client.fileSystems.create({ name: "fs", region: "us-east-1" });
+  const first = await client.auditEvents.listPage();
+  assertEquals(first.data.length, 2);
+  assert(first.page_token !== null);
+  const all = await Array.fromAsync(client.auditEvents.list());
+  assertEquals(all.map((event) => event.resource_name), [
+    "ssh_key",
+    "ssh_key",
+    "ssh_key",
+    "filesystem",
+  ]);
+  const keys = await Array.fromAsync(client.auditEvents.list({ resource_type: "cloud.ssh_key" }));
+  assertEquals(keys.length, 3);
+  const late = await Array.fromAsync(
+    client.auditEvents.list({ start: new Date(Date.parse("2026-01-01T00:01:00Z")) }),
+  );
+  assertEquals(late.length, 3);
+  const early = await Array.fromAsync(client.auditEvents.list({ end: "2026-01-01T00:00:30Z" }));
+  assertEquals(early.length, 1);
+  const badToken = await raw(emulator, "GET", "/audit-events?page_token=nope");
+  assertEquals(badToken.status, 400);
+  const badTime = await raw(emulator, "GET", "/audit-events?start=yesterday");
+  assertEquals(badTime.status, 400);
+});
+
+Deno.test("tickets: rules for incidents, filters, order and pages; attachments step by step", async () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const emulator = testEmulator({ pageSize: 2, clock: { now: () => now } });
+  const client = emulatorClient(emulator);
+  const noSeverity = await raw(emulator, "POST", "/tickets", {
+    subject: "s",
+    description: "d",
+    type: "incident",
+  });
+  assertEquals(noSeverity.status, 400);
+  const ids: string[] = [];
+  for (
+    const [type, severity] of [["incident", "sev_1"], ["service_request"], ["incident", "sev_3"]]
+  ) {
+    const body = {
+      subject: `t${ids.length}`,
+      description: "d",
+      type,
+      severity,
+      device_serial: `SN${ids.length}`,
+    };
+    ids.push((await client.tickets.create(body as never)).id);
+    now += MINUTE;
+  }
+  assertEquals((await Array.fromAsync(client.tickets.list())).map((t) => t.id), [...ids].reverse());
+  assertEquals(
+    (await Array.fromAsync(client.tickets.list({ type: "incident", direction: "asc" }))).map((t) =>
+      t.id
+    ),
+    [ids[0], ids[2]],
+  );
+  assertEquals((await Array.fromAsync(client.tickets.list({ device_serial: "sn1" }))).length, 1);
+  await client.tickets.update(ids[0]!, { status: "solved" });
+  const solved = await client.tickets.get(ids[0]!);
+  assertEquals([solved.status, typeof solved.resolved_at], ["solved", "string"]);
+  assertEquals((await Array.fromAsync(client.tickets.list({ status: ["solved"] }))).length, 1);
+  const reopen = await raw(emulator, "PATCH", `/tickets/${ids[0]}`, { status: "open" });
+  assertEquals(reopen.status, 400);
+  const missing = await assertRejects(client.tickets.get("0".repeat(32)), NotFoundError);
+  assertEquals(missing.code, "global/not-found");
+
+  const upload = await client.tickets.attachments.initiateUpload(ids[1]!, {
+    filename: "a.log",
+    content_type: "text/plain",
+    size_bytes: 10,
+  });
+  await assertRejects(
+    client.tickets.attachments.getDownloadUrl(ids[1]!, upload.attachment_id),
+    InvalidParametersError,
+  );
+  const tooBig = await raw(emulator, "POST", `/tickets/${ids[1]}/attachments`, {
+    filename: "huge.bin",
+    content_type: "application/octet-stream",
+    size_bytes: 1e9,
+  });
+  assertEquals(tooBig.status, 400);
+  assertEquals((await client.tickets.attachments.list(ids[1]!, { status: "pending" })).length, 1);
+  await client.tickets.attachments.delete(ids[1]!, upload.attachment_id);
+  const gone = await assertRejects(
+    client.tickets.attachments.completeUpload(ids[1]!, upload.attachment_id),
+    NotFoundError,
+  );
+  assertEquals(gone.code, "global/object-does-not-exist");
+});
+
+Deno.test("unknown paths answer 404 global/not-found; requests are recorded with the key redacted", async () => {
+  const emulator = testEmulator();
+  const unknown = await raw(emulator, "GET", "/api-keys/rotate");
+  assertEquals([unknown.status, unknown.json.error?.code], [404, "global/not-found"]);
+  const wrongMethod = await raw(emulator, "DELETE", "/instances");
+  assertEquals(wrongMethod.status, 404);
+  const recorded = emulator.requests[0]!;
+  assertEquals([recorded.operationId, recorded.status, recorded.headers.authorization], [
+    undefined,
+    404,
+    "[REDACTED]",
+  ]);
+  assert(!JSON.stringify(emulator.requests).includes(emulator.apiKey));
+  emulator.clearRequests();
+  assertEquals(emulator.requests.length, 0);
+});
+
+Deno.test("a seed gives the same ids and the same story every run", async () => {
+  const story = async (seed: number) => {
+    const emulator = testEmulator({ seed });
+    const client = emulatorClient(emulator);
+    const key = await client.sshKeys.create({ name: "k" });
+    const [id] = (await client.instances.launch({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+    })).instance_ids;
+    emulator.advance(10 * MINUTE);
+    const instance = await client.instances.get(id!);
+    return [key.id, key.public_key, id, instance.ip, instance.private_ip];
+  };
+  assertEquals(await story(11), await story(11));
+  const other = await story(12);
+  assertStrictEquals((await story(11))[0] === other[0], false);
+});

@@ -1,0 +1,231 @@
+// The emulator's rate limits and injected faults, in-process and over a real socket.
+
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./_deps.ts";
+import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import {
+  ConnectionError,
+  InvalidResponseError,
+  LambdaCloudClient,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "../mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+import { runEmulatorCommand } from "../lib/testing/_command.ts";
+
+const LAUNCH = {
+  region_name: "us-east-1",
+  instance_type_name: "gpu_1x_a10",
+  ssh_key_names: ["k"] as [string],
+};
+
+async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  emulator.clearRequests();
+  return client;
+}
+
+Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per launch", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, rateLimit: {} });
+  const client = emulatorClient(emulator, { maxRetries: 0 });
+  await client.regions.list();
+  const error = await assertRejects(client.regions.list(), RateLimitError);
+  assertEquals([error.status, error.retryAfterMs], [429, 1000]);
+  clock.time += 1000;
+  await client.sshKeys.create({ name: "k" });
+  clock.time += 1000;
+  await client.instances.launch(LAUNCH);
+  clock.time += 1000;
+  const launch = await assertRejects(client.instances.launch(LAUNCH), RateLimitError);
+  assertEquals(launch.retryAfterMs, 11_000);
+  await client.regions.list(); // a refused launch used up nothing, so a read may go
+  clock.time += 11_000;
+  await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().length, 2);
+});
+
+Deno.test("rate limits: the client's limiter at the same pace never meets a 429", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, rateLimit: {} });
+  const client = emulatorClient(emulator, { clock, rateLimit: {} });
+  await client.sshKeys.create({ name: "k" });
+  const started = clock.now();
+  await Promise.all([
+    client.instances.launch(LAUNCH),
+    client.regions.list(),
+    client.instances.launch(LAUNCH),
+    client.instances.list(),
+  ]);
+  assertEquals(emulator.requests.map((request) => request.status), [200, 200, 200, 200, 200]);
+  assert(clock.now() - started >= 12_000);
+});
+
+Deno.test("rate limits scale: 20 requests a second when configured", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({
+    clock,
+    rateLimit: { requestIntervalMs: 50, launchIntervalMs: 500 },
+  });
+  const client = emulatorClient(emulator, {
+    clock,
+    rateLimit: { requestIntervalMs: 50, launchIntervalMs: 500 },
+  });
+  const started = clock.now();
+  await Promise.all(Array.from({ length: 21 }, () => client.regions.list()));
+  assertEquals(clock.now() - started, 1000);
+  assert(emulator.requests.every((request) => request.status === 200));
+});
+
+Deno.test("faults: 429 with and without Retry-After are retried after the right wait", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator, { clock });
+  emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 3 });
+  emulator.faults.inject({ kind: "rate-limit", skip: 1 });
+  await client.regions.list();
+  assertEquals(clock.sleeps, [3000, 500]); // Retry-After, then backoff: 1000 ms with equal jitter at its low end
+  assertEquals(emulator.requests.map((request) => [request.status, request.fault]), [
+    [429, "rate-limit"],
+    [429, "rate-limit"],
+    [200, undefined],
+  ]);
+  assertEquals(emulator.faults.injected, 2);
+});
+
+Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads, never on launch", async () => {
+  const emulator = testEmulator();
+  const client = await withKey(emulator);
+  emulator.faults.inject({ kind: "server-error", status: 503 });
+  emulator.faults.inject({ kind: "proxy-html", skip: 1 });
+  assertEquals((await client.regions.list()).length, 12);
+  assertEquals(emulator.requests.map((request) => request.status), [503, 502, 200]);
+
+  emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
+  const provider = await assertRejects(client.instances.launch(LAUNCH), ServerError);
+  assertEquals([provider.status, provider.code], [503, "provider/internal-unavailable"]);
+  emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
+  const proxy = await assertRejects(client.instances.launch(LAUNCH), ServerError);
+  assertMatch(proxy.message, /502 Bad Gateway/);
+  assertMatch(proxy.message, /may have been launched/);
+  assertEquals(emulator.instances(), []); // neither fault let the launch through
+});
+
+Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, and leaves no timer", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator, { timeout: 20, maxRetries: 0 });
+  emulator.faults.inject({ kind: "slow", delayMs: 60_000 });
+  await assertRejects(client.regions.list(), TimeoutError);
+  emulator.faults.inject({ kind: "slow", delayMs: 1 });
+  assertEquals((await client.regions.list()).length, 12);
+});
+
+Deno.test("faults: a dropped connection means nothing happened; a lost answer means it did", async () => {
+  const emulator = testEmulator();
+  const client = await withKey(emulator);
+  emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
+  await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
+  assertEquals(emulator.instances().length, 0);
+
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  const lost = await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
+  assertMatch(lost.message, /may have been launched and billed anyway/);
+  assertEquals(emulator.instances().length, 1);
+  assertEquals(emulator.requests.at(-1)?.status, undefined);
+});
+
+Deno.test("faults: a truncated body is an InvalidResponseError, never a bare SyntaxError", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator, { maxRetries: 0 });
+  emulator.faults.inject({ kind: "truncate", operation: "listRegions" });
+  const error = await assertRejects(client.regions.list(), InvalidResponseError);
+  assertEquals(error.status, 200);
+});
+
+Deno.test("faults: probability draws follow the seed; handles count, remove and clear", async () => {
+  const pattern = async (seed: number) => {
+    const emulator = testEmulator({ seed });
+    const client = emulatorClient(emulator, { maxRetries: 0 });
+    const fault = emulator.faults.inject({ kind: "server-error", probability: 0.5 });
+    const outcomes: boolean[] = [];
+    for (let i = 0; i < 24; i++) {
+      outcomes.push(await client.regions.list().then(() => true, () => false));
+    }
+    assertEquals(fault.hits, outcomes.filter((ok) => !ok).length);
+    fault.remove();
+    await client.regions.list();
+    return outcomes;
+  };
+  const first = await pattern(5);
+  assertEquals(await pattern(5), first);
+  assert(first.includes(true) && first.includes(false));
+
+  const emulator = testEmulator();
+  emulator.faults.inject({ kind: "drop", times: 5 });
+  emulator.faults.clear();
+  assertEquals((await emulatorClient(emulator).regions.list()).length, 12);
+  assertThrows(() => emulator.faults.inject({ kind: "meltdown" as never }), RangeError);
+  assertThrows(() => emulator.faults.inject({ kind: "drop", probability: 2 }), RangeError);
+  assertThrows(() => emulator.faults.inject({ kind: "server-error", status: 404 }), RangeError);
+});
+
+Deno.test("server: the client over a real socket, errors and faults included", async () => {
+  const emulator = testEmulator();
+  await using server = await emulator.serve();
+  assertMatch(server.url, /^http:\/\/127\.0\.0\.1:\d+\/api\/v1$/);
+  const client = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: emulator.apiKey,
+    rateLimit: false,
+    maxRetries: 0,
+  });
+  await client.sshKeys.create({ name: "k" });
+  const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
+  assertEquals((await client.instances.get(id!)).status, "booting");
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
+  assertEquals(emulator.instances().length, 2);
+  emulator.faults.inject({ kind: "drop" });
+  await assertRejects(client.regions.list(), ConnectionError);
+  emulator.faults.inject({ kind: "proxy-html" });
+  await assertRejects(client.regions.list(), ServerError);
+  const wrongKey = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: "secret_other",
+    rateLimit: false,
+  });
+  await assertRejects(wrongKey.regions.list(), Error, "invalid-api-key");
+});
+
+Deno.test("server: close() is idempotent and refuses further connections", async () => {
+  const emulator = testEmulator();
+  const server = await emulator.serve();
+  await server.close();
+  await server.close();
+  const client = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: emulator.apiKey,
+    rateLimit: false,
+    maxRetries: 0,
+  });
+  await assertRejects(client.regions.list(), ConnectionError);
+});
+
+Deno.test("command: starts a server, prints its URL and key, refuses unknown flags", async () => {
+  const lines: string[] = [];
+  await using server = await runEmulatorCommand(
+    ["--port", "0", "--seed", "9", "--api-key", "secret_cli", "--no-rate-limit"],
+    (line) => lines.push(line),
+  );
+  assertEquals(lines, [`Lambda Cloud emulator on ${server.url} (API key: secret_cli)`]);
+  const client = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: "secret_cli",
+    rateLimit: false,
+  });
+  assertEquals((await client.regions.list()).length, 12);
+  await assertRejects(runEmulatorCommand(["--verbose"], () => {}), TypeError, "unknown");
+  await assertRejects(runEmulatorCommand(["--port", "-1"], () => {}), RangeError, "whole number");
+});
