@@ -153,14 +153,25 @@ export {
   type InstanceLaunchResponse,
   type InstanceModificationRequest,
   type InstanceRestartResponse,
-  InstancesResource,
   type InstanceStatus,
   type InstanceTerminateResponse,
   type ListInstancesParams,
   type RequestedFilesystemMountEntry,
   type RequestedTagEntry,
   type TagEntry,
+} from "./lib/resources/instance.ts";
+export {
+  InstancesResource,
+  type LaunchAndWaitOptions,
+  LaunchWaitError,
 } from "./lib/resources/instances.ts";
+export {
+  InstanceWaitError,
+  type InstanceWaitFailure,
+  type WaitForInstanceOptions,
+  type WaitProgress,
+  type WaitUntil,
+} from "./lib/resources/instance_wait.ts";
 export { type Region, type RegionName, RegionsResource } from "./lib/resources/regions.ts";
 export {
   type CreateSshKeyRequest,

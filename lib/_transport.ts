@@ -138,6 +138,11 @@ export class Transport {
     };
   }
 
+  /** The client's clock, for waits built on top of requests. */
+  get clock(): Clock {
+    return this.#clock;
+  }
+
   /** Sends `operation`, retrying as its policy allows, and returns the answer's `data`. */
   async request<T>(operation: Operation, options: RequestOptions = {}): Promise<T> {
     const { action } = operation;

@@ -12,7 +12,7 @@ import type {
   InstanceActionAvailabilityDetails,
   InstanceStatus,
   TagEntry,
-} from "../resources/instances.ts";
+} from "../resources/instance.ts";
 import type { Region } from "../resources/regions.ts";
 import type { SshKey } from "../resources/ssh_keys.ts";
 import type { Attachment, Ticket } from "../resources/tickets.ts";

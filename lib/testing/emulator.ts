@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Instance } from "../resources/instances.ts";
+import type { Instance } from "../resources/instance.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
