@@ -213,6 +213,8 @@ export class LambdaEmulator {
   readonly faults: Faults;
   readonly #state: EmulatorState;
   readonly #faultTable: FaultTable;
+  // Request ids come from their own sequence, so resource ids depend only on what was changed.
+  readonly #requestIds: SeededRandom;
   readonly #clock: { now(): number };
   #offsetMs = 0;
   readonly #requestGate: RateGate | undefined;
@@ -266,6 +268,7 @@ export class LambdaEmulator {
       now: () => this.now(),
     });
     this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
+    this.#requestIds = new SeededRandom(seed ^ 0x4e51);
     this.faults = this.#faultTable;
     const rateLimit = options.rateLimit ?? {};
     if (rateLimit !== false) {
@@ -535,7 +538,7 @@ export class LambdaEmulator {
       if (early === "drop") throw new DroppedConnection();
       if (early) return send(early.answer, early.headers);
     }
-    const { answer, headers } = this.#process(request, matched, text);
+    const { answer, headers } = this.#process(request, url, matched, text);
     switch (fault?.kind) {
       case "lost-answer":
         throw new DroppedConnection();
@@ -630,7 +633,7 @@ export class LambdaEmulator {
               "An internal server error occurred.",
               "Try again later. Contact Support if the problem persists.",
             ),
-            this.#state.random.id(),
+            this.#requestIds.id(),
           ),
         };
       case "proxy-html":
@@ -644,7 +647,7 @@ export class LambdaEmulator {
               "Provider unavailable",
               "Try again shortly",
             ),
-            this.#state.random.id(),
+            this.#requestIds.id(),
           ),
         };
       default:
@@ -654,10 +657,11 @@ export class LambdaEmulator {
 
   #process(
     request: Request,
+    url: URL,
     matched: ReturnType<typeof matchOperation>,
     text: string,
   ): { answer: Answer; headers?: HeadersInit } {
-    const requestId = this.#state.random.id();
+    const requestId = this.#requestIds.id();
     try {
       this.#authenticate(request.headers.get("authorization"));
       if (!this.#state.active) {
@@ -690,7 +694,6 @@ export class LambdaEmulator {
           );
         }
       }
-      const url = new URL(request.url);
       return {
         answer: handler({
           state: this.#state,
