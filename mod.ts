@@ -67,8 +67,10 @@
  *
  * Reads, deletes and terminate are retried (twice by default) after a dropped connection, a
  * timeout, 408, 429, 5xx or a `provider/*` code, with exponential backoff and jitter, honouring
- * `Retry-After`. **Launch is billable and has no idempotency key: it is retried only after a
- * 429.** A client-side limiter keeps to Lambda's limits: one request per second, one launch per
+ * `Retry-After`. **Launch is billable and Lambda has no idempotency key**, so each launch carries a
+ * random launch-token tag: after a failure of unknown outcome the client looks for that tag, returns
+ * what it finds, and launches again only when it has seen there is nothing; it never resends blind.
+ * A client-side limiter keeps to Lambda's limits: one request per second, one launch per
  * 12 seconds, shared by every client that uses the same key in the process.
  *
  * @module
@@ -162,7 +164,9 @@ export {
 } from "./lib/resources/instance.ts";
 export {
   InstancesResource,
+  LAUNCH_TOKEN_KEY,
   type LaunchAndWaitOptions,
+  type LaunchOptions,
   LaunchWaitError,
 } from "./lib/resources/instances.ts";
 export {

@@ -1,19 +1,13 @@
 // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY examples/launch_instance.ts <type> <region> <ssh-key-name>
 //
-// Launches one instance, billed from the moment it boots. A launch that fails without a clear
-// answer (timeout, dropped connection, 5xx) is not retried by the client; this script then looks
-// for the instance by its unique name instead of launching a second one.
+// Launches one instance, billed from the moment it boots. Lambda has no idempotency key, so the
+// client tags the launch with a token of its own: if the answer is lost (timeout, dropped
+// connection, 5xx), it looks for that token before anything else and returns the instance it
+// finds, or launches again only once it has seen there is none. It never launches twice blind.
 
 // deno-lint-ignore-file no-console -- an example script reports on the console
 
-import {
-  ConnectionError,
-  InsufficientCapacityError,
-  InvalidResponseError,
-  LambdaCloudClient,
-  ServerError,
-  TimeoutError,
-} from "../mod.ts";
+import { InsufficientCapacityError, LambdaCloudClient, LambdaCloudError } from "../mod.ts";
 
 const [type, region, sshKey] = Deno.args;
 if (!type || !region || !sshKey) {
@@ -37,14 +31,8 @@ try {
     console.error(`No capacity for ${type} in ${region}; nothing was launched.`);
     Deno.exit(1);
   }
-  const ambiguous = error instanceof TimeoutError || error instanceof ConnectionError ||
-    error instanceof ServerError || error instanceof InvalidResponseError;
-  if (!ambiguous) throw error;
-  // The launch may have gone through: look before trying again.
-  const found = (await client.instances.list()).filter((instance) => instance.name === name);
-  if (found.length > 0) {
-    console.log(`The launch did go through: ${found.map((i) => i.id).join(", ")}`);
-  } else {console.error(
-      `The launch failed (${(error as Error).message}); no instance named ${name}.`,
-    );}
+  // When the client could not find out whether the launch went through, the message says so and
+  // names the launch-token tag to look for.
+  console.error(error instanceof LambdaCloudError ? error.message : error);
+  Deno.exit(1);
 }

@@ -1,6 +1,6 @@
 // When to try a request again, and how long to wait first. Policies are data, chosen per operation.
 
-import { ApiError, ConnectionError, TimeoutError } from "./errors.ts";
+import { ApiError, ConnectionError, InvalidResponseError, TimeoutError } from "./errors.ts";
 
 /** Which failures an operation may safely be sent again after. */
 export interface RetryPolicy {
@@ -27,8 +27,8 @@ export const RETRY_IDEMPOTENT: RetryPolicy = {
 
 /**
  * For calls that create or bill something, where a second send could do it twice: launch, restart,
- * creating SSH keys and filesystems. There is no idempotency key, so only a 429 (refused before
- * anything ran) is safe to send again.
+ * creating keys, filesystems, rulesets, tickets and comments. There is no idempotency key, so only a
+ * 429 (refused before anything ran) is safe to send again, unless the operation can `reconcile`.
  */
 export const RETRY_ON_RATE_LIMIT_ONLY: RetryPolicy = {
   onNoAnswer: false,
@@ -45,6 +45,15 @@ export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
   if (policy.serverErrors && error.status >= 500) return true;
   const code = error.code;
   return code !== undefined && policy.codePrefixes.some((prefix) => code.startsWith(prefix));
+}
+
+/**
+ * Whether `error` leaves the call's outcome unknown: no answer, an unreadable success, or a 5xx
+ * (the server may have acted before it failed).
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  return error instanceof ConnectionError || error instanceof TimeoutError ||
+    error instanceof InvalidResponseError || (error instanceof ApiError && error.status >= 500);
 }
 
 /** How long to wait between attempts. */

@@ -5,6 +5,7 @@ import { readEnv } from "./_env.ts";
 import { type LimiterSettings, type LimitKind, sharedRateLimiter } from "./_rate_limiter.ts";
 import {
   type BackoffSettings,
+  isOutcomeUnknown,
   isRetryable,
   parseRetryAfter,
   retryDelay,
@@ -58,6 +59,13 @@ export interface Operation {
   ambiguityHint?: string;
   /** Return the whole answer rather than its `data`, for answers with fields beside it. */
   wholeEnvelope?: boolean;
+  /**
+   * For a call that is not safe to resend: after a failure that leaves its outcome unknown, finds
+   * out whether it took effect. Resolves with the call's result when it did (which is then
+   * returned), with `undefined` when it did not (the call may then be retried within the budget),
+   * and rejects when it cannot tell (the original error is thrown).
+   */
+  reconcile?: (signal: AbortSignal | undefined) => Promise<unknown>;
 }
 
 /** Sends {@linkcode Operation}s and returns the `data` of their answers. */
@@ -170,7 +178,19 @@ export class Transport {
         return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        const delayMs = attempt <= maxRetries && isRetryable(operation.retry, error)
+        let retryable = isRetryable(operation.retry, error);
+        if (!retryable && operation.reconcile && isOutcomeUnknown(error)) {
+          let found: unknown;
+          try {
+            found = await operation.reconcile(signal);
+          } catch {
+            if (signal?.aborted) throw signal.reason;
+            throw error; // still unknown: never send it again blind
+          }
+          if (found !== undefined) return found as T;
+          retryable = true; // it did not take effect, so sending it again is safe
+        }
+        const delayMs = attempt <= maxRetries && retryable
           ? retryDelay(error, attempt - 1, this.#backoff)
           : undefined;
         if (delayMs === undefined) throw error;

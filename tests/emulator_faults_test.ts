@@ -95,22 +95,49 @@ Deno.test("faults: 429 with and without Retry-After are retried after the right 
   assertEquals(emulator.faults.injected, 2);
 });
 
-Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads, never on launch", async () => {
+Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", async () => {
   const emulator = testEmulator();
   const client = await withKey(emulator);
   emulator.faults.inject({ kind: "server-error", status: 503 });
   emulator.faults.inject({ kind: "proxy-html", skip: 1 });
   assertEquals((await client.regions.list()).length, 12);
   assertEquals(emulator.requests.map((request) => request.status), [503, 502, 200]);
+});
 
+Deno.test("faults: a launch that failed before it ran is found absent by its token, then sent again", async () => {
+  const emulator = testEmulator();
+  const client = await withKey(emulator);
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
-  const provider = await assertRejects(client.instances.launch(LAUNCH), ServerError);
+  emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance", skip: 1 });
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(emulator.requests.map((request) => `${request.operationId} ${request.status}`), [
+    "launchInstance 503",
+    ...Array(3).fill("listInstances 200"),
+    "launchInstance 502",
+    ...Array(3).fill("listInstances 200"),
+    "launchInstance 200",
+  ]);
+});
+
+Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors are never resent", async () => {
+  const emulator = testEmulator();
+  const client = await withKey(emulator);
+  emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
+  const provider = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    ServerError,
+  );
   assertEquals([provider.status, provider.code], [503, "provider/internal-unavailable"]);
   emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
-  const proxy = await assertRejects(client.instances.launch(LAUNCH), ServerError);
+  const proxy = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    ServerError,
+  );
   assertMatch(proxy.message, /502 Bad Gateway/);
   assertMatch(proxy.message, /may have been launched/);
   assertEquals(emulator.instances(), []); // neither fault let the launch through
+  assertEquals(emulator.requests.length, 2);
 });
 
 Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, and leaves no timer", async () => {
@@ -126,14 +153,33 @@ Deno.test("faults: a dropped connection means nothing happened; a lost answer me
   const emulator = testEmulator();
   const client = await withKey(emulator);
   emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
-  await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
+  const dropped = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    ConnectionError,
+  );
+  assertMatch(dropped.message, /may have been launched and billed anyway/);
   assertEquals(emulator.instances().length, 0);
 
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
-  const lost = await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
+  const lost = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    ConnectionError,
+  );
   assertMatch(lost.message, /may have been launched and billed anyway/);
   assertEquals(emulator.instances().length, 1);
   assertEquals(emulator.requests.at(-1)?.status, undefined);
+});
+
+Deno.test("faults: with its launch token, a lost answer is found and returned, never launched twice", async () => {
+  const emulator = testEmulator();
+  const client = await withKey(emulator);
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(emulator.requests.map((request) => request.operationId), [
+    "launchInstance",
+    "listInstances",
+  ]);
 });
 
 Deno.test("faults: a truncated body is an InvalidResponseError, never a bare SyntaxError", async () => {
@@ -185,8 +231,8 @@ Deno.test("server: the client over a real socket, errors and faults included", a
   const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
   assertEquals((await client.instances.get(id!)).status, "booting");
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
-  await assertRejects(client.instances.launch(LAUNCH), ConnectionError);
-  assertEquals(emulator.instances().length, 2);
+  const found = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), [id!, ...found.instance_ids]);
   emulator.faults.inject({ kind: "drop" });
   await assertRejects(client.regions.list(), ConnectionError);
   emulator.faults.inject({ kind: "proxy-html" });

@@ -1,7 +1,8 @@
 // Every resource method: the HTTP method, the path, the query or body sent, and what it returns.
 
-import { assertEquals, assertStrictEquals } from "./_deps.ts";
+import { assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeFetch, sampleInstance } from "./_fakes.ts";
+import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 const BASE = "https://cloud.lambda.ai/api/v1";
 
@@ -74,13 +75,36 @@ Deno.test("instances.launch() sends POST /instance-operations/launch with the bo
     tags: [{ key: "run", value: "7" }],
     firewall_rulesets: [{ id: "fw-1" }],
   };
-  assertEquals(await client.instances.launch(body), { instance_ids: ["i-1"] });
+  assertEquals(await client.instances.launch(body, { launchToken: false }), {
+    instance_ids: ["i-1"],
+  });
   assertEquals(sent(), {
     method: "POST",
     url: `${BASE}/instance-operations/launch`,
     body,
     contentType: "application/json",
   });
+});
+
+Deno.test("instances.launch() adds a launch-token tag after the caller's, or keeps the caller's own", async () => {
+  const first = setup({ instance_ids: ["i-1"] });
+  const body = {
+    region_name: "us-west-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["my-key"] as [string],
+    tags: [{ key: "run", value: "7" }],
+  };
+  await first.client.instances.launch(body);
+  const sentTags = (first.sent().body as { tags: { key: string; value: string }[] }).tags;
+  assertEquals(sentTags[0], { key: "run", value: "7" });
+  assertEquals(sentTags[1]?.key, LAUNCH_TOKEN_KEY);
+  assertMatch(sentTags[1]!.value, /^[0-9a-f]{32}$/);
+  assertEquals(body.tags.length, 1); // the caller's body is not changed
+
+  const own = setup({ instance_ids: ["i-2"] });
+  const tagged = { ...body, tags: [{ key: LAUNCH_TOKEN_KEY, value: "mine" }] };
+  await own.client.instances.launch(tagged);
+  assertEquals(own.sent().body, tagged);
 });
 
 Deno.test("instances.restart() takes one id or many", async () => {

@@ -61,11 +61,13 @@ Deno.test("a launch over a real socket sends JSON and reads the answer", async (
   assertStrictEquals(seen[0]!.path, "/api/v1/instance-operations/launch");
   assertStrictEquals(seen[0]!.authorization, "Bearer secret_socket");
   assertStrictEquals(seen[0]!.userAgent?.startsWith("lambda-cloud-client/"), true);
-  assertEquals(JSON.parse(seen[0]!.body), {
+  const { tags, ...rest } = JSON.parse(seen[0]!.body);
+  assertEquals(rest, {
     region_name: "us-east-1",
     instance_type_name: "gpu_1x_a10",
     ssh_key_names: ["k"],
   });
+  assertEquals(tags[0].key, "lambda-cloud-client:launch-token");
 });
 
 Deno.test("a 429 with Retry-After over a socket is waited out, then retried", async () => {

@@ -35,6 +35,25 @@ import {
 import { LambdaCloudError } from "../errors.ts";
 
 /**
+ * Per-call options of `client.instances.launch()`.
+ *
+ * @example Launch without the launch-token tag
+ * ```ts
+ * import type { LaunchOptions } from "@lambda-cloud/client";
+ *
+ * const options: LaunchOptions = { launchToken: false, timeout: 120_000 };
+ * ```
+ */
+export interface LaunchOptions extends RequestOptions {
+  /**
+   * Tag the launch with a random token, so that a launch of unknown outcome can be found and is
+   * never billed twice. `false` sends the body untouched and never retries such a launch.
+   * @default true
+   */
+  launchToken?: boolean;
+}
+
+/**
  * Options for `client.instances.launchAndWait()`.
  *
  * @example Wait for an IP, and keep the instance if the wait fails
@@ -123,6 +142,20 @@ const MOUNT_POINT_RULE: StringRule = {
     description: "a path under /home, /lambda/nfs or /data",
   },
 };
+/**
+ * The key of the tag each launch carries, so that a launch of unknown outcome can be found.
+ *
+ * @example Find what a launch token launched
+ * ```ts
+ * import { type Instance, LAUNCH_TOKEN_KEY } from "@lambda-cloud/client";
+ *
+ * const launchedWith = (instances: Instance[], token: string) =>
+ *   instances.filter((i) => i.tags?.some((t) => t.key === LAUNCH_TOKEN_KEY && t.value === token));
+ * ```
+ */
+export const LAUNCH_TOKEN_KEY = "lambda-cloud-client:launch-token";
+const RECONCILE_LOOKS = 3;
+const RECONCILE_SPACING_MS = 2000;
 const LAUNCH_AMBIGUITY_HINT =
   "the instance may have been launched and billed anyway: list instances (match its name or tags) " +
   "before launching again";
@@ -255,13 +288,18 @@ export class InstancesResource {
    * Launches one instance (`POST /api/v1/instance-operations/launch`). Billing starts as soon as it
    * boots.
    *
-   * Lambda has no idempotency key, so a launch is **never** sent twice after a timeout, a dropped
-   * connection or a 5xx answer, which could mean two billed instances; the error then says so, and
-   * you should list instances (by `name` or `tags`) before trying again. Only a 429 is retried. The
-   * client-side limiter spaces launches 12 seconds apart.
+   * Lambda has no idempotency key, so the client makes its own: each launch carries a tag
+   * `lambda-cloud-client:launch-token` with a fresh random value. When a launch's outcome is
+   * unknown (a timeout, a dropped connection, a 5xx, an unreadable answer), the client lists
+   * instances and looks for that tag before anything else, three times two seconds apart: found,
+   * it returns those instances as launched; not found, it launches again within `maxRetries`. If
+   * it cannot list, it never sends the launch again, and the error names the tag to look for. A
+   * 429 is always safe to retry. The client-side limiter spaces launches 12 seconds apart.
    *
-   * @param body What to launch: region, type and exactly one SSH key, at least.
-   * @param options Per-call options.
+   * @param body What to launch: region, type and exactly one SSH key, at least. A launch-token tag
+   * of your own is used as it is.
+   * @param options Per-call options, and `launchToken: false` to send the body untouched (a failure
+   * of unknown outcome is then never retried).
    * @returns The id of the launched instance, in `instance_ids`.
    * @throws {TypeError | RangeError} Before any request, when `body` breaks the API's rules.
    *
@@ -282,18 +320,48 @@ export class InstancesResource {
    */
   async launch(
     body: InstanceLaunchRequest,
-    options?: RequestOptions,
+    options: LaunchOptions = {},
   ): Promise<InstanceLaunchResponse> {
     checkLaunchRequest(body);
+    const { launchToken = true, ...requestOptions } = options;
+    const own = body.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+    const token = launchToken ? own ?? crypto.randomUUID().replaceAll("-", "") : undefined;
+    const sent = token === undefined || own !== undefined
+      ? body
+      : { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
     return await this.#transport.request<InstanceLaunchResponse>({
       action: ACTION_LAUNCH,
       method: "POST",
       path: "/instance-operations/launch",
-      body,
+      body: sent,
       retry: RETRY_ON_RATE_LIMIT_ONLY,
       limit: "launch",
-      ambiguityHint: LAUNCH_AMBIGUITY_HINT,
-    }, options);
+      ambiguityHint: token === undefined
+        ? LAUNCH_AMBIGUITY_HINT
+        : `the instance may have been launched and billed anyway: look for the tag ${LAUNCH_TOKEN_KEY}=${token} before launching again`,
+      ...(token === undefined ? {} : {
+        reconcile: (signal: AbortSignal | undefined) => this.#findLaunched(token, signal),
+      }),
+    }, requestOptions);
+  }
+
+  /** The instances that carry launch token `token`, or `undefined` after a few empty looks. */
+  async #findLaunched(
+    token: string,
+    signal: AbortSignal | undefined,
+  ): Promise<InstanceLaunchResponse | undefined> {
+    for (let look = 1;; look++) {
+      const instances = await this.list(undefined, signal === undefined ? {} : { signal });
+      const ids = instances
+        .filter((instance) =>
+          instance.tags?.some((tag) => tag.key === LAUNCH_TOKEN_KEY && tag.value === token)
+        )
+        .map((instance) => instance.id);
+      if (ids.length > 0) return { instance_ids: ids };
+      // A new instance may take a moment to be listed: look again before calling it absent.
+      if (look === RECONCILE_LOOKS) return undefined;
+      await this.#transport.clock.sleep(RECONCILE_SPACING_MS, signal);
+    }
   }
 
   /**
