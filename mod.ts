@@ -140,8 +140,19 @@ export {
   type InstanceTypes,
   type InstanceTypesItem,
   type InstanceTypeSpecs,
+} from "./lib/resources/instance_type.ts";
+export {
   InstanceTypesResource,
+  type WaitForCapacityOptions,
 } from "./lib/resources/instance_types.ts";
+export {
+  type AvailableInstanceType,
+  type CapacityFilter,
+  CapacityWaitError,
+  type LaunchCandidate,
+  type LaunchFirstAvailableResult,
+  NoCapacityError,
+} from "./lib/resources/capacity.ts";
 export {
   type FilesystemMountEntry,
   type FirewallRulesetEntry,
@@ -169,6 +180,11 @@ export {
   type LaunchOptions,
   LaunchWaitError,
 } from "./lib/resources/instances.ts";
+export {
+  type ActionAvailability,
+  actionAvailability,
+  type InstanceAction,
+} from "./lib/resources/instance_actions.ts";
 export {
   InstanceWaitError,
   type InstanceWaitFailure,

@@ -7,7 +7,7 @@
 import type { Transport } from "../_transport.ts";
 import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import type { RequestOptions } from "../options.ts";
-import type { Architecture } from "./instance_types.ts";
+import type { Architecture } from "./instance_type.ts";
 import type { Region } from "./regions.ts";
 
 /**

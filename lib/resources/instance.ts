@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { InstanceType } from "./instance_types.ts";
+import type { InstanceType } from "./instance_type.ts";
 import type { Region, RegionName } from "./regions.ts";
 
 /**

@@ -5,105 +5,39 @@
  */
 
 import type { Transport } from "../_transport.ts";
+import { pollUntil } from "../_poll.ts";
 import { RETRY_IDEMPOTENT } from "../_retry.ts";
+import { checkNonNegativeNumber, checkTimeout } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
-import type { Region } from "./regions.ts";
+import {
+  type AvailableInstanceType,
+  type CapacityFilter,
+  CapacityWaitError,
+  checkCapacityFilter,
+  findAvailable,
+} from "./capacity.ts";
+import type { InstanceTypes } from "./instance_type.ts";
 
 /**
- * A CPU architecture. New ones may appear, so any string is accepted.
+ * Options for `client.instanceTypes.waitForCapacity()`.
  *
- * @example Keep to x86_64 types
+ * @example Check every minute for up to six hours
  * ```ts
- * import type { Architecture, InstanceType } from "@lambda-cloud/client";
+ * import type { WaitForCapacityOptions } from "@lambda-cloud/client";
  *
- * const wanted: Architecture = "x86_64";
- * const matches = (type: InstanceType) => type.architecture === wanted;
+ * const options: WaitForCapacityOptions = { interval: 60_000, timeout: 6 * 3_600_000 };
  * ```
  */
-export type Architecture = "x86_64" | "arm64" | (string & Record<never, never>);
-
-/**
- * Detailed technical specifications for an instance type.
- *
- * @example Memory per GPU
- * ```ts
- * import type { InstanceTypeSpecs } from "@lambda-cloud/client";
- *
- * const specs: InstanceTypeSpecs = { vcpus: 30, memory_gib: 200, storage_gib: 1400, gpus: 1 };
- * console.log(specs.memory_gib / specs.gpus); // 200
- * ```
- */
-export interface InstanceTypeSpecs {
-  /** The number of virtual CPUs. */
-  vcpus: number;
-  /** The amount of RAM in gibibytes (GiB). */
-  memory_gib: number;
-  /** The amount of storage in gibibytes (GiB). */
-  storage_gib: number;
-  /** The number of GPUs. */
-  gpus: number;
+export interface WaitForCapacityOptions {
+  /** Time between checks, in milliseconds; checks also keep to the rate limit. @default 15000 */
+  interval?: number;
+  /** How long to look in all, in milliseconds. @default 3_600_000 (one hour) */
+  timeout?: number;
+  /** Stops the wait; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Called after every check with what matched (nothing, until the last). Its errors are ignored. */
+  onPoll?: (matches: AvailableInstanceType[], polls: number) => void;
 }
-
-/**
- * An instance type offered on Lambda's public cloud.
- *
- * @example Price per GPU
- * ```ts
- * import type { InstanceType } from "@lambda-cloud/client";
- *
- * const centsPerGpuHour = (type: InstanceType) => type.price_cents_per_hour / Math.max(1, type.specs.gpus);
- * ```
- */
-export interface InstanceType {
-  /** The name of the instance type, such as `gpu_8x_h100_sxm5`. */
-  name: string;
-  /** A description of the instance type. */
-  description: string;
-  /** The type of GPU used by this instance type. */
-  gpu_description: string;
-  /** The price of the instance type in US cents per hour. */
-  price_cents_per_hour: number;
-  /** Detailed technical specifications for the instance type. */
-  specs: InstanceTypeSpecs;
-  /** The CPU architecture of the instance type. */
-  architecture: Architecture;
-}
-
-/**
- * One entry of {@linkcode InstanceTypes}.
- *
- * @example Where a type can launch now
- * ```ts
- * import type { InstanceTypesItem } from "@lambda-cloud/client";
- *
- * const regionsFor = (item: InstanceTypesItem) => item.regions_with_capacity_available.map((r) => r.name);
- * ```
- */
-export interface InstanceTypesItem {
-  /** The description, technical specifications, and metadata for this instance type. */
-  instance_type: InstanceType;
-  /**
-   * The regions in which this instance type can be launched now. Capacity changes by the minute:
-   * a launch can still fail with `InsufficientCapacityError`.
-   */
-  regions_with_capacity_available: Region[];
-}
-
-/**
- * Every instance type, keyed by its name, as the API returns it.
- *
- * @example The cheapest type with capacity
- * ```ts
- * import type { InstanceTypes } from "@lambda-cloud/client";
- *
- * function cheapest(types: InstanceTypes): string | undefined {
- *   return Object.entries(types)
- *     .filter(([, item]) => item.regions_with_capacity_available.length > 0)
- *     .sort(([, a], [, b]) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour)[0]?.[0];
- * }
- * ```
- */
-export type InstanceTypes = Record<string, InstanceTypesItem>;
 
 /**
  * `client.instanceTypes`: the instance types Lambda offers.
@@ -154,5 +88,88 @@ export class InstanceTypesResource {
       retry: RETRY_IDEMPOTENT,
       limit: "request",
     }, options);
+  }
+
+  /**
+   * The (instance type, region) pairs with capacity now that match `filter`, cheapest first: one
+   * `GET /api/v1/instance-types`. Capacity changes by the minute, so a launch can still answer
+   * `insufficient-capacity`; `client.instances.launchFirstAvailable()` takes this list and moves
+   * on when it does.
+   *
+   * @param filter GPU model, GPU count, region, architecture, maximum price, type names.
+   * @param options Per-call options.
+   * @returns The matching pairs, cheapest first.
+   * @throws {TypeError | RangeError} Before any request, when the filter is invalid.
+   *
+   * @example The cheapest single H100 anywhere
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const [best] = await client.instanceTypes.available({ gpu: "H100", gpus: 1 });
+   * console.log(best ? `${best.instance_type_name} in ${best.region_name}` : "none now");
+   * ```
+   */
+  async available(
+    filter: CapacityFilter = {},
+    options?: RequestOptions,
+  ): Promise<AvailableInstanceType[]> {
+    const checked = checkCapacityFilter("find available instance types", filter);
+    return findAvailable(await this.list(options), checked);
+  }
+
+  /**
+   * Checks capacity every `interval` (15 s) until a pair matches `filter`, and resolves with the
+   * matches, cheapest first: the capacity hunter people write by hand, within the rate limit and
+   * with an end. Transient failures of a check are waited out.
+   *
+   * @param filter What to look for, as for {@linkcode InstanceTypesResource.available}.
+   * @param options How often, for how long, and a signal to stop it.
+   * @returns The matching pairs, cheapest first; never empty.
+   * @throws {TypeError | RangeError} Before any request, when the filter or an option is invalid.
+   * @throws {CapacityWaitError} When nothing matched within `timeout`.
+   *
+   * @example Wait for an 8x H100, then launch it
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const matches = await client.instanceTypes.waitForCapacity({ gpu: "H100", gpus: 8 });
+   * await client.instances.launchFirstAvailable(matches, { ssh_key_names: ["my-key"] });
+   * ```
+   */
+  async waitForCapacity(
+    filter: CapacityFilter,
+    options: WaitForCapacityOptions = {},
+  ): Promise<AvailableInstanceType[]> {
+    const action = "wait for capacity";
+    const checked = checkCapacityFilter(action, filter);
+    const timeoutMs = checkTimeout(action, "timeout", options.timeout ?? 3_600_000);
+    const intervalMs = checkNonNegativeNumber(action, "interval", options.interval ?? 15_000);
+    const signal = options.signal;
+    let polled = 0;
+    return await pollUntil(
+      this.#transport.clock,
+      { timeoutMs, intervalMs, signal },
+      async (polls) => {
+        polled = polls;
+        const matches = findAvailable(
+          await this.list(signal === undefined ? {} : { signal }),
+          checked,
+        );
+        try {
+          options.onPoll?.(matches, polls);
+        } catch {
+          // A progress printer's bug must not end the hunt.
+        }
+        return matches.length > 0 ? { value: matches } : undefined;
+      },
+      (elapsedMs, lastFailure) =>
+        new CapacityWaitError(
+          elapsedMs,
+          polled,
+          lastFailure === undefined ? undefined : { cause: lastFailure },
+        ),
+    );
   }
 }

@@ -7,7 +7,7 @@
 
 import type { Clock } from "../clock.ts";
 import { LambdaCloudError, NotFoundError } from "../errors.ts";
-import { isRetryable, RETRY_IDEMPOTENT } from "../_retry.ts";
+import { type PollSettings, pollUntil } from "../_poll.ts";
 import { checkNonNegativeNumber, checkTimeout, describeValue } from "../_validate.ts";
 import type { Instance, InstanceStatus } from "./instance.ts";
 
@@ -156,11 +156,8 @@ const DEAD_WHILE_STARTING: Readonly<Record<string, InstanceWaitFailure>> = {
 };
 
 /** The checked options of a wait. */
-export interface WaitSettings {
+export interface WaitSettings extends PollSettings {
   until: WaitUntil;
-  timeoutMs: number;
-  intervalMs: number;
-  signal: AbortSignal | undefined;
   onProgress: ((progress: WaitProgress) => void) | undefined;
 }
 
@@ -193,50 +190,46 @@ function arrived(until: WaitUntil, status: InstanceStatus, ip: string | undefine
  * Polls `get` until the instance gets where `settings.until` says, fails, or time runs out.
  * Transient failures of a poll (no answer, 429, 5xx) are waited out; others end the wait.
  */
-export async function waitForInstance(
+export function waitForInstance(
   id: string,
   get: (signal: AbortSignal | undefined) => Promise<Instance>,
   clock: Clock,
   settings: WaitSettings,
 ): Promise<Instance | undefined> {
-  const { until, timeoutMs, intervalMs, signal, onProgress } = settings;
-  const started = clock.now();
+  const { until, signal, onProgress } = settings;
   let last: Instance | undefined;
-  for (let polls = 1;; polls++) {
-    signal?.throwIfAborted();
-    let gone = false;
-    let transient: unknown;
+  const report = (instance: Instance | undefined, elapsedMs: number, polls: number) => {
     try {
-      last = await get(signal);
-    } catch (error) {
-      if (signal?.aborted) throw signal.reason;
-      if (error instanceof NotFoundError && until === "terminated") gone = true;
-      else if (isRetryable(RETRY_IDEMPOTENT, error)) transient = error;
-      else throw error;
-    }
-    const elapsedMs = clock.now() - started;
-    try {
-      onProgress?.({ instance: gone ? undefined : last, elapsedMs, polls });
+      onProgress?.({ instance, elapsedMs, polls });
     } catch {
       // A progress printer's bug must not end a wait on a billed instance.
     }
-    if (gone) return undefined;
-    if (transient === undefined && last) {
-      if (arrived(until, last.status, last.ip)) return last;
+  };
+  return pollUntil<Instance | undefined>(
+    clock,
+    settings,
+    async (polls, elapsedMs) => {
+      try {
+        last = await get(signal);
+      } catch (error) {
+        if (!(error instanceof NotFoundError && until === "terminated")) throw error;
+        report(undefined, elapsedMs(), polls);
+        return { value: undefined };
+      }
+      report(last, elapsedMs(), polls);
+      if (arrived(until, last.status, last.ip)) return { value: last };
       const failure = until === "terminated" ? undefined : DEAD_WHILE_STARTING[last.status];
-      if (failure) throw new InstanceWaitError(id, until, failure, last, elapsedMs);
-    }
-    const remaining = timeoutMs - elapsedMs;
-    if (remaining <= 0) {
-      throw new InstanceWaitError(
+      if (failure) throw new InstanceWaitError(id, until, failure, last, elapsedMs());
+      return undefined;
+    },
+    (elapsedMs, lastFailure) =>
+      new InstanceWaitError(
         id,
         until,
         "timeout",
         last,
         elapsedMs,
-        transient === undefined ? undefined : { cause: transient },
-      );
-    }
-    await clock.sleep(Math.min(intervalMs, remaining), signal);
-  }
+        lastFailure === undefined ? undefined : { cause: lastFailure },
+      ),
+  );
 }

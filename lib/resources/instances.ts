@@ -32,7 +32,12 @@ import {
   type WaitForInstanceOptions,
   type WaitUntil,
 } from "./instance_wait.ts";
-import { LambdaCloudError } from "../errors.ts";
+import { InsufficientCapacityError, LambdaCloudError } from "../errors.ts";
+import {
+  type LaunchCandidate,
+  type LaunchFirstAvailableResult,
+  NoCapacityError,
+} from "./capacity.ts";
 
 /**
  * Per-call options of `client.instances.launch()`.
@@ -343,6 +348,72 @@ export class InstancesResource {
         reconcile: (signal: AbortSignal | undefined) => this.#findLaunched(token, signal),
       }),
     }, requestOptions);
+  }
+
+  /**
+   * Launches the first candidate that has capacity, in order of preference: on
+   * `insufficient-capacity` (capacity changes between a check and a launch) it moves on to the
+   * next. Launches go through the client's launch limiter, one per 12 seconds, and each is as safe
+   * as {@linkcode InstancesResource.launch}. Any other error stops it.
+   *
+   * @param candidates (instance type, region) pairs, best first, such as the result of
+   * `client.instanceTypes.available()`.
+   * @param body The rest of the launch body: SSH key, name, tags, image…
+   * @param options Per-call options, as for `launch()`.
+   * @returns The launched instance's id, where it launched, and every candidate tried.
+   * @throws {TypeError | RangeError} Before any request, when a candidate or the body is invalid.
+   * @throws {NoCapacityError} When no candidate had capacity; `tried` lists them.
+   *
+   * @example The cheapest H100 that will launch
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const candidates = await client.instanceTypes.available({ gpu: "H100" });
+   * const launched = await client.instances.launchFirstAvailable(candidates, {
+   *   ssh_key_names: ["my-key"],
+   *   name: "h100-run",
+   * });
+   * console.log(`${launched.instance_type_name} in ${launched.region_name}`, launched.instance_ids);
+   * ```
+   */
+  async launchFirstAvailable(
+    candidates: readonly LaunchCandidate[],
+    body: Omit<InstanceLaunchRequest, "region_name" | "instance_type_name">,
+    options: LaunchOptions = {},
+  ): Promise<LaunchFirstAvailableResult> {
+    const action = "launch the first available instance";
+    checkArray(action, "candidates", candidates, (item, name) => {
+      const candidate = checkObject(action, name, item);
+      checkString(action, `${name}.instance_type_name`, candidate.instance_type_name);
+      checkString(action, `${name}.region_name`, candidate.region_name);
+    });
+    if (candidates.length === 0) {
+      throw new RangeError(`Cannot ${action}: 'candidates' must hold at least one, received 0`);
+    }
+    const bodies = candidates.map(({ instance_type_name, region_name }) => ({
+      ...body,
+      instance_type_name,
+      region_name,
+    }));
+    bodies.forEach((full) => checkLaunchRequest(full));
+    const tried: LaunchCandidate[] = [];
+    let lastRefusal: InsufficientCapacityError | undefined;
+    for (const full of bodies) {
+      const candidate = {
+        instance_type_name: full.instance_type_name,
+        region_name: full.region_name,
+      };
+      tried.push(candidate);
+      try {
+        const { instance_ids } = await this.launch(full, options);
+        return { ...candidate, instance_ids, tried };
+      } catch (error) {
+        if (!(error instanceof InsufficientCapacityError)) throw error;
+        lastRefusal = error;
+      }
+    }
+    throw new NoCapacityError(tried, { cause: lastRefusal });
   }
 
   /** The instances that carry launch token `token`, or `undefined` after a few empty looks. */

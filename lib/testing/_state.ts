@@ -4,7 +4,7 @@
 import type { AuditEvent } from "../resources/audit_events.ts";
 import type { Filesystem } from "../resources/file_systems.ts";
 import type { FirewallRule, FirewallRuleset } from "../resources/firewall.ts";
-import type { InstanceType } from "../resources/instance_types.ts";
+import type { InstanceType } from "../resources/instance_type.ts";
 import type {
   FilesystemMountEntry,
   Instance,

@@ -5,7 +5,7 @@
  */
 
 import type { Image } from "../resources/images.ts";
-import type { InstanceType } from "../resources/instance_types.ts";
+import type { InstanceType } from "../resources/instance_type.ts";
 import type { Region } from "../resources/regions.ts";
 import { SeededRandom } from "./_random.ts";
 

@@ -1,0 +1,253 @@
+/**
+ * Capacity: which (instance type, region) pairs can launch now, filtered and cheapest first.
+ *
+ * @module
+ */
+
+import { LambdaCloudError } from "../errors.ts";
+import { checkNonNegativeNumber, checkObject, describeValue } from "../_validate.ts";
+import type { Architecture, InstanceType, InstanceTypes } from "./instance_type.ts";
+import type { Region, RegionName } from "./regions.ts";
+
+/**
+ * What to look for. Every field narrows the search; an empty filter matches every pair with
+ * capacity.
+ *
+ * @example One or two H100s in the US, under $7 an hour
+ * ```ts
+ * import type { CapacityFilter } from "@lambda-cloud/client";
+ *
+ * const filter: CapacityFilter = {
+ *   gpu: "H100",
+ *   gpus: { min: 1, max: 2 },
+ *   region: ["us-east-1", "us-west-3", "us-south-3"],
+ *   maxPriceCentsPerHour: 700,
+ * };
+ * ```
+ */
+export interface CapacityFilter {
+  /**
+   * GPU models, matched without regard to case against the type's GPU description and name, such
+   * as `"H100"` or `["A100", "H100"]`.
+   */
+  gpu?: string | readonly string[];
+  /** The number of GPUs: exactly this many, or a range. */
+  gpus?: number | { min?: number; max?: number };
+  /** Only these regions. */
+  region?: RegionName | readonly RegionName[];
+  /** Only this CPU architecture. */
+  architecture?: Architecture;
+  /** The highest price, in US cents per hour. */
+  maxPriceCentsPerHour?: number;
+  /** Only these instance types, by name. */
+  instanceType?: string | readonly string[];
+}
+
+/**
+ * Where to launch: an instance type and a region. `launchFirstAvailable()` takes a list of them.
+ *
+ * @example A candidate
+ * ```ts
+ * import type { LaunchCandidate } from "@lambda-cloud/client";
+ *
+ * const candidate: LaunchCandidate = { instance_type_name: "gpu_1x_h100_sxm5", region_name: "us-south-3" };
+ * ```
+ */
+export interface LaunchCandidate {
+  /** The instance type's name. */
+  instance_type_name: string;
+  /** The region's name. */
+  region_name: RegionName;
+}
+
+/**
+ * An instance type with capacity in a region now. It is a {@linkcode LaunchCandidate} too.
+ *
+ * @example One line per pair
+ * ```ts
+ * import type { AvailableInstanceType } from "@lambda-cloud/client";
+ *
+ * const line = (pair: AvailableInstanceType) =>
+ *   `${pair.instance_type_name} in ${pair.region_name}: $${pair.instance_type.price_cents_per_hour / 100}/h`;
+ * ```
+ */
+export interface AvailableInstanceType extends LaunchCandidate {
+  /** The type, with its specs and price. */
+  instance_type: InstanceType;
+  /** The region. */
+  region: Region;
+}
+
+/**
+ * A capacity wait that ran out of time.
+ *
+ * @example How long it looked
+ * ```ts
+ * import { CapacityWaitError } from "@lambda-cloud/client";
+ *
+ * const error = new CapacityWaitError(3_600_000, 240);
+ * console.log(error.message); // Cannot wait for capacity: none matched in 3600 s (240 polls)
+ * ```
+ */
+export class CapacityWaitError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "CapacityWaitError";
+  /** Time spent waiting, in milliseconds. */
+  readonly elapsedMs: number;
+  /** How many times capacity was checked. */
+  readonly polls: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param elapsedMs Time spent waiting, in milliseconds.
+   * @param polls How many times capacity was checked.
+   * @param options The standard error options, such as `cause`.
+   */
+  constructor(elapsedMs: number, polls: number, options?: ErrorOptions) {
+    super(
+      `Cannot wait for capacity: none matched in ${
+        Math.round(elapsedMs / 1000)
+      } s (${polls} polls)`,
+      options,
+    );
+    this.elapsedMs = elapsedMs;
+    this.polls = polls;
+  }
+}
+
+/**
+ * `launchFirstAvailable()` found no capacity in any candidate. `tried` lists them in order; the last
+ * `InsufficientCapacityError` is the `cause`.
+ *
+ * @example Say what was tried
+ * ```ts
+ * import { NoCapacityError } from "@lambda-cloud/client";
+ *
+ * const error = new NoCapacityError([{ instance_type_name: "gpu_1x_a10", region_name: "us-east-1" }]);
+ * console.log(error.message);
+ * // Cannot launch the first available instance: no capacity in any of 1 candidates (gpu_1x_a10 in us-east-1)
+ * ```
+ */
+export class NoCapacityError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "NoCapacityError";
+  /** The candidates tried, in order. */
+  readonly tried: LaunchCandidate[];
+
+  /**
+   * Creates the error.
+   *
+   * @param tried The candidates tried, in order.
+   * @param options The standard error options, such as `cause`.
+   */
+  constructor(tried: readonly LaunchCandidate[], options?: ErrorOptions) {
+    super(
+      `Cannot launch the first available instance: no capacity in any of ${tried.length} candidates (${
+        tried.map((candidate) => `${candidate.instance_type_name} in ${candidate.region_name}`)
+          .join(", ")
+      })`,
+      options,
+    );
+    this.tried = tried.map(({ instance_type_name, region_name }) => ({
+      instance_type_name,
+      region_name,
+    }));
+  }
+}
+
+/**
+ * What `launchFirstAvailable()` launched, and what it tried first.
+ *
+ * @example Report the choice
+ * ```ts
+ * import type { LaunchFirstAvailableResult } from "@lambda-cloud/client";
+ *
+ * const report = (result: LaunchFirstAvailableResult) =>
+ *   `${result.instance_type_name} in ${result.region_name} after ${result.tried.length - 1} without capacity`;
+ * ```
+ */
+export interface LaunchFirstAvailableResult extends LaunchCandidate {
+  /** The launched instance's id. */
+  instance_ids: string[];
+  /** Every candidate tried, in order, the one that launched last. */
+  tried: LaunchCandidate[];
+}
+
+function asList<T>(value: T | readonly T[] | undefined): readonly T[] | undefined {
+  return value === undefined ? undefined : Array.isArray(value) ? value : [value as T];
+}
+
+/** Checks a filter before anything is sent. */
+export function checkCapacityFilter(action: string, filter: unknown): CapacityFilter {
+  const checked = checkObject(action, "filter", filter);
+  for (const name of ["gpu", "region", "instanceType"]) {
+    const list = asList(checked[name]);
+    if (list !== undefined && !list.every((item) => typeof item === "string" && item !== "")) {
+      throw new TypeError(
+        `Cannot ${action}: 'filter.${name}' must be a string or an array of strings, received ${
+          describeValue(checked[name])
+        }`,
+      );
+    }
+  }
+  const gpus = checked.gpus;
+  if (typeof gpus === "number") checkNonNegativeNumber(action, "filter.gpus", gpus);
+  else if (gpus !== undefined) {
+    const range = checkObject(action, "filter.gpus", gpus);
+    if (range.min !== undefined) checkNonNegativeNumber(action, "filter.gpus.min", range.min);
+    if (range.max !== undefined) checkNonNegativeNumber(action, "filter.gpus.max", range.max);
+  }
+  if (checked.maxPriceCentsPerHour !== undefined) {
+    checkNonNegativeNumber(action, "filter.maxPriceCentsPerHour", checked.maxPriceCentsPerHour);
+  }
+  if (checked.architecture !== undefined && typeof checked.architecture !== "string") {
+    throw new TypeError(
+      `Cannot ${action}: 'filter.architecture' must be a string, received ${
+        describeValue(checked.architecture)
+      }`,
+    );
+  }
+  return checked as CapacityFilter;
+}
+
+/** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */
+export function findAvailable(
+  types: InstanceTypes,
+  filter: CapacityFilter,
+): AvailableInstanceType[] {
+  const gpuModels = asList(filter.gpu)?.map((model) => model.toLowerCase());
+  const regions = asList(filter.region);
+  const names = asList(filter.instanceType);
+  const gpus = filter.gpus;
+  const [minGpus, maxGpus] = typeof gpus === "number"
+    ? [gpus, gpus]
+    : [gpus?.min ?? 0, gpus?.max ?? Infinity];
+  const pairs: AvailableInstanceType[] = [];
+  for (const [name, item] of Object.entries(types)) {
+    const type = item.instance_type;
+    const text = `${type.gpu_description} ${name}`.toLowerCase();
+    if (gpuModels && !gpuModels.some((model) => text.includes(model))) continue;
+    if (type.specs.gpus < minGpus || type.specs.gpus > maxGpus) continue;
+    if (filter.architecture !== undefined && type.architecture !== filter.architecture) continue;
+    if (
+      filter.maxPriceCentsPerHour !== undefined &&
+      type.price_cents_per_hour > filter.maxPriceCentsPerHour
+    ) continue;
+    if (names && !names.includes(name)) continue;
+    for (const region of item.regions_with_capacity_available) {
+      if (regions && !regions.includes(region.name)) continue;
+      pairs.push({
+        instance_type_name: name,
+        region_name: region.name,
+        instance_type: type,
+        region,
+      });
+    }
+  }
+  return pairs.sort((a, b) =>
+    a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour ||
+    a.instance_type_name.localeCompare(b.instance_type_name) ||
+    a.region_name.localeCompare(b.region_name)
+  );
+}

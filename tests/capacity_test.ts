@@ -1,0 +1,178 @@
+// Capacity: finding it, waiting for it, launching where it is, and what an instance allows.
+
+import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import {
+  actionAvailability,
+  CapacityWaitError,
+  type Instance,
+  InsufficientCapacityError,
+  NoCapacityError,
+  NotFoundError,
+} from "../mod.ts";
+
+async function setup(rateLimit = false) {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, ...(rateLimit ? { rateLimit: {} } : {}) });
+  const client = emulatorClient(emulator, { clock, ...(rateLimit ? { rateLimit: {} } : {}) });
+  await client.sshKeys.create({ name: "k" });
+  clock.time += 1000;
+  return { clock, emulator, client };
+}
+
+const pairs = (list: { instance_type_name: string; region_name: string }[]) =>
+  list.map((pair) => `${pair.instance_type_name}@${pair.region_name}`);
+
+Deno.test("available() filters by GPU, count, region, architecture, price and name, cheapest first", async () => {
+  const { client, emulator } = await setup();
+  assertEquals(pairs(await client.instanceTypes.available({ gpu: "h100" })), [
+    "gpu_1x_h100_pcie@us-south-1",
+    "gpu_1x_h100_pcie@us-west-3",
+    "gpu_1x_h100_sxm5@us-south-3",
+    "gpu_8x_h100_sxm5@us-east-3",
+  ]);
+  assertEquals(pairs(await client.instanceTypes.available({ gpu: ["H100"], gpus: 8 })), [
+    "gpu_8x_h100_sxm5@us-east-3",
+  ]);
+  assertEquals(
+    pairs(await client.instanceTypes.available({ gpus: { min: 2, max: 2 }, region: "us-west-1" })),
+    ["gpu_2x_a6000@us-west-1"],
+  );
+  assertEquals(pairs(await client.instanceTypes.available({ architecture: "arm64" })), [
+    "gpu_1x_gh200@us-east-3",
+  ]);
+  const cheap = await client.instanceTypes.available({ maxPriceCentsPerHour: 80 });
+  assertEquals(pairs(cheap), [
+    "gpu_1x_a10@us-east-1",
+    "gpu_1x_a10@us-south-1",
+    "gpu_1x_a10@us-west-1",
+    "gpu_1x_a6000@us-west-1",
+  ]);
+  assertEquals(cheap[0]?.instance_type.price_cents_per_hour, 75);
+  assertEquals(cheap[0]?.region.description, "Virginia, USA");
+  assertEquals(
+    pairs(
+      await client.instanceTypes.available({ instanceType: "gpu_1x_a10", region: ["us-west-1"] }),
+    ),
+    ["gpu_1x_a10@us-west-1"],
+  );
+  emulator.clearRequests();
+  await assertRejects(client.instanceTypes.available({ gpu: 3 as never }), TypeError);
+  await assertRejects(client.instanceTypes.available({ gpus: -1 }), RangeError);
+  await assertRejects(client.instanceTypes.available({ maxPriceCentsPerHour: NaN }), TypeError);
+  assertEquals(emulator.requests.length, 0);
+});
+
+Deno.test("waitForCapacity() polls until a match appears, and gives up at its timeout", async () => {
+  const { clock, emulator, client } = await setup();
+  const seen: number[] = [];
+  const started = clock.now();
+  const matches = await client.instanceTypes.waitForCapacity({ gpu: "B200" }, {
+    interval: 30_000,
+    onPoll: (found, polls) => {
+      seen.push(found.length);
+      if (polls === 3) emulator.setCapacity("gpu_8x_b200_sxm6", "us-south-3", 1);
+    },
+  });
+  assertEquals(pairs(matches), ["gpu_8x_b200_sxm6@us-south-3"]);
+  assertEquals(seen, [0, 0, 0, 1]);
+  assertEquals(clock.now() - started, 90_000);
+
+  emulator.faults.inject({ kind: "server-error", operation: "listInstanceTypes", times: 2 });
+  const error = await assertRejects(
+    client.instanceTypes.waitForCapacity({ gpu: "V100" }, { interval: 60_000, timeout: 180_000 }),
+    CapacityWaitError,
+  );
+  assertEquals([error.elapsedMs, error.polls], [180_000, 4]);
+  assertMatch(error.message, /none matched in 180 s \(4 polls\)/);
+});
+
+Deno.test("launchFirstAvailable() moves on past insufficient capacity, one launch per 12 s", async () => {
+  const { clock, emulator, client } = await setup(true);
+  emulator.setCapacity("gpu_1x_h100_pcie", "us-south-1", 0);
+  emulator.setCapacity("gpu_1x_h100_pcie", "us-west-3", 0);
+  const candidates = await client.instanceTypes.available({ gpu: "H100" });
+  const started = clock.now();
+  const launched = await client.instances.launchFirstAvailable(candidates, {
+    ssh_key_names: ["k"],
+    name: "hunt",
+  });
+  assertEquals([launched.instance_type_name, launched.region_name], [
+    "gpu_1x_h100_sxm5",
+    "us-south-3",
+  ]);
+  assertEquals(pairs(launched.tried), ["gpu_1x_h100_sxm5@us-south-3"]);
+  assertEquals(emulator.instances().map((instance) => instance.id), launched.instance_ids);
+
+  emulator.setCapacity("gpu_1x_h100_pcie", "us-south-1", 0);
+  const retried = await client.instances.launchFirstAvailable(
+    [
+      { instance_type_name: "gpu_1x_h100_pcie", region_name: "us-south-1" },
+      { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    ],
+    { ssh_key_names: ["k"] },
+  );
+  assertEquals(pairs(retried.tried), ["gpu_1x_h100_pcie@us-south-1", "gpu_1x_a10@us-east-1"]);
+  const launches = emulator.requests.filter((request) => request.operationId === "launchInstance");
+  assertEquals(launches.map((request) => request.status), [200, 400, 200]);
+  assertEquals(launches.map((request) => request.time - launches[0]!.time), [0, 12_000, 24_000]);
+  assert(launches[0]!.time - started <= 1000); // the limiter's one-second turn, no more
+  assert(emulator.requests.every((request) => request.status !== 429));
+});
+
+Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, and stops on other errors", async () => {
+  const { emulator, client } = await setup();
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
+  emulator.setCapacity("gpu_1x_a10", "us-west-1", 0);
+  const candidates = [
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ];
+  const error = await assertRejects(
+    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
+    NoCapacityError,
+  );
+  assertEquals(error.tried, candidates);
+  assert(error.cause instanceof InsufficientCapacityError);
+  assertMatch(
+    error.message,
+    /any of 2 candidates \(gpu_1x_a10 in us-east-1, gpu_1x_a10 in us-west-1\)/,
+  );
+
+  emulator.clearRequests();
+  await assertRejects(
+    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["nobody"] }),
+    NotFoundError,
+  );
+  assertEquals(emulator.requests.length, 1);
+  await assertRejects(
+    client.instances.launchFirstAvailable([], { ssh_key_names: ["k"] }),
+    RangeError,
+  );
+  await assertRejects(
+    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["a", "b"] as never }),
+    RangeError,
+  );
+  assertEquals(emulator.requests.length, 1);
+});
+
+Deno.test("actionAvailability() says whether an action is open, and why not", async () => {
+  const { emulator, client } = await setup();
+  const [id] = (await client.instances.launch({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  })).instance_ids;
+  const booting = await client.instances.get(id!);
+  assertEquals(actionAvailability(booting, "restart"), {
+    available: false,
+    code: "vm-has-not-launched",
+    reason: "The instance has not finished launching.",
+  });
+  assertEquals(actionAvailability(booting, "terminate"), { available: true });
+  emulator.advance(10 * 60_000);
+  assertEquals(actionAvailability(await client.instances.get(id!), "restart"), { available: true });
+  const bare = { status: "active", actions: {} } as unknown as Instance;
+  assertMatch((actionAvailability(bare, "migrate") as { reason: string }).reason, /did not say/);
+});
