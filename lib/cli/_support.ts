@@ -1,0 +1,260 @@
+// Commands for the audit trail, support tickets and their attachments.
+
+import type { AuditEvent } from "../resources/audit_events.ts";
+import type {
+  CreateTicketRequest,
+  Ticket,
+  TicketPriority,
+  TicketSeverity,
+  TicketStatus,
+  TicketType,
+  UpdateTicketRequest,
+} from "../resources/tickets.ts";
+import { UsageError } from "./_args.ts";
+import { type Command, flag, integer, requiredFlag } from "./_command.ts";
+import { details, table } from "./_table.ts";
+
+async function take<T>(items: AsyncIterable<T>, limit: number): Promise<T[]> {
+  const taken: T[] = [];
+  if (limit === 0) return taken;
+  for await (const item of items) {
+    taken.push(item);
+    if (taken.length >= limit) break;
+  }
+  return taken;
+}
+
+function ticketDetails(ticket: Ticket): string[] {
+  return [
+    ...details([
+      ["id", ticket.id],
+      ["subject", ticket.subject],
+      ["status", ticket.status],
+      ["type", ticket.type],
+      ["severity", ticket.severity],
+      ["priority", ticket.priority],
+      ["created", ticket.created_at],
+      ["resolved", ticket.resolved_at],
+    ]),
+    ...ticket.comments.map((comment) =>
+      `--- ${comment.author}, ${comment.created_at}\n${comment.body}`
+    ),
+  ];
+}
+
+const ATTACHMENT = { usage: "<ticket-id> <attachment-id>", positionals: { min: 2, max: 2 } };
+
+/** The audit and ticket commands. */
+export const SUPPORT_COMMANDS: Command[] = [
+  {
+    name: ["audit"],
+    summary: "Show the audit trail, oldest first",
+    flags: {
+      start: { kind: "string", value: "TIME", help: "from this ISO 8601 time" },
+      end: { kind: "string", value: "TIME", help: "up to this ISO 8601 time" },
+      "resource-type": { kind: "string", value: "TYPE", help: "such as cloud.instance" },
+      limit: { kind: "string", value: "N", help: "at most this many events (default 100)" },
+    },
+    async run({ client, args }) {
+      const start = flag(args, "start");
+      const end = flag(args, "end");
+      const resourceType = flag(args, "resource-type");
+      const events: AuditEvent[] = await take(
+        client.auditEvents.list({
+          ...(start === undefined ? {} : { start }),
+          ...(end === undefined ? {} : { end }),
+          ...(resourceType === undefined ? {} : { resource_type: resourceType }),
+        }),
+        integer(args, "limit") ?? 100,
+      );
+      return {
+        data: events,
+        lines: table(
+          ["time", "action", "resource", "actor"],
+          events.map((event) => [
+            event.event_time,
+            `${event.resource_name}.${event.action}`,
+            event.resource_lrns.join(", "),
+            event.actor_email ?? "",
+          ]),
+        ),
+      };
+    },
+  },
+  {
+    name: ["tickets", "list"],
+    summary: "List support tickets, newest first",
+    flags: {
+      status: {
+        kind: "list",
+        value: "STATUS",
+        help: "open, on_hold, pending, solved… (repeatable)",
+      },
+      type: { kind: "list", value: "TYPE", help: "incident, service_request… (repeatable)" },
+      limit: { kind: "string", value: "N", help: "at most this many (default 100)" },
+    },
+    async run({ client, args }) {
+      const status = args.lists.get("status") as TicketStatus[] | undefined;
+      const type = args.lists.get("type") as TicketType[] | undefined;
+      const tickets = await take(
+        client.tickets.list({
+          ...(status === undefined ? {} : { status }),
+          ...(type === undefined ? {} : { type }),
+        }),
+        integer(args, "limit") ?? 100,
+      );
+      return {
+        data: tickets,
+        lines: table(
+          ["id", "status", "type", "severity", "subject"],
+          tickets.map((t) => [t.id, t.status, t.type ?? "", t.severity ?? "", t.subject]),
+        ),
+      };
+    },
+  },
+  {
+    name: ["tickets", "get"],
+    summary: "Show a ticket and its comments",
+    usage: "<id>",
+    positionals: { min: 1, max: 1 },
+    async run({ client, args }) {
+      const ticket = await client.tickets.get(args.positionals[0]!);
+      return { data: ticket, lines: ticketDetails(ticket) };
+    },
+  },
+  {
+    name: ["tickets", "create"],
+    summary: "Open a support ticket",
+    mutating: true,
+    flags: {
+      subject: { kind: "string", value: "TEXT", help: "a short summary (required)" },
+      description: { kind: "string", value: "TEXT", help: "what happened (required)" },
+      type: { kind: "string", value: "TYPE", help: "incident or service_request (required)" },
+      severity: { kind: "string", value: "SEV", help: "sev_1, sev_2 or sev_3 (incidents)" },
+      priority: { kind: "string", value: "PRIORITY", help: "low, normal, high or urgent" },
+      "instance-id": { kind: "string", value: "ID", help: "the affected instance" },
+    },
+    async run({ client, args }) {
+      const body: CreateTicketRequest = {
+        subject: requiredFlag(args, "subject"),
+        description: requiredFlag(args, "description"),
+        type: requiredFlag(args, "type") as CreateTicketRequest["type"],
+      };
+      const severity = flag(args, "severity");
+      if (severity !== undefined) body.severity = severity as TicketSeverity;
+      const priority = flag(args, "priority");
+      if (priority !== undefined) body.priority = priority as TicketPriority;
+      const instanceId = flag(args, "instance-id");
+      if (instanceId !== undefined) body.instance_id = instanceId;
+      const created = await client.tickets.create(body);
+      return { data: created, lines: [`Opened ticket ${created.id} (${created.status})`] };
+    },
+  },
+  {
+    name: ["tickets", "update"],
+    summary: "Comment on a ticket, change its severity or priority, or mark it solved",
+    usage: "<id>",
+    positionals: { min: 1, max: 1 },
+    mutating: true,
+    flags: {
+      comment: { kind: "string", value: "TEXT", help: "a comment to add" },
+      solved: { kind: "boolean", help: "mark it solved" },
+      severity: { kind: "string", value: "SEV", help: "the new severity" },
+      priority: { kind: "string", value: "PRIORITY", help: "the new priority" },
+    },
+    async run({ client, args }) {
+      const body: UpdateTicketRequest = {};
+      const comment = flag(args, "comment");
+      if (comment !== undefined) body.comment = { body: comment };
+      if (args.booleans.has("solved")) body.status = "solved";
+      const severity = flag(args, "severity");
+      if (severity !== undefined) body.severity = severity as TicketSeverity;
+      const priority = flag(args, "priority");
+      if (priority !== undefined) body.priority = priority as TicketPriority;
+      if (Object.keys(body).length === 0) {
+        throw new UsageError(
+          "give at least one of '--comment', '--solved', '--severity', '--priority'",
+        );
+      }
+      await client.tickets.update(args.positionals[0]!, body);
+      return { data: {}, lines: [`Updated ticket ${args.positionals[0]}`] };
+    },
+  },
+  {
+    name: ["tickets", "attachments", "list"],
+    summary: "List a ticket's attachments",
+    usage: "<ticket-id>",
+    positionals: { min: 1, max: 1 },
+    async run({ client, args }) {
+      const attachments = await client.tickets.attachments.list(args.positionals[0]!);
+      return {
+        data: attachments,
+        lines: table(
+          ["id", "filename", "bytes", "status"],
+          attachments.map((a) => [a.id, a.filename, String(a.size_bytes), a.upload_status]),
+        ),
+      };
+    },
+  },
+  {
+    name: ["tickets", "attachments", "initiate"],
+    summary: "Start an upload; prints the URL to send the bytes to",
+    usage: "<ticket-id>",
+    positionals: { min: 1, max: 1 },
+    mutating: true,
+    flags: {
+      filename: { kind: "string", value: "NAME", help: "the file's name (required)" },
+      "content-type": { kind: "string", value: "TYPE", help: "its MIME type (required)" },
+      size: { kind: "string", value: "BYTES", help: "its size in bytes (required)" },
+    },
+    async run({ client, args }) {
+      const size = integer(args, "size");
+      if (size === undefined) throw new UsageError("option '--size' is required");
+      const target = await client.tickets.attachments.initiateUpload(args.positionals[0]!, {
+        filename: requiredFlag(args, "filename"),
+        content_type: requiredFlag(args, "content-type"),
+        size_bytes: size,
+      });
+      return {
+        data: target,
+        lines: details([
+          ["attachment", target.attachment_id],
+          ["upload", `${target.upload_method} ${target.upload_url}`],
+          ["expires in", `${target.expires_in} s`],
+        ]),
+      };
+    },
+  },
+  {
+    name: ["tickets", "attachments", "complete"],
+    summary: "Mark an upload complete",
+    ...ATTACHMENT,
+    mutating: true,
+    async run({ client, args }) {
+      const [ticket, attachment] = args.positionals as [string, string];
+      const done = await client.tickets.attachments.completeUpload(ticket, attachment);
+      return { data: done, lines: [`${done.filename}: ${done.upload_status}`] };
+    },
+  },
+  {
+    name: ["tickets", "attachments", "delete"],
+    summary: "Delete an attachment",
+    ...ATTACHMENT,
+    mutating: true,
+    async run({ client, args }) {
+      const [ticket, attachment] = args.positionals as [string, string];
+      await client.tickets.attachments.delete(ticket, attachment);
+      return { data: {}, lines: [`Deleted attachment ${attachment}`] };
+    },
+  },
+  {
+    name: ["tickets", "attachments", "download-url"],
+    summary: "Print a short-lived download link",
+    ...ATTACHMENT,
+    async run({ client, args }) {
+      const [ticket, attachment] = args.positionals as [string, string];
+      const link = await client.tickets.attachments.getDownloadUrl(ticket, attachment);
+      return { data: link, lines: [link.download_url] };
+    },
+  },
+];

@@ -1,0 +1,480 @@
+// The command line, end to end against the emulator: output, JSON, dry runs, prompts, exit codes.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import { type CliIo, EXIT, runCli } from "../lib/cli/mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+
+interface Run {
+  code: number;
+  out: string;
+  err: string;
+  progress: string[];
+  questions: string[];
+}
+
+function cli(
+  emulator: LambdaEmulator,
+  setup: { terminal?: boolean; answer?: boolean; clock?: FakeClock } = {},
+) {
+  const files = new Map<string, string>([[
+    "id.pub",
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFile me@host\n",
+  ]]);
+  const clock = setup.clock ?? new FakeClock();
+  const run = async (argv: string[], env: Record<string, string> = {}): Promise<Run> => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const progress: string[] = [];
+    const questions: string[] = [];
+    const io: CliIo = {
+      stdout: (line) => out.push(line),
+      stderr: (line) => err.push(line),
+      progress: (line) => progress.push(line),
+      env: (name) => ({ LAMBDA_API_KEY: emulator.apiKey, ...env })[name],
+      isTerminal: setup.terminal ?? false,
+      confirm: (question) => {
+        questions.push(question);
+        return Promise.resolve(setup.answer ?? false);
+      },
+      readTextFile: (path) =>
+        files.has(path)
+          ? Promise.resolve(files.get(path)!)
+          : Promise.reject(new Error(`no ${path}`)),
+      writeSecretFile: (path, text) => {
+        files.set(path, text);
+        return Promise.resolve();
+      },
+    };
+    const code = await runCli(argv, io, { fetch: emulator.fetch, clock, rateLimit: false });
+    return { code, out: out.join("\n"), err: err.join("\n"), progress, questions };
+  };
+  return { run, files };
+}
+
+const LAUNCH = [
+  "instances",
+  "launch",
+  "--type",
+  "gpu_1x_a10",
+  "--region",
+  "us-east-1",
+  "--ssh-key",
+  "k",
+];
+
+Deno.test("cli: help for everything, and usage errors exit 2", async () => {
+  const { run } = cli(testEmulator());
+  const overview = await run([]);
+  assertEquals(overview.code, EXIT.ok);
+  assertMatch(overview.out, /^Usage: lambda <command> \[options\]/);
+  for (
+    const name of [
+      "instances launch",
+      "capacity",
+      "ssh-keys add",
+      "firewall rulesets create",
+      "audit",
+      "tickets attachments initiate",
+    ]
+  ) {
+    assertMatch(overview.out, new RegExp(`\\n  ${name} `));
+  }
+  assertMatch(overview.out, /Exit codes: 0 done/);
+  const group = await run(["firewall", "rulesets"]);
+  assertEquals(group.code, EXIT.usage);
+  assertMatch(group.out, /Usage: lambda firewall rulesets <command>/);
+  assert(!group.out.includes("instances list"));
+  const help = await run(["instances", "launch", "--help"]);
+  assertEquals(help.code, EXIT.ok);
+  assertMatch(help.out, /--ssh-key NAME +the one SSH key to install \(required\)/);
+  assertMatch(help.out, /--dry-run/);
+  assert(!(await run(["regions", "--help"])).out.includes("--dry-run"));
+
+  const unknown = await run(["instances", "explode"]);
+  assertEquals([unknown.code, unknown.err], [
+    EXIT.usage,
+    "error: unknown command 'instances explode'. Run 'lambda --help' for the list.",
+  ]);
+  const badFlag = await run(["instances", "list", "--colour"]);
+  assertEquals(badFlag.code, EXIT.usage);
+  assertMatch(
+    badFlag.err,
+    /unknown option '--colour'\nRun 'lambda instances list --help' for usage\./,
+  );
+  assertEquals((await run(["instances", "get"])).code, EXIT.usage);
+  assertEquals((await run(["regions", "--dry-run"])).code, EXIT.usage);
+  assertEquals(
+    (await run(["instances", "launch", "--type", "x"])).err.split("\n")[0],
+    "error: option '--region' is required",
+  );
+});
+
+Deno.test("cli: without an API key it says how to give one, and exits 3", async () => {
+  const emulator = testEmulator();
+  const { run } = cli(emulator);
+  const result = await run(["regions"], { LAMBDA_API_KEY: "" });
+  assertEquals(result.code, EXIT.auth);
+  assertMatch(result.err, /set LAMBDA_API_KEY, and run with --allow-env=LAMBDA_API_KEY/);
+  const wrong = await run(["regions"], { LAMBDA_API_KEY: "secret_wrong" });
+  assertEquals(wrong.code, EXIT.auth);
+  assertMatch(wrong.err, /\n {2}code: global\/invalid-api-key\n {2}suggestion: Check your API key/);
+});
+
+Deno.test("cli: reads as tables and as JSON", async () => {
+  const emulator = testEmulator();
+  const { run } = cli(emulator);
+  assertMatch((await run(["regions"])).out, /^REGION +DESCRIPTION\nus-west-1 +California, USA/);
+  const types = await run(["types", "--available"]);
+  assertMatch(
+    types.out,
+    /^TYPE +GPUS +PRICE +ARCH +CAPACITY IN\ngpu_1x_a10 +1 +\$0\.75\/h +x86_64 +us-west-1, us-south-1, us-east-1/,
+  );
+  assert(!types.out.includes("gpu_4x_a6000"));
+  const json = JSON.parse((await run(["regions", "--json"])).out);
+  assertEquals(json.length, 12);
+  assertMatch(
+    (await run(["images", "--family", "ubuntu-24-04", "--region", "us-east-1"])).out,
+    /ubuntu-24-04 +24\.04\.2 +x86_64 +us-east-1$/,
+  );
+  const capacity = await run(["capacity", "--gpu", "H100", "--max-price", "3"]);
+  assertEquals(capacity.code, EXIT.ok);
+  assertEquals(capacity.out.split("\n").length, 3);
+  const none = await run(["capacity", "--gpu", "V100"]);
+  assertEquals([none.code, none.out], [EXIT.noCapacity, "(none)"]);
+  emulator.setCapacity("gpu_8x_b200_sxm6", "us-south-3", 0);
+  emulator.faults.inject({
+    kind: "server-error",
+    operation: "listInstanceTypes",
+    times: 1,
+    skip: 1,
+  });
+  const waited = await run([
+    "capacity",
+    "--gpu",
+    "B200",
+    "--wait",
+    "--interval",
+    "10",
+    "--timeout",
+    "25",
+  ]);
+  assertEquals(waited.code, EXIT.noCapacity);
+  assertMatch(waited.err, /Cannot wait for capacity: none matched in 25 s \(4 polls\)/);
+  assertEquals(waited.progress.length, 4); // the failed check was retried by the client itself
+});
+
+Deno.test("cli: SSH keys are added, generated, saved, listed and deleted", async () => {
+  const emulator = testEmulator();
+  const { run, files } = cli(emulator);
+  const uploaded = await run(["ssh-keys", "add", "laptop", "--public-key-file", "id.pub"]);
+  assertMatch(uploaded.out, /^Added SSH key 'laptop' \([0-9a-f]{32}\)$/);
+  const shown = await run(["ssh-keys", "add", "ci"]);
+  assertMatch(shown.out, /shown this once.*\n-----BEGIN OPENSSH PRIVATE KEY-----/);
+  const saved = await run(["ssh-keys", "add", "ci-2", "--save-private-key", "ci.pem"]);
+  assertMatch(saved.out, /Saved its private key to ci\.pem/);
+  assertMatch(files.get("ci.pem") ?? "", /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+  const list = await run(["ssh-keys", "list", "--json"]);
+  const keys = JSON.parse(list.out) as { id: string; name: string }[];
+  assertEquals(keys.map((key) => key.name), ["laptop", "ci", "ci-2"]);
+  assertEquals((await run(["ssh-keys", "delete", keys[0]!.id])).code, EXIT.ok);
+  const missing = await run(["ssh-keys", "delete", keys[0]!.id]);
+  assertEquals(missing.code, EXIT.notFound);
+  assertMatch(missing.err, /code: global\/not-found/);
+});
+
+Deno.test("cli: --dry-run prints the launch it would send, key redacted, and sends nothing", async () => {
+  const emulator = testEmulator();
+  const { run } = cli(emulator);
+  const result = await run([...LAUNCH, "--name", "dry", "--tag", "team=ml", "--dry-run"]);
+  assertEquals(result.code, EXIT.ok);
+  assertMatch(
+    result.out,
+    /^Dry run: nothing was sent\. The request would be:\nPOST https:\/\/cloud\.lambda\.ai\/api\/v1\/instance-operations\/launch\n/,
+  );
+  assertMatch(result.out, /\nauthorization: Bearer \[REDACTED\]\n/);
+  assertMatch(result.out, /"name": "dry"/);
+  assertMatch(result.out, /"key": "lambda-cloud-client:launch-token"/);
+  assert(!result.out.includes(emulator.apiKey));
+  assertEquals(emulator.requests.length, 0);
+  const json = JSON.parse(
+    (await run(["instances", "terminate", "abc", "--dry-run", "--json"])).out,
+  );
+  assertEquals([json.dry_run, json.method, json.body], [true, "POST", { instance_ids: ["abc"] }]);
+  assertEquals(emulator.requests.length, 0);
+});
+
+Deno.test("cli: asks before launching on a terminal; no means nothing is sent", async () => {
+  const emulator = testEmulator();
+  await cli(emulator).run(["ssh-keys", "add", "k"]);
+  emulator.clearRequests();
+  const declined = await cli(emulator, { terminal: true, answer: false }).run(LAUNCH);
+  assertEquals(declined.code, EXIT.cancelled);
+  assertEquals(declined.questions, ["Launch gpu_1x_a10 in us-east-1? It is billed by the minute."]);
+  assertEquals(emulator.requests.length, 0);
+  const yes = await cli(emulator, { terminal: true, answer: false }).run([...LAUNCH, "--yes"]);
+  assertEquals([yes.code, yes.questions.length], [EXIT.ok, 0]);
+  const accepted = await cli(emulator, { terminal: true, answer: true }).run(LAUNCH);
+  assertEquals(accepted.code, EXIT.ok);
+  assertEquals(emulator.instances().length, 2);
+});
+
+Deno.test("cli: the instance lifecycle, with --wait and progress, then errors with their codes", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  const { run } = cli(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  const launched = await run([...LAUNCH, "--name", "one", "--tag", "team=ml", "--wait"]);
+  assertEquals(launched.code, EXIT.ok, launched.err);
+  assertMatch(launched.out, /^Launched [0-9a-f]{32}: active at 192\.222\.\d+\.\d+\n/);
+  assertEquals(launched.progress.at(-1)?.endsWith("active after 60 s"), true);
+  const id = emulator.instances()[0]!.id;
+
+  assertMatch(
+    (await run(["instances", "list"])).out,
+    new RegExp(`^ID +NAME +STATUS.*\\n${id} +one +active +gpu_1x_a10 +us-east-1 +192\\.222`),
+  );
+  assertMatch((await run(["instances", "get", id])).out, /tags: +team=ml/);
+  assertEquals((await run(["instances", "rename", id, "two"])).out, `Renamed ${id} to 'two'`);
+  assertEquals(
+    (await run(["instances", "tag", id, "team=ml", "env=dev"])).out,
+    `Tags of ${id}: team=ml, env=dev`,
+  );
+  assertEquals((await run(["instances", "tag", id, "nope"])).code, EXIT.usage);
+  assertMatch((await run(["instances", "restart", id])).out, /booting/);
+  const conflict = await run(["instances", "restart", id]);
+  assertEquals(conflict.code, EXIT.failed);
+  assertMatch(
+    conflict.err,
+    /\n {2}code: global\/conflict\n {2}suggestion: Wait until the instance is active/,
+  );
+  const waited = await run(["instances", "wait", id, "--until", "ip"]);
+  assertMatch(waited.out, new RegExp(`^${id} is active at 192`));
+  const terminated = await run(["instances", "terminate", id, "--wait", "--yes"]);
+  assertEquals([terminated.code, terminated.out], [EXIT.ok, `Terminated ${id}`]);
+  assertMatch(terminated.progress.at(-1) ?? "", /terminated after 30 s$/);
+
+  const missing = await run(["instances", "get", "0".repeat(32)]);
+  assertEquals(missing.code, EXIT.notFound);
+  assertMatch(
+    missing.err,
+    / {2}code: global\/object-does-not-exist\n {2}suggestion: Check the instance ID and try again\.\n {2}request id: [0-9a-f]{32}/,
+  );
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
+  assertEquals((await run(LAUNCH)).code, EXIT.noCapacity);
+  assertEquals((await run([...LAUNCH, "--hostname", "Bad_Host"])).code, EXIT.usage);
+  assertEquals((await run(["instances", "wait", id, "--until", "gone"])).code, EXIT.usage);
+  emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 600 });
+  assertEquals((await run(["regions"])).code, EXIT.rateLimited);
+  emulator.faults.inject({ kind: "drop", times: 3 });
+  assertEquals((await run(["regions"])).code, EXIT.unavailable);
+  const [other] = (JSON.parse(
+    (await run([
+      "instances",
+      "launch",
+      "--type",
+      "gpu_1x_a10",
+      "--region",
+      "us-west-1",
+      "--ssh-key",
+      "k",
+      "--json",
+    ])).out,
+  )).instance_ids;
+  emulator.setInstanceStatus(other, "unhealthy");
+  assertEquals((await run(["instances", "wait", other])).code, EXIT.waitFailed);
+});
+
+Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
+  const emulator = testEmulator();
+  const { run } = cli(emulator);
+  const fs = await run(["filesystems", "create", "data", "--region", "us-east-1", "--json"]);
+  const fsId = JSON.parse(fs.out).id;
+  assertMatch((await run(["filesystems", "list"])).out, /data +us-east-1 +no +\/lambda\/nfs\/data/);
+  assertEquals((await run(["filesystems", "delete", fsId])).out, `Deleted filesystem ${fsId}`);
+
+  const rules = await run([
+    "firewall",
+    "rules",
+    "set",
+    "--rule",
+    "tcp:22:0.0.0.0/0:SSH",
+    "--rule",
+    "tcp:8000-8100:10.0.0.0/8:a:b",
+    "--rule",
+    "icmp::0.0.0.0/0",
+  ]);
+  assertEquals(rules.out.split("\n"), [
+    "PROTOCOL  PORTS      SOURCE      DESCRIPTION",
+    "tcp       22         0.0.0.0/0   SSH",
+    "tcp       8000-8100  10.0.0.0/8  a:b",
+    "icmp      all        0.0.0.0/0",
+  ]);
+  assertEquals(
+    (await run(["firewall", "rules", "list", "--json"])).out.includes('"port_range"'),
+    true,
+  );
+  assertEquals(
+    (await run(["firewall", "rules", "set", "--rule", "tcp:99999:0.0.0.0/0"])).code,
+    EXIT.usage,
+  );
+  assertEquals((await run(["firewall", "rules", "set", "--rule", "tcp"])).code, EXIT.usage);
+  const created = await run([
+    "firewall",
+    "rulesets",
+    "create",
+    "web",
+    "--region",
+    "us-east-1",
+    "--rule",
+    "tcp:443:0.0.0.0/0:HTTPS",
+    "--json",
+  ]);
+  const rulesetId = JSON.parse(created.out).id;
+  assertMatch((await run(["firewall", "rulesets", "list"])).out, /web +us-east-1 +1 +0/);
+  assertMatch(
+    (await run(["firewall", "rulesets", "update", rulesetId, "--name", "web-2"])).out,
+    /'web-2'/,
+  );
+  assertEquals((await run(["firewall", "rulesets", "update", rulesetId])).code, EXIT.usage);
+  assertMatch(
+    (await run(["firewall", "rulesets", "get", rulesetId])).out,
+    /name: +web-2[\s\S]*tcp +443/,
+  );
+  assertEquals((await run(["firewall", "rulesets", "delete", rulesetId])).code, EXIT.ok);
+  assertMatch(
+    (await run(["firewall", "global", "set", "--rule", "tcp:22:0.0.0.0/0:SSH"])).out,
+    /tcp +22/,
+  );
+  assertMatch((await run(["firewall", "global", "get"])).out, /SSH$/);
+
+  const ticket = await run([
+    "tickets",
+    "create",
+    "--subject",
+    "Slow GPU",
+    "--description",
+    "HW slowdown",
+    "--type",
+    "incident",
+    "--severity",
+    "sev_2",
+    "--priority",
+    "high",
+    "--instance-id",
+    "abc",
+  ]);
+  const ticketId = /Opened ticket ([0-9a-f]{32})/.exec(ticket.out)![1]!;
+  assertEquals(
+    (await run(["tickets", "create", "--subject", "s", "--description", "d", "--type", "incident"]))
+      .code,
+    EXIT.usage,
+  );
+  await run([
+    "tickets",
+    "update",
+    ticketId,
+    "--comment",
+    "Still slow",
+    "--solved",
+    "--severity",
+    "sev_3",
+    "--priority",
+    "low",
+  ]);
+  assertEquals((await run(["tickets", "update", ticketId])).code, EXIT.usage);
+  assertMatch((await run(["tickets", "get", ticketId])).out, /status: +solved[\s\S]*Still slow/);
+  assertMatch(
+    (await run(["tickets", "list", "--status", "solved", "--type", "incident"])).out,
+    /solved +incident +sev_3 +Slow GPU/,
+  );
+  const upload = await run([
+    "tickets",
+    "attachments",
+    "initiate",
+    ticketId,
+    "--filename",
+    "a.log",
+    "--content-type",
+    "text/plain",
+    "--size",
+    "12",
+  ]);
+  const attachmentId = /attachment: +([0-9a-f]{32})/.exec(upload.out)![1]!;
+  assertEquals(
+    (await run([
+      "tickets",
+      "attachments",
+      "initiate",
+      ticketId,
+      "--filename",
+      "a",
+      "--content-type",
+      "text/plain",
+    ])).code,
+    EXIT.usage,
+  );
+  assertEquals(
+    (await run(["tickets", "attachments", "complete", ticketId, attachmentId])).out,
+    "a.log: uploaded",
+  );
+  assertMatch(
+    (await run(["tickets", "attachments", "list", ticketId])).out,
+    /a\.log +12 +uploaded/,
+  );
+  assertMatch(
+    (await run(["tickets", "attachments", "download-url", ticketId, attachmentId])).out,
+    /^https:\/\/.*a\.log/,
+  );
+  assertEquals(
+    (await run(["tickets", "attachments", "delete", ticketId, attachmentId])).code,
+    EXIT.ok,
+  );
+
+  const audit = await run(["audit", "--resource-type", "cloud.ticket", "--limit", "1"]);
+  assertMatch(
+    audit.out,
+    /^TIME +ACTION +RESOURCE +ACTOR\n\S+ +ticket\.create +lrn:lambda:cloud:global:\S+ +you@example\.com$/,
+  );
+  assertEquals(
+    JSON.parse(
+      (await run([
+        "audit",
+        "--start",
+        "2000-01-01T00:00:00Z",
+        "--end",
+        "2100-01-01T00:00:00Z",
+        "--json",
+      ])).out,
+    ).length,
+    12,
+  );
+});
+
+Deno.test("cli: --base-url and LAMBDA_BASE_URL reach an emulator over a socket", async () => {
+  const emulator = testEmulator();
+  await using server = await emulator.serve();
+  const out: string[] = [];
+  const io: CliIo = {
+    stdout: (line) => out.push(line),
+    stderr: (line) => out.push(line),
+    progress: () => {},
+    env: (name) =>
+      ({ LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: "http://127.0.0.1:1/api/v1" })[name],
+    isTerminal: false,
+    confirm: () => Promise.resolve(false),
+    readTextFile: () => Promise.reject(new Error("no")),
+    writeSecretFile: () => Promise.reject(new Error("no")),
+  };
+  assertEquals(
+    await runCli(["regions", "--base-url", server.url], io, { rateLimit: false }),
+    EXIT.ok,
+  );
+  assertMatch(out.join("\n"), /us-west-1/);
+  assertEquals(await runCli(["regions", `--base-url=`], io, { rateLimit: false }), EXIT.usage);
+  assertEquals(
+    await runCli(["regions"], io, { rateLimit: false, clock: new FakeClock() }),
+    EXIT.unavailable,
+  );
+});
