@@ -4,7 +4,10 @@ import { ApiError, ConnectionError, InvalidResponseError, TimeoutError } from ".
 
 /** Which failures an operation may safely be sent again after. */
 export interface RetryPolicy {
-  /** Retry when no answer arrived (the request may or may not have been processed). */
+  /**
+   * Retry when no usable answer arrived (the request may or may not have been processed): no
+   * answer at all, or a success whose body cannot be read.
+   */
   readonly onNoAnswer: boolean;
   /** Retry on these HTTP statuses. */
   readonly statuses: readonly number[];
@@ -39,7 +42,11 @@ export const RETRY_ON_RATE_LIMIT_ONLY: RetryPolicy = {
 
 /** Whether `policy` allows sending the request again after `error`. */
 export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
-  if (error instanceof ConnectionError || error instanceof TimeoutError) return policy.onNoAnswer;
+  // An unreadable success (a cut-off body, a proxy's page) is as good as no answer.
+  if (
+    error instanceof ConnectionError || error instanceof TimeoutError ||
+    error instanceof InvalidResponseError
+  ) return policy.onNoAnswer;
   if (!(error instanceof ApiError)) return false;
   if (policy.statuses.includes(error.status)) return true;
   if (policy.serverErrors && error.status >= 500) return true;

@@ -63,11 +63,18 @@ Deno.test("baseUrl is honoured, with or without a trailing slash", async () => {
 Deno.test("a non-envelope success body is an InvalidResponseError, never a SyntaxError", async () => {
   for (const body of ['{"data": [', "<html>proxy</html>", "", '{"items": []}', "[1]"]) {
     const fake = new FakeFetch(new Response(body, { status: 200 }));
-    const { client } = fakeClient(fake);
+    const { client } = fakeClient(fake, { maxRetries: 0 });
     const error = await assertRejects(client.images.list(), InvalidResponseError);
     assertStrictEquals(error.body, body);
     assertStrictEquals(error.status, 200);
   }
+});
+
+Deno.test("a read whose success body cannot be read is sent again", async () => {
+  const fake = new FakeFetch(new Response('{"data": [', { status: 200 }), dataResponse([]));
+  const { client } = fakeClient(fake);
+  assertEquals(await client.images.list(), []);
+  assertStrictEquals(fake.requests.length, 2);
 });
 
 Deno.test("a launch answered with a broken success body says the instance may exist", async () => {
