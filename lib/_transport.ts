@@ -350,10 +350,13 @@ export class Transport {
 
 function buildUrl(baseUrl: string, operation: Operation): string {
   const url = new URL(baseUrl + operation.path);
+  // Built apart and set once: each change to url.searchParams re-serializes the whole URL.
+  const query = new URLSearchParams();
   for (const [name, value] of Object.entries(operation.query ?? {})) {
-    if (typeof value === "string") url.searchParams.set(name, value);
-    else for (const item of value ?? []) url.searchParams.append(name, item);
+    if (typeof value === "string") query.set(name, value);
+    else for (const item of value ?? []) query.append(name, item);
   }
+  url.search = query.toString();
   return url.href;
 }
 

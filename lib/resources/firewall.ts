@@ -219,6 +219,19 @@ function checkPortRange(action: string, name: string, protocol: string, value: u
   }
 }
 
+/**
+ * Checks a ruleset id. `global` would reach the global ruleset's own endpoint, whose answers have
+ * another shape: it has methods of its own.
+ */
+function checkRulesetId(action: string, id: unknown): string {
+  if (id === "global") {
+    throw new RangeError(
+      `Cannot ${action}: 'id' 'global' names the global ruleset, use getGlobal() or updateGlobal()`,
+    );
+  }
+  return checkId(action, "id", id);
+}
+
 /** Checks a ruleset create body. Shared with the emulator. */
 export function checkCreateRulesetRequest(body: unknown): void {
   const action = "create firewall ruleset";
@@ -434,7 +447,7 @@ export class FirewallRulesetsResource {
     return await this.#transport.request<FirewallRuleset>({
       action,
       method: "GET",
-      path: `/firewall-rulesets/${checkId(action, "id", id)}`,
+      path: `/firewall-rulesets/${checkRulesetId(action, id)}`,
       retry: RETRY_IDEMPOTENT,
       limit: "request",
     }, options);
@@ -464,7 +477,7 @@ export class FirewallRulesetsResource {
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
     const action = "update firewall ruleset";
-    const path = `/firewall-rulesets/${checkId(action, "id", id)}`;
+    const path = `/firewall-rulesets/${checkRulesetId(action, id)}`;
     checkUpdateRulesetRequest(body);
     return await this.#transport.request<FirewallRuleset>({
       action,
@@ -498,7 +511,7 @@ export class FirewallRulesetsResource {
     await this.#transport.request<unknown>({
       action,
       method: "DELETE",
-      path: `/firewall-rulesets/${checkId(action, "id", id)}`,
+      path: `/firewall-rulesets/${checkRulesetId(action, id)}`,
       retry: RETRY_IDEMPOTENT,
       limit: "request",
     }, options);

@@ -120,6 +120,8 @@ export interface RecordedRequest {
   method: string;
   /** The path, such as `/api/v1/instances/abc`. */
   path: string;
+  /** The path parameters, decoded, such as `{ id: "abc" }`; empty when no operation matched. */
+  params: Record<string, string>;
   /** The query string parameters. */
   query: URLSearchParams;
   /** The request headers, with `authorization` redacted. */
@@ -499,6 +501,7 @@ export class LambdaEmulator {
       operationId,
       method: request.method,
       path,
+      params: { ...matched?.params },
       query: url.searchParams,
       headers: Object.fromEntries(
         [...request.headers].map(([name, value]) => [
