@@ -1,6 +1,13 @@
 // The emulator as an API: every operation through the client, and the real API's rules.
 
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertRejects,
+  assertStrictEquals,
+  assertThrows,
+} from "./_deps.ts";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
 import {
   AuthenticationError,
@@ -11,7 +18,7 @@ import {
   PermissionDeniedError,
   QuotaExceededError,
 } from "../mod.ts";
-import { OPERATIONS } from "../lib/testing/mod.ts";
+import { defaultCatalog, LambdaEmulator, OPERATIONS } from "../lib/testing/mod.ts";
 
 const MINUTE = 60_000;
 const SSH_RULE = {
@@ -556,4 +563,95 @@ Deno.test("a seed gives the same ids and the same story every run, however often
   assertEquals(await story(11, 0), first);
   assertEquals(await story(11, 5), first);
   assertStrictEquals((await story(12, 0))[0] === first[0], false);
+});
+
+Deno.test("emulator options and helpers check their input", async () => {
+  assertThrows(() => new LambdaEmulator({ apiKey: "has space" }), TypeError);
+  assertThrows(() => new LambdaEmulator({ timing: { bootMs: -1 } }), RangeError);
+  const catalog = defaultCatalog();
+  catalog.regions = catalog.regions.slice(0, 1);
+  const emulator = testEmulator({ catalog });
+  catalog.regions.push({ name: "later-1", description: "added after" });
+  assertEquals((await emulatorClient(emulator).regions.list()).map((r) => r.name), ["us-west-1"]);
+  assertThrows(() => emulator.setInstanceStatus("missing", "unhealthy"), RangeError);
+  assertThrows(() => emulator.setCapacity("gpu_0x_none", "us-east-1", 1), RangeError);
+  assertThrows(() => emulator.setCapacity("gpu_1x_a10", "us-east-1", -1), RangeError);
+  assertThrows(() => emulator.advance(-5), RangeError);
+  const outside = await emulator.fetch("https://cloud.lambda.ai/v2/instances", {
+    headers: { authorization: `Bearer ${emulator.apiKey}` },
+  });
+  assertEquals(outside.status, 404);
+  await outside.body?.cancel();
+});
+
+Deno.test("launch looks up every name and id it is given", async () => {
+  const emulator = testEmulator();
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const base = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"] as [string],
+  };
+  for (
+    const extra of [
+      { file_system_names: ["nope"] },
+      { file_system_mounts: [{ mount_point: "/data/x", file_system_id: "nope" }] },
+      { firewall_rulesets: [{ id: "nope" }] },
+      { image: { id: "nope" } },
+    ]
+  ) {
+    const error = await assertRejects(
+      client.instances.launch({ ...base, ...extra }),
+      NotFoundError,
+    );
+    assertEquals(error.code, "global/object-does-not-exist");
+  }
+  const image = (await client.images.list()).find((i) =>
+    i.region.name === "us-east-1" && i.family === "ubuntu-22-04"
+  )!;
+  const [id] =
+    (await client.instances.launch({ ...base, image: { id: image.id }, hostname: "gpu-1" }))
+      .instance_ids;
+  const instance = await client.instances.get(id!);
+  assertEquals([instance.image, instance.hostname], [
+    { id: image.id, family: "ubuntu-22-04" },
+    "gpu-1",
+  ]);
+  emulator.setInstanceStatus(id!, "unhealthy");
+  emulator.setInstanceStatus(id!, "active");
+  assertEquals((await client.instances.get(id!)).status, "booting");
+  const empty = await raw(emulator, "POST", "/instance-operations/restart", { instance_ids: [] });
+  assertEquals(empty.status, 400);
+  const missing = await raw(emulator, "POST", "/instance-operations/terminate", {
+    instance_ids: ["x"],
+  });
+  assertEquals([missing.status, missing.json.error?.code], [404, "global/object-does-not-exist"]);
+});
+
+Deno.test("ticket lists check their order, and sort by update time", async () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const emulator = testEmulator({ clock: { now: () => now } });
+  const client = emulatorClient(emulator);
+  const first = await client.tickets.create({
+    subject: "a",
+    description: "d",
+    type: "service_request",
+    hostname: "gpu-1",
+    device_serial: "SN1",
+    affected_devices: ["gpu-1"],
+  });
+  now += 60_000;
+  const second = await client.tickets.create({
+    subject: "b",
+    description: "d",
+    type: "service_request",
+  });
+  now += 60_000;
+  await client.tickets.update(first.id, { affected_devices: ["gpu-2"] });
+  const page = await client.tickets.listPage({ order_by: "updated_at", direction: "desc" });
+  assertEquals(page.tickets.map((t) => t.id), [first.id, second.id]);
+  assertEquals(page.tickets[0]?.affected_devices, ["gpu-2"]);
+  assertEquals((await raw(emulator, "GET", "/tickets?order_by=subject")).status, 400);
+  assertEquals((await raw(emulator, "GET", "/tickets?direction=up")).status, 400);
 });

@@ -26,51 +26,13 @@
  */
 
 import type { CliIo } from "./_command.ts";
+import { denoIo } from "./_deno_io.ts";
 import { type CliOptions, EXIT, runCli } from "./_run.ts";
 
 export type { CliIo, CliOptions };
 export type { Clock } from "../clock.ts";
 export { EXIT, runCli };
 
-/** The real terminal, files and environment, through Deno. */
-function denoIo(): CliIo {
-  const encoder = new TextEncoder();
-  const live = Deno.stderr.isTerminal();
-  let progressShown = false;
-  const endProgress = () => {
-    if (progressShown) Deno.stderr.writeSync(encoder.encode("\n"));
-    progressShown = false;
-  };
-  return {
-    stdout: (line) => {
-      endProgress();
-      Deno.stdout.writeSync(encoder.encode(line + "\n"));
-    },
-    stderr: (line) => {
-      endProgress();
-      Deno.stderr.writeSync(encoder.encode(line + "\n"));
-    },
-    progress: (line) => {
-      if (!live) return void Deno.stderr.writeSync(encoder.encode(line + "\n"));
-      Deno.stderr.writeSync(encoder.encode(`\r\x1b[K${line}`));
-      progressShown = true;
-    },
-    env: (name) =>
-      Deno.permissions.querySync({ name: "env", variable: name }).state === "granted"
-        ? Deno.env.get(name)
-        : undefined,
-    isTerminal: Deno.stdin.isTerminal() && live,
-    confirm: (question) => {
-      endProgress();
-      return Promise.resolve(confirm(question));
-    },
-    readTextFile: (path) => Deno.readTextFile(path),
-    // createNew: never overwrite a key file that is already there.
-    writeSecretFile: (path, text) =>
-      Deno.writeTextFile(path, text, { mode: 0o600, createNew: true }),
-  };
-}
-
 if (import.meta.main) {
-  Deno.exit(await runCli(Deno.args, denoIo()));
+  Deno.exit(await runCli(Deno.args, denoIo(Deno, confirm)));
 }
