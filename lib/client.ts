@@ -103,7 +103,7 @@ export class LambdaCloudClient {
    *
    * @returns A plain object with the base URL.
    *
-   * @example
+   * @example Show a client safely in logs
    * ```ts
    * import { LambdaCloudClient } from "@lambda-cloud/client";
    *
