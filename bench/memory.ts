@@ -38,10 +38,36 @@ const beforeCalls = await heapAfterGc();
 for (let i = 0; i < 20_000; i++) await client.instances.list();
 const leftPerCall = (await heapAfterGc() - beforeCalls) / 20_000;
 
+// A 10,000-instance list: the heap the client's result holds, beside the same JSON parsed plainly.
+const bigText = JSON.stringify({
+  data: Array.from({ length: 10_000 }, (_, i) => sampleInstance({ id: `i-${i}` })),
+});
+const big = new LambdaCloudClient({
+  apiKey: "secret_memory",
+  rateLimit: false,
+  fetch: () => Promise.resolve(new Response(bigText)),
+});
+const beforeParse = await heapAfterGc();
+const parsed = JSON.parse(bigText);
+const parsedBytes = await heapAfterGc() - beforeParse;
+const beforeList = await heapAfterGc();
+const listed = await big.instances.list();
+const listedBytes = await heapAfterGc() - beforeList;
+
 console.log(`heap per client: ${Math.round(perClient)} bytes (1000 clients)`);
 console.log(
   `heap left per call: ${
     leftPerCall.toFixed(1)
   } bytes (20000 calls after a warm-up, 50 instances each)`,
 );
-console.log(`clients kept alive for the measurement: ${clients.length}`);
+console.log(
+  `10,000-instance list: ${(listedBytes / 2 ** 20).toFixed(1)} MiB held by the client's result, ` +
+    `${(parsedBytes / 2 ** 20).toFixed(1)} MiB by JSON.parse (${
+      (listedBytes / parsedBytes).toFixed(2)
+    }x)`,
+);
+console.log(
+  `kept alive for the measurement: ${clients.length} clients, ${
+    parsed.data.length + listed.length
+  } instances`,
+);

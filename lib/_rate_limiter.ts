@@ -2,39 +2,51 @@
 
 import type { Clock } from "./clock.ts";
 
+/** The pacing applied to one kind of call. */
+export type LimitKind = "request" | "launch";
+
 interface Waiter {
+  kind: LimitKind;
   grant(): void;
 }
 
 /**
- * A first-in, first-out queue that lets one caller through per `intervalMs`. A waiting caller can
- * abort; when nobody waits, no timer runs.
+ * Lambda's two limits as one line of callers: every call at most once per `requestIntervalMs`
+ * (1 s by default), and launches at most once per `launchIntervalMs` (12 s by default), both
+ * counted from when a call is let through, which is when it goes out. Callers go in the order they
+ * came, except that a launch whose launch turn has not come yet lets the requests behind it pass;
+ * it keeps its place, and goes at the first request turn after its launch turn. A waiting caller
+ * can abort; when nobody waits, no timer runs.
  */
-export class IntervalQueue {
+export class RateLimiter {
   readonly #clock: Clock;
-  readonly #intervalMs: number;
+  readonly #requestIntervalMs: number;
+  readonly #launchIntervalMs: number;
   readonly #waiters: Waiter[] = [];
-  #nextAt = Number.NEGATIVE_INFINITY;
+  #requestAt = Number.NEGATIVE_INFINITY;
+  #launchAt = Number.NEGATIVE_INFINITY;
   #running = false;
   #wake: AbortController | undefined;
 
-  constructor(clock: Clock, intervalMs: number) {
+  constructor(clock: Clock, requestIntervalMs: number, launchIntervalMs: number) {
     this.#clock = clock;
-    this.#intervalMs = intervalMs;
+    this.#requestIntervalMs = requestIntervalMs;
+    this.#launchIntervalMs = launchIntervalMs;
   }
 
-  /** Resolves when it is the caller's turn; rejects with `signal.reason` if it aborts first. */
-  acquire(signal?: AbortSignal): Promise<void> {
+  /** Resolves when a call of this kind may be sent; rejects with `signal.reason` on abort. */
+  acquire(kind: LimitKind, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<void>((resolve, reject) => {
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);
         if (index !== -1) this.#waiters.splice(index, 1);
-        // Nobody left to serve: stop the pending sleep so no timer outlives the queue.
-        if (this.#waiters.length === 0) this.#wake?.abort();
+        // Look again: the head may have left, or nobody is left to serve (then no timer stays).
+        this.#wake?.abort();
         reject(signal?.reason);
       };
       const waiter: Waiter = {
+        kind,
         grant: () => {
           signal?.removeEventListener("abort", onAbort);
           resolve();
@@ -46,14 +58,9 @@ export class IntervalQueue {
     });
   }
 
-  /** Lets no one through before `time` (a {@linkcode Clock.now} value), say after a 429. */
+  /** Holds every call back until `time` (a {@linkcode Clock.now} value), as after a 429. */
   holdUntil(time: number): void {
-    this.#nextAt = Math.max(this.#nextAt, time);
-  }
-
-  /** Lets no one through for the next full interval, counted from now. */
-  restart(): void {
-    this.holdUntil(this.#clock.now() + this.#intervalMs);
+    this.#requestAt = Math.max(this.#requestAt, time);
   }
 
   async #run(): Promise<void> {
@@ -61,51 +68,26 @@ export class IntervalQueue {
     this.#running = true;
     try {
       while (this.#waiters.length > 0) {
-        const waitMs = this.#nextAt - this.#clock.now();
-        if (waitMs > 0) {
+        const now = this.#clock.now();
+        const launchReady = now >= this.#launchAt;
+        const next = this.#waiters.findIndex((waiter) => waiter.kind === "request" || launchReady);
+        // Wait for the next request turn, or, when only launches wait, for the next launch turn.
+        const readyAt = next === -1 ? Math.max(this.#requestAt, this.#launchAt) : this.#requestAt;
+        if (readyAt > now) {
           this.#wake = new AbortController();
-          // An abort here only means "look again": the head may have left, or the queue emptied.
-          await this.#clock.sleep(waitMs, this.#wake.signal).catch(() => {});
+          // An abort here only means "look again".
+          await this.#clock.sleep(readyAt - now, this.#wake.signal).catch(() => {});
           this.#wake = undefined;
           continue;
         }
-        const head = this.#waiters.shift();
-        this.#nextAt = this.#clock.now() + this.#intervalMs;
-        head?.grant();
+        const [waiter] = this.#waiters.splice(next, 1);
+        this.#requestAt = now + this.#requestIntervalMs;
+        if (waiter!.kind === "launch") this.#launchAt = now + this.#launchIntervalMs;
+        waiter!.grant();
       }
     } finally {
       this.#running = false;
     }
-  }
-}
-
-/** The pacing applied to one kind of call. */
-export type LimitKind = "request" | "launch";
-
-/**
- * Two queues: one for every request (1 per second by default), one for launches (1 per 12 seconds by
- * default). A launch waits its turn in the launch queue, then in the request queue.
- */
-export class RateLimiter {
-  readonly #requests: IntervalQueue;
-  readonly #launches: IntervalQueue;
-
-  constructor(clock: Clock, requestIntervalMs: number, launchIntervalMs: number) {
-    this.#requests = new IntervalQueue(clock, requestIntervalMs);
-    this.#launches = new IntervalQueue(clock, launchIntervalMs);
-  }
-
-  /** Resolves when a call of this kind may be sent. */
-  async acquire(kind: LimitKind, signal?: AbortSignal): Promise<void> {
-    if (kind === "launch") await this.#launches.acquire(signal);
-    await this.#requests.acquire(signal);
-    // Count the launch interval from when the launch really goes out, not from its first turn.
-    if (kind === "launch") this.#launches.restart();
-  }
-
-  /** Holds every call back until `time`, as a server's `Retry-After` asks. */
-  holdUntil(time: number): void {
-    this.#requests.holdUntil(time);
   }
 }
 

@@ -348,16 +348,17 @@ export class Transport {
   }
 }
 
+// The base URL was checked when the client was made and every path segment is encoded, so plain
+// concatenation is safe, and it keeps URL parsing off the path of every call.
 function buildUrl(baseUrl: string, operation: Operation): string {
-  const url = new URL(baseUrl + operation.path);
-  // Built apart and set once: each change to url.searchParams re-serializes the whole URL.
+  if (operation.query === undefined) return baseUrl + operation.path;
   const query = new URLSearchParams();
-  for (const [name, value] of Object.entries(operation.query ?? {})) {
+  for (const [name, value] of Object.entries(operation.query)) {
     if (typeof value === "string") query.set(name, value);
     else for (const item of value ?? []) query.append(name, item);
   }
-  url.search = query.toString();
-  return url.href;
+  const search = query.toString();
+  return search === "" ? baseUrl + operation.path : `${baseUrl}${operation.path}?${search}`;
 }
 
 function buildUserAgent(product: string | undefined): string {

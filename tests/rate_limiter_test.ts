@@ -1,4 +1,4 @@
-import { IntervalQueue, RateLimiter } from "../lib/_rate_limiter.ts";
+import { RateLimiter } from "../lib/_rate_limiter.ts";
 import { systemClock } from "../mod.ts";
 import { assertEquals, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
@@ -28,7 +28,7 @@ Deno.test("the limiter spaces requests one second apart, in call order", async (
   assertEquals(order, [0, 1, 2, 3]);
 });
 
-Deno.test("launches are spaced 12 seconds apart, counted from when they go out", async () => {
+Deno.test("launches are spaced 12 seconds apart; requests behind a waiting launch go first", async () => {
   const { client, times } = timedClient(new FakeClock());
   const body = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
   await Promise.all([
@@ -37,9 +37,10 @@ Deno.test("launches are spaced 12 seconds apart, counted from when they go out",
     client.instances.launch(body),
     client.regions.list(),
   ]);
-  // Requests go one second apart; a launch first takes its launch turn, then a request turn, so
-  // the first launch goes out at 2 s, and the second one 12 s after that.
-  assertEquals(times, [0, 1000, 2000, 14_000]);
+  // Requests go one second apart, in order: the first launch at 1 s. The second launch keeps its
+  // place but must wait for its launch turn, 12 s after the first, so the list behind it goes at
+  // 2 s, and the launch at 13 s.
+  assertEquals(times, [0, 1000, 2000, 13_000]);
 });
 
 Deno.test("clients that share a key share one budget; other keys do not", async () => {
@@ -100,12 +101,12 @@ Deno.test("a waiting call can be aborted, and the queue moves on without it", as
     }
     return sleep(ms, signal);
   };
-  const queue = new IntervalQueue(clock, 1000);
-  await queue.acquire();
+  const queue = new RateLimiter(clock, 1000, 12_000);
+  await queue.acquire("request");
   const controller = new AbortController();
   const reason = new Error("gave up");
-  const aborted = queue.acquire(controller.signal).catch((e) => e);
-  const third = queue.acquire();
+  const aborted = queue.acquire("request", controller.signal).catch((e) => e);
+  const third = queue.acquire("request");
   controller.abort(reason);
   assertStrictEquals(await aborted, reason);
   release();
@@ -124,9 +125,12 @@ Deno.test("an aborted wait leaves no timer behind on the real clock", async () =
 });
 
 Deno.test("acquire() with an already-aborted signal rejects at once", async () => {
-  const queue = new IntervalQueue(new FakeClock(), 1000);
+  const queue = new RateLimiter(new FakeClock(), 1000, 12_000);
   const reason = new Error("no");
-  assertStrictEquals(await queue.acquire(AbortSignal.abort(reason)).catch((e) => e), reason);
+  assertStrictEquals(
+    await queue.acquire("launch", AbortSignal.abort(reason)).catch((e) => e),
+    reason,
+  );
 });
 
 Deno.test("systemClock.sleep() waits, and stops early on abort", async () => {
@@ -155,4 +159,37 @@ Deno.test("systemClock.sleep() does not fire early for delays past the timer lim
   assertStrictEquals(settled, false);
   controller.abort(new Error("enough"));
   assertStrictEquals((await pending).message, "enough");
+});
+
+Deno.test("a launch stuck behind requests never lets the next launch follow it closely", async () => {
+  // Ten requests queued first, then two launches: each launch goes out at a request turn, and
+  // the second exactly one launch interval after the first, whatever the queue in front did.
+  const clock = new FakeClock();
+  const limiter = new RateLimiter(clock, 50, 500);
+  const sent: [string, number][] = [];
+  const call = (kind: "request" | "launch") =>
+    limiter.acquire(kind).then(() => sent.push([kind, clock.now() - 1_000_000]));
+  await Promise.all([
+    ...Array.from({ length: 10 }, () => call("request")),
+    call("launch"),
+    call("launch"),
+    call("request"),
+  ]);
+  const launches = sent.filter(([kind]) => kind === "launch").map(([, at]) => at);
+  assertEquals(launches, [500, 1000]);
+  const times = sent.map(([, at]) => at);
+  assertEquals(times, [0, 50, 100, 150, 200, 250, 300, 350, 400, 450, 500, 550, 1000]);
+});
+
+Deno.test("an aborted launch lets the launch behind it take its turn", async () => {
+  const clock = new FakeClock();
+  const limiter = new RateLimiter(clock, 1000, 12_000);
+  await limiter.acquire("launch");
+  const controller = new AbortController();
+  const first = limiter.acquire("launch", controller.signal).catch((e) => e);
+  const second = limiter.acquire("launch");
+  controller.abort(new Error("changed my mind"));
+  assertStrictEquals((await first).message, "changed my mind");
+  await second;
+  assertStrictEquals(clock.now() - 1_000_000, 12_000);
 });

@@ -490,6 +490,8 @@ export class LambdaEmulator {
    * ```
    */
   async handle(request: Request): Promise<Response> {
+    // Rate limits count arrivals, as a server does: read the time before waiting for the body.
+    const arrivedAt = this.now();
     const url = new URL(request.url);
     const path = url.pathname;
     const matched = path.startsWith(API_PREFIX + "/")
@@ -510,7 +512,7 @@ export class LambdaEmulator {
         ]),
       ),
       body: parseBody(text),
-      time: this.now(),
+      time: arrivedAt,
       status: undefined,
       fault: undefined,
     };
@@ -541,7 +543,7 @@ export class LambdaEmulator {
       if (early === "drop") throw new DroppedConnection();
       if (early) return send(early.answer, early.headers);
     }
-    const { answer, headers } = this.#process(request, url, matched, text);
+    const { answer, headers } = this.#process(request, url, matched, text, arrivedAt);
     switch (fault?.kind) {
       case "lost-answer":
         throw new DroppedConnection();
@@ -663,6 +665,7 @@ export class LambdaEmulator {
     url: URL,
     matched: ReturnType<typeof matchOperation>,
     text: string,
+    arrivedAt: number,
   ): { answer: Answer; headers?: HeadersInit } {
     const requestId = this.#requestIds.id();
     try {
@@ -676,7 +679,7 @@ export class LambdaEmulator {
             "Contact Support if problems continue.",
         );
       }
-      const waitMs = this.#admit(matched?.operation.id === "launchInstance");
+      const waitMs = this.#admit(matched?.operation.id === "launchInstance", arrivedAt);
       if (waitMs > 0) {
         return {
           answer: rateLimited(requestId),
@@ -738,9 +741,8 @@ export class LambdaEmulator {
   }
 
   /** 0 when the call may go ahead (and is counted), else how long it should have waited. */
-  #admit(isLaunch: boolean): number {
+  #admit(isLaunch: boolean, now: number): number {
     if (!this.#requestGate || !this.#launchGate) return 0;
-    const now = this.now();
     const waitMs = Math.max(
       this.#requestGate.wait(this.apiKey, now),
       isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
