@@ -2,10 +2,11 @@
 //
 // Bundles mod.ts with a smoke scenario to JavaScript in a temporary folder (nothing built is kept),
 // starts the emulator on 127.0.0.1, and runs the same smoke scenario on Deno, Node, Bun and
-// Cloudflare's workerd. Bun and workerd come from npm into .deno/runtimes when missing. Prints
+// Cloudflare's workerd, then examples/deploy.ts under `deno serve`. Bun and workerd come from npm into .deno/runtimes when missing. Prints
 // one line per runtime and exits non-zero if any failed.
 // deno-lint-ignore-file no-console
 
+import { LambdaCloudClient } from "../../mod.ts";
 import { LambdaEmulator } from "../../lib/testing/mod.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
@@ -90,6 +91,8 @@ try {
     await runWorkerd(work, args),
   ]);
 
+  results.push(["deno serve examples/deploy.ts", await runDeploy(server.url, emulator)]);
+
   for (const [name, result] of results) {
     console.log(`${result.ok ? "pass" : "FAIL"}  ${name.padEnd(24)} ${result.out.split("\n")[0]}`);
     if (!result.ok) console.log(result.out);
@@ -99,14 +102,84 @@ try {
   await Deno.remove(work, { recursive: true });
 }
 
+/** A free port on 127.0.0.1, for a server started by another process. */
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Calls `url` until the server behind it answers (it may still be starting). */
+async function fetchWhenUp(url: string): Promise<Response | undefined> {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      return await fetch(url);
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100)); // not listening yet
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs examples/deploy.ts under `deno serve`, without file system permissions, against the
+ * emulator, with one instance running; calls it twice.
+ */
+async function runDeploy(
+  baseUrl: string,
+  emulator: LambdaEmulator,
+): Promise<{ ok: boolean; out: string }> {
+  const setup = new LambdaCloudClient({ baseUrl, apiKey: emulator.apiKey, rateLimit: false });
+  await setup.sshKeys.create({ name: "deploy" });
+  const { instance_ids } = await setup.instances.launch({
+    region_name: "us-west-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["deploy"],
+    name: "deployed",
+  });
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--quiet",
+      `--port=${port}`,
+      "--host=127.0.0.1",
+      "--allow-net=127.0.0.1",
+      "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
+      "examples/deploy.ts",
+    ],
+    cwd: ROOT,
+    env: { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: baseUrl },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const answers: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const response = await fetchWhenUp(`http://127.0.0.1:${port}/`);
+      if (!response) return { ok: false, out: "deno serve did not start" };
+      answers.push(await response.text());
+      if (!response.ok) return { ok: false, out: answers.at(-1)! };
+    }
+    const ids = answers.map((answer) =>
+      (JSON.parse(answer) as { running: { id: string }[] }).running.map((item) => item.id).join()
+    );
+    const ok = ids[0] === instance_ids[0] && ids[1] === instance_ids[0];
+    const running = (JSON.parse(answers[1]!) as { running: { name: string }[] }).running;
+    return { ok, out: `answered twice with the one running instance, '${running[0]?.name}'` };
+  } finally {
+    child.kill();
+    await child.status;
+  }
+}
+
 /** Serves worker.js with workerd on a free port, calls it once, and stops it. */
 async function runWorkerd(
   work: string,
   [baseUrl, apiKey]: string[],
 ): Promise<{ ok: boolean; out: string }> {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
+  const port = freePort();
   await Deno.writeTextFile(
     `${work}/config.capnp`,
     `using Workerd = import "/workerd/workerd.capnp";
@@ -133,16 +206,10 @@ const worker :Workerd.Worker = (
     stderr: "piped",
   }).spawn();
   try {
-    for (let attempt = 0; attempt < 100; attempt++) {
-      try {
-        const query = new URLSearchParams({ base: baseUrl!, key: apiKey! });
-        const response = await fetch(`http://127.0.0.1:${port}/?${query}`);
-        return { ok: response.ok, out: await response.text() };
-      } catch {
-        await new Promise((resolve) => setTimeout(resolve, 100)); // not listening yet
-      }
-    }
-    return { ok: false, out: "workerd did not start" };
+    const query = new URLSearchParams({ base: baseUrl!, key: apiKey! });
+    const response = await fetchWhenUp(`http://127.0.0.1:${port}/?${query}`);
+    if (!response) return { ok: false, out: "workerd did not start" };
+    return { ok: response.ok, out: await response.text() };
   } finally {
     child.kill();
     const stderr = await new Response(child.stderr).text();
