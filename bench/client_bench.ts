@@ -60,6 +60,13 @@ Deno.bench(
     check(body.data.id === "instance-0");
   },
 );
+Deno.bench("raw fetch with a 60 s timeout signal", { group: "get (socket)" }, async () => {
+  const response = await fetch(`${baseUrl}/instances/instance-0`, {
+    headers,
+    signal: AbortSignal.timeout(60_000),
+  });
+  check((await response.json()).data.id === "instance-0");
+});
 Deno.bench("client.instances.get(id)", { group: "get (socket)" }, async () => {
   check((await client.instances.get("instance-0")).id === "instance-0");
 });
@@ -81,6 +88,18 @@ Deno.bench(
   "raw: a prepared Response, .json()",
   { group: "get (no network)", baseline: true },
   async () => {
+    check((await (await respond()).json()).data.id === "instance-0");
+  },
+);
+Deno.bench(
+  "raw: a Request with a timeout signal, a prepared Response, .json()",
+  { group: "get (no network)" },
+  async () => {
+    const request = new Request(`${baseUrl}/instances/instance-0`, {
+      headers,
+      signal: AbortSignal.timeout(60_000),
+    });
+    check(request.method === "GET");
     check((await (await respond()).json()).data.id === "instance-0");
   },
 );
