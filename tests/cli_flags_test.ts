@@ -2,27 +2,14 @@
 
 import { assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
-import { FakeClock } from "./_fakes.ts";
-import { type CliIo, EXIT, runCli } from "../lib/cli/mod.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+import { cliRunner } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
-function runner(emulator: LambdaEmulator, clock = new FakeClock()) {
-  return async (...argv: string[]) => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const io: CliIo = {
-      stdout: (line) => out.push(line),
-      stderr: (line) => err.push(line),
-      progress: () => {},
-      env: (name) => name === "LAMBDA_API_KEY" ? emulator.apiKey : undefined,
-      isTerminal: false,
-      confirm: () => Promise.resolve(true),
-      readTextFile: (path) => Promise.resolve(`#cloud-config from ${path}\n`),
-      writeSecretFile: () => Promise.resolve(),
-    };
-    const code = await runCli(argv, io, { fetch: emulator.fetch, clock, rateLimit: false });
-    return { code, out: out.join("\n"), err: err.join("\n") };
-  };
+function runner(emulator: LambdaEmulator) {
+  const files = new Map([["init.yaml", "#cloud-config from init.yaml\n"]]);
+  const run = cliRunner(emulator, { files, answer: true });
+  return (...argv: string[]) => run(argv);
 }
 
 Deno.test("cli flags: launch sends every option it is given", async () => {

@@ -3,54 +3,16 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { type CliIo, EXIT, runCli } from "../lib/cli/mod.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+import { cliRunner } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-
-interface Run {
-  code: number;
-  out: string;
-  err: string;
-  progress: string[];
-  questions: string[];
-}
 
 function cli(
   emulator: LambdaEmulator,
   setup: { terminal?: boolean; answer?: boolean; clock?: FakeClock } = {},
 ) {
-  const files = new Map<string, string>([[
-    "id.pub",
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFile me@host\n",
-  ]]);
-  const clock = setup.clock ?? new FakeClock();
-  const run = async (argv: string[], env: Record<string, string> = {}): Promise<Run> => {
-    const out: string[] = [];
-    const err: string[] = [];
-    const progress: string[] = [];
-    const questions: string[] = [];
-    const io: CliIo = {
-      stdout: (line) => out.push(line),
-      stderr: (line) => err.push(line),
-      progress: (line) => progress.push(line),
-      env: (name) => ({ LAMBDA_API_KEY: emulator.apiKey, ...env })[name],
-      isTerminal: setup.terminal ?? false,
-      confirm: (question) => {
-        questions.push(question);
-        return Promise.resolve(setup.answer ?? false);
-      },
-      readTextFile: (path) =>
-        files.has(path)
-          ? Promise.resolve(files.get(path)!)
-          : Promise.reject(new Error(`no ${path}`)),
-      writeSecretFile: (path, text) => {
-        files.set(path, text);
-        return Promise.resolve();
-      },
-    };
-    const code = await runCli(argv, io, { fetch: emulator.fetch, clock, rateLimit: false });
-    return { code, out: out.join("\n"), err: err.join("\n"), progress, questions };
-  };
-  return { run, files };
+  const files = new Map([["id.pub", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFile me@host\n"]]);
+  return { run: cliRunner(emulator, { ...setup, files }), files };
 }
 
 const LAUNCH = [
@@ -455,26 +417,12 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
 Deno.test("cli: --base-url and LAMBDA_BASE_URL reach an emulator over a socket", async () => {
   const emulator = testEmulator();
   await using server = await emulator.serve();
-  const out: string[] = [];
-  const io: CliIo = {
-    stdout: (line) => out.push(line),
-    stderr: (line) => out.push(line),
-    progress: () => {},
-    env: (name) =>
-      ({ LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: "http://127.0.0.1:1/api/v1" })[name],
-    isTerminal: false,
-    confirm: () => Promise.resolve(false),
-    readTextFile: () => Promise.reject(new Error("no")),
-    writeSecretFile: () => Promise.reject(new Error("no")),
-  };
-  assertEquals(
-    await runCli(["regions", "--base-url", server.url], io, { rateLimit: false }),
-    EXIT.ok,
-  );
-  assertMatch(out.join("\n"), /us-west-1/);
-  assertEquals(await runCli(["regions", `--base-url=`], io, { rateLimit: false }), EXIT.usage);
-  assertEquals(
-    await runCli(["regions"], io, { rateLimit: false, clock: new FakeClock() }),
-    EXIT.unavailable,
-  );
+  const run = cliRunner(emulator, { env: { LAMBDA_BASE_URL: "http://127.0.0.1:1/api/v1" } }, {
+    rateLimit: false,
+  });
+  const reached = await run(["regions", "--base-url", server.url]);
+  assertEquals(reached.code, EXIT.ok);
+  assertMatch(reached.out, /us-west-1/);
+  assertEquals((await run(["regions", "--base-url="])).code, EXIT.usage);
+  assertEquals((await run(["regions"])).code, EXIT.unavailable); // LAMBDA_BASE_URL: nobody there
 });

@@ -1,0 +1,70 @@
+// A terminal for the command line's tests: records what it prints and asks, holds files in memory.
+
+import { FakeClock } from "./_fakes.ts";
+import { type CliIo, type CliOptions, runCli } from "../lib/cli/mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+
+/** What one run of the command line did. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+  progress: string[];
+  questions: string[];
+}
+
+/** How the fake terminal behaves. */
+export interface TerminalSetup {
+  /** Environment variables; LAMBDA_API_KEY defaults to the emulator's key. */
+  env?: Record<string, string>;
+  /** Whether a person is at the keyboard. @default false */
+  terminal?: boolean;
+  /** The answer to every confirmation. @default false */
+  answer?: boolean;
+  /** Files the command line can read, and where it writes. */
+  files?: Map<string, string>;
+  /** The client's clock, shared with the emulator when its time matters. */
+  clock?: FakeClock;
+}
+
+/** A function that runs the command line against `emulator`, in-process, and records the run. */
+export function cliRunner(
+  emulator: LambdaEmulator,
+  setup: TerminalSetup = {},
+  options: CliOptions = { fetch: emulator.fetch, rateLimit: false },
+): (argv: string[], env?: Record<string, string>) => Promise<CliRun> {
+  const files = setup.files ?? new Map<string, string>();
+  const clock = setup.clock ?? new FakeClock();
+  return async (argv, env = {}) => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const progress: string[] = [];
+    const questions: string[] = [];
+    const variables: Record<string, string> = {
+      LAMBDA_API_KEY: emulator.apiKey,
+      ...setup.env,
+      ...env,
+    };
+    const io: CliIo = {
+      stdout: (line) => out.push(line),
+      stderr: (line) => err.push(line),
+      progress: (line) => progress.push(line),
+      env: (name) => variables[name],
+      isTerminal: setup.terminal ?? false,
+      confirm: (question) => {
+        questions.push(question);
+        return Promise.resolve(setup.answer ?? false);
+      },
+      readTextFile: (path) =>
+        files.has(path)
+          ? Promise.resolve(files.get(path)!)
+          : Promise.reject(new Error(`no file ${path}`)),
+      writeSecretFile: (path, text) => {
+        files.set(path, text);
+        return Promise.resolve();
+      },
+    };
+    const code = await runCli(argv, io, { clock, ...options });
+    return { code, out: out.join("\n"), err: err.join("\n"), progress, questions };
+  };
+}
