@@ -73,6 +73,18 @@
  * A client-side limiter keeps to Lambda's limits: one request per second, one launch per
  * 12 seconds, shared by every client that uses the same key in the process.
  *
+ * ## Workflows
+ *
+ * `client.instances.waitFor()` and `launchAndWait()` wait for instances and fail fast when they
+ * die; `client.instanceTypes.available()`, `waitForCapacity()` and
+ * `client.instances.launchFirstAvailable()` find capacity and launch where it is.
+ *
+ * ## Two more entrypoints
+ *
+ * - `@lambda-cloud/client/testing`: an emulator of the whole API, in-process or on 127.0.0.1, with
+ *   faults on demand, to test scripts without a key or a bill.
+ * - `@lambda-cloud/client/cli`: `lambda`, every operation from a shell.
+ *
  * @module
  */
 

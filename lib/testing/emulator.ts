@@ -50,8 +50,8 @@ export interface EmulatorOptions {
   catalog?: EmulatorCatalog;
   /**
    * The API's rate limits, on by default: one request per second and one launch per 12 seconds,
-   * per API key, answered with 429. `toleranceMs` forgives a request that arrives this much early,
-   * as network jitter would make it. `false` turns them off.
+   * per API key, answered with 429. `toleranceMs` (50 by default) forgives a request that arrives
+   * this much early, as network jitter would make it. `false` turns them off.
    */
   rateLimit?:
     | { requestIntervalMs?: number; launchIntervalMs?: number; toleranceMs?: number }
