@@ -22,6 +22,11 @@ export function describeValue(value: unknown): string {
   }
 }
 
+/** One value or a list of them, as a list; `undefined` stays `undefined`. */
+export function asList<T>(value: T | readonly T[] | undefined): readonly T[] | undefined {
+  return value === undefined ? undefined : Array.isArray(value) ? value : [value as T];
+}
+
 /** Requires a plain object, such as a request body. */
 export function checkObject(
   action: string,

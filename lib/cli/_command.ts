@@ -76,7 +76,7 @@ export interface Command {
   run(context: CommandContext): Promise<CommandOutput>;
 }
 
-/** The value of a string flag, or a usage error when it is required and missing. */
+/** The value of a string flag, if given. */
 export function flag(args: ParsedArgs, name: string): string | undefined {
   return args.strings.get(name);
 }

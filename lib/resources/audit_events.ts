@@ -4,6 +4,7 @@
  * @module
  */
 
+import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
 import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
@@ -162,13 +163,11 @@ export class AuditEventsResource {
    * );
    * ```
    */
-  async *list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
-    let pageToken: string | undefined;
-    do {
+  list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
+    return everyPage(async (pageToken) => {
       const page = await this.listPage({ ...params, page_token: pageToken }, options);
-      yield* page.data;
-      pageToken = page.page_token ?? undefined;
-    } while (pageToken !== undefined);
+      return { items: page.data, next: page.page_token };
+    });
   }
 
   /**

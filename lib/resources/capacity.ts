@@ -5,7 +5,7 @@
  */
 
 import { LambdaCloudError } from "../errors.ts";
-import { checkNonNegativeNumber, checkObject, describeValue } from "../_validate.ts";
+import { asList, checkNonNegativeNumber, checkObject, describeValue } from "../_validate.ts";
 import type { Architecture, InstanceType, InstanceTypes } from "./instance_type.ts";
 import type { Region, RegionName } from "./regions.ts";
 
@@ -172,10 +172,6 @@ export interface LaunchFirstAvailableResult extends LaunchCandidate {
   instance_ids: string[];
   /** Every candidate tried, in order, the one that launched last. */
   tried: LaunchCandidate[];
-}
-
-function asList<T>(value: T | readonly T[] | undefined): readonly T[] | undefined {
-  return value === undefined ? undefined : Array.isArray(value) ? value : [value as T];
 }
 
 /** Checks a filter before anything is sent. */

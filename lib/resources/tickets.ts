@@ -4,9 +4,11 @@
  * @module
  */
 
+import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
 import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
 import {
+  asList,
   checkArray,
   checkId,
   checkObject,
@@ -465,10 +467,6 @@ export function checkInitiateAttachmentRequest(body: unknown): void {
   }
 }
 
-function asList<T extends string>(value: T | readonly T[] | undefined): readonly T[] | undefined {
-  return typeof value === "string" ? [value] : value;
-}
-
 /**
  * `client.tickets.attachments`: files on a ticket. Uploading takes three steps: initiate, send the
  * bytes to the presigned URL, complete.
@@ -744,13 +742,11 @@ export class TicketsResource {
    * }
    * ```
    */
-  async *list(params?: TicketsParams, options?: RequestOptions): AsyncGenerator<Ticket> {
-    let pageToken: string | undefined;
-    do {
+  list(params?: TicketsParams, options?: RequestOptions): AsyncGenerator<Ticket> {
+    return everyPage(async (pageToken) => {
       const page = await this.listPage({ ...params, page_token: pageToken }, options);
-      yield* page.tickets;
-      pageToken = page.page_token ?? undefined;
-    } while (pageToken !== undefined);
+      return { items: page.tickets, next: page.page_token };
+    });
   }
 
   /**

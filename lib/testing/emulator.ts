@@ -4,6 +4,7 @@
  * @module
  */
 
+import { systemClock } from "../clock.ts";
 import type { Instance } from "../resources/instance.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
@@ -548,7 +549,7 @@ export class LambdaEmulator {
       case "lost-answer":
         throw new DroppedConnection();
       case "slow":
-        await delay(fault.delayMs ?? 65_000, request.signal);
+        await systemClock.sleep(fault.delayMs ?? 65_000, request.signal);
         break;
       case "truncate": {
         const full = JSON.stringify(answer.body);
@@ -786,19 +787,4 @@ function decodeBasic(credential: string): string {
   } catch {
     return "";
   }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener("abort", onAbort);
-      resolve();
-    }, Math.min(ms, 2_147_483_647));
-    signal.addEventListener("abort", onAbort, { once: true });
-  });
 }
