@@ -22,7 +22,10 @@
  * ```
  */
 export interface Clock {
-  /** The current time in milliseconds, on any fixed origin (such as the Unix epoch). */
+  /**
+   * The current time in milliseconds, on any fixed origin (such as the Unix epoch). Pacing and
+   * waits measure intervals with it, so it should never go backwards.
+   */
   now(): number;
   /**
    * Resolves after `ms` milliseconds. If `signal` aborts first, it must reject with
@@ -34,9 +37,14 @@ export interface Clock {
 // setTimeout fires at once for delays past 2^31 - 1 ms; clamp rather than spin.
 const MAX_TIMER_MS = 2_147_483_647;
 
+// Anchored to the wall clock once, then driven by the monotonic performance.now(), so that a wall
+// clock stepped back (NTP, a laptop waking up) never stalls pacing or stretches a wait.
+let origin: number | undefined;
+
 /**
- * The real clock: `Date.now()` and `setTimeout`, with waits that stop on abort and clear their
- * timer.
+ * The real clock: milliseconds since the Unix epoch that never go backwards (`performance.now()`
+ * from a start read off `Date.now()`), and `setTimeout`, with waits that stop on abort and clear
+ * their timer.
  *
  * @example Wait 10 ms, or less if aborted
  * ```ts
@@ -49,7 +57,10 @@ const MAX_TIMER_MS = 2_147_483_647;
  * ```
  */
 export const systemClock: Clock = {
-  now: () => Date.now(),
+  now: () => {
+    origin ??= Date.now() - performance.now();
+    return origin + performance.now();
+  },
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {

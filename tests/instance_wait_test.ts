@@ -2,15 +2,30 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
-import { FakeClock } from "./_fakes.ts";
+import {
+  dataResponse,
+  fakeClient,
+  FakeClock,
+  FakeFetch,
+  type Reply,
+  sampleInstance,
+} from "./_fakes.ts";
 import {
   AuthenticationError,
   InstanceWaitError,
+  LAUNCH_TOKEN_KEY,
   LaunchWaitError,
+  systemClock,
   type WaitProgress,
 } from "../mod.ts";
 
 const MINUTE = 60_000;
+
+/** A reply that hangs until its request is aborted. */
+const hang: Reply = (request) =>
+  new Promise<Response>((_, reject) =>
+    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
+  );
 const LAUNCH = {
   region_name: "us-east-1",
   instance_type_name: "gpu_1x_a10",
@@ -156,4 +171,37 @@ Deno.test("launchAndWait() leaves the instance when told, and says when cleanup 
   );
   assertEquals([failed.terminated, failed.instanceId], [false, broken.emulator.instances()[0]?.id]);
   assertMatch(failed.message, /stop; terminating it failed too .*terminate it yourself/);
+});
+
+Deno.test("waitFor()'s timeout bounds the whole wait, a poll that hangs included", async () => {
+  const clock = new FakeClock();
+  // Every read hangs until aborted: without a deadline on the poll itself, the wait never ends.
+  const fake = new FakeFetch(...Array.from({ length: 3 }, () => hang));
+  const { client } = fakeClient(fake, { clock, timeout: 3_600_000 });
+  const started = clock.now();
+  const error = await assertRejects(
+    client.instances.waitFor("0920582c", { timeout: MINUTE }),
+    InstanceWaitError,
+  );
+  assertEquals([error.reason, clock.now() - started], ["timeout", MINUTE]);
+  assertEquals(fake.requests.length, 1);
+});
+
+Deno.test("waits and launch lookups on the real clock leave no timer behind", async () => {
+  // The op sanitizer fails this test if a deadline's timer outlives the call that armed it.
+  const instance = { ...sampleInstance(), id: "i-1", status: "active" };
+  const fake = new FakeFetch(
+    dataResponse(instance),
+    new TypeError("connection reset"),
+    dataResponse([{ ...instance, tags: [] }, {
+      ...instance,
+      id: "i-2",
+      tags: [{ key: LAUNCH_TOKEN_KEY, value: "token-1" }],
+    }]),
+  );
+  const { client } = fakeClient(fake, { clock: systemClock, apiKey: "secret_real_clock" });
+  assertEquals((await client.instances.waitFor("i-1")).status, "active");
+  assertEquals(await client.instances.launch(LAUNCH, { launchToken: "token-1" }), {
+    instance_ids: ["i-2"],
+  });
 });

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { callSafely } from "../_callback.ts";
 import type { Transport } from "../_transport.ts";
 import { pollUntil } from "../_poll.ts";
 import { RETRY_IDEMPOTENT } from "../_retry.ts";
@@ -36,7 +37,7 @@ export interface WaitForCapacityOptions {
   /** Stops the wait; it then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Called after every check with what matched (nothing, until the last). Its errors are ignored. */
-  onPoll?: (matches: AvailableInstanceType[], polls: number) => void;
+  onPoll?: (matches: AvailableInstanceType[], polls: number) => unknown;
 }
 
 /**
@@ -151,17 +152,11 @@ export class InstanceTypesResource {
     return await pollUntil(
       this.#transport.clock,
       { timeoutMs, intervalMs, signal },
-      async (polls) => {
+      async (polls, _elapsedMs, pollSignal) => {
         polled = polls;
-        const matches = findAvailable(
-          await this.list(signal === undefined ? {} : { signal }),
-          checked,
-        );
-        try {
-          options.onPoll?.(matches, polls);
-        } catch {
-          // A progress printer's bug must not end the hunt.
-        }
+        const matches = findAvailable(await this.list({ signal: pollSignal }), checked);
+        // A progress printer's bug must not end the hunt.
+        callSafely((found: AvailableInstanceType[]) => options.onPoll?.(found, polls), matches);
         return matches.length > 0 ? { value: matches } : undefined;
       },
       (elapsedMs, lastFailure) =>

@@ -5,6 +5,7 @@
  * @module
  */
 
+import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { LambdaCloudError, NotFoundError } from "../errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
@@ -69,8 +70,8 @@ export interface WaitForInstanceOptions {
   interval?: number;
   /** Stops the wait; it then rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called after every poll. Its errors are ignored. */
-  onProgress?: (progress: WaitProgress) => void;
+  /** Called after every poll. Its errors, and the rejections of an async one, are ignored. */
+  onProgress?: (progress: WaitProgress) => unknown;
 }
 
 /**
@@ -158,7 +159,12 @@ const DEAD_WHILE_STARTING: Readonly<Record<string, InstanceWaitFailure>> = {
 /** The checked options of a wait. */
 export interface WaitSettings extends PollSettings {
   until: WaitUntil;
-  onProgress: ((progress: WaitProgress) => void) | undefined;
+  onProgress: ((progress: WaitProgress) => unknown) | undefined;
+  /**
+   * For this long from the start, a 404 means "not listed yet" rather than "gone": a just-launched
+   * instance can take a moment to be readable.
+   */
+  notFoundGraceMs?: number;
 }
 
 /** Checks wait options before anything is sent. */
@@ -192,27 +198,27 @@ function arrived(until: WaitUntil, status: InstanceStatus, ip: string | undefine
  */
 export function waitForInstance(
   id: string,
-  get: (signal: AbortSignal | undefined) => Promise<Instance>,
+  get: (signal: AbortSignal) => Promise<Instance>,
   clock: Clock,
   settings: WaitSettings,
 ): Promise<Instance | undefined> {
-  const { until, signal, onProgress } = settings;
+  const { until, onProgress, notFoundGraceMs = 0 } = settings;
   let last: Instance | undefined;
-  const report = (instance: Instance | undefined, elapsedMs: number, polls: number) => {
-    try {
-      onProgress?.({ instance, elapsedMs, polls });
-    } catch {
-      // A progress printer's bug must not end a wait on a billed instance.
-    }
-  };
+  // A progress printer's bug must not end a wait on a billed instance.
+  const report = (instance: Instance | undefined, elapsedMs: number, polls: number) =>
+    callSafely(onProgress, { instance, elapsedMs, polls });
   return pollUntil<Instance | undefined>(
     clock,
     settings,
-    async (polls, elapsedMs) => {
+    async (polls, elapsedMs, signal) => {
       try {
         last = await get(signal);
       } catch (error) {
-        if (!(error instanceof NotFoundError && until === "terminated")) throw error;
+        if (!(error instanceof NotFoundError)) throw error;
+        if (until !== "terminated") {
+          if (elapsedMs() < notFoundGraceMs) return undefined; // not readable yet
+          throw error;
+        }
         report(undefined, elapsedMs(), polls);
         return { value: undefined };
       }
