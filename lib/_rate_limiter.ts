@@ -63,6 +63,12 @@ export class RateLimiter {
     this.#requestAt = Math.max(this.#requestAt, time);
   }
 
+  /** Whether nobody waits and every turn has come: a fresh limiter would behave the same. */
+  isIdle(): boolean {
+    const now = this.#clock.now();
+    return this.#waiters.length === 0 && now >= this.#requestAt && now >= this.#launchAt;
+  }
+
   async #run(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
@@ -99,19 +105,26 @@ export interface LimiterSettings {
 }
 
 // Clients that share a key in one process share a budget, since Lambda counts per key. Keyed by clock
-// first so that tests with fake clocks never share a limiter with real ones.
+// first so that tests with fake clocks never share a limiter with real ones; then by the settings and
+// a hash of the key, so the registry never holds a key in plain text.
 const sharedLimiters = new WeakMap<Clock, Map<string, RateLimiter>>();
 
-/** The limiter every client with these settings and this API key shares in this process. */
-export function sharedRateLimiter(settings: LimiterSettings, apiKey: string): RateLimiter {
+/**
+ * The limiter every client with these settings and this API key shares in this process.
+ * `keyHash` is a digest of the key ({@linkcode hashApiKey}). Limiters that have nothing left to
+ * remember are forgotten when a new one is made, so a server that handles many customers' keys
+ * keeps only the busy ones.
+ */
+export function sharedRateLimiter(settings: LimiterSettings, keyHash: string): RateLimiter {
   let byKey = sharedLimiters.get(settings.clock);
   if (!byKey) {
     byKey = new Map();
     sharedLimiters.set(settings.clock, byKey);
   }
-  const id = `${settings.requestIntervalMs}:${settings.launchIntervalMs}:${apiKey}`;
+  const id = `${settings.requestIntervalMs}:${settings.launchIntervalMs}:${keyHash}`;
   let limiter = byKey.get(id);
   if (!limiter) {
+    for (const [other, idle] of byKey) if (idle.isIdle()) byKey.delete(other);
     limiter = new RateLimiter(
       settings.clock,
       settings.requestIntervalMs,
@@ -120,4 +133,15 @@ export function sharedRateLimiter(settings: LimiterSettings, apiKey: string): Ra
     byKey.set(id, limiter);
   }
   return limiter;
+}
+
+/** The ids of the limiters kept for `clock`: for tests of the registry. */
+export function sharedLimiterIds(clock: Clock): string[] {
+  return [...sharedLimiters.get(clock)?.keys() ?? []];
+}
+
+/** A SHA-256 digest of `apiKey`, in hex: a name for the key that does not reveal it. */
+export async function hashApiKey(apiKey: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(apiKey));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
 }

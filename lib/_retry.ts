@@ -30,10 +30,11 @@ export const RETRY_IDEMPOTENT: RetryPolicy = {
 
 /**
  * For calls that create or bill something, where a second send could do it twice: launch, restart,
- * creating keys, filesystems, rulesets, tickets and comments. There is no idempotency key, so only a
- * 429 (refused before anything ran) is safe to send again, unless the operation can `reconcile`.
+ * creating keys, filesystems, rulesets, tickets and comments. There is no idempotency key, so they
+ * are sent again only after a failure that proves the server did not act: a 429 (refused before
+ * anything ran), or a connection that was never made (every policy retries those).
  */
-export const RETRY_ON_RATE_LIMIT_ONLY: RetryPolicy = {
+export const RETRY_WHEN_REFUSED: RetryPolicy = {
   onNoAnswer: false,
   statuses: [429],
   serverErrors: false,
@@ -42,6 +43,8 @@ export const RETRY_ON_RATE_LIMIT_ONLY: RetryPolicy = {
 
 /** Whether `policy` allows sending the request again after `error`. */
 export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
+  // The request never left: sending it is as safe as the first time was.
+  if (error instanceof ConnectionError && !error.requestSent) return true;
   // An unreadable success (a cut-off body, a proxy's page) is as good as no answer.
   if (
     error instanceof ConnectionError || error instanceof TimeoutError ||
@@ -55,11 +58,13 @@ export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
 }
 
 /**
- * Whether `error` leaves the call's outcome unknown: no answer, an unreadable success, or a 5xx
- * (the server may have acted before it failed).
+ * Whether `error` leaves the call's outcome unknown: no answer after the request left, an
+ * unreadable success, or a 5xx (the server, or the backend behind a gateway, may have acted
+ * before it failed, or may still act).
  */
 export function isOutcomeUnknown(error: unknown): boolean {
-  return error instanceof ConnectionError || error instanceof TimeoutError ||
+  return (error instanceof ConnectionError && error.requestSent) ||
+    error instanceof TimeoutError ||
     error instanceof InvalidResponseError || (error instanceof ApiError && error.status >= 500);
 }
 
@@ -92,7 +97,8 @@ export function retryDelay(
 }
 
 /**
- * Reads a `Retry-After` header, in seconds or as an HTTP date, as milliseconds from `now`.
+ * Reads a `Retry-After` header, in seconds or as an HTTP date, as milliseconds from `now` (for a
+ * date, pass the time the server's own `Date` header gives, so that clock skew does not count).
  * Returns `undefined` when it is absent or unreadable.
  */
 export function parseRetryAfter(value: string | null, now: number): number | undefined {

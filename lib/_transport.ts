@@ -1,8 +1,14 @@
 // The one place that talks HTTP: authentication, pacing, timeouts, retries, hooks and error mapping.
 // Every resource describes its calls as an Operation and hands them here.
 
+import { callSafely } from "./_callback.ts";
 import { readEnv } from "./_env.ts";
-import { type LimiterSettings, type LimitKind, sharedRateLimiter } from "./_rate_limiter.ts";
+import {
+  hashApiKey,
+  type LimiterSettings,
+  type LimitKind,
+  sharedRateLimiter,
+} from "./_rate_limiter.ts";
 import {
   type BackoffSettings,
   isOutcomeUnknown,
@@ -24,6 +30,7 @@ import {
   createApiError,
   InvalidResponseError,
   LambdaCloudError,
+  NotFoundError,
   TimeoutError,
 } from "./errors.ts";
 import type {
@@ -60,12 +67,22 @@ export interface Operation {
   /** Return the whole answer rather than its `data`, for answers with fields beside it. */
   wholeEnvelope?: boolean;
   /**
-   * For a call that is not safe to resend: after a failure that leaves its outcome unknown, finds
-   * out whether it took effect. Resolves with the call's result when it did (which is then
-   * returned), with `undefined` when it did not (the call may then be retried within the budget),
-   * and rejects when it cannot tell (the original error is thrown).
+   * For a DELETE: what to return when a retry after a failure of unknown outcome answers 404 (the
+   * first attempt did the job). `{}`, Lambda's empty answer, when left out.
    */
-  reconcile?: (signal: AbortSignal | undefined) => Promise<unknown>;
+  alreadyDone?: unknown;
+  /** Told whether the last attempt may have reached the server, for calls that must not repeat. */
+  tracker?: SendTracker;
+}
+
+/**
+ * Whether a call's last attempt may have been acted on. `true` from the moment an attempt is handed
+ * to `fetch`; back to `false` when its answer proves the server did nothing (any 4xx, or a
+ * connection that was never made). A caller that aborts reads it to know whether its call may have
+ * taken effect.
+ */
+export interface SendTracker {
+  mayHaveActed: boolean;
 }
 
 /** Sends {@linkcode Operation}s and returns the `data` of their answers. */
@@ -82,6 +99,8 @@ export class Transport {
   readonly #clock: Clock;
   readonly #backoff: BackoffSettings;
   readonly #limiter: LimiterSettings | undefined;
+  #hashedKey: string | undefined;
+  #keyHash: Promise<string> | undefined;
 
   constructor(options: LambdaCloudClientOptions) {
     const action = "create client";
@@ -146,6 +165,11 @@ export class Transport {
     };
   }
 
+  /** The client's attempt timeout, in milliseconds, for workflows that size their own waits on it. */
+  get timeoutMs(): number {
+    return this.#timeoutMs;
+  }
+
   /** The client's clock, for waits built on top of requests. */
   get clock(): Clock {
     return this.#clock;
@@ -163,8 +187,10 @@ export class Transport {
     const signal = options.signal;
     signal?.throwIfAborted();
     const apiKey = await this.#resolveApiKey(action);
-    const limiter = this.#limiter && sharedRateLimiter(this.#limiter, apiKey);
+    const limiter = this.#limiter &&
+      sharedRateLimiter(this.#limiter, await this.#hashKey(apiKey));
     const url = buildUrl(this.baseUrl, operation);
+    let unknownBefore = false;
     for (let attempt = 1;; attempt++) {
       await limiter?.acquire(operation.limit, signal);
       const event: RequestEvent = {
@@ -178,22 +204,20 @@ export class Transport {
         return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
       } catch (error) {
         if (signal?.aborted) throw signal.reason;
-        let retryable = isRetryable(operation.retry, error);
-        if (!retryable && operation.reconcile && isOutcomeUnknown(error)) {
-          let found: unknown;
-          try {
-            found = await operation.reconcile(signal);
-          } catch {
-            if (signal?.aborted) throw signal.reason;
-            throw error; // still unknown: never send it again blind
-          }
-          if (found !== undefined) return found as T;
-          retryable = true; // it did not take effect, so sending it again is safe
+        if (
+          operation.tracker &&
+          (error instanceof ApiError && error.status < 500 ||
+            error instanceof ConnectionError && !error.requestSent)
+        ) operation.tracker.mayHaveActed = false;
+        // A delete whose first attempt was lost may have done the job: gone is what was asked.
+        if (unknownBefore && operation.method === "DELETE" && error instanceof NotFoundError) {
+          return (operation.alreadyDone ?? {}) as T;
         }
-        const delayMs = attempt <= maxRetries && retryable
+        const delayMs = attempt <= maxRetries && isRetryable(operation.retry, error)
           ? retryDelay(error, attempt - 1, this.#backoff)
           : undefined;
         if (delayMs === undefined) throw error;
+        unknownBefore ||= isOutcomeUnknown(error);
         // A 429 speaks for the whole key: hold back every call that shares this budget.
         if (error instanceof ApiError && error.status === 429) {
           limiter?.holdUntil(this.#clock.now() + delayMs);
@@ -245,6 +269,7 @@ export class Transport {
     // The caller may have aborted between its turn coming up and this attempt starting.
     if (signal?.aborted) onAbort();
     this.#emit("onRequest", event);
+    if (operation.tracker) operation.tracker.mayHaveActed = true;
     const started = this.#clock.now();
     // A custom fetch may ignore the signal: racing it keeps the timeout and aborts binding anyway.
     const abandoned = new Promise<never>((_, reject) => {
@@ -274,16 +299,23 @@ export class Transport {
       };
       this.#emit("onResponse", responseEvent);
     }
-    return this.#parse<T>(operation, response, text);
+    return this.#parse<T>(operation, response, text, apiKey);
   }
 
-  #parse<T>(operation: Operation, response: Response, text: string): T {
-    const { status, headers } = response;
-    const json = parseJson(text);
+  #parse<T>(operation: Operation, response: Response, raw: string, apiKey: string): T {
+    const { status } = response;
     if (status >= 200 && status < 300) {
+      const json = parseJson(raw);
       if (isRecord(json) && "data" in json) {
         return (operation.wholeEnvelope ? json : json.data) as T;
       }
+    }
+    // From here on the body and headers end up in an error: a proxy's page that echoes the
+    // Authorization header must not carry the key into logs.
+    const text = redactKey(raw, apiKey);
+    const headers = redactHeaders(response.headers, apiKey);
+    const json = parseJson(text);
+    if (status >= 200 && status < 300) {
       throw new InvalidResponseError(
         operation.action,
         status,
@@ -307,7 +339,12 @@ export class Transport {
         undefined,
       body: json === undefined ? text : json,
       headers,
-      retryAfterMs: parseRetryAfter(headers.get("retry-after"), this.#clock.now()),
+      // An HTTP date is read against the server's own Date header when it sent one, so that a
+      // skewed local clock does not stretch or cut the wait.
+      retryAfterMs: parseRetryAfter(
+        headers.get("retry-after"),
+        parseHttpDate(headers.get("date")) ?? this.#clock.now(),
+      ),
       hint: isRedirect
         ? `the API redirected to '${location ?? "an unknown address"}': set baseUrl to it`
         : status >= 500
@@ -340,12 +377,36 @@ export class Transport {
   }
 
   #emit<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
-    try {
-      (this.#hooks[name] as ((event: unknown) => void) | undefined)?.(event);
-    } catch {
-      // A logging bug must never fail, or repeat, a billable call.
-    }
+    callSafely(this.#hooks[name] as ((event: unknown) => unknown) | undefined, event);
   }
+
+  // The limiter registry is keyed by a digest of the key, computed once per key rather than per
+  // call. Calls share the one promise, so they reach the limiter in the order they were made.
+  #hashKey(apiKey: string): Promise<string> {
+    if (this.#hashedKey !== apiKey || this.#keyHash === undefined) {
+      this.#hashedKey = apiKey;
+      this.#keyHash = hashApiKey(apiKey);
+    }
+    return this.#keyHash;
+  }
+}
+
+function redactKey(text: string, apiKey: string): string {
+  return text.includes(apiKey) ? text.replaceAll(apiKey, "[REDACTED]") : text;
+}
+
+function redactHeaders(headers: Headers, apiKey: string): Headers {
+  let echoed = false;
+  headers.forEach((value) => echoed ||= value.includes(apiKey));
+  if (!echoed) return headers;
+  const copy = new Headers();
+  headers.forEach((value, name) => copy.append(name, redactKey(value, apiKey)));
+  return copy;
+}
+
+function parseHttpDate(value: string | null): number | undefined {
+  const time = value === null ? Number.NaN : Date.parse(value);
+  return Number.isNaN(time) ? undefined : time;
 }
 
 // The base URL was checked when the client was made and every path segment is encoded, so plain
@@ -378,6 +439,12 @@ const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 function checkBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefined): string {
   let url: URL;
+  // new URL() drops a bare "?" or "#", which would then end up in front of every path.
+  if (/[?#]/.test(String(value))) {
+    throw new TypeError(
+      "Cannot create client: 'baseUrl' must not hold credentials, a query or a fragment",
+    );
+  }
   try {
     url = new URL(value);
   } catch {

@@ -76,6 +76,13 @@ export function checkString(
       `Cannot ${action}: '${name}' must hold at most ${rule.maxLength} characters, received ${value.length}`,
     );
   }
+  // A lone surrogate cannot be put in a URL (encodeURIComponent throws) and is silently replaced
+  // in a query string: refuse it rather than send something else than was given.
+  if (!value.isWellFormed()) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be well-formed Unicode text, received a lone surrogate`,
+    );
+  }
   if (rule.pattern && !rule.pattern.regex.test(value)) {
     throw new RangeError(
       `Cannot ${action}: '${name}' must be ${rule.pattern.description}, received ${

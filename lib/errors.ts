@@ -5,6 +5,8 @@
  * @module
  */
 
+import { wasNeverSent } from "./_never_sent.ts";
+
 /**
  * Error codes documented in Lambda Cloud API 1.10.0, plus `provider/internal-unavailable` from its
  * prose. Lambda adds codes over time, so any other string is accepted too.
@@ -465,15 +467,18 @@ export class ServerError extends ApiError {
 
 /**
  * No answer arrived: DNS failure, refused or reset connection, TLS failure, or a body cut off
- * mid-way. The original error is in `cause`. For a launch this is ambiguous (the instance may exist),
- * so the client does not retry it; list instances before launching again.
+ * mid-way. The original error is in `cause`. {@linkcode ConnectionError.requestSent} says whether
+ * the request may have reached the server: when it is `false` (the connection was never made),
+ * nothing happened and every call is safely sent again; when it is `true`, a launch's outcome is
+ * unknown, and the client looks for it rather than sending it again.
  *
  * @example Look at the underlying cause
  * ```ts
  * import { ConnectionError } from "@lambda-cloud/client";
  *
- * const error = new ConnectionError("list instances", new TypeError("connection refused"));
- * console.log(error.message); // Cannot list instances: connection failed (connection refused)
+ * const error = new ConnectionError("list instances", new TypeError("connection reset"));
+ * console.log(error.message); // Cannot list instances: connection failed (connection reset)
+ * console.log(error.requestSent); // true
  * ```
  */
 export class ConnectionError extends LambdaCloudError {
@@ -481,15 +486,29 @@ export class ConnectionError extends LambdaCloudError {
   override name: string = "ConnectionError";
 
   /**
+   * Whether the request may have reached the server. `false` when the runtime reported that the
+   * connection itself failed (refused, host not found, TLS handshake), so the server cannot have
+   * acted on it.
+   */
+  readonly requestSent: boolean;
+
+  /**
    * Creates the error for an attempt that got no answer.
    *
    * @param action The action that failed, such as `"list instances"`.
-   * @param cause The error the runtime's `fetch` threw.
-   * @param hint A sentence added at the end of the message.
+   * @param cause The error the runtime's `fetch` threw; it decides `requestSent`.
+   * @param hint A sentence added at the end of the message, when the request may have been sent.
    */
   constructor(action: string, cause: unknown, hint?: string) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(withHint(`Cannot ${action}: connection failed (${reason})`, hint), { cause });
+    const requestSent = !wasNeverSent(cause);
+    super(
+      requestSent
+        ? withHint(`Cannot ${action}: connection failed (${reason})`, hint)
+        : `Cannot ${action}: connection failed before the request was sent (${reason})`,
+      { cause },
+    );
+    this.requestSent = requestSent;
   }
 }
 

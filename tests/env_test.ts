@@ -121,3 +121,19 @@ Deno.test("readEnv() reads only when the permission is granted, and survives a t
     undefined,
   );
 });
+
+Deno.test(
+  "LAMBDA_API_KEY is read when the first request goes out, not when the client is made",
+  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  withEnv("secret_at_construction", async () => {
+    const fake = new FakeFetch(dataResponse([]));
+    const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
+    // A Deploy function sets its secrets after the module (and the client) loaded.
+    Deno.env.set("LAMBDA_API_KEY", "secret_at_first_request");
+    await client.regions.list();
+    assertStrictEquals(
+      fake.requests[0]!.headers.get("authorization"),
+      "Bearer secret_at_first_request",
+    );
+  }),
+);

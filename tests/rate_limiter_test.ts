@@ -1,6 +1,6 @@
-import { RateLimiter } from "../lib/_rate_limiter.ts";
+import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { systemClock } from "../mod.ts";
-import { assertEquals, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
@@ -192,4 +192,64 @@ Deno.test("an aborted launch lets the launch behind it take its turn", async () 
   assertStrictEquals((await first).message, "changed my mind");
   await second;
   assertStrictEquals(clock.now() - 1_000_000, 12_000);
+});
+
+Deno.test("a 429 seen by one client holds back another client with the same key", async () => {
+  const clock = new FakeClock();
+  const times: string[] = [];
+  const fake = new FakeFetch(
+    new Response("", { status: 429, headers: { "retry-after": "7" } }),
+    dataResponse([]),
+    dataResponse([]),
+  );
+  const shared = { clock, rateLimit: {}, apiKey: "secret_two_clients" };
+  const first = fakeClient(fake, {
+    ...shared,
+    hooks: { onRequest: () => times.push(`first ${clock.time - 1_000_000}`) },
+  }).client;
+  const second = fakeClient(fake, {
+    ...shared,
+    hooks: { onRequest: () => times.push(`second ${clock.time - 1_000_000}`) },
+  }).client;
+  const failing = first.regions.list();
+  await clock.sleep(0); // let the first call meet its 429
+  await Promise.all([failing, second.regions.list()]);
+  assertEquals(times, ["first 0", "second 7000", "first 8000"]);
+});
+
+Deno.test("the limiter registry keeps keys only as digests, and forgets idle ones", async () => {
+  const clock = new FakeClock();
+  const fake = new FakeFetch();
+  for (let i = 0; i < 50; i++) fake.push(dataResponse([]));
+  for (let i = 0; i < 50; i++) {
+    const { client } = fakeClient(fake, { clock, rateLimit: {}, apiKey: `secret_customer_${i}` });
+    await client.regions.list();
+    await clock.sleep(2000); // the key's turn has passed: nothing left to remember
+  }
+  const ids = sharedLimiterIds(clock);
+  // Only the last key is still remembered; every earlier one was forgotten once idle.
+  assertEquals(ids.length, 1);
+  assert(ids.every((id) => !id.includes("secret_")), ids.join());
+  assertMatch(ids[0]!, new RegExp(`:${await hashApiKey("secret_customer_49")}$`));
+});
+
+Deno.test("pacing survives a wall clock stepped back by a minute", async () => {
+  const realNow = Date.now;
+  const fake = new FakeFetch(dataResponse([]), dataResponse([]));
+  const { client } = fakeClient(fake, {
+    clock: systemClock,
+    rateLimit: { requestIntervalMs: 20 },
+    apiKey: "secret_wall_clock",
+  });
+  await client.regions.list();
+  const started = performance.now();
+  Date.now = () => realNow() - 60_000; // NTP, or a laptop waking up
+  try {
+    await client.regions.list();
+  } finally {
+    Date.now = realNow;
+  }
+  // The second call waited its 20 ms turn, not the minute the wall clock went back.
+  assert(performance.now() - started < 5000, `${performance.now() - started} ms`);
+  assertEquals(fake.requests.length, 2);
 });

@@ -1,7 +1,7 @@
 // The API key never shows: not in inspect, JSON, String(), errors, or hook events.
 
-import { LambdaCloudClient } from "../mod.ts";
-import { assert } from "./_deps.ts";
+import { ApiError, InvalidResponseError, LambdaCloudClient } from "../mod.ts";
+import { assert, assertMatch, assertRejects } from "./_deps.ts";
 import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 const KEY = "secret_DO_NOT_LEAK_4f2a";
@@ -53,4 +53,20 @@ Deno.test("the key is attached only to the request that is sent", async () => {
   await client.images.list({ headers }).catch(() => {});
   assert(!headers.has("authorization"), "the caller's headers object was not changed");
   assert(fake.requests[0]!.headers.get("authorization") === `Bearer ${KEY}`);
+});
+
+Deno.test("a key echoed back by an upstream error page is redacted in the message, body and headers", async () => {
+  const page =
+    `<html><title>401 for Bearer ${KEY}</title><pre>Authorization: Bearer ${KEY}</pre></html>`;
+  const fake = new FakeFetch(
+    new Response(page, { status: 401, headers: { "x-echo": `Bearer ${KEY}` } }),
+    new Response(`{"echo": "${KEY}"`, { status: 200 }),
+  );
+  const { client } = fakeClient(fake, { apiKey: KEY, maxRetries: 0 });
+  const denied = await assertRejects(client.regions.list(), ApiError);
+  assert(!leaks(denied));
+  assert(!leaks(denied.body) && !leaks([...denied.headers]));
+  assertMatch(String(denied.body), /Bearer \[REDACTED\]/);
+  const unreadable = await assertRejects(client.regions.list(), InvalidResponseError);
+  assert(!leaks(unreadable) && !leaks(unreadable.body));
 });

@@ -1,21 +1,7 @@
-import {
-  ConnectionError,
-  InsufficientCapacityError,
-  LAUNCH_TOKEN_KEY,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "../mod.ts";
+import { InsufficientCapacityError, RateLimitError, ServerError } from "../mod.ts";
 import { parseRetryAfter, retryDelay } from "../lib/_retry.ts";
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import {
-  dataResponse,
-  errorResponse,
-  fakeClient,
-  FakeClock,
-  FakeFetch,
-  sampleInstance,
-} from "./_fakes.ts";
+import { assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 const LAUNCH_BODY = {
   region_name: "us-east-1",
@@ -101,83 +87,6 @@ Deno.test("client errors other than 408 and 429 are not retried", async () => {
     await assertRejects(client.regions.list());
     assertStrictEquals(fake.requests.length, 1, `status ${status}`);
   }
-});
-
-Deno.test("without a launch token, launch is never resent after a 5xx, a timeout or a dropped connection", async () => {
-  const cases: [
-    () => Response | Error | ((r: Request) => Promise<Response>),
-    new (...args: never[]) => Error,
-  ][] = [
-    [() => errorResponse(500, { code: "global/internal-error" }), ServerError],
-    [() => errorResponse(503, { code: "provider/internal-unavailable" }), ServerError],
-    [() => new TypeError("connection reset"), ConnectionError],
-    [
-      () => (request: Request) =>
-        new Promise<Response>((_, reject) =>
-          request.signal.addEventListener("abort", () => reject(request.signal.reason))
-        ),
-      TimeoutError,
-    ],
-  ];
-  for (const [reply, errorClass] of cases) {
-    const fake = new FakeFetch(reply(), dataResponse({ instance_ids: ["second"] }));
-    const { client } = fakeClient(fake, { maxRetries: 5, timeout: 5 });
-    const error = await assertRejects(client.instances.launch(LAUNCH_BODY, { launchToken: false }));
-    assert(error instanceof errorClass, error.name);
-    assert(error.message.includes("may have been launched"), error.message);
-    assertStrictEquals(fake.requests.length, 1);
-  }
-});
-
-Deno.test("a launch of unknown outcome that is found by its token is returned, not resent", async () => {
-  let token = "";
-  const fake = new FakeFetch(
-    async (request) => {
-      token = (await request.json()).tags[0].value;
-      return errorResponse(502, { code: "global/internal-error" });
-    },
-    () => dataResponse([sampleInstance({ id: "other" })]),
-    () =>
-      dataResponse([
-        sampleInstance({ id: "other" }),
-        sampleInstance({ id: "i-1", tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] }),
-      ]),
-  );
-  const { client, clock } = fakeClient(fake, { maxRetries: 5 });
-  assertEquals(await client.instances.launch(LAUNCH_BODY), { instance_ids: ["i-1"] });
-  assertEquals(fake.requests.map((request) => request.method), ["POST", "GET", "GET"]);
-  assertEquals(clock.sleeps, [2000]); // a second look, in case the listing lags
-});
-
-Deno.test("a launch of unknown outcome that three looks do not find is sent again, once", async () => {
-  const fake = new FakeFetch(
-    new TypeError("connection reset"),
-    dataResponse([]),
-    dataResponse([]),
-    dataResponse([]),
-    dataResponse({ instance_ids: ["i-2"] }),
-  );
-  const { client } = fakeClient(fake, { maxRetries: 1 });
-  assertEquals(await client.instances.launch(LAUNCH_BODY), { instance_ids: ["i-2"] });
-  assertEquals(fake.requests.map((request) => request.method), [
-    "POST",
-    "GET",
-    "GET",
-    "GET",
-    "POST",
-  ]);
-  assertEquals(fake.json(0), fake.json(4)); // the same token both times
-});
-
-Deno.test("a launch whose outcome cannot be found out is never resent", async () => {
-  const fake = new FakeFetch(
-    errorResponse(500, { code: "global/internal-error" }),
-    errorResponse(401, { code: "global/invalid-api-key" }),
-  );
-  const { client } = fakeClient(fake, { maxRetries: 5 });
-  const error = await assertRejects(client.instances.launch(LAUNCH_BODY), ServerError);
-  assertMatch(error.message, /look for the tag lambda-cloud-client:launch-token=[0-9a-f]{32}/);
-  assertEquals(fake.requests.map((request) => request.method), ["POST", "GET"]);
 });
 
 Deno.test("launch is resent after a 429, which is refused before anything runs", async () => {

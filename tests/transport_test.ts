@@ -77,20 +77,6 @@ Deno.test("a read whose success body cannot be read is sent again", async () => 
   assertStrictEquals(fake.requests.length, 2);
 });
 
-Deno.test("a launch answered with a broken success body says the instance may exist", async () => {
-  const fake = new FakeFetch(new Response('{"data": {"instance_ids": ["abc"', { status: 200 }));
-  const { client } = fakeClient(fake);
-  const error = await assertRejects(
-    client.instances.launch({
-      region_name: "us-east-1",
-      instance_type_name: "t",
-      ssh_key_names: ["k"],
-    }),
-    InvalidResponseError,
-  );
-  assertMatch(error.message, /may have been launched/);
-});
-
 Deno.test("unknown response fields pass through untouched", async () => {
   const fake = new FakeFetch(dataResponse([{ name: "x", description: "y", brand_new: { a: 1 } }]));
   const { client } = fakeClient(fake);
@@ -300,4 +286,67 @@ Deno.test("a caller's abort holds even when the body never ends", async () => {
   const call = client.regions.list({ signal: controller.signal }).catch((e) => e);
   setTimeout(() => controller.abort(reason), 2);
   assertStrictEquals(await call, reason);
+});
+
+Deno.test("the envelope's request id wins over the x-request-id header", async () => {
+  const fake = new FakeFetch(
+    errorResponse(404, { code: "global/not-found", request_id: "env_1" }, {
+      "x-request-id": "hdr_2",
+    }),
+  );
+  const { client } = fakeClient(fake, { maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), NotFoundError);
+  assertStrictEquals(error.requestId, "env_1");
+});
+
+Deno.test("a DELETE retried after an unknown outcome takes a 404 as done", async () => {
+  const lost = () => new TypeError("connection reset");
+  const gone = () => errorResponse(404, { code: "global/not-found" });
+  const fake = new FakeFetch(lost(), gone(), lost(), gone(), lost(), gone());
+  const { client } = fakeClient(fake);
+  assertStrictEquals(await client.sshKeys.delete("k1"), undefined);
+  assertEquals(await client.fileSystems.delete("fs1"), { deleted_ids: ["fs1"] });
+  await client.firewallRulesets.delete("rs1");
+  assertStrictEquals(fake.requests.length, 6);
+  // A 404 on the first attempt still means it was never there.
+  const never = new FakeFetch(gone());
+  await assertRejects(fakeClient(never).client.sshKeys.delete("k1"), NotFoundError);
+  // And a 404 after a retry that followed a clean refusal (a 429) proves nothing was deleted.
+  const refused = new FakeFetch(new Response("", { status: 429 }), gone());
+  await assertRejects(fakeClient(refused).client.sshKeys.delete("k1"), NotFoundError);
+});
+
+Deno.test("paging stops on a repeated or empty page token", async () => {
+  const page = (token: string | null) =>
+    Response.json({ data: [{ event_id: token }], page_token: token });
+  for (const tokens of [["a", "b", "a"], ["a", ""]]) {
+    const fake = new FakeFetch(...tokens.map(page), page(null));
+    const { client } = fakeClient(fake);
+    const seen: unknown[] = [];
+    const error = await assertRejects(async () => {
+      for await (const event of client.auditEvents.list()) seen.push(event.event_id);
+    }, InvalidResponseError);
+    assertMatch(error.message, /^Cannot list audit events: .*page token/);
+    assertEquals(seen, tokens);
+    assertStrictEquals(fake.requests.length, tokens.length);
+  }
+});
+
+Deno.test("a timeout or refused connection before sending is retried, even for a create", async () => {
+  const refused = Object.assign(new TypeError("fetch failed"), {
+    cause: Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:443"), { code: "ECONNREFUSED" }),
+  });
+  const fake = new FakeFetch(
+    refused,
+    dataResponse({ id: "k", name: "k", public_key: "ssh-ed25519 A" }),
+  );
+  const { client } = fakeClient(fake);
+  await client.sshKeys.create({ name: "k", public_key: "ssh-ed25519 A" });
+  assertStrictEquals(fake.requests.length, 2);
+  const error = await assertRejects(
+    fakeClient(new FakeFetch(refused), { maxRetries: 0 }).client.regions.list(),
+    ConnectionError,
+  );
+  assertStrictEquals(error.requestSent, false);
+  assertMatch(error.message, /connection failed before the request was sent/);
 });

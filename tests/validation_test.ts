@@ -217,6 +217,22 @@ Deno.test("ids must be non-empty strings, and never a dot segment", async () => 
     RangeError,
     "Cannot update instance: 'id' is not a valid id, received '.'",
   );
+  // encodeURIComponent would throw a bare URIError; URLSearchParams would send U+FFFD instead.
+  await rejectsUnsent(
+    (client) => client.instances.get("ab\uD800"),
+    RangeError,
+    "Cannot get instance: 'id' must be well-formed Unicode text, received a lone surrogate",
+  );
+  await rejectsUnsent(
+    (client) => client.instances.terminate(["ok", "\uDC00x"]),
+    RangeError,
+    "Cannot terminate instances: 'instanceIds[1]' must be well-formed Unicode text, received a lone surrogate",
+  );
+  await rejectsUnsent(
+    (client) => client.instances.list({ cluster_id: "\uD83D" }),
+    RangeError,
+    "Cannot list instances: 'cluster_id' must be well-formed Unicode text, received a lone surrogate",
+  );
 });
 
 Deno.test("restart and terminate need at least one valid id", async () => {
@@ -309,6 +325,17 @@ Deno.test("client options are checked when the client is made", () => {
     [{ baseUrl: "ftp://x/api" }, TypeError, "'baseUrl' must use https: or http:, received 'ftp:'"],
     [
       { baseUrl: "https://u:p@x/api" },
+      TypeError,
+      "'baseUrl' must not hold credentials, a query or a fragment",
+    ],
+    // new URL() drops a bare "?" or "#", which would end up in front of every path.
+    [
+      { baseUrl: "https://x/api/v1?" },
+      TypeError,
+      "'baseUrl' must not hold credentials, a query or a fragment",
+    ],
+    [
+      { baseUrl: new URL("https://x/api/v1#") },
       TypeError,
       "'baseUrl' must not hold credentials, a query or a fragment",
     ],

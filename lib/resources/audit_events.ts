@@ -164,7 +164,7 @@ export class AuditEventsResource {
    * ```
    */
   list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
-    return everyPage(async (pageToken) => {
+    return everyPage(ACTION_LIST, async (pageToken) => {
       const page = await this.listPage({ ...params, page_token: pageToken }, options);
       return { items: page.data, next: page.page_token };
     });

@@ -8,7 +8,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import { checkId, checkObject, checkString } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region, RegionName } from "./regions.ts";
@@ -202,7 +202,7 @@ export class FileSystemsResource {
       method: "POST",
       path: "/filesystems",
       body,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
       ambiguityHint: "the filesystem may have been created: list filesystems before trying again",
     }, options);
@@ -234,6 +234,7 @@ export class FileSystemsResource {
       path: `/filesystems/${checkId(action, "id", id)}`,
       retry: RETRY_IDEMPOTENT,
       limit: "request",
+      alreadyDone: { deleted_ids: [id] },
     }, options);
   }
 }

@@ -6,7 +6,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import {
   checkArray,
   checkId,
@@ -419,7 +419,7 @@ export class FirewallRulesetsResource {
       method: "POST",
       path: "/firewall-rulesets",
       body,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
       ambiguityHint: "the ruleset may have been created: list rulesets before trying again",
     }, options);

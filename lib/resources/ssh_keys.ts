@@ -5,7 +5,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import { checkId, checkObject, checkOptionalString, checkString } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 
@@ -196,7 +196,7 @@ export class SshKeysResource {
       method: "POST",
       path: "/ssh-keys",
       body,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
       ambiguityHint: "the key may have been added: list SSH keys before adding it again",
     }, options);

@@ -6,7 +6,7 @@
 
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import {
   asList,
   checkArray,
@@ -574,7 +574,7 @@ export class TicketAttachmentsResource {
       method: "POST",
       path,
       body,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
     }, options);
   }
@@ -743,7 +743,7 @@ export class TicketsResource {
    * ```
    */
   list(params?: TicketsParams, options?: RequestOptions): AsyncGenerator<Ticket> {
-    return everyPage(async (pageToken) => {
+    return everyPage("list tickets", async (pageToken) => {
       const page = await this.listPage({ ...params, page_token: pageToken }, options);
       return { items: page.tickets, next: page.page_token };
     });
@@ -826,7 +826,7 @@ export class TicketsResource {
       method: "POST",
       path: "/tickets",
       body,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
       ambiguityHint: "the ticket may have been created: list tickets before trying again",
     }, options);
@@ -892,7 +892,7 @@ export class TicketsResource {
       method: "PATCH",
       path,
       body,
-      retry: body.comment === undefined ? RETRY_IDEMPOTENT : RETRY_ON_RATE_LIMIT_ONLY,
+      retry: body.comment === undefined ? RETRY_IDEMPOTENT : RETRY_WHEN_REFUSED,
       limit: "request",
     }, options);
   }

@@ -1,0 +1,28 @@
+// Telling a request that never left from one that may have reached the server.
+
+/**
+ * Whether a failure of `fetch` happened before the request could be sent: the connection was
+ * refused, the host was not found, or the TLS handshake failed. The server then cannot have acted.
+ * Runtimes word this differently; anything not recognised counts as possibly sent.
+ */
+export function wasNeverSent(error: unknown): boolean {
+  for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
+    const code = (item as { code?: unknown }).code;
+    if (typeof code === "string" && NEVER_SENT_CODES.has(code)) return true;
+    if (NEVER_SENT_MESSAGE.test(item.message)) return true;
+    item = item.cause;
+  }
+  return false;
+}
+
+// Node (undici) and Bun set a code; Deno says "client error (Connect)" for every failure of the
+// connect phase (DNS, TCP, TLS), and refuses blocked ports before connecting.
+const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "ConnectionRefused",
+  "FailedToOpenSocket",
+]);
+const NEVER_SENT_MESSAGE = /client error \(Connect\)|Requests to port \d+ are blocked/;
