@@ -67,9 +67,11 @@
  *
  * Reads, deletes and terminate are retried (twice by default) after a dropped connection, a
  * timeout, 408, 429, 5xx or a `provider/*` code, with exponential backoff and jitter, honouring
- * `Retry-After`. **Launch is billable and Lambda has no idempotency key**, so each launch carries a
- * random launch-token tag: after a failure of unknown outcome the client looks for that tag, returns
- * what it finds, and launches again only when it has seen there is nothing; it never resends blind.
+ * `Retry-After`. **Launch is billable and Lambda has no idempotency key**, so a launch is sent again
+ * only after a failure that proves Lambda did not act (a 429, or a connection that was never made).
+ * Each launch carries a random launch-token tag: after a failure of unknown outcome the client looks
+ * for that tag for up to two minutes and returns what it finds; if it finds nothing, it throws a
+ * `LaunchOutcomeUnknownError` with the token, and never sends the launch again.
  * A client-side limiter keeps to Lambda's limits: one request per second, one launch per
  * 12 seconds, shared by every client that uses the same key in the process.
  *
@@ -187,11 +189,17 @@ export {
 } from "./lib/resources/instance.ts";
 export {
   InstancesResource,
-  LAUNCH_TOKEN_KEY,
   type LaunchAndWaitOptions,
-  type LaunchOptions,
   LaunchWaitError,
 } from "./lib/resources/instances.ts";
+export {
+  LAUNCH_TOKEN_KEY,
+  LaunchAbortedError,
+  type LaunchLookupFailure,
+  type LaunchLookupOptions,
+  type LaunchOptions,
+  LaunchOutcomeUnknownError,
+} from "./lib/workflows/launch.ts";
 export {
   type ActionAvailability,
   actionAvailability,

@@ -2,12 +2,17 @@
 //
 // Launches one instance, billed from the moment it boots. Lambda has no idempotency key, so the
 // client tags the launch with a token of its own: if the answer is lost (timeout, dropped
-// connection, 5xx), it looks for that token before anything else and returns the instance it
-// finds, or launches again only once it has seen there is none. It never launches twice blind.
+// connection, 5xx), it looks for that token and returns the instance it finds. It never sends the
+// launch again: when it cannot find out, it says so, with the token to look for later.
 
 // deno-lint-ignore-file no-console -- an example script reports on the console
 
-import { InsufficientCapacityError, LambdaCloudClient, LambdaCloudError } from "../mod.ts";
+import {
+  InsufficientCapacityError,
+  LambdaCloudClient,
+  LambdaCloudError,
+  LaunchOutcomeUnknownError,
+} from "../mod.ts";
 
 const [type, region, sshKey] = Deno.args;
 if (!type || !region || !sshKey) {
@@ -32,7 +37,12 @@ try {
     Deno.exit(1);
   }
   // When the client could not find out whether the launch went through, the message says so and
-  // names the launch-token tag to look for.
+  // names the launch token; client.instances.findByLaunchToken() settles it later.
+  if (error instanceof LaunchOutcomeUnknownError && error.launchToken) {
+    console.error(error.message);
+    console.error(`Later: client.instances.findByLaunchToken("${error.launchToken}")`);
+    Deno.exit(1);
+  }
   console.error(error instanceof LambdaCloudError ? error.message : error);
   Deno.exit(1);
 }

@@ -60,6 +60,19 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
   emulator.clearRequests();
   await assertRejects(client.instanceTypes.available({ gpu: 3 as never }), TypeError);
   await assertRejects(client.instanceTypes.available({ gpus: -1 }), RangeError);
+  // Filters that can match nothing are mistakes, not an empty answer.
+  for (
+    const filter of [
+      { gpus: 0 },
+      { gpus: 1.5 },
+      { gpus: { min: 0 } },
+      { gpus: { min: 4, max: 2 } },
+      { gpu: [] },
+      { region: [] },
+    ]
+  ) {
+    await assertRejects(client.instanceTypes.available(filter), RangeError, "filter.");
+  }
   await assertRejects(client.instanceTypes.available({ maxPriceCentsPerHour: NaN }), TypeError);
   assertEquals(emulator.requests.length, 0);
 });
@@ -84,8 +97,9 @@ Deno.test("waitForCapacity() polls until a match appears, and gives up at its ti
     client.instanceTypes.waitForCapacity({ gpu: "V100" }, { interval: 60_000, timeout: 180_000 }),
     CapacityWaitError,
   );
-  assertEquals([error.elapsedMs, error.polls], [180_000, 4]);
-  assertMatch(error.message, /none matched in 180 s \(4 polls\)/);
+  // The deadline bounds the whole wait: no poll starts at the very moment it passes.
+  assertEquals([error.elapsedMs, error.polls], [180_000, 3]);
+  assertMatch(error.message, /none matched in 180 s \(3 polls\)/);
 });
 
 Deno.test("launchFirstAvailable() moves on past insufficient capacity, one launch per 12 s", async () => {
@@ -146,8 +160,15 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
     NotFoundError,
   );
   assertEquals(emulator.requests.length, 1);
-  await assertRejects(
+  // No candidate at all is the common "no capacity anywhere" case, not a usage error.
+  const none = await assertRejects(
     client.instances.launchFirstAvailable([], { ssh_key_names: ["k"] }),
+    NoCapacityError,
+  );
+  assertEquals(none.tried, []);
+  assertMatch(none.message, /no candidate has capacity now, so nothing was launched/);
+  await assertRejects(
+    client.instances.launchFirstAvailable([], { ssh_key_names: ["a", "b"] as never }),
     RangeError,
   );
   await assertRejects(

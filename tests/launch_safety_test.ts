@@ -1,81 +1,523 @@
-// No sequence of faults makes one launch call bill twice: a seeded storm of faults on launches
-// and on the listings that reconcile them.
+// One launch, one bill: a launch that has left the process is never sent again, and a launch whose
+// answer is lost is looked for by its launch token. Each case is one that a simpler design got
+// wrong: a backend that finishes after the client gave up, a success that cannot be read, a
+// listing without tags, an abort mid-flight.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import {
+  ConnectionError,
+  InvalidResponseError,
+  type LambdaCloudClientOptions,
+  LAUNCH_TOKEN_KEY,
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  LaunchWaitError,
+  NoCapacityError,
+  ServerError,
+  TimeoutError,
+} from "../mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
-import { FakeClock } from "./_fakes.ts";
-import { LambdaCloudError } from "../mod.ts";
-import type { FaultKind } from "../lib/testing/mod.ts";
+import {
+  dataResponse,
+  errorResponse,
+  fakeClient,
+  FakeClock,
+  FakeFetch,
+  type Reply,
+  sampleInstance,
+} from "./_fakes.ts";
 
 const LAUNCH = {
   region_name: "us-east-1",
   instance_type_name: "gpu_1x_a10",
   ssh_key_names: ["k"] as [string],
 };
-const LAUNCH_FAULTS: FaultKind[] = [
-  "lost-answer",
-  "drop",
-  "server-error",
-  "provider-unavailable",
-  "proxy-html",
-  "truncate",
-  "rate-limit",
-  "slow",
-];
 
-Deno.test("a storm of faults never turns one launch call into two instances", async () => {
-  const outcomes = { launched: 0, foundAfterLostAnswer: 0, failedClean: 0, failedMaybeLaunched: 0 };
-  for (let seed = 1; seed <= 60; seed++) {
-    const clock = new FakeClock();
-    const emulator = testEmulator({ seed, clock });
-    emulator.setCapacity("gpu_1x_a10", "us-east-1", 1000);
-    const client = emulatorClient(emulator, { clock, maxRetries: 3, timeout: 10 });
-    await client.sshKeys.create({ name: "k" });
-    for (const kind of LAUNCH_FAULTS) {
-      emulator.faults.inject({
-        kind,
-        operation: "launchInstance",
-        probability: 0.12,
-        retryAfterSeconds: 1,
-        delayMs: 1000,
-      });
-    }
-    emulator.faults.inject({ kind: "drop", operation: "listInstances", probability: 0.3 });
-    emulator.faults.inject({ kind: "server-error", operation: "listInstances", probability: 0.3 });
+/** An emulator and a client on one virtual clock, with the SSH key the launches use. */
+async function setup(options: LambdaCloudClientOptions = {}) {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  const client = emulatorClient(emulator, { clock, ...options });
+  await client.sshKeys.create({ name: "k" });
+  emulator.clearRequests();
+  return { clock, emulator, client };
+}
 
-    for (let call = 0; call < 5; call++) {
-      const before = new Set(emulator.instances().map((instance) => instance.id));
-      const faultsBefore = emulator.requests.filter((request) => request.fault === "lost-answer")
-        .length;
-      let result: { instance_ids: string[] } | undefined;
-      let error: unknown;
-      try {
-        result = await client.instances.launch(LAUNCH);
-      } catch (caught) {
-        error = caught;
-      }
-      const added = emulator.instances().map((instance) => instance.id).filter((id) =>
-        !before.has(id)
-      );
-      assert(added.length <= 1, `seed ${seed}, call ${call}: ${added.length} instances`);
-      if (result) {
-        assertEquals(result.instance_ids, added, `seed ${seed}, call ${call}`);
-        const lost = emulator.requests.filter((request) => request.fault === "lost-answer").length;
-        if (lost > faultsBefore) outcomes.foundAfterLostAnswer++;
-        else outcomes.launched++;
-      } else {
-        assert(error instanceof LambdaCloudError, `seed ${seed}: ${String(error)}`);
-        if (added.length === 1) {
-          // It did launch, and the caller is told so, with the tag to look for.
-          assertMatch(error.message, /may have been launched and billed anyway: look for the tag/);
-          outcomes.failedMaybeLaunched++;
-        } else {
-          outcomes.failedClean++;
-        }
-      }
-    }
+const operations = (emulator: LambdaEmulator) =>
+  emulator.requests.map((request) => `${request.operationId} ${request.status ?? "dropped"}`);
+
+const launches = (emulator: LambdaEmulator) =>
+  emulator.requests.filter((request) => request.operationId === "launchInstance").length;
+
+/** The launch token a recorded launch body carried. */
+function tokenOf(body: unknown): string | undefined {
+  const tags = (body as { tags?: { key: string; value: string }[] }).tags;
+  return tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+}
+
+/** A fetch that hangs until its request is aborted. */
+const hang: Reply = (request) =>
+  new Promise<Response>((_, reject) =>
+    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
+  );
+
+Deno.test("a backend that finishes the launch after a gateway's 504 is found, never launched twice", async () => {
+  const { clock, emulator, client } = await setup();
+  // The backend needs 30 s more: longer than the old design's three looks, two seconds apart.
+  emulator.faults.inject({ kind: "gateway-timeout", operation: "launchInstance", delayMs: 30_000 });
+  const started = clock.now();
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(launches(emulator), 1);
+  assertEquals(clock.now() - started, 30_000); // found at the first listing after it landed
+  assertEquals(operations(emulator), ["launchInstance 504", ...Array(7).fill("listInstances 200")]);
+});
+
+Deno.test("a launch still unseen when the lookup ends is reported with its token, and can be found later", async () => {
+  const { clock, emulator, client } = await setup();
+  emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 10 * 60_000 });
+  const started = clock.now();
+  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  assertEquals(clock.now() - started, 120_000); // the default lookup: two minutes
+  assertEquals([error.reason, error.aborted], ["not-listed", false]);
+  assert(error.cause instanceof ConnectionError && error.cause.requestSent);
+  const token = error.launchToken!;
+  assertMatch(token, /^[0-9a-f]{32}$/);
+  assertEquals(tokenOf(error.request), token);
+  assertEquals(error.request?.instance_type_name, "gpu_1x_a10");
+  assertMatch(
+    error.message,
+    /no instance with launch token '[0-9a-f]{32}' was listed within 120 s/,
+  );
+  assertMatch(error.message, /findByLaunchToken\('[0-9a-f]{32}'\) before launching again/);
+  assertEquals(launches(emulator), 1);
+  assertEquals(await client.instances.findByLaunchToken(token), []);
+
+  emulator.advance(10 * 60_000); // the backend catches up
+  const found = await client.instances.findByLaunchToken(token);
+  assertEquals(found.map((instance) => instance.id), emulator.instances().map((i) => i.id));
+  assertEquals(found.length, 1);
+});
+
+Deno.test("after any failure of unknown outcome, the launch is looked for and never sent again", async () => {
+  const failures: [string, () => Reply, new (...args: never[]) => Error][] = [
+    ["500", () => errorResponse(500, { code: "global/internal-error" }), ServerError],
+    [
+      "503 provider",
+      () => errorResponse(503, { code: "provider/internal-unavailable" }),
+      ServerError,
+    ],
+    ["a reset", () => new TypeError("connection reset by peer"), ConnectionError],
+    ["a timeout", () => hang, TimeoutError],
+    [
+      "a cut-off 200",
+      () => new Response('{"data": {"instance_ids": ["ab', { status: 200 }),
+      InvalidResponseError,
+    ],
+    [
+      "a proxy's 200 page",
+      () => new Response("<html>ok</html>", { status: 200 }),
+      InvalidResponseError,
+    ],
+  ];
+  for (const [name, failure, causeClass] of failures) {
+    const fake = new FakeFetch(failure());
+    for (let i = 0; i < 10; i++) fake.push(dataResponse([sampleInstance({ id: `other-${i}` })]));
+    const { client, clock } = fakeClient(fake, { maxRetries: 5, timeout: 5 });
+    const started = clock.now();
+    const error = await assertRejects(
+      client.instances.launch(LAUNCH, { lookup: { timeout: 20_000, interval: 5000 } }),
+      LaunchOutcomeUnknownError,
+    );
+    assert(error.cause instanceof causeClass, `${name}: ${String(error.cause)}`);
+    assertEquals(error.reason, "not-listed", name);
+    // One launch, then a listing every 5 s until the 20 s lookup ran out.
+    assertEquals(fake.requests.map((request) => request.method), [
+      "POST",
+      "GET",
+      "GET",
+      "GET",
+      "GET",
+    ], name);
+    assertEquals(clock.now() - started, 20_000, name);
   }
-  // The storm must have exercised every path, or it proves little.
-  assert(Object.values(outcomes).every((count) => count > 0), JSON.stringify(outcomes));
-  assertEquals(Object.values(outcomes).reduce((sum, count) => sum + count, 0), 300);
+});
+
+Deno.test("a success that cannot be read is looked for: Lambda said it launched", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "truncate", operation: "launchInstance" });
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(operations(emulator), ["launchInstance 200", "listInstances 200"]);
+});
+
+Deno.test("a malformed success is an InvalidResponseError with the token, then the same lookup", async () => {
+  for (
+    const data of [{}, null, { instance_ids: "0920582c" }, { instance_ids: [7] }, {
+      instance_ids: [],
+    }]
+  ) {
+    let token = "";
+    const fake = new FakeFetch(
+      async (request) => {
+        token = tokenOf(await request.json())!;
+        return dataResponse(data);
+      },
+      () =>
+        dataResponse([
+          sampleInstance({ id: "i-1", tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] }),
+        ]),
+    );
+    const { client } = fakeClient(fake);
+    assertEquals(
+      await client.instances.launch(LAUNCH),
+      { instance_ids: ["i-1"] },
+      JSON.stringify(data),
+    );
+
+    const lost = new FakeFetch(dataResponse(data));
+    for (let i = 0; i < 5; i++) lost.push(dataResponse([]));
+    const error = await assertRejects(
+      fakeClient(lost).client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
+      LaunchOutcomeUnknownError,
+    );
+    assert(error.cause instanceof InvalidResponseError);
+    assertMatch(error.cause.message, new RegExp(`launch token '${error.launchToken}'`));
+    assertEquals(lost.requests.filter((request) => request.method === "POST").length, 1);
+  }
+});
+
+Deno.test("a listing without tags cannot tell, so the launch is reported, never resent", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  emulator.faults.inject({ kind: "untagged", operation: "listInstances", probability: 1 });
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(error.reason, "untagged-listing");
+  assertMatch(error.message, /the instance listing carries no tags/);
+  assertEquals([launches(emulator), emulator.instances().length], [1, 1]);
+  await assertRejects(
+    client.instances.findByLaunchToken(error.launchToken!),
+    LaunchOutcomeUnknownError,
+    "carries no tags",
+  );
+});
+
+Deno.test("a listing that lags behind the launch is waited out", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  emulator.faults.inject({
+    kind: "stale-read",
+    operation: "listInstances",
+    times: 3,
+    delayMs: 60_000,
+  });
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(launches(emulator), 1);
+});
+
+Deno.test("a listing that fails for good ends the lookup with the launch reported", async () => {
+  const fake = new FakeFetch(
+    errorResponse(500, { code: "global/internal-error" }),
+    errorResponse(401, { code: "global/invalid-api-key" }),
+  );
+  const { client } = fakeClient(fake, { maxRetries: 5 });
+  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  assertEquals(error.reason, "listing-failed");
+  assertMatch(error.message, /failed \(HTTP 401 \(code 'global\/invalid-api-key'\)\)/);
+  assertEquals(fake.requests.map((request) => request.method), ["POST", "GET"]);
+});
+
+Deno.test("a launch is sent again only when the server provably did not act", async () => {
+  // A 429, and a connection that was never made, prove nothing ran.
+  const refused = Object.assign(new TypeError("fetch failed"), {
+    cause: new Error(
+      "client error (Connect): tcp connect error: Connection refused (os error 111)",
+    ),
+  });
+  const fake = new FakeFetch(
+    new Response("", { status: 429, headers: { "retry-after": "3" } }),
+    refused,
+    dataResponse({ instance_ids: ["i-1"] }),
+  );
+  const { client, clock } = fakeClient(fake);
+  assertEquals(await client.instances.launch(LAUNCH), { instance_ids: ["i-1"] });
+  assertEquals(fake.requests.map((request) => request.method), ["POST", "POST", "POST"]);
+  assertEquals(clock.sleeps, [3000, 1000]);
+  assertEquals(fake.json(0), fake.json(2)); // the same token every time
+
+  // Any other 4xx is a clean refusal: thrown as it is, with no lookup.
+  const invalid = new FakeFetch(errorResponse(400, { code: "global/invalid-parameters" }));
+  await assertRejects(
+    fakeClient(invalid).client.instances.launch(LAUNCH),
+    Error,
+    "invalid parameters",
+  );
+  assertEquals(invalid.requests.length, 1);
+});
+
+Deno.test("without a launch token, a launch of unknown outcome is reported at once", async () => {
+  const fake = new FakeFetch(errorResponse(502, { code: "global/internal-error" }));
+  const { client } = fakeClient(fake, { maxRetries: 5 });
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals([error.reason, error.launchToken], ["no-token", undefined]);
+  assertEquals(fake.json(0), LAUNCH); // the body, untouched
+  assertEquals(fake.requests.length, 1);
+});
+
+Deno.test("a caller's own launch token is sent, reported, and checked before anything is sent", async () => {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  for (let i = 0; i < 5; i++) fake.push(dataResponse([]));
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: "run-42", lookup: { timeout: 1000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals([error.launchToken, tokenOf(fake.json(0))], ["run-42", "run-42"]);
+
+  const none = new FakeFetch();
+  const strict = fakeClient(none).client;
+  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: "" }), RangeError);
+  await assertRejects(
+    strict.instances.launch(LAUNCH, { launchToken: "x".repeat(129) }),
+    RangeError,
+  );
+  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: 7 as never }), TypeError);
+  await assertRejects(
+    strict.instances.launch(
+      { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }] },
+      { launchToken: "b" },
+    ),
+    TypeError,
+    "differ",
+  );
+  await assertRejects(strict.instances.launch(LAUNCH, { lookup: { timeout: 0 } }), RangeError);
+  await assertRejects(strict.instances.findByLaunchToken(""), RangeError);
+  assertEquals(none.requests.length, 0);
+});
+
+Deno.test("the lookup goes through the rate limiter", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const fake = new FakeFetch(errorResponse(500, {}));
+  for (let i = 0; i < 10; i++) fake.push(dataResponse([]));
+  const { client } = fakeClient(fake, {
+    clock,
+    rateLimit: { requestIntervalMs: 4000 },
+    hooks: { onRequest: () => times.push(clock.now() - 1_000_000) },
+  });
+  await assertRejects(
+    client.instances.launch(LAUNCH, { lookup: { timeout: 10_000, interval: 1000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(times, [0, 4000, 8000]);
+});
+
+Deno.test("an abort before the launch is sent rejects with the caller's reason and sends nothing", async () => {
+  const clock = new FakeClock();
+  const fake = new FakeFetch(dataResponse([]), dataResponse({ instance_ids: ["i"] }));
+  const { client } = fakeClient(fake, { clock, rateLimit: {} });
+  await client.regions.list(); // the next launch must wait for its turn
+  const controller = new AbortController();
+  const reason = new Error("changed my mind");
+  const launch = client.instances.launch(LAUNCH, { signal: controller.signal });
+  controller.abort(reason);
+  assertStrictEquals(await launch.catch((error) => error), reason);
+  assertEquals(fake.requests.length, 1);
+});
+
+Deno.test("an abort in flight still looks for the launch: found, it is named; not found, reported", async () => {
+  const { clock, emulator, client } = await setup();
+  // The server carries out the launch, and the caller aborts before the answer arrives.
+  const controller = new AbortController();
+  const reason = new Error("Ctrl-C");
+  const acting = emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      const answer = await emulator.fetch(request);
+      if (!request.url.endsWith("/launch")) return answer;
+      controller.abort(reason);
+      await answer.body?.cancel();
+      return await new Promise<Response>(() => {}); // never answers; the abort ends it
+    },
+  });
+  const found = await assertRejects(
+    acting.instances.launch(LAUNCH, { signal: controller.signal }),
+    LaunchAbortedError,
+  );
+  assertStrictEquals(found.cause, reason);
+  assertEquals(found.instanceIds, emulator.instances().map((instance) => instance.id));
+  assertEquals(tokenOf(found.request), found.launchToken);
+  assertMatch(
+    found.message,
+    /aborted after the request was sent, and it launched '[0-9a-f]+' anyway/,
+  );
+
+  // A launch that never reached the backend: looked for within the after-abort budget only.
+  const lost = new AbortController();
+  const silent = emulatorClient(emulator, {
+    clock,
+    fetch: (request) =>
+      request.url.endsWith("/launch")
+        ? (hang as (r: Request) => Promise<Response>)(request)
+        : emulator.fetch(request),
+  });
+  const launch = silent.instances.launch(LAUNCH, { signal: lost.signal });
+  await clock.sleep(1000);
+  lost.abort(reason);
+  const started = clock.now();
+  const unknown = await assertRejects(launch, LaunchOutcomeUnknownError);
+  assertEquals([unknown.aborted, unknown.reason], [true, "not-listed"]);
+  assertStrictEquals(unknown.cause, reason);
+  assertEquals(clock.now() - started, 15_000);
+  assertMatch(unknown.message, /aborted after the request was sent, so the outcome is unknown/);
+  assertEquals(emulator.instances().length, 1); // only the first launch happened
+  assertEquals(launches(emulator), 1);
+  await client.instances.list(); // the first client is unaffected
+});
+
+Deno.test("launchAndWait() aborted in flight terminates what its token finds", async () => {
+  const { clock, emulator } = await setup();
+  const controller = new AbortController();
+  const client = emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      const answer = await emulator.fetch(request);
+      if (!request.url.endsWith("/launch")) return answer;
+      controller.abort(new Error("stop"));
+      await answer.body?.cancel();
+      return await new Promise<Response>(() => {});
+    },
+  });
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    LaunchWaitError,
+  );
+  assert(error.cause instanceof LaunchAbortedError);
+  assertEquals(error.terminated, true);
+  assertEquals(error.launchToken, error.cause.launchToken);
+  assertEquals(emulator.instances().map((instance) => [instance.id, instance.status]), [
+    [error.instanceId, "terminating"],
+  ]);
+});
+
+Deno.test("launchAndWait() waits for the id the lookup found after a malformed answer", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "truncate", operation: "launchInstance" });
+  const instance = await client.instances.launchAndWait(LAUNCH);
+  assertEquals([instance.id, instance.status], [emulator.instances()[0]?.id, "active"]);
+  assertEquals(launches(emulator), 1);
+});
+
+Deno.test("launchAndWait() waits out a 404 right after the launch instead of terminating", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "stale-read", operation: "getInstance", times: 2 });
+  const instance = await client.instances.launchAndWait(LAUNCH, { interval: 5000 });
+  assertEquals(instance.status, "active");
+  assertEquals(emulator.instances().map((item) => item.status), ["active"]);
+
+  // A 404 that outlasts the grace ends the wait, and the cleanup finds nothing left to bill.
+  const gone = await setup();
+  gone.emulator.faults.inject({
+    kind: "stale-read",
+    operation: "getInstance",
+    probability: 1,
+    delayMs: 3_600_000,
+  });
+  const error = await assertRejects(
+    gone.client.instances.launchAndWait(LAUNCH, { interval: 5000 }),
+    LaunchWaitError,
+  );
+  assertEquals(error.terminated, true);
+  assertEquals(gone.emulator.instances().map((item) => item.status), ["terminating"]);
+});
+
+Deno.test("launchAndWait() reports a launch of unknown outcome with its token, and refuses launchToken: false", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 3_600_000 });
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { launchToken: "job-7", lookup: { timeout: 30_000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(error.launchToken, "job-7");
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { launchToken: false as never }),
+    RangeError,
+  );
+  assertEquals(launches(emulator), 1);
+});
+
+Deno.test("launchFirstAvailable() stops at the first launch of unknown outcome", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 3_600_000 });
+  const candidates = [
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ];
+  const error = await assertRejects(
+    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }, {
+      lookup: { timeout: 20_000 },
+    }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(error.request?.region_name, "us-east-1");
+  assertEquals(launches(emulator), 1); // never a second instance elsewhere
+
+  // After a clean refusal it moves on; NoCapacityError then means nothing was launched.
+  const clean = await setup();
+  clean.emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
+  clean.emulator.setCapacity("gpu_1x_a10", "us-west-1", 0);
+  const none = await assertRejects(
+    clean.client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
+    NoCapacityError,
+  );
+  assertEquals([none.tried.length, clean.emulator.instances().length], [2, 0]);
+});
+
+Deno.test("hooks and progress callbacks may be async: their rejections are swallowed", async () => {
+  const unhandled: unknown[] = [];
+  const onUnhandled = (event: PromiseRejectionEvent) => {
+    unhandled.push(event.reason);
+    event.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", onUnhandled);
+  try {
+    const reject = () => Promise.reject(new Error("hook failed"));
+    const { emulator, client } = await setup({
+      hooks: { onRequest: reject, onResponse: reject, onRetry: reject },
+    });
+    emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+    const instance = await client.instances.launchAndWait(LAUNCH, { onProgress: reject });
+    await client.instanceTypes.waitForCapacity({ gpu: "A10" }, { onPoll: reject });
+    assertEquals(instance.status, "active");
+    await new Promise((resolve) => setTimeout(resolve, 0)); // let rejections surface
+    assertEquals(unhandled, []);
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", onUnhandled);
+  }
+});
+
+Deno.test("lookup options are checked before anything is sent", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  for (
+    const lookup of [
+      { interval: -1 },
+      { timeout: Number.NaN },
+      { timeoutAfterAbort: 0 },
+      "soon" as never,
+    ]
+  ) {
+    const error = await assertRejects(client.instances.launch(LAUNCH, { lookup }));
+    assert(error instanceof TypeError || error instanceof RangeError, String(error));
+    assertMatch(error.message, /^Cannot launch instance: 'lookup/);
+  }
+  assertEquals(fake.requests.length, 0);
 });

@@ -5,7 +5,13 @@
  */
 
 import { LambdaCloudError } from "../errors.ts";
-import { asList, checkNonNegativeNumber, checkObject, describeValue } from "../_validate.ts";
+import {
+  asList,
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  checkObject,
+  describeValue,
+} from "../_validate.ts";
 import type { Architecture, InstanceType, InstanceTypes } from "./instance_type.ts";
 import type { Region, RegionName } from "./regions.ts";
 
@@ -31,7 +37,7 @@ export interface CapacityFilter {
    * as `"H100"` or `["A100", "H100"]`.
    */
   gpu?: string | readonly string[];
-  /** The number of GPUs: exactly this many, or a range. */
+  /** The number of GPUs, each a whole number of 1 or more: exactly this many, or a range. */
   gpus?: number | { min?: number; max?: number };
   /** Only these regions. */
   region?: RegionName | readonly RegionName[];
@@ -143,10 +149,12 @@ export class NoCapacityError extends LambdaCloudError {
    */
   constructor(tried: readonly LaunchCandidate[], options?: ErrorOptions) {
     super(
-      `Cannot launch the first available instance: no capacity in any of ${tried.length} candidates (${
-        tried.map((candidate) => `${candidate.instance_type_name} in ${candidate.region_name}`)
-          .join(", ")
-      })`,
+      tried.length === 0
+        ? "Cannot launch the first available instance: no candidate has capacity now, so nothing was launched"
+        : `Cannot launch the first available instance: no capacity in any of ${tried.length} candidates (${
+          tried.map((candidate) => `${candidate.instance_type_name} in ${candidate.region_name}`)
+            .join(", ")
+        })`,
       options,
     );
     this.tried = tried.map(({ instance_type_name, region_name }) => ({
@@ -186,13 +194,24 @@ export function checkCapacityFilter(action: string, filter: unknown): CapacityFi
         }`,
       );
     }
+    // An empty list would match nothing, which looks like "no capacity" rather than a mistake.
+    if (list?.length === 0) {
+      throw new RangeError(`Cannot ${action}: 'filter.${name}' must not be an empty array`);
+    }
   }
   const gpus = checked.gpus;
-  if (typeof gpus === "number") checkNonNegativeNumber(action, "filter.gpus", gpus);
+  if (typeof gpus === "number") checkGpuCount(action, "filter.gpus", gpus);
   else if (gpus !== undefined) {
     const range = checkObject(action, "filter.gpus", gpus);
-    if (range.min !== undefined) checkNonNegativeNumber(action, "filter.gpus.min", range.min);
-    if (range.max !== undefined) checkNonNegativeNumber(action, "filter.gpus.max", range.max);
+    const min = range.min === undefined ? 1 : checkGpuCount(action, "filter.gpus.min", range.min);
+    const max = range.max === undefined
+      ? Infinity
+      : checkGpuCount(action, "filter.gpus.max", range.max);
+    if (min > max) {
+      throw new RangeError(
+        `Cannot ${action}: 'filter.gpus.min' must not exceed 'filter.gpus.max', received ${min} and ${max}`,
+      );
+    }
   }
   if (checked.maxPriceCentsPerHour !== undefined) {
     checkNonNegativeNumber(action, "filter.maxPriceCentsPerHour", checked.maxPriceCentsPerHour);
@@ -205,6 +224,14 @@ export function checkCapacityFilter(action: string, filter: unknown): CapacityFi
     );
   }
   return checked as CapacityFilter;
+}
+
+function checkGpuCount(action: string, name: string, value: unknown): number {
+  const count = checkNonNegativeInteger(action, name, value);
+  if (count < 1) {
+    throw new RangeError(`Cannot ${action}: '${name}' must be 1 or more, received ${count}`);
+  }
+  return count;
 }
 
 /** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */

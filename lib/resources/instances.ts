@@ -5,7 +5,17 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_ON_RATE_LIMIT_ONLY } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
+import {
+  checkLaunchToken,
+  chooseLaunchToken,
+  findByLaunchToken,
+  LaunchAbortedError,
+  type LaunchDeps,
+  type LaunchLookupOptions,
+  launchOnce,
+  type LaunchOptions,
+} from "../workflows/launch.ts";
 import {
   checkArray,
   checkId,
@@ -32,31 +42,12 @@ import {
   type WaitForInstanceOptions,
   type WaitUntil,
 } from "./instance_wait.ts";
-import { InsufficientCapacityError, LambdaCloudError } from "../errors.ts";
+import { InsufficientCapacityError, LambdaCloudError, NotFoundError } from "../errors.ts";
 import {
   type LaunchCandidate,
   type LaunchFirstAvailableResult,
   NoCapacityError,
 } from "./capacity.ts";
-
-/**
- * Per-call options of `client.instances.launch()`.
- *
- * @example Launch without the launch-token tag
- * ```ts
- * import type { LaunchOptions } from "@lambda-cloud/client";
- *
- * const options: LaunchOptions = { launchToken: false, timeout: 120_000 };
- * ```
- */
-export interface LaunchOptions extends RequestOptions {
-  /**
-   * Tag the launch with a random token, so that a launch of unknown outcome can be found and is
-   * never billed twice. `false` sends the body untouched and never retries such a launch.
-   * @default true
-   */
-  launchToken?: boolean;
-}
 
 /**
  * Options for `client.instances.launchAndWait()`.
@@ -72,16 +63,22 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   /** What to wait for after the launch. @default "active" */
   until?: Exclude<WaitUntil, "terminated">;
   /**
-   * Terminate the instance when the wait fails or is aborted, so nobody pays for a broken one.
+   * Terminate what was launched when the launch is aborted after it was sent, or the wait fails or
+   * is aborted, so nobody pays for a broken instance.
    * @default true
    */
   terminateOnFailure?: boolean;
+  /** The launch token, as for `launch()`: a fresh one by default, or a string of your own. */
+  launchToken?: true | string;
+  /** How long and how often to look for a launch of unknown outcome, as for `launch()`. */
+  lookup?: LaunchLookupOptions;
 }
 
 /**
- * A `launchAndWait()` whose instance was launched but never got where it was waited for. Says
- * whether it was terminated (it no longer bills) or is still there; the wait's own error is the
- * `cause`.
+ * A `launchAndWait()` that launched, but whose instance never got where it was waited for: the
+ * wait failed or was aborted, or the launch was aborted after it was sent and launched anyway.
+ * Says whether what was launched was terminated (it no longer bills) or is still there; the
+ * failure is the `cause`.
  *
  * @example Tell the user what is left
  * ```ts
@@ -94,20 +91,33 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
 export class LaunchWaitError extends LambdaCloudError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "LaunchWaitError";
-  /** The instance that was launched. */
+  /** The instance that was launched (the first, if the launch token found several). */
   readonly instanceId: string;
-  /** Whether it was terminated; when `false`, it is still billing. */
+  /** Every instance the launch made. */
+  readonly instanceIds: string[];
+  /** Whether they were terminated; when `false`, they are still billing. */
   readonly terminated: boolean;
+  /** The token the launch carried, when known. */
+  readonly launchToken: string | undefined;
 
   /**
    * Creates the error.
    *
-   * @param instanceId The instance that was launched.
-   * @param terminated Whether it was terminated.
+   * @param instanceIds The instance, or instances, that were launched.
+   * @param terminated Whether they were terminated.
    * @param cause Why the wait failed.
-   * @param cleanupError Why terminating it failed, if it did.
+   * @param cleanupError Why terminating them failed, if it did.
+   * @param launchToken The token the launch carried.
    */
-  constructor(instanceId: string, terminated: boolean, cause: unknown, cleanupError?: unknown) {
+  constructor(
+    instanceIds: string | readonly string[],
+    terminated: boolean,
+    cause: unknown,
+    cleanupError?: unknown,
+    launchToken?: string,
+  ) {
+    const ids = typeof instanceIds === "string" ? [instanceIds] : [...instanceIds];
+    const named = ids.map((id) => `'${id}'`).join(", ");
     const why = cause instanceof Error ? cause.message : String(cause);
     const after = terminated
       ? "it was terminated, so it no longer bills"
@@ -116,9 +126,11 @@ export class LaunchWaitError extends LambdaCloudError {
       : `terminating it failed too (${
         cleanupError instanceof Error ? cleanupError.message : String(cleanupError)
       }): terminate it yourself, it bills until then`;
-    super(`Cannot launch and wait for instance '${instanceId}': ${why}; ${after}`, { cause });
-    this.instanceId = instanceId;
+    super(`Cannot launch and wait for instance ${named}: ${why}; ${after}`, { cause });
+    this.instanceId = ids[0] ?? "";
+    this.instanceIds = ids;
     this.terminated = terminated;
+    this.launchToken = launchToken;
   }
 }
 
@@ -147,23 +159,8 @@ const MOUNT_POINT_RULE: StringRule = {
     description: "a path under /home, /lambda/nfs or /data",
   },
 };
-/**
- * The key of the tag each launch carries, so that a launch of unknown outcome can be found.
- *
- * @example Find what a launch token launched
- * ```ts
- * import { type Instance, LAUNCH_TOKEN_KEY } from "@lambda-cloud/client";
- *
- * const launchedWith = (instances: Instance[], token: string) =>
- *   instances.filter((i) => i.tags?.some((t) => t.key === LAUNCH_TOKEN_KEY && t.value === token));
- * ```
- */
-export const LAUNCH_TOKEN_KEY = "lambda-cloud-client:launch-token";
-const RECONCILE_LOOKS = 3;
-const RECONCILE_SPACING_MS = 2000;
-const LAUNCH_AMBIGUITY_HINT =
-  "the instance may have been launched and billed anyway: list instances (match its name or tags) " +
-  "before launching again";
+// A just-launched instance can answer 404 for a moment before it is readable.
+const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
 
 /**
  * `client.instances`: your instances and the operations on them.
@@ -293,20 +290,26 @@ export class InstancesResource {
    * Launches one instance (`POST /api/v1/instance-operations/launch`). Billing starts as soon as it
    * boots.
    *
-   * Lambda has no idempotency key, so the client makes its own: each launch carries a tag
-   * `lambda-cloud-client:launch-token` with a fresh random value. When a launch's outcome is
-   * unknown (a timeout, a dropped connection, a 5xx, an unreadable answer), the client lists
-   * instances and looks for that tag before anything else, three times two seconds apart: found,
-   * it returns those instances as launched; not found, it launches again within `maxRetries`. If
-   * it cannot list, it never sends the launch again, and the error names the tag to look for. A
-   * 429 is always safe to retry. The client-side limiter spaces launches 12 seconds apart.
+   * A launch is sent again only after a failure that proves Lambda did not act on it: a 429, or a
+   * connection that was never made. Lambda has no idempotency key, so the client makes its own:
+   * each launch carries a tag `lambda-cloud-client:launch-token` with a random value. After a
+   * failure whose outcome is unknown (a 5xx, a timeout, a dropped connection, an unreadable or
+   * malformed answer, or an abort once the request was sent), the client lists instances and
+   * looks for that tag, every 5 s for up to two minutes (`lookup`), through the rate limiter: found,
+   * it returns those instances; not found, it throws a {@linkcode LaunchOutcomeUnknownError} with
+   * the token, and never sends the launch again. The client-side limiter spaces launches 12 seconds
+   * apart.
    *
    * @param body What to launch: region, type and exactly one SSH key, at least. A launch-token tag
    * of your own is used as it is.
-   * @param options Per-call options, and `launchToken: false` to send the body untouched (a failure
-   * of unknown outcome is then never retried).
+   * @param options Per-call options; `launchToken` to pass your own token (or `false` to send the
+   * body untouched); `lookup` to tune the search after an unknown outcome.
    * @returns The id of the launched instance, in `instance_ids`.
    * @throws {TypeError | RangeError} Before any request, when `body` breaks the API's rules.
+   * @throws {LaunchOutcomeUnknownError} When the launch may have happened and its token was not
+   * found.
+   * @throws {LaunchAbortedError} When the signal aborted after the launch was sent, and the
+   * launch happened anyway.
    *
    * @example Launch with a name and tags, so that the instance can be found again
    * ```ts ignore
@@ -328,41 +331,54 @@ export class InstancesResource {
     options: LaunchOptions = {},
   ): Promise<InstanceLaunchResponse> {
     checkLaunchRequest(body);
-    const { launchToken = true, ...requestOptions } = options;
-    const own = body.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
-    const token = launchToken ? own ?? crypto.randomUUID().replaceAll("-", "") : undefined;
-    const sent = token === undefined || own !== undefined
-      ? body
-      : { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
-    return await this.#transport.request<InstanceLaunchResponse>({
-      action: ACTION_LAUNCH,
-      method: "POST",
-      path: "/instance-operations/launch",
-      body: sent,
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
-      limit: "launch",
-      ambiguityHint: token === undefined
-        ? LAUNCH_AMBIGUITY_HINT
-        : `the instance may have been launched and billed anyway: look for the tag ${LAUNCH_TOKEN_KEY}=${token} before launching again`,
-      ...(token === undefined ? {} : {
-        reconcile: (signal: AbortSignal | undefined) => this.#findLaunched(token, signal),
-      }),
-    }, requestOptions);
+    return await launchOnce(this.#launchDeps, body, options);
+  }
+
+  /**
+   * Finds the instances a launch made, by the launch token it carried: one listing
+   * (`GET /api/v1/instances`). Use it to resolve a {@linkcode LaunchOutcomeUnknownError} later.
+   * Terminated instances stay listed for a while, so check their status.
+   *
+   * @param token The launch token, such as `error.launchToken`.
+   * @param options Per-call options.
+   * @returns The instances that carry the token; empty when none does.
+   * @throws {TypeError | RangeError} Before any request, when `token` is not a token.
+   * @throws {LaunchOutcomeUnknownError} When none carries it and the listing has no tags, so it
+   * cannot tell.
+   *
+   * @example Did that launch happen after all?
+   * ```ts ignore
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   *
+   * const client = new LambdaCloudClient();
+   * const found = await client.instances.findByLaunchToken("5f0c5a4bd3c84a7f9a1c2b3d4e5f6a7b");
+   * console.log(found.map((instance) => `${instance.id} ${instance.status}`));
+   * ```
+   */
+  async findByLaunchToken(token: string, options?: RequestOptions): Promise<Instance[]> {
+    checkLaunchToken("find launch", "token", token);
+    return await findByLaunchToken(() => this.list(undefined, options), token);
   }
 
   /**
    * Launches the first candidate that has capacity, in order of preference: on
-   * `insufficient-capacity` (capacity changes between a check and a launch) it moves on to the
-   * next. Launches go through the client's launch limiter, one per 12 seconds, and each is as safe
-   * as {@linkcode InstancesResource.launch}. Any other error stops it.
+   * `insufficient-capacity` (capacity changes between a check and a launch), which proves nothing
+   * was launched, it moves on to the next. Any other error stops it, a launch of unknown outcome
+   * above all: moving on could launch a second instance elsewhere. Launches go through the
+   * client's launch limiter, one per 12 seconds, and each is as safe as
+   * {@linkcode InstancesResource.launch}.
    *
    * @param candidates (instance type, region) pairs, best first, such as the result of
-   * `client.instanceTypes.available()`.
+   * `client.instanceTypes.available()`; an empty list is a {@linkcode NoCapacityError}.
    * @param body The rest of the launch body: SSH key, name, tags, image…
-   * @param options Per-call options, as for `launch()`.
+   * @param options Per-call options, as for `launch()`; a `launchToken` string is used for each
+   * candidate in turn (only one of them can launch).
    * @returns The launched instance's id, where it launched, and every candidate tried.
    * @throws {TypeError | RangeError} Before any request, when a candidate or the body is invalid.
-   * @throws {NoCapacityError} When no candidate had capacity; `tried` lists them.
+   * @throws {NoCapacityError} When no candidate had capacity, or there were none; `tried` lists
+   * them, and nothing was launched.
+   * @throws {LaunchOutcomeUnknownError} When a launch may have happened and was not found; no
+   * further candidate was tried.
    *
    * @example The cheapest H100 that will launch
    * ```ts ignore
@@ -388,15 +404,14 @@ export class InstancesResource {
       checkString(action, `${name}.instance_type_name`, candidate.instance_type_name);
       checkString(action, `${name}.region_name`, candidate.region_name);
     });
-    if (candidates.length === 0) {
-      throw new RangeError(`Cannot ${action}: 'candidates' must hold at least one, received 0`);
-    }
     const bodies = candidates.map(({ instance_type_name, region_name }) => ({
       ...body,
       instance_type_name,
       region_name,
     }));
     bodies.forEach((full) => checkLaunchRequest(full));
+    // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
+    checkLaunchRequest({ ...body, instance_type_name: "-", region_name: "-" });
     const tried: LaunchCandidate[] = [];
     let lastRefusal: InsufficientCapacityError | undefined;
     for (const full of bodies) {
@@ -409,30 +424,15 @@ export class InstancesResource {
         const { instance_ids } = await this.launch(full, options);
         return { ...candidate, instance_ids, tried };
       } catch (error) {
+        // Only a clean refusal proves nothing launched here; anything else stops the search.
         if (!(error instanceof InsufficientCapacityError)) throw error;
         lastRefusal = error;
       }
     }
-    throw new NoCapacityError(tried, { cause: lastRefusal });
-  }
-
-  /** The instances that carry launch token `token`, or `undefined` after a few empty looks. */
-  async #findLaunched(
-    token: string,
-    signal: AbortSignal | undefined,
-  ): Promise<InstanceLaunchResponse | undefined> {
-    for (let look = 1;; look++) {
-      const instances = await this.list(undefined, signal === undefined ? {} : { signal });
-      const ids = instances
-        .filter((instance) =>
-          instance.tags?.some((tag) => tag.key === LAUNCH_TOKEN_KEY && tag.value === token)
-        )
-        .map((instance) => instance.id);
-      if (ids.length > 0) return { instance_ids: ids };
-      // A new instance may take a moment to be listed: look again before calling it absent.
-      if (look === RECONCILE_LOOKS) return undefined;
-      await this.#transport.clock.sleep(RECONCILE_SPACING_MS, signal);
-    }
+    throw new NoCapacityError(
+      tried,
+      lastRefusal === undefined ? undefined : { cause: lastRefusal },
+    );
   }
 
   /**
@@ -462,7 +462,7 @@ export class InstancesResource {
       method: "POST",
       path: "/instance-operations/restart",
       body: { instance_ids: checkIdList(action, "instanceIds", instanceIds) },
-      retry: RETRY_ON_RATE_LIMIT_ONLY,
+      retry: RETRY_WHEN_REFUSED,
       limit: "request",
     }, options);
   }
@@ -561,23 +561,28 @@ export class InstancesResource {
     const settings = checkWaitOptions(action, options);
     return await waitForInstance(
       id,
-      (signal) => this.get(id, signal === undefined ? {} : { signal }),
+      (signal) => this.get(id, { signal }),
       this.#transport.clock,
       settings,
     );
   }
 
   /**
-   * Launches one instance and waits until it is `active` (or has an IP), then returns it. If the
-   * wait fails or is aborted, the instance is terminated unless `terminateOnFailure` is `false`,
-   * so nobody pays for a broken instance; the {@linkcode LaunchWaitError} says what was cleaned
-   * up. Errors of the launch itself are thrown as they are.
+   * Launches one instance and waits until it is `active` (or has an IP), then returns it. Whatever
+   * goes wrong after the launch was sent, it cleans up what the launch made, unless
+   * `terminateOnFailure` is `false`: when the wait fails or is aborted, and when the launch is
+   * aborted in flight and its launch token finds the instance. The {@linkcode LaunchWaitError} says
+   * whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
+   * A launch whose outcome stays unknown throws the {@linkcode LaunchOutcomeUnknownError} with its
+   * token (nothing was found, so nothing can be terminated); other errors of the launch itself are
+   * thrown as they are.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for
-   * {@linkcode InstancesResource.waitFor}.
+   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`.
    * @returns The running instance.
    * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid.
+   * @throws {LaunchWaitError} When something was launched but did not get there.
    *
    * @example Launch and get an address to SSH to
    * ```ts ignore
@@ -601,29 +606,70 @@ export class InstancesResource {
         `Cannot ${action}: 'until' must be active or ip, received ${describeValue(options.until)}`,
       );
     }
-    const settings = checkWaitOptions(action, options);
-    const { instance_ids } = await this.launch(
-      body,
-      options.signal === undefined ? {} : { signal: options.signal },
-    );
-    const id = instance_ids[0]!;
+    if ((options.launchToken as unknown) === false) {
+      throw new RangeError(
+        `Cannot ${action}: 'launchToken' must not be false: without it, an aborted launch could not be found and cleaned up`,
+      );
+    }
+    const settings = {
+      ...checkWaitOptions(action, options),
+      notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS,
+    };
+    checkLaunchRequest(body);
+    // Chosen here, so that every error can name it.
+    const token = chooseLaunchToken(body, options.launchToken);
+    const launchOptions: LaunchOptions = {
+      launchToken: token ?? true,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    };
+    let ids: string[];
+    try {
+      ids = (await this.launch(body, launchOptions)).instance_ids;
+    } catch (error) {
+      if (!(error instanceof LaunchAbortedError)) throw error;
+      throw await this.#cleanUp(error.instanceIds, error, options, token);
+    }
+    const id = ids[0]!;
     try {
       return (await waitForInstance(
         id,
-        (signal) => this.get(id, signal === undefined ? {} : { signal }),
+        (signal) => this.get(id, { signal }),
         this.#transport.clock,
         settings,
       ))!;
     } catch (error) {
-      if (options.terminateOnFailure === false) throw new LaunchWaitError(id, false, error);
-      try {
-        // Not bound to the caller's signal: an abort is exactly when cleanup must still happen.
-        await this.terminate(id);
-      } catch (cleanupError) {
-        throw new LaunchWaitError(id, false, error, cleanupError);
-      }
-      throw new LaunchWaitError(id, true, error);
+      throw await this.#cleanUp(ids, error, options, token);
     }
+  }
+
+  /** Terminates what a failed launchAndWait() made, unless told not to, and says how it went. */
+  async #cleanUp(
+    ids: readonly string[],
+    failure: unknown,
+    options: LaunchAndWaitOptions,
+    token: string | undefined,
+  ): Promise<LaunchWaitError> {
+    if (options.terminateOnFailure === false) {
+      return new LaunchWaitError(ids, false, failure, undefined, token);
+    }
+    try {
+      // Not bound to the caller's signal: an abort is exactly when cleanup must still happen.
+      await this.terminate(ids);
+    } catch (cleanupError) {
+      // Not found means there is nothing left to bill.
+      if (!(cleanupError instanceof NotFoundError)) {
+        return new LaunchWaitError(ids, false, failure, cleanupError, token);
+      }
+    }
+    return new LaunchWaitError(ids, true, failure, undefined, token);
+  }
+
+  get #launchDeps(): LaunchDeps {
+    return {
+      transport: this.#transport,
+      list: (signal) => this.list(undefined, { signal, maxRetries: 0 }),
+    };
   }
 }
 

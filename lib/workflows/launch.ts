@@ -1,0 +1,533 @@
+/**
+ * One launch, one bill: sending a launch at most once, and finding out what became of it when the
+ * answer is lost.
+ *
+ * Lambda has no idempotency key, so the client makes its own: every launch carries a tag
+ * {@linkcode LAUNCH_TOKEN_KEY} with a token unique to it. A launch is sent again only after a
+ * failure that proves the server did not act on it (a 429, or a connection that was never made).
+ * After any failure whose outcome is unknown, the client lists instances and looks for the token
+ * for a bounded time, through the rate limiter: found, it returns those instances; not found, it
+ * throws a {@linkcode LaunchOutcomeUnknownError} that carries the token, and never sends the launch
+ * again.
+ *
+ * @module
+ */
+
+import { Deadline } from "../_deadline.ts";
+import { isOutcomeUnknown, isRetryable, RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
+import type { SendTracker, Transport } from "../_transport.ts";
+import {
+  checkNonNegativeNumber,
+  checkObject,
+  checkString,
+  checkTimeout,
+  describeValue,
+} from "../_validate.ts";
+import {
+  ApiError,
+  ConnectionError,
+  InvalidResponseError,
+  LambdaCloudError,
+  TimeoutError,
+} from "../errors.ts";
+import type { RequestOptions } from "../options.ts";
+import type {
+  Instance,
+  InstanceLaunchRequest,
+  InstanceLaunchResponse,
+} from "../resources/instance.ts";
+
+/**
+ * The key of the tag each launch carries, so that a launch of unknown outcome can be found.
+ *
+ * @example Find what a launch token launched
+ * ```ts
+ * import { type Instance, LAUNCH_TOKEN_KEY } from "@lambda-cloud/client";
+ *
+ * const launchedWith = (instances: Instance[], token: string) =>
+ *   instances.filter((i) => i.tags?.some((t) => t.key === LAUNCH_TOKEN_KEY && t.value === token));
+ * ```
+ */
+export const LAUNCH_TOKEN_KEY = "lambda-cloud-client:launch-token";
+
+/**
+ * How long, and how often, a launch of unknown outcome is looked for.
+ *
+ * @example Look for five minutes, every ten seconds
+ * ```ts
+ * import type { LaunchLookupOptions } from "@lambda-cloud/client";
+ *
+ * const lookup: LaunchLookupOptions = { timeout: 300_000, interval: 10_000 };
+ * ```
+ */
+export interface LaunchLookupOptions {
+  /**
+   * How long to keep looking, in milliseconds: long enough for a backend that finishes the launch
+   * after the client stopped listening.
+   * @default {120000} (two minutes), or the attempt `timeout` when that is longer
+   */
+  timeout?: number;
+  /** Time between two listings, in milliseconds; listings also keep to the rate limit. @default {5000} */
+  interval?: number;
+  /**
+   * When the caller's signal aborts after the launch was sent, the client still looks, for at
+   * most this long, so that the instance is found rather than lost.
+   * @default {15000}
+   */
+  timeoutAfterAbort?: number;
+}
+
+/**
+ * Per-call options of `client.instances.launch()`.
+ *
+ * @example Launch with a token of your own, to look it up later yourself
+ * ```ts
+ * import type { LaunchOptions } from "@lambda-cloud/client";
+ *
+ * const options: LaunchOptions = { launchToken: crypto.randomUUID(), timeout: 120_000 };
+ * ```
+ */
+export interface LaunchOptions extends RequestOptions {
+  /**
+   * The launch token: `true` for a fresh random one, a string of your own (1 to 128 characters,
+   * unique to this launch: launches that share a token cannot be told apart), or `false` to send
+   * the body untouched, in which case a launch of unknown outcome cannot be looked for. A token
+   * already in the body's tags is used as it is.
+   * @default {true}
+   */
+  launchToken?: boolean | string;
+  /** How long and how often to look for a launch of unknown outcome. */
+  lookup?: LaunchLookupOptions;
+}
+
+/**
+ * Why a launch's outcome is still unknown:
+ *
+ * - `not-listed`: no instance with its token was listed while the client looked; it may still
+ *   appear, if the backend is slow.
+ * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), so
+ *   the token cannot be seen.
+ * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
+ * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
+ *
+ * @example Advice per reason
+ * ```ts
+ * import type { LaunchLookupFailure } from "@lambda-cloud/client";
+ *
+ * const advice = (reason: LaunchLookupFailure) =>
+ *   reason === "not-listed" ? "look again in a minute" : "check the console";
+ * ```
+ */
+export type LaunchLookupFailure = "not-listed" | "untagged-listing" | "listing-failed" | "no-token";
+
+/**
+ * A launch that may or may not have happened, and may be billing: the request was sent, no usable
+ * answer came back (a 5xx, a timeout, a dropped connection, an unreadable success, or an abort),
+ * and looking for its launch token did not find it. The client never sends such a launch again by
+ * itself. Look again later with `client.instances.findByLaunchToken(error.launchToken)` before
+ * launching again. The failure that made the outcome unknown is the `cause`.
+ *
+ * @example Resolve it later
+ * ```ts ignore
+ * import { LambdaCloudClient, LaunchOutcomeUnknownError } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * try {
+ *   await client.instances.launch({
+ *     region_name: "us-east-1",
+ *     instance_type_name: "gpu_1x_a10",
+ *     ssh_key_names: ["my-key"],
+ *   });
+ * } catch (error) {
+ *   if (!(error instanceof LaunchOutcomeUnknownError) || !error.launchToken) throw error;
+ *   const found = await client.instances.findByLaunchToken(error.launchToken);
+ *   console.log(found.length > 0 ? `launched ${found[0]!.id}` : "not launched (yet)");
+ * }
+ * ```
+ */
+export class LaunchOutcomeUnknownError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "LaunchOutcomeUnknownError";
+  /** The token the launch carried, to look it up later; `undefined` for `launchToken: false`. */
+  readonly launchToken: string | undefined;
+  /** The body that was sent, launch-token tag included. It never holds the API key. */
+  readonly request: InstanceLaunchRequest | undefined;
+  /** Why the lookup could not tell. */
+  readonly reason: LaunchLookupFailure;
+  /** Whether the caller aborted the launch after it was sent. */
+  readonly aborted: boolean;
+
+  /**
+   * Creates the error.
+   *
+   * @param init What was sent, with which token, why the lookup could not tell, how long it looked,
+   * and whether the caller aborted.
+   * @param options The standard error options; `cause` is the failure that made the outcome unknown.
+   */
+  constructor(
+    init: {
+      launchToken: string | undefined;
+      request: InstanceLaunchRequest | undefined;
+      reason: LaunchLookupFailure;
+      lookedForMs?: number;
+      aborted?: boolean;
+      lookupError?: unknown;
+    },
+    options?: ErrorOptions,
+  ) {
+    const { launchToken, reason } = init;
+    const what = init.request === undefined
+      ? "Cannot find launch"
+      : init.aborted
+      ? "Cannot launch instance: aborted after the request was sent, so the outcome is unknown"
+      : `Cannot launch instance: the outcome is unknown after ${describeFailure(options?.cause)}`;
+    const why = {
+      "not-listed": `no instance with launch token '${launchToken}' was listed within ${
+        Math.round((init.lookedForMs ?? 0) / 1000)
+      } s`,
+      "untagged-listing":
+        `the instance listing carries no tags, so launch token '${launchToken}' cannot be seen`,
+      "listing-failed": `listing instances to look for launch token '${launchToken}' failed (${
+        describeFailure(init.lookupError)
+      })`,
+      "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
+    }[reason];
+    const next = launchToken === undefined
+      ? "list your instances before launching again"
+      : `it may still appear, and bills if it does: call client.instances.findByLaunchToken('${launchToken}') before launching again`;
+    super(`${what}: ${why}; ${next}`, options);
+    this.launchToken = launchToken;
+    this.request = init.request;
+    this.reason = reason;
+    this.aborted = init.aborted ?? false;
+  }
+}
+
+/**
+ * A launch that was aborted through its signal after the request had been sent, and that launched
+ * anyway: the client looked for its token after the abort and found the instances, which bill until
+ * terminated. The caller's abort reason is the `cause`. (An abort before the launch was sent
+ * rejects with the signal's reason, untouched, as every other call does.)
+ *
+ * @example Terminate what an aborted launch left
+ * ```ts ignore
+ * import { LambdaCloudClient, LaunchAbortedError } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * const launch = client.instances.launch(
+ *   { region_name: "us-east-1", instance_type_name: "gpu_1x_a10", ssh_key_names: ["my-key"] },
+ *   { signal: AbortSignal.timeout(5000) },
+ * );
+ * await launch.catch(async (error) => {
+ *   if (error instanceof LaunchAbortedError) await client.instances.terminate(error.instanceIds);
+ * });
+ * ```
+ */
+export class LaunchAbortedError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "LaunchAbortedError";
+  /** The instances the launch made; they bill until terminated. */
+  readonly instanceIds: string[];
+  /** The token the launch carried. */
+  readonly launchToken: string;
+  /** The body that was sent, launch-token tag included. */
+  readonly request: InstanceLaunchRequest;
+
+  /**
+   * Creates the error.
+   *
+   * @param init The instances found, the token, and the body that was sent.
+   * @param options The standard error options; `cause` is the caller's abort reason.
+   */
+  constructor(
+    init: { instanceIds: readonly string[]; launchToken: string; request: InstanceLaunchRequest },
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Cannot launch instance: aborted after the request was sent, and it launched ${
+        init.instanceIds.map((id) => `'${id}'`).join(", ")
+      } anyway; it bills until terminated`,
+      options,
+    );
+    this.instanceIds = [...init.instanceIds];
+    this.launchToken = init.launchToken;
+    this.request = init.request;
+  }
+}
+
+/** What a launch needs from the client. */
+export interface LaunchDeps {
+  transport: Transport;
+  /** Lists instances once, with no retry, bounded by `signal`. */
+  list: (signal: AbortSignal) => Promise<unknown>;
+}
+
+const ACTION = "launch instance";
+const DEFAULT_LOOKUP_MS = 120_000;
+const DEFAULT_LOOKUP_INTERVAL_MS = 5000;
+const DEFAULT_LOOKUP_AFTER_ABORT_MS = 15_000;
+const TOKEN_MAX_LENGTH = 128;
+
+/** The token a launch will carry: the caller's, the body's, or a fresh one; none for `false`. */
+export function chooseLaunchToken(
+  body: InstanceLaunchRequest,
+  launchToken: LaunchOptions["launchToken"],
+): string | undefined {
+  const inBody = body.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+  if (launchToken === undefined || launchToken === true) {
+    return inBody ?? crypto.randomUUID().replaceAll("-", "");
+  }
+  if (launchToken === false) return undefined;
+  const token = checkLaunchToken(ACTION, "launchToken", launchToken);
+  if (inBody !== undefined && inBody !== token) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
+        describeValue(token)
+      } and ${describeValue(inBody)}`,
+    );
+  }
+  return token;
+}
+
+/** Requires a launch token: a string a tag value can hold. */
+export function checkLaunchToken(action: string, name: string, value: unknown): string {
+  if (typeof value !== "string" && typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a string or a boolean, received ${describeValue(value)}`,
+    );
+  }
+  return checkString(action, name, value, { maxLength: TOKEN_MAX_LENGTH });
+}
+
+interface LookupSettings {
+  timeoutMs: number;
+  intervalMs: number;
+  afterAbortMs: number;
+}
+
+function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number): LookupSettings {
+  const lookup = options === undefined ? {} : checkObject(ACTION, "lookup", options);
+  return {
+    timeoutMs: lookup.timeout === undefined
+      ? Math.max(DEFAULT_LOOKUP_MS, attemptMs)
+      : checkTimeout(ACTION, "lookup.timeout", lookup.timeout),
+    intervalMs: checkNonNegativeNumber(
+      ACTION,
+      "lookup.interval",
+      lookup.interval ?? DEFAULT_LOOKUP_INTERVAL_MS,
+    ),
+    afterAbortMs: checkTimeout(
+      ACTION,
+      "lookup.timeoutAfterAbort",
+      lookup.timeoutAfterAbort ?? DEFAULT_LOOKUP_AFTER_ABORT_MS,
+    ),
+  };
+}
+
+/**
+ * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
+ * failure of unknown outcome: looks for its token instead.
+ */
+export async function launchOnce(
+  deps: LaunchDeps,
+  body: InstanceLaunchRequest,
+  options: LaunchOptions,
+): Promise<InstanceLaunchResponse> {
+  const { launchToken, lookup, ...requestOptions } = options;
+  const token = chooseLaunchToken(body, launchToken);
+  const attemptMs = requestOptions.timeout ?? deps.transport.timeoutMs;
+  const settings = checkLookup(lookup, typeof attemptMs === "number" ? attemptMs : 0);
+  const sent: InstanceLaunchRequest = token === undefined || body.tags?.some(isTokenTag)
+    ? body
+    : { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
+  const tracker: SendTracker = { mayHaveActed: false };
+  const signal = requestOptions.signal;
+  let failure: unknown;
+  try {
+    const data = await deps.transport.request<unknown>({
+      action: ACTION,
+      method: "POST",
+      path: "/instance-operations/launch",
+      body: sent,
+      retry: RETRY_WHEN_REFUSED,
+      limit: "launch",
+      tracker,
+    }, requestOptions);
+    const ids = launchedIds(data);
+    if (ids) return { instance_ids: ids };
+    // Lambda said it launched, but not what: look for it rather than guess.
+    failure = new InvalidResponseError(
+      ACTION,
+      200,
+      JSON.stringify({ data }) ?? "",
+      new Headers(),
+      token === undefined ? undefined : `the launch carried launch token '${token}'`,
+    );
+  } catch (error) {
+    if (signal?.aborted ? !tracker.mayHaveActed : !isOutcomeUnknown(error)) throw error;
+    failure = signal?.aborted ? signal.reason : error;
+  }
+  const aborted = signal?.aborted === true;
+  if (token === undefined) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: undefined,
+      request: sent,
+      reason: "no-token",
+      aborted,
+    }, { cause: failure });
+  }
+  const started = deps.transport.clock.now();
+  const found = await lookForLaunch(deps, token, settings, signal);
+  if (found.ids) {
+    if (signal?.aborted) {
+      throw new LaunchAbortedError({ instanceIds: found.ids, launchToken: token, request: sent }, {
+        cause: signal.reason,
+      });
+    }
+    return { instance_ids: found.ids };
+  }
+  throw new LaunchOutcomeUnknownError({
+    launchToken: token,
+    request: sent,
+    reason: found.reason,
+    lookedForMs: deps.transport.clock.now() - started,
+    aborted: signal?.aborted === true,
+    lookupError: found.lastError,
+  }, { cause: failure });
+}
+
+type LookupResult =
+  | { ids: string[]; reason?: undefined; lastError?: undefined }
+  | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
+
+/**
+ * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
+ * `settings.afterAbortMs` once `callerSignal` aborts (it may have aborted already). Each listing
+ * goes through the rate limiter; transient failures are waited out.
+ */
+async function lookForLaunch(
+  deps: LaunchDeps,
+  token: string,
+  settings: LookupSettings,
+  callerSignal: AbortSignal | undefined,
+): Promise<LookupResult> {
+  const clock = deps.transport.clock;
+  const deadline = new Deadline(clock, settings.timeoutMs);
+  const onAbort = () => deadline.shorten(settings.afterAbortMs);
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener("abort", onAbort, { once: true });
+  let untagged = false;
+  let lastError: unknown;
+  try {
+    for (;;) {
+      try {
+        const seen = withToken(await deps.list(deadline.signal), token);
+        if (seen.ids.length > 0) return { ids: seen.ids };
+        untagged = seen.untagged;
+        lastError = undefined;
+      } catch (error) {
+        if (deadline.signal.aborted) break;
+        lastError = error;
+        if (!isRetryable(RETRY_IDEMPOTENT, error)) {
+          return { reason: "listing-failed", lastError };
+        }
+      }
+      const remaining = deadline.remainingMs;
+      if (remaining <= 0) break;
+      try {
+        await clock.sleep(Math.min(settings.intervalMs, remaining), deadline.signal);
+      } catch {
+        break; // the deadline passed
+      }
+    }
+  } finally {
+    deadline.dispose();
+    callerSignal?.removeEventListener("abort", onAbort);
+  }
+  return untagged
+    ? { reason: "untagged-listing", lastError }
+    : lastError === undefined
+    ? { reason: "not-listed", lastError }
+    : { reason: "listing-failed", lastError };
+}
+
+/**
+ * Finds the instances that carry launch token `token` in one listing. Throws a
+ * {@linkcode LaunchOutcomeUnknownError} when none does and the listing carries no tags, since it
+ * then cannot tell.
+ */
+export async function findByLaunchToken(
+  list: () => Promise<unknown>,
+  token: string,
+): Promise<Instance[]> {
+  const listing = await list();
+  const seen = withToken(listing, token);
+  if (seen.ids.length === 0 && seen.untagged) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request: undefined,
+      reason: "untagged-listing",
+    });
+  }
+  return (listing as Instance[]).filter((instance) => seen.ids.includes(instance.id));
+}
+
+/**
+ * The ids of the listed instances that carry `token`, and whether some listed instance had no
+ * tags at all (so it might be the one). Reads the listing defensively: it comes off the network.
+ */
+function withToken(listing: unknown, token: string): { ids: string[]; untagged: boolean } {
+  if (!Array.isArray(listing)) {
+    throw new InvalidResponseError(
+      "list instances",
+      200,
+      JSON.stringify({ data: listing }) ?? "",
+      new Headers(),
+    );
+  }
+  const ids: string[] = [];
+  let untagged = false;
+  for (const item of listing) {
+    if (!isRecord(item)) continue;
+    if (!Array.isArray(item.tags)) {
+      untagged = true;
+      continue;
+    }
+    const tagged = item.tags.some((tag) =>
+      isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY && tag.value === token
+    );
+    if (tagged && typeof item.id === "string") ids.push(item.id);
+  }
+  return { ids, untagged };
+}
+
+/** The ids in a launch answer, or `undefined` when it is not `{instance_ids: [id, …]}`. */
+function launchedIds(data: unknown): string[] | undefined {
+  if (!isRecord(data)) return undefined;
+  const ids = data.instance_ids;
+  if (!Array.isArray(ids) || ids.length === 0) return undefined;
+  return ids.every((id) =>
+      typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
+    )
+    ? [...ids]
+    : undefined;
+}
+
+function isTokenTag(tag: { key: string }): boolean {
+  return tag.key === LAUNCH_TOKEN_KEY;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A few words for the failure that left a launch's outcome unknown. */
+function describeFailure(cause: unknown): string {
+  if (cause instanceof ApiError) {
+    return `HTTP ${cause.status}${cause.code === undefined ? "" : ` (code '${cause.code}')`}`;
+  }
+  if (cause instanceof TimeoutError) return `no answer within ${cause.timeoutMs} ms`;
+  if (cause instanceof ConnectionError) return "the connection failed mid-request";
+  if (cause instanceof InvalidResponseError) return `an unreadable ${cause.status} answer`;
+  return cause instanceof Error ? `${cause.name}: ${cause.message}` : "an unknown failure";
+}
