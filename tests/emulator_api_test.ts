@@ -461,6 +461,37 @@ Deno.test("audit events: every change, in pages, filtered by type and time", asy
   assertEquals(badTime.status, 400);
 });
 
+Deno.test("audit events: a launch, update, restart and terminate each leave an event", async () => {
+  let now = Date.parse("2026-01-01T00:00:00Z");
+  const emulator = testEmulator({ clock: { now: () => now }, timing: { bootMs: MINUTE } });
+  const client = emulatorClient(emulator);
+  await client.sshKeys.create({ name: "k" });
+  const [id] = (await client.instances.launch({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  })).instance_ids;
+  await client.instances.update(id!, { name: "renamed" });
+  now += 2 * MINUTE;
+  await client.instances.restart(id!);
+  now += 2 * MINUTE;
+  await client.instances.terminate(id!);
+  const rules = await client.firewallRules.list();
+  await client.firewallRules.replace(rules);
+  const all = await Array.fromAsync(client.auditEvents.list());
+  assertEquals(all.map((event) => `${event.resource_name} ${event.action}`), [
+    "ssh_key create",
+    "instance launch",
+    "instance update",
+    "instance restart",
+    "instance terminate",
+    "firewall_rules replace",
+  ]);
+  const instanceEvents = all.filter((event) => event.resource_name === "instance");
+  assert(instanceEvents.every((event) => event.resource_lrns.some((lrn) => lrn.endsWith(id!))));
+  assert(all.every((event) => event.result?.status === "success"));
+});
+
 Deno.test("tickets: rules for incidents, filters, order and pages; attachments step by step", async () => {
   let now = Date.parse("2026-01-01T00:00:00Z");
   const emulator = testEmulator({ pageSize: 2, clock: { now: () => now } });

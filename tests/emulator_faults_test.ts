@@ -7,6 +7,7 @@ import {
   ConnectionError,
   InvalidResponseError,
   LambdaCloudClient,
+  LaunchOutcomeUnknownError,
   RateLimitError,
   ServerError,
   TimeoutError,
@@ -104,20 +105,21 @@ Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", as
   assertEquals(emulator.requests.map((request) => request.status), [503, 502, 200]);
 });
 
-Deno.test("faults: a launch that failed before it ran is found absent by its token, then sent again", async () => {
+Deno.test("faults: a launch answered 503 is looked for by its token, and never sent again", async () => {
   const emulator = testEmulator();
   const client = await withKey(emulator);
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
-  emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance", skip: 1 });
-  const { instance_ids } = await client.instances.launch(LAUNCH);
-  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { lookup: { timeout: 20_000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assert(error.cause instanceof ServerError);
+  assertEquals([error.cause.status, error.cause.code], [503, "provider/internal-unavailable"]);
   assertEquals(emulator.requests.map((request) => `${request.operationId} ${request.status}`), [
     "launchInstance 503",
-    ...Array(3).fill("listInstances 200"),
-    "launchInstance 502",
-    ...Array(3).fill("listInstances 200"),
-    "launchInstance 200",
+    ...Array(4).fill("listInstances 200"),
   ]);
+  assertEquals(emulator.instances(), []);
 });
 
 Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors are never resent", async () => {
@@ -126,16 +128,21 @@ Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors a
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
   const provider = await assertRejects(
     client.instances.launch(LAUNCH, { launchToken: false }),
-    ServerError,
+    LaunchOutcomeUnknownError,
   );
-  assertEquals([provider.status, provider.code], [503, "provider/internal-unavailable"]);
+  assertEquals(provider.reason, "no-token");
+  assert(provider.cause instanceof ServerError);
+  assertEquals([provider.cause.status, provider.cause.code], [
+    503,
+    "provider/internal-unavailable",
+  ]);
   emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
   const proxy = await assertRejects(
     client.instances.launch(LAUNCH, { launchToken: false }),
-    ServerError,
+    LaunchOutcomeUnknownError,
   );
-  assertMatch(proxy.message, /502 Bad Gateway/);
-  assertMatch(proxy.message, /may have been launched/);
+  assertMatch(String(proxy.cause), /502 Bad Gateway/);
+  assertMatch(proxy.message, /outcome is unknown after HTTP 502/);
   assertEquals(emulator.instances(), []); // neither fault let the launch through
   assertEquals(emulator.requests.length, 2);
 });
@@ -155,17 +162,18 @@ Deno.test("faults: a dropped connection means nothing happened; a lost answer me
   emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
   const dropped = await assertRejects(
     client.instances.launch(LAUNCH, { launchToken: false }),
-    ConnectionError,
+    LaunchOutcomeUnknownError,
   );
-  assertMatch(dropped.message, /may have been launched and billed anyway/);
+  // The client cannot tell a drop before the call from one after it: both are unknown.
+  assert(dropped.cause instanceof ConnectionError && dropped.cause.requestSent);
   assertEquals(emulator.instances().length, 0);
 
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   const lost = await assertRejects(
     client.instances.launch(LAUNCH, { launchToken: false }),
-    ConnectionError,
+    LaunchOutcomeUnknownError,
   );
-  assertMatch(lost.message, /may have been launched and billed anyway/);
+  assertMatch(lost.message, /list your instances before launching again/);
   assertEquals(emulator.instances().length, 1);
   assertEquals(emulator.requests.at(-1)?.status, undefined);
 });

@@ -1,7 +1,8 @@
 // The client against a real HTTP server on 127.0.0.1: real sockets, real headers, real aborts.
 
 import { ConnectionError, LambdaCloudClient, RateLimitError, TimeoutError } from "../mod.ts";
-import { assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { LambdaEmulator } from "../lib/testing/mod.ts";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { FakeClock } from "./_fakes.ts";
 
 interface Seen {
@@ -133,4 +134,65 @@ Deno.test("a refused connection is a ConnectionError", async () => {
   const client = clientFor(baseUrl, { maxRetries: 0 });
   const error = await assertRejects(client.regions.list(), ConnectionError);
   assertStrictEquals(error.cause instanceof Error, true);
+});
+
+Deno.test("the emulator's server closes promptly with a request body still half-sent", async () => {
+  const emulator = new LambdaEmulator({ rateLimit: false });
+  const server = await emulator.serve();
+  const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.port });
+  try {
+    const head = "POST /api/v1/ssh-keys HTTP/1.1\r\nhost: 127.0.0.1\r\n" +
+      `authorization: Bearer ${emulator.apiKey}\r\ncontent-type: application/json\r\n` +
+      'content-length: 1000\r\n\r\n{"name":';
+    await connection.write(new TextEncoder().encode(head));
+    // Give the server the time to start reading the body that will never end.
+    for (let i = 0; i < 50 && emulator.requests.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const stuck = new Promise<"stuck">((resolve) =>
+      timer = setTimeout(() => resolve("stuck"), 5000)
+    );
+    const closed = await Promise.race([server.close().then(() => "closed" as const), stuck]);
+    clearTimeout(timer);
+    assertStrictEquals(closed, "closed");
+  } finally {
+    connection.close();
+  }
+});
+
+Deno.test("the emulator refuses bodies past its size limit with 413, and bounds its request log", async () => {
+  const emulator = new LambdaEmulator({ rateLimit: false, maxBodyBytes: 1000, requestLogLimit: 5 });
+  await using server = await emulator.serve();
+  const headers = {
+    authorization: `Bearer ${emulator.apiKey}`,
+    "content-type": "application/json",
+  };
+  const big = JSON.stringify({ name: "k", public_key: "x".repeat(5000) });
+  for (const url of [`${server.url}/ssh-keys`, "https://cloud.lambda.ai/api/v1/ssh-keys"]) {
+    const fetcher = url.startsWith("http://") ? fetch : emulator.fetch;
+    const response = await fetcher(url, { method: "POST", headers, body: big });
+    assertStrictEquals(response.status, 413);
+    assertStrictEquals((await response.json()).error.code, "global/invalid-parameters");
+  }
+  // A body sent in chunks, with no length declared, is cut off too.
+  const chunked = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (let i = 0; i < 10; i++) controller.enqueue(new TextEncoder().encode("x".repeat(200)));
+      controller.close();
+    },
+  });
+  const streamed = await fetch(`${server.url}/ssh-keys`, {
+    method: "POST",
+    headers,
+    body: chunked,
+  });
+  assertStrictEquals(streamed.status, 413);
+  await streamed.body?.cancel();
+  assertStrictEquals(emulator.instances().length, 0);
+  for (let i = 0; i < 6; i++) {
+    await (await emulator.fetch(`${server.url}/regions`, { headers })).body?.cancel();
+  }
+  assertStrictEquals(emulator.requests.length, 5);
+  assert(emulator.requests.every((request) => request.path === "/api/v1/regions"));
 });

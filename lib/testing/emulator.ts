@@ -9,7 +9,7 @@ import type { Instance } from "../resources/instance.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
-import { EmulatedError, notFound } from "./_errors.ts";
+import { EmulatedError, notFound, objectDoesNotExist } from "./_errors.ts";
 import { FIREWALL_HANDLERS } from "./_firewall.ts";
 import type { Answer, Handler } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
@@ -74,6 +74,18 @@ export interface EmulatorOptions {
   pageSize?: number;
   /** Called after every answer, faults included: for logging, or checking answers. */
   onResponse?: (exchange: EmulatorExchange) => void;
+  /**
+   * How many requests `emulator.requests` keeps; older ones are forgotten, so that a long-running
+   * emulator does not grow without bound.
+   * @default 10000
+   */
+  requestLogLimit?: number;
+  /**
+   * The largest request body accepted, in bytes; a larger one answers 413 without being read to
+   * the end.
+   * @default 4194304 (4 MiB: a launch's `user_data` may be 1 MB)
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -164,11 +176,14 @@ export interface EmulatorServer extends AsyncDisposable {
 
 /** Thrown inside the handler to make the connection drop with no answer. */
 class DroppedConnection extends TypeError {
-  constructor() {
-    super("The emulator dropped the connection (an injected fault)");
+  constructor(message = "The emulator dropped the connection (an injected fault)") {
+    super(message);
     this.name = "TypeError";
   }
 }
+
+/** A request body larger than the emulator accepts. */
+class BodyTooLarge extends Error {}
 
 const DEFAULT_API_KEY = "secret_emulator";
 const API_PREFIX = "/api/v1";
@@ -179,8 +194,10 @@ const HANDLERS: Partial<Record<OperationId, Handler>> = {
   ...AUDIT_HANDLERS,
   ...TICKET_HANDLERS,
 };
-const PROXY_PAGE = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n" +
-  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+const PROXY_PAGE = gatewayPage("502 Bad Gateway");
+const GATEWAY_TIMEOUT_PAGE = gatewayPage("504 Gateway Time-out");
+const DEFAULT_LATE_MS = 5000;
+const DEFAULT_STALE_MS = 10_000;
 
 /**
  * An emulator of the Lambda Cloud API v1 (spec 1.10.0): all 34 operations, with the same paths,
@@ -224,6 +241,10 @@ export class LambdaEmulator {
   readonly #launchGate: RateGate | undefined;
   readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
   readonly #requests: RecordedRequest[] = [];
+  readonly #requestLogLimit: number;
+  readonly #maxBodyBytes: number;
+  // Calls that a `late` or `gateway-timeout` fault carries out after their answer was lost.
+  #deferred: { at: number; run: () => void }[] = [];
 
   /**
    * Creates an emulator with a fresh account: no instances, keys, filesystems or rulesets, the
@@ -286,6 +307,16 @@ export class LambdaEmulator {
       );
     }
     this.#onResponse = options.onResponse;
+    this.#requestLogLimit = checkNonNegativeInteger(
+      action,
+      "requestLogLimit",
+      options.requestLogLimit ?? 10_000,
+    );
+    this.#maxBodyBytes = checkNonNegativeInteger(
+      action,
+      "maxBodyBytes",
+      options.maxBodyBytes ?? 4 * 1024 * 1024,
+    );
   }
 
   /**
@@ -371,7 +402,26 @@ export class LambdaEmulator {
    * ```
    */
   instances(): Instance[] {
+    this.#settle();
     return this.#state.visibleInstances().map((record) => this.#state.view(record));
+  }
+
+  /**
+   * How many calls a `late` or `gateway-timeout` fault still has to carry out: they land once the
+   * emulator's time reaches them (see `advance()`).
+   *
+   * @example Let every late launch land
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.advance(60_000);
+   * console.log(emulator.pendingCalls, emulator.instances().length); // 0 0
+   * ```
+   */
+  get pendingCalls(): number {
+    this.#settle();
+    return this.#deferred.length;
   }
 
   /**
@@ -490,16 +540,29 @@ export class LambdaEmulator {
    * Deno.serve({ port: 8080 }, (request) => emulator.handle(request));
    * ```
    */
-  async handle(request: Request): Promise<Response> {
+  handle(request: Request): Promise<Response> {
+    return this.#handle(request, undefined);
+  }
+
+  async #handle(request: Request, closing: AbortSignal | undefined): Promise<Response> {
     // Rate limits count arrivals, as a server does: read the time before waiting for the body.
     const arrivedAt = this.now();
+    this.#settle();
     const url = new URL(request.url);
     const path = url.pathname;
     const matched = path.startsWith(API_PREFIX + "/")
       ? matchOperation(request.method, path.slice(API_PREFIX.length))
       : undefined;
     const operationId = matched?.operation.id;
-    const text = await request.text();
+    let text: string;
+    let tooLarge = false;
+    try {
+      text = await readBody(request, this.#maxBodyBytes, closing);
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error;
+      text = "";
+      tooLarge = true;
+    }
     const record: RecordedRequest = {
       operationId,
       method: request.method,
@@ -517,8 +580,8 @@ export class LambdaEmulator {
       status: undefined,
       fault: undefined,
     };
-    this.#requests.push(record);
-    const fault = this.#faultTable.draw(operationId);
+    this.#record(record);
+    const fault = tooLarge ? undefined : this.#faultTable.draw(operationId);
     record.fault = fault?.kind;
     const send = (answer: Answer, headers: HeadersInit = {}) => {
       record.status = answer.status;
@@ -539,24 +602,52 @@ export class LambdaEmulator {
         },
       });
     };
+    if (tooLarge) {
+      return send(errorAnswer(
+        new EmulatedError(
+          413,
+          "global/invalid-parameters",
+          `The request body is larger than ${this.#maxBodyBytes} bytes.`,
+        ),
+        this.#requestIds.id(),
+      ));
+    }
     if (fault) {
       const early = this.#earlyFault(fault);
       if (early === "drop") throw new DroppedConnection();
       if (early) return send(early.answer, early.headers);
     }
-    const { answer, headers } = this.#process(request, url, matched, text, arrivedAt);
+    const requestId = this.#requestIds.id();
+    const refused = this.#admit(request, matched, arrivedAt, requestId);
+    if (refused) return send(refused.answer, refused.headers);
+    if (fault?.kind === "late" || fault?.kind === "gateway-timeout") {
+      // The backend finishes the call after the client has stopped listening.
+      this.#deferred.push({
+        at: this.now() + (fault.delayMs ?? DEFAULT_LATE_MS),
+        run: () => this.#run(request, url, matched!, text, requestId),
+      });
+      if (fault.kind === "late") throw new DroppedConnection();
+      return send({ status: 504, body: GATEWAY_TIMEOUT_PAGE });
+    }
+    const answer = this.#reshape(this.#run(request, url, matched!, text, requestId), {
+      fault,
+      operationId,
+      params: matched!.params,
+    });
     switch (fault?.kind) {
       case "lost-answer":
         throw new DroppedConnection();
-      case "slow":
-        await systemClock.sleep(fault.delayMs ?? 65_000, request.signal);
+      case "slow": {
+        const signal = closing ? AbortSignal.any([request.signal, closing]) : request.signal;
+        await systemClock.sleep(fault.delayMs ?? 65_000, signal);
         break;
+      }
       case "truncate": {
         const full = JSON.stringify(answer.body);
         return send({ status: answer.status, body: full.slice(0, Math.floor(full.length / 2)) });
       }
     }
-    return send(answer, headers);
+    return send(answer);
   }
 
   /**
@@ -588,6 +679,8 @@ export class LambdaEmulator {
       );
     }
     const hostname = options.hostname ?? "127.0.0.1";
+    // Aborted by close(), so that a request whose body never finishes cannot hold the server open.
+    const closing = new AbortController();
     const server = deno.serve({
       port: options.port ?? 0,
       hostname,
@@ -595,7 +688,7 @@ export class LambdaEmulator {
       onError: () => new Response(null, { status: 500 }),
     }, async (request) => {
       try {
-        return await this.handle(request);
+        return await this.#handle(request, closing.signal);
       } catch (error) {
         if (!(error instanceof DroppedConnection)) throw error;
         // A body that fails at once makes the server cut the connection, as a dropped one would.
@@ -608,7 +701,10 @@ export class LambdaEmulator {
     const port = server.addr.port;
     const host = hostname.includes(":") ? `[${hostname}]` : hostname;
     let closed: Promise<void> | undefined;
-    const close = () => closed ??= server.shutdown().then(() => server.finished);
+    const close = () => {
+      closing.abort(new DroppedConnection("The emulator server is closing"));
+      return closed ??= server.shutdown().then(() => server.finished);
+    };
     return Promise.resolve({
       url: `http://${host}:${port}${API_PREFIX}`,
       port,
@@ -661,14 +757,16 @@ export class LambdaEmulator {
     }
   }
 
-  #process(
+  /**
+   * Refuses a call the way the API does before running it: authentication, an inactive account,
+   * the rate limits, and paths that name no operation. `undefined` lets it run.
+   */
+  #admit(
     request: Request,
-    url: URL,
     matched: ReturnType<typeof matchOperation>,
-    text: string,
     arrivedAt: number,
-  ): { answer: Answer; headers?: HeadersInit } {
-    const requestId = this.#requestIds.id();
+    requestId: string,
+  ): { answer: Answer; headers?: HeadersInit } | undefined {
     try {
       this.#authenticate(request.headers.get("authorization"));
       if (!this.#state.active) {
@@ -680,7 +778,7 @@ export class LambdaEmulator {
             "Contact Support if problems continue.",
         );
       }
-      const waitMs = this.#admit(matched?.operation.id === "launchInstance", arrivedAt);
+      const waitMs = this.#takeTurn(matched?.operation.id === "launchInstance", arrivedAt);
       if (waitMs > 0) {
         return {
           answer: rateLimited(requestId),
@@ -688,6 +786,22 @@ export class LambdaEmulator {
         };
       }
       if (!matched) throw notFound();
+      return undefined;
+    } catch (error) {
+      if (error instanceof EmulatedError) return { answer: errorAnswer(error, requestId) };
+      throw error;
+    }
+  }
+
+  /** Runs an admitted call's handler. */
+  #run(
+    request: Request,
+    url: URL,
+    matched: NonNullable<ReturnType<typeof matchOperation>>,
+    text: string,
+    requestId: string,
+  ): Answer {
+    try {
       const handler = HANDLERS[matched.operation.id]!;
       let body: unknown;
       if (text.trim() !== "") {
@@ -701,19 +815,70 @@ export class LambdaEmulator {
           );
         }
       }
-      return {
-        answer: handler({
-          state: this.#state,
-          request,
-          params: matched.params,
-          query: url.searchParams,
-          body,
-        }),
-      };
+      return handler({
+        state: this.#state,
+        request,
+        params: matched.params,
+        query: url.searchParams,
+        body,
+      });
     } catch (error) {
-      if (error instanceof EmulatedError) return { answer: errorAnswer(error, requestId) };
+      if (error instanceof EmulatedError) return errorAnswer(error, requestId);
       throw error;
     }
+  }
+
+  /** What `stale-read` and `untagged` faults make of a successful answer. */
+  #reshape(
+    answer: Answer,
+    context: {
+      fault: Readonly<FaultRule> | undefined;
+      operationId: OperationId | undefined;
+      params: Record<string, string>;
+    },
+  ): Answer {
+    const { fault, operationId } = context;
+    if (answer.status !== 200 || (fault?.kind !== "stale-read" && fault?.kind !== "untagged")) {
+      return answer;
+    }
+    const data = (answer.body as { data: unknown }).data;
+    if (fault.kind === "untagged") {
+      return { status: 200, body: { data: withoutTags(data) } };
+    }
+    // A read that lags: instances launched in the last `delayMs` are not there yet.
+    const since = this.now() - (fault.delayMs ?? DEFAULT_STALE_MS);
+    const fresh = (id: unknown) => {
+      const record = typeof id === "string" ? this.#state.instances.get(id) : undefined;
+      return record !== undefined && record.launchedAt > since;
+    };
+    if (operationId === "listInstances" && Array.isArray(data)) {
+      return { status: 200, body: { data: data.filter((item) => !fresh(item?.id)) } };
+    }
+    if (operationId === "getInstance" && fresh(context.params.id)) {
+      return errorAnswer(
+        objectDoesNotExist(
+          "Specified instance does not exist.",
+          "Check the instance ID and try again.",
+        ),
+        this.#requestIds.id(),
+      );
+    }
+    return answer;
+  }
+
+  /** Carries out the deferred calls whose time has come, oldest first. */
+  #settle(): void {
+    const now = this.now();
+    if (!this.#deferred.some((call) => call.at <= now)) return;
+    const due = this.#deferred.filter((call) => call.at <= now).sort((a, b) => a.at - b.at);
+    this.#deferred = this.#deferred.filter((call) => call.at > now);
+    for (const call of due) call.run();
+  }
+
+  #record(record: RecordedRequest): void {
+    this.#requests.push(record);
+    const excess = this.#requests.length - this.#requestLogLimit;
+    if (excess > 0) this.#requests.splice(0, excess);
   }
 
   #authenticate(header: string | null): void {
@@ -742,7 +907,7 @@ export class LambdaEmulator {
   }
 
   /** 0 when the call may go ahead (and is counted), else how long it should have waited. */
-  #admit(isLaunch: boolean, now: number): number {
+  #takeTurn(isLaunch: boolean, now: number): number {
     if (!this.#requestGate || !this.#launchGate) return 0;
     const waitMs = Math.max(
       this.#requestGate.wait(this.apiKey, now),
@@ -770,6 +935,76 @@ function rateLimited(requestId?: string): Answer {
   };
   if (requestId !== undefined) envelope.request_id = requestId;
   return { status: 429, body: { error: envelope } };
+}
+
+function gatewayPage(title: string): string {
+  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n` +
+    `<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+}
+
+/** The answer's data with `tags` removed from every instance in it. */
+function withoutTags(data: unknown): unknown {
+  const strip = (item: unknown) => {
+    if (typeof item !== "object" || item === null || !("instance_type" in item)) return item;
+    const { tags: _tags, ...rest } = item as Record<string, unknown>;
+    return rest;
+  };
+  if (Array.isArray(data)) return data.map(strip);
+  if (typeof data !== "object" || data === null) return data;
+  const copy: Record<string, unknown> = { ...strip(data) as Record<string, unknown> };
+  for (const [key, value] of Object.entries(copy)) {
+    if (Array.isArray(value)) copy[key] = value.map(strip); // restarted_instances and the like
+  }
+  return copy;
+}
+
+/**
+ * Reads a request body as text, up to `limit` bytes; a larger one is a {@linkcode BodyTooLarge},
+ * and `closing` (the server shutting down) ends a body that never finishes.
+ */
+async function readBody(
+  request: Request,
+  limit: number,
+  closing: AbortSignal | undefined,
+): Promise<string> {
+  if (request.body === null) return "";
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (declared > limit) {
+    await request.body.cancel().catch(() => {});
+    throw new BodyTooLarge();
+  }
+  const reader = request.body.getReader();
+  let onClose = () => {};
+  const stop = new Promise<never>((_, reject) => {
+    onClose = () => reject(closing?.reason);
+    if (closing?.aborted) onClose();
+    closing?.addEventListener("abort", onClose, { once: true });
+  });
+  stop.catch(() => {}); // only read when racing a chunk
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), stop]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) throw new BodyTooLarge();
+      chunks.push(value);
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  } finally {
+    closing?.removeEventListener("abort", onClose);
+    reader.releaseLock();
+  }
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
 }
 
 function parseBody(text: string): unknown {

@@ -20,6 +20,14 @@ import type { OperationId } from "./operations.ts";
  * - `truncate`: the call is carried out, and its answer's body is cut in half.
  * - `lost-answer`: the call is carried out, and the connection drops before the answer: the case
  *   where a blind retry of a launch pays twice.
+ * - `late`: the connection drops at once, and the call is carried out `delayMs` later on the
+ *   emulator's clock (5000 by default): a backend that finishes after the client gave up.
+ * - `gateway-timeout`: a gateway's 504 page at once, and the call is carried out `delayMs` later
+ *   on the emulator's clock (5000 by default).
+ * - `stale-read`: a read of instances that does not see those launched in the last `delayMs` of
+ *   the emulator's clock (10000 by default): the listing leaves them out, a get answers 404.
+ * - `untagged`: every instance in the answer comes without its `tags` field, which the spec
+ *   allows.
  *
  * @example A launch that happens, though its caller never hears of it
  * ```ts
@@ -36,7 +44,11 @@ export type FaultKind =
   | "slow"
   | "drop"
   | "truncate"
-  | "lost-answer";
+  | "lost-answer"
+  | "late"
+  | "gateway-timeout"
+  | "stale-read"
+  | "untagged";
 
 /**
  * Which calls fail, and how.
@@ -65,7 +77,12 @@ export interface FaultRule {
   retryAfterSeconds?: number;
   /** For `server-error`: the status, from 500 to 599. @default 500 */
   status?: number;
-  /** For `slow`: how late the answer comes, in real milliseconds. @default 65000 */
+  /**
+   * For `slow`: how late the answer comes, in real milliseconds (65000 by default). For `late` and
+   * `gateway-timeout`: how much later the call is carried out, on the emulator's clock (5000 by
+   * default). For `stale-read`: how far behind the read is, on the emulator's clock (10000 by
+   * default).
+   */
   delayMs?: number;
 }
 
@@ -126,6 +143,10 @@ const KINDS: readonly string[] = [
   "drop",
   "truncate",
   "lost-answer",
+  "late",
+  "gateway-timeout",
+  "stale-read",
+  "untagged",
 ];
 
 interface ActiveRule {
