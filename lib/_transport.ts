@@ -1,5 +1,6 @@
 // The one place that talks HTTP: authentication, pacing, timeouts, retries, hooks and error mapping.
-// Every resource describes its calls as an Operation and hands them here.
+// Resources name an operation of the table (lib/spec/) and give its parameters; the transport fills
+// the path, picks the retry policy and the rate limit, and sends it.
 
 import { callSafely } from "./_callback.ts";
 import { readEnv } from "./_env.ts";
@@ -18,11 +19,14 @@ import {
   type RetryPolicy,
 } from "./_retry.ts";
 import {
+  checkId,
   checkNonNegativeInteger,
   checkNonNegativeNumber,
   checkTimeout,
   describeValue,
 } from "./_validate.ts";
+import { type OperationId, OPERATIONS } from "./spec/operations.ts";
+import { POLICY, retryPolicy } from "./spec/policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import {
   ApiError,
@@ -50,6 +54,19 @@ const DEFAULT_MAX_RETRIES = 2;
 const API_KEY_ENV = "LAMBDA_API_KEY";
 const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
 
+/** The parameters of one call of an operation. */
+export interface CallParams {
+  /** The path parameters, by the spec's names, unencoded. */
+  path?: Readonly<Record<string, string>> | undefined;
+  /** Query parameters; an array repeats the parameter once per item. */
+  query?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
+  /** The JSON body. */
+  body?: unknown;
+}
+
+/** What a workflow adds to a call: see {@linkcode Operation}. */
+export type CallExtras = Pick<Operation, "alreadyDone" | "tracker">;
+
 /** One API call, described as data. */
 export interface Operation {
   /** The action in words, for messages: `"launch instance"`. */
@@ -58,12 +75,12 @@ export interface Operation {
   /** The path below the base URL, already encoded, starting with `/`. */
   path: string;
   /** Query parameters; an array repeats the parameter once per item. */
-  query?: Record<string, string | readonly string[] | undefined>;
+  query?: Readonly<Record<string, string | readonly string[] | undefined>> | undefined;
   body?: unknown;
   retry: RetryPolicy;
   limit: LimitKind;
-  /** Added to errors after which the outcome is unknown, such as a launch that timed out. */
-  ambiguityHint?: string;
+  /** Added to errors after which the outcome is unknown, such as a create that timed out. */
+  ambiguityHint?: string | undefined;
   /** Return the whole answer rather than its `data`, for answers with fields beside it. */
   wholeEnvelope?: boolean;
   /**
@@ -173,6 +190,40 @@ export class Transport {
   /** The client's clock, for waits built on top of requests. */
   get clock(): Clock {
     return this.#clock;
+  }
+
+  /**
+   * Calls operation `id` of the table: fills and encodes its path from `params.path` (each value
+   * checked as an id, named after the parameter), takes its retry policy and rate limit from the
+   * policy table, and returns the answer's `data` (the whole answer when the spec puts fields
+   * beside `data`, as paging does).
+   */
+  async call<T>(
+    id: OperationId,
+    params: CallParams = {},
+    options?: RequestOptions,
+    extras: CallExtras = {},
+  ): Promise<T> {
+    const spec = OPERATIONS[id];
+    const policy = POLICY[id];
+    let path = spec.path;
+    for (const name of spec.pathParams) {
+      // Named as the method's argument: ticket_id is `ticketId` there.
+      const argument = name.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+      path = path.replace(`{${name}}`, checkId(policy.action, argument, params.path?.[name]));
+    }
+    return await this.request<T>({
+      action: policy.action,
+      method: spec.method,
+      path,
+      query: params.query,
+      body: params.body,
+      retry: retryPolicy(id, params.body),
+      limit: policy.limit ?? "request",
+      ambiguityHint: policy.ifUnknown,
+      wholeEnvelope: spec.envelope.length > 1,
+      ...extras,
+    }, options);
   }
 
   /** Sends `operation`, retrying as its policy allows, and returns the answer's `data`. */

@@ -51,6 +51,22 @@ export interface StringRule {
   pattern?: { regex: RegExp; description: string };
 }
 
+/**
+ * A {@linkcode StringRule} from the spec's constraints on a string: its lengths (none below means
+ * empty is allowed) and its pattern, explained in `words`.
+ */
+export function specString(
+  schema: { minLength?: number; maxLength?: number; pattern?: string },
+  words?: string,
+): StringRule {
+  const rule: StringRule = { minLength: schema.minLength ?? 0 };
+  if (schema.maxLength !== undefined) rule.maxLength = schema.maxLength;
+  if (schema.pattern !== undefined) {
+    rule.pattern = { regex: new RegExp(schema.pattern), description: words ?? schema.pattern };
+  }
+  return rule;
+}
+
 /** Requires a string within `rule`. */
 export function checkString(
   action: string,

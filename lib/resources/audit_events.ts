@@ -6,7 +6,6 @@
 
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 
@@ -197,19 +196,13 @@ export class AuditEventsResource {
     const checked = checkObject(ACTION_LIST, "params", params);
     checkOptionalString(ACTION_LIST, "resource_type", checked.resource_type);
     checkOptionalString(ACTION_LIST, "page_token", checked.page_token);
-    return await this.#transport.request<AuditEventPage>({
-      action: ACTION_LIST,
-      method: "GET",
-      path: "/audit-events",
+    return await this.#transport.call<AuditEventPage>("getAuditEvents", {
       query: {
         start: toTimestamp("start", checked.start),
         end: toTimestamp("end", checked.end),
         resource_type: params.resource_type,
         page_token: params.page_token,
       },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-      wholeEnvelope: true,
     }, options);
   }
 }

@@ -8,8 +8,8 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
-import { checkId, checkObject, checkString } from "../_validate.ts";
+import { checkObject, checkString, specString } from "../_validate.ts";
+import { bodyField } from "../spec/lookup.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region, RegionName } from "./regions.ts";
 
@@ -118,15 +118,15 @@ export interface FilesystemDeleteResponse {
 }
 
 const ACTION_CREATE = "create filesystem";
-const FILESYSTEM_NAME = {
-  regex: /^[a-zA-Z]+[0-9a-zA-Z-]*$/,
-  description: "letters, then letters, digits or '-'",
-};
+const FILESYSTEM_NAME = specString(
+  bodyField("createFilesystem", "name"),
+  "letters, then letters, digits or '-'",
+);
 
 /** Checks a filesystem body. Shared with the emulator. */
 export function checkCreateFilesystemRequest(body: unknown): void {
   const checked = checkObject(ACTION_CREATE, "body", body);
-  checkString(ACTION_CREATE, "name", checked.name, { maxLength: 60, pattern: FILESYSTEM_NAME });
+  checkString(ACTION_CREATE, "name", checked.name, FILESYSTEM_NAME);
   checkString(ACTION_CREATE, "region", checked.region);
 }
 
@@ -168,13 +168,7 @@ export class FileSystemsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Filesystem[]> {
-    return this.#transport.request<Filesystem[]>({
-      action: "list filesystems",
-      method: "GET",
-      path: "/file-systems",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<Filesystem[]>("listFilesystems", {}, options);
   }
 
   /**
@@ -197,15 +191,7 @@ export class FileSystemsResource {
    */
   async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
     checkCreateFilesystemRequest(body);
-    return await this.#transport.request<Filesystem>({
-      action: ACTION_CREATE,
-      method: "POST",
-      path: "/filesystems",
-      body,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
-      ambiguityHint: "the filesystem may have been created: list filesystems before trying again",
-    }, options);
+    return await this.#transport.call<Filesystem>("createFilesystem", { body }, options);
   }
 
   /**
@@ -227,14 +213,12 @@ export class FileSystemsResource {
    * ```
    */
   async delete(id: string, options?: RequestOptions): Promise<FilesystemDeleteResponse> {
-    const action = "delete filesystem";
-    return await this.#transport.request<FilesystemDeleteResponse>({
-      action,
-      method: "DELETE",
-      path: `/filesystems/${checkId(action, "id", id)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-      alreadyDone: { deleted_ids: [id] },
-    }, options);
+    // Retried after a lost answer, a 404 means the first attempt deleted it.
+    return await this.#transport.call<FilesystemDeleteResponse>(
+      "filesystemDelete",
+      { path: { id } },
+      options,
+      { alreadyDone: { deleted_ids: [id] } },
+    );
   }
 }

@@ -6,14 +6,15 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import {
   checkArray,
-  checkId,
   checkObject,
   checkOptionalString,
   checkString,
+  specString,
+  type StringRule,
 } from "../_validate.ts";
+import { bodyField, enumValues, resolve, schemaField } from "../spec/lookup.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region, RegionName } from "./regions.ts";
 
@@ -162,10 +163,18 @@ export interface UpdateGlobalFirewallRulesetRequest {
   rules?: FirewallRule[];
 }
 
-const PROTOCOLS: readonly string[] = ["tcp", "udp", "icmp", "all"];
+const PROTOCOLS: readonly string[] = enumValues(schemaField("FirewallRule", "protocol"));
+const PORT = resolve(schemaField("FirewallRule", "port_range").items!);
+const FIRST_PORT = PORT.minimum!;
+const LAST_PORT = PORT.maximum!;
+const DESCRIPTION_RULE: StringRule = specString(schemaField("FirewallRule", "description"));
 const IPV4_CIDR =
   /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
-const RULESET_NAME_RULE = { minLength: 1, maxLength: 64 };
+// Stricter than the spec, which sets no least length: an unnamed ruleset cannot be told apart.
+const RULESET_NAME_RULE: StringRule = {
+  ...specString(bodyField("createFirewallRuleset", "name")),
+  minLength: 1,
+};
 
 /**
  * Checks a list of firewall rules against the API's rules. Shared with the emulator, which answers
@@ -186,10 +195,7 @@ export function checkFirewallRules(action: string, name: string, value: unknown)
     checkString(action, `${itemName}.source_network`, rule.source_network, {
       pattern: { regex: IPV4_CIDR, description: "an IPv4 network in CIDR notation" },
     });
-    checkString(action, `${itemName}.description`, rule.description, {
-      minLength: 0,
-      maxLength: 128,
-    });
+    checkString(action, `${itemName}.description`, rule.description, DESCRIPTION_RULE);
   });
 }
 
@@ -204,9 +210,13 @@ function checkPortRange(action: string, name: string, protocol: string, value: u
     throw new TypeError(`Cannot ${action}: '${name}' must be left out for protocol 'icmp'`);
   }
   const ports = checkArray(action, name, value, (port, portName) => {
-    if (typeof port !== "number" || !Number.isInteger(port) || port < 1 || port > 65535) {
+    if (
+      typeof port !== "number" || !Number.isInteger(port) || port < FIRST_PORT || port > LAST_PORT
+    ) {
       throw new RangeError(
-        `Cannot ${action}: '${portName}' must be a port from 1 to 65535, received ${String(port)}`,
+        `Cannot ${action}: '${portName}' must be a port from ${FIRST_PORT} to ${LAST_PORT}, received ${
+          String(port)
+        }`,
       );
     }
   }) as number[];
@@ -220,16 +230,15 @@ function checkPortRange(action: string, name: string, protocol: string, value: u
 }
 
 /**
- * Checks a ruleset id. `global` would reach the global ruleset's own endpoint, whose answers have
- * another shape: it has methods of its own.
+ * Refuses the id `global` where another ruleset's id is expected: it would reach the global
+ * ruleset's own endpoint, whose answers have another shape, and it has methods of its own.
  */
-function checkRulesetId(action: string, id: unknown): string {
+function rejectGlobalId(action: string, id: unknown): void {
   if (id === "global") {
     throw new RangeError(
       `Cannot ${action}: 'id' 'global' names the global ruleset, use getGlobal() or updateGlobal()`,
     );
   }
-  return checkId(action, "id", id);
 }
 
 /** Checks a ruleset create body. Shared with the emulator. */
@@ -294,13 +303,7 @@ export class FirewallRulesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<FirewallRule[]> {
-    return this.#transport.request<FirewallRule[]>({
-      action: "list firewall rules",
-      method: "GET",
-      path: "/firewall-rules",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<FirewallRule[]>("firewallRulesList", {}, options);
   }
 
   /**
@@ -325,14 +328,11 @@ export class FirewallRulesResource {
   async replace(rules: readonly FirewallRule[], options?: RequestOptions): Promise<FirewallRule[]> {
     const action = "replace firewall rules";
     checkFirewallRules(action, "rules", rules);
-    return await this.#transport.request<FirewallRule[]>({
-      action,
-      method: "PUT",
-      path: "/firewall-rules",
-      body: { data: rules },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<FirewallRule[]>(
+      "firewallRulesSet",
+      { body: { data: rules } },
+      options,
+    );
   }
 }
 
@@ -383,13 +383,7 @@ export class FirewallRulesetsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<FirewallRuleset[]> {
-    return this.#transport.request<FirewallRuleset[]>({
-      action: "list firewall rulesets",
-      method: "GET",
-      path: "/firewall-rulesets",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<FirewallRuleset[]>("firewallRulesetsList", {}, options);
   }
 
   /**
@@ -414,15 +408,7 @@ export class FirewallRulesetsResource {
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
     checkCreateRulesetRequest(body);
-    return await this.#transport.request<FirewallRuleset>({
-      action: "create firewall ruleset",
-      method: "POST",
-      path: "/firewall-rulesets",
-      body,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
-      ambiguityHint: "the ruleset may have been created: list rulesets before trying again",
-    }, options);
+    return await this.#transport.call<FirewallRuleset>("createFirewallRuleset", { body }, options);
   }
 
   /**
@@ -443,14 +429,12 @@ export class FirewallRulesetsResource {
    * ```
    */
   async get(id: string, options?: RequestOptions): Promise<FirewallRuleset> {
-    const action = "get firewall ruleset";
-    return await this.#transport.request<FirewallRuleset>({
-      action,
-      method: "GET",
-      path: `/firewall-rulesets/${checkRulesetId(action, id)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    rejectGlobalId("get firewall ruleset", id);
+    return await this.#transport.call<FirewallRuleset>(
+      "getFirewallRuleset",
+      { path: { id } },
+      options,
+    );
   }
 
   /**
@@ -476,17 +460,13 @@ export class FirewallRulesetsResource {
     body: UpdateFirewallRulesetRequest,
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
-    const action = "update firewall ruleset";
-    const path = `/firewall-rulesets/${checkRulesetId(action, id)}`;
+    rejectGlobalId("update firewall ruleset", id);
     checkUpdateRulesetRequest(body);
-    return await this.#transport.request<FirewallRuleset>({
-      action,
-      method: "PATCH",
-      path,
-      body,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<FirewallRuleset>(
+      "updateFirewallRuleset",
+      { path: { id }, body },
+      options,
+    );
   }
 
   /**
@@ -507,14 +487,8 @@ export class FirewallRulesetsResource {
    * ```
    */
   async delete(id: string, options?: RequestOptions): Promise<void> {
-    const action = "delete firewall ruleset";
-    await this.#transport.request<unknown>({
-      action,
-      method: "DELETE",
-      path: `/firewall-rulesets/${checkRulesetId(action, id)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    rejectGlobalId("delete firewall ruleset", id);
+    await this.#transport.call<unknown>("deleteFirewallRuleset", { path: { id } }, options);
   }
 
   /**
@@ -533,13 +507,7 @@ export class FirewallRulesetsResource {
    * ```
    */
   getGlobal(options?: RequestOptions): Promise<GlobalFirewallRuleset> {
-    return this.#transport.request<GlobalFirewallRuleset>({
-      action: "get global firewall ruleset",
-      method: "GET",
-      path: "/firewall-rulesets/global",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<GlobalFirewallRuleset>("getGlobalFirewallRuleset", {}, options);
   }
 
   /**
@@ -566,13 +534,10 @@ export class FirewallRulesetsResource {
     options?: RequestOptions,
   ): Promise<GlobalFirewallRuleset> {
     checkUpdateRulesetRequest(body, true);
-    return await this.#transport.request<GlobalFirewallRuleset>({
-      action: "update global firewall ruleset",
-      method: "PATCH",
-      path: "/firewall-rulesets/global",
-      body,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<GlobalFirewallRuleset>(
+      "updateGlobalFirewallRuleset",
+      { body },
+      options,
+    );
   }
 }

@@ -5,7 +5,6 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Architecture } from "./instance_type.ts";
 import type { Region } from "./regions.ts";
@@ -85,12 +84,6 @@ export class ImagesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Image[]> {
-    return this.#transport.request<Image[]>({
-      action: "list images",
-      method: "GET",
-      path: "/images",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<Image[]>("listImages", {}, options);
   }
 }

@@ -7,7 +7,6 @@
 import { callSafely } from "../_callback.ts";
 import type { Transport } from "../_transport.ts";
 import { pollUntil } from "../_poll.ts";
-import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import { checkNonNegativeNumber, checkTimeout } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import {
@@ -82,13 +81,7 @@ export class InstanceTypesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<InstanceTypes> {
-    return this.#transport.request<InstanceTypes>({
-      action: "list instance types",
-      method: "GET",
-      path: "/instance-types",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<InstanceTypes>("listInstanceTypes", {}, options);
   }
 
   /**

@@ -5,7 +5,6 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import {
   checkLaunchToken,
   chooseLaunchToken,
@@ -24,8 +23,11 @@ import {
   checkOptionalString,
   checkString,
   describeValue,
+  specString,
   type StringRule,
 } from "../_validate.ts";
+import { bodyField, schemaField } from "../spec/lookup.ts";
+import { PROSE_RULES } from "../spec/policy.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
   Instance,
@@ -136,29 +138,22 @@ export class LaunchWaitError extends LambdaCloudError {
 
 const ACTION_LAUNCH = "launch instance";
 const ACTION_UPDATE = "update instance";
-const USER_DATA_MAX_BYTES = 1024 * 1024;
-const NAME_RULE: StringRule = { minLength: 0, maxLength: 64 };
-const HOSTNAME_RULE: StringRule = {
-  maxLength: 63,
-  pattern: {
-    regex: /^[a-z0-9][0-9a-z-]{0,62}$/,
-    description: "lower-case letters, digits and '-', not starting with '-'",
-  },
-};
-const TAG_KEY_RULE: StringRule = {
-  maxLength: 55,
-  pattern: {
-    regex: /^[a-z][a-z0-9-:]+$/,
-    description: "2 or more lower-case letters, digits, '-' or ':', starting with a letter",
-  },
-};
-const MOUNT_POINT_RULE: StringRule = {
-  maxLength: 256,
-  pattern: {
-    regex: /^(\/home|\/lambda\/nfs|\/data)[/a-zA-Z0-9-]*$/,
-    description: "a path under /home, /lambda/nfs or /data",
-  },
-};
+// Lengths and patterns come from the spec; the words that explain them are ours.
+const NAME_RULE: StringRule = specString(bodyField("launchInstance", "name"));
+const UPDATE_NAME_RULE: StringRule = specString(bodyField("postInstance", "name"));
+const HOSTNAME_RULE: StringRule = specString(
+  bodyField("launchInstance", "hostname"),
+  "lower-case letters, digits and '-', not starting with '-'",
+);
+const TAG_KEY_RULE: StringRule = specString(
+  schemaField("RequestedTagEntry", "key"),
+  "2 or more lower-case letters, digits, '-' or ':', starting with a letter",
+);
+const TAG_VALUE_RULE: StringRule = specString(schemaField("RequestedTagEntry", "value"));
+const MOUNT_POINT_RULE: StringRule = specString(
+  schemaField("RequestedFilesystemMountEntry", "mount_point"),
+  "a path under /home, /lambda/nfs or /data",
+);
 // A just-launched instance can answer 404 for a moment before it is readable.
 const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
 
@@ -211,13 +206,8 @@ export class InstancesResource {
     const action = "list instances";
     const query = params === undefined ? {} : checkObject(action, "params", params);
     checkOptionalString(action, "cluster_id", query.cluster_id);
-    return await this.#transport.request<Instance[]>({
-      action,
-      method: "GET",
-      path: "/instances",
+    return await this.#transport.call<Instance[]>("listInstances", {
       query: { cluster_id: query.cluster_id as string | undefined },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
     }, options);
   }
 
@@ -239,14 +229,7 @@ export class InstancesResource {
    * ```
    */
   async get(id: string, options?: RequestOptions): Promise<Instance> {
-    const action = "get instance";
-    return await this.#transport.request<Instance>({
-      action,
-      method: "GET",
-      path: `/instances/${checkId(action, "id", id)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<Instance>("getInstance", { path: { id } }, options);
   }
 
   /**
@@ -274,16 +257,8 @@ export class InstancesResource {
     body: InstanceModificationRequest,
     options?: RequestOptions,
   ): Promise<Instance> {
-    const path = `/instances/${checkId(ACTION_UPDATE, "id", id)}`;
     checkUpdateRequest(body);
-    return await this.#transport.request<Instance>({
-      action: ACTION_UPDATE,
-      method: "POST",
-      path,
-      body,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<Instance>("postInstance", { path: { id }, body }, options);
   }
 
   /**
@@ -456,14 +431,8 @@ export class InstancesResource {
     instanceIds: string | readonly string[],
     options?: RequestOptions,
   ): Promise<InstanceRestartResponse> {
-    const action = "restart instances";
-    return await this.#transport.request<InstanceRestartResponse>({
-      action,
-      method: "POST",
-      path: "/instance-operations/restart",
-      body: { instance_ids: checkIdList(action, "instanceIds", instanceIds) },
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
+    return await this.#transport.call<InstanceRestartResponse>("restartInstance", {
+      body: { instance_ids: checkIdList("restart instances", "instanceIds", instanceIds) },
     }, options);
   }
 
@@ -492,14 +461,8 @@ export class InstancesResource {
     instanceIds: string | readonly string[],
     options?: RequestOptions,
   ): Promise<InstanceTerminateResponse> {
-    const action = "terminate instances";
-    return await this.#transport.request<InstanceTerminateResponse>({
-      action,
-      method: "POST",
-      path: "/instance-operations/terminate",
-      body: { instance_ids: checkIdList(action, "instanceIds", instanceIds) },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
+    return await this.#transport.call<InstanceTerminateResponse>("terminateInstance", {
+      body: { instance_ids: checkIdList("terminate instances", "instanceIds", instanceIds) },
     }, options);
   }
 
@@ -682,7 +645,7 @@ export function checkUpdateRequest(body: unknown): void {
   if (checked.name === undefined && checked.tags === undefined) {
     throw new TypeError(`Cannot ${ACTION_UPDATE}: 'body' must set 'name' or 'tags', or both`);
   }
-  checkOptionalString(ACTION_UPDATE, "name", checked.name, NAME_RULE);
+  checkOptionalString(ACTION_UPDATE, "name", checked.name, UPDATE_NAME_RULE);
   if (checked.tags !== undefined) checkTags(ACTION_UPDATE, checked.tags);
 }
 
@@ -706,7 +669,7 @@ export function checkLaunchRequest(body: unknown): void {
     checked.ssh_key_names,
     (item, name) => checkString(action, name, item),
   );
-  if (keys.length !== 1) {
+  if (keys.length !== PROSE_RULES.launchSshKeys) {
     throw new RangeError(
       `Cannot ${action}: 'ssh_key_names' must hold exactly one key, received ${keys.length}`,
     );
@@ -732,9 +695,9 @@ export function checkLaunchRequest(body: unknown): void {
   if (checked.user_data !== undefined) {
     const userData = checkString(action, "user_data", checked.user_data, { minLength: 0 });
     const bytes = new TextEncoder().encode(userData).length;
-    if (bytes > USER_DATA_MAX_BYTES) {
+    if (bytes > PROSE_RULES.userDataMaxBytes) {
       throw new RangeError(
-        `Cannot ${action}: 'user_data' must be at most ${USER_DATA_MAX_BYTES} bytes, received ${bytes}`,
+        `Cannot ${action}: 'user_data' must be at most ${PROSE_RULES.userDataMaxBytes} bytes, received ${bytes}`,
       );
     }
   }
@@ -765,13 +728,13 @@ function checkTags(action: string, value: unknown): void {
   checkArray(action, "tags", value, (item, name) => {
     const tag = checkObject(action, name, item);
     const key = checkString(action, `${name}.key`, tag.key, TAG_KEY_RULE);
-    if (key.startsWith("lambda-ai-")) {
+    if (key.startsWith(PROSE_RULES.reservedTagPrefix)) {
       throw new RangeError(
-        `Cannot ${action}: '${name}.key' must not start with 'lambda-ai-', which Lambda reserves, received ${
+        `Cannot ${action}: '${name}.key' must not start with '${PROSE_RULES.reservedTagPrefix}', which Lambda reserves, received ${
           describeValue(key)
         }`,
       );
     }
-    checkString(action, `${name}.value`, tag.value, { minLength: 0, maxLength: 128 });
+    checkString(action, `${name}.value`, tag.value, TAG_VALUE_RULE);
   });
 }

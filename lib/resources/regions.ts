@@ -5,7 +5,6 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT } from "../_retry.ts";
 import type { RequestOptions } from "../options.ts";
 
 /**
@@ -96,12 +95,6 @@ export class RegionsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Region[]> {
-    return this.#transport.request<Region[]>({
-      action: "list regions",
-      method: "GET",
-      path: "/regions",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<Region[]>("listRegions", {}, options);
   }
 }

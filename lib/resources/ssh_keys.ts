@@ -5,8 +5,8 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
-import { checkId, checkObject, checkOptionalString, checkString } from "../_validate.ts";
+import { checkObject, checkOptionalString, checkString, specString } from "../_validate.ts";
+import { bodyField } from "../spec/lookup.ts";
 import type { RequestOptions } from "../options.ts";
 
 /**
@@ -73,8 +73,13 @@ const ACTION_CREATE = "create SSH key";
 /** Checks an SSH key body. Shared with the emulator. */
 export function checkCreateSshKeyRequest(body: unknown): void {
   const checked = checkObject(ACTION_CREATE, "body", body);
-  checkString(ACTION_CREATE, "name", checked.name, { maxLength: 64 });
-  checkOptionalString(ACTION_CREATE, "public_key", checked.public_key, { maxLength: 4096 });
+  checkString(ACTION_CREATE, "name", checked.name, specString(bodyField("addSSHKey", "name")));
+  checkOptionalString(
+    ACTION_CREATE,
+    "public_key",
+    checked.public_key,
+    specString(bodyField("addSSHKey", "public_key")),
+  );
 }
 
 /**
@@ -117,13 +122,7 @@ export class SshKeysResource {
    * ```
    */
   list(options?: RequestOptions): Promise<SshKey[]> {
-    return this.#transport.request<SshKey[]>({
-      action: "list SSH keys",
-      method: "GET",
-      path: "/ssh-keys",
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return this.#transport.call<SshKey[]>("listSSHKeys", {}, options);
   }
 
   /**
@@ -191,15 +190,7 @@ export class SshKeysResource {
     options?: RequestOptions,
   ): Promise<SshKey | GeneratedSshKey> {
     checkCreateSshKeyRequest(body);
-    return await this.#transport.request<SshKey | GeneratedSshKey>({
-      action: ACTION_CREATE,
-      method: "POST",
-      path: "/ssh-keys",
-      body,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
-      ambiguityHint: "the key may have been added: list SSH keys before adding it again",
-    }, options);
+    return await this.#transport.call<SshKey | GeneratedSshKey>("addSSHKey", { body }, options);
   }
 
   /**
@@ -220,13 +211,6 @@ export class SshKeysResource {
    * ```
    */
   async delete(id: string, options?: RequestOptions): Promise<void> {
-    const action = "delete SSH key";
-    await this.#transport.request<Record<string, never>>({
-      action,
-      method: "DELETE",
-      path: `/ssh-keys/${checkId(action, "id", id)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    await this.#transport.call<unknown>("deleteSSHKey", { path: { id } }, options);
   }
 }

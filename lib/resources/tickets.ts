@@ -6,17 +6,18 @@
 
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
 import {
   asList,
   checkArray,
-  checkId,
   checkObject,
   checkOptionalString,
   checkString,
   describeValue,
+  specString,
+  type StringRule,
 } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
+import { bodyField, enumValues, queryParam } from "../spec/lookup.ts";
 
 /**
  * The status of a ticket.
@@ -381,9 +382,18 @@ export interface AttachmentDownloadResponse {
   expires_in: number;
 }
 
-const TICKET_TYPES: readonly string[] = ["incident", "service_request"];
-const SEVERITIES: readonly string[] = ["sev_1", "sev_2", "sev_3"];
-const PRIORITIES: readonly string[] = ["low", "normal", "high", "urgent"];
+const TICKET_TYPES: readonly string[] = enumValues(bodyField("createTicket", "type"));
+const SEVERITIES: readonly string[] = enumValues(bodyField("createTicket", "severity"));
+const PRIORITIES: readonly string[] = enumValues(bodyField("createTicket", "priority"));
+const ORDER_BY: readonly string[] = enumValues(queryParam("listTickets", "order_by"));
+const DIRECTIONS: readonly string[] = enumValues(queryParam("listTickets", "direction"));
+const UPLOAD_STATUSES: readonly string[] = enumValues(queryParam("listAttachments", "status"));
+const SOLVED: string = bodyField("updateTicket", "status").const!;
+const FILENAME_RULE: StringRule = {
+  ...specString(bodyField("initiateAttachmentUpload", "filename")),
+  minLength: 1, // stricter than the spec: a file needs a name
+};
+const LEAST_SIZE: number = bodyField("initiateAttachmentUpload", "size_bytes").minimum!;
 
 function checkOneOf(
   action: string,
@@ -434,9 +444,9 @@ export function checkCreateTicketRequest(body: unknown): void {
 export function checkUpdateTicketRequest(body: unknown): void {
   const action = "update ticket";
   const checked = checkObject(action, "body", body);
-  if (checked.status !== undefined && checked.status !== "solved") {
+  if (checked.status !== undefined && checked.status !== SOLVED) {
     throw new RangeError(
-      `Cannot ${action}: 'status' can only be set to 'solved', received ${
+      `Cannot ${action}: 'status' can only be set to '${SOLVED}', received ${
         describeValue(checked.status)
       }`,
     );
@@ -453,14 +463,14 @@ export function checkUpdateTicketRequest(body: unknown): void {
 export function checkInitiateAttachmentRequest(body: unknown): void {
   const action = "initiate attachment upload";
   const checked = checkObject(action, "body", body);
-  checkString(action, "filename", checked.filename, { maxLength: 255 });
+  checkString(action, "filename", checked.filename, FILENAME_RULE);
   checkString(action, "content_type", checked.content_type, {
     pattern: { regex: /^[\w.+-]+\/[\w.+-]+$/, description: "a MIME type such as 'text/plain'" },
   });
   const size = checked.size_bytes;
-  if (typeof size !== "number" || !Number.isInteger(size) || size < 1) {
+  if (typeof size !== "number" || !Number.isInteger(size) || size < LEAST_SIZE) {
     throw new RangeError(
-      `Cannot ${action}: 'size_bytes' must be a whole number of 1 or more, received ${
+      `Cannot ${action}: 'size_bytes' must be a whole number of ${LEAST_SIZE} or more, received ${
         describeValue(size)
       }`,
     );
@@ -521,21 +531,12 @@ export class TicketAttachmentsResource {
     options?: RequestOptions,
   ): Promise<Attachment[]> {
     const action = "list attachments";
-    const path = `/tickets/${checkId(action, "ticketId", ticketId)}/attachments`;
-    checkOneOf(action, "status", checkObject(action, "params", params).status, [
-      "pending",
-      "uploaded",
-      "failed",
-      "deleted",
-    ]);
-    const { attachments } = await this.#transport.request<{ attachments: Attachment[] }>({
-      action,
-      method: "GET",
-      path,
-      query: { status: params.status },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    checkOneOf(action, "status", checkObject(action, "params", params).status, UPLOAD_STATUSES);
+    const { attachments } = await this.#transport.call<{ attachments: Attachment[] }>(
+      "listAttachments",
+      { path: { ticket_id: ticketId }, query: { status: params.status } },
+      options,
+    );
     return attachments;
   }
 
@@ -566,17 +567,12 @@ export class TicketAttachmentsResource {
     body: InitiateAttachmentRequest,
     options?: RequestOptions,
   ): Promise<AttachmentInitiateResponse> {
-    const action = "initiate attachment upload";
-    const path = `/tickets/${checkId(action, "ticketId", ticketId)}/attachments`;
     checkInitiateAttachmentRequest(body);
-    return await this.#transport.request<AttachmentInitiateResponse>({
-      action,
-      method: "POST",
-      path,
-      body,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<AttachmentInitiateResponse>(
+      "initiateAttachmentUpload",
+      { path: { ticket_id: ticketId }, body },
+      options,
+    );
   }
 
   /**
@@ -603,12 +599,9 @@ export class TicketAttachmentsResource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<Attachment> {
-    return this.#send<Attachment>(
-      "complete attachment upload",
-      "POST",
-      ticketId,
-      attachmentId,
-      "/complete",
+    return this.#transport.call<Attachment>(
+      "completeAttachmentUpload",
+      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
       options,
     );
   }
@@ -631,7 +624,11 @@ export class TicketAttachmentsResource {
    * ```
    */
   async delete(ticketId: string, attachmentId: string, options?: RequestOptions): Promise<void> {
-    await this.#send<unknown>("delete attachment", "DELETE", ticketId, attachmentId, "", options);
+    await this.#transport.call<unknown>(
+      "deleteAttachment",
+      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
+      options,
+    );
   }
 
   /**
@@ -659,34 +656,11 @@ export class TicketAttachmentsResource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<AttachmentDownloadResponse> {
-    return this.#send<AttachmentDownloadResponse>(
-      "get attachment download URL",
-      "GET",
-      ticketId,
-      attachmentId,
-      "/download",
+    return this.#transport.call<AttachmentDownloadResponse>(
+      "getAttachmentDownloadUrl",
+      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
       options,
     );
-  }
-
-  async #send<T>(
-    action: string,
-    method: "GET" | "POST" | "DELETE",
-    ticketId: string,
-    attachmentId: string,
-    suffix: string,
-    options: RequestOptions | undefined,
-  ): Promise<T> {
-    const path = `/tickets/${checkId(action, "ticketId", ticketId)}/attachments/${
-      checkId(action, "attachmentId", attachmentId)
-    }${suffix}`;
-    return await this.#transport.request<T>({
-      action,
-      method,
-      path,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
   }
 }
 
@@ -776,13 +750,10 @@ export class TicketsResource {
       const value = checked[name];
       if (value !== undefined && typeof value !== "string") checkStringList(action, name, value);
     }
-    checkOneOf(action, "order_by", checked.order_by, ["created_at", "updated_at"]);
-    checkOneOf(action, "direction", checked.direction, ["asc", "desc"]);
+    checkOneOf(action, "order_by", checked.order_by, ORDER_BY);
+    checkOneOf(action, "direction", checked.direction, DIRECTIONS);
     checkOptionalString(action, "page_token", checked.page_token);
-    return await this.#transport.request<TicketListResponse>({
-      action,
-      method: "GET",
-      path: "/tickets",
+    return await this.#transport.call<TicketListResponse>("listTickets", {
       query: {
         status: asList(params.status),
         type: asList(params.type),
@@ -793,8 +764,6 @@ export class TicketsResource {
         direction: params.direction,
         page_token: params.page_token,
       },
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
     }, options);
   }
 
@@ -821,15 +790,7 @@ export class TicketsResource {
    */
   async create(body: CreateTicketRequest, options?: RequestOptions): Promise<TicketCreateResponse> {
     checkCreateTicketRequest(body);
-    return await this.#transport.request<TicketCreateResponse>({
-      action: "create ticket",
-      method: "POST",
-      path: "/tickets",
-      body,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "request",
-      ambiguityHint: "the ticket may have been created: list tickets before trying again",
-    }, options);
+    return await this.#transport.call<TicketCreateResponse>("createTicket", { body }, options);
   }
 
   /**
@@ -851,14 +812,11 @@ export class TicketsResource {
    * ```
    */
   async get(ticketId: string, options?: RequestOptions): Promise<Ticket> {
-    const action = "get ticket";
-    return await this.#transport.request<Ticket>({
-      action,
-      method: "GET",
-      path: `/tickets/${checkId(action, "ticketId", ticketId)}`,
-      retry: RETRY_IDEMPOTENT,
-      limit: "request",
-    }, options);
+    return await this.#transport.call<Ticket>(
+      "getTicket",
+      { path: { ticket_id: ticketId } },
+      options,
+    );
   }
 
   /**
@@ -884,16 +842,11 @@ export class TicketsResource {
     body: UpdateTicketRequest,
     options?: RequestOptions,
   ): Promise<void> {
-    const action = "update ticket";
-    const path = `/tickets/${checkId(action, "ticketId", ticketId)}`;
     checkUpdateTicketRequest(body);
-    await this.#transport.request<unknown>({
-      action,
-      method: "PATCH",
-      path,
-      body,
-      retry: body.comment === undefined ? RETRY_IDEMPOTENT : RETRY_WHEN_REFUSED,
-      limit: "request",
-    }, options);
+    await this.#transport.call<unknown>(
+      "updateTicket",
+      { path: { ticket_id: ticketId }, body },
+      options,
+    );
   }
 }

@@ -14,7 +14,7 @@
  */
 
 import { Deadline } from "../_deadline.ts";
-import { isOutcomeUnknown, isRetryable, RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED } from "../_retry.ts";
+import { isOutcomeUnknown, isRetryable, RETRY_IDEMPOTENT } from "../_retry.ts";
 import type { SendTracker, Transport } from "../_transport.ts";
 import {
   checkNonNegativeNumber,
@@ -344,15 +344,12 @@ export async function launchOnce(
   const signal = requestOptions.signal;
   let failure: unknown;
   try {
-    const data = await deps.transport.request<unknown>({
-      action: ACTION,
-      method: "POST",
-      path: "/instance-operations/launch",
-      body: sent,
-      retry: RETRY_WHEN_REFUSED,
-      limit: "launch",
-      tracker,
-    }, requestOptions);
+    const data = await deps.transport.call<unknown>(
+      "launchInstance",
+      { body: sent },
+      requestOptions,
+      { tracker },
+    );
     const ids = launchedIds(data);
     if (ids) return { instance_ids: ids };
     // Lambda said it launched, but not what: look for it rather than guess.
