@@ -122,7 +122,7 @@ function deleteFilesystem({ state, request, params }: HandlerContext) {
 }
 
 /** The handlers for regions, images, SSH keys and filesystems. */
-export const ACCOUNT_HANDLERS: Partial<Record<OperationId, Handler>> = {
+export const ACCOUNT_HANDLERS = {
   listRegions: ({ state }) => ok(state.catalog.regions.map((region) => ({ ...region }))),
   listImages: ({ state }) => ok(structuredClone(state.catalog.images)),
   listSSHKeys: ({ state }) => ok([...state.sshKeys.values()].map((key) => ({ ...key }))),
@@ -132,4 +132,4 @@ export const ACCOUNT_HANDLERS: Partial<Record<OperationId, Handler>> = {
     ok([...state.filesystems.values()].map((record) => state.filesystemView(record))),
   createFilesystem,
   filesystemDelete: deleteFilesystem,
-};
+} satisfies Partial<Record<OperationId, Handler>>;

@@ -18,7 +18,7 @@ function timeParam(query: URLSearchParams, name: string): number | undefined {
 }
 
 /** The audit events handler. */
-export const AUDIT_HANDLERS: Partial<Record<OperationId, Handler>> = {
+export const AUDIT_HANDLERS = {
   getAuditEvents: ({ state, query }) => {
     const start = timeParam(query, "start") ?? -Infinity;
     const end = timeParam(query, "end") ?? Infinity;
@@ -32,4 +32,4 @@ export const AUDIT_HANDLERS: Partial<Record<OperationId, Handler>> = {
     const { page, next } = paginate(matching, query.get("page_token"), state.pageSize);
     return { status: 200, body: { data: structuredClone(page), page_token: next } };
   },
-};
+} satisfies Partial<Record<OperationId, Handler>>;

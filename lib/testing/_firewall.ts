@@ -119,7 +119,7 @@ function updateGlobal({ state, request, body }: HandlerContext) {
 }
 
 /** The firewall handlers, by operation. */
-export const FIREWALL_HANDLERS: Partial<Record<OperationId, Handler>> = {
+export const FIREWALL_HANDLERS = {
   firewallRulesList: ({ state }) => ok(copyRules(state.legacyRules)),
   firewallRulesSet: setLegacyRules,
   firewallRulesetsList: ({ state }) =>
@@ -131,4 +131,4 @@ export const FIREWALL_HANDLERS: Partial<Record<OperationId, Handler>> = {
   getGlobalFirewallRuleset: ({ state }) =>
     ok({ id: "global", name: GLOBAL_NAME, rules: copyRules(state.globalRules) }),
   updateGlobalFirewallRuleset: updateGlobal,
-};
+} satisfies Partial<Record<OperationId, Handler>>;

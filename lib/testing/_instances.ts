@@ -211,7 +211,7 @@ function update({ state, request, params, body }: HandlerContext) {
 }
 
 /** The instance handlers, by operation. */
-export const INSTANCE_HANDLERS: Partial<Record<OperationId, Handler>> = {
+export const INSTANCE_HANDLERS = {
   listInstances: ({ state, query }) =>
     // Clusters are not emulated: no instance belongs to one.
     ok(
@@ -229,4 +229,4 @@ export const INSTANCE_HANDLERS: Partial<Record<OperationId, Handler>> = {
         .filter((region) => (entry.capacity[region.name] ?? 0) > 0)
         .map((region) => ({ ...region })),
     }]))),
-};
+} satisfies Partial<Record<OperationId, Handler>>;

@@ -174,7 +174,7 @@ function downloadUrl(context: HandlerContext) {
 }
 
 /** The ticket handlers, by operation. */
-export const TICKET_HANDLERS: Partial<Record<OperationId, Handler>> = {
+export const TICKET_HANDLERS = {
   listTickets,
   createTicket,
   getTicket: ({ state, params }) =>
@@ -194,4 +194,4 @@ export const TICKET_HANDLERS: Partial<Record<OperationId, Handler>> = {
   completeAttachmentUpload: completeUpload,
   deleteAttachment,
   getAttachmentDownloadUrl: downloadUrl,
-};
+} satisfies Partial<Record<OperationId, Handler>>;

@@ -187,7 +187,8 @@ class BodyTooLarge extends Error {}
 
 const DEFAULT_API_KEY = "secret_emulator";
 const API_PREFIX = "/api/v1";
-const HANDLERS: Partial<Record<OperationId, Handler>> = {
+// Complete by type: an operation added to the table without a handler here fails type checking.
+const HANDLERS: Readonly<Record<OperationId, Handler>> = {
   ...INSTANCE_HANDLERS,
   ...ACCOUNT_HANDLERS,
   ...FIREWALL_HANDLERS,
@@ -200,7 +201,8 @@ const DEFAULT_LATE_MS = 5000;
 const DEFAULT_STALE_MS = 10_000;
 
 /**
- * An emulator of the Lambda Cloud API v1 (spec 1.10.0): all 34 operations, with the same paths,
+ * An emulator of the Lambda Cloud API v1: every operation of the client's table (generated from
+ * Lambda's OpenAPI spec, see `SPEC_VERSION`), with the same paths,
  * envelopes, status codes and error codes, state that ages on the emulator's clock, the API's rate
  * limits, and faults on demand. Nothing leaves the process unless you call `serve()`.
  *
@@ -802,7 +804,7 @@ export class LambdaEmulator {
     requestId: string,
   ): Answer {
     try {
-      const handler = HANDLERS[matched.operation.id]!;
+      const handler = HANDLERS[matched.operation.id];
       let body: unknown;
       if (text.trim() !== "") {
         try {

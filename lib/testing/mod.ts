@@ -1,7 +1,8 @@
 /**
  * An emulator of the Lambda Cloud API v1, for tests, demos and CI: no key, no money, no network.
  *
- * It answers all 34 operations of Lambda's spec 1.10.0 with the same paths, envelopes, status
+ * It answers every operation of Lambda's OpenAPI spec (the version the client's table was generated
+ * from, `SPEC_VERSION` in the main entrypoint) with the same paths, envelopes, status
  * codes and error codes, keeps state (instances boot, run and terminate on its clock; capacity is
  * used and freed; every change lands in the audit trail), enforces the API's rate limits, and
  * fails on demand the way real networks do.

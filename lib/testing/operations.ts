@@ -1,54 +1,13 @@
 /**
- * The 34 operations of the Lambda Cloud API v1 (spec 1.10.0) that the emulator answers.
+ * The operations the emulator answers: every operation of the client's table, which is generated
+ * from Lambda's OpenAPI spec, routed by method and path.
  *
  * @module
  */
 
-/**
- * The `operationId` of an API operation, as Lambda's OpenAPI spec names it.
- *
- * @example Fail only launches
- * ```ts
- * import type { OperationId } from "@lambda-cloud/client/testing";
- *
- * const target: OperationId = "launchInstance";
- * ```
- */
-export type OperationId =
-  | "getAuditEvents"
-  | "listFilesystems"
-  | "createFilesystem"
-  | "filesystemDelete"
-  | "firewallRulesList"
-  | "firewallRulesSet"
-  | "firewallRulesetsList"
-  | "createFirewallRuleset"
-  | "getGlobalFirewallRuleset"
-  | "updateGlobalFirewallRuleset"
-  | "deleteFirewallRuleset"
-  | "getFirewallRuleset"
-  | "updateFirewallRuleset"
-  | "listImages"
-  | "launchInstance"
-  | "restartInstance"
-  | "terminateInstance"
-  | "listInstanceTypes"
-  | "listInstances"
-  | "getInstance"
-  | "postInstance"
-  | "listRegions"
-  | "listSSHKeys"
-  | "addSSHKey"
-  | "deleteSSHKey"
-  | "listTickets"
-  | "createTicket"
-  | "getTicket"
-  | "updateTicket"
-  | "listAttachments"
-  | "initiateAttachmentUpload"
-  | "deleteAttachment"
-  | "completeAttachmentUpload"
-  | "getAttachmentDownloadUrl";
+import { type OperationId, OPERATIONS as TABLE } from "../spec/operations.ts";
+
+export type { OperationId } from "../spec/operations.ts";
 
 /**
  * One operation: its id, method and path below `/api/v1`, with `{name}` for path parameters.
@@ -67,11 +26,13 @@ export interface OperationSpec {
   method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   /** The path below `/api/v1`. */
   path: string;
+  /** The spec's one-line summary, such as `"Launch instances"`. */
+  summary: string;
 }
 
 /**
- * Every operation the emulator answers, in the order it matches them (`/firewall-rulesets/global`
- * before `/firewall-rulesets/{id}`).
+ * Every operation the emulator answers, in the order it matches them: paths with fewer parameters
+ * first, so that `/firewall-rulesets/global` wins over `/firewall-rulesets/{id}`.
  *
  * @example Count them
  * ```ts
@@ -80,58 +41,13 @@ export interface OperationSpec {
  * console.log(OPERATIONS.length); // 34
  * ```
  */
-export const OPERATIONS: readonly OperationSpec[] = [
-  { id: "getAuditEvents", method: "GET", path: "/audit-events" },
-  { id: "listFilesystems", method: "GET", path: "/file-systems" },
-  { id: "createFilesystem", method: "POST", path: "/filesystems" },
-  { id: "filesystemDelete", method: "DELETE", path: "/filesystems/{id}" },
-  { id: "firewallRulesList", method: "GET", path: "/firewall-rules" },
-  { id: "firewallRulesSet", method: "PUT", path: "/firewall-rules" },
-  { id: "firewallRulesetsList", method: "GET", path: "/firewall-rulesets" },
-  { id: "createFirewallRuleset", method: "POST", path: "/firewall-rulesets" },
-  { id: "getGlobalFirewallRuleset", method: "GET", path: "/firewall-rulesets/global" },
-  { id: "updateGlobalFirewallRuleset", method: "PATCH", path: "/firewall-rulesets/global" },
-  { id: "deleteFirewallRuleset", method: "DELETE", path: "/firewall-rulesets/{id}" },
-  { id: "getFirewallRuleset", method: "GET", path: "/firewall-rulesets/{id}" },
-  { id: "updateFirewallRuleset", method: "PATCH", path: "/firewall-rulesets/{id}" },
-  { id: "listImages", method: "GET", path: "/images" },
-  { id: "launchInstance", method: "POST", path: "/instance-operations/launch" },
-  { id: "restartInstance", method: "POST", path: "/instance-operations/restart" },
-  { id: "terminateInstance", method: "POST", path: "/instance-operations/terminate" },
-  { id: "listInstanceTypes", method: "GET", path: "/instance-types" },
-  { id: "listInstances", method: "GET", path: "/instances" },
-  { id: "getInstance", method: "GET", path: "/instances/{id}" },
-  { id: "postInstance", method: "POST", path: "/instances/{id}" },
-  { id: "listRegions", method: "GET", path: "/regions" },
-  { id: "listSSHKeys", method: "GET", path: "/ssh-keys" },
-  { id: "addSSHKey", method: "POST", path: "/ssh-keys" },
-  { id: "deleteSSHKey", method: "DELETE", path: "/ssh-keys/{id}" },
-  { id: "listTickets", method: "GET", path: "/tickets" },
-  { id: "createTicket", method: "POST", path: "/tickets" },
-  { id: "getTicket", method: "GET", path: "/tickets/{ticket_id}" },
-  { id: "updateTicket", method: "PATCH", path: "/tickets/{ticket_id}" },
-  { id: "listAttachments", method: "GET", path: "/tickets/{ticket_id}/attachments" },
-  { id: "initiateAttachmentUpload", method: "POST", path: "/tickets/{ticket_id}/attachments" },
-  {
-    id: "deleteAttachment",
-    method: "DELETE",
-    path: "/tickets/{ticket_id}/attachments/{attachment_id}",
-  },
-  {
-    id: "completeAttachmentUpload",
-    method: "POST",
-    path: "/tickets/{ticket_id}/attachments/{attachment_id}/complete",
-  },
-  {
-    id: "getAttachmentDownloadUrl",
-    method: "GET",
-    path: "/tickets/{ticket_id}/attachments/{attachment_id}/download",
-  },
-];
+export const OPERATIONS: readonly OperationSpec[] = (Object.keys(TABLE) as OperationId[])
+  .map((id) => ({ id, method: TABLE[id].method, path: TABLE[id].path, summary: TABLE[id].summary }))
+  .sort((a, b) => TABLE[a.id].pathParams.length - TABLE[b.id].pathParams.length);
 
 const COMPILED = OPERATIONS.map((operation) => ({
   operation,
-  names: [...operation.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!),
+  names: TABLE[operation.id].pathParams,
   regex: new RegExp(`^${operation.path.replace(/\{\w+\}/g, "([^/]+)")}$`),
 }));
 
