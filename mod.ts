@@ -91,6 +91,19 @@
  */
 
 export { LambdaCloudClient } from "./lib/client.ts";
+export type {
+  EmptyResponse,
+  OperationResponse,
+  OperationTypes,
+  RawRequest,
+  RawRequestArgs,
+} from "./lib/raw_request.ts";
+export {
+  type OperationId,
+  type OperationPathParams,
+  type OperationQueryParams,
+  SPEC_VERSION,
+} from "./lib/spec/operations.ts";
 export { type Clock, systemClock } from "./lib/clock.ts";
 export {
   ApiError,

@@ -5,7 +5,10 @@
  */
 
 import { Transport } from "./_transport.ts";
-import type { LambdaCloudClientOptions } from "./options.ts";
+import { describeValue } from "./_validate.ts";
+import type { LambdaCloudClientOptions, RequestOptions } from "./options.ts";
+import type { OperationResponse, RawRequest, RawRequestArgs } from "./raw_request.ts";
+import { type OperationId, OPERATIONS } from "./spec/operations.ts";
 import { AuditEventsResource } from "./resources/audit_events.ts";
 import { FileSystemsResource } from "./resources/file_systems.ts";
 import { FirewallRulesetsResource, FirewallRulesResource } from "./resources/firewall.ts";
@@ -74,6 +77,7 @@ export class LambdaCloudClient {
   readonly auditEvents: AuditEventsResource;
   /** Support tickets and their attachments. */
   readonly tickets: TicketsResource;
+  readonly #transport: Transport;
 
   /**
    * Creates a client. Options are checked here, so a typo fails at once rather than at the first
@@ -85,6 +89,7 @@ export class LambdaCloudClient {
    */
   constructor(options: LambdaCloudClientOptions = {}) {
     const transport = new Transport(options);
+    this.#transport = transport;
     this.baseUrl = transport.baseUrl;
     this.instances = new InstancesResource(transport);
     this.instanceTypes = new InstanceTypesResource(transport);
@@ -96,6 +101,49 @@ export class LambdaCloudClient {
     this.firewallRulesets = new FirewallRulesetsResource(transport);
     this.auditEvents = new AuditEventsResource(transport);
     this.tickets = new TicketsResource(transport);
+  }
+
+  /**
+   * Calls any operation of Lambda's API by its `operationId`, with the client's authentication,
+   * rate limits, timeouts, retries (as the operation's policy allows) and typed errors: for an
+   * operation that has no method yet, or to send a body exactly as given. Path parameters are
+   * checked and encoded; the body and query are sent as they are, with none of the checks (or, for
+   * a launch, none of the launch token and lookup) that the resource methods add.
+   *
+   * @param id The operation, as Lambda's OpenAPI spec names it, such as `"getInstance"`.
+   * @param args Its path parameters (by the spec's names), query and body, required when it has
+   * path parameters or a body; then per-call options.
+   * @returns The answer's `data` (the whole answer where it pages, as audit events do).
+   * @throws {TypeError | RangeError} Before any request, when `id` names no operation or a path
+   * parameter is missing or invalid.
+   *
+   * @example Get an instance by operation id
+   * ```ts
+   * import { LambdaCloudClient } from "@lambda-cloud/client";
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator({ rateLimit: false });
+   * const client = new LambdaCloudClient({ apiKey: emulator.apiKey, fetch: emulator.fetch });
+   * const regions = await client.request("listRegions");
+   * const page = await client.request("getAuditEvents", { query: { resource_type: "cloud.instance" } });
+   * console.log(regions.length, page.data.length); // 12 0
+   * ```
+   */
+  request<Id extends OperationId>(
+    id: Id,
+    ...args: RawRequestArgs<Id>
+  ): Promise<OperationResponse<Id>> {
+    const [params, options] = args as [RawRequest<Id> | undefined, RequestOptions | undefined];
+    if (typeof id !== "string" || !Object.hasOwn(OPERATIONS, id)) {
+      return Promise.reject(
+        new RangeError(
+          `Cannot send request: 'id' must be an operationId of Lambda's API, such as 'getInstance', received ${
+            describeValue(id)
+          }`,
+        ),
+      );
+    }
+    return this.#transport.call<OperationResponse<Id>>(id, params ?? {}, options);
   }
 
   /**

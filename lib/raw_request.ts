@@ -1,0 +1,162 @@
+/**
+ * Calling any operation by its id: the typed raw call beside the resource methods, for an
+ * operation that has no method yet, or to send a body exactly as given.
+ *
+ * @module
+ */
+
+import type { RequestOptions } from "./options.ts";
+import type { OperationId, OperationPathParams, OperationQueryParams } from "./spec/operations.ts";
+import type { AuditEventPage } from "./resources/audit_events.ts";
+import type {
+  CreateFilesystemRequest,
+  Filesystem,
+  FilesystemDeleteResponse,
+} from "./resources/file_systems.ts";
+import type {
+  CreateFirewallRulesetRequest,
+  FirewallRule,
+  FirewallRuleset,
+  GlobalFirewallRuleset,
+  UpdateFirewallRulesetRequest,
+  UpdateGlobalFirewallRulesetRequest,
+} from "./resources/firewall.ts";
+import type { Image } from "./resources/images.ts";
+import type {
+  Instance,
+  InstanceLaunchRequest,
+  InstanceLaunchResponse,
+  InstanceModificationRequest,
+  InstanceRestartResponse,
+  InstanceTerminateResponse,
+} from "./resources/instance.ts";
+import type { InstanceTypes } from "./resources/instance_type.ts";
+import type { Region } from "./resources/regions.ts";
+import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./resources/ssh_keys.ts";
+import type {
+  Attachment,
+  AttachmentDownloadResponse,
+  AttachmentInitiateResponse,
+  CreateTicketRequest,
+  InitiateAttachmentRequest,
+  Ticket,
+  TicketCreateResponse,
+  TicketListResponse,
+  UpdateTicketRequest,
+} from "./resources/tickets.ts";
+
+export type { OperationId } from "./spec/operations.ts";
+
+/** Lambda's empty answer, `{}`, to a delete or an update that returns nothing. */
+export type EmptyResponse = Record<string, never>;
+
+/**
+ * The body and the answer of each operation, in the client's own types. An operation the table
+ * gains later without an entry here still works with `client.request()`: its body and answer are
+ * then `unknown`.
+ */
+export interface OperationTypes {
+  /** `GET /audit-events`: a page of events and the next page's token. */
+  getAuditEvents: { body: never; response: AuditEventPage };
+  /** `GET /file-systems`. */
+  listFilesystems: { body: never; response: Filesystem[] };
+  /** `POST /filesystems`. */
+  createFilesystem: { body: CreateFilesystemRequest; response: Filesystem };
+  /** `DELETE /filesystems/{id}`. */
+  filesystemDelete: { body: never; response: FilesystemDeleteResponse };
+  /** `GET /firewall-rules`. */
+  firewallRulesList: { body: never; response: FirewallRule[] };
+  /** `PUT /firewall-rules`. */
+  firewallRulesSet: { body: { data: FirewallRule[] }; response: FirewallRule[] };
+  /** `GET /firewall-rulesets`. */
+  firewallRulesetsList: { body: never; response: FirewallRuleset[] };
+  /** `POST /firewall-rulesets`. */
+  createFirewallRuleset: { body: CreateFirewallRulesetRequest; response: FirewallRuleset };
+  /** `GET /firewall-rulesets/global`. */
+  getGlobalFirewallRuleset: { body: never; response: GlobalFirewallRuleset };
+  /** `PATCH /firewall-rulesets/global`. */
+  updateGlobalFirewallRuleset: {
+    body: UpdateGlobalFirewallRulesetRequest;
+    response: GlobalFirewallRuleset;
+  };
+  /** `DELETE /firewall-rulesets/{id}`. */
+  deleteFirewallRuleset: { body: never; response: EmptyResponse };
+  /** `GET /firewall-rulesets/{id}`. */
+  getFirewallRuleset: { body: never; response: FirewallRuleset };
+  /** `PATCH /firewall-rulesets/{id}`. */
+  updateFirewallRuleset: { body: UpdateFirewallRulesetRequest; response: FirewallRuleset };
+  /** `GET /images`. */
+  listImages: { body: never; response: Image[] };
+  /** `POST /instance-operations/launch`: sent as given, with no launch token and no lookup. */
+  launchInstance: { body: InstanceLaunchRequest; response: InstanceLaunchResponse };
+  /** `POST /instance-operations/restart`. */
+  restartInstance: { body: { instance_ids: string[] }; response: InstanceRestartResponse };
+  /** `POST /instance-operations/terminate`. */
+  terminateInstance: { body: { instance_ids: string[] }; response: InstanceTerminateResponse };
+  /** `GET /instance-types`. */
+  listInstanceTypes: { body: never; response: InstanceTypes };
+  /** `GET /instances`. */
+  listInstances: { body: never; response: Instance[] };
+  /** `GET /instances/{id}`. */
+  getInstance: { body: never; response: Instance };
+  /** `POST /instances/{id}`. */
+  postInstance: { body: InstanceModificationRequest; response: Instance };
+  /** `GET /regions`. */
+  listRegions: { body: never; response: Region[] };
+  /** `GET /ssh-keys`. */
+  listSSHKeys: { body: never; response: SshKey[] };
+  /** `POST /ssh-keys`: with `private_key` when Lambda generated the pair. */
+  addSSHKey: { body: CreateSshKeyRequest; response: SshKey | GeneratedSshKey };
+  /** `DELETE /ssh-keys/{id}`. */
+  deleteSSHKey: { body: never; response: EmptyResponse };
+  /** `GET /tickets`. */
+  listTickets: { body: never; response: TicketListResponse };
+  /** `POST /tickets`. */
+  createTicket: { body: CreateTicketRequest; response: TicketCreateResponse };
+  /** `GET /tickets/{ticket_id}`. */
+  getTicket: { body: never; response: Ticket };
+  /** `PATCH /tickets/{ticket_id}`. */
+  updateTicket: { body: UpdateTicketRequest; response: EmptyResponse };
+  /** `GET /tickets/{ticket_id}/attachments`. */
+  listAttachments: { body: never; response: { attachments: Attachment[] } };
+  /** `POST /tickets/{ticket_id}/attachments`. */
+  initiateAttachmentUpload: {
+    body: InitiateAttachmentRequest;
+    response: AttachmentInitiateResponse;
+  };
+  /** `DELETE /tickets/{ticket_id}/attachments/{attachment_id}`. */
+  deleteAttachment: { body: never; response: EmptyResponse };
+  /** `POST /tickets/{ticket_id}/attachments/{attachment_id}/complete`. */
+  completeAttachmentUpload: { body: never; response: Attachment };
+  /** `GET /tickets/{ticket_id}/attachments/{attachment_id}/download`. */
+  getAttachmentDownloadUrl: { body: never; response: AttachmentDownloadResponse };
+}
+
+/** The answer of operation `Id`: its `data`, or the whole answer where it pages. */
+export type OperationResponse<Id extends OperationId> = Id extends keyof OperationTypes
+  ? OperationTypes[Id]["response"]
+  : unknown;
+
+/**
+ * What a raw call of operation `Id` sends: its path parameters by the spec's names (required when
+ * it has any), its query parameters (an array repeats one), and its body.
+ */
+export type RawRequest<Id extends OperationId> =
+  & ([OperationPathParams[Id]] extends [never] ? { path?: undefined }
+    : { path: Readonly<Record<OperationPathParams[Id], string>> })
+  & ([OperationQueryParams[Id]] extends [never] ? { query?: undefined }
+    : {
+      query?: Readonly<Partial<Record<OperationQueryParams[Id], string | readonly string[]>>>;
+    })
+  & (Id extends keyof OperationTypes
+    ? [OperationTypes[Id]["body"]] extends [never] ? { body?: undefined }
+    : { body: OperationTypes[Id]["body"] }
+    : { body?: unknown });
+
+/**
+ * The arguments of `client.request(id, …)` after the id: the request, which may be left out when
+ * the operation has no path parameter and no body, then per-call options.
+ */
+export type RawRequestArgs<Id extends OperationId> = Record<never, never> extends RawRequest<Id>
+  ? [request?: RawRequest<Id>, options?: RequestOptions]
+  : [request: RawRequest<Id>, options?: RequestOptions];
