@@ -1,7 +1,20 @@
-import { VERSION } from "../mod.ts";
-import { assertStrictEquals } from "./_deps.ts";
+import { SPEC_VERSION, VERSION } from "../mod.ts";
+import { OPERATIONS } from "../lib/spec/operations.ts";
+import { assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
 
 Deno.test("VERSION matches the version in deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));
   assertStrictEquals(VERSION, config.version);
+});
+
+Deno.test("the README's count of operations and spec version come from the table", async () => {
+  const readme = await Deno.readTextFile("README.md");
+  const count = Object.keys(OPERATIONS).length;
+  assertMatch(
+    readme,
+    new RegExp(`all ${count} operations of Lambda's API \\(spec ${SPEC_VERSION}\\)`),
+  );
+  // Every "all N operations" in the README must say what the table says.
+  const stated = [...readme.matchAll(/all (\d+) operations/g)].map((match) => Number(match[1]));
+  assertEquals(stated.filter((number) => number !== count), []);
 });
