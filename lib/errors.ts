@@ -154,13 +154,20 @@ export class ApiError extends LambdaCloudError {
   readonly retryAfterMs: number | undefined;
 
   /**
-   * Creates an error from one failed answer.
+   * The words for this kind of failure, placed after the action in messages. Each subclass
+   * declares its own, so none repeats a constructor.
+   */
+  static readonly summary: string = "request failed";
+
+  /**
+   * Creates an error from one failed answer; {@linkcode createApiError} picks the class for you.
    *
    * @param init The answer's parts.
-   * @param summary A few words for the kind of failure, placed after the action.
+   * @param summary A few words for the kind of failure, placed after the action; the class's own
+   * {@linkcode ApiError.summary} when left out.
    */
-  constructor(init: ApiErrorInit, summary = "request failed") {
-    super(formatApiErrorMessage(init, summary));
+  constructor(init: ApiErrorInit, summary?: string) {
+    super(formatApiErrorMessage(init, summary ?? (new.target as typeof ApiError).summary));
     this.status = init.status;
     this.code = init.code;
     this.apiMessage = init.apiMessage;
@@ -191,14 +198,8 @@ export class AuthenticationError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "AuthenticationError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "invalid API key");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "invalid API key";
 }
 
 /**
@@ -223,14 +224,8 @@ export class PermissionDeniedError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "PermissionDeniedError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "permission denied");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "permission denied";
 }
 
 /**
@@ -252,14 +247,8 @@ export class NotFoundError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "NotFoundError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "not found");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "not found";
 }
 
 /**
@@ -285,14 +274,8 @@ export class InvalidParametersError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "InvalidParametersError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "invalid parameters");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "invalid parameters";
 }
 
 /**
@@ -323,14 +306,8 @@ export class InsufficientCapacityError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "InsufficientCapacityError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "insufficient capacity");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "insufficient capacity";
 }
 
 /**
@@ -355,14 +332,8 @@ export class QuotaExceededError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "QuotaExceededError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "quota exceeded");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "quota exceeded";
 }
 
 /**
@@ -388,14 +359,8 @@ export class ConflictError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "ConflictError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "conflict");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "conflict";
 }
 
 /**
@@ -421,14 +386,8 @@ export class RateLimitError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "RateLimitError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "rate limited");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "rate limited";
 }
 
 /**
@@ -455,14 +414,8 @@ export class ServerError extends ApiError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "ServerError";
 
-  /**
-   * Creates the error from one failed answer; {@linkcode createApiError} picks the class for you.
-   *
-   * @param init The answer's parts.
-   */
-  constructor(init: ApiErrorInit) {
-    super(init, "server error");
-  }
+  /** The words for this kind of failure, after the action in messages. */
+  static override readonly summary: string = "server error";
 }
 
 /**
