@@ -8,8 +8,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { checkObject, checkString, specString } from "../_validate.ts";
-import { bodyField } from "../spec/lookup.ts";
+import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region, RegionName } from "./regions.ts";
 
@@ -115,19 +114,6 @@ export interface CreateFilesystemRequest {
 export interface FilesystemDeleteResponse {
   /** The unique identifiers of the filesystems that were deleted. */
   deleted_ids: string[];
-}
-
-const ACTION_CREATE = "create filesystem";
-const FILESYSTEM_NAME = specString(
-  bodyField("createFilesystem", "name"),
-  "letters, then letters, digits or '-'",
-);
-
-/** Checks a filesystem body. Shared with the emulator. */
-export function checkCreateFilesystemRequest(body: unknown): void {
-  const checked = checkObject(ACTION_CREATE, "body", body);
-  checkString(ACTION_CREATE, "name", checked.name, FILESYSTEM_NAME);
-  checkString(ACTION_CREATE, "region", checked.region);
 }
 
 /**

@@ -5,8 +5,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
-import { checkObject, checkOptionalString, checkString, specString } from "../_validate.ts";
-import { bodyField } from "../spec/lookup.ts";
+import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { RequestOptions } from "../options.ts";
 
 /**
@@ -66,20 +65,6 @@ export interface CreateSshKeyRequest {
    * The public key to store (1 to 4096 characters). Omit it to have Lambda generate a new key pair.
    */
   public_key?: string;
-}
-
-const ACTION_CREATE = "create SSH key";
-
-/** Checks an SSH key body. Shared with the emulator. */
-export function checkCreateSshKeyRequest(body: unknown): void {
-  const checked = checkObject(ACTION_CREATE, "body", body);
-  checkString(ACTION_CREATE, "name", checked.name, specString(bodyField("addSSHKey", "name")));
-  checkOptionalString(
-    ACTION_CREATE,
-    "public_key",
-    checked.public_key,
-    specString(bodyField("addSSHKey", "public_key")),
-  );
 }
 
 /**

@@ -7,17 +7,14 @@
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
 import {
-  asList,
-  checkArray,
-  checkObject,
-  checkOptionalString,
-  checkString,
-  describeValue,
-  specString,
-  type StringRule,
-} from "../_validate.ts";
+  checkAttachmentsQuery,
+  checkCreateTicketRequest,
+  checkInitiateAttachmentRequest,
+  checkTicketsQuery,
+  checkUpdateTicketRequest,
+} from "../_rules/tickets.ts";
+import { asList } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
-import { bodyField, enumValues, queryParam } from "../spec/lookup.ts";
 
 /**
  * The status of a ticket.
@@ -382,101 +379,6 @@ export interface AttachmentDownloadResponse {
   expires_in: number;
 }
 
-const TICKET_TYPES: readonly string[] = enumValues(bodyField("createTicket", "type"));
-const SEVERITIES: readonly string[] = enumValues(bodyField("createTicket", "severity"));
-const PRIORITIES: readonly string[] = enumValues(bodyField("createTicket", "priority"));
-const ORDER_BY: readonly string[] = enumValues(queryParam("listTickets", "order_by"));
-const DIRECTIONS: readonly string[] = enumValues(queryParam("listTickets", "direction"));
-const UPLOAD_STATUSES: readonly string[] = enumValues(queryParam("listAttachments", "status"));
-const SOLVED: string = bodyField("updateTicket", "status").const!;
-const FILENAME_RULE: StringRule = {
-  ...specString(bodyField("initiateAttachmentUpload", "filename")),
-  minLength: 1, // stricter than the spec: a file needs a name
-};
-const LEAST_SIZE: number = bodyField("initiateAttachmentUpload", "size_bytes").minimum!;
-
-function checkOneOf(
-  action: string,
-  name: string,
-  value: unknown,
-  allowed: readonly string[],
-): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || !allowed.includes(value)) {
-    throw new RangeError(
-      `Cannot ${action}: '${name}' must be one of ${allowed.join(", ")}, received ${
-        describeValue(value)
-      }`,
-    );
-  }
-}
-
-function checkStringList(action: string, name: string, value: unknown): void {
-  if (value === undefined) return;
-  checkArray(action, name, value, (item, itemName) => checkString(action, itemName, item));
-}
-
-/** Checks a ticket create body. Shared with the emulator. */
-export function checkCreateTicketRequest(body: unknown): void {
-  const action = "create ticket";
-  const checked = checkObject(action, "body", body);
-  checkString(action, "subject", checked.subject);
-  checkString(action, "description", checked.description);
-  checkOneOf(action, "type", checked.type ?? "", TICKET_TYPES);
-  checkOneOf(action, "severity", checked.severity, SEVERITIES);
-  checkOneOf(action, "priority", checked.priority, PRIORITIES);
-  if (checked.type === "incident" && checked.severity === undefined) {
-    throw new TypeError(`Cannot ${action}: 'severity' is required for incidents`);
-  }
-  if (checked.type === "service_request" && checked.severity !== undefined) {
-    throw new TypeError(`Cannot ${action}: 'severity' must be left out for service requests`);
-  }
-  for (const name of ["ip", "instance_id", "cluster_id", "hostname", "device_serial"]) {
-    checkOptionalString(action, name, checked[name]);
-  }
-  checkOptionalString(action, "requester_email", checked.requester_email, {
-    pattern: { regex: /^[^@\s]+@[^@\s]+$/, description: "an email address" },
-  });
-  checkStringList(action, "affected_devices", checked.affected_devices);
-}
-
-/** Checks a ticket update body. Shared with the emulator. */
-export function checkUpdateTicketRequest(body: unknown): void {
-  const action = "update ticket";
-  const checked = checkObject(action, "body", body);
-  if (checked.status !== undefined && checked.status !== SOLVED) {
-    throw new RangeError(
-      `Cannot ${action}: 'status' can only be set to '${SOLVED}', received ${
-        describeValue(checked.status)
-      }`,
-    );
-  }
-  checkOneOf(action, "severity", checked.severity, SEVERITIES);
-  checkOneOf(action, "priority", checked.priority, PRIORITIES);
-  if (checked.comment !== undefined) {
-    checkString(action, "comment.body", checkObject(action, "comment", checked.comment).body);
-  }
-  checkStringList(action, "affected_devices", checked.affected_devices);
-}
-
-/** Checks an attachment upload body. Shared with the emulator. */
-export function checkInitiateAttachmentRequest(body: unknown): void {
-  const action = "initiate attachment upload";
-  const checked = checkObject(action, "body", body);
-  checkString(action, "filename", checked.filename, FILENAME_RULE);
-  checkString(action, "content_type", checked.content_type, {
-    pattern: { regex: /^[\w.+-]+\/[\w.+-]+$/, description: "a MIME type such as 'text/plain'" },
-  });
-  const size = checked.size_bytes;
-  if (typeof size !== "number" || !Number.isInteger(size) || size < LEAST_SIZE) {
-    throw new RangeError(
-      `Cannot ${action}: 'size_bytes' must be a whole number of ${LEAST_SIZE} or more, received ${
-        describeValue(size)
-      }`,
-    );
-  }
-}
-
 /**
  * `client.tickets.attachments`: files on a ticket. Uploading takes three steps: initiate, send the
  * bytes to the presigned URL, complete.
@@ -530,8 +432,7 @@ export class TicketAttachmentsResource {
     params: { status?: AttachmentUploadStatus } = {},
     options?: RequestOptions,
   ): Promise<Attachment[]> {
-    const action = "list attachments";
-    checkOneOf(action, "status", checkObject(action, "params", params).status, UPLOAD_STATUSES);
+    checkAttachmentsQuery(params);
     const { attachments } = await this.#transport.call<{ attachments: Attachment[] }>(
       "listAttachments",
       { path: { ticket_id: ticketId }, query: { status: params.status } },
@@ -744,15 +645,7 @@ export class TicketsResource {
     params: TicketsParams & { page_token?: string | undefined } = {},
     options?: RequestOptions,
   ): Promise<TicketListResponse> {
-    const action = "list tickets";
-    const checked = checkObject(action, "params", params);
-    for (const name of ["status", "type", "severity", "priority", "device_serial"]) {
-      const value = checked[name];
-      if (value !== undefined && typeof value !== "string") checkStringList(action, name, value);
-    }
-    checkOneOf(action, "order_by", checked.order_by, ORDER_BY);
-    checkOneOf(action, "direction", checked.direction, DIRECTIONS);
-    checkOptionalString(action, "page_token", checked.page_token);
+    checkTicketsQuery(params);
     return await this.#transport.call<TicketListResponse>("listTickets", {
       query: {
         status: asList(params.status),

@@ -4,7 +4,7 @@ import {
   checkCreateRulesetRequest,
   checkFirewallRules,
   checkUpdateRulesetRequest,
-} from "../resources/firewall.ts";
+} from "../_rules/firewall.ts";
 import type {
   CreateFirewallRulesetRequest,
   FirewallRule,

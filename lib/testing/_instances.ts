@@ -1,6 +1,6 @@
 // Instances and instance types: launch, restart, terminate, rename, and the capacity they use.
 
-import { checkLaunchRequest, checkUpdateRequest } from "../resources/instances.ts";
+import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import type { InstanceLaunchRequest, InstanceModificationRequest } from "../resources/instance.ts";
 import { checkArray, checkObject, checkString } from "../_validate.ts";
 import { EmulatedError, invalidParameters, objectDoesNotExist, validateWith } from "./_errors.ts";

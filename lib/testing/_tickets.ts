@@ -4,7 +4,7 @@ import {
   checkCreateTicketRequest,
   checkInitiateAttachmentRequest,
   checkUpdateTicketRequest,
-} from "../resources/tickets.ts";
+} from "../_rules/tickets.ts";
 import type {
   Attachment,
   CreateTicketRequest,

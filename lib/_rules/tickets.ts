@@ -1,0 +1,128 @@
+// The rules of support tickets and their attachments, checked before anything is sent and shared with the emulator, which
+// answers a request that breaks them with `global/invalid-parameters`. Lengths, patterns and enums
+// come from the operation table (lib/spec/); the words that explain them are ours.
+
+import {
+  checkArray,
+  checkObject,
+  checkOptionalString,
+  checkString,
+  describeValue,
+  specString,
+  type StringRule,
+} from "../_validate.ts";
+import { bodyField, enumValues, queryParam } from "../spec/lookup.ts";
+
+const TICKET_TYPES: readonly string[] = enumValues(bodyField("createTicket", "type"));
+const SEVERITIES: readonly string[] = enumValues(bodyField("createTicket", "severity"));
+const PRIORITIES: readonly string[] = enumValues(bodyField("createTicket", "priority"));
+const ORDER_BY: readonly string[] = enumValues(queryParam("listTickets", "order_by"));
+const DIRECTIONS: readonly string[] = enumValues(queryParam("listTickets", "direction"));
+const UPLOAD_STATUSES: readonly string[] = enumValues(queryParam("listAttachments", "status"));
+const SOLVED: string = bodyField("updateTicket", "status").const!;
+const FILENAME_RULE: StringRule = {
+  ...specString(bodyField("initiateAttachmentUpload", "filename")),
+  minLength: 1, // stricter than the spec: a file needs a name
+};
+const LEAST_SIZE: number = bodyField("initiateAttachmentUpload", "size_bytes").minimum!;
+
+function checkOneOf(
+  action: string,
+  name: string,
+  value: unknown,
+  allowed: readonly string[],
+): void {
+  if (value === undefined) return;
+  if (typeof value !== "string" || !allowed.includes(value)) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be one of ${allowed.join(", ")}, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+}
+
+function checkStringList(action: string, name: string, value: unknown): void {
+  if (value === undefined) return;
+  checkArray(action, name, value, (item, itemName) => checkString(action, itemName, item));
+}
+
+/** Checks a ticket create body. Shared with the emulator. */
+export function checkCreateTicketRequest(body: unknown): void {
+  const action = "create ticket";
+  const checked = checkObject(action, "body", body);
+  checkString(action, "subject", checked.subject);
+  checkString(action, "description", checked.description);
+  checkOneOf(action, "type", checked.type ?? "", TICKET_TYPES);
+  checkOneOf(action, "severity", checked.severity, SEVERITIES);
+  checkOneOf(action, "priority", checked.priority, PRIORITIES);
+  if (checked.type === "incident" && checked.severity === undefined) {
+    throw new TypeError(`Cannot ${action}: 'severity' is required for incidents`);
+  }
+  if (checked.type === "service_request" && checked.severity !== undefined) {
+    throw new TypeError(`Cannot ${action}: 'severity' must be left out for service requests`);
+  }
+  for (const name of ["ip", "instance_id", "cluster_id", "hostname", "device_serial"]) {
+    checkOptionalString(action, name, checked[name]);
+  }
+  checkOptionalString(action, "requester_email", checked.requester_email, {
+    pattern: { regex: /^[^@\s]+@[^@\s]+$/, description: "an email address" },
+  });
+  checkStringList(action, "affected_devices", checked.affected_devices);
+}
+
+/** Checks a ticket update body. Shared with the emulator. */
+export function checkUpdateTicketRequest(body: unknown): void {
+  const action = "update ticket";
+  const checked = checkObject(action, "body", body);
+  if (checked.status !== undefined && checked.status !== SOLVED) {
+    throw new RangeError(
+      `Cannot ${action}: 'status' can only be set to '${SOLVED}', received ${
+        describeValue(checked.status)
+      }`,
+    );
+  }
+  checkOneOf(action, "severity", checked.severity, SEVERITIES);
+  checkOneOf(action, "priority", checked.priority, PRIORITIES);
+  if (checked.comment !== undefined) {
+    checkString(action, "comment.body", checkObject(action, "comment", checked.comment).body);
+  }
+  checkStringList(action, "affected_devices", checked.affected_devices);
+}
+
+/** Checks an attachment upload body. Shared with the emulator. */
+export function checkInitiateAttachmentRequest(body: unknown): void {
+  const action = "initiate attachment upload";
+  const checked = checkObject(action, "body", body);
+  checkString(action, "filename", checked.filename, FILENAME_RULE);
+  checkString(action, "content_type", checked.content_type, {
+    pattern: { regex: /^[\w.+-]+\/[\w.+-]+$/, description: "a MIME type such as 'text/plain'" },
+  });
+  const size = checked.size_bytes;
+  if (typeof size !== "number" || !Number.isInteger(size) || size < LEAST_SIZE) {
+    throw new RangeError(
+      `Cannot ${action}: 'size_bytes' must be a whole number of ${LEAST_SIZE} or more, received ${
+        describeValue(size)
+      }`,
+    );
+  }
+}
+
+/** Checks the filters of a ticket listing. */
+export function checkTicketsQuery(params: unknown): void {
+  const action = "list tickets";
+  const checked = checkObject(action, "params", params);
+  for (const name of ["status", "type", "severity", "priority", "device_serial"]) {
+    const value = checked[name];
+    if (value !== undefined && typeof value !== "string") checkStringList(action, name, value);
+  }
+  checkOneOf(action, "order_by", checked.order_by, ORDER_BY);
+  checkOneOf(action, "direction", checked.direction, DIRECTIONS);
+  checkOptionalString(action, "page_token", checked.page_token);
+}
+
+/** Checks the filter of an attachment listing. */
+export function checkAttachmentsQuery(params: unknown): void {
+  const action = "list attachments";
+  checkOneOf(action, "status", checkObject(action, "params", params).status, UPLOAD_STATUSES);
+}
