@@ -40,7 +40,7 @@ export interface SpecOperation {
   /** The query parameters, with their schemas. */
   readonly query: Readonly<Record<string, SchemaRule>>;
   /** The request body's schema, when there is one. */
-  readonly body: SchemaRule | undefined;
+  readonly body?: SchemaRule;
   /** The top-level fields of the success envelope: `data`, and `page_token` where it pages. */
   readonly envelope: readonly string[];
   /** Every status the spec declares for the operation. */
