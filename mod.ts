@@ -134,40 +134,40 @@ export type {
   ResponseEvent,
   RetryEvent,
 } from "./lib/options.ts";
-export {
-  type AuditEvent,
-  type AuditEventPage,
-  type AuditEventsParams,
-  AuditEventsResource,
-  type AuditResult,
-} from "./lib/resources/audit_events.ts";
-export {
-  type CreateFilesystemRequest,
-  type Filesystem,
-  type FilesystemDeleteResponse,
-  FileSystemsResource,
-  type User,
-  type UserStatus,
-} from "./lib/resources/file_systems.ts";
-export {
-  type CreateFirewallRulesetRequest,
-  type FirewallRule,
-  type FirewallRuleset,
-  FirewallRulesetsResource,
-  FirewallRulesResource,
-  type GlobalFirewallRuleset,
-  type NetworkProtocol,
-  type UpdateFirewallRulesetRequest,
-  type UpdateGlobalFirewallRulesetRequest,
-} from "./lib/resources/firewall.ts";
-export { type Image, ImagesResource } from "./lib/resources/images.ts";
-export {
-  type Architecture,
-  type InstanceType,
-  type InstanceTypes,
-  type InstanceTypesItem,
-  type InstanceTypeSpecs,
-} from "./lib/resources/instance_type.ts";
+export type {
+  AuditEvent,
+  AuditEventPage,
+  AuditEventsParams,
+  AuditResult,
+} from "./lib/types/audit_events.ts";
+export { AuditEventsResource } from "./lib/resources/audit_events.ts";
+export type {
+  CreateFilesystemRequest,
+  Filesystem,
+  FilesystemDeleteResponse,
+  User,
+  UserStatus,
+} from "./lib/types/file_systems.ts";
+export { FileSystemsResource } from "./lib/resources/file_systems.ts";
+export type {
+  CreateFirewallRulesetRequest,
+  FirewallRule,
+  FirewallRuleset,
+  GlobalFirewallRuleset,
+  NetworkProtocol,
+  UpdateFirewallRulesetRequest,
+  UpdateGlobalFirewallRulesetRequest,
+} from "./lib/types/firewall.ts";
+export { FirewallRulesetsResource, FirewallRulesResource } from "./lib/resources/firewall.ts";
+export type { Image } from "./lib/types/images.ts";
+export { ImagesResource } from "./lib/resources/images.ts";
+export type {
+  Architecture,
+  InstanceType,
+  InstanceTypes,
+  InstanceTypesItem,
+  InstanceTypeSpecs,
+} from "./lib/types/instance_types.ts";
 export {
   InstanceTypesResource,
   type WaitForCapacityOptions,
@@ -180,26 +180,26 @@ export {
   type LaunchFirstAvailableResult,
   NoCapacityError,
 } from "./lib/resources/capacity.ts";
-export {
-  type FilesystemMountEntry,
-  type FirewallRulesetEntry,
-  type ImageSpecification,
-  type Instance,
-  type InstanceActionAvailability,
-  type InstanceActionAvailabilityDetails,
-  type InstanceActionUnavailableCode,
-  type InstanceImage,
-  type InstanceLaunchRequest,
-  type InstanceLaunchResponse,
-  type InstanceModificationRequest,
-  type InstanceRestartResponse,
-  type InstanceStatus,
-  type InstanceTerminateResponse,
-  type ListInstancesParams,
-  type RequestedFilesystemMountEntry,
-  type RequestedTagEntry,
-  type TagEntry,
-} from "./lib/resources/instance.ts";
+export type {
+  FilesystemMountEntry,
+  FirewallRulesetEntry,
+  ImageSpecification,
+  Instance,
+  InstanceActionAvailability,
+  InstanceActionAvailabilityDetails,
+  InstanceActionUnavailableCode,
+  InstanceImage,
+  InstanceLaunchRequest,
+  InstanceLaunchResponse,
+  InstanceModificationRequest,
+  InstanceRestartResponse,
+  InstanceStatus,
+  InstanceTerminateResponse,
+  ListInstancesParams,
+  RequestedFilesystemMountEntry,
+  RequestedTagEntry,
+  TagEntry,
+} from "./lib/types/instances.ts";
 export {
   InstancesResource,
   type LaunchAndWaitOptions,
@@ -225,31 +225,27 @@ export {
   type WaitProgress,
   type WaitUntil,
 } from "./lib/resources/instance_wait.ts";
-export { type Region, type RegionName, RegionsResource } from "./lib/resources/regions.ts";
-export {
-  type CreateSshKeyRequest,
-  type GeneratedSshKey,
-  type SshKey,
-  SshKeysResource,
-} from "./lib/resources/ssh_keys.ts";
-export {
-  type Attachment,
-  type AttachmentDownloadResponse,
-  type AttachmentInitiateResponse,
-  type AttachmentUploadStatus,
-  type CreateTicketRequest,
-  type InitiateAttachmentRequest,
-  type Ticket,
-  TicketAttachmentsResource,
-  type TicketComment,
-  type TicketCreateResponse,
-  type TicketListResponse,
-  type TicketPriority,
-  type TicketSeverity,
-  type TicketsParams,
-  TicketsResource,
-  type TicketStatus,
-  type TicketType,
-  type UpdateTicketRequest,
-} from "./lib/resources/tickets.ts";
+export type { Region, RegionName } from "./lib/types/regions.ts";
+export { RegionsResource } from "./lib/resources/regions.ts";
+export type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./lib/types/ssh_keys.ts";
+export { SshKeysResource } from "./lib/resources/ssh_keys.ts";
+export type {
+  Attachment,
+  AttachmentDownloadResponse,
+  AttachmentInitiateResponse,
+  AttachmentUploadStatus,
+  CreateTicketRequest,
+  InitiateAttachmentRequest,
+  Ticket,
+  TicketComment,
+  TicketCreateResponse,
+  TicketListResponse,
+  TicketPriority,
+  TicketSeverity,
+  TicketsParams,
+  TicketStatus,
+  TicketType,
+  UpdateTicketRequest,
+} from "./lib/types/tickets.ts";
+export { TicketAttachmentsResource, TicketsResource } from "./lib/resources/tickets.ts";
 export { VERSION } from "./lib/version.ts";

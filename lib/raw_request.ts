@@ -7,12 +7,12 @@
 
 import type { RequestOptions } from "./options.ts";
 import type { OperationId, OperationPathParams, OperationQueryParams } from "./spec/operations.ts";
-import type { AuditEventPage } from "./resources/audit_events.ts";
+import type { AuditEventPage } from "./types/audit_events.ts";
 import type {
   CreateFilesystemRequest,
   Filesystem,
   FilesystemDeleteResponse,
-} from "./resources/file_systems.ts";
+} from "./types/file_systems.ts";
 import type {
   CreateFirewallRulesetRequest,
   FirewallRule,
@@ -20,8 +20,8 @@ import type {
   GlobalFirewallRuleset,
   UpdateFirewallRulesetRequest,
   UpdateGlobalFirewallRulesetRequest,
-} from "./resources/firewall.ts";
-import type { Image } from "./resources/images.ts";
+} from "./types/firewall.ts";
+import type { Image } from "./types/images.ts";
 import type {
   Instance,
   InstanceLaunchRequest,
@@ -29,10 +29,10 @@ import type {
   InstanceModificationRequest,
   InstanceRestartResponse,
   InstanceTerminateResponse,
-} from "./resources/instance.ts";
-import type { InstanceTypes } from "./resources/instance_type.ts";
-import type { Region } from "./resources/regions.ts";
-import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./resources/ssh_keys.ts";
+} from "./types/instances.ts";
+import type { InstanceTypes } from "./types/instance_types.ts";
+import type { Region } from "./types/regions.ts";
+import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./types/ssh_keys.ts";
 import type {
   Attachment,
   AttachmentDownloadResponse,
@@ -43,7 +43,7 @@ import type {
   TicketCreateResponse,
   TicketListResponse,
   UpdateTicketRequest,
-} from "./resources/tickets.ts";
+} from "./types/tickets.ts";
 
 export type { OperationId } from "./spec/operations.ts";
 

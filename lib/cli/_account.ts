@@ -1,6 +1,6 @@
 // Commands for regions, images, SSH keys and filesystems.
 
-import type { GeneratedSshKey } from "../resources/ssh_keys.ts";
+import type { GeneratedSshKey } from "../types/ssh_keys.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, flag, requiredFlag } from "./_command.ts";
 import { table } from "./_table.ts";

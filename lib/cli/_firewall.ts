@@ -1,6 +1,6 @@
 // Commands for the legacy firewall rules, rulesets and the global ruleset.
 
-import type { FirewallRule, NetworkProtocol } from "../resources/firewall.ts";
+import type { FirewallRule, NetworkProtocol } from "../types/firewall.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, flag, requiredFlag } from "./_command.ts";
 import type { FlagSpec, ParsedArgs } from "./_args.ts";

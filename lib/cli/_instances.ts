@@ -1,7 +1,7 @@
 // Commands for instances, instance types and capacity.
 
 import type { CapacityFilter } from "../resources/capacity.ts";
-import type { Instance, InstanceLaunchRequest } from "../resources/instance.ts";
+import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
 import type { WaitProgress, WaitUntil } from "../resources/instance_wait.ts";
 import { UsageError } from "./_args.ts";
 import {

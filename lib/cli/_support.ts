@@ -1,6 +1,6 @@
 // Commands for the audit trail, support tickets and their attachments.
 
-import type { AuditEvent } from "../resources/audit_events.ts";
+import type { AuditEvent } from "../types/audit_events.ts";
 import type {
   CreateTicketRequest,
   Ticket,
@@ -9,7 +9,7 @@ import type {
   TicketStatus,
   TicketType,
   UpdateTicketRequest,
-} from "../resources/tickets.ts";
+} from "../types/tickets.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, flag, integer, requiredFlag } from "./_command.ts";
 import { details, table } from "./_table.ts";

@@ -12,8 +12,8 @@ import {
   checkObject,
   describeValue,
 } from "../_validate.ts";
-import type { Architecture, InstanceType, InstanceTypes } from "./instance_type.ts";
-import type { Region, RegionName } from "./regions.ts";
+import type { Architecture, InstanceType, InstanceTypes } from "../types/instance_types.ts";
+import type { Region, RegionName } from "../types/regions.ts";
 
 /**
  * What to look for. Every field narrows the search; an empty filter matches every pair with

@@ -10,111 +10,11 @@
 import type { Transport } from "../_transport.ts";
 import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { RequestOptions } from "../options.ts";
-import type { Region, RegionName } from "./regions.ts";
-
-/**
- * The status of a user's account. New values may appear, so any string is accepted.
- *
- * @example Only active users
- * ```ts
- * import type { User, UserStatus } from "@lambda-cloud/client";
- *
- * const active: UserStatus = "active";
- * const isActive = (user: User) => user.status === active;
- * ```
- */
-export type UserStatus = "active" | "deactivated" | (string & Record<never, never>);
-
-/**
- * A user in your Team.
- *
- * @example Who created a filesystem
- * ```ts
- * import type { Filesystem, User } from "@lambda-cloud/client";
- *
- * const creator = (fs: Filesystem): User => fs.created_by;
- * ```
- */
-export interface User {
-  /** The unique identifier for the user. */
-  id: string;
-  /** The email address of the user. */
-  email: string;
-  /** The status of the user's account. */
-  status: UserStatus;
-}
-
-/**
- * A shared filesystem.
- *
- * @example Report usage
- * ```ts
- * import type { Filesystem } from "@lambda-cloud/client";
- *
- * function describe(fs: Filesystem): string {
- *   const used = fs.bytes_used === undefined ? "unknown" : `${(fs.bytes_used / 2 ** 30).toFixed(1)} GiB`;
- *   return `${fs.name} in ${fs.region.name}: ${used}${fs.is_in_use ? ", mounted" : ""}`;
- * }
- * ```
- */
-export interface Filesystem {
-  /** The unique identifier (ID) of the filesystem. */
-  id: string;
-  /** The name of the filesystem. */
-  name: string;
-  /**
-   * The default absolute path where instances mount the filesystem. If `file_system_mounts` were
-   * used at launch time, the actual mount point is in the instance.
-   */
-  mount_point: string;
-  /** The date and time at which the filesystem was created, as an ISO 8601 timestamp. */
-  created: string;
-  /** The user in your Team that created the filesystem. */
-  created_by: User;
-  /** Whether the filesystem is mounted to an instance. Mounted filesystems cannot be deleted. */
-  is_in_use: boolean;
-  /** The region in which the filesystem is deployed. */
-  region: Region;
-  /**
-   * The approximate amount of storage used by the filesystem in bytes, updated every few hours.
-   */
-  bytes_used?: number;
-}
-
-/**
- * The body of `client.fileSystems.create()`.
- *
- * @example A valid body
- * ```ts
- * import type { CreateFilesystemRequest } from "@lambda-cloud/client";
- *
- * const body: CreateFilesystemRequest = { name: "datasets", region: "us-east-1" };
- * ```
- */
-export interface CreateFilesystemRequest {
-  /**
-   * The name of the filesystem: 1 to 60 characters, letters first, then letters, digits and `-`.
-   */
-  name: string;
-  /** The region in which to create the filesystem. */
-  region: RegionName;
-}
-
-/**
- * What deleting a filesystem returns.
- *
- * @example Check what was deleted
- * ```ts
- * import type { FilesystemDeleteResponse } from "@lambda-cloud/client";
- *
- * const response: FilesystemDeleteResponse = { deleted_ids: ["398578a2336b49079e74043f0bd2cfe8"] };
- * console.log(response.deleted_ids.includes("398578a2336b49079e74043f0bd2cfe8")); // true
- * ```
- */
-export interface FilesystemDeleteResponse {
-  /** The unique identifiers of the filesystems that were deleted. */
-  deleted_ids: string[];
-}
+import type {
+  CreateFilesystemRequest,
+  Filesystem,
+  FilesystemDeleteResponse,
+} from "../types/file_systems.ts";
 
 /**
  * `client.fileSystems`: list, create and delete filesystems.

@@ -6,43 +6,7 @@
 
 import type { Transport } from "../_transport.ts";
 import type { RequestOptions } from "../options.ts";
-import type { Architecture } from "./instance_type.ts";
-import type { Region } from "./regions.ts";
-
-/**
- * An available machine image in Lambda Cloud.
- *
- * @example Pick the newest image of a family in a region
- * ```ts
- * import type { Image } from "@lambda-cloud/client";
- *
- * function newest(images: Image[], family: string, region: string): Image | undefined {
- *   return images
- *     .filter((image) => image.family === family && image.region.name === region)
- *     .sort((a, b) => b.updated_time.localeCompare(a.updated_time))[0];
- * }
- * ```
- */
-export interface Image {
-  /** The unique identifier (ID) for an image. */
-  id: string;
-  /** The date and time that the image was created, as an ISO 8601 timestamp. */
-  created_time: string;
-  /** The date and time that the image was last updated, as an ISO 8601 timestamp. */
-  updated_time: string;
-  /** The human-readable identifier for an image. */
-  name: string;
-  /** Additional information about the image. */
-  description: string;
-  /** The family the image belongs to, such as `ubuntu-lts`. */
-  family: string;
-  /** The image version. */
-  version: string;
-  /** The CPU architecture the image supports. */
-  architecture: Architecture;
-  /** The region in which this image is available. */
-  region: Region;
-}
+import type { Image } from "../types/images.ts";
 
 /**
  * `client.images`: the machine images Lambda offers, by region.

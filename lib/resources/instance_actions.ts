@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Instance, InstanceActionAvailability } from "./instance.ts";
+import type { Instance, InstanceActionAvailability } from "../types/instances.ts";
 
 /**
  * An action on an instance, as `instance.actions` names them.

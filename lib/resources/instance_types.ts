@@ -16,7 +16,7 @@ import {
   checkCapacityFilter,
   findAvailable,
 } from "./capacity.ts";
-import type { InstanceTypes } from "./instance_type.ts";
+import type { InstanceTypes } from "../types/instance_types.ts";
 
 /**
  * Options for `client.instanceTypes.waitForCapacity()`.

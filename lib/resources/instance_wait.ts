@@ -10,7 +10,7 @@ import type { Clock } from "../clock.ts";
 import { LambdaCloudError, NotFoundError } from "../errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import { checkNonNegativeNumber, checkTimeout, describeValue } from "../_validate.ts";
-import type { Instance, InstanceStatus } from "./instance.ts";
+import type { Instance, InstanceStatus } from "../types/instances.ts";
 
 /**
  * What to wait for: `active`, `ip` (active with a public IP), or `terminated` (a 404 counts).

@@ -34,7 +34,7 @@ import type {
   InstanceRestartResponse,
   InstanceTerminateResponse,
   ListInstancesParams,
-} from "./instance.ts";
+} from "../types/instances.ts";
 import {
   checkWaitOptions,
   waitForInstance,

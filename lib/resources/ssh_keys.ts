@@ -7,65 +7,7 @@
 import type { Transport } from "../_transport.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { RequestOptions } from "../options.ts";
-
-/**
- * A stored SSH key that can be used to access instances over SSH.
- *
- * @example Find a key by name
- * ```ts
- * import type { SshKey } from "@lambda-cloud/client";
- *
- * const byName = (keys: SshKey[], name: string) => keys.filter((key) => key.name === name);
- * ```
- */
-export interface SshKey {
-  /** The unique identifier (ID) of the SSH key. */
-  id: string;
-  /** The name of the SSH key (1 to 64 characters). */
-  name: string;
-  /** The public key for the SSH key. */
-  public_key: string;
-}
-
-/**
- * A key pair that Lambda generated. The private key is shown this once and never again.
- *
- * @example Save the private key once
- * ```ts
- * import type { GeneratedSshKey } from "@lambda-cloud/client";
- *
- * async function save(key: GeneratedSshKey, path: string): Promise<void> {
- *   await Deno.writeTextFile(path, key.private_key, { mode: 0o600 });
- * }
- * ```
- */
-export interface GeneratedSshKey extends SshKey {
-  /**
-   * The private key generated in the SSH key pair. Store this value locally; Lambda does not retain
-   * the private key server-side.
-   */
-  private_key: string;
-}
-
-/**
- * The body of `client.sshKeys.create()`.
- *
- * @example Upload or generate
- * ```ts
- * import type { CreateSshKeyRequest } from "@lambda-cloud/client";
- *
- * const upload: CreateSshKeyRequest = { name: "laptop", public_key: "ssh-ed25519 AAAA… me@laptop" };
- * const generate: CreateSshKeyRequest = { name: "ci-runner" };
- * ```
- */
-export interface CreateSshKeyRequest {
-  /** The name of the SSH key (1 to 64 characters). Names must be unique in the account. */
-  name: string;
-  /**
-   * The public key to store (1 to 4096 characters). Omit it to have Lambda generate a new key pair.
-   */
-  public_key?: string;
-}
+import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "../types/ssh_keys.ts";
 
 /**
  * `client.sshKeys`: list, add, generate and delete SSH keys.

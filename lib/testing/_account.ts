@@ -1,9 +1,9 @@
 // Regions, images, SSH keys and filesystems.
 
 import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
-import type { CreateFilesystemRequest } from "../resources/file_systems.ts";
+import type { CreateFilesystemRequest } from "../types/file_systems.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
-import type { CreateSshKeyRequest, SshKey } from "../resources/ssh_keys.ts";
+import type { CreateSshKeyRequest, SshKey } from "../types/ssh_keys.ts";
 import {
   EmulatedError,
   invalidParameters,

@@ -9,7 +9,7 @@ import type {
   CreateFirewallRulesetRequest,
   FirewallRule,
   UpdateFirewallRulesetRequest,
-} from "../resources/firewall.ts";
+} from "../types/firewall.ts";
 import { checkObject } from "../_validate.ts";
 import { EmulatedError, invalidParameters, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { type Handler, type HandlerContext, ok } from "./_handler.ts";

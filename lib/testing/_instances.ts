@@ -1,7 +1,7 @@
 // Instances and instance types: launch, restart, terminate, rename, and the capacity they use.
 
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
-import type { InstanceLaunchRequest, InstanceModificationRequest } from "../resources/instance.ts";
+import type { InstanceLaunchRequest, InstanceModificationRequest } from "../types/instances.ts";
 import { checkArray, checkObject, checkString } from "../_validate.ts";
 import { EmulatedError, invalidParameters, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { type Handler, type HandlerContext, ok } from "./_handler.ts";

@@ -1,10 +1,10 @@
 // The emulator's account: what exists, and how instances age with the emulator's clock. Status
 // is worked out from timestamps when asked for, so no timer ever runs.
 
-import type { AuditEvent } from "../resources/audit_events.ts";
-import type { Filesystem } from "../resources/file_systems.ts";
-import type { FirewallRule, FirewallRuleset } from "../resources/firewall.ts";
-import type { InstanceType } from "../resources/instance_type.ts";
+import type { AuditEvent } from "../types/audit_events.ts";
+import type { Filesystem } from "../types/file_systems.ts";
+import type { FirewallRule, FirewallRuleset } from "../types/firewall.ts";
+import type { InstanceType } from "../types/instance_types.ts";
 import type {
   FilesystemMountEntry,
   Instance,
@@ -12,10 +12,10 @@ import type {
   InstanceActionAvailabilityDetails,
   InstanceStatus,
   TagEntry,
-} from "../resources/instance.ts";
-import type { Region } from "../resources/regions.ts";
-import type { SshKey } from "../resources/ssh_keys.ts";
-import type { Attachment, Ticket } from "../resources/tickets.ts";
+} from "../types/instances.ts";
+import type { Region } from "../types/regions.ts";
+import type { SshKey } from "../types/ssh_keys.ts";
+import type { Attachment, Ticket } from "../types/tickets.ts";
 import type { EmulatorCatalog } from "./catalog.ts";
 import { SeededRandom } from "./_random.ts";
 

@@ -11,7 +11,7 @@ import type {
   InitiateAttachmentRequest,
   Ticket,
   UpdateTicketRequest,
-} from "../resources/tickets.ts";
+} from "../types/tickets.ts";
 import { invalidParameters, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { type Handler, type HandlerContext, ok, paginate } from "./_handler.ts";
 import { ACCOUNT, type EmulatorState, type TicketRecord } from "./_state.ts";

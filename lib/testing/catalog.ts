@@ -4,9 +4,9 @@
  * @module
  */
 
-import type { Image } from "../resources/images.ts";
-import type { InstanceType } from "../resources/instance_type.ts";
-import type { Region } from "../resources/regions.ts";
+import type { Image } from "../types/images.ts";
+import type { InstanceType } from "../types/instance_types.ts";
+import type { Region } from "../types/regions.ts";
 import { SeededRandom } from "./_random.ts";
 
 /**

@@ -5,7 +5,7 @@
  */
 
 import { systemClock } from "../clock.ts";
-import type { Instance } from "../resources/instance.ts";
+import type { Instance } from "../types/instances.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";

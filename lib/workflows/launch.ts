@@ -35,7 +35,7 @@ import type {
   Instance,
   InstanceLaunchRequest,
   InstanceLaunchResponse,
-} from "../resources/instance.ts";
+} from "../types/instances.ts";
 
 /**
  * The key of the tag each launch carries, so that a launch of unknown outcome can be found.

@@ -1,34 +1,14 @@
-/**
- * The shape of an instance type: specs, price, architecture, and where it has capacity.
- *
- * @module
- */
+// The shapes of instance types: specs, prices, and where they have capacity, as Lambda's API sends and takes them.
 
 import type { Region } from "./regions.ts";
 
 /**
  * A CPU architecture. New ones may appear, so any string is accepted.
- *
- * @example Keep to x86_64 types
- * ```ts
- * import type { Architecture, InstanceType } from "@lambda-cloud/client";
- *
- * const wanted: Architecture = "x86_64";
- * const matches = (type: InstanceType) => type.architecture === wanted;
- * ```
  */
 export type Architecture = "x86_64" | "arm64" | (string & Record<never, never>);
 
 /**
  * Detailed technical specifications for an instance type.
- *
- * @example Memory per GPU
- * ```ts
- * import type { InstanceTypeSpecs } from "@lambda-cloud/client";
- *
- * const specs: InstanceTypeSpecs = { vcpus: 30, memory_gib: 200, storage_gib: 1400, gpus: 1 };
- * console.log(specs.memory_gib / specs.gpus); // 200
- * ```
  */
 export interface InstanceTypeSpecs {
   /** The number of virtual CPUs. */
@@ -43,13 +23,6 @@ export interface InstanceTypeSpecs {
 
 /**
  * An instance type offered on Lambda's public cloud.
- *
- * @example Price per GPU
- * ```ts
- * import type { InstanceType } from "@lambda-cloud/client";
- *
- * const centsPerGpuHour = (type: InstanceType) => type.price_cents_per_hour / Math.max(1, type.specs.gpus);
- * ```
  */
 export interface InstanceType {
   /** The name of the instance type, such as `gpu_8x_h100_sxm5`. */
@@ -68,13 +41,6 @@ export interface InstanceType {
 
 /**
  * One entry of {@linkcode InstanceTypes}.
- *
- * @example Where a type can launch now
- * ```ts
- * import type { InstanceTypesItem } from "@lambda-cloud/client";
- *
- * const regionsFor = (item: InstanceTypesItem) => item.regions_with_capacity_available.map((r) => r.name);
- * ```
  */
 export interface InstanceTypesItem {
   /** The description, technical specifications, and metadata for this instance type. */
@@ -88,16 +54,5 @@ export interface InstanceTypesItem {
 
 /**
  * Every instance type, keyed by its name, as the API returns it.
- *
- * @example The cheapest type with capacity
- * ```ts
- * import type { InstanceTypes } from "@lambda-cloud/client";
- *
- * function cheapest(types: InstanceTypes): string | undefined {
- *   return Object.entries(types)
- *     .filter(([, item]) => item.regions_with_capacity_available.length > 0)
- *     .sort(([, a], [, b]) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour)[0]?.[0];
- * }
- * ```
  */
 export type InstanceTypes = Record<string, InstanceTypesItem>;
