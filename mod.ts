@@ -168,10 +168,8 @@ export type {
   InstanceTypesItem,
   InstanceTypeSpecs,
 } from "./lib/types/instance_types.ts";
-export {
-  InstanceTypesResource,
-  type WaitForCapacityOptions,
-} from "./lib/resources/instance_types.ts";
+export { InstanceTypesResource } from "./lib/resources/instance_types.ts";
+export type { WaitForCapacityOptions } from "./lib/workflows/capacity.ts";
 export {
   type AvailableInstanceType,
   type CapacityFilter,
@@ -179,7 +177,7 @@ export {
   type LaunchCandidate,
   type LaunchFirstAvailableResult,
   NoCapacityError,
-} from "./lib/resources/capacity.ts";
+} from "./lib/workflows/capacity.ts";
 export type {
   FilesystemMountEntry,
   FirewallRulesetEntry,
@@ -200,11 +198,8 @@ export type {
   RequestedTagEntry,
   TagEntry,
 } from "./lib/types/instances.ts";
-export {
-  InstancesResource,
-  type LaunchAndWaitOptions,
-  LaunchWaitError,
-} from "./lib/resources/instances.ts";
+export { InstancesResource } from "./lib/resources/instances.ts";
+export { type LaunchAndWaitOptions, LaunchWaitError } from "./lib/workflows/launch_and_wait.ts";
 export {
   LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
@@ -217,14 +212,14 @@ export {
   type ActionAvailability,
   actionAvailability,
   type InstanceAction,
-} from "./lib/resources/instance_actions.ts";
+} from "./lib/workflows/actions.ts";
 export {
   InstanceWaitError,
   type InstanceWaitFailure,
   type WaitForInstanceOptions,
   type WaitProgress,
   type WaitUntil,
-} from "./lib/resources/instance_wait.ts";
+} from "./lib/workflows/wait.ts";
 export type { Region, RegionName } from "./lib/types/regions.ts";
 export { RegionsResource } from "./lib/resources/regions.ts";
 export type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./lib/types/ssh_keys.ts";

@@ -1,8 +1,8 @@
 // Commands for instances, instance types and capacity.
 
-import type { CapacityFilter } from "../resources/capacity.ts";
+import type { CapacityFilter } from "../workflows/capacity.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
-import type { WaitProgress, WaitUntil } from "../resources/instance_wait.ts";
+import type { WaitProgress, WaitUntil } from "../workflows/wait.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,

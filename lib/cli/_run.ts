@@ -15,9 +15,9 @@ import {
   ServerError,
   TimeoutError,
 } from "../errors.ts";
-import { CapacityWaitError, NoCapacityError } from "../resources/capacity.ts";
-import { LaunchWaitError } from "../resources/instances.ts";
-import { InstanceWaitError } from "../resources/instance_wait.ts";
+import { CapacityWaitError, NoCapacityError } from "../workflows/capacity.ts";
+import { LaunchWaitError } from "../workflows/launch_and_wait.ts";
+import { InstanceWaitError } from "../workflows/wait.ts";
 import { type FlagSpec, parseArgs, UsageError } from "./_args.ts";
 import { ACCOUNT_COMMANDS } from "./_account.ts";
 import type { CliIo, Command } from "./_command.ts";

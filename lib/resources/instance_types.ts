@@ -13,31 +13,10 @@ import {
   type AvailableInstanceType,
   type CapacityFilter,
   CapacityWaitError,
-  checkCapacityFilter,
-  findAvailable,
-} from "./capacity.ts";
+} from "../workflows/capacity.ts";
+import { checkCapacityFilter, findAvailable } from "../workflows/_capacity.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
-
-/**
- * Options for `client.instanceTypes.waitForCapacity()`.
- *
- * @example Check every minute for up to six hours
- * ```ts
- * import type { WaitForCapacityOptions } from "@lambda-cloud/client";
- *
- * const options: WaitForCapacityOptions = { interval: 60_000, timeout: 6 * 3_600_000 };
- * ```
- */
-export interface WaitForCapacityOptions {
-  /** Time between checks, in milliseconds; checks also keep to the rate limit. @default 15000 */
-  interval?: number;
-  /** How long to look in all, in milliseconds. @default 3_600_000 (one hour) */
-  timeout?: number;
-  /** Stops the wait; it then rejects with the signal's reason. */
-  signal?: AbortSignal;
-  /** Called after every check with what matched (nothing, until the last). Its errors are ignored. */
-  onPoll?: (matches: AvailableInstanceType[], polls: number) => unknown;
-}
+import type { WaitForCapacityOptions } from "../workflows/capacity.ts";
 
 /**
  * `client.instanceTypes`: the instance types Lambda offers.

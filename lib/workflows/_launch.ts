@@ -1,0 +1,294 @@
+// The machinery of a safe launch: the launch token, one send, and the lookup after a failure of
+// unknown outcome. The public shapes and errors are in launch.ts.
+
+import { Deadline } from "../_deadline.ts";
+import { isOutcomeUnknown, isRetryable, RETRY_IDEMPOTENT } from "../_retry.ts";
+import type { SendTracker, Transport } from "../_transport.ts";
+import {
+  checkNonNegativeNumber,
+  checkObject,
+  checkString,
+  checkTimeout,
+  describeValue,
+} from "../_validate.ts";
+import { InvalidResponseError } from "../errors.ts";
+import type {
+  Instance,
+  InstanceLaunchRequest,
+  InstanceLaunchResponse,
+} from "../types/instances.ts";
+import {
+  LAUNCH_TOKEN_KEY,
+  LaunchAbortedError,
+  type LaunchLookupFailure,
+  type LaunchLookupOptions,
+  type LaunchOptions,
+  LaunchOutcomeUnknownError,
+} from "./launch.ts";
+
+/** What a launch needs from the client. */
+export interface LaunchDeps {
+  transport: Transport;
+  /** Lists instances once, with no retry, bounded by `signal`. */
+  list: (signal: AbortSignal) => Promise<unknown>;
+}
+
+const ACTION = "launch instance";
+
+const DEFAULT_LOOKUP_MS = 120_000;
+
+const DEFAULT_LOOKUP_INTERVAL_MS = 5000;
+
+const DEFAULT_LOOKUP_AFTER_ABORT_MS = 15_000;
+
+const TOKEN_MAX_LENGTH = 128;
+
+/** The token a launch will carry: the caller's, the body's, or a fresh one; none for `false`. */
+export function chooseLaunchToken(
+  body: InstanceLaunchRequest,
+  launchToken: LaunchOptions["launchToken"],
+): string | undefined {
+  const inBody = body.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+  if (launchToken === undefined || launchToken === true) {
+    return inBody ?? crypto.randomUUID().replaceAll("-", "");
+  }
+  if (launchToken === false) return undefined;
+  const token = checkLaunchToken(ACTION, "launchToken", launchToken);
+  if (inBody !== undefined && inBody !== token) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
+        describeValue(token)
+      } and ${describeValue(inBody)}`,
+    );
+  }
+  return token;
+}
+
+/** Requires a launch token: a string a tag value can hold. */
+export function checkLaunchToken(action: string, name: string, value: unknown): string {
+  if (typeof value !== "string" && typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a string or a boolean, received ${describeValue(value)}`,
+    );
+  }
+  return checkString(action, name, value, { maxLength: TOKEN_MAX_LENGTH });
+}
+
+interface LookupSettings {
+  timeoutMs: number;
+  intervalMs: number;
+  afterAbortMs: number;
+}
+
+function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number): LookupSettings {
+  const lookup = options === undefined ? {} : checkObject(ACTION, "lookup", options);
+  return {
+    timeoutMs: lookup.timeout === undefined
+      ? Math.max(DEFAULT_LOOKUP_MS, attemptMs)
+      : checkTimeout(ACTION, "lookup.timeout", lookup.timeout),
+    intervalMs: checkNonNegativeNumber(
+      ACTION,
+      "lookup.interval",
+      lookup.interval ?? DEFAULT_LOOKUP_INTERVAL_MS,
+    ),
+    afterAbortMs: checkTimeout(
+      ACTION,
+      "lookup.timeoutAfterAbort",
+      lookup.timeoutAfterAbort ?? DEFAULT_LOOKUP_AFTER_ABORT_MS,
+    ),
+  };
+}
+
+/**
+ * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
+ * failure of unknown outcome: looks for its token instead.
+ */
+export async function launchOnce(
+  deps: LaunchDeps,
+  body: InstanceLaunchRequest,
+  options: LaunchOptions,
+): Promise<InstanceLaunchResponse> {
+  const { launchToken, lookup, ...requestOptions } = options;
+  const token = chooseLaunchToken(body, launchToken);
+  const attemptMs = requestOptions.timeout ?? deps.transport.timeoutMs;
+  const settings = checkLookup(lookup, typeof attemptMs === "number" ? attemptMs : 0);
+  const sent: InstanceLaunchRequest = token === undefined || body.tags?.some(isTokenTag)
+    ? body
+    : { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
+  const tracker: SendTracker = { mayHaveActed: false };
+  const signal = requestOptions.signal;
+  let failure: unknown;
+  try {
+    const data = await deps.transport.call<unknown>(
+      "launchInstance",
+      { body: sent },
+      requestOptions,
+      { tracker },
+    );
+    const ids = launchedIds(data);
+    if (ids) return { instance_ids: ids };
+    // Lambda said it launched, but not what: look for it rather than guess.
+    failure = new InvalidResponseError(
+      ACTION,
+      200,
+      JSON.stringify({ data }) ?? "",
+      new Headers(),
+      token === undefined ? undefined : `the launch carried launch token '${token}'`,
+    );
+  } catch (error) {
+    if (signal?.aborted ? !tracker.mayHaveActed : !isOutcomeUnknown(error)) throw error;
+    failure = signal?.aborted ? signal.reason : error;
+  }
+  const aborted = signal?.aborted === true;
+  if (token === undefined) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: undefined,
+      request: sent,
+      reason: "no-token",
+      aborted,
+    }, { cause: failure });
+  }
+  const started = deps.transport.clock.now();
+  const found = await lookForLaunch(deps, token, settings, signal);
+  if (found.ids) {
+    if (signal?.aborted) {
+      throw new LaunchAbortedError({ instanceIds: found.ids, launchToken: token, request: sent }, {
+        cause: signal.reason,
+      });
+    }
+    return { instance_ids: found.ids };
+  }
+  throw new LaunchOutcomeUnknownError({
+    launchToken: token,
+    request: sent,
+    reason: found.reason,
+    lookedForMs: deps.transport.clock.now() - started,
+    aborted: signal?.aborted === true,
+    lookupError: found.lastError,
+  }, { cause: failure });
+}
+
+type LookupResult =
+  | { ids: string[]; reason?: undefined; lastError?: undefined }
+  | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
+
+/**
+ * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
+ * `settings.afterAbortMs` once `callerSignal` aborts (it may have aborted already). Each listing
+ * goes through the rate limiter; transient failures are waited out.
+ */
+async function lookForLaunch(
+  deps: LaunchDeps,
+  token: string,
+  settings: LookupSettings,
+  callerSignal: AbortSignal | undefined,
+): Promise<LookupResult> {
+  const clock = deps.transport.clock;
+  const deadline = new Deadline(clock, settings.timeoutMs);
+  const onAbort = () => deadline.shorten(settings.afterAbortMs);
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener("abort", onAbort, { once: true });
+  let untagged = false;
+  let lastError: unknown;
+  try {
+    for (;;) {
+      try {
+        const seen = withToken(await deps.list(deadline.signal), token);
+        if (seen.ids.length > 0) return { ids: seen.ids };
+        untagged = seen.untagged;
+        lastError = undefined;
+      } catch (error) {
+        if (deadline.signal.aborted) break;
+        lastError = error;
+        if (!isRetryable(RETRY_IDEMPOTENT, error)) {
+          return { reason: "listing-failed", lastError };
+        }
+      }
+      const remaining = deadline.remainingMs;
+      if (remaining <= 0) break;
+      try {
+        await clock.sleep(Math.min(settings.intervalMs, remaining), deadline.signal);
+      } catch {
+        break; // the deadline passed
+      }
+    }
+  } finally {
+    deadline.dispose();
+    callerSignal?.removeEventListener("abort", onAbort);
+  }
+  return untagged
+    ? { reason: "untagged-listing", lastError }
+    : lastError === undefined
+    ? { reason: "not-listed", lastError }
+    : { reason: "listing-failed", lastError };
+}
+
+/**
+ * Finds the instances that carry launch token `token` in one listing. Throws a
+ * {@linkcode LaunchOutcomeUnknownError} when none does and the listing carries no tags, since it
+ * then cannot tell.
+ */
+export async function findByLaunchToken(
+  list: () => Promise<unknown>,
+  token: string,
+): Promise<Instance[]> {
+  const listing = await list();
+  const seen = withToken(listing, token);
+  if (seen.ids.length === 0 && seen.untagged) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request: undefined,
+      reason: "untagged-listing",
+    });
+  }
+  return (listing as Instance[]).filter((instance) => seen.ids.includes(instance.id));
+}
+
+/**
+ * The ids of the listed instances that carry `token`, and whether some listed instance had no
+ * tags at all (so it might be the one). Reads the listing defensively: it comes off the network.
+ */
+function withToken(listing: unknown, token: string): { ids: string[]; untagged: boolean } {
+  if (!Array.isArray(listing)) {
+    throw new InvalidResponseError(
+      "list instances",
+      200,
+      JSON.stringify({ data: listing }) ?? "",
+      new Headers(),
+    );
+  }
+  const ids: string[] = [];
+  let untagged = false;
+  for (const item of listing) {
+    if (!isRecord(item)) continue;
+    if (!Array.isArray(item.tags)) {
+      untagged = true;
+      continue;
+    }
+    const tagged = item.tags.some((tag) =>
+      isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY && tag.value === token
+    );
+    if (tagged && typeof item.id === "string") ids.push(item.id);
+  }
+  return { ids, untagged };
+}
+
+/** The ids in a launch answer, or `undefined` when it is not `{instance_ids: [id, …]}`. */
+function launchedIds(data: unknown): string[] | undefined {
+  if (!isRecord(data)) return undefined;
+  const ids = data.instance_ids;
+  if (!Array.isArray(ids) || ids.length === 0) return undefined;
+  return ids.every((id) =>
+      typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
+    )
+    ? [...ids]
+    : undefined;
+}
+
+function isTokenTag(tag: { key: string }): boolean {
+  return tag.key === LAUNCH_TOKEN_KEY;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,113 @@
+// The machinery of waits: checking their options, and polling an instance until it gets where
+// it is waited for. The public shapes and the error are in wait.ts.
+
+import { callSafely } from "../_callback.ts";
+import type { Clock } from "../clock.ts";
+import { NotFoundError } from "../errors.ts";
+import { type PollSettings, pollUntil } from "../_poll.ts";
+import { checkNonNegativeNumber, checkTimeout, describeValue } from "../_validate.ts";
+import type { Instance, InstanceStatus } from "../types/instances.ts";
+import {
+  InstanceWaitError,
+  type InstanceWaitFailure,
+  type WaitForInstanceOptions,
+  type WaitProgress,
+  type WaitUntil,
+} from "./wait.ts";
+
+const DEFAULT_TIMEOUT_MS = 30 * 60_000;
+
+const DEFAULT_INTERVAL_MS = 5000;
+
+const UNTILS: readonly string[] = ["active", "ip", "terminated"];
+
+const DEAD_WHILE_STARTING: Readonly<Record<string, InstanceWaitFailure>> = {
+  unhealthy: "unhealthy",
+  preempted: "preempted",
+  terminating: "terminated",
+  terminated: "terminated",
+};
+
+/** The checked options of a wait. */
+export interface WaitSettings extends PollSettings {
+  until: WaitUntil;
+  onProgress: ((progress: WaitProgress) => unknown) | undefined;
+  /**
+   * For this long from the start, a 404 means "not listed yet" rather than "gone": a just-launched
+   * instance can take a moment to be readable.
+   */
+  notFoundGraceMs?: number;
+}
+
+/** Checks wait options before anything is sent. */
+export function checkWaitOptions(action: string, options: WaitForInstanceOptions): WaitSettings {
+  const until = options.until ?? "active";
+  if (!UNTILS.includes(until)) {
+    throw new RangeError(
+      `Cannot ${action}: 'until' must be one of ${UNTILS.join(", ")}, received ${
+        describeValue(until)
+      }`,
+    );
+  }
+  return {
+    until,
+    timeoutMs: checkTimeout(action, "timeout", options.timeout ?? DEFAULT_TIMEOUT_MS),
+    intervalMs: checkNonNegativeNumber(action, "interval", options.interval ?? DEFAULT_INTERVAL_MS),
+    signal: options.signal,
+    onProgress: options.onProgress,
+  };
+}
+
+/** Whether `instance` is where the wait wants it. */
+function arrived(until: WaitUntil, status: InstanceStatus, ip: string | undefined): boolean {
+  if (until === "terminated") return status === "terminated";
+  return status === "active" && (until === "active" || Boolean(ip));
+}
+
+/**
+ * Polls `get` until the instance gets where `settings.until` says, fails, or time runs out.
+ * Transient failures of a poll (no answer, 429, 5xx) are waited out; others end the wait.
+ */
+export function waitForInstance(
+  id: string,
+  get: (signal: AbortSignal) => Promise<Instance>,
+  clock: Clock,
+  settings: WaitSettings,
+): Promise<Instance | undefined> {
+  const { until, onProgress, notFoundGraceMs = 0 } = settings;
+  let last: Instance | undefined;
+  // A progress printer's bug must not end a wait on a billed instance.
+  const report = (instance: Instance | undefined, elapsedMs: number, polls: number) =>
+    callSafely(onProgress, { instance, elapsedMs, polls });
+  return pollUntil<Instance | undefined>(
+    clock,
+    settings,
+    async (polls, elapsedMs, signal) => {
+      try {
+        last = await get(signal);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        if (until !== "terminated") {
+          if (elapsedMs() < notFoundGraceMs) return undefined; // not readable yet
+          throw error;
+        }
+        report(undefined, elapsedMs(), polls);
+        return { value: undefined };
+      }
+      report(last, elapsedMs(), polls);
+      if (arrived(until, last.status, last.ip)) return { value: last };
+      const failure = until === "terminated" ? undefined : DEAD_WHILE_STARTING[last.status];
+      if (failure) throw new InstanceWaitError(id, until, failure, last, elapsedMs());
+      return undefined;
+    },
+    (elapsedMs, lastFailure) =>
+      new InstanceWaitError(
+        id,
+        until,
+        "timeout",
+        last,
+        elapsedMs,
+        lastFailure === undefined ? undefined : { cause: lastFailure },
+      ),
+  );
+}
