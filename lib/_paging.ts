@@ -9,9 +9,10 @@ export interface Page<T> {
 }
 
 /**
- * Yields every item of every page, fetching the next page only when the loop asks for it. A server
- * that hands back a token it already gave, or an empty one, would page forever: that is an
- * {@linkcode InvalidResponseError} for `action`.
+ * Yields every item of every page, fetching the next page only when the loop asks for it. A page
+ * that is not a list with a text token (or none), a token the server already gave or an empty
+ * one (which would page forever), and a run of empty pages are an {@linkcode InvalidResponseError}
+ * for `action`.
  */
 export async function* everyPage<T>(
   action: string,
@@ -19,20 +20,40 @@ export async function* everyPage<T>(
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
   let pageToken: string | undefined;
+  let emptyPages = 0;
   do {
     const page = await fetchPage(pageToken);
+    if (!Array.isArray(page.items)) throw malformed(action, page, "the page holds no list");
+    // The items come first: they are good data even when the token that follows is not.
     yield* page.items;
     const next = page.next ?? undefined;
-    if (next !== undefined && (next === "" || seen.has(next))) {
-      throw new InvalidResponseError(
-        action,
-        200,
-        JSON.stringify({ page_token: next }),
-        new Headers(),
-        next === "" ? "the server sent an empty page token" : "the server repeated a page token",
-      );
-    }
+    emptyPages = page.items.length === 0 ? emptyPages + 1 : 0;
+    const fault = next === undefined
+      ? undefined
+      : typeof next !== "string"
+      ? "the page token is not text"
+      : next === ""
+      ? "the server sent an empty page token"
+      : seen.has(next)
+      ? "the server repeated a page token"
+      : emptyPages >= MAX_EMPTY_PAGES
+      ? `the server sent ${MAX_EMPTY_PAGES} empty pages in a row`
+      : undefined;
+    if (fault !== undefined) throw malformed(action, page, fault);
     if (next !== undefined) seen.add(next);
     pageToken = next;
   } while (pageToken !== undefined);
 }
+
+function malformed<T>(action: string, page: Page<T>, fault: string): InvalidResponseError {
+  return new InvalidResponseError(
+    action,
+    200,
+    JSON.stringify({ data: page.items, page_token: page.next }) ?? "",
+    new Headers(),
+    fault,
+  );
+}
+
+// More empty pages in a row than any real listing sends, fewer than a loop that never yields.
+const MAX_EMPTY_PAGES = 5;

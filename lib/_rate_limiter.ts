@@ -26,6 +26,7 @@ export class RateLimiter {
   #requestAt = Number.NEGATIVE_INFINITY;
   #launchAt = Number.NEGATIVE_INFINITY;
   #running = false;
+  #users = 0;
   #wake: AbortController | undefined;
 
   constructor(clock: Clock, requestIntervalMs: number, launchIntervalMs: number) {
@@ -63,10 +64,23 @@ export class RateLimiter {
     this.#requestAt = Math.max(this.#requestAt, time);
   }
 
-  /** Whether nobody waits and every turn has come: a fresh limiter would behave the same. */
+  /** Marks a call under way (backoff included), so the limiter is not forgotten meanwhile. */
+  retain(): void {
+    this.#users++;
+  }
+
+  /** Ends what {@linkcode RateLimiter.retain} began. */
+  release(): void {
+    this.#users--;
+  }
+
+  /**
+   * Whether no call is under way and every turn has come: a fresh limiter would behave the same.
+   */
   isIdle(): boolean {
     const now = this.#clock.now();
-    return this.#waiters.length === 0 && now >= this.#requestAt && now >= this.#launchAt;
+    return this.#users === 0 && this.#waiters.length === 0 && now >= this.#requestAt &&
+      now >= this.#launchAt;
   }
 
   async #run(): Promise<void> {

@@ -59,13 +59,24 @@ export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
 
 /**
  * Whether `error` leaves the call's outcome unknown: no answer after the request left, an
- * unreadable success, or a 5xx (the server, or the backend behind a gateway, may have acted
- * before it failed, or may still act).
+ * unreadable success, or any answer that is not a refusal: a 5xx, a `provider/*` code or a
+ * redirect (the server, or the backend behind a gateway, may have acted before it failed, or may
+ * still act).
  */
 export function isOutcomeUnknown(error: unknown): boolean {
   return (error instanceof ConnectionError && error.requestSent) ||
-    error instanceof TimeoutError ||
-    error instanceof InvalidResponseError || (error instanceof ApiError && error.status >= 500);
+    error instanceof TimeoutError || error instanceof InvalidResponseError ||
+    (error instanceof ApiError && !isRefusal(error));
+}
+
+/**
+ * Whether `error` proves the server did not act: a 4xx answer (a redirect, a 5xx or a failing
+ * upstream provider proves nothing), or a connection that was never made.
+ */
+export function isRefusal(error: unknown): boolean {
+  if (error instanceof ConnectionError) return !error.requestSent;
+  return error instanceof ApiError && error.status >= 400 && error.status < 500 &&
+    !(error.code?.startsWith("provider/") ?? false);
 }
 
 /** How long to wait between attempts. */

@@ -13,6 +13,7 @@ import {
 import {
   type BackoffSettings,
   isOutcomeUnknown,
+  isRefusal,
   isRetryable,
   parseRetryAfter,
   retryDelay,
@@ -51,6 +52,8 @@ export const DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 2;
+const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+const HOOK_NAMES: readonly (keyof Hooks)[] = ["onRequest", "onResponse", "onRetry"];
 const API_KEY_ENV = "LAMBDA_API_KEY";
 const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
 
@@ -116,6 +119,7 @@ export class Transport {
   readonly #clock: Clock;
   readonly #backoff: BackoffSettings;
   readonly #limiter: LimiterSettings | undefined;
+  readonly #maxResponseBytes: number;
   #hashedKey: string | undefined;
   #keyHash: Promise<string> | undefined;
 
@@ -149,7 +153,14 @@ export class Transport {
     );
     this.#userAgent = buildUserAgent(options.userAgent);
     this.#hooks = options.hooks ?? {};
-    this.#observed = Object.values(this.#hooks).some((hook) => typeof hook === "function");
+    this.#observed = HOOK_NAMES.some((name) => {
+      try {
+        // By name, not Object.values: a class's methods live on its prototype.
+        return typeof this.#hooks[name] === "function";
+      } catch {
+        return true; // a getter that throws: each emit tries, and swallows what it throws
+      }
+    });
     this.#clock = options.clock ?? systemClock;
     const backoff = options.backoff ?? {};
     this.#backoff = {
@@ -166,6 +177,11 @@ export class Transport {
       ),
       random: options.random ?? Math.random,
     };
+    this.#maxResponseBytes = checkNonNegativeInteger(
+      action,
+      "maxResponseBytes",
+      options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+    );
     const rateLimit = options.rateLimit ?? {};
     this.#limiter = rateLimit === false ? undefined : {
       clock: this.#clock,
@@ -237,45 +253,50 @@ export class Transport {
       : checkNonNegativeInteger(action, "maxRetries", options.maxRetries);
     const signal = options.signal;
     signal?.throwIfAborted();
-    const apiKey = await this.#resolveApiKey(action);
+    const apiKey = await this.#resolveApiKey(action, signal, timeoutMs);
     const limiter = this.#limiter &&
       sharedRateLimiter(this.#limiter, await this.#hashKey(apiKey));
     const url = buildUrl(this.baseUrl, operation);
     let unknownBefore = false;
-    for (let attempt = 1;; attempt++) {
-      await limiter?.acquire(operation.limit, signal);
-      const event: RequestEvent = {
-        action,
-        method: operation.method,
-        url,
-        headers: {},
-        attempt,
-      };
-      try {
-        return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
-      } catch (error) {
-        if (signal?.aborted) throw signal.reason;
-        if (
-          operation.tracker &&
-          (error instanceof ApiError && error.status < 500 ||
-            error instanceof ConnectionError && !error.requestSent)
-        ) operation.tracker.mayHaveActed = false;
-        // A delete whose first attempt was lost may have done the job: gone is what was asked.
-        if (unknownBefore && operation.method === "DELETE" && error instanceof NotFoundError) {
-          return (operation.alreadyDone ?? {}) as T;
+    // Held for the whole call, backoff included, so the shared registry never drops this key's
+    // budget while a retry is still to come.
+    limiter?.retain();
+    try {
+      for (let attempt = 1;; attempt++) {
+        await limiter?.acquire(operation.limit, signal);
+        const event: RequestEvent = {
+          action,
+          method: operation.method,
+          url,
+          headers: {},
+          attempt,
+        };
+        try {
+          return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
+        } catch (error) {
+          if (signal?.aborted) throw signal.reason;
+          if (operation.tracker && isRefusal(error)) operation.tracker.mayHaveActed = false;
+          // A delete whose first attempt was lost may have done the job: gone is what was asked.
+          if (unknownBefore && operation.method === "DELETE" && error instanceof NotFoundError) {
+            return (operation.alreadyDone ?? {}) as T;
+          }
+          const retryable = attempt <= maxRetries && isRetryable(operation.retry, error);
+          const delayMs = retryable ? retryDelay(error, attempt - 1, this.#backoff) : undefined;
+          // A 429 speaks for the whole key: hold back every call that shares this budget, for as
+          // long as the server asked, whether or not this call tries again.
+          if (error instanceof ApiError && error.status === 429) {
+            const holdMs = error.retryAfterMs ?? delayMs ??
+              retryDelay(error, attempt - 1, this.#backoff)!;
+            limiter?.holdUntil(this.#clock.now() + holdMs);
+          }
+          if (delayMs === undefined) throw error;
+          unknownBefore ||= isOutcomeUnknown(error);
+          this.#emit("onRetry", { ...event, error: error as Error, delayMs });
+          await this.#clock.sleep(delayMs, signal);
         }
-        const delayMs = attempt <= maxRetries && isRetryable(operation.retry, error)
-          ? retryDelay(error, attempt - 1, this.#backoff)
-          : undefined;
-        if (delayMs === undefined) throw error;
-        unknownBefore ||= isOutcomeUnknown(error);
-        // A 429 speaks for the whole key: hold back every call that shares this budget.
-        if (error instanceof ApiError && error.status === 429) {
-          limiter?.holdUntil(this.#clock.now() + delayMs);
-        }
-        this.#emit("onRetry", { ...event, error: error as Error, delayMs });
-        await this.#clock.sleep(delayMs, signal);
       }
+    } finally {
+      limiter?.release();
     }
   }
 
@@ -300,6 +321,7 @@ export class Transport {
     headers.set("authorization", `Bearer ${apiKey}`);
 
     const controller = new AbortController();
+    const started = this.#clock.now();
     const request = new Request(event.url, {
       method: operation.method,
       headers,
@@ -307,6 +329,13 @@ export class Transport {
       signal: controller.signal,
       // A redirect would resend a launch as a GET or carry the key elsewhere: report it instead.
       redirect: "manual",
+    });
+    // A custom fetch may ignore the signal: racing it keeps the timeout and aborts binding anyway.
+    // Listening before anything can abort the controller, so no abort goes unheard.
+    const abandoned = new Promise<never>((_, reject) => {
+      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
+        once: true,
+      });
     });
     // From here on, the finally below clears the timer and the listener.
     let timedOut = false;
@@ -317,22 +346,16 @@ export class Transport {
     const signal = options.signal;
     const onAbort = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
-    // The caller may have aborted between its turn coming up and this attempt starting.
-    if (signal?.aborted) onAbort();
-    this.#emit("onRequest", event);
-    if (operation.tracker) operation.tracker.mayHaveActed = true;
-    const started = this.#clock.now();
-    // A custom fetch may ignore the signal: racing it keeps the timeout and aborts binding anyway.
-    const abandoned = new Promise<never>((_, reject) => {
-      controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
-        once: true,
-      });
-    });
     let response: Response;
     let text: string;
     try {
+      // The caller may have aborted between its turn coming up and this attempt starting: then
+      // nothing is sent at all.
+      signal?.throwIfAborted();
+      this.#emit("onRequest", event);
+      if (operation.tracker) operation.tracker.mayHaveActed = true;
       response = await Promise.race([this.#fetch(request), abandoned]);
-      text = await Promise.race([response.text(), abandoned]);
+      text = await Promise.race([readText(response, this.#maxResponseBytes), abandoned]);
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       if (timedOut) throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);
@@ -341,11 +364,11 @@ export class Transport {
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     }
-    if (this.#hooks.onResponse) {
+    if (this.#observed) {
       const responseEvent: ResponseEvent = {
         ...event,
         status: response.status,
-        responseHeaders: Object.fromEntries(response.headers),
+        responseHeaders: Object.fromEntries(redactHeaders(response.headers, apiKey)),
         durationMs: this.#clock.now() - started,
       };
       this.#emit("onResponse", responseEvent);
@@ -355,17 +378,16 @@ export class Transport {
 
   #parse<T>(operation: Operation, response: Response, raw: string, apiKey: string): T {
     const { status } = response;
-    if (status >= 200 && status < 300) {
-      const json = parseJson(raw);
-      if (isRecord(json) && "data" in json) {
-        return (operation.wholeEnvelope ? json : json.data) as T;
-      }
-    }
-    // From here on the body and headers end up in an error: a proxy's page that echoes the
-    // Authorization header must not carry the key into logs.
+    // A server that echoes the Authorization header, even JSON-escaped, must not carry the key
+    // into results, errors or logs. The scan is cheap next to parsing; the deep walk only runs
+    // when the body holds escapes that could hide the key.
     const text = redactKey(raw, apiKey);
+    const parsed = parseJson(text);
+    const json = text.includes("\\") ? redactDeep(parsed, apiKey) : parsed;
+    if (status >= 200 && status < 300 && isRecord(json) && "data" in json) {
+      return (operation.wholeEnvelope ? json : json.data) as T;
+    }
     const headers = redactHeaders(response.headers, apiKey);
-    const json = parseJson(text);
     if (status >= 200 && status < 300) {
       throw new InvalidResponseError(
         operation.action,
@@ -396,21 +418,36 @@ export class Transport {
         headers.get("retry-after"),
         parseHttpDate(headers.get("date")) ?? this.#clock.now(),
       ),
-      hint: isRedirect
-        ? `the API redirected to '${location ?? "an unknown address"}': set baseUrl to it`
-        : status >= 500
-        ? operation.ambiguityHint
-        : undefined,
+      hint: [
+        isRedirect
+          ? `the API redirected to '${location ?? "an unknown address"}': set baseUrl to it`
+          : undefined,
+        status >= 500 || isRedirect || envelopeCode(envelope)?.startsWith("provider/")
+          ? operation.ambiguityHint
+          : undefined,
+      ].filter((part) => part !== undefined).join("; ") || undefined,
     });
   }
 
-  async #resolveApiKey(action: string): Promise<string> {
+  async #resolveApiKey(
+    action: string,
+    signal: AbortSignal | undefined,
+    timeoutMs: number,
+  ): Promise<string> {
     let source = this.#apiKey;
     if (source === undefined) {
       this.#envApiKey ??= readEnv(API_KEY_ENV);
       source = this.#envApiKey;
     }
-    const raw = typeof source === "function" ? await source() : source;
+    // A key from a secret store that stalls must not hold the call past its abort or timeout.
+    const raw = typeof source === "function"
+      ? await boundedBy(
+        Promise.resolve().then(source),
+        signal,
+        timeoutMs,
+        () => new TimeoutError(`${action} (waiting for the API key)`, timeoutMs),
+      )
+      : source;
     const key = typeof raw === "string" ? raw.trim() : "";
     if (key === "") {
       throw new LambdaCloudError(
@@ -428,7 +465,12 @@ export class Transport {
   }
 
   #emit<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
-    callSafely(this.#hooks[name] as ((event: unknown) => unknown) | undefined, event);
+    const hooks = this.#hooks;
+    // Read inside the guard (a getter may throw), and called on its object (a class's methods).
+    callSafely(() => {
+      const hook = hooks[name] as unknown;
+      return typeof hook === "function" ? hook.call(hooks, event) : undefined;
+    }, undefined);
   }
 
   // The limiter registry is keyed by a digest of the key, computed once per key rather than per
@@ -444,6 +486,81 @@ export class Transport {
 
 function redactKey(text: string, apiKey: string): string {
   return text.includes(apiKey) ? text.replaceAll(apiKey, "[REDACTED]") : text;
+}
+
+/** `value` with the key redacted in every string it holds, however deep. */
+function redactDeep(value: unknown, apiKey: string): unknown {
+  if (typeof value === "string") return redactKey(value, apiKey);
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, apiKey));
+  if (isRecord(value)) {
+    return Object.fromEntries(
+      Object.entries(value).map((
+        [name, item],
+      ) => [redactKey(name, apiKey), redactDeep(item, apiKey)]),
+    );
+  }
+  return value;
+}
+
+function envelopeCode(envelope: Record<string, unknown>): string | undefined {
+  return stringOrUndefined(envelope.code);
+}
+
+/** Settles as `promise` does, unless `signal` aborts or `timeoutMs` passes first. */
+function boundedBy<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined,
+  timeoutMs: number,
+  timedOut: () => Error,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(timedOut())), timeoutMs);
+    const onAbort = () => finish(() => reject(signal?.reason));
+    const finish = (settle: () => void) => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      settle();
+    };
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    promise.then((value) => finish(() => resolve(value)), (error) => finish(() => reject(error)));
+  });
+}
+
+/**
+ * The body as text, refusing one longer than `maxBytes`: a response that never ends must not
+ * fill the memory. A declared length is checked before reading; otherwise the body is counted as
+ * it streams in.
+ */
+async function readText(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get("content-length"));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(maxBytes);
+  }
+  if (response.body === null || response.headers.has("content-length")) {
+    return await response.text();
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = "";
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return text + decoder.decode();
+      size += value.byteLength;
+      if (size > maxBytes) throw tooLarge(maxBytes);
+      text += decoder.decode(value, { stream: true });
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => {});
+    throw error;
+  }
+}
+
+function tooLarge(maxBytes: number): Error {
+  return new RangeError(`the answer is larger than maxResponseBytes (${maxBytes} bytes)`);
 }
 
 function redactHeaders(headers: Headers, apiKey: string): Headers {

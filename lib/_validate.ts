@@ -131,7 +131,8 @@ export function checkArray(
       `Cannot ${action}: '${name}' must be an array, received ${describeValue(value)}`,
     );
   }
-  value.forEach((item, index) => checkItem(item, `${name}[${index}]`));
+  // By index, not forEach: a hole in a sparse array is sent as null, so it is checked too.
+  for (let index = 0; index < value.length; index++) checkItem(value[index], `${name}[${index}]`);
   return value;
 }
 
@@ -147,6 +148,25 @@ export function checkId(action: string, name: string, value: unknown): string {
     );
   }
   return encodeURIComponent(id);
+}
+
+/**
+ * The body as it will be sent: a JSON copy, read once. What is checked is then exactly what goes
+ * out: a `toJSON()` or a getter cannot show the checks one thing and the request another.
+ */
+export function snapshotBody<T>(action: string, body: T): T {
+  if (body === undefined || body === null || typeof body !== "object") return body;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(body);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot ${action}: 'body' must be JSON data (${
+        error instanceof Error ? error.message : String(error)
+      })`,
+    );
+  }
+  return text === undefined ? body : JSON.parse(text);
 }
 
 /** Requires one id or a non-empty array of ids, and returns them as an array. */

@@ -2,12 +2,13 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
-import { FakeClock } from "./_fakes.ts";
+import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 import {
   actionAvailability,
   CapacityWaitError,
   type Instance,
   InsufficientCapacityError,
+  InvalidResponseError,
   NoCapacityError,
   NotFoundError,
 } from "../mod.ts";
@@ -196,4 +197,29 @@ Deno.test("actionAvailability() says whether an action is open, and why not", as
   assertEquals(actionAvailability(await client.instances.get(id!), "restart"), { available: true });
   const bare = { status: "active", actions: {} } as unknown as Instance;
   assertMatch((actionAvailability(bare, "migrate") as { reason: string }).reason, /did not say/);
+});
+
+Deno.test("a malformed instance-type answer is a typed error, and a capacity wait rides it out", async () => {
+  for (
+    const data of [null, { t: { instance_type: { name: "t" } } }, {
+      t: { regions_with_capacity_available: null },
+    }]
+  ) {
+    const fake = new FakeFetch(dataResponse(data));
+    const error = await assertRejects(
+      fakeClient(fake).client.instanceTypes.available(),
+      InvalidResponseError,
+    );
+    assertMatch(error.message, /^Cannot list instance types: unexpected response/);
+  }
+  const { emulator, client } = await setup();
+  let polls = 0;
+  const flaky = emulatorClient(emulator, {
+    clock: new FakeClock(),
+    fetch: (request) =>
+      ++polls === 1 ? Promise.resolve(dataResponse(null)) : emulator.fetch(request),
+  });
+  const found = await flaky.instanceTypes.waitForCapacity({ gpu: "A10" }, { interval: 1000 });
+  assert(found.length > 0 && polls === 2);
+  await client.regions.list();
 });

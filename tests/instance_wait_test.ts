@@ -160,7 +160,8 @@ Deno.test("launchAndWait() leaves the instance when told, and says when cleanup 
   assertMatch(left.message, /left running as asked/);
 
   const broken = await setup({ bootMs: 60 * MINUTE });
-  broken.emulator.faults.inject({ kind: "drop", operation: "terminateInstance" });
+  // Every terminate fails: the cleanup, which tries again for a minute, cannot succeed.
+  broken.emulator.faults.inject({ kind: "drop", operation: "terminateInstance", probability: 1 });
   const controller = new AbortController();
   const failed = await assertRejects(
     broken.client.instances.launchAndWait(LAUNCH, {
@@ -204,4 +205,30 @@ Deno.test("waits and launch lookups on the real clock leave no timer behind", as
   assertEquals(await client.instances.launch(LAUNCH, { launchToken: "token-1" }), {
     instance_ids: ["i-2"],
   });
+});
+
+Deno.test("a junk poll is waited out, and a status named like Object's keys is not a death", async () => {
+  const clock = new FakeClock();
+  const active = { ...sampleInstance(), status: "active" };
+  const fake = new FakeFetch(
+    dataResponse(null),
+    dataResponse({ ...active, status: "constructor" }),
+    dataResponse(active),
+  );
+  const { client } = fakeClient(fake, { clock });
+  const instance = await client.instances.waitFor("0920582c", { interval: 1000 });
+  assertEquals([instance.status, fake.requests.length], ["active", 3]);
+});
+
+Deno.test("a wait whose key source stalls still ends at its timeout", async () => {
+  const clock = new FakeClock();
+  const { client } = fakeClient(new FakeFetch(), {
+    clock,
+    apiKey: () => new Promise<string>(() => {}),
+  });
+  const error = await assertRejects(
+    client.instances.waitFor("0920582c", { timeout: MINUTE }),
+    InstanceWaitError,
+  );
+  assertEquals(error.reason, "timeout");
 });

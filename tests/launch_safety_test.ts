@@ -521,3 +521,140 @@ Deno.test("lookup options are checked before anything is sent", async () => {
   }
   assertEquals(fake.requests.length, 0);
 });
+
+Deno.test("a launch answered with a provider code on a 4xx, or a redirect, is looked for", async () => {
+  for (
+    const answer of [
+      () => errorResponse(400, { code: "provider/internal-unavailable" }),
+      () => new Response(null, { status: 303, headers: { location: "/api/v1/instances" } }),
+    ]
+  ) {
+    const { emulator, client } = await setup();
+    // The backend launched; the answer that came back does not prove it did not.
+    const acting = emulatorClient(emulator, {
+      clock: new FakeClock(),
+      fetch: async (request) => {
+        const done = await emulator.fetch(request);
+        if (!request.url.endsWith("/launch")) return done;
+        await done.body?.cancel();
+        return answer();
+      },
+    });
+    const { instance_ids } = await acting.instances.launch(LAUNCH);
+    assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+    assertEquals(launches(emulator), 1);
+    await client.regions.list();
+  }
+});
+
+Deno.test("launchAndWait() terminates the extra instances of a launch sent twice upstream", async () => {
+  const { clock, emulator } = await setup();
+  // A gateway that sends the launch on twice, then answers 502.
+  const client = emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
+      await (await emulator.fetch(request.clone())).body?.cancel();
+      await (await emulator.fetch(request)).body?.cancel();
+      return errorResponse(502, {});
+    },
+  });
+  const instance = await client.instances.launchAndWait(LAUNCH);
+  const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
+  assertEquals(Object.keys(statuses).length, 2);
+  assertEquals(statuses[instance.id], "active");
+  // Terminated at once, so by the time the first is active the extra is already gone.
+  assertEquals(Object.values(statuses).filter((status) => status === "terminated").length, 1);
+});
+
+Deno.test("launchAndWait() says terminated only once it has seen the instance terminating", async () => {
+  // A terminate that answers 200 without listing the instance proves nothing: cleanup looks, and
+  // tries again until it sees it go.
+  const { emulator } = await setup();
+  let ignored = 0;
+  const controller = new AbortController();
+  const client = emulatorClient(emulator, {
+    clock: new FakeClock(),
+    fetch: (request) => {
+      if (request.url.endsWith("/terminate") && ignored++ < 2) {
+        return Promise.resolve(dataResponse({ terminated_instances: [] }));
+      }
+      return emulator.fetch(request);
+    },
+  });
+  const done = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, {
+      signal: controller.signal,
+      onProgress: () => controller.abort(new Error("stop")),
+    }),
+    LaunchWaitError,
+  );
+  assertEquals([done.terminated, ignored], [true, 3]);
+  assertEquals(emulator.instances().map((item) => item.status), ["terminating"]);
+
+  // A terminate that never takes: after a minute of trying, it says the instance still bills.
+  const stuck = await setup();
+  const stubborn = emulatorClient(stuck.emulator, {
+    clock: new FakeClock(),
+    fetch: (request) =>
+      request.url.endsWith("/terminate")
+        ? Promise.resolve(dataResponse({ terminated_instances: [] }))
+        : stuck.emulator.fetch(request),
+  });
+  const stop = new AbortController();
+  const left = await assertRejects(
+    stubborn.instances.launchAndWait(LAUNCH, {
+      signal: stop.signal,
+      onProgress: () => stop.abort(new Error("stop")),
+    }),
+    LaunchWaitError,
+  );
+  assertEquals(left.terminated, false);
+  assertMatch(left.message, /could not see .* terminating within 60 s.*it bills until then/);
+});
+
+Deno.test("a launch token in the body obeys the token rules, and only one may be given", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launch({ ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "" }] }),
+    RangeError,
+    "'tags[0].value' must not be empty",
+  );
+  await assertRejects(
+    client.instances.launch({
+      ...LAUNCH,
+      tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }, { key: LAUNCH_TOKEN_KEY, value: "b" }],
+    }),
+    RangeError,
+    "at most one",
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
+Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launch({ ...LAUNCH, ssh_key_names: new Array(1) as [string] }),
+    TypeError,
+    "'ssh_key_names[0]' must be a string",
+  );
+  await assertRejects(client.instances.terminate(new Array(2)), TypeError, "'instanceIds[0]'");
+  const sneaky = {
+    ...LAUNCH,
+    toJSON: () => ({ ...LAUNCH, ssh_key_names: ["a", "b"], quantity: 5 }),
+  };
+  await assertRejects(client.instances.launch(sneaky), Error);
+  let reads = 0;
+  const shifty = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    get ssh_key_names(): [string] {
+      return (reads++ === 0 ? ["k"] : ["k", "k2"]) as [string];
+    },
+  };
+  await client.instances.launch(shifty);
+  assertEquals((fake.json(0) as { ssh_key_names: string[] }).ssh_key_names, ["k"]);
+  assertEquals([fake.requests.length, reads], [1, 1]);
+});

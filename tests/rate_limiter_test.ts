@@ -1,6 +1,6 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { systemClock } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
@@ -252,4 +252,48 @@ Deno.test("pacing survives a wall clock stepped back by a minute", async () => {
   // The second call waited its 20 ms turn, not the minute the wall clock went back.
   assert(performance.now() - started < 5000, `${performance.now() - started} ms`);
   assertEquals(fake.requests.length, 2);
+});
+
+Deno.test("a 429 holds back the key even when its own call does not retry", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const fake = new FakeFetch(
+    new Response("", { status: 429, headers: { "retry-after": "90" } }),
+    dataResponse([]),
+  );
+  const shared = {
+    clock,
+    rateLimit: {},
+    apiKey: "secret_held_back",
+    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+  };
+  const first = fakeClient(fake, shared).client;
+  // 90 s is past maxRetryAfterMs: the first call throws at once instead of waiting.
+  await assertRejects(first.regions.list(), Error);
+  await fakeClient(fake, shared).client.regions.list();
+  assertEquals(times, [0, 90_000]);
+});
+
+Deno.test("a call backing off keeps its key's limiter in the registry", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const fake = new FakeFetch(new Response("", { status: 503 }), dataResponse([]), dataResponse([]));
+  const options = {
+    clock,
+    rateLimit: {},
+    apiKey: "secret_backing_off",
+    backoff: { initialDelayMs: 4000, maxDelayMs: 4000 },
+    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+  };
+  const retrying = fakeClient(fake, options).client.regions.list();
+  await clock.sleep(2500); // the retry is still 1.5 s away and the key's turns have passed
+  // Another key's first call prunes idle limiters: this key's must survive, it is still in use.
+  const other = new FakeFetch(dataResponse([]));
+  await fakeClient(other, { clock, rateLimit: {}, apiKey: "secret_other_key" }).client.regions
+    .list();
+  const second = fakeClient(fake, options).client.regions.list();
+  await Promise.all([retrying, second]);
+  // The retry (at 4 s) and the second call keep one second apart: one budget, not two.
+  assertEquals(times.length, 3);
+  assert(Math.abs(times[2]! - times[1]!) >= 1000, JSON.stringify(times));
 });

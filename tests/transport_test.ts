@@ -350,3 +350,131 @@ Deno.test("a timeout or refused connection before sending is retried, even for a
   assertStrictEquals(error.requestSent, false);
   assertMatch(error.message, /connection failed before the request was sent/);
 });
+
+Deno.test("an abort while an async key is being fetched sends nothing, and a stalled key source times out", async () => {
+  const fake = new FakeFetch(dataResponse([]));
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  const { client } = fakeClient(fake, {
+    apiKey: () => new Promise((resolve) => setTimeout(() => resolve("secret_slow"), 20)),
+  });
+  const call = client.regions.list({ signal: controller.signal });
+  controller.abort(reason);
+  assertStrictEquals(await call.catch((error) => error), reason);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  assertStrictEquals(fake.requests.length, 0);
+
+  const stalled = fakeClient(new FakeFetch(), {
+    apiKey: () => new Promise<string>(() => {}),
+    timeout: 20,
+  }).client;
+  await assertRejects(stalled.regions.list(), TimeoutError, "waiting for the API key");
+});
+
+Deno.test("an abort that lands before the attempt starts is heard even by a fetch that ignores signals", async () => {
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  let sent = 0;
+  const { client } = fakeClient(new FakeFetch(), {
+    apiKey: async () => {
+      controller.abort(reason); // aborts after the key check, before the attempt
+      return await Promise.resolve("secret_x");
+    },
+    fetch: () => {
+      sent++;
+      return new Promise<Response>(() => {}); // ignores its signal, never answers
+    },
+  });
+  assertStrictEquals(
+    await client.regions.list({ signal: controller.signal }).catch((e) => e),
+    reason,
+  );
+  assertStrictEquals(sent, 0);
+});
+
+Deno.test("hook events never show an echoed key; getters and class hooks are handled", async () => {
+  const key = "secret_hooks_echo_77";
+  const events: unknown[] = [];
+  class Logger {
+    seen: unknown[] = events;
+    onResponse(event: unknown) {
+      this.seen.push(event);
+    }
+  }
+  const fake = new FakeFetch(
+    new Response('{"data": []}', { headers: { "x-echo": `Bearer ${key}` } }),
+    dataResponse([]),
+  );
+  const { client } = fakeClient(fake, { apiKey: key, hooks: new Logger() as never });
+  await client.regions.list();
+  assertEquals(events.length, 1);
+  assert(!JSON.stringify(events).includes(key));
+  const hostile = {
+    get onRequest(): () => void {
+      throw new Error("getter failed");
+    },
+  };
+  const quiet = fakeClient(fake, { hooks: hostile as never }).client;
+  assertEquals(await quiet.regions.list(), []);
+});
+
+Deno.test("a key echoed JSON-escaped, or inside a success, is redacted too", async () => {
+  const key = "secret_escape/me_99";
+  const escaped = key.replace("/", "\\/").replace("_", "\\u005f");
+  const fake = new FakeFetch(
+    new Response(`{"error": {"code": "global/invalid-api-key", "message": "bad ${escaped}"}}`, {
+      status: 401,
+    }),
+    new Response(`{"data": [{"name": "${escaped}", "description": "${key}"}]}`),
+  );
+  const { client } = fakeClient(fake, { apiKey: key, maxRetries: 0 });
+  const error = await assertRejects(client.regions.list(), ApiError);
+  assert(!JSON.stringify([error.message, error.apiMessage, error.body]).includes(key));
+  const regions = await client.regions.list();
+  assert(!JSON.stringify(regions).includes(key), JSON.stringify(regions));
+});
+
+Deno.test("malformed pages are typed errors, never a bare TypeError or characters as items", async () => {
+  const cases: [unknown, unknown, string][] = [
+    [5, null, "the page holds no list"],
+    ["evt", null, "the page holds no list"],
+    [[{ event_id: "a" }], 7, "the page token is not text"],
+  ];
+  for (const [data, token, fault] of cases) {
+    const fake = new FakeFetch(Response.json({ data, page_token: token }));
+    const error = await assertRejects(
+      () => Array.fromAsync(fakeClient(fake).client.auditEvents.list()),
+      InvalidResponseError,
+    );
+    assertMatch(error.message, new RegExp(fault));
+  }
+  const empty = new FakeFetch(
+    ...Array.from(
+      { length: 6 },
+      (_, index) => Response.json({ data: [], page_token: `t${index}` }),
+    ),
+  );
+  await assertRejects(
+    () => Array.fromAsync(fakeClient(empty).client.auditEvents.list()),
+    InvalidResponseError,
+    "5 empty pages in a row",
+  );
+});
+
+Deno.test("an answer larger than maxResponseBytes is refused rather than read", async () => {
+  const big = () => new Response(JSON.stringify({ data: "x".repeat(2000) }));
+  const streamed = () =>
+    new Response(
+      new ReadableStream({
+        pull(controller) {
+          controller.enqueue(new TextEncoder().encode("x".repeat(1000)));
+        },
+      }),
+    );
+  const fake = new FakeFetch(big(), streamed(), big());
+  const { client } = fakeClient(fake, { maxResponseBytes: 1000, maxRetries: 0 });
+  await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
+  await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
+  const roomy = fakeClient(new FakeFetch(big()), { maxResponseBytes: 10_000 }).client;
+  assertStrictEquals((await roomy.regions.list() as unknown as string).length, 2000);
+});

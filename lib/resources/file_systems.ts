@@ -8,6 +8,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
+import { snapshotBody } from "../_validate.ts";
 import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
@@ -76,6 +77,7 @@ export class FileSystemsResource {
    * ```
    */
   async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
+    body = snapshotBody("create filesystem", body);
     checkCreateFilesystemRequest(body);
     return await this.#transport.call<Filesystem>("createFilesystem", { body }, options);
   }

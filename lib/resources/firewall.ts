@@ -6,6 +6,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
+import { snapshotBody } from "../_validate.ts";
 import {
   checkCreateRulesetRequest,
   checkFirewallRules,
@@ -88,6 +89,7 @@ export class FirewallRulesResource {
    */
   async replace(rules: readonly FirewallRule[], options?: RequestOptions): Promise<FirewallRule[]> {
     const action = "replace firewall rules";
+    rules = snapshotBody(action, rules);
     checkFirewallRules(action, "rules", rules);
     return await this.#transport.call<FirewallRule[]>(
       "firewallRulesSet",
@@ -168,6 +170,7 @@ export class FirewallRulesetsResource {
     body: CreateFirewallRulesetRequest,
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
+    body = snapshotBody("create firewall ruleset", body);
     checkCreateRulesetRequest(body);
     return await this.#transport.call<FirewallRuleset>("createFirewallRuleset", { body }, options);
   }
@@ -222,6 +225,7 @@ export class FirewallRulesetsResource {
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
     rejectGlobalId("update firewall ruleset", id);
+    body = snapshotBody("update firewall ruleset", body);
     checkUpdateRulesetRequest(body);
     return await this.#transport.call<FirewallRuleset>(
       "updateFirewallRuleset",
@@ -294,6 +298,7 @@ export class FirewallRulesetsResource {
     body: UpdateGlobalFirewallRulesetRequest,
     options?: RequestOptions,
   ): Promise<GlobalFirewallRuleset> {
+    body = snapshotBody("update global firewall ruleset", body);
     checkUpdateRulesetRequest(body, true);
     return await this.#transport.call<GlobalFirewallRuleset>(
       "updateGlobalFirewallRuleset",

@@ -4,17 +4,10 @@
  * @module
  */
 
-import { callSafely } from "../_callback.ts";
 import type { Transport } from "../_transport.ts";
-import { pollUntil } from "../_poll.ts";
-import { checkNonNegativeNumber, checkTimeout } from "../_validate.ts";
+import { checkCapacityFilter, findAvailable, waitForCapacity } from "../workflows/_capacity.ts";
 import type { RequestOptions } from "../options.ts";
-import {
-  type AvailableInstanceType,
-  type CapacityFilter,
-  CapacityWaitError,
-} from "../workflows/capacity.ts";
-import { checkCapacityFilter, findAvailable } from "../workflows/_capacity.ts";
+import type { AvailableInstanceType, CapacityFilter } from "../workflows/capacity.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
 import type { WaitForCapacityOptions } from "../workflows/capacity.ts";
 
@@ -115,28 +108,11 @@ export class InstanceTypesResource {
     filter: CapacityFilter,
     options: WaitForCapacityOptions = {},
   ): Promise<AvailableInstanceType[]> {
-    const action = "wait for capacity";
-    const checked = checkCapacityFilter(action, filter);
-    const timeoutMs = checkTimeout(action, "timeout", options.timeout ?? 3_600_000);
-    const intervalMs = checkNonNegativeNumber(action, "interval", options.interval ?? 15_000);
-    const signal = options.signal;
-    let polled = 0;
-    return await pollUntil(
+    return await waitForCapacity(
+      (signal) => this.list({ signal }),
       this.#transport.clock,
-      { timeoutMs, intervalMs, signal },
-      async (polls, _elapsedMs, pollSignal) => {
-        polled = polls;
-        const matches = findAvailable(await this.list({ signal: pollSignal }), checked);
-        // A progress printer's bug must not end the hunt.
-        callSafely((found: AvailableInstanceType[]) => options.onPoll?.(found, polls), matches);
-        return matches.length > 0 ? { value: matches } : undefined;
-      },
-      (elapsedMs, lastFailure) =>
-        new CapacityWaitError(
-          elapsedMs,
-          polled,
-          lastFailure === undefined ? undefined : { cause: lastFailure },
-        ),
+      filter,
+      options,
     );
   }
 }

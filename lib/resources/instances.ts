@@ -5,6 +5,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
+import { snapshotBody } from "../_validate.ts";
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import {
   checkLaunchToken,
@@ -13,14 +14,12 @@ import {
   type LaunchDeps,
   launchOnce,
 } from "../workflows/_launch.ts";
-import { LaunchAbortedError, type LaunchOptions } from "../workflows/launch.ts";
+import type { LaunchOptions } from "../workflows/launch.ts";
 import {
-  checkArray,
   checkId,
   checkIdList,
   checkObject,
   checkOptionalString,
-  checkString,
   describeValue,
 } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
@@ -34,14 +33,11 @@ import type {
   ListInstancesParams,
 } from "../types/instances.ts";
 import { checkWaitOptions, waitForInstance } from "../workflows/_wait.ts";
+import { launchFirstAvailable } from "../workflows/_capacity.ts";
+import { launchAndWait } from "../workflows/_launch_and_wait.ts";
 import type { WaitForInstanceOptions } from "../workflows/wait.ts";
-import { InsufficientCapacityError, NotFoundError } from "../errors.ts";
-import {
-  type LaunchCandidate,
-  type LaunchFirstAvailableResult,
-  NoCapacityError,
-} from "../workflows/capacity.ts";
-import { type LaunchAndWaitOptions, LaunchWaitError } from "../workflows/launch_and_wait.ts";
+import type { LaunchCandidate, LaunchFirstAvailableResult } from "../workflows/capacity.ts";
+import type { LaunchAndWaitOptions } from "../workflows/launch_and_wait.ts";
 
 // A just-launched instance can answer 404 for a moment before it is readable.
 const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
@@ -146,6 +142,7 @@ export class InstancesResource {
     body: InstanceModificationRequest,
     options?: RequestOptions,
   ): Promise<Instance> {
+    body = snapshotBody("update instance", body);
     checkUpdateRequest(body);
     return await this.#transport.call<Instance>("postInstance", { path: { id }, body }, options);
   }
@@ -194,6 +191,7 @@ export class InstancesResource {
     body: InstanceLaunchRequest,
     options: LaunchOptions = {},
   ): Promise<InstanceLaunchResponse> {
+    body = snapshotBody("launch instance", body);
     checkLaunchRequest(body);
     return await launchOnce(this.#launchDeps, body, options);
   }
@@ -262,40 +260,11 @@ export class InstancesResource {
     body: Omit<InstanceLaunchRequest, "region_name" | "instance_type_name">,
     options: LaunchOptions = {},
   ): Promise<LaunchFirstAvailableResult> {
-    const action = "launch the first available instance";
-    checkArray(action, "candidates", candidates, (item, name) => {
-      const candidate = checkObject(action, name, item);
-      checkString(action, `${name}.instance_type_name`, candidate.instance_type_name);
-      checkString(action, `${name}.region_name`, candidate.region_name);
-    });
-    const bodies = candidates.map(({ instance_type_name, region_name }) => ({
-      ...body,
-      instance_type_name,
-      region_name,
-    }));
-    bodies.forEach((full) => checkLaunchRequest(full));
-    // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
-    checkLaunchRequest({ ...body, instance_type_name: "-", region_name: "-" });
-    const tried: LaunchCandidate[] = [];
-    let lastRefusal: InsufficientCapacityError | undefined;
-    for (const full of bodies) {
-      const candidate = {
-        instance_type_name: full.instance_type_name,
-        region_name: full.region_name,
-      };
-      tried.push(candidate);
-      try {
-        const { instance_ids } = await this.launch(full, options);
-        return { ...candidate, instance_ids, tried };
-      } catch (error) {
-        // Only a clean refusal proves nothing launched here; anything else stops the search.
-        if (!(error instanceof InsufficientCapacityError)) throw error;
-        lastRefusal = error;
-      }
-    }
-    throw new NoCapacityError(
-      tried,
-      lastRefusal === undefined ? undefined : { cause: lastRefusal },
+    return await launchFirstAvailable(
+      (full, launchOptions) => this.launch(full, launchOptions),
+      candidates,
+      body,
+      options,
     );
   }
 
@@ -467,54 +436,23 @@ export class InstancesResource {
       ...checkWaitOptions(action, options),
       notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS,
     };
-    checkLaunchRequest(body);
+    const checked = snapshotBody("launch instance", body);
+    checkLaunchRequest(checked);
     // Chosen here, so that every error can name it.
-    const token = chooseLaunchToken(body, options.launchToken);
-    const launchOptions: LaunchOptions = {
-      launchToken: token ?? true,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
-    };
-    let ids: string[];
-    try {
-      ids = (await this.launch(body, launchOptions)).instance_ids;
-    } catch (error) {
-      if (!(error instanceof LaunchAbortedError)) throw error;
-      throw await this.#cleanUp(error.instanceIds, error, options, token);
-    }
-    const id = ids[0]!;
-    try {
-      return (await waitForInstance(
-        id,
-        (signal) => this.get(id, { signal }),
-        this.#transport.clock,
-        settings,
-      ))!;
-    } catch (error) {
-      throw await this.#cleanUp(ids, error, options, token);
-    }
-  }
-
-  /** Terminates what a failed launchAndWait() made, unless told not to, and says how it went. */
-  async #cleanUp(
-    ids: readonly string[],
-    failure: unknown,
-    options: LaunchAndWaitOptions,
-    token: string | undefined,
-  ): Promise<LaunchWaitError> {
-    if (options.terminateOnFailure === false) {
-      return new LaunchWaitError(ids, false, failure, undefined, token);
-    }
-    try {
-      // Not bound to the caller's signal: an abort is exactly when cleanup must still happen.
-      await this.terminate(ids);
-    } catch (cleanupError) {
-      // Not found means there is nothing left to bill.
-      if (!(cleanupError instanceof NotFoundError)) {
-        return new LaunchWaitError(ids, false, failure, cleanupError, token);
-      }
-    }
-    return new LaunchWaitError(ids, true, failure, undefined, token);
+    const token = chooseLaunchToken(checked, options.launchToken) ?? "";
+    return await launchAndWait(
+      {
+        clock: this.#transport.clock,
+        launch: (launchBody, launchOptions) =>
+          launchOnce(this.#launchDeps, launchBody, launchOptions),
+        get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
+        terminate: (id) => this.terminate(id),
+      },
+      checked,
+      token,
+      settings,
+      options,
+    );
   }
 
   get #launchDeps(): LaunchDeps {

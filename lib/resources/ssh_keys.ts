@@ -5,6 +5,7 @@
  */
 
 import type { Transport } from "../_transport.ts";
+import { snapshotBody } from "../_validate.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { RequestOptions } from "../options.ts";
 import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "../types/ssh_keys.ts";
@@ -116,6 +117,7 @@ export class SshKeysResource {
     body: CreateSshKeyRequest,
     options?: RequestOptions,
   ): Promise<SshKey | GeneratedSshKey> {
+    body = snapshotBody("create SSH key", body);
     checkCreateSshKeyRequest(body);
     return await this.#transport.call<SshKey | GeneratedSshKey>("addSSHKey", { body }, options);
   }

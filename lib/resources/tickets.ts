@@ -6,6 +6,7 @@
 
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
+import { snapshotBody } from "../_validate.ts";
 import {
   checkAttachmentsQuery,
   checkCreateTicketRequest,
@@ -118,6 +119,7 @@ export class TicketAttachmentsResource {
     body: InitiateAttachmentRequest,
     options?: RequestOptions,
   ): Promise<AttachmentInitiateResponse> {
+    body = snapshotBody("initiate attachment upload", body);
     checkInitiateAttachmentRequest(body);
     return await this.#transport.call<AttachmentInitiateResponse>(
       "initiateAttachmentUpload",
@@ -332,6 +334,7 @@ export class TicketsResource {
    * ```
    */
   async create(body: CreateTicketRequest, options?: RequestOptions): Promise<TicketCreateResponse> {
+    body = snapshotBody("create ticket", body);
     checkCreateTicketRequest(body);
     return await this.#transport.call<TicketCreateResponse>("createTicket", { body }, options);
   }
@@ -385,6 +388,7 @@ export class TicketsResource {
     body: UpdateTicketRequest,
     options?: RequestOptions,
   ): Promise<void> {
+    body = snapshotBody("update ticket", body);
     checkUpdateTicketRequest(body);
     await this.#transport.call<unknown>(
       "updateTicket",

@@ -139,7 +139,10 @@ export interface RecordedRequest {
   query: URLSearchParams;
   /** The request headers, with `authorization` redacted. */
   headers: Record<string, string>;
-  /** The parsed JSON body, the raw text when it is not JSON, or `undefined` when empty. */
+  /**
+   * The parsed JSON body, the raw text when it is not JSON, or `undefined` when empty. A body over
+   * 64 KiB is not kept: a note of its size stands in for it.
+   */
   body: unknown;
   /** When it arrived, on the emulator's clock. */
   time: number;
@@ -198,6 +201,7 @@ const HANDLERS: Readonly<Record<OperationId, Handler>> = {
 const PROXY_PAGE = gatewayPage("502 Bad Gateway");
 const GATEWAY_TIMEOUT_PAGE = gatewayPage("504 Gateway Time-out");
 const DEFAULT_LATE_MS = 5000;
+const LOGGED_BODY_LIMIT = 64 * 1024;
 const DEFAULT_STALE_MS = 10_000;
 
 /**
@@ -577,7 +581,10 @@ export class LambdaEmulator {
           name === "authorization" ? "[REDACTED]" : value,
         ]),
       ),
-      body: parseBody(text),
+      // Large bodies are not kept whole: the log is for assertions, not for holding uploads.
+      body: text.length > LOGGED_BODY_LIMIT
+        ? `(a body of ${text.length} characters, not kept)`
+        : parseBody(text),
       time: arrivedAt,
       status: undefined,
       fault: undefined,

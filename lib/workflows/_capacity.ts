@@ -1,15 +1,35 @@
-// The machinery of capacity searches: checking a filter, and matching it against the instance
-// types. The public shapes and errors are in capacity.ts.
+// The machinery of capacity searches: checking a filter, matching it against the instance types,
+// waiting for a match, and launching the first candidate that still has capacity. The public
+// shapes and errors are in capacity.ts.
 
 import {
   asList,
+  checkArray,
   checkNonNegativeInteger,
   checkNonNegativeNumber,
   checkObject,
+  checkString,
+  checkTimeout,
   describeValue,
+  snapshotBody,
 } from "../_validate.ts";
+import { callSafely } from "../_callback.ts";
+import { pollUntil } from "../_poll.ts";
+import { checkLaunchRequest } from "../_rules/instances.ts";
+import type { Clock } from "../clock.ts";
+import { InsufficientCapacityError, InvalidResponseError } from "../errors.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
-import type { AvailableInstanceType, CapacityFilter } from "./capacity.ts";
+import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
+import {
+  type AvailableInstanceType,
+  type CapacityFilter,
+  CapacityWaitError,
+  type LaunchCandidate,
+  type LaunchFirstAvailableResult,
+  NoCapacityError,
+  type WaitForCapacityOptions,
+} from "./capacity.ts";
+import type { LaunchOptions } from "./launch.ts";
 
 /** Checks a filter before anything is sent. */
 export function checkCapacityFilter(action: string, filter: unknown): CapacityFilter {
@@ -75,6 +95,7 @@ export function findAvailable(
   const [minGpus, maxGpus] = typeof gpus === "number"
     ? [gpus, gpus]
     : [gpus?.min ?? 0, gpus?.max ?? Infinity];
+  checkInstanceTypes(types);
   const pairs: AvailableInstanceType[] = [];
   for (const [name, item] of Object.entries(types)) {
     const type = item.instance_type;
@@ -102,4 +123,108 @@ export function findAvailable(
     a.instance_type_name.localeCompare(b.instance_type_name) ||
     a.region_name.localeCompare(b.region_name)
   );
+}
+
+/**
+ * Requires the fields a capacity search reads, so that a malformed answer is a typed
+ * {@linkcode InvalidResponseError} (which a wait rides out as transient), never a bare TypeError.
+ */
+function checkInstanceTypes(types: unknown): void {
+  // deno-lint-ignore no-explicit-any -- a shape check of untyped data, field by field
+  const record = (value: unknown): value is Record<string, any> =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
+  const valid = record(types) &&
+    Object.values(types).every((item) =>
+      record(item) && record(item.instance_type) && record(item.instance_type.specs) &&
+      typeof item.instance_type.specs.gpus === "number" &&
+      typeof item.instance_type.price_cents_per_hour === "number" &&
+      Array.isArray(item.regions_with_capacity_available) &&
+      item.regions_with_capacity_available.every((region: unknown) =>
+        record(region) && typeof region.name === "string"
+      )
+    );
+  if (!valid) {
+    throw new InvalidResponseError(
+      "list instance types",
+      200,
+      JSON.stringify({ data: types }) ?? "",
+      new Headers(),
+    );
+  }
+}
+
+/** Polls `list` until a pair matches `filter`, as `client.instanceTypes.waitForCapacity()`. */
+export async function waitForCapacity(
+  list: (signal: AbortSignal) => Promise<InstanceTypes>,
+  clock: Clock,
+  filter: CapacityFilter,
+  options: WaitForCapacityOptions,
+): Promise<AvailableInstanceType[]> {
+  const action = "wait for capacity";
+  const checked = checkCapacityFilter(action, filter);
+  const timeoutMs = checkTimeout(action, "timeout", options.timeout ?? 3_600_000);
+  const intervalMs = checkNonNegativeNumber(action, "interval", options.interval ?? 15_000);
+  let polled = 0;
+  return await pollUntil(
+    clock,
+    { timeoutMs, intervalMs, signal: options.signal },
+    async (polls, _elapsedMs, signal) => {
+      polled = polls;
+      const matches = findAvailable(await list(signal), checked);
+      // A progress printer's bug must not end the hunt.
+      callSafely((found: AvailableInstanceType[]) => options.onPoll?.(found, polls), matches);
+      return matches.length > 0 ? { value: matches } : undefined;
+    },
+    (elapsedMs, lastFailure) =>
+      new CapacityWaitError(
+        elapsedMs,
+        polled,
+        lastFailure === undefined ? undefined : { cause: lastFailure },
+      ),
+  );
+}
+
+/**
+ * Launches the first of `candidates` that has capacity, as
+ * `client.instances.launchFirstAvailable()`: it moves on only after a clean
+ * `insufficient-capacity` refusal.
+ */
+export async function launchFirstAvailable(
+  launch: (body: InstanceLaunchRequest, options: LaunchOptions) => Promise<InstanceLaunchResponse>,
+  candidates: readonly LaunchCandidate[],
+  body: Omit<InstanceLaunchRequest, "region_name" | "instance_type_name">,
+  options: LaunchOptions,
+): Promise<LaunchFirstAvailableResult> {
+  const action = "launch the first available instance";
+  checkArray(action, "candidates", candidates, (item, name) => {
+    const candidate = checkObject(action, name, item);
+    checkString(action, `${name}.instance_type_name`, candidate.instance_type_name);
+    checkString(action, `${name}.region_name`, candidate.region_name);
+  });
+  const bodies = candidates.map(({ instance_type_name, region_name }) => ({
+    ...snapshotBody(action, body),
+    instance_type_name,
+    region_name,
+  }));
+  bodies.forEach((full) => checkLaunchRequest(full));
+  // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
+  checkLaunchRequest({ ...snapshotBody(action, body), instance_type_name: "-", region_name: "-" });
+  const tried: LaunchCandidate[] = [];
+  let lastRefusal: InsufficientCapacityError | undefined;
+  for (const full of bodies) {
+    const candidate = {
+      instance_type_name: full.instance_type_name,
+      region_name: full.region_name,
+    };
+    tried.push(candidate);
+    try {
+      const { instance_ids } = await launch(full, options);
+      return { ...candidate, instance_ids, tried };
+    } catch (error) {
+      // Only a clean refusal proves nothing launched here; anything else stops the search.
+      if (!(error instanceof InsufficientCapacityError)) throw error;
+      lastRefusal = error;
+    }
+  }
+  throw new NoCapacityError(tried, lastRefusal === undefined ? undefined : { cause: lastRefusal });
 }

@@ -48,7 +48,18 @@ export function chooseLaunchToken(
   body: InstanceLaunchRequest,
   launchToken: LaunchOptions["launchToken"],
 ): string | undefined {
-  const inBody = body.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+  const tokenTags = (body.tags ?? []).flatMap((tag, index) =>
+    tag.key === LAUNCH_TOKEN_KEY ? [{ tag, index }] : []
+  );
+  if (tokenTags.length > 1) {
+    throw new RangeError(
+      `Cannot ${ACTION}: 'tags' must hold at most one ${LAUNCH_TOKEN_KEY} tag, received ${tokenTags.length}`,
+    );
+  }
+  // A token of the caller's, in the body, obeys the same rules as one passed as launchToken.
+  const inBody = tokenTags[0] === undefined
+    ? undefined
+    : checkLaunchToken(ACTION, `tags[${tokenTags[0].index}].value`, tokenTags[0].tag.value);
   if (launchToken === undefined || launchToken === true) {
     return inBody ?? crypto.randomUUID().replaceAll("-", "");
   }

@@ -3,7 +3,7 @@
 
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
-import { NotFoundError } from "../errors.ts";
+import { InvalidResponseError, NotFoundError } from "../errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import { checkNonNegativeNumber, checkTimeout, describeValue } from "../_validate.ts";
 import type { Instance, InstanceStatus } from "../types/instances.ts";
@@ -21,12 +21,13 @@ const DEFAULT_INTERVAL_MS = 5000;
 
 const UNTILS: readonly string[] = ["active", "ip", "terminated"];
 
-const DEAD_WHILE_STARTING: Readonly<Record<string, InstanceWaitFailure>> = {
-  unhealthy: "unhealthy",
-  preempted: "preempted",
-  terminating: "terminated",
-  terminated: "terminated",
-};
+// A Map, so that a status such as "constructor" finds nothing on Object.prototype.
+const DEAD_WHILE_STARTING: ReadonlyMap<string, InstanceWaitFailure> = new Map([
+  ["unhealthy", "unhealthy"],
+  ["preempted", "preempted"],
+  ["terminating", "terminated"],
+  ["terminated", "terminated"],
+]);
 
 /** The checked options of a wait. */
 export interface WaitSettings extends PollSettings {
@@ -58,6 +59,15 @@ export function checkWaitOptions(action: string, options: WaitForInstanceOptions
   };
 }
 
+/** Whether `value` has the fields a wait reads: an instance with a status. */
+function isInstance(value: unknown): value is Instance {
+  return typeof value === "object" && value !== null &&
+    typeof (value as { status?: unknown }).status === "string" &&
+    ((value as { ip?: unknown }).ip === undefined ||
+      typeof (value as { ip?: unknown }).ip === "string" ||
+      (value as { ip?: unknown }).ip === null);
+}
+
 /** Whether `instance` is where the wait wants it. */
 function arrived(until: WaitUntil, status: InstanceStatus, ip: string | undefined): boolean {
   if (until === "terminated") return status === "terminated";
@@ -83,8 +93,9 @@ export function waitForInstance(
     clock,
     settings,
     async (polls, elapsedMs, signal) => {
+      let seen: Instance;
       try {
-        last = await get(signal);
+        seen = await get(signal);
       } catch (error) {
         if (!(error instanceof NotFoundError)) throw error;
         if (until !== "terminated") {
@@ -94,9 +105,20 @@ export function waitForInstance(
         report(undefined, elapsedMs(), polls);
         return { value: undefined };
       }
+      // One junk answer is a failed poll, waited out like any transient failure: never the end of
+      // a wait on a billed instance (which launchAndWait would then terminate).
+      if (!isInstance(seen)) {
+        throw new InvalidResponseError(
+          "get instance",
+          200,
+          JSON.stringify({ data: seen }) ?? "",
+          new Headers(),
+        );
+      }
+      last = seen;
       report(last, elapsedMs(), polls);
       if (arrived(until, last.status, last.ip)) return { value: last };
-      const failure = until === "terminated" ? undefined : DEAD_WHILE_STARTING[last.status];
+      const failure = until === "terminated" ? undefined : DEAD_WHILE_STARTING.get(last.status);
       if (failure) throw new InstanceWaitError(id, until, failure, last, elapsedMs());
       return undefined;
     },

@@ -1,0 +1,129 @@
+// The machinery of launch-and-wait: launch one instance, wait for it, and terminate whatever the
+// launch made when it does not get there, confirming that it did. The public options and error
+// are in launch_and_wait.ts.
+
+import type { Clock } from "../clock.ts";
+import { NotFoundError } from "../errors.ts";
+import type {
+  Instance,
+  InstanceLaunchRequest,
+  InstanceLaunchResponse,
+  InstanceTerminateResponse,
+} from "../types/instances.ts";
+import { LaunchAbortedError, type LaunchOptions } from "./launch.ts";
+import { type LaunchAndWaitOptions, LaunchWaitError } from "./launch_and_wait.ts";
+import { waitForInstance, type WaitSettings } from "./_wait.ts";
+
+/** What launch-and-wait needs from the client. */
+export interface LaunchAndWaitDeps {
+  clock: Clock;
+  launch(body: InstanceLaunchRequest, options: LaunchOptions): Promise<InstanceLaunchResponse>;
+  get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
+  terminate(id: string): Promise<InstanceTerminateResponse>;
+}
+
+/** How long cleanup keeps trying to terminate, and to see the termination, before it gives up. */
+const CLEANUP_MS = 60_000;
+const CLEANUP_INTERVAL_MS = 5000;
+const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
+
+/**
+ * Launches `body` with `token`, waits as `settings` say, and returns the running instance. Every
+ * failure after the launch was sent ends in a {@linkcode LaunchWaitError} that says whether what
+ * was launched is terminated; extra instances (a launch sent twice upstream) are terminated first.
+ */
+export async function launchAndWait(
+  deps: LaunchAndWaitDeps,
+  body: InstanceLaunchRequest,
+  token: string,
+  settings: WaitSettings,
+  options: LaunchAndWaitOptions,
+): Promise<Instance> {
+  const launchOptions: LaunchOptions = {
+    launchToken: token,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+  };
+  let ids: string[];
+  try {
+    ids = (await deps.launch(body, launchOptions)).instance_ids;
+  } catch (error) {
+    if (!(error instanceof LaunchAbortedError)) throw error;
+    throw await cleanUp(deps, error.instanceIds, error, options, token);
+  }
+  const [id, ...extras] = ids;
+  if (extras.length > 0) {
+    // One instance was asked for: more means the launch went upstream twice. Only the first is
+    // waited for; the others are terminated now rather than left billing unseen.
+    const cleared = await terminateAll(deps, extras);
+    if (cleared !== true) {
+      throw await cleanUp(
+        deps,
+        ids,
+        new Error(
+          `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`,
+        ),
+        options,
+        token,
+      );
+    }
+  }
+  try {
+    return (await waitForInstance(id!, (signal) => deps.get(id!, signal), deps.clock, settings))!;
+  } catch (error) {
+    throw await cleanUp(deps, [id!], error, options, token);
+  }
+}
+
+/** Terminates what a failed launch-and-wait made, unless told not to, and says how it went. */
+async function cleanUp(
+  deps: LaunchAndWaitDeps,
+  ids: readonly string[],
+  failure: unknown,
+  options: LaunchAndWaitOptions,
+  token: string,
+): Promise<LaunchWaitError> {
+  if (options.terminateOnFailure === false) {
+    return new LaunchWaitError(ids, false, failure, undefined, token);
+  }
+  const cleared = await terminateAll(deps, ids);
+  return cleared === true
+    ? new LaunchWaitError(ids, true, failure, undefined, token)
+    : new LaunchWaitError(ids, false, failure, cleared, token);
+}
+
+/**
+ * Terminates `ids` and sees each one `terminating` or `terminated`, trying again for up to a minute:
+ * a fresh instance can answer 404 for a moment, and an answer that does not list an instance as
+ * terminating proves nothing. Not bound to the caller's signal: an abort is exactly when cleanup
+ * must still happen. Resolves with `true`, or with why it could not confirm.
+ */
+async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Promise<unknown> {
+  const until = deps.clock.now() + CLEANUP_MS;
+  const pending = new Set(ids);
+  let lastError: unknown;
+  for (;;) {
+    for (const id of [...pending]) {
+      try {
+        const answer = await deps.terminate(id);
+        const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
+        if (seen && GONE.has(seen.status)) {
+          pending.delete(id);
+          continue;
+        }
+        if (GONE.has((await deps.get(id, undefined)).status)) pending.delete(id);
+      } catch (error) {
+        lastError = error;
+      }
+    }
+    if (pending.size === 0) return true;
+    if (deps.clock.now() >= until) {
+      return lastError instanceof NotFoundError || lastError === undefined
+        ? new Error(
+          `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
+        )
+        : lastError;
+    }
+    await deps.clock.sleep(CLEANUP_INTERVAL_MS);
+  }
+}
