@@ -90,157 +90,44 @@
  * @module
  */
 
-export { LambdaCloudClient } from "./lib/client.ts";
-export type {
-  EmptyResponse,
-  OperationResponse,
-  OperationTypes,
-  RawRequest,
-  RawRequestArgs,
-} from "./lib/raw_request.ts";
+// Every module below holds public API only; machinery lives in modules whose names start with "_".
+export * from "./lib/client.ts";
+export * from "./lib/clock.ts";
+export * from "./lib/errors.ts";
+export * from "./lib/options.ts";
+export * from "./lib/raw_request.ts";
+export * from "./lib/version.ts";
 export {
-  type OperationId,
   type OperationPathParams,
   type OperationQueryParams,
   SPEC_VERSION,
 } from "./lib/spec/operations.ts";
-export { type Clock, systemClock } from "./lib/clock.ts";
-export {
-  ApiError,
-  type ApiErrorCode,
-  type ApiErrorInit,
-  AuthenticationError,
-  ConflictError,
-  ConnectionError,
-  createApiError,
-  InsufficientCapacityError,
-  InvalidParametersError,
-  InvalidResponseError,
-  LambdaCloudError,
-  NotFoundError,
-  PermissionDeniedError,
-  QuotaExceededError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "./lib/errors.ts";
-export type {
-  BackoffOptions,
-  Hooks,
-  LambdaCloudClientOptions,
-  RateLimitOptions,
-  RequestEvent,
-  RequestOptions,
-  ResponseEvent,
-  RetryEvent,
-} from "./lib/options.ts";
-export type {
-  AuditEvent,
-  AuditEventPage,
-  AuditEventsParams,
-  AuditResult,
-} from "./lib/types/audit_events.ts";
-export { AuditEventsResource } from "./lib/resources/audit_events.ts";
-export type {
-  CreateFilesystemRequest,
-  Filesystem,
-  FilesystemDeleteResponse,
-  User,
-  UserStatus,
-} from "./lib/types/file_systems.ts";
-export { FileSystemsResource } from "./lib/resources/file_systems.ts";
-export type {
-  CreateFirewallRulesetRequest,
-  FirewallRule,
-  FirewallRuleset,
-  GlobalFirewallRuleset,
-  NetworkProtocol,
-  UpdateFirewallRulesetRequest,
-  UpdateGlobalFirewallRulesetRequest,
-} from "./lib/types/firewall.ts";
-export { FirewallRulesetsResource, FirewallRulesResource } from "./lib/resources/firewall.ts";
-export type { Image } from "./lib/types/images.ts";
-export { ImagesResource } from "./lib/resources/images.ts";
-export type {
-  Architecture,
-  InstanceType,
-  InstanceTypes,
-  InstanceTypesItem,
-  InstanceTypeSpecs,
-} from "./lib/types/instance_types.ts";
-export { InstanceTypesResource } from "./lib/resources/instance_types.ts";
-export type { WaitForCapacityOptions } from "./lib/workflows/capacity.ts";
-export {
-  type AvailableInstanceType,
-  type CapacityFilter,
-  CapacityWaitError,
-  type LaunchCandidate,
-  type LaunchFirstAvailableResult,
-  NoCapacityError,
-} from "./lib/workflows/capacity.ts";
-export type {
-  FilesystemMountEntry,
-  FirewallRulesetEntry,
-  ImageSpecification,
-  Instance,
-  InstanceActionAvailability,
-  InstanceActionAvailabilityDetails,
-  InstanceActionUnavailableCode,
-  InstanceImage,
-  InstanceLaunchRequest,
-  InstanceLaunchResponse,
-  InstanceModificationRequest,
-  InstanceRestartResponse,
-  InstanceStatus,
-  InstanceTerminateResponse,
-  ListInstancesParams,
-  RequestedFilesystemMountEntry,
-  RequestedTagEntry,
-  TagEntry,
-} from "./lib/types/instances.ts";
-export { InstancesResource } from "./lib/resources/instances.ts";
-export { type LaunchAndWaitOptions, LaunchWaitError } from "./lib/workflows/launch_and_wait.ts";
-export {
-  LAUNCH_TOKEN_KEY,
-  LaunchAbortedError,
-  type LaunchLookupFailure,
-  type LaunchLookupOptions,
-  type LaunchOptions,
-  LaunchOutcomeUnknownError,
-} from "./lib/workflows/launch.ts";
-export {
-  type ActionAvailability,
-  actionAvailability,
-  type InstanceAction,
-} from "./lib/workflows/actions.ts";
-export {
-  InstanceWaitError,
-  type InstanceWaitFailure,
-  type WaitForInstanceOptions,
-  type WaitProgress,
-  type WaitUntil,
-} from "./lib/workflows/wait.ts";
-export type { Region, RegionName } from "./lib/types/regions.ts";
-export { RegionsResource } from "./lib/resources/regions.ts";
-export type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "./lib/types/ssh_keys.ts";
-export { SshKeysResource } from "./lib/resources/ssh_keys.ts";
-export type {
-  Attachment,
-  AttachmentDownloadResponse,
-  AttachmentInitiateResponse,
-  AttachmentUploadStatus,
-  CreateTicketRequest,
-  InitiateAttachmentRequest,
-  Ticket,
-  TicketComment,
-  TicketCreateResponse,
-  TicketListResponse,
-  TicketPriority,
-  TicketSeverity,
-  TicketsParams,
-  TicketStatus,
-  TicketType,
-  UpdateTicketRequest,
-} from "./lib/types/tickets.ts";
-export { TicketAttachmentsResource, TicketsResource } from "./lib/resources/tickets.ts";
-export { VERSION } from "./lib/version.ts";
+
+// The shapes of Lambda's data, one module per resource.
+export * from "./lib/types/audit_events.ts";
+export * from "./lib/types/file_systems.ts";
+export * from "./lib/types/firewall.ts";
+export * from "./lib/types/images.ts";
+export * from "./lib/types/instance_types.ts";
+export * from "./lib/types/instances.ts";
+export * from "./lib/types/regions.ts";
+export * from "./lib/types/ssh_keys.ts";
+export * from "./lib/types/tickets.ts";
+
+// The resources: client.instances, client.sshKeys and the rest.
+export * from "./lib/resources/audit_events.ts";
+export * from "./lib/resources/file_systems.ts";
+export * from "./lib/resources/firewall.ts";
+export * from "./lib/resources/images.ts";
+export * from "./lib/resources/instance_types.ts";
+export * from "./lib/resources/instances.ts";
+export * from "./lib/resources/regions.ts";
+export * from "./lib/resources/ssh_keys.ts";
+export * from "./lib/resources/tickets.ts";
+
+// The workflows built on them: safe launches, waits, capacity.
+export * from "./lib/workflows/actions.ts";
+export * from "./lib/workflows/capacity.ts";
+export * from "./lib/workflows/launch.ts";
+export * from "./lib/workflows/launch_and_wait.ts";
+export * from "./lib/workflows/wait.ts";
