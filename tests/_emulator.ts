@@ -51,3 +51,10 @@ export function emulatorClient(
     ...options,
   });
 }
+
+/** A launch body the default emulator accepts, once an SSH key named `k` exists. */
+export const LAUNCH = {
+  region_name: "us-east-1",
+  instance_type_name: "gpu_1x_a10",
+  ssh_key_names: ["k"] as [string],
+};

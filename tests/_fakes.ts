@@ -169,3 +169,23 @@ export function sampleInstance(overrides: Record<string, unknown> = {}): Record<
     ...overrides,
   };
 }
+
+/**
+ * Runs `fn` while recording every unhandled promise rejection, and returns them once the jobs `fn`
+ * left behind have run: a test that must prove none escaped asserts the list is empty.
+ */
+export async function unhandledRejections(fn: () => Promise<void>): Promise<unknown[]> {
+  const unhandled: unknown[] = [];
+  const listener = (event: PromiseRejectionEvent) => {
+    unhandled.push(event.reason);
+    event.preventDefault();
+  };
+  globalThis.addEventListener("unhandledrejection", listener);
+  try {
+    await fn();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  } finally {
+    globalThis.removeEventListener("unhandledrejection", listener);
+  }
+  return unhandled;
+}

@@ -1,7 +1,7 @@
 // The emulator's rate limits and injected faults, in-process and over a real socket.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import {
   ConnectionError,
@@ -14,12 +14,6 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 import { runEmulatorCommand } from "../lib/testing/_command.ts";
-
-const LAUNCH = {
-  region_name: "us-east-1",
-  instance_type_name: "gpu_1x_a10",
-  ssh_key_names: ["k"] as [string],
-};
 
 async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
   const client = emulatorClient(emulator);

@@ -10,7 +10,7 @@
 
 import { assert, assertEquals } from "./_deps.ts";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
-import { FakeClock } from "./_fakes.ts";
+import { FakeClock, unhandledRejections } from "./_fakes.ts";
 import {
   type Instance,
   LambdaCloudError,
@@ -60,13 +60,7 @@ const tokenOf = (instance: Instance) =>
   instance.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
 
 Deno.test("a storm of 1,200 operations with every fault: one bill per launch, nothing billed untold", async () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (event: PromiseRejectionEvent) => {
-    unhandled.push(event.reason);
-    event.preventDefault();
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
-  try {
+  const unhandled = await unhandledRejections(async () => {
     const clock = new FakeClock();
     const emulator = testEmulator({
       seed: 2026,
@@ -208,8 +202,6 @@ Deno.test("a storm of 1,200 operations with every fault: one bill per launch, no
     }
     assert(!byToken.has("none"), "an instance without a launch token");
 
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let stray rejections surface
-    assertEquals(unhandled, [], "unhandled rejections");
     assert(!leaks(hookPayloads), "the key leaked in a hook payload");
     assert(!leaks(client) && !JSON.stringify(client).includes(API_KEY));
     assert(!JSON.stringify(emulator.requests.map((r) => r.headers)).includes(API_KEY));
@@ -240,7 +232,6 @@ Deno.test("a storm of 1,200 operations with every fault: one bill per launch, no
           [...errorsByName].map(([name, n]) => `${name} ${n}`).join(", ")
         })`,
     );
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
-  }
+  });
+  assertEquals(unhandled, [], "unhandled rejections");
 });

@@ -1,7 +1,7 @@
 // Waiting for instances, against the emulator on a virtual clock shared with the client.
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   fakeClient,
@@ -26,11 +26,6 @@ const hang: Reply = (request) =>
   new Promise<Response>((_, reject) =>
     request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
   );
-const LAUNCH = {
-  region_name: "us-east-1",
-  instance_type_name: "gpu_1x_a10",
-  ssh_key_names: ["k"] as [string],
-};
 
 async function setup(timing: { bootMs?: number; terminatedVisibleMs?: number } = {}) {
   const clock = new FakeClock();

@@ -17,7 +17,7 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
@@ -26,13 +26,8 @@ import {
   FakeFetch,
   type Reply,
   sampleInstance,
+  unhandledRejections,
 } from "./_fakes.ts";
-
-const LAUNCH = {
-  region_name: "us-east-1",
-  instance_type_name: "gpu_1x_a10",
-  ssh_key_names: ["k"] as [string],
-};
 
 /** An emulator and a client on one virtual clock, with the SSH key the launches use. */
 async function setup(options: LambdaCloudClientOptions = {}) {
@@ -482,13 +477,7 @@ Deno.test("launchFirstAvailable() stops at the first launch of unknown outcome",
 });
 
 Deno.test("hooks and progress callbacks may be async: their rejections are swallowed", async () => {
-  const unhandled: unknown[] = [];
-  const onUnhandled = (event: PromiseRejectionEvent) => {
-    unhandled.push(event.reason);
-    event.preventDefault();
-  };
-  globalThis.addEventListener("unhandledrejection", onUnhandled);
-  try {
+  const unhandled = await unhandledRejections(async () => {
     const reject = () => Promise.reject(new Error("hook failed"));
     const { emulator, client } = await setup({
       hooks: { onRequest: reject, onResponse: reject, onRetry: reject },
@@ -497,11 +486,8 @@ Deno.test("hooks and progress callbacks may be async: their rejections are swall
     const instance = await client.instances.launchAndWait(LAUNCH, { onProgress: reject });
     await client.instanceTypes.waitForCapacity({ gpu: "A10" }, { onPoll: reject });
     assertEquals(instance.status, "active");
-    await new Promise((resolve) => setTimeout(resolve, 0)); // let rejections surface
-    assertEquals(unhandled, []);
-  } finally {
-    globalThis.removeEventListener("unhandledrejection", onUnhandled);
-  }
+  });
+  assertEquals(unhandled, []);
 });
 
 Deno.test("lookup options are checked before anything is sent", async () => {

@@ -5,7 +5,7 @@
  */
 
 import { everyPage } from "../_paging.ts";
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { AuditEvent, AuditEventPage, AuditEventsParams } from "../types/audit_events.ts";
@@ -25,17 +25,7 @@ const ACTION_LIST = "list audit events";
  * }
  * ```
  */
-export class AuditEventsResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.auditEvents`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class AuditEventsResource extends Resource {
   /**
    * Iterates over every matching event, oldest first, fetching the pages one by one as the loop
    * asks for them (`GET /api/v1/audit-events`). Each page is retried on transient failures; break
@@ -91,7 +81,7 @@ export class AuditEventsResource {
     const checked = checkObject(ACTION_LIST, "params", params);
     checkOptionalString(ACTION_LIST, "resource_type", checked.resource_type);
     checkOptionalString(ACTION_LIST, "page_token", checked.page_token);
-    return await this.#transport.call<AuditEventPage>("getAuditEvents", {
+    return await this.transport.call<AuditEventPage>("getAuditEvents", {
       query: {
         start: toTimestamp("start", checked.start),
         end: toTimestamp("end", checked.end),

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { RequestOptions } from "../options.ts";
@@ -29,17 +29,7 @@ import type {
  * const fs = existing ?? await client.fileSystems.create({ name: "datasets", region: "us-east-1" });
  * ```
  */
-export class FileSystemsResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.fileSystems`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class FileSystemsResource extends Resource {
   /**
    * Lists your filesystems (`GET /api/v1/file-systems`). Retried on transient failures.
    *
@@ -55,7 +45,7 @@ export class FileSystemsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Filesystem[]> {
-    return this.#transport.call<Filesystem[]>("listFilesystems", {}, options);
+    return this.transport.call<Filesystem[]>("listFilesystems", {}, options);
   }
 
   /**
@@ -79,7 +69,7 @@ export class FileSystemsResource {
   async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
     body = snapshotBody("create filesystem", body);
     checkCreateFilesystemRequest(body);
-    return await this.#transport.call<Filesystem>("createFilesystem", { body }, options);
+    return await this.transport.call<Filesystem>("createFilesystem", { body }, options);
   }
 
   /**
@@ -102,7 +92,7 @@ export class FileSystemsResource {
    */
   async delete(id: string, options?: RequestOptions): Promise<FilesystemDeleteResponse> {
     // Retried after a lost answer, a 404 means the first attempt deleted it.
-    return await this.#transport.call<FilesystemDeleteResponse>(
+    return await this.transport.call<FilesystemDeleteResponse>(
       "filesystemDelete",
       { path: { id } },
       options,

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import {
   checkCreateRulesetRequest,
@@ -39,17 +39,7 @@ import type {
  * ]);
  * ```
  */
-export class FirewallRulesResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.firewallRules`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class FirewallRulesResource extends Resource {
   /**
    * Lists the inbound firewall rules (`GET /api/v1/firewall-rules`). Retried on transient failures.
    *
@@ -65,7 +55,7 @@ export class FirewallRulesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<FirewallRule[]> {
-    return this.#transport.call<FirewallRule[]>("firewallRulesList", {}, options);
+    return this.transport.call<FirewallRule[]>("firewallRulesList", {}, options);
   }
 
   /**
@@ -91,7 +81,7 @@ export class FirewallRulesResource {
     const action = "replace firewall rules";
     rules = snapshotBody(action, rules);
     checkFirewallRules(action, "rules", rules);
-    return await this.#transport.call<FirewallRule[]>(
+    return await this.transport.call<FirewallRule[]>(
       "firewallRulesSet",
       { body: { data: rules } },
       options,
@@ -120,17 +110,7 @@ export class FirewallRulesResource {
  * });
  * ```
  */
-export class FirewallRulesetsResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.firewallRulesets`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class FirewallRulesetsResource extends Resource {
   /**
    * Lists your firewall rulesets (`GET /api/v1/firewall-rulesets`). Retried on transient failures.
    *
@@ -146,7 +126,7 @@ export class FirewallRulesetsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<FirewallRuleset[]> {
-    return this.#transport.call<FirewallRuleset[]>("firewallRulesetsList", {}, options);
+    return this.transport.call<FirewallRuleset[]>("firewallRulesetsList", {}, options);
   }
 
   /**
@@ -172,7 +152,7 @@ export class FirewallRulesetsResource {
   ): Promise<FirewallRuleset> {
     body = snapshotBody("create firewall ruleset", body);
     checkCreateRulesetRequest(body);
-    return await this.#transport.call<FirewallRuleset>("createFirewallRuleset", { body }, options);
+    return await this.transport.call<FirewallRuleset>("createFirewallRuleset", { body }, options);
   }
 
   /**
@@ -194,7 +174,7 @@ export class FirewallRulesetsResource {
    */
   async get(id: string, options?: RequestOptions): Promise<FirewallRuleset> {
     rejectGlobalId("get firewall ruleset", id);
-    return await this.#transport.call<FirewallRuleset>(
+    return await this.transport.call<FirewallRuleset>(
       "getFirewallRuleset",
       { path: { id } },
       options,
@@ -227,7 +207,7 @@ export class FirewallRulesetsResource {
     rejectGlobalId("update firewall ruleset", id);
     body = snapshotBody("update firewall ruleset", body);
     checkUpdateRulesetRequest(body);
-    return await this.#transport.call<FirewallRuleset>(
+    return await this.transport.call<FirewallRuleset>(
       "updateFirewallRuleset",
       { path: { id }, body },
       options,
@@ -253,7 +233,7 @@ export class FirewallRulesetsResource {
    */
   async delete(id: string, options?: RequestOptions): Promise<void> {
     rejectGlobalId("delete firewall ruleset", id);
-    await this.#transport.call<unknown>("deleteFirewallRuleset", { path: { id } }, options);
+    await this.transport.call<unknown>("deleteFirewallRuleset", { path: { id } }, options);
   }
 
   /**
@@ -272,7 +252,7 @@ export class FirewallRulesetsResource {
    * ```
    */
   getGlobal(options?: RequestOptions): Promise<GlobalFirewallRuleset> {
-    return this.#transport.call<GlobalFirewallRuleset>("getGlobalFirewallRuleset", {}, options);
+    return this.transport.call<GlobalFirewallRuleset>("getGlobalFirewallRuleset", {}, options);
   }
 
   /**
@@ -300,7 +280,7 @@ export class FirewallRulesetsResource {
   ): Promise<GlobalFirewallRuleset> {
     body = snapshotBody("update global firewall ruleset", body);
     checkUpdateRulesetRequest(body, true);
-    return await this.#transport.call<GlobalFirewallRuleset>(
+    return await this.transport.call<GlobalFirewallRuleset>(
       "updateGlobalFirewallRuleset",
       { body },
       options,

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Image } from "../types/images.ts";
 
@@ -19,17 +19,7 @@ import type { Image } from "../types/images.ts";
  * const ubuntu = (await client.images.list()).filter((image) => image.family === "ubuntu-lts");
  * ```
  */
-export class ImagesResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.images`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class ImagesResource extends Resource {
   /**
    * Lists the available images, one entry per image and region (`GET /api/v1/images`). Retried on
    * transient failures.
@@ -48,6 +38,6 @@ export class ImagesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Image[]> {
-    return this.#transport.call<Image[]>("listImages", {}, options);
+    return this.transport.call<Image[]>("listImages", {}, options);
   }
 }

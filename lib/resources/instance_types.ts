@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { checkCapacityFilter, findAvailable, waitForCapacity } from "../workflows/_capacity.ts";
 import type { RequestOptions } from "../options.ts";
 import type { AvailableInstanceType, CapacityFilter } from "../workflows/capacity.ts";
@@ -24,17 +24,7 @@ import type { WaitForCapacityOptions } from "../workflows/capacity.ts";
  *   .sort((a, b) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour);
  * ```
  */
-export class InstanceTypesResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.instanceTypes`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class InstanceTypesResource extends Resource {
   /**
    * Lists the instance types with their specs, prices and the regions that have capacity now
    * (`GET /api/v1/instance-types`). Retried on transient failures.
@@ -53,7 +43,7 @@ export class InstanceTypesResource {
    * ```
    */
   list(options?: RequestOptions): Promise<InstanceTypes> {
-    return this.#transport.call<InstanceTypes>("listInstanceTypes", {}, options);
+    return this.transport.call<InstanceTypes>("listInstanceTypes", {}, options);
   }
 
   /**
@@ -110,7 +100,7 @@ export class InstanceTypesResource {
   ): Promise<AvailableInstanceType[]> {
     return await waitForCapacity(
       (signal) => this.list({ signal }),
-      this.#transport.clock,
+      this.transport.clock,
       filter,
       options,
     );

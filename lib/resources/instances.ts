@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import {
@@ -59,17 +59,7 @@ const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
  * await client.instances.terminate(instance_ids);
  * ```
  */
-export class InstancesResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.instances`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class InstancesResource extends Resource {
   /**
    * Lists your running instances (`GET /api/v1/instances`). Retried on transient failures.
    *
@@ -91,7 +81,7 @@ export class InstancesResource {
     const action = "list instances";
     const query = params === undefined ? {} : checkObject(action, "params", params);
     checkOptionalString(action, "cluster_id", query.cluster_id);
-    return await this.#transport.call<Instance[]>("listInstances", {
+    return await this.transport.call<Instance[]>("listInstances", {
       query: { cluster_id: query.cluster_id as string | undefined },
     }, options);
   }
@@ -114,7 +104,7 @@ export class InstancesResource {
    * ```
    */
   async get(id: string, options?: RequestOptions): Promise<Instance> {
-    return await this.#transport.call<Instance>("getInstance", { path: { id } }, options);
+    return await this.transport.call<Instance>("getInstance", { path: { id } }, options);
   }
 
   /**
@@ -144,7 +134,7 @@ export class InstancesResource {
   ): Promise<Instance> {
     body = snapshotBody("update instance", body);
     checkUpdateRequest(body);
-    return await this.#transport.call<Instance>("postInstance", { path: { id }, body }, options);
+    return await this.transport.call<Instance>("postInstance", { path: { id }, body }, options);
   }
 
   /**
@@ -289,7 +279,7 @@ export class InstancesResource {
     instanceIds: string | readonly string[],
     options?: RequestOptions,
   ): Promise<InstanceRestartResponse> {
-    return await this.#transport.call<InstanceRestartResponse>("restartInstance", {
+    return await this.transport.call<InstanceRestartResponse>("restartInstance", {
       body: { instance_ids: checkIdList("restart instances", "instanceIds", instanceIds) },
     }, options);
   }
@@ -319,7 +309,7 @@ export class InstancesResource {
     instanceIds: string | readonly string[],
     options?: RequestOptions,
   ): Promise<InstanceTerminateResponse> {
-    return await this.#transport.call<InstanceTerminateResponse>("terminateInstance", {
+    return await this.transport.call<InstanceTerminateResponse>("terminateInstance", {
       body: { instance_ids: checkIdList("terminate instances", "instanceIds", instanceIds) },
     }, options);
   }
@@ -383,7 +373,7 @@ export class InstancesResource {
     return await waitForInstance(
       id,
       (signal) => this.get(id, { signal }),
-      this.#transport.clock,
+      this.transport.clock,
       settings,
     );
   }
@@ -442,7 +432,7 @@ export class InstancesResource {
     const token = chooseLaunchToken(checked, options.launchToken) ?? "";
     return await launchAndWait(
       {
-        clock: this.#transport.clock,
+        clock: this.transport.clock,
         launch: (launchBody, launchOptions) =>
           launchOnce(this.#launchDeps, launchBody, launchOptions),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
@@ -457,7 +447,7 @@ export class InstancesResource {
 
   get #launchDeps(): LaunchDeps {
     return {
-      transport: this.#transport,
+      transport: this.transport,
       list: (signal) => this.list(undefined, { signal, maxRetries: 0 }),
     };
   }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Region } from "../types/regions.ts";
 
@@ -20,17 +20,7 @@ import type { Region } from "../types/regions.ts";
  * console.log(regions.map((region) => region.name));
  * ```
  */
-export class RegionsResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.regions`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class RegionsResource extends Resource {
   /**
    * Lists the available regions (`GET /api/v1/regions`). Retried on transient failures.
    *
@@ -48,6 +38,6 @@ export class RegionsResource {
    * ```
    */
   list(options?: RequestOptions): Promise<Region[]> {
-    return this.#transport.call<Region[]>("listRegions", {}, options);
+    return this.transport.call<Region[]>("listRegions", {}, options);
   }
 }

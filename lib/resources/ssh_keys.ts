@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { RequestOptions } from "../options.ts";
@@ -24,17 +24,7 @@ import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "../types/ssh_
  * }
  * ```
  */
-export class SshKeysResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.sshKeys`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class SshKeysResource extends Resource {
   /**
    * Lists your SSH keys (`GET /api/v1/ssh-keys`). Retried on transient failures.
    *
@@ -50,7 +40,7 @@ export class SshKeysResource {
    * ```
    */
   list(options?: RequestOptions): Promise<SshKey[]> {
-    return this.#transport.call<SshKey[]>("listSSHKeys", {}, options);
+    return this.transport.call<SshKey[]>("listSSHKeys", {}, options);
   }
 
   /**
@@ -119,7 +109,7 @@ export class SshKeysResource {
   ): Promise<SshKey | GeneratedSshKey> {
     body = snapshotBody("create SSH key", body);
     checkCreateSshKeyRequest(body);
-    return await this.#transport.call<SshKey | GeneratedSshKey>("addSSHKey", { body }, options);
+    return await this.transport.call<SshKey | GeneratedSshKey>("addSSHKey", { body }, options);
   }
 
   /**
@@ -140,6 +130,6 @@ export class SshKeysResource {
    * ```
    */
   async delete(id: string, options?: RequestOptions): Promise<void> {
-    await this.#transport.call<unknown>("deleteSSHKey", { path: { id } }, options);
+    await this.transport.call<unknown>("deleteSSHKey", { path: { id } }, options);
   }
 }

@@ -6,6 +6,7 @@
 
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../_transport.ts";
+import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import {
   checkAttachmentsQuery,
@@ -49,17 +50,7 @@ import type {
  * await client.tickets.attachments.completeUpload("0920582c7ff041399e34823a0be62549", target.attachment_id);
  * ```
  */
-export class TicketAttachmentsResource {
-  readonly #transport: Transport;
-
-  /**
-   * @internal Made by `LambdaCloudClient`; use `client.tickets.attachments`.
-   * @param transport The client's HTTP core.
-   */
-  constructor(transport: Transport) {
-    this.#transport = transport;
-  }
-
+export class TicketAttachmentsResource extends Resource {
   /**
    * Lists a ticket's attachments (`GET /api/v1/tickets/{ticket_id}/attachments`). Retried on
    * transient failures.
@@ -84,7 +75,7 @@ export class TicketAttachmentsResource {
     options?: RequestOptions,
   ): Promise<Attachment[]> {
     checkAttachmentsQuery(params);
-    const { attachments } = await this.#transport.call<{ attachments: Attachment[] }>(
+    const { attachments } = await this.transport.call<{ attachments: Attachment[] }>(
       "listAttachments",
       { path: { ticket_id: ticketId }, query: { status: params.status } },
       options,
@@ -121,7 +112,7 @@ export class TicketAttachmentsResource {
   ): Promise<AttachmentInitiateResponse> {
     body = snapshotBody("initiate attachment upload", body);
     checkInitiateAttachmentRequest(body);
-    return await this.#transport.call<AttachmentInitiateResponse>(
+    return await this.transport.call<AttachmentInitiateResponse>(
       "initiateAttachmentUpload",
       { path: { ticket_id: ticketId }, body },
       options,
@@ -152,7 +143,7 @@ export class TicketAttachmentsResource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<Attachment> {
-    return this.#transport.call<Attachment>(
+    return this.transport.call<Attachment>(
       "completeAttachmentUpload",
       { path: { ticket_id: ticketId, attachment_id: attachmentId } },
       options,
@@ -177,7 +168,7 @@ export class TicketAttachmentsResource {
    * ```
    */
   async delete(ticketId: string, attachmentId: string, options?: RequestOptions): Promise<void> {
-    await this.#transport.call<unknown>(
+    await this.transport.call<unknown>(
       "deleteAttachment",
       { path: { ticket_id: ticketId, attachment_id: attachmentId } },
       options,
@@ -209,7 +200,7 @@ export class TicketAttachmentsResource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<AttachmentDownloadResponse> {
-    return this.#transport.call<AttachmentDownloadResponse>(
+    return this.transport.call<AttachmentDownloadResponse>(
       "getAttachmentDownloadUrl",
       { path: { ticket_id: ticketId, attachment_id: attachmentId } },
       options,
@@ -235,8 +226,7 @@ export class TicketAttachmentsResource {
  * console.log(ticket.status);
  * ```
  */
-export class TicketsResource {
-  readonly #transport: Transport;
+export class TicketsResource extends Resource {
   /** Files on a ticket. */
   readonly attachments: TicketAttachmentsResource;
 
@@ -245,7 +235,7 @@ export class TicketsResource {
    * @param transport The client's HTTP core.
    */
   constructor(transport: Transport) {
-    this.#transport = transport;
+    super(transport);
     this.attachments = new TicketAttachmentsResource(transport);
   }
 
@@ -298,7 +288,7 @@ export class TicketsResource {
     options?: RequestOptions,
   ): Promise<TicketListResponse> {
     checkTicketsQuery(params);
-    return await this.#transport.call<TicketListResponse>("listTickets", {
+    return await this.transport.call<TicketListResponse>("listTickets", {
       query: {
         status: asList(params.status),
         type: asList(params.type),
@@ -336,7 +326,7 @@ export class TicketsResource {
   async create(body: CreateTicketRequest, options?: RequestOptions): Promise<TicketCreateResponse> {
     body = snapshotBody("create ticket", body);
     checkCreateTicketRequest(body);
-    return await this.#transport.call<TicketCreateResponse>("createTicket", { body }, options);
+    return await this.transport.call<TicketCreateResponse>("createTicket", { body }, options);
   }
 
   /**
@@ -358,7 +348,7 @@ export class TicketsResource {
    * ```
    */
   async get(ticketId: string, options?: RequestOptions): Promise<Ticket> {
-    return await this.#transport.call<Ticket>(
+    return await this.transport.call<Ticket>(
       "getTicket",
       { path: { ticket_id: ticketId } },
       options,
@@ -390,7 +380,7 @@ export class TicketsResource {
   ): Promise<void> {
     body = snapshotBody("update ticket", body);
     checkUpdateTicketRequest(body);
-    await this.#transport.call<unknown>(
+    await this.transport.call<unknown>(
       "updateTicket",
       { path: { ticket_id: ticketId }, body },
       options,
