@@ -226,12 +226,16 @@ function makeClient(
   const failFast = args.booleans.has("fail-fast");
   const patient = failFast ? inner : patientFetch(inner, {
     clock: options.clock ?? systemClock,
-    onWait: (delayMs) =>
+    // A second or two is the usual price of sharing a key with other processes: say so only when
+    // it goes on.
+    onWait: (delayMs, refusals) => {
+      if (refusals < 3 && delayMs < 3000) return;
       io.progress(
         `Rate limited by the API: trying again in ${
           (delayMs / 1000).toFixed(1)
         } s (--fail-fast exits instead)`,
-      ),
+      );
+    },
   });
   return new LambdaCloudClient({
     apiKey,
