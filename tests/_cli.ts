@@ -4,6 +4,15 @@ import { FakeClock } from "./_fakes.ts";
 import { type CliIo, type CliOptions, runCli } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
+/** `instances launch` with its three required options, as the tests write it. */
+export function launchArgs(
+  type = "gpu_1x_a10",
+  region = "us-east-1",
+  sshKey = "k",
+): string[] {
+  return ["instances", "launch", "--type", type, "--region", region, "--ssh-key", sshKey];
+}
+
 /** What one run of the command line did. */
 export interface CliRun {
   code: number;

@@ -27,6 +27,8 @@ export interface Spawn {
   permissions?: string[];
   /** Called once the process has started, to signal it. */
   started?: (child: Deno.ChildProcess) => void;
+  /** The folder it runs in. */
+  cwd?: string;
 }
 
 /** Runs `deno run <permissions> lib/cli/mod.ts <args>` and collects its output. */
@@ -35,6 +37,7 @@ export async function lambda(args: readonly string[], spawn: Spawn = {}): Promis
     args: ["run", ...spawn.permissions ?? INSTALL_PERMISSIONS, CLI, ...args],
     clearEnv: true,
     env: { NO_COLOR: "1", ...spawn.env },
+    ...(spawn.cwd === undefined ? {} : { cwd: spawn.cwd }),
     stdin: "null", // no terminal: nobody can be asked
     stdout: "piped",
     stderr: "piped",

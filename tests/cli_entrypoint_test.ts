@@ -4,18 +4,10 @@
 // emulator, so the file takes about as long as its slowest one.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { launchArgs } from "./_cli.ts";
 import { lambda, withServedEmulator } from "./_entrypoint.ts";
 
-const LAUNCH = [
-  "instances",
-  "launch",
-  "--type",
-  "gpu_1x_a10",
-  "--region",
-  "us-east-1",
-  "--ssh-key",
-  "k",
-];
+const LAUNCH = launchArgs();
 
 Deno.test("entrypoint: a missing or doubled value is a usage error, and nothing is sent", async () => {
   await withServedEmulator({}, async ({ emulator, env, run }) => {

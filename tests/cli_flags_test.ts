@@ -3,7 +3,7 @@
 import { assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 function runner(emulator: LambdaEmulator) {
@@ -52,18 +52,7 @@ Deno.test("cli flags: launch sends every option it is given", async () => {
   assertEquals(body.user_data, "#cloud-config from init.yaml\n");
   const imageId = emulator.instances()[0]!.image!.id;
   assertEquals(
-    (await run(
-      "instances",
-      "launch",
-      "--type",
-      "gpu_1x_a10",
-      "--region",
-      "us-east-1",
-      "--ssh-key",
-      "k",
-      "--image-id",
-      imageId,
-    )).code,
+    (await run(...launchArgs(), "--image-id", imageId)).code,
     EXIT.ok,
   );
   const both = await run(
@@ -122,27 +111,33 @@ Deno.test("cli flags: the parser's edge cases", async () => {
   assertEquals((await run("regions", "--json=true")).out.startsWith("["), true);
   assertEquals((await run("regions", "--json", "--json=false")).out.startsWith("REGION"), true);
   emulator.clearRequests(); // from here on, every mistake is caught before anything is sent
-  assertEquals(await first("instances", "list", "--cluster-id"), [
-    EXIT.usage,
-    "error: option '--cluster-id' needs a value",
-  ]);
-  assertEquals(await first("instances", "list", "--cluster-id", "--no-header"), [
-    EXIT.usage,
-    "error: option '--cluster-id' needs a value, received the option '--no-header' (write --cluster-id=VALUE for a value that starts with '-')",
-  ]);
-  assertEquals(await first("instances", "list", "--cluster-id", ""), [
-    EXIT.usage,
-    "error: option '--cluster-id' needs a value, received an empty string",
-  ]);
-  // A single-value option given twice is a mistake, not "the last one wins".
-  assertEquals(await first("images", "--region", "us-east-1", "--region", "us-west-1"), [
-    EXIT.usage,
-    "error: option '--region' takes one value, received 'us-east-1' and 'us-west-1'",
-  ]);
-  assertEquals(await first("regions", "--base-url", "http://a", "--base-url=http://b"), [
-    EXIT.usage,
-    "error: option '--base-url' takes one value, received 'http://a' and 'http://b'",
-  ]);
+  const mistakes: [string[], string][] = [
+    [["instances", "list", "--cluster-id"], "option '--cluster-id' needs a value"],
+    [
+      ["instances", "list", "--cluster-id", "--no-header"],
+      "option '--cluster-id' needs a value, received the option '--no-header' (write --cluster-id=VALUE for a value that starts with '-')",
+    ],
+    [
+      ["instances", "list", "--cluster-id", ""],
+      "option '--cluster-id' needs a value, received an empty string",
+    ],
+    // A single-value option given twice is a mistake, not "the last one wins".
+    [
+      ["images", "--region", "us-east-1", "--region", "us-west-1"],
+      "option '--region' takes one value, received 'us-east-1' and 'us-west-1'",
+    ],
+    [
+      ["regions", "--base-url", "http://a", "--base-url=http://b"],
+      "option '--base-url' takes one value, received 'http://a' and 'http://b'",
+    ],
+    [
+      ["ssh-keys", "add", "x", "--public-key-file", "gone.pub"],
+      "option '--public-key-file': cannot read 'gone.pub': no file gone.pub",
+    ],
+  ];
+  for (const [argv, message] of mistakes) {
+    assertEquals(await first(...argv), [EXIT.usage, `error: ${message}`]);
+  }
   assertEquals(emulator.requests.length, 0);
   assertMatch((await run("instances", "list", "--cluster-id=-c1")).out, /^\(none\)$/);
   const odd = await run("instances", "rename", "--", "--odd-id", "x"); // "--" ends the options

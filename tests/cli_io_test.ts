@@ -94,9 +94,10 @@ Deno.test("deno io: a closed stdout (| head) ends the output quietly", () => {
 });
 
 Deno.test("deno io: a secret file is created new, mode 600, before it is written, or removed", async () => {
-  const { deno, opened, written, removed } = fakeDeno(false, ["key.pem", "other.pem"]);
+  const { deno, opened, written, removed } = fakeDeno(false, ["key.pem", "other.pem", "id.pub"]);
   const io = denoIo(deno, () => false);
   assertEquals(await io.readTextFile("id.pub"), "contents of id.pub");
+  await assertRejects(() => io.readTextFile("/etc/shadow"), Error, "--allow-read");
   const file = await io.createSecretFile("key.pem");
   assertEquals(opened, [["key.pem", { write: true, createNew: true, mode: 0o600 }]]);
   await file.write("secret");

@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import { completionScript, completionTable } from "../lib/cli/_completions.ts";
 import { COMMANDS } from "../lib/cli/_registry.ts";
@@ -19,8 +19,12 @@ async function fleet() {
   const run = cliRunner(emulator, { clock });
   await run(["ssh-keys", "add", "k"]);
   const launch = async (type: string, region: string, name: string, ...tags: string[]) => {
-    const argv = ["instances", "launch", "--type", type, "--region", region, "--ssh-key", "k"];
-    const result = await run([...argv, "--name", name, ...tags.flatMap((t) => ["--tag", t])]);
+    const result = await run([
+      ...launchArgs(type, region),
+      "--name",
+      name,
+      ...tags.flatMap((t) => ["--tag", t]),
+    ]);
     assertEquals(result.code, EXIT.ok, result.err);
     clock.time += HOUR;
   };
@@ -163,4 +167,52 @@ Deno.test("cli output: completions cover every command and its options, in three
     assertMatch(script.out, /instances launch/);
   }
   assertEquals((await run(["completions", "powershell"])).code, EXIT.usage);
+});
+
+Deno.test("cli output: a name two things share is an error that lists their ids", async () => {
+  const { run, ids } = await fleet();
+  await run(["instances", "rename", ids[1]!, "a"]);
+  for (const argv of [["instances", "get", "a"], ["instances", "terminate", "a", "--yes"]]) {
+    const result = await run(argv);
+    assertEquals([result.code, result.err.split("\n")[0]], [
+      EXIT.usage,
+      `error: the name 'a' is shared by 2 instances (${ids[0]}, ${ids[1]}): give the id instead`,
+    ]);
+  }
+  assertEquals((await run(["instances", "get", ids[0]!, "-q"])).out, ids[0]);
+});
+
+Deno.test("cli output: costs says which launches are too old for the audit trail", async () => {
+  const { run, clock } = await fleet();
+  clock.time += 31 * 86_400_000;
+  await run(launchArgs("gpu_1x_a10", "us-west-1"));
+  clock.time += HOUR;
+  const costs = await run(["costs"]);
+  const rows = costs.out.split("\n").slice(1, 5).map((line) => line.replace(/ +/g, " "));
+  assertEquals(rows.map((row) => row.endsWith(" ? ?")), [true, true, true, false]);
+  assertMatch(rows[3]!, / 1h 00m \$0\.75$/);
+  assertMatch(
+    costs.out,
+    /Since launch: \$0\.75, plus 3 instance\(s\) launched before the last 30 days of the audit trail\./,
+  );
+});
+
+Deno.test("cli output: tickets list says when --limit cut it", async () => {
+  const run = cliRunner(testEmulator());
+  for (const subject of ["one", "two"]) {
+    await run([
+      "tickets",
+      "create",
+      "--subject",
+      subject,
+      "--description",
+      "d",
+      "--type",
+      "service_request",
+    ]);
+  }
+  const cut = await run(["tickets", "list", "-L", "1", "--format", "subject"]);
+  assertEquals(cut.out.split("\n").length, 2);
+  assertEquals(cut.err, "Showing the first 1 tickets; there are more (raise --limit)");
+  assertEquals((await run(["tickets", "list", "-q"])).err, "");
 });

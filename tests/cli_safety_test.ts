@@ -4,20 +4,20 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 
-const LAUNCH = [
-  "instances",
-  "launch",
-  "--type",
-  "gpu_1x_a10",
-  "--region",
-  "us-east-1",
-  "--ssh-key",
-  "k",
-  "--wait",
-];
+const LAUNCH = [...launchArgs(), "--wait"];
+
+/** The error names the instance it launched and why the wait failed, and says it was terminated. */
+function assertTerminated(err: string, id: string, why: string): void {
+  assertMatch(
+    err,
+    new RegExp(
+      `^error: Cannot launch and wait for instance '${id}': ${why}.*; it was terminated, so it no longer bills$`,
+    ),
+  );
+}
 
 function setup(bootMs = 60_000) {
   const clock = new FakeClock();
@@ -35,14 +35,7 @@ Deno.test("cli safety: launch --wait that times out terminates what it launched,
   assertEquals(result.code, EXIT.waitFailed);
   const [instance] = emulator.instances();
   assertEquals(instance!.status, "terminating");
-  assertMatch(
-    result.err,
-    new RegExp(
-      `^error: Cannot launch and wait for instance '${
-        instance!.id
-      }': .*gave up after 60 s.*; it was terminated, so it no longer bills$`,
-    ),
-  );
+  assertTerminated(result.err, instance!.id, ".*gave up after 60 s");
   assertMatch(result.progress[0]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
 });
 
@@ -63,7 +56,7 @@ Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --k
   await run(["ssh-keys", "add", "k"]);
   const terminated = await run(LAUNCH);
   assertEquals(terminated.code, EXIT.waitFailed);
-  assertMatch(terminated.err, /unhealthy.*; it was terminated, so it no longer bills$/);
+  assertTerminated(terminated.err, emulator.instances()[0]!.id, ".*unhealthy");
   assertEquals(emulator.instances()[0]!.status, "terminating");
   const kept = await run([...LAUNCH, "--keep", "--json"]);
   assertEquals(kept.code, EXIT.waitFailed);
@@ -98,14 +91,7 @@ Deno.test("cli safety: Ctrl-C during launch --wait terminates the instance and e
   assertEquals(result.code, EXIT.interrupted);
   const [instance] = emulator.instances();
   assertEquals(instance!.status, "terminating");
-  assertMatch(
-    result.err,
-    new RegExp(
-      `^error: Cannot launch and wait for instance '${
-        instance!.id
-      }': interrupted \\(Ctrl-C\\); it was terminated`,
-    ),
-  );
+  assertTerminated(result.err, instance!.id, "interrupted \\(Ctrl-C\\)");
 });
 
 Deno.test("cli safety: a generated key is saved before it is shown, and never shown once saved", async () => {
@@ -187,7 +173,7 @@ Deno.test("cli safety: destructive commands refuse without --yes off a terminal,
   await run(["ssh-keys", "add", "k"]);
   await run(["filesystems", "create", "data", "--region", "us-east-1"]);
   await run(["firewall", "rulesets", "create", "web", "--region", "us-east-1"]);
-  await run([...LAUNCH.slice(0, -1), "--name", "box"]);
+  await run([...launchArgs(), "--name", "box"]);
   emulator.clearRequests();
   for (
     const argv of [

@@ -4,7 +4,7 @@ import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 function cli(
@@ -15,16 +15,7 @@ function cli(
   return { run: cliRunner(emulator, { ...setup, files }), files };
 }
 
-const LAUNCH = [
-  "instances",
-  "launch",
-  "--type",
-  "gpu_1x_a10",
-  "--region",
-  "us-east-1",
-  "--ssh-key",
-  "k",
-];
+const LAUNCH = launchArgs();
 
 Deno.test("cli: help for everything, and usage errors exit 2", async () => {
   const { run } = cli(testEmulator());
@@ -344,17 +335,7 @@ Deno.test("cli: the instance lifecycle, with --wait and progress, then errors wi
   emulator.faults.inject({ kind: "drop", times: 3 });
   assertEquals((await run(["regions"])).code, EXIT.unavailable);
   const [other] = (JSON.parse(
-    (await run([
-      "instances",
-      "launch",
-      "--type",
-      "gpu_1x_a10",
-      "--region",
-      "us-west-1",
-      "--ssh-key",
-      "k",
-      "--json",
-    ])).out,
+    (await run([...launchArgs("gpu_1x_a10", "us-west-1"), "--json"])).out,
   )).instance_ids;
   emulator.setInstanceStatus(other, "unhealthy");
   assertEquals((await run(["instances", "wait", other])).code, EXIT.waitFailed);
@@ -416,23 +397,10 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
     (await run(["firewall", "rulesets", "update", "web", "--name", "web-2"])).out,
     /'web-2'/,
   );
-  const dropping = await run([
-    "firewall",
-    "rulesets",
-    "update",
-    "web-2",
-    "--rule",
-    "tcp:80:0.0.0.0/0",
-  ]);
+  const narrowing = ["firewall", "rulesets", "update", "web-2", "--rule", "tcp:80:0.0.0.0/0"];
+  const dropping = await run(narrowing);
   assertEquals(dropping.code, EXIT.usage); // would remove tcp 443: needs --yes off a terminal
-  const asked = await cliRunner(emulator, { terminal: true, answer: false })([
-    "firewall",
-    "rulesets",
-    "update",
-    "web-2",
-    "--rule",
-    "tcp:80:0.0.0.0/0",
-  ]);
+  const asked = await cliRunner(emulator, { terminal: true, answer: false })(narrowing);
   assertEquals(asked.questions, [
     "This removes 1 rule(s) from the ruleset: tcp 443 from 0.0.0.0/0. Go ahead?",
   ]);

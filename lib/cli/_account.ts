@@ -7,6 +7,7 @@ import {
   type CommandContext,
   type CommandOutput,
   flag,
+  flagFile,
   requiredFlag,
   type SecretFile,
 } from "./_command.ts";
@@ -44,7 +45,9 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
       "with '--quiet' the generated private key would not be shown: give '--save-private-key PATH'",
     );
   }
-  const publicKey = path === undefined ? text : (await io.readTextFile(path)).trim();
+  const publicKey = path === undefined
+    ? text
+    : (await flagFile(io, args, "public-key-file"))!.trim();
   const file = savePath === undefined || context.dryRun
     ? undefined
     : await openKeyFile(context, savePath);

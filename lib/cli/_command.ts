@@ -177,6 +177,25 @@ export function listFlag(args: ParsedArgs, name: string): string[] | undefined {
   return args.lists.get(name)?.flatMap((value) => value.split(",")).filter((value) => value);
 }
 
+/** The text of the file a flag names; a file that cannot be read is a usage error, before sending. */
+export async function flagFile(
+  io: CliIo,
+  args: ParsedArgs,
+  name: string,
+): Promise<string | undefined> {
+  const path = args.strings.get(name);
+  if (path === undefined) return undefined;
+  try {
+    return await io.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `option '--${name}': cannot read '${path}': ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}
+
 /** `key=value` pairs, as tags. */
 export function tags(values: readonly string[] | undefined): { key: string; value: string }[] {
   return (values ?? []).map((pair) => {

@@ -125,7 +125,9 @@ export const COSTS_COMMANDS: Command[] = [
           "",
           `Now: ${price(rate)} (${dollars(rate * 24)} a day) for ${instances.length} instance(s).`,
           `Since launch: ${dollars(spent)}${
-            unknown > 0 ? `, plus ${unknown} instance(s) launched too long ago to tell` : ""
+            unknown > 0
+              ? `, plus ${unknown} instance(s) launched before the last 30 days of the audit trail`
+              : ""
           }. Estimated from list prices, by the minute.`,
         ],
         notes: unavailable === undefined

@@ -10,7 +10,10 @@ export interface DenoLike {
   stdin: { isTerminal(): boolean };
   permissions: {
     querySync(
-      descriptor: { name: "env"; variable: string } | { name: "write"; path: string },
+      descriptor:
+        | { name: "env"; variable: string }
+        | { name: "read"; path: string }
+        | { name: "write"; path: string },
     ): { state: string };
   };
   env: { get(name: string): string | undefined };
@@ -75,7 +78,14 @@ export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliI
       endProgress();
       return Promise.resolve(ask(question));
     },
-    readTextFile: (path) => deno.readTextFile(path),
+    readTextFile: (path) => {
+      if (deno.permissions.querySync({ name: "read", path }).state !== "granted") {
+        return Promise.reject(
+          new Error("no permission to read it: run lambda with --allow-read"),
+        );
+      }
+      return deno.readTextFile(path);
+    },
     createSecretFile: async (path): Promise<SecretFile> => {
       if (deno.permissions.querySync({ name: "write", path }).state !== "granted") {
         throw new Error("no permission to write it: run lambda with --allow-write");

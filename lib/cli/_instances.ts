@@ -9,6 +9,7 @@ import {
   type Command,
   type CommandContext,
   flag,
+  flagFile,
   listFlag,
   requiredFlag,
   seconds,
@@ -307,14 +308,14 @@ export const INSTANCE_COMMANDS: Command[] = [
       const { client, args, io, lookup, signal } = context;
       const body = launchBody(context);
       const wait = waitOptions(context);
+      const userData = await flagFile(io, args, "user-data-file");
+      if (userData !== undefined) body.user_data = userData;
       const rulesets = listFlag(args, "firewall-ruleset");
       if (rulesets) {
         body.firewall_rulesets = await Promise.all(
           rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
         );
       }
-      const path = flag(args, "user-data-file");
-      if (path !== undefined) body.user_data = await io.readTextFile(path);
       if (!args.booleans.has("wait")) {
         const { instance_ids } = await client.instances.launch(body, { signal });
         return {

@@ -98,30 +98,24 @@ export class Lookup {
   }
 
   /** The id of the SSH key with this id or name. */
-  async sshKeyId(ref: string): Promise<string> {
-    if (looksLikeId(ref)) return ref;
-    const keys = await this.#once("keys", () => this.#client.sshKeys.list(this.#options()));
-    return pick(SSH_KEY, ref, keys).id;
+  sshKeyId(ref: string): Promise<string> {
+    return this.#idOf(SSH_KEY, ref, () => this.#client.sshKeys.list(this.#options()));
   }
 
   /** The id of the filesystem with this id or name. */
-  async fileSystemId(ref: string): Promise<string> {
-    if (looksLikeId(ref)) return ref;
-    const all = await this.#once(
-      "filesystems",
-      () => this.#client.fileSystems.list(this.#options()),
-    );
-    return pick(FILESYSTEM, ref, all).id;
+  fileSystemId(ref: string): Promise<string> {
+    return this.#idOf(FILESYSTEM, ref, () => this.#client.fileSystems.list(this.#options()));
   }
 
   /** The id of the firewall ruleset with this id or name. */
-  async rulesetId(ref: string): Promise<string> {
+  rulesetId(ref: string): Promise<string> {
+    return this.#idOf(RULESET, ref, () => this.#client.firewallRulesets.list(this.#options()));
+  }
+
+  /** `ref` when it is written as an id; else the id of what `read` lists under that name. */
+  async #idOf<T>(kind: Kind<T>, ref: string, read: () => Promise<T[]>): Promise<string> {
     if (looksLikeId(ref)) return ref;
-    const all = await this.#once(
-      "rulesets",
-      () => this.#client.firewallRulesets.list(this.#options()),
-    );
-    return pick(RULESET, ref, all).id;
+    return kind.id(pick(kind, ref, await this.#once(kind.noun, read)));
   }
 
   #options(): { signal: AbortSignal } {

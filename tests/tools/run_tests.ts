@@ -66,11 +66,10 @@ const coverage = new TextDecoder().decode((await run(COVERAGE, false)).stdout);
 // | All files | branch % | function % | line % |
 const all = coverage.split("\n").find((line) => line.includes("All files"))?.split("|")
   .map((cell) => cell.trim());
-console.log(
-  `Tests: ${
-    counts?.[1] ?? "?"
-  } passed, 0 failed, in ${seconds} s (unit, emulator, fault storm, fuzz, command line, examples, documentation).`,
-);
+const which = testArgs.some((arg) => arg.startsWith("--filter"))
+  ? "those the filter chose"
+  : "unit, emulator, fault storm, fuzz, command line, examples, documentation";
+console.log(`Tests: ${counts?.[1] ?? "?"} passed, 0 failed, in ${seconds} s (${which}).`);
 if (all) console.log(`Coverage of lib/: ${all[4]}% of lines, ${all[2]}% of branches.`);
 console.log(
   `Details: ${REPORT} (every test), deno task test --verbose, or deno ${
