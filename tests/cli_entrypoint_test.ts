@@ -5,7 +5,7 @@
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
-import { lambda, withServedEmulator } from "./_entrypoint.ts";
+import { INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
 
 const LAUNCH = launchArgs();
 
@@ -243,4 +243,53 @@ Deno.test("entrypoint: --version, and bash completion that completes", async () 
   assertEquals(await complete("lambda", "inst"), "instances");
   assertEquals(await complete("lambda", "instances", "la"), "launch");
   assertEquals(await complete("lambda", "instances", "launch", "--ssh"), "--ssh-key");
+});
+
+/** Runs the command line on a pseudo-terminal (util-linux `script`), typing `answer` at it. */
+async function onTerminal(args: string[], env: Record<string, string>, answer: string) {
+  const cli = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
+  const command = [Deno.execPath(), "run", ...INSTALL_PERMISSIONS, cli, ...args]
+    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" "); // for script's sh -c
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    clearEnv: true,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(answer + "\n"));
+  await writer.close();
+  const { code, stdout } = await child.output();
+  return { code, out: new TextDecoder().decode(stdout) };
+}
+
+const hasScript = Deno.build.os === "linux" &&
+  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((result) => result.success, () => false));
+
+Deno.test({
+  name: "entrypoint: on a terminal, a launch asks with its price, and a terminate asks first",
+  ignore: !hasScript,
+  fn: async () => {
+    await withServedEmulator({}, async ({ emulator, env, run }) => {
+      await run(["ssh-keys", "add", "k"]);
+      const declined = await onTerminal(LAUNCH, env, "n");
+      assertEquals(declined.code, 9);
+      assertMatch(
+        declined.out,
+        /Launch gpu_1x_a10 in us-east-1 at \$0\.75\/h \(\$18\.00 a day\)\? It bills by the minute until terminated\. \[y\/N\]/,
+      );
+      assertEquals(emulator.instances().length, 0);
+      const id = (await run([...LAUNCH, "-q"])).out;
+      const kept = await onTerminal(["instances", "terminate", id], env, "n");
+      assertEquals(kept.code, 9);
+      assertMatch(kept.out, new RegExp(`Terminate ${id} \\(gpu_1x_a10, \\$0\\.75/h\\)\\?`));
+      assertEquals(emulator.instances()[0]!.status, "booting");
+      const gone = await onTerminal(["instances", "terminate", id], env, "y");
+      assertEquals(gone.code, 0);
+      assertEquals(emulator.instances()[0]!.status, "terminating");
+    });
+  },
 });

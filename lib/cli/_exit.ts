@@ -26,7 +26,8 @@ export const EXIT = {
 
 /** The exit codes in words, for help. */
 export const EXIT_HELP: readonly string[] = [
-  "0 done, 1 refused by the API or failed, 2 bad usage or arguments (nothing was sent),",
+  "0 done, 1 refused by the API or failed,",
+  "2 bad usage, bad arguments or not confirmed (nothing was changed),",
   "3 authentication or permission, 4 not found, 5 no capacity, 6 rate limited,",
   "7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the prompt,",
   "130 interrupted (Ctrl-C).",

@@ -10,18 +10,20 @@
  * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL \
  *   jsr:@lambda-cloud/client/cli instances list
  * # or install it as `lambda` (127.0.0.1 lets it reach a local emulator too)
- * deno install -g -n lambda --allow-net=cloud.lambda.ai,127.0.0.1 \
- *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL jsr:@lambda-cloud/client/cli
+ * deno install -g -n lambda --no-prompt --allow-net=cloud.lambda.ai,127.0.0.1 \
+ *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL --allow-read --allow-write=. \
+ *   jsr:@lambda-cloud/client/cli
  * lambda capacity --gpu H100 --max-price 3
  * lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait
  * ```
  *
- * Add `--allow-read` for `--public-key-file` and `--user-data-file`, and `--allow-write` for
- * `--save-private-key`.
+ * `--allow-read` is for `--public-key-file` and `--user-data-file`, `--allow-write=.` for
+ * `--save-private-key` into the current folder; without them those flags say what is missing.
  *
- * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage or arguments (nothing was sent),
- * 3 authentication or permission, 4 not found, 5 no capacity, 6 rate limited, 7 API unreachable,
- * timed out or failing (5xx), 8 a wait failed, 9 cancelled at the prompt, 130 interrupted.
+ * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
+ * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
+ * limited, 7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the
+ * prompt, 130 interrupted.
  *
  * @module
  */
