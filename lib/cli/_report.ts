@@ -30,6 +30,11 @@ export class CliError extends Error {
   /** What to do about it. */
   readonly suggestion: string | undefined;
 
+  /**
+   * @param message What went wrong, in the std style.
+   * @param exitCode The exit code, from {@linkcode EXIT}.
+   * @param suggestion What to do about it.
+   */
   constructor(message: string, exitCode: number, suggestion?: string) {
     super(message);
     this.exitCode = exitCode;
