@@ -82,7 +82,10 @@ export function cliRunner(
         files.set(path, "");
         return Promise.resolve({
           write: (text) => {
-            if (setup.failingWrites?.has(path)) return Promise.reject(new Error("disk full"));
+            if (setup.failingWrites?.has(path)) {
+              files.delete(path);
+              return Promise.reject(new Error("disk full"));
+            }
             files.set(path, text);
             return Promise.resolve();
           },

@@ -29,12 +29,19 @@ export interface Spawn {
   started?: (child: Deno.ChildProcess) => void;
   /** The folder it runs in. */
   cwd?: string;
+  /**
+   * Another program to start, given `args` as they are (such as a shell that limits the process
+   * and then runs `deno`); `deno run <permissions> lib/cli/mod.ts` when left out.
+   */
+  program?: string;
 }
 
 /** Runs `deno run <permissions> lib/cli/mod.ts <args>` and collects its output. */
 export async function lambda(args: readonly string[], spawn: Spawn = {}): Promise<ProcessRun> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...spawn.permissions ?? INSTALL_PERMISSIONS, CLI, ...args],
+  const child = new Deno.Command(spawn.program ?? Deno.execPath(), {
+    args: spawn.program === undefined
+      ? ["run", ...spawn.permissions ?? INSTALL_PERMISSIONS, CLI, ...args]
+      : [...args],
     clearEnv: true,
     env: { NO_COLOR: "1", ...spawn.env },
     ...(spawn.cwd === undefined ? {} : { cwd: spawn.cwd }),

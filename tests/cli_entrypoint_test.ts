@@ -97,7 +97,7 @@ Deno.test("entrypoint: a private key is saved before it is shown, and never show
   await Deno.mkdir(".tmp", { recursive: true });
   const dir = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "lambda-cli-" }));
   try {
-    await withServedEmulator({}, async ({ emulator, run }) => {
+    await withServedEmulator({}, async ({ emulator, env, run }) => {
       const permissions = [
         "--allow-net=127.0.0.1",
         "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
@@ -132,6 +132,31 @@ Deno.test("entrypoint: a private key is saved before it is shown, and never show
         permissions,
       });
       assertEquals(exists.code, 2); // never overwritten
+      if (Deno.build.os === "linux") {
+        // The disk fills up once the key exists (a file size limit of 0, SIGXFSZ ignored): the key
+        // is printed once, with a warning, rather than lost, and no empty file is left behind.
+        const path = `${dir}/full.pem`;
+        const limited = await lambda([
+          "-c",
+          'trap "" XFSZ; ulimit -f 0; exec "$0" "$@"',
+          Deno.execPath(),
+          "run",
+          ...permissions,
+          new URL("../lib/cli/mod.ts", import.meta.url).pathname,
+          "ssh-keys",
+          "add",
+          "k3",
+          "--save-private-key",
+          path,
+        ], { env, program: "bash" });
+        assertEquals(limited.code, 1, limited.err);
+        assertEquals(limited.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
+        assertMatch(
+          limited.err,
+          /^warning: could not save the private key to '.*full\.pem' \(File too large/,
+        );
+        assertEquals(await Deno.stat(path).then(() => true, () => false), false);
+      }
     });
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -11,6 +11,7 @@ function fakeDeno(terminal: boolean, granted: string[]) {
   const written = new Map<string, string>();
   const removed: string[] = [];
   let brokenPipe = false;
+  let writesFail = false;
   const deno: DenoLike = {
     stdout: {
       writeSync: (bytes) => {
@@ -41,15 +42,15 @@ function fakeDeno(terminal: boolean, granted: string[]) {
       opened.push([path, options]);
       let text = "";
       return Promise.resolve({
-        writable: new WritableStream<Uint8Array>({
-          write: (chunk) => {
-            text += decoder.decode(chunk);
-          },
-          close: () => {
-            written.set(path, text);
-          },
-        }),
-        close: () => {},
+        // Takes at most 4 bytes a call, as a file may: the rest must be written after.
+        write: (bytes) => {
+          if (writesFail) return Promise.reject(new Error("File too large (os error 27)"));
+          text += decoder.decode(bytes.subarray(0, 4));
+          return Promise.resolve(Math.min(4, bytes.length));
+        },
+        close: () => {
+          written.set(path, text);
+        },
       });
     },
     remove: (path) => {
@@ -57,7 +58,16 @@ function fakeDeno(terminal: boolean, granted: string[]) {
       return Promise.resolve();
     },
   };
-  return { deno, out, err, opened, written, removed, breakPipe: () => brokenPipe = true };
+  return {
+    deno,
+    out,
+    err,
+    opened,
+    written,
+    removed,
+    breakPipe: () => brokenPipe = true,
+    failWrites: () => writesFail = true,
+  };
 }
 
 Deno.test("deno io: on a terminal, progress is one line rewritten in place, ended before output", async () => {
@@ -94,7 +104,11 @@ Deno.test("deno io: a closed stdout (| head) ends the output quietly", () => {
 });
 
 Deno.test("deno io: a secret file is created new, mode 600, before it is written, or removed", async () => {
-  const { deno, opened, written, removed } = fakeDeno(false, ["key.pem", "other.pem", "id.pub"]);
+  const { deno, opened, written, removed, failWrites } = fakeDeno(false, [
+    "key.pem",
+    "other.pem",
+    "id.pub",
+  ]);
   const io = denoIo(deno, () => false);
   assertEquals(await io.readTextFile("id.pub"), "contents of id.pub");
   await assertRejects(() => io.readTextFile("/etc/shadow"), Error, "--allow-read");
@@ -104,5 +118,12 @@ Deno.test("deno io: a secret file is created new, mode 600, before it is written
   assertEquals(written.get("key.pem"), "secret");
   await (await io.createSecretFile("other.pem")).discard();
   assertEquals(removed, ["other.pem"]);
+  failWrites();
+  await assertRejects(
+    async () => await (await io.createSecretFile("key.pem")).write("x"),
+    Error,
+    "File too large",
+  );
+  assertEquals(removed, ["other.pem", "key.pem"]); // half a key is no key
   await assertRejects(() => io.createSecretFile("/etc/key.pem"), Error, "--allow-write");
 });

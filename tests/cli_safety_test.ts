@@ -131,6 +131,7 @@ Deno.test("cli safety: a generated key is saved before it is shown, and never sh
   assertEquals(full.code, EXIT.failed);
   assertEquals(full.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
   assertMatch(full.err, /^warning: could not save the private key to 'full\.pem' \(disk full\)/);
+  assertEquals(files.has("full.pem"), false);
   // Lambda refuses the key (a duplicate name): the empty file is removed again.
   const duplicate = await run(["ssh-keys", "add", "b", "--save-private-key", "b.pem"]);
   assertEquals([duplicate.code, files.has("b.pem")], [EXIT.failed, false]);

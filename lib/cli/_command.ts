@@ -9,7 +9,7 @@ import type { Lookup } from "./_lookup.ts";
  * found out before anything is asked of the API.
  */
 export interface SecretFile {
-  /** Writes `text` as the file's whole content, and closes it. */
+  /** Writes `text` as the file's whole content, and closes it; on failure the file is removed. */
   write(text: string): Promise<void>;
   /** Closes and removes the file, when there turned out to be nothing to put in it. */
   discard(): Promise<void>;

@@ -21,7 +21,7 @@ export interface DenoLike {
   open(
     path: string,
     options: { write: true; createNew: true; mode: number },
-  ): Promise<{ writable: WritableStream<Uint8Array>; close(): void }>;
+  ): Promise<{ write(bytes: Uint8Array): Promise<number>; close(): void }>;
   remove(path: string): Promise<void>;
 }
 
@@ -93,10 +93,21 @@ export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliI
       // createNew: never overwrite a key file that is already there.
       const file = await deno.open(path, { write: true, createNew: true, mode: 0o600 });
       return {
+        // Through write() itself: a stream from file.writable was seen to report success on a
+        // full disk (EFBIG), which would have lost the key.
+        // A file that could not be written in full is removed: half a key is no key.
         write: async (text) => {
-          const writer = file.writable.getWriter();
-          await writer.write(encoder.encode(text));
-          await writer.close(); // closes the file too
+          const bytes = encoder.encode(text);
+          try {
+            for (let done = 0; done < bytes.length;) {
+              done += await file.write(bytes.subarray(done));
+            }
+          } catch (error) {
+            file.close();
+            await deno.remove(path).catch(() => {});
+            throw error;
+          }
+          file.close();
         },
         discard: async () => {
           file.close();
