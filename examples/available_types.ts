@@ -1,4 +1,5 @@
-// deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY examples/available_types.ts
+// deno run --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/available_types.ts
+// On the emulator: deno task example examples/available_types.ts
 //
 // Prints the instance types that have capacity right now, cheapest first, with their regions.
 
@@ -6,12 +7,20 @@
 
 import { LambdaCloudClient } from "../mod.ts";
 
-const client = new LambdaCloudClient();
-const available = Object.values(await client.instanceTypes.list())
-  .filter((item) => item.regions_with_capacity_available.length > 0)
-  .sort((a, b) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour);
+try {
+  // LAMBDA_BASE_URL, when set, points the client at another API, such as the emulator.
+  const baseUrl = Deno.env.get("LAMBDA_BASE_URL");
+  const client = new LambdaCloudClient(baseUrl ? { baseUrl } : {});
+  const available = Object.values(await client.instanceTypes.list())
+    .filter((item) => item.regions_with_capacity_available.length > 0)
+    .sort((a, b) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour);
 
-for (const { instance_type: type, regions_with_capacity_available: regions } of available) {
-  const price = (type.price_cents_per_hour / 100).toFixed(2);
-  console.log(`${type.name}\t$${price}/h\t${regions.map((region) => region.name).join(", ")}`);
+  for (const { instance_type: type, regions_with_capacity_available: regions } of available) {
+    const price = (type.price_cents_per_hour / 100).toFixed(2);
+    console.log(`${type.name}\t$${price}/h\t${regions.map((region) => region.name).join(", ")}`);
+  }
+} catch (error) {
+  // The message says what failed and Lambda's error code; a stack trace would only bury it.
+  console.error(error instanceof Error ? error.message : error);
+  Deno.exit(1);
 }

@@ -1,4 +1,5 @@
-// deno serve --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/deploy.ts
+// deno serve --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/deploy.ts
+// On the emulator: deno task example examples/deploy.ts
 //
 // A Deno Deploy (or `deno serve`) handler that answers with the account's running instances as
 // JSON. Nothing happens at module load and nothing touches a file system: the client is made at

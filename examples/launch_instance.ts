@@ -1,4 +1,5 @@
-// deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY examples/launch_instance.ts <type> <region> <ssh-key-name>
+// deno run --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/launch_instance.ts <type> <region> <ssh-key-name>
+// On the emulator: deno task example examples/launch_instance.ts gpu_1x_a10 us-east-1 laptop
 //
 // Launches one instance, billed from the moment it boots. Lambda has no idempotency key, so the
 // client tags the launch with a token of its own: if the answer is lost (timeout, dropped
@@ -7,12 +8,7 @@
 
 // deno-lint-ignore-file no-console -- an example script reports on the console
 
-import {
-  InsufficientCapacityError,
-  LambdaCloudClient,
-  LambdaCloudError,
-  LaunchOutcomeUnknownError,
-} from "../mod.ts";
+import { InsufficientCapacityError, LambdaCloudClient, LaunchOutcomeUnknownError } from "../mod.ts";
 
 const [type, region, sshKey] = Deno.args;
 if (!type || !region || !sshKey) {
@@ -20,10 +16,11 @@ if (!type || !region || !sshKey) {
   Deno.exit(2);
 }
 
-const client = new LambdaCloudClient();
-const name = `example-${crypto.randomUUID().slice(0, 8)}`;
-
 try {
+  // LAMBDA_BASE_URL, when set, points the client at another API, such as the emulator.
+  const baseUrl = Deno.env.get("LAMBDA_BASE_URL");
+  const client = new LambdaCloudClient(baseUrl ? { baseUrl } : {});
+  const name = `example-${crypto.randomUUID().slice(0, 8)}`;
   const { instance_ids } = await client.instances.launch({
     region_name: region,
     instance_type_name: type,
@@ -34,15 +31,14 @@ try {
 } catch (error) {
   if (error instanceof InsufficientCapacityError) {
     console.error(`No capacity for ${type} in ${region}; nothing was launched.`);
-    Deno.exit(1);
-  }
-  // When the client could not find out whether the launch went through, the message says so and
-  // names the launch token; client.instances.findByLaunchToken() settles it later.
-  if (error instanceof LaunchOutcomeUnknownError && error.launchToken) {
+  } else if (error instanceof LaunchOutcomeUnknownError && error.launchToken) {
+    // The client could not find out whether the launch went through: the message says so, and
+    // client.instances.findByLaunchToken() settles it later.
     console.error(error.message);
     console.error(`Later: client.instances.findByLaunchToken("${error.launchToken}")`);
-    Deno.exit(1);
+  } else {
+    // A stack trace would only bury the message.
+    console.error(error instanceof Error ? error.message : error);
   }
-  console.error(error instanceof LambdaCloudError ? error.message : error);
   Deno.exit(1);
 }

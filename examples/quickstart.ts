@@ -1,9 +1,12 @@
-// deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY examples/quickstart.ts [--launch]
+// deno run --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/quickstart.ts [--launch]
+// On the emulator: deno task example examples/quickstart.ts (add --launch for the whole story)
+// On the emulator built into it, with no server at all: deno task demo
 //
 // The whole story of a GPU instance: capacity, an SSH key, launch, wait, IP, rename and tag,
 // terminate, audit trail. Without LAMBDA_API_KEY it runs on the built-in emulator: no key, no
 // network, nothing billed. With a key it only reads your account, unless you pass --launch, which
 // launches the cheapest instance with capacity (billed by the minute) and terminates it at the end.
+// LAMBDA_BASE_URL, when set with the key, points it at another API, such as a served emulator.
 // deno-lint-ignore-file no-console
 
 import { type Instance, type InstanceTypesItem, LambdaCloudClient } from "../mod.ts";
@@ -127,33 +130,42 @@ function readApiKey(): string | undefined {
 }
 
 if (import.meta.main) {
-  const apiKey = readApiKey();
-  if (apiKey) {
-    await runQuickstart(new LambdaCloudClient({ apiKey }), {
-      print: console.log,
-      launch: Deno.args.includes("--launch"),
-      pollIntervalMs: 5000,
-      where: `on the real API${
-        Deno.args.includes("--launch") ? " (this launch is billed)" : ", read-only"
-      }`,
-    });
-  } else {
-    // The emulator at ten times the API's pace, with instances that boot in seconds.
-    const pace = { requestIntervalMs: 100, launchIntervalMs: 1200 };
-    const emulator = new LambdaEmulator({
-      rateLimit: pace,
-      timing: { bootMs: 4000, restartMs: 2000, terminateMs: 2000 },
-    });
-    const client = new LambdaCloudClient({
-      apiKey: emulator.apiKey,
-      fetch: emulator.fetch,
-      rateLimit: pace,
-    });
-    await runQuickstart(client, {
-      print: console.log,
-      launch: true,
-      pollIntervalMs: 1000,
-      where: "on the built-in emulator (no LAMBDA_API_KEY set): nothing is billed",
-    });
+  try {
+    const apiKey = readApiKey();
+    const launch = Deno.args.includes("--launch");
+    if (apiKey) {
+      // Only read with a key: without one the story runs on the built-in emulator below.
+      const baseUrl = Deno.env.get("LAMBDA_BASE_URL");
+      await runQuickstart(new LambdaCloudClient({ apiKey, ...(baseUrl ? { baseUrl } : {}) }), {
+        print: console.log,
+        launch,
+        pollIntervalMs: 5000,
+        where: `on ${baseUrl ?? "the real API"}${
+          launch ? (baseUrl ? "" : " (this launch is billed)") : ", read-only"
+        }`,
+      });
+    } else {
+      // The emulator at ten times the API's pace, with instances that boot in seconds.
+      const pace = { requestIntervalMs: 100, launchIntervalMs: 1200 };
+      const emulator = new LambdaEmulator({
+        rateLimit: pace,
+        timing: { bootMs: 4000, restartMs: 2000, terminateMs: 2000 },
+      });
+      const client = new LambdaCloudClient({
+        apiKey: emulator.apiKey,
+        fetch: emulator.fetch,
+        rateLimit: pace,
+      });
+      await runQuickstart(client, {
+        print: console.log,
+        launch: true,
+        pollIntervalMs: 1000,
+        where: "on the built-in emulator (no LAMBDA_API_KEY set): nothing is billed",
+      });
+    }
+  } catch (error) {
+    // The message says what failed and Lambda's error code; a stack trace would only bury it.
+    console.error(error instanceof Error ? error.message : error);
+    Deno.exit(1);
   }
 }

@@ -4,6 +4,15 @@ import { FakeClock } from "./_fakes.ts";
 import { type CliIo, type CliOptions, runCli } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
+/** `instances launch` with its three required options, as the tests write it. */
+export function launchArgs(
+  type = "gpu_1x_a10",
+  region = "us-east-1",
+  sshKey = "k",
+): string[] {
+  return ["instances", "launch", "--type", type, "--region", region, "--ssh-key", sshKey];
+}
+
 /** What one run of the command line did. */
 export interface CliRun {
   code: number;
@@ -17,12 +26,16 @@ export interface CliRun {
 export interface TerminalSetup {
   /** Environment variables; LAMBDA_API_KEY defaults to the emulator's key. */
   env?: Record<string, string>;
+  /** Variables the program has no permission to read. */
+  unreadable?: string[];
   /** Whether a person is at the keyboard. @default false */
   terminal?: boolean;
   /** The answer to every confirmation. @default false */
   answer?: boolean;
   /** Files the command line can read, and where it writes. */
   files?: Map<string, string>;
+  /** Paths where a new file can be created but writing to it fails (a full disk). */
+  failingWrites?: Set<string>;
   /** The client's clock, shared with the emulator when its time matters. */
   clock?: FakeClock;
 }
@@ -49,7 +62,10 @@ export function cliRunner(
       stdout: (line) => out.push(line),
       stderr: (line) => err.push(line),
       progress: (line) => progress.push(line),
-      env: (name) => variables[name],
+      env: (name) => {
+        if (setup.unreadable?.includes(name)) throw new Error(`no permission to read ${name}`);
+        return variables[name];
+      },
       isTerminal: setup.terminal ?? false,
       confirm: (question) => {
         questions.push(question);
@@ -59,9 +75,25 @@ export function cliRunner(
         files.has(path)
           ? Promise.resolve(files.get(path)!)
           : Promise.reject(new Error(`no file ${path}`)),
-      writeSecretFile: (path, text) => {
-        files.set(path, text);
-        return Promise.resolve();
+      createSecretFile: (path) => {
+        if (files.has(path) || path.startsWith("/nowhere/")) {
+          return Promise.reject(new Error(`cannot create ${path}`));
+        }
+        files.set(path, "");
+        return Promise.resolve({
+          write: (text) => {
+            if (setup.failingWrites?.has(path)) {
+              files.delete(path);
+              return Promise.reject(new Error("disk full"));
+            }
+            files.set(path, text);
+            return Promise.resolve();
+          },
+          discard: () => {
+            files.delete(path);
+            return Promise.resolve();
+          },
+        });
       },
     };
     const code = await runCli(argv, io, { clock, ...options });

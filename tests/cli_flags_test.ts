@@ -3,7 +3,7 @@
 import { assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 function runner(emulator: LambdaEmulator) {
@@ -52,18 +52,7 @@ Deno.test("cli flags: launch sends every option it is given", async () => {
   assertEquals(body.user_data, "#cloud-config from init.yaml\n");
   const imageId = emulator.instances()[0]!.image!.id;
   assertEquals(
-    (await run(
-      "instances",
-      "launch",
-      "--type",
-      "gpu_1x_a10",
-      "--region",
-      "us-east-1",
-      "--ssh-key",
-      "k",
-      "--image-id",
-      imageId,
-    )).code,
+    (await run(...launchArgs(), "--image-id", imageId)).code,
     EXIT.ok,
   );
   const both = await run(
@@ -111,28 +100,88 @@ Deno.test("cli flags: capacity filters, and their mistakes", async () => {
 Deno.test("cli flags: the parser's edge cases", async () => {
   const emulator = testEmulator();
   const run = runner(emulator);
-  assertEquals((await run("regions", "--json=yes")).code, EXIT.usage);
-  const booleanWithValue = await run("types", "--available=yes");
-  assertEquals([booleanWithValue.code, booleanWithValue.err.split("\n")[0]], [
+  const first = async (...argv: string[]) => {
+    const result = await run(...argv);
+    return [result.code, result.err.split("\n")[0]];
+  };
+  assertEquals(await first("regions", "--json=yes"), [
     EXIT.usage,
-    "error: option '--available' takes no value",
+    "error: option '--json' takes true or false, received 'yes'",
+  ]);
+  assertEquals((await run("regions", "--json=true")).out.startsWith("["), true);
+  assertEquals((await run("regions", "--json", "--json=false")).out.startsWith("REGION"), true);
+  emulator.clearRequests(); // from here on, every mistake is caught before anything is sent
+  const mistakes: [string[], string][] = [
+    [["instances", "list", "--cluster-id"], "option '--cluster-id' needs a value"],
+    [
+      ["instances", "list", "--cluster-id", "--no-header"],
+      "option '--cluster-id' needs a value, received the option '--no-header' (write --cluster-id=VALUE for a value that starts with '-')",
+    ],
+    [
+      ["instances", "list", "--cluster-id", ""],
+      "option '--cluster-id' needs a value, received an empty string",
+    ],
+    // A single-value option given twice is a mistake, not "the last one wins".
+    [
+      ["images", "--region", "us-east-1", "--region", "us-west-1"],
+      "option '--region' takes one value, received 'us-east-1' and 'us-west-1'",
+    ],
+    [
+      ["regions", "--base-url", "http://a", "--base-url=http://b"],
+      "option '--base-url' takes one value, received 'http://a' and 'http://b'",
+    ],
+    [
+      ["ssh-keys", "add", "x", "--public-key-file", "gone.pub"],
+      "option '--public-key-file': cannot read 'gone.pub': no file gone.pub",
+    ],
+  ];
+  for (const [argv, message] of mistakes) {
+    assertEquals(await first(...argv), [EXIT.usage, `error: ${message}`]);
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertMatch((await run("instances", "list", "--cluster-id=-c1")).out, /^\(none\)$/);
+  const odd = await run("instances", "rename", "--", "--odd-id", "x"); // "--" ends the options
+  assertEquals([odd.code, emulator.requests.at(-1)?.method], [EXIT.notFound, "GET"]);
+  assertEquals((await run("-h")).code, EXIT.ok);
+  assertEquals(await first("regions", "extra"), [
+    EXIT.usage,
+    "error: 'regions' takes no arguments, received 'extra'",
+  ]);
+  assertEquals(await first("instances", "get"), [
+    EXIT.usage,
+    "error: 'instances get' takes <id|name>, received none",
+  ]);
+  assertMatch((await run("tickets", "list", "-L", "0")).out, /^\(none\)$/);
+  assertEquals((await run("audit", "--limit", "-3")).code, EXIT.usage);
+  assertEquals((await run("audit", "--since", "yesterday")).code, EXIT.usage);
+  assertEquals((await run("instances", "wait", "x", "--timeout", "soon")).code, EXIT.usage);
+  assertEquals(await first("regions", "-x"), [EXIT.usage, "error: unknown option '-x'"]);
+  assertEquals(await first("regions", "--quiet", "--json"), [
+    EXIT.usage,
+    JSON.stringify({
+      error: {
+        code: "cli/usage",
+        message: "give '--json' or '--quiet', not both",
+        suggestion: "Run 'lambda regions --help' for usage",
+        request_id: null,
+        exit_code: 2,
+      },
+    }),
+  ]);
+  assertEquals(await first("instances", "get", "a", "--format", "ID"), [
+    EXIT.usage,
+    "error: 'instances get' prints no table: '--format' and '--no-header' do not apply",
+  ]);
+  assertEquals(await first("instances", "list", "--format", "ID,NAM"), [
+    EXIT.usage,
+    "error: 'instances list' has no column 'NAM'; did you mean 'NAME'? (it has ID, NAME, STATUS, TYPE, REGION, IP, PRICE, UPTIME, PRIVATE_IP, HOSTNAME, TAGS)",
+  ]);
+  assertEquals(await first("instances", "launch", "--type", "t"), [
+    EXIT.usage,
+    "error: option '--region' is required",
   ]);
   assertEquals(
-    (await run("instances", "list", "--cluster-id")).err.split("\n")[0],
-    "error: option '--cluster-id' needs a value",
+    await first("instances", "launch", "--type", "t", "--region", "r", "--ssh-key", "k", "--keep"),
+    [EXIT.usage, "error: '--keep' only applies with '--wait'"],
   );
-  const odd = await run("instances", "rename", "--", "--odd-id", "x"); // "--" ends the options
-  assertEquals([odd.code, emulator.requests.at(-1)?.params], [EXIT.notFound, { id: "--odd-id" }]);
-  assertEquals((await run("-h")).code, EXIT.ok);
-  assertEquals(
-    (await run("regions", "extra")).err.split("\n")[0],
-    "error: 'regions' takes no arguments, received 'extra'",
-  );
-  assertEquals(
-    (await run("instances", "get")).err.split("\n")[0],
-    "error: 'instances get' takes <id>, received none",
-  );
-  assertMatch((await run("tickets", "list", "--limit", "0")).out, /^\(none\)$/);
-  assertEquals((await run("audit", "--limit", "-3")).code, EXIT.usage);
-  assertEquals((await run("instances", "wait", "x", "--timeout", "soon")).code, EXIT.usage);
 });

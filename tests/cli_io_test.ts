@@ -1,59 +1,129 @@
 // The command line's Deno terminal: output, the live progress line, permissions, prompts, files.
 
-import { assertEquals } from "./_deps.ts";
+import { assertEquals, assertRejects, assertThrows } from "./_deps.ts";
 import { denoIo, type DenoLike } from "../lib/cli/_deno_io.ts";
 
 function fakeDeno(terminal: boolean, granted: string[]) {
   const decoder = new TextDecoder();
   const out: string[] = [];
   const err: string[] = [];
-  const written: [string, string, unknown][] = [];
+  const opened: [string, unknown][] = [];
+  const written = new Map<string, string>();
+  const removed: string[] = [];
+  let brokenPipe = false;
+  let writesFail = false;
   const deno: DenoLike = {
-    stdout: { writeSync: (bytes) => out.push(decoder.decode(bytes)) },
-    stderr: { writeSync: (bytes) => err.push(decoder.decode(bytes)), isTerminal: () => terminal },
+    stdout: {
+      writeSync: (bytes) => {
+        if (brokenPipe) throw Object.assign(new Error("Broken pipe"), { name: "BrokenPipe" });
+        out.push(decoder.decode(bytes));
+        return bytes.length;
+      },
+    },
+    stderr: {
+      // Takes at most 8 bytes a call, as a pipe may: the rest must be written after.
+      writeSync: (bytes) => {
+        err.push(decoder.decode(bytes.subarray(0, 8)));
+        return Math.min(8, bytes.length);
+      },
+      isTerminal: () => terminal,
+    },
     stdin: { isTerminal: () => terminal },
     permissions: {
-      querySync: ({ variable }) => ({ state: granted.includes(variable) ? "granted" : "prompt" }),
+      querySync: (descriptor) => ({
+        state: granted.includes("variable" in descriptor ? descriptor.variable : descriptor.path)
+          ? "granted"
+          : "prompt",
+      }),
     },
     env: { get: (name) => `value of ${name}` },
     readTextFile: (path) => Promise.resolve(`contents of ${path}`),
-    writeTextFile: (path, text, options) => {
-      written.push([path, text, options]);
+    open: (path, options) => {
+      opened.push([path, options]);
+      let text = "";
+      return Promise.resolve({
+        // Takes at most 4 bytes a call, as a file may: the rest must be written after.
+        write: (bytes) => {
+          if (writesFail) return Promise.reject(new Error("File too large (os error 27)"));
+          text += decoder.decode(bytes.subarray(0, 4));
+          return Promise.resolve(Math.min(4, bytes.length));
+        },
+        close: () => {
+          written.set(path, text);
+        },
+      });
+    },
+    remove: (path) => {
+      removed.push(path);
       return Promise.resolve();
     },
   };
-  return { deno, out, err, written };
+  return {
+    deno,
+    out,
+    err,
+    opened,
+    written,
+    removed,
+    breakPipe: () => brokenPipe = true,
+    failWrites: () => writesFail = true,
+  };
 }
 
 Deno.test("deno io: on a terminal, progress is one line rewritten in place, ended before output", async () => {
   const { deno, out, err } = fakeDeno(true, []);
   const questions: string[] = [];
   const io = denoIo(deno, (question) => questions.push(question) > 0);
-  io.progress("booting after 1 s");
-  io.progress("active after 9 s");
+  io.progress("booting");
+  io.progress("active");
   io.stdout("done");
   io.progress("again");
   assertEquals(await io.confirm("Launch?"), true);
   io.stderr("warning");
-  assertEquals(err, [
-    "\r\x1b[Kbooting after 1 s",
-    "\r\x1b[Kactive after 9 s",
-    "\n",
-    "\r\x1b[Kagain",
-    "\n",
-    "warning\n",
-  ]);
+  assertEquals(err.join(""), "\r\x1b[Kbooting\r\x1b[Kactive\n\r\x1b[Kagain\nwarning\n");
   assertEquals([out, questions, io.isTerminal], [["done\n"], ["Launch?"], true]);
 });
 
-Deno.test("deno io: off a terminal, progress is plain lines; env only when granted; files", async () => {
-  const { deno, err, written } = fakeDeno(false, ["LAMBDA_API_KEY"]);
+Deno.test("deno io: off a terminal, progress is plain lines; env only when granted, else an error", () => {
+  const { deno, err } = fakeDeno(false, ["LAMBDA_API_KEY"]);
   const io = denoIo(deno, () => false);
   io.progress("polling");
-  assertEquals([err, io.isTerminal], [["polling\n"], false]);
+  assertEquals([err.join(""), io.isTerminal], ["polling\n", false]);
   assertEquals(io.env("LAMBDA_API_KEY"), "value of LAMBDA_API_KEY");
-  assertEquals(io.env("LAMBDA_BASE_URL"), undefined);
+  assertThrows(() => io.env("LAMBDA_BASE_URL"), Error, "no permission to read LAMBDA_BASE_URL");
+});
+
+Deno.test("deno io: a closed stdout (| head) ends the output quietly", () => {
+  const { deno, out, breakPipe } = fakeDeno(false, []);
+  const io = denoIo(deno, () => false);
+  io.stdout("first");
+  breakPipe();
+  io.stdout("second");
+  io.stdout("third");
+  assertEquals(out, ["first\n"]);
+});
+
+Deno.test("deno io: a secret file is created new, mode 600, before it is written, or removed", async () => {
+  const { deno, opened, written, removed, failWrites } = fakeDeno(false, [
+    "key.pem",
+    "other.pem",
+    "id.pub",
+  ]);
+  const io = denoIo(deno, () => false);
   assertEquals(await io.readTextFile("id.pub"), "contents of id.pub");
-  await io.writeSecretFile("key.pem", "secret");
-  assertEquals(written, [["key.pem", "secret", { mode: 0o600, createNew: true }]]);
+  await assertRejects(() => io.readTextFile("/etc/shadow"), Error, "--allow-read");
+  const file = await io.createSecretFile("key.pem");
+  assertEquals(opened, [["key.pem", { write: true, createNew: true, mode: 0o600 }]]);
+  await file.write("secret");
+  assertEquals(written.get("key.pem"), "secret");
+  await (await io.createSecretFile("other.pem")).discard();
+  assertEquals(removed, ["other.pem"]);
+  failWrites();
+  await assertRejects(
+    async () => await (await io.createSecretFile("key.pem")).write("x"),
+    Error,
+    "File too large",
+  );
+  assertEquals(removed, ["other.pem", "key.pem"]); // half a key is no key
+  await assertRejects(() => io.createSecretFile("/etc/key.pem"), Error, "--allow-write");
 });

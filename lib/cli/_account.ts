@@ -1,20 +1,120 @@
 // Commands for regions, images, SSH keys and filesystems.
 
-import type { GeneratedSshKey } from "../types/ssh_keys.ts";
+import type { GeneratedSshKey, SshKey } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, flag, requiredFlag } from "./_command.ts";
-import { table } from "./_table.ts";
+import {
+  type Command,
+  type CommandContext,
+  type CommandOutput,
+  flag,
+  flagFile,
+  requiredFlag,
+  type SecretFile,
+} from "./_command.ts";
+import { deleteCommand } from "./_delete.ts";
+import { EXIT } from "./_exit.ts";
+
+/** Opens the file for a generated private key before the key exists, so a bad path costs nothing. */
+async function openKeyFile(context: CommandContext, path: string): Promise<SecretFile> {
+  try {
+    return await context.io.createSecretFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `cannot save a private key to '${path}': ${
+        error instanceof Error ? error.message : String(error)
+      }. Nothing was sent`,
+    );
+  }
+}
+
+async function addSshKey(context: CommandContext): Promise<CommandOutput> {
+  const { client, args, io } = context;
+  const name = args.positionals[0]!;
+  const text = flag(args, "public-key");
+  const path = flag(args, "public-key-file");
+  const savePath = flag(args, "save-private-key");
+  if (text !== undefined && path !== undefined) {
+    throw new UsageError("give '--public-key' or '--public-key-file', not both");
+  }
+  const uploading = text !== undefined || path !== undefined;
+  if (uploading && savePath !== undefined) {
+    throw new UsageError("'--save-private-key' only applies when Lambda generates the pair");
+  }
+  if (!uploading && savePath === undefined && context.quiet) {
+    throw new UsageError(
+      "with '--quiet' the generated private key would not be shown: give '--save-private-key PATH'",
+    );
+  }
+  const publicKey = path === undefined
+    ? text
+    : (await flagFile(io, args, "public-key-file"))!.trim();
+  const file = savePath === undefined || context.dryRun
+    ? undefined
+    : await openKeyFile(context, savePath);
+  let key: SshKey | GeneratedSshKey;
+  try {
+    key = await client.sshKeys.create(
+      publicKey === undefined ? { name } : { name, public_key: publicKey },
+      { signal: context.signal },
+    );
+  } catch (error) {
+    await file?.discard();
+    throw error;
+  }
+  const { private_key: privateKey, ...publicPart } = key as Partial<GeneratedSshKey> & SshKey;
+  const added = `Added SSH key '${key.name}' (${key.id})`;
+  if (privateKey === undefined) {
+    await file?.discard();
+    return { data: key, lines: [added], ids: [key.id] };
+  }
+  if (file === undefined) {
+    return {
+      data: key,
+      lines: [
+        added,
+        "Its private key, shown this once (Lambda keeps no copy):",
+        privateKey.trimEnd(),
+      ],
+      ids: [key.id],
+    };
+  }
+  try {
+    await file.write(privateKey);
+  } catch (error) {
+    // Lambda keeps no copy: losing the key now would lose it for good, so show it once.
+    return {
+      data: key,
+      lines: [added, privateKey.trimEnd()],
+      ids: [key.id],
+      warnings: [
+        `warning: could not save the private key to '${savePath}' (${
+          error instanceof Error ? error.message : String(error)
+        }); it is printed above, this once, since Lambda keeps no copy`,
+      ],
+      exitCode: EXIT.failed,
+    };
+  }
+  return {
+    data: { ...publicPart, private_key_file: savePath },
+    lines: [
+      added,
+      `Saved its private key to ${savePath} (readable by you only); Lambda keeps no copy.`,
+    ],
+    ids: [key.id],
+  };
+}
 
 /** The region, image, SSH key and filesystem commands. */
 export const ACCOUNT_COMMANDS: Command[] = [
   {
     name: ["regions"],
     summary: "List regions",
-    async run({ client }) {
-      const regions = await client.regions.list();
+    columns: ["REGION", "DESCRIPTION"],
+    async run({ client, signal }) {
+      const regions = await client.regions.list({ signal });
       return {
         data: regions,
-        lines: table(["region", "description"], regions.map((r) => [r.name, r.description])),
+        rows: regions.map((r) => ({ REGION: r.name, DESCRIPTION: r.description })),
       };
     },
   },
@@ -25,33 +125,39 @@ export const ACCOUNT_COMMANDS: Command[] = [
       region: { kind: "string", value: "REGION", help: "only this region" },
       family: { kind: "string", value: "FAMILY", help: "only this family" },
     },
-    async run({ client, args }) {
+    columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
+    async run({ client, args, signal }) {
       const region = flag(args, "region");
       const family = flag(args, "family");
-      const images = (await client.images.list()).filter((image) =>
+      const images = (await client.images.list({ signal })).filter((image) =>
         (region === undefined || image.region.name === region) &&
         (family === undefined || image.family === family)
       );
       return {
         data: images,
-        lines: table(
-          ["id", "family", "version", "arch", "region"],
-          images.map((i) => [i.id, i.family, i.version, i.architecture, i.region.name]),
-        ),
+        rows: images.map((i) => ({
+          ID: i.id,
+          FAMILY: i.family,
+          VERSION: i.version,
+          ARCH: i.architecture,
+          REGION: i.region.name,
+        })),
       };
     },
   },
   {
     name: ["ssh-keys", "list"],
     summary: "List SSH keys",
-    async run({ client }) {
-      const keys = await client.sshKeys.list();
+    columns: ["ID", "NAME", "PUBLIC_KEY"],
+    async run({ client, signal }) {
+      const keys = await client.sshKeys.list({ signal });
       return {
         data: keys,
-        lines: table(
-          ["id", "name", "public key"],
-          keys.map((key) => [key.id, key.name, `${key.public_key.slice(0, 40)}…`]),
-        ),
+        rows: keys.map((key) => ({
+          ID: key.id,
+          NAME: key.name,
+          PUBLIC_KEY: `${key.public_key.slice(0, 40)}…`,
+        })),
       };
     },
   },
@@ -67,66 +173,36 @@ export const ACCOUNT_COMMANDS: Command[] = [
       "save-private-key": {
         kind: "string",
         value: "PATH",
-        help: "with neither of the above: where to save the generated private key (mode 600)",
+        help: "with neither of the above: a new file for the generated private key (mode 600)",
       },
     },
-    async run({ client, args, io }) {
-      const name = args.positionals[0]!;
-      const text = flag(args, "public-key");
-      const path = flag(args, "public-key-file");
-      if (text !== undefined && path !== undefined) {
-        throw new UsageError("give '--public-key' or '--public-key-file', not both");
-      }
-      const publicKey = path === undefined ? text : (await io.readTextFile(path)).trim();
-      const savePath = flag(args, "save-private-key");
-      if (publicKey !== undefined && savePath !== undefined) {
-        throw new UsageError("'--save-private-key' only applies when Lambda generates the pair");
-      }
-      const key = publicKey === undefined
-        ? await client.sshKeys.create({ name })
-        : await client.sshKeys.create({ name, public_key: publicKey });
-      const privateKey = (key as Partial<GeneratedSshKey>).private_key;
-      const lines = [`Added SSH key '${key.name}' (${key.id})`];
-      if (privateKey !== undefined && savePath !== undefined) {
-        await io.writeSecretFile(savePath, privateKey);
-        lines.push(`Saved its private key to ${savePath}; Lambda keeps no copy.`);
-      } else if (privateKey !== undefined) {
-        lines.push(
-          "Its private key, shown this once (Lambda keeps no copy):",
-          privateKey.trimEnd(),
-        );
-      }
-      return { data: key, lines };
-    },
+    examples: [
+      "lambda ssh-keys add laptop --public-key-file ~/.ssh/id_ed25519.pub",
+      "lambda ssh-keys add ci --save-private-key ci.pem",
+    ],
+    run: addSshKey,
   },
-  {
-    name: ["ssh-keys", "delete"],
-    summary: "Delete an SSH key",
-    usage: "<id>",
-    positionals: { min: 1, max: 1 },
-    mutating: true,
-    async run({ client, args }) {
-      await client.sshKeys.delete(args.positionals[0]!);
-      return { data: {}, lines: [`Deleted SSH key ${args.positionals[0]}`] };
-    },
-  },
+  deleteCommand(
+    ["ssh-keys"],
+    "SSH key",
+    (context, ref) => context.lookup.sshKeyId(ref),
+    (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
+  ),
   {
     name: ["filesystems", "list"],
     summary: "List filesystems",
-    async run({ client }) {
-      const filesystems = await client.fileSystems.list();
+    columns: ["ID", "NAME", "REGION", "IN_USE", "MOUNT_POINT"],
+    async run({ client, signal }) {
+      const filesystems = await client.fileSystems.list({ signal });
       return {
         data: filesystems,
-        lines: table(
-          ["id", "name", "region", "in use", "mount point"],
-          filesystems.map((fs) => [
-            fs.id,
-            fs.name,
-            fs.region.name,
-            fs.is_in_use ? "yes" : "no",
-            fs.mount_point,
-          ]),
-        ),
+        rows: filesystems.map((fs) => ({
+          ID: fs.id,
+          NAME: fs.name,
+          REGION: fs.region.name,
+          IN_USE: fs.is_in_use ? "yes" : "no",
+          MOUNT_POINT: fs.mount_point,
+        })),
       };
     },
   },
@@ -137,26 +213,23 @@ export const ACCOUNT_COMMANDS: Command[] = [
     positionals: { min: 1, max: 1 },
     mutating: true,
     flags: { region: { kind: "string", value: "REGION", help: "its region (required)" } },
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({
         name: args.positionals[0]!,
         region: requiredFlag(args, "region"),
-      });
+      }, { signal });
       return {
         data: fs,
         lines: [`Created filesystem '${fs.name}' (${fs.id}) in ${fs.region.name}`],
+        ids: [fs.id],
       };
     },
   },
-  {
-    name: ["filesystems", "delete"],
-    summary: "Delete a filesystem (it must not be mounted)",
-    usage: "<id>",
-    positionals: { min: 1, max: 1 },
-    mutating: true,
-    async run({ client, args }) {
-      const { deleted_ids } = await client.fileSystems.delete(args.positionals[0]!);
-      return { data: { deleted_ids }, lines: [`Deleted filesystem ${deleted_ids.join(", ")}`] };
-    },
-  },
+  deleteCommand(
+    ["filesystems"],
+    "filesystem",
+    (context, ref) => context.lookup.fileSystemId(ref),
+    (context, id) => context.client.fileSystems.delete(id, { signal: context.signal }),
+    "Delete a filesystem and its data (it must not be mounted)",
+  ),
 ];

@@ -1,7 +1,19 @@
-// What a command is, and what it is given to run.
+// What a command is, what it is given to run, and what it gives back.
 
-import type { LambdaCloudClient } from "../client.ts";
+import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
+import type { Lookup } from "./_lookup.ts";
+
+/**
+ * A file opened for a secret before the secret exists, so that a path that cannot be written is
+ * found out before anything is asked of the API.
+ */
+export interface SecretFile {
+  /** Writes `text` as the file's whole content, and closes it; on failure the file is removed. */
+  write(text: string): Promise<void>;
+  /** Closes and removes the file, when there turned out to be nothing to put in it. */
+  discard(): Promise<void>;
+}
 
 /**
  * What the command line needs from the world, injected so that it can run without a terminal.
@@ -19,7 +31,7 @@ import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
  *   isTerminal: false,
  *   confirm: () => Promise.resolve(false),
  *   readTextFile: (path) => Deno.readTextFile(path),
- *   writeSecretFile: (path, text) => Deno.writeTextFile(path, text, { mode: 0o600 }),
+ *   createSecretFile: () => Promise.reject(new Error("no files here")),
  * };
  * ```
  */
@@ -30,7 +42,10 @@ export interface CliIo {
   stderr(line: string): void;
   /** Rewrites the live progress line (on a terminal), or writes a line. */
   progress(line: string): void;
-  /** Reads an environment variable, if allowed; `undefined` otherwise. */
+  /**
+   * Reads an environment variable: `undefined` when it is not set. Throws when it cannot be read
+   * here (no permission), so that a variable that is set is never taken for one that is not.
+   */
   env(name: string): string | undefined;
   /** Whether a person is at the keyboard: confirmations are asked only then. */
   isTerminal: boolean;
@@ -38,8 +53,11 @@ export interface CliIo {
   confirm(question: string): Promise<boolean>;
   /** Reads a text file (for `--public-key-file`, `--user-data-file`). */
   readTextFile(path: string): Promise<string>;
-  /** Writes a text file readable by its owner only (for `--save-private-key`). */
-  writeSecretFile(path: string, text: string): Promise<void>;
+  /**
+   * Creates a new file readable by its owner only (for `--save-private-key`), and fails when it
+   * exists already or cannot be created.
+   */
+  createSecretFile(path: string): Promise<SecretFile>;
 }
 
 /** What a command runs with. */
@@ -49,14 +67,50 @@ export interface CommandContext {
   io: CliIo;
   /** Print machine-readable JSON rather than tables. */
   json: boolean;
+  /** Print only ids (`--quiet`). */
+  quiet: boolean;
+  /** Send nothing that changes anything (`--dry-run`): the first such request is printed instead. */
+  dryRun: boolean;
+  /** The columns the table will show, so that a command can skip work nobody will see. */
+  columns: readonly string[];
+  /** Aborted when the user presses Ctrl-C. */
+  signal: AbortSignal;
+  /** The current time, in milliseconds since the epoch. */
+  now(): number;
+  /** Lists read once per run, and names turned into ids. */
+  lookup: Lookup;
 }
 
-/** What a command prints: `data` for `--json`, `lines` for people. */
+/** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
 export interface CommandOutput {
   data: unknown;
-  lines: string[];
+  /** The rows of the command's table, keyed by column name; see {@linkcode Command.columns}. */
+  rows?: readonly Record<string, string>[];
+  /** Lines printed before the table, or instead of it. */
+  lines?: readonly string[];
+  /** Lines after the table, such as a total; only in the default view. */
+  footer?: readonly string[];
+  /** What `--quiet` prints; the table's first column by default. */
+  ids?: readonly string[];
+  /** Remarks for people (such as "the list was cut"), on stderr, and not with `--quiet`. */
+  notes?: readonly string[];
+  /** Warnings, on stderr, always. */
+  warnings?: readonly string[];
   /** The exit code when not 0, such as 5 for "nothing has capacity". */
   exitCode?: number;
+}
+
+/** How a command that launches or destroys something is confirmed. */
+export interface Confirmation {
+  /**
+   * It destroys something: where nobody can be asked (no terminal), it refuses unless `--yes`.
+   * A command that is not destructive (a launch) goes ahead when nobody can be asked.
+   */
+  destructive: boolean;
+  /** Whether there is anything to confirm (such as rules that would be removed); always if left out. */
+  needed?(context: CommandContext): Promise<boolean>;
+  /** The question, such as "Terminate train-1 (0920…)?". */
+  question(context: CommandContext): Promise<string>;
 }
 
 /** One command of the command line. */
@@ -64,15 +118,23 @@ export interface Command {
   /** The words that name it, such as `["instances", "list"]`. */
   name: readonly string[];
   summary: string;
-  /** The positional arguments, in help's words, such as `<id>...`. */
+  /** The positional arguments, in help's words, such as `<id|name>...`. */
   usage?: string;
   /** How many positional arguments it takes. */
   positionals?: { min: number; max: number };
   flags?: Record<string, FlagSpec>;
   /** Changes something: accepts `--dry-run`. */
   mutating?: boolean;
-  /** A question to confirm on a terminal first, unless `--yes`. */
-  confirm?: (context: CommandContext) => string;
+  /** Asked before it runs, on a terminal, unless `--yes`. */
+  confirm?: Confirmation;
+  /** The columns of its table, for `--format`; `--quiet` prints the first. */
+  columns?: readonly string[];
+  /** The columns shown without `--format`; all of them when left out. */
+  defaultColumns?: readonly string[];
+  /** Runs without the API: no key, no client (such as `completions`). */
+  local?: boolean;
+  /** Command lines shown under "Examples" in its help. */
+  examples?: readonly string[];
   run(context: CommandContext): Promise<CommandOutput>;
 }
 
@@ -108,6 +170,30 @@ export function integer(args: ParsedArgs, name: string): number | undefined {
     throw new UsageError(`option '--${name}' must be a whole number, received '${value}'`);
   }
   return number;
+}
+
+/** A repeatable flag's values, each of which may also be a comma-separated list. */
+export function listFlag(args: ParsedArgs, name: string): string[] | undefined {
+  return args.lists.get(name)?.flatMap((value) => value.split(",")).filter((value) => value);
+}
+
+/** The text of the file a flag names; a file that cannot be read is a usage error, before sending. */
+export async function flagFile(
+  io: CliIo,
+  args: ParsedArgs,
+  name: string,
+): Promise<string | undefined> {
+  const path = args.strings.get(name);
+  if (path === undefined) return undefined;
+  try {
+    return await io.readTextFile(path);
+  } catch (error) {
+    throw new UsageError(
+      `option '--${name}': cannot read '${path}': ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
 }
 
 /** `key=value` pairs, as tags. */

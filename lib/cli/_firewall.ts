@@ -1,10 +1,17 @@
-// Commands for the legacy firewall rules, rulesets and the global ruleset.
+// Commands for the legacy firewall rules, rulesets and the global ruleset. Replacing rules asks
+// first whenever it would remove one, since a rule removed can lock people out.
 
-import type { FirewallRule, NetworkProtocol } from "../types/firewall.ts";
-import { UsageError } from "./_args.ts";
-import { type Command, flag, requiredFlag } from "./_command.ts";
-import type { FlagSpec, ParsedArgs } from "./_args.ts";
-import { details, table } from "./_table.ts";
+import type { FirewallRule, NetworkProtocol } from "../../mod.ts";
+import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
+import {
+  type Command,
+  type CommandContext,
+  type Confirmation,
+  flag,
+  requiredFlag,
+} from "./_command.ts";
+import { deleteCommand } from "./_delete.ts";
+import { details } from "./_table.ts";
 
 const RULE_FLAG: FlagSpec = {
   kind: "list",
@@ -36,16 +43,54 @@ function rules(args: ParsedArgs): FirewallRule[] | undefined {
   return args.lists.get("rule")?.map(parseRule);
 }
 
-function ruleRows(list: readonly FirewallRule[]): string[] {
-  return table(
-    ["protocol", "ports", "source", "description"],
-    list.map((rule) => [
-      rule.protocol,
-      rule.port_range ? [...new Set(rule.port_range)].join("-") : "all",
-      rule.source_network,
-      rule.description,
-    ]),
-  );
+function ports(rule: FirewallRule): string {
+  return rule.port_range ? [...new Set(rule.port_range)].join("-") : "all";
+}
+
+/** `tcp 22 from 0.0.0.0/0`: what a rule lets in, whatever its description. */
+function ruleText(rule: FirewallRule): string {
+  return `${rule.protocol} ${ports(rule)} from ${rule.source_network}`;
+}
+
+function ruleRows(list: readonly FirewallRule[]): Record<string, string>[] {
+  return list.map((rule) => ({
+    PROTOCOL: rule.protocol,
+    PORTS: ports(rule),
+    SOURCE: rule.source_network,
+    DESCRIPTION: rule.description,
+  }));
+}
+
+const RULE_COLUMNS = ["PROTOCOL", "PORTS", "SOURCE", "DESCRIPTION"];
+
+/**
+ * The confirmation of a command that replaces a set of rules: asked when a rule in force would be
+ * gone afterwards (descriptions aside), and refused off a terminal without `--yes`. `next` is the
+ * rules it would leave: for `set`, those given, so that none given removes them all; `undefined`
+ * when the command leaves the rules alone.
+ */
+function replacingRules(
+  what: string,
+  current: (context: CommandContext) => Promise<readonly FirewallRule[]>,
+  next: (args: ParsedArgs) => FirewallRule[] | undefined = (args) => rules(args) ?? [],
+): Confirmation {
+  const removed = async (context: CommandContext) => {
+    const after = next(context.args);
+    if (after === undefined) return [];
+    const now = await current(context);
+    const kept = new Set(after.map(ruleText));
+    return now.filter((rule) => !kept.has(ruleText(rule)));
+  };
+  return {
+    destructive: true,
+    needed: async (context) => (await removed(context)).length > 0,
+    question: async (context) => {
+      const gone = await removed(context);
+      return `This removes ${gone.length} rule(s) from ${what}: ${
+        gone.map(ruleText).join("; ")
+      }. Go ahead?`;
+    },
+  };
 }
 
 /** The firewall commands. */
@@ -53,9 +98,10 @@ export const FIREWALL_COMMANDS: Command[] = [
   {
     name: ["firewall", "rules", "list"],
     summary: "List the legacy account-wide inbound rules",
-    async run({ client }) {
-      const list = await client.firewallRules.list();
-      return { data: list, lines: ruleRows(list) };
+    columns: RULE_COLUMNS,
+    async run({ client, signal }) {
+      const list = await client.firewallRules.list({ signal });
+      return { data: list, rows: ruleRows(list) };
     },
   },
   {
@@ -63,51 +109,53 @@ export const FIREWALL_COMMANDS: Command[] = [
     summary: "Replace every legacy inbound rule (none given: remove them all)",
     mutating: true,
     flags: { rule: RULE_FLAG },
-    async run({ client, args }) {
-      const list = await client.firewallRules.replace(rules(args) ?? []);
-      return { data: list, lines: ruleRows(list) };
+    confirm: replacingRules(
+      "the legacy rules",
+      async ({ client, signal }) => await client.firewallRules.list({ signal }),
+    ),
+    columns: RULE_COLUMNS,
+    async run({ client, args, signal }) {
+      const list = await client.firewallRules.replace(rules(args) ?? [], { signal });
+      return { data: list, rows: ruleRows(list) };
     },
   },
   {
     name: ["firewall", "rulesets", "list"],
     summary: "List firewall rulesets",
-    async run({ client }) {
-      const list = await client.firewallRulesets.list();
+    columns: ["ID", "NAME", "REGION", "RULES", "INSTANCES"],
+    async run({ client, signal }) {
+      const list = await client.firewallRulesets.list({ signal });
       return {
         data: list,
-        lines: table(
-          ["id", "name", "region", "rules", "instances"],
-          list.map((
-            r,
-          ) => [
-            r.id,
-            r.name,
-            r.region.name,
-            String(r.rules.length),
-            String(r.instance_ids.length),
-          ]),
-        ),
+        rows: list.map((r) => ({
+          ID: r.id,
+          NAME: r.name,
+          REGION: r.region.name,
+          RULES: String(r.rules.length),
+          INSTANCES: String(r.instance_ids.length),
+        })),
       };
     },
   },
   {
     name: ["firewall", "rulesets", "get"],
-    summary: "Show a firewall ruleset",
-    usage: "<id>",
+    summary: "Show a firewall ruleset and its rules",
+    usage: "<id|name>",
     positionals: { min: 1, max: 1 },
-    async run({ client, args }) {
-      const ruleset = await client.firewallRulesets.get(args.positionals[0]!);
+    columns: RULE_COLUMNS,
+    async run({ client, args, lookup, signal }) {
+      const id = await lookup.rulesetId(args.positionals[0]!);
+      const ruleset = await client.firewallRulesets.get(id, { signal });
       return {
         data: ruleset,
-        lines: [
-          ...details([
-            ["id", ruleset.id],
-            ["name", ruleset.name],
-            ["region", ruleset.region.name],
-            ["instances", ruleset.instance_ids.join(", ") || "none"],
-          ]),
-          ...ruleRows(ruleset.rules),
-        ],
+        lines: details([
+          ["id", ruleset.id],
+          ["name", ruleset.name],
+          ["region", ruleset.region.name],
+          ["instances", ruleset.instance_ids.join(", ") || "none"],
+        ]),
+        rows: ruleRows(ruleset.rules),
+        ids: [ruleset.id],
       };
     },
   },
@@ -121,52 +169,66 @@ export const FIREWALL_COMMANDS: Command[] = [
       region: { kind: "string", value: "REGION", help: "its region (required)" },
       rule: RULE_FLAG,
     },
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const ruleset = await client.firewallRulesets.create({
         name: args.positionals[0]!,
         region: requiredFlag(args, "region"),
         rules: rules(args) ?? [],
-      });
-      return { data: ruleset, lines: [`Created ruleset '${ruleset.name}' (${ruleset.id})`] };
+      }, { signal });
+      return {
+        data: ruleset,
+        lines: [`Created ruleset '${ruleset.name}' (${ruleset.id})`],
+        ids: [ruleset.id],
+      };
     },
   },
   {
     name: ["firewall", "rulesets", "update"],
     summary: "Rename a ruleset or replace its rules",
-    usage: "<id>",
+    usage: "<id|name>",
     positionals: { min: 1, max: 1 },
     mutating: true,
     flags: { name: { kind: "string", value: "NAME", help: "the new name" }, rule: RULE_FLAG },
-    async run({ client, args }) {
+    confirm: replacingRules(
+      "the ruleset",
+      async ({ args, client, lookup, signal }) => {
+        const id = await lookup.rulesetId(args.positionals[0]!);
+        return (await client.firewallRulesets.get(id, { signal })).rules;
+      },
+      rules,
+    ),
+    async run({ client, args, lookup, signal }) {
       const name = flag(args, "name");
       const newRules = rules(args);
       if (name === undefined && newRules === undefined) {
         throw new UsageError("give '--name', '--rule', or both");
       }
-      const ruleset = await client.firewallRulesets.update(args.positionals[0]!, {
+      const id = await lookup.rulesetId(args.positionals[0]!);
+      const ruleset = await client.firewallRulesets.update(id, {
         ...(name === undefined ? {} : { name }),
         ...(newRules === undefined ? {} : { rules: newRules }),
-      });
-      return { data: ruleset, lines: [`Updated ruleset '${ruleset.name}' (${ruleset.id})`] };
+      }, { signal });
+      return {
+        data: ruleset,
+        lines: [`Updated ruleset '${ruleset.name}' (${ruleset.id})`],
+        ids: [ruleset.id],
+      };
     },
   },
-  {
-    name: ["firewall", "rulesets", "delete"],
-    summary: "Delete a ruleset (no instance may use it)",
-    usage: "<id>",
-    positionals: { min: 1, max: 1 },
-    mutating: true,
-    async run({ client, args }) {
-      await client.firewallRulesets.delete(args.positionals[0]!);
-      return { data: {}, lines: [`Deleted ruleset ${args.positionals[0]}`] };
-    },
-  },
+  deleteCommand(
+    ["firewall", "rulesets"],
+    "firewall ruleset",
+    (context, ref) => context.lookup.rulesetId(ref),
+    (context, id) => context.client.firewallRulesets.delete(id, { signal: context.signal }),
+    "Delete a ruleset (no instance may use it)",
+  ),
   {
     name: ["firewall", "global", "get"],
     summary: "Show the global ruleset, which applies everywhere",
-    async run({ client }) {
-      const global = await client.firewallRulesets.getGlobal();
-      return { data: global, lines: ruleRows(global.rules) };
+    columns: RULE_COLUMNS,
+    async run({ client, signal }) {
+      const global = await client.firewallRulesets.getGlobal({ signal });
+      return { data: global, rows: ruleRows(global.rules) };
     },
   },
   {
@@ -174,9 +236,16 @@ export const FIREWALL_COMMANDS: Command[] = [
     summary: "Replace the global ruleset's rules (none given: remove them all)",
     mutating: true,
     flags: { rule: RULE_FLAG },
-    async run({ client, args }) {
-      const global = await client.firewallRulesets.updateGlobal({ rules: rules(args) ?? [] });
-      return { data: global, lines: ruleRows(global.rules) };
+    confirm: replacingRules(
+      "the global ruleset, which applies to every instance",
+      async ({ client, signal }) => (await client.firewallRulesets.getGlobal({ signal })).rules,
+    ),
+    columns: RULE_COLUMNS,
+    async run({ client, args, signal }) {
+      const global = await client.firewallRulesets.updateGlobal({ rules: rules(args) ?? [] }, {
+        signal,
+      });
+      return { data: global, rows: ruleRows(global.rules) };
     },
   },
 ];

@@ -1,38 +1,81 @@
-// Commands for instances, instance types and capacity.
+// Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
+// terminate and wait.
 
-import type { CapacityFilter } from "../workflows/capacity.ts";
-import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
-import type { WaitProgress, WaitUntil } from "../workflows/wait.ts";
+import type { Instance, InstanceLaunchRequest, TagEntry } from "../../mod.ts";
+import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
+import type { WaitProgress } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
   type CommandContext,
   flag,
-  integer,
+  flagFile,
+  listFlag,
   requiredFlag,
   seconds,
   tags,
 } from "./_command.ts";
-import { details, price, table } from "./_table.ts";
+import { burnRate, isBilled, launchTimes } from "./_costs.ts";
+import { didYouMean } from "./_suggest.ts";
+import { details, dollars, duration, price } from "./_table.ts";
 
-const WAIT_FLAGS = {
-  wait: { kind: "boolean", help: "wait until it is done, with a live progress line" },
-  timeout: { kind: "string", value: "SECONDS", help: "how long to wait (default 1800)" },
+const TIMEOUT_FLAG = {
+  kind: "string",
+  value: "SECONDS",
+  help: "how long to wait (default 1800)",
+} as const;
+const INTERVAL_FLAG = {
+  kind: "string",
+  value: "SECONDS",
+  help: "time between polls (default 5)",
 } as const;
 
-function instanceRows(instances: readonly Instance[]): string[] {
-  return table(
-    ["id", "name", "status", "type", "region", "ip"],
-    instances.map((instance) => [
-      instance.id,
-      instance.name ?? "",
-      instance.status,
-      instance.instance_type.name,
-      instance.region.name,
-      instance.ip ?? "",
-    ]),
-  );
+/** The tags people set: the client's own launch-token tag is left out. */
+function visibleTags(instance: Instance): TagEntry[] {
+  return (instance.tags ?? []).filter((tag) => tag.key !== LAUNCH_TOKEN_KEY);
 }
+
+function tagText(list: readonly TagEntry[]): string {
+  return list.map((tag) => `${tag.key}=${tag.value}`).join(", ");
+}
+
+/** An instance as a table row; `launchedAt` fills UPTIME when known. */
+function instanceRow(
+  instance: Instance,
+  launchedAt?: number,
+  now?: number,
+): Record<string, string> {
+  return {
+    ID: instance.id,
+    NAME: instance.name ?? "",
+    STATUS: instance.status,
+    TYPE: instance.instance_type.name,
+    REGION: instance.region.name,
+    IP: instance.ip ?? "",
+    PRICE: price(instance.instance_type.price_cents_per_hour),
+    UPTIME: launchedAt === undefined || now === undefined || !isBilled(instance)
+      ? ""
+      : duration(now - launchedAt),
+    PRIVATE_IP: instance.private_ip ?? "",
+    HOSTNAME: instance.hostname ?? "",
+    TAGS: tagText(visibleTags(instance)),
+  };
+}
+
+const INSTANCE_COLUMNS = [
+  "ID",
+  "NAME",
+  "STATUS",
+  "TYPE",
+  "REGION",
+  "IP",
+  "PRICE",
+  "UPTIME",
+  "PRIVATE_IP",
+  "HOSTNAME",
+  "TAGS",
+] as const;
+const SHORT_INSTANCE_COLUMNS = ["ID", "NAME", "STATUS", "TYPE", "REGION", "IP"] as const;
 
 function instanceDetails(instance: Instance): string[] {
   return details([
@@ -49,7 +92,7 @@ function instanceDetails(instance: Instance): string[] {
     ["hostname", instance.hostname],
     ["ssh keys", instance.ssh_key_names.join(", ")],
     ["filesystems", instance.file_system_names.join(", ")],
-    ["tags", instance.tags?.map((tag) => `${tag.key}=${tag.value}`).join(", ")],
+    ["tags", tagText(visibleTags(instance))],
     [
       "unavailable",
       Object.entries(instance.actions ?? {}).filter(([, action]) => !action.available)
@@ -58,26 +101,40 @@ function instanceDetails(instance: Instance): string[] {
   ]);
 }
 
-/** Waits with a live progress line, as `instances wait` and `--wait` do. */
-async function waitWithProgress(
-  { client, io, args }: CommandContext,
-  id: string,
-  until: WaitUntil,
-): Promise<Instance | undefined> {
-  const onProgress = ({ instance, elapsedMs }: WaitProgress) =>
-    io.progress(`${id}: ${instance?.status ?? "gone"} after ${Math.round(elapsedMs / 1000)} s`);
-  const timeout = seconds(args, "timeout");
-  const options = { onProgress, ...(timeout === undefined ? {} : { timeout }) };
-  return until === "terminated"
-    ? await client.instances.waitFor(id, { ...options, until })
-    : await client.instances.waitFor(id, { ...options, until });
+/**
+ * `--timeout`, `--interval`, a progress line per poll and Ctrl-C, as every wait takes them. The
+ * flags are checked at once, before anything is sent; the options are made per instance, whose id
+ * names it in the progress line until a poll has seen it.
+ */
+function waitOptions(context: CommandContext): (id?: string) => {
+  signal: AbortSignal;
+  onProgress: (progress: WaitProgress) => void;
+  timeout?: number;
+  interval?: number;
+} {
+  const timeout = seconds(context.args, "timeout");
+  const interval = seconds(context.args, "interval");
+  return (id) => ({
+    signal: context.signal,
+    onProgress: ({ instance, elapsedMs }: WaitProgress) =>
+      context.io.progress(
+        `${instance?.id ?? id ?? "instance"}: ${instance?.status ?? "gone"} after ${
+          Math.round(elapsedMs / 1000)
+        } s`,
+      ),
+    ...(timeout === undefined ? {} : { timeout }),
+    ...(interval === undefined ? {} : { interval }),
+  });
 }
 
-function launchBody({ args }: CommandContext, userData: string | undefined): InstanceLaunchRequest {
+function launchBody({ args }: CommandContext): InstanceLaunchRequest {
   const family = flag(args, "image-family");
   const imageId = flag(args, "image-id");
   if (family !== undefined && imageId !== undefined) {
     throw new UsageError("give '--image-family' or '--image-id', not both");
+  }
+  if (args.booleans.has("keep") && !args.booleans.has("wait")) {
+    throw new UsageError("'--keep' only applies with '--wait'");
   }
   const body: InstanceLaunchRequest = {
     region_name: requiredFlag(args, "region"),
@@ -90,60 +147,127 @@ function launchBody({ args }: CommandContext, userData: string | undefined): Ins
   if (hostname !== undefined) body.hostname = hostname;
   if (family !== undefined) body.image = { family };
   if (imageId !== undefined) body.image = { id: imageId };
-  const filesystems = args.lists.get("filesystem");
+  const filesystems = listFlag(args, "filesystem");
   if (filesystems) body.file_system_names = filesystems;
-  const rulesets = args.lists.get("firewall-ruleset");
-  if (rulesets) body.firewall_rulesets = rulesets.map((id) => ({ id }));
   if (args.lists.has("tag")) body.tags = tags(args.lists.get("tag"));
-  if (userData !== undefined) body.user_data = userData;
   return body;
 }
 
-function capacityFilter({ args }: CommandContext): CapacityFilter {
-  const filter: CapacityFilter = {};
-  const gpu = args.lists.get("gpu");
-  if (gpu) filter.gpu = gpu;
-  const gpus = integer(args, "gpus");
-  if (gpus !== undefined) filter.gpus = gpus;
-  const regions = args.lists.get("region");
-  if (regions) filter.region = regions;
-  const architecture = flag(args, "arch");
-  if (architecture !== undefined) filter.architecture = architecture;
-  const maxPrice = flag(args, "max-price");
-  if (maxPrice !== undefined) {
-    const dollars = Number(maxPrice);
-    if (!Number.isFinite(dollars) || dollars < 0) {
-      throw new UsageError(`option '--max-price' must be dollars per hour, received '${maxPrice}'`);
-    }
-    filter.maxPriceCentsPerHour = Math.round(dollars * 100);
+/** The launch question, with what it costs: the type's price comes from the API's list. */
+async function launchQuestion(context: CommandContext): Promise<string> {
+  const body = launchBody(context);
+  const types = await context.lookup.instanceTypes();
+  const item = types.find((type) => type.instance_type.name === body.instance_type_name);
+  if (item === undefined) {
+    throw new UsageError(
+      `there is no instance type '${body.instance_type_name}'${
+        didYouMean(body.instance_type_name, types.map((type) => type.instance_type.name))
+      }`,
+    );
   }
-  const types = args.lists.get("type");
-  if (types) filter.instanceType = types;
-  return filter;
+  const cents = item.instance_type.price_cents_per_hour;
+  const where = body.region_name;
+  const capacity = item.regions_with_capacity_available.some((region) => region.name === where)
+    ? ""
+    : ` There is no capacity for it in ${where} right now, so Lambda will likely refuse.`;
+  return `Launch ${body.instance_type_name}${body.name ? ` '${body.name}'` : ""} in ${where} at ${
+    price(cents)
+  } (${dollars(cents * 24)} a day)? It bills by the minute until terminated.${capacity}`;
 }
 
-/** The instance, type and capacity commands. */
+async function terminateQuestion(context: CommandContext): Promise<string> {
+  const refs = context.args.positionals;
+  const instances = await context.lookup.instances();
+  const named = refs.map((ref) => {
+    const instance = instances.find((item) => item.id === ref) ??
+      instances.find((item) => item.name === ref);
+    return instance === undefined
+      ? ref
+      : `${
+        instance.name ? `'${instance.name}' ` : ""
+      }${instance.id} (${instance.instance_type.name}, ${
+        price(instance.instance_type.price_cents_per_hour)
+      })`;
+  });
+  return `Terminate ${named.join(", ")}? Its local disk is lost for good.`;
+}
+
+/** The instance commands. */
 export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "list"],
-    summary: "List your instances",
-    flags: { "cluster-id": { kind: "string", value: "ID", help: "only those of this cluster" } },
-    async run({ client, args }) {
+    summary: "List your instances, with their price, uptime and the total per hour",
+    flags: {
+      status: {
+        kind: "list",
+        value: "STATUS",
+        help: "only these statuses, such as active,booting",
+      },
+      region: { kind: "list", value: "REGION", help: "only these regions" },
+      type: { kind: "list", value: "TYPE", help: "only these instance types" },
+      tag: { kind: "list", value: "KEY=VALUE", help: "only those with this tag (repeatable)" },
+      "cluster-id": { kind: "string", value: "ID", help: "only those of this cluster" },
+    },
+    columns: INSTANCE_COLUMNS,
+    defaultColumns: INSTANCE_COLUMNS.slice(0, 8),
+    examples: [
+      "lambda instances list --status active --tag team=ml",
+      "lambda instances list -q | xargs lambda instances terminate --yes",
+      "lambda instances list --format ID,NAME,IP --no-header",
+    ],
+    async run(context) {
+      const { client, args, signal } = context;
       const clusterId = flag(args, "cluster-id");
-      const instances = await client.instances.list(
-        clusterId === undefined ? undefined : { cluster_id: clusterId },
+      const statuses = listFlag(args, "status");
+      const regions = listFlag(args, "region");
+      const types = listFlag(args, "type");
+      const wanted = tags(args.lists.get("tag"));
+      const all = await client.instances.list(
+        clusterId === undefined ? {} : { cluster_id: clusterId },
+        { signal },
       );
-      return { data: instances, lines: instanceRows(instances) };
+      const instances = all.filter((instance) =>
+        (!statuses || statuses.includes(instance.status)) &&
+        (!regions || regions.includes(instance.region.name)) &&
+        (!types || types.includes(instance.instance_type.name)) &&
+        wanted.every((tag) =>
+          instance.tags?.some((own) => own.key === tag.key && own.value === tag.value)
+        )
+      );
+      const now = context.now();
+      const showUptime = context.columns.includes("UPTIME") && !context.json;
+      const launched = showUptime
+        ? await launchTimes(client, instances.filter(isBilled).map((i) => i.id), now, signal)
+        : { times: new Map<string, number>() };
+      const billed = instances.filter(isBilled);
+      const rate = burnRate(instances);
+      return {
+        data: instances,
+        rows: instances.map((instance) =>
+          instanceRow(instance, launched.times.get(instance.id), now)
+        ),
+        footer: instances.length === 0 ? [] : [
+          "",
+          `${billed.length} billed instance(s): ${price(rate)} in all, ${
+            dollars(rate * 24)
+          } a day. 'lambda costs' adds up what they have cost.`,
+        ],
+        notes: launched.unavailable === undefined
+          ? []
+          : [`Uptime unknown: the audit trail could not be read (${launched.unavailable})`],
+      };
     },
   },
   {
     name: ["instances", "get"],
     summary: "Show one instance",
-    usage: "<id>",
+    usage: "<id|name>",
     positionals: { min: 1, max: 1 },
-    async run({ client, args }) {
-      const instance = await client.instances.get(args.positionals[0]!);
-      return { data: instance, lines: instanceDetails(instance) };
+    async run({ args, lookup, client, signal }) {
+      const [ref] = args.positionals as [string];
+      const id = (await lookup.instanceIds([ref]))[0]!;
+      const instance = await client.instances.get(id, { signal });
+      return { data: instance, lines: instanceDetails(instance), ids: [instance.id] };
     },
   },
   {
@@ -159,91 +283,148 @@ export const INSTANCE_COMMANDS: Command[] = [
       "image-family": { kind: "string", value: "FAMILY", help: "an image family" },
       "image-id": { kind: "string", value: "ID", help: "an image id" },
       filesystem: { kind: "list", value: "NAME", help: "a filesystem to mount (repeatable)" },
-      "firewall-ruleset": { kind: "list", value: "ID", help: "a ruleset to apply (repeatable)" },
+      "firewall-ruleset": {
+        kind: "list",
+        value: "ID|NAME",
+        help: "a firewall ruleset to apply (repeatable)",
+      },
       tag: { kind: "list", value: "KEY=VALUE", help: "a tag (repeatable)" },
       "user-data-file": { kind: "string", value: "PATH", help: "cloud-init user data" },
-      ...WAIT_FLAGS,
+      wait: {
+        kind: "boolean",
+        short: "w",
+        help: "wait for its IP; if the wait fails or you press Ctrl-C, terminate it",
+      },
+      keep: { kind: "boolean", help: "with --wait: keep the instance when the wait fails" },
+      timeout: TIMEOUT_FLAG,
+      interval: INTERVAL_FLAG,
     },
-    confirm: ({ args }) =>
-      `Launch ${flag(args, "type")} in ${flag(args, "region")}? It is billed by the minute.`,
+    confirm: { destructive: false, question: launchQuestion },
+    examples: [
+      "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait",
+      "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --dry-run",
+    ],
     async run(context) {
-      const path = flag(context.args, "user-data-file");
-      const userData = path === undefined ? undefined : await context.io.readTextFile(path);
-      const { instance_ids } = await context.client.instances.launch(launchBody(context, userData));
-      const id = instance_ids[0]!;
-      if (!context.args.booleans.has("wait")) {
-        return { data: { instance_ids }, lines: [`Launched ${id}`] };
+      const { client, args, io, lookup, signal } = context;
+      const body = launchBody(context);
+      const wait = waitOptions(context);
+      const userData = await flagFile(io, args, "user-data-file");
+      if (userData !== undefined) body.user_data = userData;
+      const rulesets = listFlag(args, "firewall-ruleset");
+      if (rulesets) {
+        body.firewall_rulesets = await Promise.all(
+          rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
+        );
       }
-      const instance = await waitWithProgress(context, id, "ip");
+      if (!args.booleans.has("wait")) {
+        const { instance_ids } = await client.instances.launch(body, { signal });
+        return {
+          data: { instance_ids },
+          lines: [`Launched ${instance_ids.join(", ")}`],
+          ids: instance_ids,
+        };
+      }
+      const instance = await client.instances.launchAndWait(body, {
+        ...wait(),
+        until: "ip",
+        terminateOnFailure: !args.booleans.has("keep"),
+      });
       return {
         data: instance,
-        lines: [`Launched ${id}: active at ${instance?.ip}`, ...instanceDetails(instance!)],
+        lines: [`Launched ${instance.id}: active at ${instance.ip}`, ...instanceDetails(instance)],
+        ids: [instance.id],
       };
     },
   },
   {
     name: ["instances", "rename"],
     summary: "Rename an instance",
-    usage: "<id> <name>",
+    usage: "<id|name> <new-name>",
     positionals: { min: 2, max: 2 },
     mutating: true,
-    async run({ client, args }) {
-      const [id, name] = args.positionals as [string, string];
-      const instance = await client.instances.update(id, { name });
-      return { data: instance, lines: [`Renamed ${id} to '${instance.name}'`] };
+    async run({ client, args, lookup, signal }) {
+      const [ref, name] = args.positionals as [string, string];
+      const id = (await lookup.instanceIds([ref]))[0]!;
+      const instance = await client.instances.update(id, { name }, { signal });
+      return { data: instance, lines: [`Renamed ${id} to '${instance.name}'`], ids: [id] };
     },
   },
   {
     name: ["instances", "tag"],
     summary: "Replace an instance's tags (none given: remove them all)",
-    usage: "<id> [key=value...]",
+    usage: "<id|name> [key=value...]",
     positionals: { min: 1, max: Infinity },
     mutating: true,
-    async run({ client, args }) {
-      const [id, ...pairs] = args.positionals as [string, ...string[]];
-      const instance = await client.instances.update(id, { tags: tags(pairs) });
-      const shown = instance.tags?.map((tag) => `${tag.key}=${tag.value}`).join(", ") || "none";
-      return { data: instance, lines: [`Tags of ${id}: ${shown}`] };
+    confirm: {
+      destructive: true,
+      needed: async (context) => (await tagChange(context)).removed.length > 0,
+      question: async (context) => {
+        const { instance, removed } = await tagChange(context);
+        return `Remove the tag(s) ${tagText(removed)} from ${instance.name ?? instance.id}?`;
+      },
+    },
+    async run(context) {
+      const { instance, kept } = await tagChange(context);
+      const updated = await context.client.instances.update(instance.id, { tags: kept }, {
+        signal: context.signal,
+      });
+      const shown = tagText(visibleTags(updated)) || "none";
+      return { data: updated, lines: [`Tags of ${instance.id}: ${shown}`], ids: [instance.id] };
     },
   },
   {
     name: ["instances", "restart"],
     summary: "Restart instances",
-    usage: "<id>...",
+    usage: "<id|name>...",
     positionals: { min: 1, max: Infinity },
     mutating: true,
-    async run({ client, args }) {
-      const { restarted_instances } = await client.instances.restart(args.positionals);
-      return { data: restarted_instances, lines: instanceRows(restarted_instances) };
+    columns: SHORT_INSTANCE_COLUMNS,
+    async run({ client, args, lookup, signal }) {
+      const ids = await lookup.instanceIds(args.positionals);
+      const { restarted_instances } = await client.instances.restart(ids, { signal });
+      return { data: restarted_instances, rows: restarted_instances.map((i) => instanceRow(i)) };
     },
   },
   {
     name: ["instances", "terminate"],
     summary: "Terminate instances (this cannot be undone)",
-    usage: "<id>...",
+    usage: "<id|name>...",
     positionals: { min: 1, max: Infinity },
     mutating: true,
-    flags: { ...WAIT_FLAGS },
-    confirm: ({ args }) =>
-      `Terminate ${args.positionals.join(", ")}? Their local disks are lost for good.`,
+    flags: {
+      wait: { kind: "boolean", short: "w", help: "wait until they are terminated" },
+      timeout: TIMEOUT_FLAG,
+      interval: INTERVAL_FLAG,
+    },
+    confirm: { destructive: true, question: terminateQuestion },
+    columns: SHORT_INSTANCE_COLUMNS,
+    examples: ["lambda instances terminate train-1 --yes --wait"],
     async run(context) {
-      const ids = context.args.positionals;
-      const { terminated_instances } = await context.client.instances.terminate(ids);
+      const { client, lookup, signal } = context;
+      const wait = waitOptions(context);
+      const ids = await lookup.instanceIds(context.args.positionals);
+      const { terminated_instances } = await client.instances.terminate(ids, { signal });
       if (context.args.booleans.has("wait")) {
-        for (const id of ids) await waitWithProgress(context, id, "terminated");
-        return { data: terminated_instances, lines: [`Terminated ${ids.join(", ")}`] };
+        for (const id of ids) {
+          await client.instances.waitFor(id, { ...wait(id), until: "terminated" });
+        }
       }
-      return { data: terminated_instances, lines: instanceRows(terminated_instances) };
+      return {
+        data: terminated_instances,
+        rows: terminated_instances.map((instance) => instanceRow(instance)),
+        ids,
+      };
     },
   },
   {
     name: ["instances", "wait"],
     summary: "Wait until an instance is active, has an IP, or is terminated",
-    usage: "<id>",
+    usage: "<id|name>",
     positionals: { min: 1, max: 1 },
     flags: {
       until: { kind: "string", value: "STATE", help: "active (default), ip or terminated" },
-      timeout: WAIT_FLAGS.timeout,
+      timeout: TIMEOUT_FLAG,
+      interval: INTERVAL_FLAG,
     },
     async run(context) {
       const until = flag(context.args, "until") ?? "active";
@@ -252,8 +433,12 @@ export const INSTANCE_COMMANDS: Command[] = [
           `option '--until' must be active, ip or terminated, received '${until}'`,
         );
       }
-      const id = context.args.positionals[0]!;
-      const instance = await waitWithProgress(context, id, until);
+      const options = waitOptions(context);
+      const id = (await context.lookup.instanceIds(context.args.positionals))[0]!;
+      const wait = options(id);
+      const instance = until === "terminated"
+        ? await context.client.instances.waitFor(id, { ...wait, until })
+        : await context.client.instances.waitFor(id, { ...wait, until });
       return {
         data: instance ?? null,
         lines: [
@@ -261,79 +446,29 @@ export const INSTANCE_COMMANDS: Command[] = [
             ? `${id} is ${instance.status}${instance.ip ? ` at ${instance.ip}` : ""}`
             : `${id} is gone`,
         ],
-      };
-    },
-  },
-  {
-    name: ["types"],
-    summary: "List instance types, prices and where they have capacity now",
-    flags: { available: { kind: "boolean", help: "only those with capacity somewhere" } },
-    async run({ client, args }) {
-      const items = Object.values(await client.instanceTypes.list())
-        .filter((item) =>
-          !args.booleans.has("available") || item.regions_with_capacity_available.length > 0
-        )
-        .sort((a, b) =>
-          a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour
-        );
-      return {
-        data: items,
-        lines: table(
-          ["type", "gpus", "price", "arch", "capacity in"],
-          items.map(({ instance_type: type, regions_with_capacity_available: regions }) => [
-            type.name,
-            String(type.specs.gpus),
-            price(type.price_cents_per_hour),
-            type.architecture,
-            regions.map((region) => region.name).join(", ") || "-",
-          ]),
-        ),
-      };
-    },
-  },
-  {
-    name: ["capacity"],
-    summary: "Instance types with capacity now, cheapest first; --wait until one appears",
-    flags: {
-      gpu: { kind: "list", value: "MODEL", help: "GPU model, such as H100 (repeatable)" },
-      gpus: { kind: "string", value: "N", help: "exactly this many GPUs" },
-      region: { kind: "list", value: "REGION", help: "only this region (repeatable)" },
-      arch: { kind: "string", value: "ARCH", help: "x86_64 or arm64" },
-      "max-price": { kind: "string", value: "DOLLARS", help: "at most this many dollars an hour" },
-      type: { kind: "list", value: "TYPE", help: "only this instance type (repeatable)" },
-      wait: { kind: "boolean", help: "poll until something matches" },
-      interval: { kind: "string", value: "SECONDS", help: "time between polls (default 15)" },
-      timeout: { kind: "string", value: "SECONDS", help: "how long to wait (default 3600)" },
-    },
-    async run(context) {
-      const { client, args, io } = context;
-      const filter = capacityFilter(context);
-      let matches;
-      if (args.booleans.has("wait")) {
-        const interval = seconds(args, "interval");
-        const timeout = seconds(args, "timeout");
-        matches = await client.instanceTypes.waitForCapacity(filter, {
-          onPoll: (found, polls) => io.progress(`poll ${polls}: ${found.length} match(es)`),
-          ...(interval === undefined ? {} : { interval }),
-          ...(timeout === undefined ? {} : { timeout }),
-        });
-      } else {
-        matches = await client.instanceTypes.available(filter);
-      }
-      return {
-        data: matches,
-        // Like grep: nothing found is a result, with its own exit code for scripts.
-        ...(matches.length === 0 ? { exitCode: 5 } : {}),
-        lines: table(
-          ["type", "region", "gpus", "price"],
-          matches.map((match) => [
-            match.instance_type_name,
-            match.region_name,
-            String(match.instance_type.specs.gpus),
-            price(match.instance_type.price_cents_per_hour),
-          ]),
-        ),
+        ids: [id],
       };
     },
   },
 ];
+
+/**
+ * What `instances tag` would do: the tags it keeps (those given, plus the client's launch-token tag,
+ * which is the client's own bookkeeping) and the ones it would remove.
+ */
+async function tagChange(context: CommandContext): Promise<{
+  instance: Instance;
+  kept: TagEntry[];
+  removed: TagEntry[];
+}> {
+  const [ref, ...pairs] = context.args.positionals as [string, ...string[]];
+  const given = tags(pairs);
+  const instance = await context.lookup.instance(ref);
+  const token = given.some((tag) => tag.key === LAUNCH_TOKEN_KEY)
+    ? []
+    : (instance.tags ?? []).filter((tag) => tag.key === LAUNCH_TOKEN_KEY);
+  const removed = visibleTags(instance).filter((tag) =>
+    !given.some((kept) => kept.key === tag.key && kept.value === tag.value)
+  );
+  return { instance, kept: [...given, ...token], removed };
+}

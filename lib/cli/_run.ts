@@ -1,75 +1,21 @@
-// The command line's driver: finds the command, builds the client, asks before billing, and turns
-// every outcome into output and an exit code that scripts can rely on.
+// The command line's driver: finds the command, checks every argument before anything is sent,
+// builds the client, asks before launching or destroying, and turns every outcome into output and
+// an exit code that scripts can rely on.
 
-import { LambdaCloudClient } from "../client.ts";
-import type { Clock } from "../clock.ts";
-import {
-  ApiError,
-  AuthenticationError,
-  ConnectionError,
-  InsufficientCapacityError,
-  InvalidResponseError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
-  ServerError,
-  TimeoutError,
-} from "../errors.ts";
-import { CapacityWaitError, NoCapacityError } from "../workflows/capacity.ts";
-import { LaunchWaitError } from "../workflows/launch_and_wait.ts";
-import { InstanceWaitError } from "../workflows/wait.ts";
-import { type FlagSpec, parseArgs, UsageError } from "./_args.ts";
-import { ACCOUNT_COMMANDS } from "./_account.ts";
-import type { CliIo, Command } from "./_command.ts";
-import { FIREWALL_COMMANDS } from "./_firewall.ts";
-import { INSTANCE_COMMANDS } from "./_instances.ts";
-import { SUPPORT_COMMANDS } from "./_support.ts";
-
-/** Every command, in the order help lists them. */
-export const COMMANDS: readonly Command[] = [
-  ...INSTANCE_COMMANDS,
-  ...ACCOUNT_COMMANDS,
-  ...FIREWALL_COMMANDS,
-  ...SUPPORT_COMMANDS,
-];
-
-/**
- * The exit codes of the command line, as its help and the README list them.
- *
- * @example Branch on the outcome in a script runner
- * ```ts
- * import { EXIT } from "@lambda-cloud/client/cli";
- *
- * const retryLater = (code: number) => code === EXIT.noCapacity || code === EXIT.unavailable;
- * ```
- */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  usage: 2,
-  auth: 3,
-  notFound: 4,
-  noCapacity: 5,
-  rateLimited: 6,
-  unavailable: 7,
-  waitFailed: 8,
-  cancelled: 9,
-} as const;
-
-const PROGRAM = "lambda";
-const GLOBAL_BOOLEANS = new Set(["--json", "--yes", "--dry-run", "--help", "-h"]);
-const GLOBAL_HELP = [
-  "  --json            print JSON for scripts rather than tables",
-  "  --base-url URL    the API's base URL, such as an emulator's (or LAMBDA_BASE_URL)",
-  "  --dry-run         on commands that change something: print the request, send nothing",
-  "  --yes             do not ask before launching or terminating",
-  "  --help            help for any command or group",
-];
-const EXIT_HELP = [
-  "Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage or arguments,",
-  "3 authentication or permission, 4 not found, 5 no capacity, 6 rate limited,",
-  "7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the prompt.",
-];
+import { LambdaCloudClient } from "../../mod.ts";
+import { type Clock, systemClock } from "../../mod.ts";
+import { VERSION } from "../version.ts";
+import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
+import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
+import { EXIT } from "./_exit.ts";
+import { GLOBAL_FLAGS } from "./_globals.ts";
+import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
+import { Lookup } from "./_lookup.ts";
+import { patientFetch } from "./_patience.ts";
+import { COMMANDS, findCommand } from "./_registry.ts";
+import { CliError, reportError } from "./_report.ts";
+import { closest, didYouMean } from "./_suggest.ts";
+import { table } from "./_table.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -86,10 +32,16 @@ const EXIT_HELP = [
 export interface CliOptions {
   /** The `fetch` the client uses, such as an emulator's. */
   fetch?: (request: Request) => Promise<Response>;
-  /** The clock behind backoff, pacing and waits. */
+  /** The clock behind backoff, pacing, waits, uptime and the patience with rate limits. */
   clock?: Clock;
   /** The client's rate limiter; the API's limits by default. */
   rateLimit?: false | { requestIntervalMs?: number; launchIntervalMs?: number };
+  /**
+   * Starts listening for Ctrl-C and returns the signal it aborts. Called once every question has
+   * been asked, so that Ctrl-C at a prompt still ends the program at once. Once aborted, waits
+   * stop, and `instances launch --wait` terminates what it launched.
+   */
+  interrupts?: () => AbortSignal;
 }
 
 /**
@@ -98,7 +50,7 @@ export interface CliOptions {
  *
  * @param argv The arguments, such as `["instances", "list", "--json"]`.
  * @param io Output, environment, terminal and files.
- * @param options Replacements for the client's `fetch`, clock and rate limiter.
+ * @param options Replacements for the client's `fetch`, clock and rate limiter, and Ctrl-C.
  * @returns The exit code: see {@linkcode EXIT}.
  *
  * @example List regions from the emulator, in-process
@@ -116,7 +68,7 @@ export interface CliOptions {
  *   isTerminal: false,
  *   confirm: () => Promise.resolve(false),
  *   readTextFile: () => Promise.reject(new Error("no files here")),
- *   writeSecretFile: () => Promise.reject(new Error("no files here")),
+ *   createSecretFile: () => Promise.reject(new Error("no files here")),
  * }, { fetch: emulator.fetch, rateLimit: false });
  * console.log(code, lines[0]); // 0 REGION            DESCRIPTION
  * ```
@@ -126,205 +78,377 @@ export async function runCli(
   io: CliIo,
   options: CliOptions = {},
 ): Promise<number> {
-  const words: string[] = [];
-  const globals = new Set<string>();
-  let baseUrl = io.env("LAMBDA_BASE_URL");
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index]!;
-    if (GLOBAL_BOOLEANS.has(arg)) globals.add(arg === "-h" ? "--help" : arg);
-    else if (arg === "--base-url") baseUrl = argv[++index];
-    else if (arg.startsWith("--base-url=")) baseUrl = arg.slice("--base-url=".length);
-    else words.push(arg);
-  }
-  const command = findCommand(words);
-  const help = globals.has("--help");
-  if (!command) {
-    const group = words.filter((word) => !word.startsWith("-"));
-    const known = COMMANDS.some((c) => group.every((word, index) => c.name[index] === word));
-    if (help || words.length === 0 || (known && group.length === words.length)) {
-      printOverview(io, group);
-      return words.length === 0 || help ? EXIT.ok : EXIT.usage;
-    }
-    io.stderr(`error: unknown command '${words.join(" ")}'. Run '${PROGRAM} --help' for the list.`);
-    return EXIT.usage;
-  }
-  if (help) {
-    printCommandHelp(io, command);
-    return EXIT.ok;
-  }
-  const json = globals.has("--json");
-  const dryRun = globals.has("--dry-run");
+  const { command, rest } = splitCommand(argv);
+  let interrupted = () => false;
   try {
-    if (dryRun && !command.mutating) {
-      throw new UsageError(
-        `'${command.name.join(" ")}' changes nothing: '--dry-run' does not apply`,
-      );
+    const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
+    if (args.booleans.has("version")) {
+      io.stdout(`${PROGRAM} ${VERSION} (@lambda-cloud/client)`);
+      return EXIT.ok;
     }
-    if (baseUrl === "") throw new UsageError("option '--base-url' needs a value");
-    const args = parseArgs(words.slice(command.name.length), command.flags ?? {});
-    const { min, max } = command.positionals ?? { min: 0, max: 0 };
-    if (args.positionals.length < min || args.positionals.length > max) {
-      throw new UsageError(
-        `'${command.name.join(" ")}' takes ${command.usage ?? "no arguments"}, received ${
-          args.positionals.length === 0 ? "none" : `'${args.positionals.join(" ")}'`
-        }`,
-      );
+    if (command === undefined) {
+      // `--base-url $UNSET instances list` takes `instances` for the URL: say that, not "no command".
+      const baseUrl = args.strings.get("base-url");
+      if (baseUrl !== undefined) checkBaseUrl(baseUrl, true);
+      return overview(io, args);
     }
-    const apiKey = io.env("LAMBDA_API_KEY")?.trim() || (dryRun ? "dry-run" : undefined);
-    if (apiKey === undefined) {
-      io.stderr(
-        "error: no API key: set LAMBDA_API_KEY, and run with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
-      );
-      return EXIT.auth;
+    if (args.booleans.has("help")) {
+      printCommandHelp(io, command);
+      return EXIT.ok;
     }
-    const captured: Request[] = [];
-    const client = new LambdaCloudClient({
-      apiKey,
-      userAgent: "lambda-cli",
-      ...(baseUrl === undefined ? {} : { baseUrl }),
-      ...(options.clock ? { clock: options.clock } : {}),
-      ...(dryRun
-        ? {
-          maxRetries: 0,
-          rateLimit: false,
-          // Nothing leaves: the first request is kept to be printed, and refused.
-          fetch: (request: Request) => {
-            captured.push(request);
-            return Promise.reject(new Error("dry run: not sent"));
-          },
-        }
-        : {
-          ...(options.fetch ? { fetch: options.fetch } : {}),
-          ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-        }),
-    });
-    const context = { client, args, io, json };
-    if (command.confirm && !dryRun && !globals.has("--yes") && io.isTerminal) {
-      if (!await io.confirm(command.confirm(context))) {
-        io.stderr("Cancelled: nothing was sent.");
-        return EXIT.cancelled;
-      }
+    const shown = view(command, args);
+    const context = prepare(command, args, io, options, shown);
+    if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
+      await confirm(command, context);
     }
-    if (dryRun) return await printDryRun(io, json, captured, () => command.run(context));
+    const signal = options.interrupts?.() ?? context.signal;
+    context.signal = signal;
+    interrupted = () => signal.aborted;
+    if (context.dryRun) return await dryRun(io, context, command);
     const output = await command.run(context);
-    if (json) io.stdout(JSON.stringify(output.data, null, 2));
-    else output.lines.forEach((line) => io.stdout(line));
+    render(io, command, output, shown);
     return output.exitCode ?? EXIT.ok;
   } catch (error) {
-    return reportError(io, command, error);
+    return reportError(io, error, {
+      json: wantsJson(argv),
+      interrupted: interrupted(),
+      ...(command === undefined ? {} : { commandName: command.name.join(" ") }),
+    });
   }
 }
 
-function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS.find((command) => command.name.every((word, index) => words[index] === word));
+/** The command that `argv` names, and the arguments left once its name is taken out. */
+function splitCommand(argv: readonly string[]): { command?: Command; rest: string[] } {
+  const words: number[] = [];
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index]!;
+    if (arg === "--") break;
+    if (!isOption(arg)) {
+      words.push(index);
+      continue;
+    }
+    // Options of every command may come first; any other option ends the command's name.
+    const [name] = arg.split("=", 1) as [string];
+    const spec = name.startsWith("--")
+      ? GLOBAL_FLAGS[name.slice(2)]
+      : Object.values(GLOBAL_FLAGS).find((flag) => `-${flag.short}` === name);
+    if (spec === undefined) break;
+    if (spec.kind !== "boolean" && !arg.includes("=")) index++;
+  }
+  const command = findCommand(words.map((index) => argv[index]!));
+  if (command === undefined) return { rest: [...argv] };
+  const taken = new Set(words.slice(0, command.name.length));
+  return { command, rest: argv.filter((_, index) => !taken.has(index)) };
 }
 
-async function printDryRun(
+/** `--json` was asked for, as far as can be told even from arguments that do not parse. */
+function wantsJson(argv: readonly string[]): boolean {
+  const end = argv.indexOf("--");
+  const flags = (end === -1 ? argv : argv.slice(0, end)).filter((arg) => arg.startsWith("--json"));
+  return flags.at(-1) === "--json" || flags.at(-1) === "--json=true";
+}
+
+/** Help for everything or for a group, or a mistyped command with what was probably meant. */
+function overview(io: CliIo, args: ParsedArgs): number {
+  const words = args.positionals;
+  const isGroup = COMMANDS.some((command) =>
+    words.length < command.name.length && words.every((word, index) => command.name[index] === word)
+  );
+  if (words.length === 0 || isGroup) {
+    printOverview(io, COMMANDS, words);
+    return words.length === 0 || args.booleans.has("help") ? EXIT.ok : EXIT.usage;
+  }
+  // The longest run of leading words that looks like a command, mistyped.
+  for (let count = Math.min(words.length, 3); count > 0; count--) {
+    const names = new Set(
+      COMMANDS.filter((command) => command.name.length >= count)
+        .map((command) => command.name.slice(0, count).join(" ")),
+    );
+    const typed = words.slice(0, count).join(" ");
+    const match = closest(typed, names);
+    if (match === typed) break; // right so far: what follows is unknown
+    if (match !== undefined) {
+      throw new UsageError(`unknown command '${words.join(" ")}'${didYouMean(typed, names)}`);
+    }
+  }
+  throw new UsageError(`unknown command '${words.join(" ")}'`);
+}
+
+/** Checks everything that can be checked before a request, and builds the client and context. */
+function prepare(
+  command: Command,
+  args: ParsedArgs,
   io: CliIo,
-  json: boolean,
-  captured: Request[],
-  run: () => Promise<unknown>,
-): Promise<number> {
-  try {
-    await run();
-  } catch (error) {
-    if (captured.length === 0) throw error;
+  options: CliOptions,
+  shown: View,
+): CommandContext {
+  const name = command.name.join(" ");
+  const dryRun = args.booleans.has("dry-run");
+  if (dryRun && !command.mutating) {
+    throw new UsageError(`'${name}' changes nothing: '--dry-run' does not apply`);
   }
-  const request = captured[0]!;
+  const { min, max } = command.positionals ?? { min: 0, max: 0 };
+  if (args.positionals.length < min || args.positionals.length > max) {
+    throw new UsageError(
+      `'${name}' takes ${command.usage ?? "no arguments"}, received ${
+        args.positionals.length === 0 ? "none" : `'${args.positionals.join(" ")}'`
+      }`,
+    );
+  }
+  const clock = options.clock;
+  const never = new AbortController().signal;
+  const client = command.local ? new LambdaCloudClient() : makeClient(args, io, options, dryRun);
+  const context: CommandContext = {
+    client,
+    args,
+    io,
+    json: shown.json,
+    quiet: shown.quiet,
+    dryRun,
+    columns: shown.columns,
+    signal: never,
+    now: () => clock?.now() ?? Date.now(),
+    lookup: new Lookup(client, () => context.signal),
+  };
+  return context;
+}
+
+function makeClient(
+  args: ParsedArgs,
+  io: CliIo,
+  options: CliOptions,
+  dryRun: boolean,
+): LambdaCloudClient {
+  const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
+  if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
+  const apiKey = readApiKey(io, dryRun);
+  const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const failFast = args.booleans.has("fail-fast");
+  const patient = failFast ? inner : patientFetch(inner, {
+    clock: options.clock ?? systemClock,
+    // A second or two is the usual price of sharing a key with other processes: say so only when
+    // it goes on.
+    onWait: (delayMs, refusals) => {
+      if (refusals < 3 && delayMs < 3000) return;
+      io.progress(
+        `Rate limited by the API: trying again in ${
+          (delayMs / 1000).toFixed(1)
+        } s (--fail-fast exits instead)`,
+      );
+    },
+  });
+  return new LambdaCloudClient({
+    apiKey,
+    userAgent: "lambda-cli",
+    ...(baseUrl === undefined ? {} : { baseUrl }),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(failFast || dryRun ? { maxRetries: 0 } : {}),
+    ...(dryRun ? { rateLimit: false, fetch: dryRunFetch(patient) } : {
+      fetch: patient,
+      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
+    }),
+  });
+}
+
+const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
+
+/** LAMBDA_BASE_URL; when it cannot be read, an error rather than a silent fall back to Lambda. */
+function readBaseUrl(io: CliIo): string | undefined {
+  try {
+    return io.env("LAMBDA_BASE_URL") || undefined;
+  } catch {
+    throw new CliError(
+      "cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
+      EXIT.usage,
+      `${ENV_HELP}, or pass --base-url`,
+    );
+  }
+}
+
+function checkBaseUrl(value: string, fromFlag: boolean): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new UsageError(
+      `${
+        fromFlag ? "option '--base-url'" : "LAMBDA_BASE_URL"
+      } must be an http or https URL, such as http://127.0.0.1:8787/api/v1, received '${value}'`,
+    );
+  }
+}
+
+function readApiKey(io: CliIo, dryRun: boolean): string {
+  let key: string | undefined;
+  try {
+    key = io.env("LAMBDA_API_KEY")?.trim() || undefined;
+  } catch {
+    if (!dryRun) {
+      throw new CliError("cannot read LAMBDA_API_KEY (no permission)", EXIT.auth, ENV_HELP);
+    }
+  }
+  if (key !== undefined) return key;
+  if (dryRun) return "dry-run"; // nothing that needs a key is sent
+  throw new CliError(
+    "no API key: LAMBDA_API_KEY is not set",
+    EXIT.auth,
+    "create a key at https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
+  );
+}
+
+/**
+ * Asks before a command launches or destroys something. Off a terminal a destructive command is
+ * refused unless `--yes`; a launch goes ahead, as scripts expect.
+ */
+async function confirm(command: Command, context: CommandContext): Promise<void> {
+  const confirmation = command.confirm!;
+  const refuse = () => {
+    throw new CliError(
+      `'${PROGRAM} ${
+        command.name.join(" ")
+      }' asks before it changes this, and there is no terminal to ask on: nothing was changed`,
+      EXIT.usage,
+      "add --yes to go ahead without asking",
+    );
+  };
+  if (!context.io.isTerminal && confirmation.destructive && !confirmation.needed) refuse();
+  if (confirmation.needed && !(await confirmation.needed(context))) return;
+  if (!context.io.isTerminal) {
+    if (confirmation.destructive) refuse();
+    return;
+  }
+  if (!(await context.io.confirm(await confirmation.question(context)))) {
+    throw new CliError("cancelled at the prompt: nothing was changed", EXIT.cancelled);
+  }
+}
+
+/** How the output is shown: JSON, ids only, or a table with chosen columns. */
+interface View {
+  json: boolean;
+  quiet: boolean;
+  columns: readonly string[];
+  header: boolean;
+  /** No option changed the table: a total under it is welcome. */
+  plain: boolean;
+}
+
+function view(command: Command, args: ParsedArgs): View {
+  const json = args.booleans.has("json");
+  const quiet = args.booleans.has("quiet");
+  const format = args.strings.get("format");
+  const noHeader = args.booleans.has("no-header");
+  const name = command.name.join(" ");
+  if (json && quiet) throw new UsageError("give '--json' or '--quiet', not both");
+  if ((format !== undefined || noHeader) && command.columns === undefined) {
+    throw new UsageError(`'${name}' prints no table: '--format' and '--no-header' do not apply`);
+  }
+  if (format !== undefined && (json || quiet)) {
+    throw new UsageError(
+      "'--format' chooses a table's columns: give it without '--json' or '--quiet'",
+    );
+  }
+  const all = command.columns ?? [];
+  const columns = format === undefined
+    ? command.defaultColumns ?? all
+    : format.split(",").map((column) => column.trim().toUpperCase().replaceAll(/[- ]/g, "_"))
+      .map((column) => {
+        if (!all.includes(column)) {
+          throw new UsageError(
+            `'${name}' has no column '${column}'${didYouMean(column, all)} (it has ${
+              all.join(", ")
+            })`,
+          );
+        }
+        return column;
+      });
+  return { json, quiet, columns, header: !noHeader, plain: format === undefined && !noHeader };
+}
+
+function render(io: CliIo, command: Command, output: CommandOutput, shown: View): void {
+  if (shown.json) io.stdout(JSON.stringify(output.data, null, 2));
+  else if (shown.quiet) {
+    const first = command.columns?.[0];
+    const ids = output.ids ?? output.rows?.map((row) => row[first!] ?? "") ?? [];
+    ids.forEach((id) => io.stdout(id));
+  } else {
+    output.lines?.forEach((line) => io.stdout(line));
+    if (output.rows !== undefined) {
+      if (output.rows.length === 0 && shown.plain) io.stdout("(none)");
+      else if (output.rows.length > 0) {
+        table(shown.columns, output.rows, shown.header).forEach((line) => io.stdout(line));
+      }
+      if (shown.plain) output.footer?.forEach((line) => io.stdout(line));
+    }
+  }
+  output.warnings?.forEach((line) => io.stderr(line));
+  if (!shown.quiet) output.notes?.forEach((line) => io.stderr(line));
+}
+
+/** A stand-in for the first request that would change something: it is kept, and refused. */
+class DryRunStop extends Error {
+  override name = "DryRunStop";
+  constructor(readonly request: Request) {
+    super("dry run: not sent");
+  }
+}
+
+/**
+ * Reads go through (names become ids) until the first request that would change something, which
+ * is kept and refused, and so is everything after it (such as the client looking for a launch it
+ * cannot tell went through).
+ */
+function dryRunFetch(read: (request: Request) => Promise<Response>) {
+  let stop: DryRunStop | undefined;
+  return (request: Request): Promise<Response> => {
+    if (stop === undefined && request.method === "GET") return read(request);
+    stop ??= new DryRunStop(request);
+    return Promise.reject(stop);
+  };
+}
+
+async function dryRun(io: CliIo, context: CommandContext, command: Command): Promise<number> {
+  let stopped: Request | undefined;
+  try {
+    await command.run(context);
+  } catch (error) {
+    stopped = findStop(error)?.request;
+    if (stopped === undefined) throw error;
+  }
+  if (stopped === undefined) {
+    io.stdout("Dry run: nothing would be changed.");
+    return EXIT.ok;
+  }
   const headers = Object.fromEntries(
-    [...request.headers].map(([name, value]) => [
+    [...stopped.headers].map(([name, value]) => [
       name,
       name === "authorization" ? "Bearer [REDACTED]" : value,
     ]),
   );
-  const text = await request.text();
+  const text = await stopped.text();
   const body = text === "" ? undefined : JSON.parse(text);
-  if (json) {
-    io.stdout(
-      JSON.stringify(
-        { dry_run: true, method: request.method, url: request.url, headers, body },
-        null,
-        2,
-      ),
-    );
+  if (context.json) {
+    io.stdout(JSON.stringify(
+      { dry_run: true, method: stopped.method, url: stopped.url, headers, body },
+      null,
+      2,
+    ));
   } else {
-    io.stdout(`Dry run: nothing was sent. The request would be:`);
-    io.stdout(`${request.method} ${request.url}`);
+    io.stdout(`Dry run: nothing was changed. The request would be:`);
+    io.stdout(`${stopped.method} ${stopped.url}`);
     for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}`);
     if (body !== undefined) io.stdout(`\n${JSON.stringify(body, null, 2)}`);
   }
   return EXIT.ok;
 }
 
-function reportError(io: CliIo, command: Command, error: unknown): number {
-  if (error instanceof UsageError) {
-    io.stderr(`error: ${error.message}`);
-    io.stderr(`Run '${PROGRAM} ${command.name.join(" ")} --help' for usage.`);
-    return EXIT.usage;
+/** The DryRunStop behind `error`, however the client wrapped it. */
+function findStop(error: unknown): DryRunStop | undefined {
+  for (let cause = error, depth = 0; cause !== undefined && depth < 5; depth++) {
+    if (cause instanceof DryRunStop) return cause;
+    cause = cause instanceof Error ? cause.cause : undefined;
   }
-  const message = error instanceof Error ? error.message : String(error);
-  io.stderr(`error: ${message}`);
-  if (error instanceof ApiError) {
-    if (error.code !== undefined) io.stderr(`  code: ${error.code}`);
-    if (error.suggestion !== undefined) io.stderr(`  suggestion: ${error.suggestion}`);
-    if (error.requestId !== undefined) io.stderr(`  request id: ${error.requestId}`);
-  }
-  if (error instanceof TypeError || error instanceof RangeError) return EXIT.usage;
-  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-    return EXIT.auth;
-  }
-  if (error instanceof NotFoundError) return EXIT.notFound;
-  if (
-    error instanceof InsufficientCapacityError || error instanceof NoCapacityError ||
-    error instanceof CapacityWaitError
-  ) return EXIT.noCapacity;
-  if (error instanceof RateLimitError) return EXIT.rateLimited;
-  if (
-    error instanceof ConnectionError || error instanceof TimeoutError ||
-    error instanceof ServerError || error instanceof InvalidResponseError
-  ) return EXIT.unavailable;
-  if (error instanceof InstanceWaitError || error instanceof LaunchWaitError) {
-    return EXIT.waitFailed;
-  }
-  return EXIT.failed;
-}
-
-function printOverview(io: CliIo, group: readonly string[]): void {
-  const shown = COMMANDS.filter((command) =>
-    group.every((word, index) => command.name[index] === word)
-  );
-  const width = Math.max(...shown.map((command) => command.name.join(" ").length));
-  io.stdout(`Usage: ${PROGRAM} ${group.length ? group.join(" ") + " " : ""}<command> [options]`);
-  io.stdout("");
-  io.stdout("Commands:");
-  for (const command of shown) {
-    io.stdout(`  ${command.name.join(" ").padEnd(width)}  ${command.summary}`);
-  }
-  io.stdout("");
-  io.stdout("Options for every command:");
-  GLOBAL_HELP.forEach((line) => io.stdout(line));
-  io.stdout("");
-  EXIT_HELP.forEach((line) => io.stdout(line));
-  io.stdout(
-    `The API key comes from LAMBDA_API_KEY. Run '${PROGRAM} <command> --help' for its options.`,
-  );
-}
-
-function printCommandHelp(io: CliIo, command: Command): void {
-  io.stdout(
-    `Usage: ${PROGRAM} ${command.name.join(" ")}${
-      command.usage ? ` ${command.usage}` : ""
-    } [options]`,
-  );
-  io.stdout("");
-  io.stdout(command.summary);
-  const flags = Object.entries(command.flags ?? {}) as [string, FlagSpec][];
-  const global = GLOBAL_HELP.filter((line) => command.mutating || !line.includes("--dry-run"))
-    .filter((line) => command.confirm || !line.includes("--yes"));
-  io.stdout("");
-  io.stdout("Options:");
-  const labels = flags.map(([name, spec]) => `--${name}${spec.value ? ` ${spec.value}` : ""}`);
-  const width = Math.max(16, ...labels.map((label) => label.length));
-  flags.forEach(([, spec], index) => io.stdout(`  ${labels[index]!.padEnd(width)}  ${spec.help}`));
-  global.forEach((line) => io.stdout(line));
+  return undefined;
 }

@@ -1,15 +1,21 @@
-// Human output: aligned columns, and key-value blocks.
+// Human output: aligned columns, key-value blocks, money and durations.
 
-/** Lays `rows` out in aligned columns under upper-case headers. */
-export function table(columns: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  if (rows.length === 0) return ["(none)"];
-  const widths = columns.map((column, index) =>
-    Math.max(column.length, ...rows.map((row) => (row[index] ?? "").length))
+/**
+ * Lays `rows` out in aligned columns, under their headers unless `header` is false. Rows are keyed
+ * by column name (`PRIVATE_IP`, shown as `PRIVATE IP`); a missing cell is empty.
+ */
+export function table(
+  columns: readonly string[],
+  rows: readonly Record<string, string>[],
+  header = true,
+): string[] {
+  const cells = rows.map((row) => columns.map((column) => row[column] ?? ""));
+  const all = header ? [columns.map((column) => column.replaceAll("_", " ")), ...cells] : cells;
+  const widths = columns.map((_, index) => Math.max(...all.map((row) => row[index]!.length)));
+  return all.map((row) =>
+    row.map((cell, index) => index === row.length - 1 ? cell : cell.padEnd(widths[index]!))
+      .join("  ").trimEnd()
   );
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, index) => index === cells.length - 1 ? cell : cell.padEnd(widths[index]!))
-      .join("  ").trimEnd();
-  return [line(columns.map((column) => column.toUpperCase())), ...rows.map(line)];
 }
 
 /** One `key: value` line per entry, keys aligned, empty values left out. */
@@ -19,7 +25,23 @@ export function details(entries: readonly [string, string | undefined][]): strin
   return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);
 }
 
+/** US cents as dollars, such as `$1.29`. */
+export function dollars(cents: number): string {
+  return `$${(cents / 100).toFixed(2)}`;
+}
+
 /** US cents per hour as `$1.29/h`. */
 export function price(cents: number): string {
-  return `$${(cents / 100).toFixed(2)}/h`;
+  return `${dollars(cents)}/h`;
+}
+
+/** A duration as days, hours and minutes, such as `2d 3h`, `4h 05m` or `7m`. */
+export function duration(ms: number): string {
+  const minutes = Math.floor(Math.max(0, ms) / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  if (days > 0) return `${days}d ${hours}h`;
+  if (hours > 0) return `${hours}h ${String(rest).padStart(2, "0")}m`;
+  return `${rest}m`;
 }

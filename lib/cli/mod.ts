@@ -1,38 +1,52 @@
 /**
  * `lambda`: the Lambda Cloud API from the command line. Every operation, grouped by resource,
- * human tables by default and `--json` for scripts, `--dry-run` on every command that changes
- * something, a confirmation before launching or terminating on a terminal (skip it with `--yes`),
- * `--wait` with a live progress line, and exit codes that scripts can rely on.
+ * human tables by default (with `--format`, `--no-header` and `-q`) and `--json` for scripts,
+ * names wherever ids are accepted, `--dry-run` on every command that changes something, a
+ * question before launching (with the price) or destroying anything, `--wait` with a live progress
+ * line, patience with rate limits, and exit codes that scripts can rely on.
  *
  * ```sh
  * # run it
  * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL \
  *   jsr:@lambda-cloud/client/cli instances list
- * # or install it as `lambda`
- * deno install -g -n lambda --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL \
+ * # or install it as `lambda` (127.0.0.1 lets it reach a local emulator too)
+ * deno install -g -n lambda --no-prompt --allow-net=cloud.lambda.ai,127.0.0.1 \
+ *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL --allow-read --allow-write=. \
  *   jsr:@lambda-cloud/client/cli
  * lambda capacity --gpu H100 --max-price 3
  * lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait
  * ```
  *
- * Add `--allow-read` for `--public-key-file` and `--user-data-file`, `--allow-write` for
- * `--save-private-key`, and `--allow-net=127.0.0.1` to use `--base-url` with the emulator.
+ * `--allow-read` is for `--public-key-file` and `--user-data-file`, `--allow-write=.` for
+ * `--save-private-key` into the current folder; without them those flags say what is missing.
  *
- * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage or arguments, 3 authentication
- * or permission, 4 not found, 5 no capacity, 6 rate limited, 7 API unreachable, timed out or
- * failing (5xx), 8 a wait failed, 9 cancelled at the prompt.
+ * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
+ * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
+ * limited, 7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the
+ * prompt, 130 interrupted.
  *
  * @module
  */
 
-import type { CliIo } from "./_command.ts";
+import type { CliIo, SecretFile } from "./_command.ts";
 import { denoIo } from "./_deno_io.ts";
-import { type CliOptions, EXIT, runCli } from "./_run.ts";
+import { EXIT } from "./_exit.ts";
+import { type CliOptions, runCli } from "./_run.ts";
 
-export type { CliIo, CliOptions };
-export type { Clock } from "../clock.ts";
+export type { CliIo, CliOptions, SecretFile };
+export type { Clock } from "../../mod.ts";
 export { EXIT, runCli };
 
 if (import.meta.main) {
-  Deno.exit(await runCli(Deno.args, denoIo(Deno, confirm)));
+  // The first Ctrl-C stops what is running (a launch --wait then terminates what it launched);
+  // a second one leaves at once.
+  const interrupts = () => {
+    const controller = new AbortController();
+    Deno.addSignalListener("SIGINT", () => {
+      if (controller.signal.aborted) Deno.exit(EXIT.interrupted);
+      controller.abort(new Error("interrupted (Ctrl-C)"));
+    });
+    return controller.signal;
+  };
+  Deno.exit(await runCli(Deno.args, denoIo(Deno, confirm), { interrupts }));
 }

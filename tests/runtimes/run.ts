@@ -8,6 +8,7 @@
 
 import { LambdaCloudClient } from "../../mod.ts";
 import { LambdaEmulator } from "../../lib/testing/mod.ts";
+import { serveWithDeno } from "../tools/_serve.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const HERE = new URL(".", import.meta.url).pathname;
@@ -138,27 +139,14 @@ async function runDeploy(
     ssh_key_names: ["deploy"],
     name: "deployed",
   });
-  const port = freePort();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "serve",
-      "--quiet",
-      `--port=${port}`,
-      "--host=127.0.0.1",
-      "--allow-net=127.0.0.1",
-      "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
-      "examples/deploy.ts",
-    ],
-    cwd: ROOT,
+  return await serveWithDeno("examples/deploy.ts", {
+    permissions: ["--allow-net=127.0.0.1", "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL"],
     env: { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: baseUrl },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
+    cwd: ROOT,
+  }, async (url) => {
     const answers: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetchWhenUp(`http://127.0.0.1:${port}/`);
-      if (!response) return { ok: false, out: "deno serve did not start" };
+      const response = await fetch(url);
       answers.push(await response.text());
       if (!response.ok) return { ok: false, out: answers.at(-1)! };
     }
@@ -168,10 +156,7 @@ async function runDeploy(
     const ok = ids[0] === instance_ids[0] && ids[1] === instance_ids[0];
     const running = (JSON.parse(answers[1]!) as { running: { name: string }[] }).running;
     return { ok, out: `answered twice with the one running instance, '${running[0]?.name}'` };
-  } finally {
-    child.kill();
-    await child.status;
-  }
+  });
 }
 
 /** Serves worker.js with workerd on a free port, calls it once, and stops it. */

@@ -79,6 +79,8 @@ await Deno.mkdir(OUT_DIR, { recursive: true });
 await run("openapi-typescript", [
   "run",
   "--quiet",
+  // Development-only npm packages are locked apart from the published graph (see deno.json).
+  "--lock=dev.lock",
   "--allow-read",
   "--allow-write=.spec-types",
   "--allow-env",

@@ -1,6 +1,5 @@
-// Commands for the audit trail, support tickets and their attachments.
+// Commands for support tickets and their attachments.
 
-import type { AuditEvent } from "../types/audit_events.ts";
 import type {
   CreateTicketRequest,
   Ticket,
@@ -9,19 +8,22 @@ import type {
   TicketStatus,
   TicketType,
   UpdateTicketRequest,
-} from "../types/tickets.ts";
+} from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, flag, integer, requiredFlag } from "./_command.ts";
-import { details, table } from "./_table.ts";
+import { type Command, flag, integer, listFlag, requiredFlag } from "./_command.ts";
+import { details } from "./_table.ts";
 
-async function take<T>(items: AsyncIterable<T>, limit: number): Promise<T[]> {
+/** The first `limit` items, and whether there were more. */
+async function take<T>(
+  items: AsyncIterable<T>,
+  limit: number,
+): Promise<{ taken: T[]; more: boolean }> {
   const taken: T[] = [];
-  if (limit === 0) return taken;
   for await (const item of items) {
+    if (taken.length >= limit) return { taken, more: true };
     taken.push(item);
-    if (taken.length >= limit) break;
   }
-  return taken;
+  return { taken, more: false };
 }
 
 function ticketDetails(ticket: Ticket): string[] {
@@ -44,43 +46,8 @@ function ticketDetails(ticket: Ticket): string[] {
 
 const ATTACHMENT = { usage: "<ticket-id> <attachment-id>", positionals: { min: 2, max: 2 } };
 
-/** The audit and ticket commands. */
-export const SUPPORT_COMMANDS: Command[] = [
-  {
-    name: ["audit"],
-    summary: "Show the audit trail, oldest first",
-    flags: {
-      start: { kind: "string", value: "TIME", help: "from this ISO 8601 time" },
-      end: { kind: "string", value: "TIME", help: "up to this ISO 8601 time" },
-      "resource-type": { kind: "string", value: "TYPE", help: "such as cloud.instance" },
-      limit: { kind: "string", value: "N", help: "at most this many events (default 100)" },
-    },
-    async run({ client, args }) {
-      const start = flag(args, "start");
-      const end = flag(args, "end");
-      const resourceType = flag(args, "resource-type");
-      const events: AuditEvent[] = await take(
-        client.auditEvents.list({
-          ...(start === undefined ? {} : { start }),
-          ...(end === undefined ? {} : { end }),
-          ...(resourceType === undefined ? {} : { resource_type: resourceType }),
-        }),
-        integer(args, "limit") ?? 100,
-      );
-      return {
-        data: events,
-        lines: table(
-          ["time", "action", "resource", "actor"],
-          events.map((event) => [
-            event.event_time,
-            `${event.resource_name}.${event.action}`,
-            event.resource_lrns.join(", "),
-            event.actor_email ?? "",
-          ]),
-        ),
-      };
-    },
-  },
+/** The ticket commands. */
+export const TICKET_COMMANDS: Command[] = [
   {
     name: ["tickets", "list"],
     summary: "List support tickets, newest first",
@@ -91,24 +58,30 @@ export const SUPPORT_COMMANDS: Command[] = [
         help: "open, on_hold, pending, solved… (repeatable)",
       },
       type: { kind: "list", value: "TYPE", help: "incident, service_request… (repeatable)" },
-      limit: { kind: "string", value: "N", help: "at most this many (default 100)" },
+      limit: { kind: "string", value: "N", short: "L", help: "at most this many (default 100)" },
     },
-    async run({ client, args }) {
-      const status = args.lists.get("status") as TicketStatus[] | undefined;
-      const type = args.lists.get("type") as TicketType[] | undefined;
-      const tickets = await take(
+    columns: ["ID", "STATUS", "TYPE", "SEVERITY", "SUBJECT"],
+    async run({ client, args, signal }) {
+      const status = listFlag(args, "status") as TicketStatus[] | undefined;
+      const type = listFlag(args, "type") as TicketType[] | undefined;
+      const limit = integer(args, "limit") ?? 100;
+      const { taken: tickets, more } = await take(
         client.tickets.list({
           ...(status === undefined ? {} : { status }),
           ...(type === undefined ? {} : { type }),
-        }),
-        integer(args, "limit") ?? 100,
+        }, { signal }),
+        limit,
       );
       return {
         data: tickets,
-        lines: table(
-          ["id", "status", "type", "severity", "subject"],
-          tickets.map((t) => [t.id, t.status, t.type ?? "", t.severity ?? "", t.subject]),
-        ),
+        rows: tickets.map((t) => ({
+          ID: t.id,
+          STATUS: t.status,
+          TYPE: t.type ?? "",
+          SEVERITY: t.severity ?? "",
+          SUBJECT: t.subject,
+        })),
+        notes: more ? [`Showing the first ${limit} tickets; there are more (raise --limit)`] : [],
       };
     },
   },
@@ -117,9 +90,9 @@ export const SUPPORT_COMMANDS: Command[] = [
     summary: "Show a ticket and its comments",
     usage: "<id>",
     positionals: { min: 1, max: 1 },
-    async run({ client, args }) {
-      const ticket = await client.tickets.get(args.positionals[0]!);
-      return { data: ticket, lines: ticketDetails(ticket) };
+    async run({ client, args, signal }) {
+      const ticket = await client.tickets.get(args.positionals[0]!, { signal });
+      return { data: ticket, lines: ticketDetails(ticket), ids: [ticket.id] };
     },
   },
   {
@@ -134,7 +107,7 @@ export const SUPPORT_COMMANDS: Command[] = [
       priority: { kind: "string", value: "PRIORITY", help: "low, normal, high or urgent" },
       "instance-id": { kind: "string", value: "ID", help: "the affected instance" },
     },
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const body: CreateTicketRequest = {
         subject: requiredFlag(args, "subject"),
         description: requiredFlag(args, "description"),
@@ -146,8 +119,12 @@ export const SUPPORT_COMMANDS: Command[] = [
       if (priority !== undefined) body.priority = priority as TicketPriority;
       const instanceId = flag(args, "instance-id");
       if (instanceId !== undefined) body.instance_id = instanceId;
-      const created = await client.tickets.create(body);
-      return { data: created, lines: [`Opened ticket ${created.id} (${created.status})`] };
+      const created = await client.tickets.create(body, { signal });
+      return {
+        data: created,
+        lines: [`Opened ticket ${created.id} (${created.status})`],
+        ids: [created.id],
+      };
     },
   },
   {
@@ -162,7 +139,7 @@ export const SUPPORT_COMMANDS: Command[] = [
       severity: { kind: "string", value: "SEV", help: "the new severity" },
       priority: { kind: "string", value: "PRIORITY", help: "the new priority" },
     },
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const body: UpdateTicketRequest = {};
       const comment = flag(args, "comment");
       if (comment !== undefined) body.comment = { body: comment };
@@ -176,8 +153,12 @@ export const SUPPORT_COMMANDS: Command[] = [
           "give at least one of '--comment', '--solved', '--severity', '--priority'",
         );
       }
-      await client.tickets.update(args.positionals[0]!, body);
-      return { data: {}, lines: [`Updated ticket ${args.positionals[0]}`] };
+      await client.tickets.update(args.positionals[0]!, body, { signal });
+      return {
+        data: {},
+        lines: [`Updated ticket ${args.positionals[0]}`],
+        ids: [args.positionals[0]!],
+      };
     },
   },
   {
@@ -185,14 +166,19 @@ export const SUPPORT_COMMANDS: Command[] = [
     summary: "List a ticket's attachments",
     usage: "<ticket-id>",
     positionals: { min: 1, max: 1 },
-    async run({ client, args }) {
-      const attachments = await client.tickets.attachments.list(args.positionals[0]!);
+    columns: ["ID", "FILENAME", "BYTES", "STATUS"],
+    async run({ client, args, signal }) {
+      const attachments = await client.tickets.attachments.list(args.positionals[0]!, {}, {
+        signal,
+      });
       return {
         data: attachments,
-        lines: table(
-          ["id", "filename", "bytes", "status"],
-          attachments.map((a) => [a.id, a.filename, String(a.size_bytes), a.upload_status]),
-        ),
+        rows: attachments.map((a) => ({
+          ID: a.id,
+          FILENAME: a.filename,
+          BYTES: String(a.size_bytes),
+          STATUS: a.upload_status,
+        })),
       };
     },
   },
@@ -207,14 +193,14 @@ export const SUPPORT_COMMANDS: Command[] = [
       "content-type": { kind: "string", value: "TYPE", help: "its MIME type (required)" },
       size: { kind: "string", value: "BYTES", help: "its size in bytes (required)" },
     },
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const size = integer(args, "size");
       if (size === undefined) throw new UsageError("option '--size' is required");
       const target = await client.tickets.attachments.initiateUpload(args.positionals[0]!, {
         filename: requiredFlag(args, "filename"),
         content_type: requiredFlag(args, "content-type"),
         size_bytes: size,
-      });
+      }, { signal });
       return {
         data: target,
         lines: details([
@@ -222,6 +208,7 @@ export const SUPPORT_COMMANDS: Command[] = [
           ["upload", `${target.upload_method} ${target.upload_url}`],
           ["expires in", `${target.expires_in} s`],
         ]),
+        ids: [target.attachment_id],
       };
     },
   },
@@ -230,10 +217,10 @@ export const SUPPORT_COMMANDS: Command[] = [
     summary: "Mark an upload complete",
     ...ATTACHMENT,
     mutating: true,
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const [ticket, attachment] = args.positionals as [string, string];
-      const done = await client.tickets.attachments.completeUpload(ticket, attachment);
-      return { data: done, lines: [`${done.filename}: ${done.upload_status}`] };
+      const done = await client.tickets.attachments.completeUpload(ticket, attachment, { signal });
+      return { data: done, lines: [`${done.filename}: ${done.upload_status}`], ids: [attachment] };
     },
   },
   {
@@ -241,19 +228,26 @@ export const SUPPORT_COMMANDS: Command[] = [
     summary: "Delete an attachment",
     ...ATTACHMENT,
     mutating: true,
-    async run({ client, args }) {
+    confirm: {
+      destructive: true,
+      question: ({ args }) =>
+        Promise.resolve(
+          `Delete attachment ${args.positionals[1]} of ticket ${args.positionals[0]}?`,
+        ),
+    },
+    async run({ client, args, signal }) {
       const [ticket, attachment] = args.positionals as [string, string];
-      await client.tickets.attachments.delete(ticket, attachment);
-      return { data: {}, lines: [`Deleted attachment ${attachment}`] };
+      await client.tickets.attachments.delete(ticket, attachment, { signal });
+      return { data: {}, lines: [`Deleted attachment ${attachment}`], ids: [attachment] };
     },
   },
   {
     name: ["tickets", "attachments", "download-url"],
     summary: "Print a short-lived download link",
     ...ATTACHMENT,
-    async run({ client, args }) {
+    async run({ client, args, signal }) {
       const [ticket, attachment] = args.positionals as [string, string];
-      const link = await client.tickets.attachments.getDownloadUrl(ticket, attachment);
+      const link = await client.tickets.attachments.getDownloadUrl(ticket, attachment, { signal });
       return { data: link, lines: [link.download_url] };
     },
   },

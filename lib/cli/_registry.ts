@@ -1,0 +1,30 @@
+// Every command, in the order help lists them.
+
+import { ACCOUNT_COMMANDS } from "./_account.ts";
+import { AUDIT_COMMANDS } from "./_audit.ts";
+import { CAPACITY_COMMANDS } from "./_capacity.ts";
+import type { Command } from "./_command.ts";
+import { completionsCommand } from "./_completions.ts";
+import { COSTS_COMMANDS } from "./_costs.ts";
+import { FIREWALL_COMMANDS } from "./_firewall.ts";
+import { INSTANCE_COMMANDS } from "./_instances.ts";
+import { TICKET_COMMANDS } from "./_tickets.ts";
+
+/** Every command, in the order help lists them. */
+export const COMMANDS: readonly Command[] = [
+  ...INSTANCE_COMMANDS,
+  ...COSTS_COMMANDS,
+  ...CAPACITY_COMMANDS,
+  ...ACCOUNT_COMMANDS,
+  ...FIREWALL_COMMANDS,
+  ...AUDIT_COMMANDS,
+  ...TICKET_COMMANDS,
+  completionsCommand(() => COMMANDS),
+];
+
+/** The command named by the longest run of leading `words`, if any. */
+export function findCommand(words: readonly string[]): Command | undefined {
+  return COMMANDS
+    .filter((command) => command.name.every((word, index) => words[index] === word))
+    .sort((a, b) => b.name.length - a.name.length)[0];
+}

@@ -1,0 +1,125 @@
+// Every failure as an exit code scripts can rely on, and as a message people can act on: text on
+// stderr, or under `--json` one JSON object on stderr.
+
+import {
+  ApiError,
+  AuthenticationError,
+  ConnectionError,
+  InsufficientCapacityError,
+  InvalidResponseError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+  ServerError,
+  TimeoutError,
+} from "../../mod.ts";
+import { CapacityWaitError, NoCapacityError } from "../../mod.ts";
+import { LaunchWaitError } from "../../mod.ts";
+import { InstanceWaitError } from "../../mod.ts";
+import { UsageError } from "./_args.ts";
+import type { CliIo } from "./_command.ts";
+import { EXIT } from "./_exit.ts";
+import { PROGRAM } from "./_help.ts";
+import { NoSuchResourceError } from "./_lookup.ts";
+
+/** A failure of the command line itself, with its exit code and what to do about it. */
+export class CliError extends Error {
+  override name = "CliError";
+  /** The exit code. */
+  readonly exitCode: number;
+  /** What to do about it. */
+  readonly suggestion: string | undefined;
+
+  /**
+   * @param message What went wrong, in the std style.
+   * @param exitCode The exit code, from {@linkcode EXIT}.
+   * @param suggestion What to do about it.
+   */
+  constructor(message: string, exitCode: number, suggestion?: string) {
+    super(message);
+    this.exitCode = exitCode;
+    this.suggestion = suggestion;
+  }
+}
+
+/** The exit code for `error`; `interrupted` when the user pressed Ctrl-C. */
+export function exitCodeOf(error: unknown, interrupted: boolean): number {
+  if (interrupted) return EXIT.interrupted;
+  if (error instanceof CliError) return error.exitCode;
+  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
+    return EXIT.usage;
+  }
+  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
+    return EXIT.auth;
+  }
+  if (error instanceof NotFoundError || error instanceof NoSuchResourceError) return EXIT.notFound;
+  if (
+    error instanceof InsufficientCapacityError || error instanceof NoCapacityError ||
+    error instanceof CapacityWaitError
+  ) return EXIT.noCapacity;
+  if (error instanceof RateLimitError) return EXIT.rateLimited;
+  if (
+    error instanceof ConnectionError || error instanceof TimeoutError ||
+    error instanceof ServerError || error instanceof InvalidResponseError
+  ) return EXIT.unavailable;
+  if (error instanceof InstanceWaitError || error instanceof LaunchWaitError) {
+    return EXIT.waitFailed;
+  }
+  return EXIT.failed;
+}
+
+/** `cli/not-found` for 4, and so on: the code of a failure that is not one of Lambda's. */
+function cliCode(exitCode: number): string {
+  const name = Object.entries(EXIT).find(([, code]) => code === exitCode)?.[0] ?? "failed";
+  return `cli/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
+function suggestionOf(error: unknown, commandName: string | undefined): string | undefined {
+  if (error instanceof UsageError) {
+    return `Run '${PROGRAM}${commandName ? ` ${commandName}` : ""} --help' for usage`;
+  }
+  if (error instanceof CliError || error instanceof ApiError) return error.suggestion;
+  if (error instanceof LaunchWaitError && !error.terminated) {
+    return `Terminate it when you are done: ${PROGRAM} instances terminate ${error.instanceId}`;
+  }
+  return undefined;
+}
+
+/**
+ * Prints `error` and returns its exit code. `commandName` (such as `instances launch`) points usage
+ * errors at the right help.
+ */
+export function reportError(
+  io: CliIo,
+  error: unknown,
+  options: { json: boolean; commandName?: string; interrupted: boolean },
+): number {
+  const exitCode = exitCodeOf(error, options.interrupted);
+  const message = error instanceof Error ? error.message : String(error);
+  const suggestion = suggestionOf(error, options.commandName);
+  const requestId = error instanceof ApiError ? error.requestId : undefined;
+  if (options.json) {
+    io.stderr(JSON.stringify({
+      error: {
+        code: (error instanceof ApiError ? error.code : undefined) ?? cliCode(exitCode),
+        message,
+        suggestion: suggestion ?? null,
+        request_id: requestId ?? null,
+        exit_code: exitCode,
+        ...(error instanceof LaunchWaitError
+          ? { instance_id: error.instanceId, terminated: error.terminated }
+          : {}),
+      },
+    }));
+    return exitCode;
+  }
+  io.stderr(`error: ${message}`);
+  if (requestId !== undefined) io.stderr(`  request id: ${requestId}`);
+  // Lambda's messages often carry the suggestion already: say it once.
+  const said = suggestion === undefined ||
+    message.includes(suggestion.trim().replace(/\.+$/, ""));
+  if (!said) {
+    io.stderr(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
+  }
+  return exitCode;
+}

@@ -1,0 +1,305 @@
+// Every safety rule of the command line once more, through the real Deno entrypoint: `deno run`
+// on lib/cli/mod.ts in a child process, with the documented permissions and no terminal, against
+// an emulator served on 127.0.0.1. The slower scenarios run side by side, each with its own
+// emulator, so the file takes about as long as its slowest one.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { launchArgs } from "./_cli.ts";
+import { INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
+
+const LAUNCH = launchArgs();
+
+Deno.test("entrypoint: a missing or doubled value is a usage error, and nothing is sent", async () => {
+  await withServedEmulator({}, async ({ emulator, env, run }) => {
+    // LAMBDA_BASE_URL is not set here: a forgotten --base-url value must not mean production.
+    const key = { LAMBDA_API_KEY: env.LAMBDA_API_KEY! };
+    const atEnd = await lambda(["regions", "--base-url"], { env: key });
+    assertEquals([atEnd.code, atEnd.err.split("\n")[0]], [
+      2,
+      "error: option '--base-url' needs a value",
+    ]);
+    const empty = await lambda(["regions", "--base-url", ""], { env: key }); // "$UNSET" quoted
+    assertEquals(empty.code, 2);
+    const swallowed = await lambda(["--base-url", "instances", "list"], { env: key }); // unquoted
+    assertEquals(
+      swallowed.err.split("\n")[0],
+      "error: option '--base-url' must be an http or https URL, such as http://127.0.0.1:8787/api/v1, received 'instances'",
+    );
+    const beforeOption = await lambda(["regions", "--base-url", "--json"], { env: key });
+    assertEquals(beforeOption.code, 2);
+    assertEquals(JSON.parse(beforeOption.err).error.code, "cli/usage");
+    const twice = await run([...LAUNCH, "--type", "gpu_1x_a100_sxm4"]);
+    assertEquals(
+      twice.err.split("\n")[0],
+      "error: option '--type' takes one value, received 'gpu_1x_a10' and 'gpu_1x_a100_sxm4'",
+    );
+    assertEquals(twice.code, 2);
+    assertEquals(emulator.requests.length, 0);
+  });
+});
+
+Deno.test("entrypoint: LAMBDA_BASE_URL set but not readable is said, not replaced by production", async () => {
+  await withServedEmulator({}, async ({ emulator, run }) => {
+    const result = await run(["regions"], {
+      permissions: ["--allow-net=cloud.lambda.ai,127.0.0.1", "--allow-env=LAMBDA_API_KEY"],
+    });
+    assertEquals(result.code, 2);
+    assertEquals(result.err.split("\n"), [
+      "error: cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
+      "  suggestion: run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL, or pass --base-url",
+    ]);
+    assertEquals(emulator.requests.length, 0);
+  });
+});
+
+Deno.test("entrypoint: destructive commands refuse without --yes when nobody can be asked", async () => {
+  await withServedEmulator({}, async ({ emulator, run }) => {
+    assertEquals((await run(["ssh-keys", "add", "k"])).code, 0);
+    assertEquals(
+      (await run(["firewall", "global", "set", "--rule", "tcp:22:0.0.0.0/0:SSH"])).code,
+      0,
+    );
+    const launched = await run([...LAUNCH, "-q"]);
+    const id = launched.out;
+    emulator.clearRequests();
+    for (const argv of [["instances", "terminate", id], ["ssh-keys", "delete", "k"]]) {
+      const refused = await run(argv);
+      assertEquals(refused.code, 2);
+      assertMatch(
+        refused.err,
+        /no terminal to ask on: nothing was changed\n {2}suggestion: add --yes/,
+      );
+    }
+    assertEquals(emulator.requests.length, 0);
+    // No rule given would wipe the global ruleset: it reads what is there, and refuses.
+    const wipe = await run(["firewall", "global", "set"]);
+    assertEquals(wipe.code, 2);
+    assertMatch(wipe.err, /--yes/);
+    assertEquals(emulator.requests.map((request) => request.method), ["GET"]);
+    assertEquals(emulator.instances()[0]!.status, "booting");
+    const confirmed = await run(["instances", "terminate", id, "--yes", "-q"]);
+    assertEquals([confirmed.code, confirmed.out], [0, id]);
+  });
+});
+
+Deno.test("entrypoint: --json errors are one JSON object on stderr", async () => {
+  await withServedEmulator({}, async ({ run }) => {
+    const missing = await run(["instances", "get", "0".repeat(32), "--json"]);
+    assertEquals([missing.code, missing.out], [4, ""]);
+    const { error } = JSON.parse(missing.err);
+    assertEquals(Object.keys(error), ["code", "message", "suggestion", "request_id", "exit_code"]);
+    assertEquals([error.code, error.exit_code], ["global/object-does-not-exist", 4]);
+    assertMatch(error.request_id, /^[0-9a-f]{32}$/);
+  });
+});
+
+Deno.test("entrypoint: a private key is saved before it is shown, and never shown once saved", async () => {
+  await Deno.mkdir(".tmp", { recursive: true });
+  const dir = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "lambda-cli-" }));
+  try {
+    await withServedEmulator({}, async ({ emulator, env, run }) => {
+      const permissions = [
+        "--allow-net=127.0.0.1",
+        "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
+        `--allow-write=${dir}`,
+      ];
+      const nowhere = await run(["ssh-keys", "add", "a", "--save-private-key", `${dir}/no/a.pem`], {
+        permissions,
+      });
+      assertEquals(nowhere.code, 2);
+      assertMatch(nowhere.err, /cannot save a private key to .*: .*Nothing was sent/);
+      const noPermission = await run(["ssh-keys", "add", "a", "--save-private-key", "x.pem"], {
+        permissions,
+      });
+      assertMatch(noPermission.err, /no permission to write it: run lambda with --allow-write/);
+      assertEquals(emulator.requests.length, 0);
+      for (const json of [[], ["--json"]]) {
+        const path = `${dir}/key${json.length}.pem`;
+        const saved = await run([
+          "ssh-keys",
+          "add",
+          `k${json.length}`,
+          "--save-private-key",
+          path,
+          ...json,
+        ], { permissions });
+        assertEquals(saved.code, 0, saved.err);
+        assert(!saved.out.includes("PRIVATE KEY"), saved.out);
+        assertMatch(await Deno.readTextFile(path), /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+        assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+      }
+      const exists = await run(["ssh-keys", "add", "k2", "--save-private-key", `${dir}/key0.pem`], {
+        permissions,
+      });
+      assertEquals(exists.code, 2); // never overwritten
+      if (Deno.build.os === "linux") {
+        // The disk fills up once the key exists (a file size limit of 0, SIGXFSZ ignored): the key
+        // is printed once, with a warning, rather than lost, and no empty file is left behind.
+        const path = `${dir}/full.pem`;
+        const limited = await lambda([
+          "-c",
+          'trap "" XFSZ; ulimit -f 0; exec "$0" "$@"',
+          Deno.execPath(),
+          "run",
+          ...permissions,
+          new URL("../lib/cli/mod.ts", import.meta.url).pathname,
+          "ssh-keys",
+          "add",
+          "k3",
+          "--save-private-key",
+          path,
+        ], { env, program: "bash" });
+        assertEquals(limited.code, 1, limited.err);
+        assertEquals(limited.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
+        assertMatch(
+          limited.err,
+          /^warning: could not save the private key to '.*full\.pem' \(File too large/,
+        );
+        assertEquals(await Deno.stat(path).then(() => true, () => false), false);
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("entrypoint: launch --wait that fails terminates what it launched, unless --keep", async () => {
+  const slow = { timing: { bootMs: 3_600_000 } };
+  await Promise.all([
+    // Time runs out.
+    withServedEmulator(slow, async ({ emulator, run }) => {
+      await run(["ssh-keys", "add", "k"]);
+      const result = await run([...LAUNCH, "--wait", "--timeout", "1", "--interval", "0.2"]);
+      const [instance] = emulator.instances();
+      assertEquals(result.code, 8);
+      assertMatch(
+        result.err,
+        new RegExp(
+          `Cannot launch and wait for instance '${
+            instance!.id
+          }': .*; it was terminated, so it no longer bills`,
+        ),
+      );
+      assertEquals(instance!.status, "terminating");
+    }),
+    // The instance turns unhealthy; with --keep it is kept, and the way to terminate it is said.
+    withServedEmulator({
+      ...slow,
+      onResponse: (exchange) => {
+        if (exchange.operationId === "launchInstance" && exchange.status === 200) unhealthy();
+      },
+    }, async ({ emulator, run }) => {
+      unhealthy = () =>
+        emulator.instances().forEach(({ id }) => emulator.setInstanceStatus(id, "unhealthy"));
+      await run(["ssh-keys", "add", "k"]);
+      const terminated = await run([...LAUNCH, "--wait", "--interval", "0.2"]);
+      assertEquals(terminated.code, 8);
+      assertMatch(terminated.err, /unhealthy.*it was terminated, so it no longer bills/);
+      const kept = await run([...LAUNCH, "--wait", "--interval", "0.2", "--keep"]);
+      assertEquals(kept.code, 8);
+      const id = emulator.instances()[1]!.id;
+      assertMatch(
+        kept.err,
+        new RegExp(
+          `'${id}'.*left running as asked, and bills until terminated\n  suggestion: Terminate it when you are done: lambda instances terminate ${id}`,
+        ),
+      );
+      assertEquals(emulator.instances().map((instance) => instance.status), [
+        "terminating",
+        "unhealthy",
+      ]);
+    }),
+    // Ctrl-C while it boots.
+    withServedEmulator({
+      ...slow,
+      onResponse: (exchange) => {
+        if (exchange.operationId === "getInstance") child?.kill("SIGINT");
+      },
+    }, async ({ emulator, run }) => {
+      await run(["ssh-keys", "add", "k"]);
+      const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
+        started: (started) => child = started,
+      });
+      const [instance] = emulator.instances();
+      assertEquals(result.code, 130);
+      assertMatch(
+        result.err,
+        new RegExp(
+          `'${instance!.id}': interrupted \\(Ctrl-C\\); it was terminated, so it no longer bills`,
+        ),
+      );
+      assertEquals(instance!.status, "terminating");
+    }),
+  ]);
+});
+
+let unhealthy = () => {};
+let child: Deno.ChildProcess | undefined;
+
+Deno.test("entrypoint: parallel invocations wait out the rate limit instead of failing", async () => {
+  await withServedEmulator({ rateLimit: {} }, async ({ emulator, run }) => {
+    // The API's limit of one request a second, shared by four processes; and however their starts
+    // happen to fall, the first three requests to arrive are refused, as a busy key's would be.
+    emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 1, times: 3 });
+    const results = await Promise.all([1, 2, 3, 4].map(() => run(["regions", "-q"])));
+    assertEquals(
+      results.map((result) => result.code),
+      [0, 0, 0, 0],
+      results.map((r) => r.err).join("\n"),
+    );
+    assert(results.every((result) => result.out.split("\n").length === 12));
+    assert(emulator.requests.filter((request) => request.status === 429).length >= 3);
+    // Without patience, a refused process exits 6 at once.
+    emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 1, times: 1 });
+    assertEquals((await run(["regions", "--fail-fast"])).code, 6);
+  });
+});
+
+/** Runs the command line on a pseudo-terminal (util-linux `script`), typing `answer` at it. */
+async function onTerminal(args: string[], env: Record<string, string>, answer: string) {
+  const cli = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
+  const command = [Deno.execPath(), "run", ...INSTALL_PERMISSIONS, cli, ...args]
+    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" "); // for script's sh -c
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    clearEnv: true,
+    env: { ...env, NO_COLOR: "1" },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(answer + "\n"));
+  await writer.close();
+  const { code, stdout } = await child.output();
+  return { code, out: new TextDecoder().decode(stdout) };
+}
+
+const hasScript = Deno.build.os === "linux" &&
+  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((result) => result.success, () => false));
+
+Deno.test({
+  name: "entrypoint: on a terminal, a launch asks with its price, and a terminate asks first",
+  ignore: !hasScript,
+  fn: async () => {
+    await withServedEmulator({}, async ({ emulator, env, run }) => {
+      await run(["ssh-keys", "add", "k"]);
+      const declined = await onTerminal(LAUNCH, env, "n");
+      assertEquals(declined.code, 9);
+      assertMatch(
+        declined.out,
+        /Launch gpu_1x_a10 in us-east-1 at \$0\.75\/h \(\$18\.00 a day\)\? It bills by the minute until terminated\. \[y\/N\]/,
+      );
+      assertEquals(emulator.instances().length, 0);
+      const id = (await run([...LAUNCH, "-q"])).out;
+      const kept = await onTerminal(["instances", "terminate", id], env, "n");
+      assertEquals(kept.code, 9);
+      assertMatch(kept.out, new RegExp(`Terminate ${id} \\(gpu_1x_a10, \\$0\\.75/h\\)\\?`));
+      assertEquals(emulator.instances()[0]!.status, "booting");
+      const gone = await onTerminal(["instances", "terminate", id], env, "y");
+      assertEquals(gone.code, 0);
+      assertEquals(emulator.instances()[0]!.status, "terminating");
+    });
+  },
+});

@@ -1,0 +1,218 @@
+// The command line's output for people and scripts: columns, ids only, filters, money, the audit
+// trail, and shell completions.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+import { completionScript, completionTable } from "../lib/cli/_completions.ts";
+import { COMMANDS } from "../lib/cli/_registry.ts";
+
+const HOUR = 3_600_000;
+
+/** Three instances launched an hour apart on a virtual clock: a10 (2 h ago), a6000 (1 h), h100. */
+async function fleet() {
+  const clock = new FakeClock();
+  clock.time = Date.parse("2026-03-01T09:00:00Z");
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  const launch = async (type: string, region: string, name: string, ...tags: string[]) => {
+    const result = await run([
+      ...launchArgs(type, region),
+      "--name",
+      name,
+      ...tags.flatMap((t) => ["--tag", t]),
+    ]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    clock.time += HOUR;
+  };
+  await launch("gpu_1x_a10", "us-east-1", "a", "team=ml");
+  await launch("gpu_1x_a6000", "us-west-1", "b", "team=web");
+  await launch("gpu_1x_h100_pcie", "us-south-1", "c", "team=ml");
+  const ids = emulator.instances().map((instance) => instance.id);
+  return { clock, emulator, run, ids };
+}
+
+Deno.test("cli output: instances list shows price and uptime, the burn rate, and filters", async () => {
+  const { run, ids } = await fleet();
+  const list = await run(["instances", "list"]);
+  assertEquals(list.out.split("\n").map((line) => line.replace(/ +/g, " ")), [
+    "ID NAME STATUS TYPE REGION IP PRICE UPTIME",
+    ...[["a", "gpu_1x_a10", "us-east-1", "$0.75/h", "3h 00m"], [
+      "b",
+      "gpu_1x_a6000",
+      "us-west-1",
+      "$0.80/h",
+      "2h 00m",
+    ], ["c", "gpu_1x_h100_pcie", "us-south-1", "$2.49/h", "1h 00m"]].map((
+      [name, type, region, price, uptime],
+      index,
+    ) =>
+      `${ids[index]} ${name} active ${type} ${region} ${
+        /192\.222\.\d+\.\d+/.exec(list.out.split("\n")[index + 1]!)![0]
+      } ${price} ${uptime}`
+    ),
+    "",
+    "3 billed instance(s): $4.04/h in all, $96.96 a day. 'lambda costs' adds up what they have cost.",
+  ]);
+  assertEquals(
+    (await run(["instances", "list", "-q", "--tag", "team=ml"])).out,
+    `${ids[0]}\n${ids[2]}`,
+  );
+  assertEquals(
+    (await run([
+      "instances",
+      "list",
+      "--format",
+      "name,private-ip",
+      "--no-header",
+      "--region",
+      "us-west-1",
+    ]))
+      .out,
+    `b  ${/10\.\d+\.\d+\.\d+/.exec((await run(["instances", "get", "b"])).out)![0]}`,
+  );
+  assertEquals(
+    (await run(["instances", "list", "--status", "booting,terminated", "--type", "x"])).out,
+    "(none)",
+  );
+  assertEquals(
+    (await run(["instances", "list", "--status", "active", "--no-header", "-q"])).out.split("\n")
+      .length,
+    3,
+  );
+  const json = JSON.parse((await run(["instances", "list", "--json", "--type", "gpu_1x_a10"])).out);
+  assertEquals(json.map((instance: { id: string }) => instance.id), [ids[0]]);
+});
+
+Deno.test("cli output: lambda costs adds up what each instance has cost since launch", async () => {
+  const { run, ids, clock } = await fleet();
+  await run(["instances", "terminate", "b", "--yes"]);
+  clock.time += HOUR;
+  const costs = await run(["costs"]);
+  assertEquals(costs.code, EXIT.ok, costs.err);
+  assertEquals(costs.out.split("\n").map((line) => line.replace(/ +/g, " ")), [
+    "ID NAME TYPE STATUS PRICE UPTIME COST",
+    `${ids[0]} a gpu_1x_a10 active $0.75/h 4h 00m $3.00`,
+    `${ids[2]} c gpu_1x_h100_pcie active $2.49/h 2h 00m $4.98`,
+    "",
+    "Now: $3.24/h ($77.76 a day) for 2 instance(s).",
+    "Since launch: $7.98. Estimated from list prices, by the minute.",
+  ]);
+  const json = JSON.parse((await run(["costs", "--json"])).out);
+  assertEquals([json.cents_per_hour, json.cents_since_launch], [324, 798]);
+  assertEquals(json.instances[0].launched_at, "2026-03-01T09:00:00.000Z");
+});
+
+Deno.test("cli output: uptime unknown when the audit trail cannot be read, prices still shown", async () => {
+  const { run, emulator } = await fleet();
+  emulator.faults.inject({ kind: "server-error", operation: "getAuditEvents" });
+  const list = await run(["instances", "list", "--fail-fast"]);
+  assertEquals(list.code, EXIT.ok);
+  assertMatch(list.out, /\$0\.75\/h\n/);
+  assertMatch(
+    list.err,
+    /^Uptime unknown: the audit trail could not be read \(Cannot list audit events/,
+  );
+});
+
+Deno.test("cli output: audit is newest first, in a window, short names, and says when it cut", async () => {
+  const { run, clock, ids } = await fleet();
+  const audit = await run(["audit", "--limit", "2"]);
+  assertEquals(audit.out.split("\n").map((line) => line.replace(/ +/g, " ")), [
+    "TIME ACTION RESOURCE ACTOR",
+    `2026-03-01T11:00:00.000Z instance.launch instance/${ids[2]} you@example.com`,
+    `2026-03-01T10:00:00.000Z instance.launch instance/${ids[1]} you@example.com`,
+  ]);
+  assertEquals(
+    audit.err,
+    "Showing the newest 2 of 4 events since 2026-02-28T12:00:00.000Z (the last 24h; --since for more); raise --limit to see more",
+  );
+  const json = JSON.parse((await run(["audit", "--json", "-L", "1"])).out);
+  assertMatch(json[0].resource_lrns[0], /^lrn:lambda:cloud:us-south-1:[0-9a-f]+:instance\//);
+  const window = await run(["audit", "--since", "2026-03-01T09:30:00Z", "--until", "90m", "-q"]);
+  assertEquals(window.out.split("\n").length, 1); // only the launch at 10:00
+  assertEquals(window.err, "");
+  clock.time += 48 * HOUR;
+  assertEquals(
+    (await run(["audit"])).err,
+    `No events since 2026-03-02T12:00:00.000Z (the last 24h; --since for more)`,
+  );
+  assertEquals(
+    (await run(["audit", "--since", "7d", "--resource-type", "cloud.ssh_key", "-q"])).out,
+    "2026-03-01T09:00:00.000Z",
+  );
+});
+
+Deno.test("cli output: completions cover every command and its options, in three shells", async () => {
+  const table = completionTable(COMMANDS);
+  assertEquals(table.get("")?.includes("instances"), true);
+  assertEquals(table.get("firewall rulesets")?.sort(), [
+    "create",
+    "delete",
+    "get",
+    "list",
+    "update",
+  ]);
+  assert(table.get("instances launch")?.includes("--ssh-key"));
+  assert(table.get("instances launch")?.includes("--dry-run"));
+  assert(!table.get("regions")?.includes("--dry-run"));
+  const run = cliRunner(testEmulator());
+  for (const shell of ["bash", "zsh", "fish"]) {
+    const script = await run(["completions", shell], { LAMBDA_API_KEY: "" }); // no key needed
+    assertEquals(script.code, EXIT.ok);
+    assertEquals(script.out, completionScript(shell, COMMANDS));
+    assertMatch(script.out, /instances launch/);
+  }
+  assertEquals((await run(["completions", "powershell"])).code, EXIT.usage);
+});
+
+Deno.test("cli output: a name two things share is an error that lists their ids", async () => {
+  const { run, ids } = await fleet();
+  await run(["instances", "rename", ids[1]!, "a"]);
+  for (const argv of [["instances", "get", "a"], ["instances", "terminate", "a", "--yes"]]) {
+    const result = await run(argv);
+    assertEquals([result.code, result.err.split("\n")[0]], [
+      EXIT.usage,
+      `error: the name 'a' is shared by 2 instances (${ids[0]}, ${ids[1]}): give the id instead`,
+    ]);
+  }
+  assertEquals((await run(["instances", "get", ids[0]!, "-q"])).out, ids[0]);
+});
+
+Deno.test("cli output: costs says which launches are too old for the audit trail", async () => {
+  const { run, clock } = await fleet();
+  clock.time += 31 * 86_400_000;
+  await run(launchArgs("gpu_1x_a10", "us-west-1"));
+  clock.time += HOUR;
+  const costs = await run(["costs"]);
+  const rows = costs.out.split("\n").slice(1, 5).map((line) => line.replace(/ +/g, " "));
+  assertEquals(rows.map((row) => row.endsWith(" ? ?")), [true, true, true, false]);
+  assertMatch(rows[3]!, / 1h 00m \$0\.75$/);
+  assertMatch(
+    costs.out,
+    /Since launch: \$0\.75, plus 3 instance\(s\) launched before the last 30 days of the audit trail\./,
+  );
+});
+
+Deno.test("cli output: tickets list says when --limit cut it", async () => {
+  const run = cliRunner(testEmulator());
+  for (const subject of ["one", "two"]) {
+    await run([
+      "tickets",
+      "create",
+      "--subject",
+      subject,
+      "--description",
+      "d",
+      "--type",
+      "service_request",
+    ]);
+  }
+  const cut = await run(["tickets", "list", "-L", "1", "--format", "subject"]);
+  assertEquals(cut.out.split("\n").length, 2);
+  assertEquals(cut.err, "Showing the first 1 tickets; there are more (raise --limit)");
+  assertEquals((await run(["tickets", "list", "-q"])).err, "");
+});

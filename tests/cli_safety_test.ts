@@ -1,0 +1,209 @@
+// The command line's safety rules with money and access, in-process on a virtual clock. The same
+// rules run once more through the real Deno entrypoint in cli_entrypoint_test.ts.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+
+const LAUNCH = [...launchArgs(), "--wait"];
+
+/** The error names the instance it launched and why the wait failed, and says it was terminated. */
+function assertTerminated(err: string, id: string, why: string): void {
+  assertMatch(
+    err,
+    new RegExp(
+      `^error: Cannot launch and wait for instance '${id}': ${why}.*; it was terminated, so it no longer bills$`,
+    ),
+  );
+}
+
+function setup(bootMs = 60_000) {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs } });
+  const files = new Map<string, string>();
+  const failingWrites = new Set(["full.pem"]);
+  const run = cliRunner(emulator, { clock, files, failingWrites });
+  return { clock, emulator, files, run };
+}
+
+Deno.test("cli safety: launch --wait that times out terminates what it launched, and says so", async () => {
+  const { emulator, run } = setup(3_600_000);
+  await run(["ssh-keys", "add", "k"]);
+  const result = await run([...LAUNCH, "--timeout", "60"]);
+  assertEquals(result.code, EXIT.waitFailed);
+  const [instance] = emulator.instances();
+  assertEquals(instance!.status, "terminating");
+  assertTerminated(result.err, instance!.id, ".*gave up after 60 s");
+  assertMatch(result.progress[0]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
+});
+
+Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --keep keeps it, with the way out", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  // Every instance goes bad as soon as it is launched.
+  const run = cliRunner(emulator, { clock }, {
+    fetch: async (request) => {
+      const response = await emulator.fetch(request);
+      if (new URL(request.url).pathname.endsWith("/launch") && response.ok) {
+        for (const { id } of emulator.instances()) emulator.setInstanceStatus(id, "unhealthy");
+      }
+      return response;
+    },
+    rateLimit: false,
+  });
+  await run(["ssh-keys", "add", "k"]);
+  const terminated = await run(LAUNCH);
+  assertEquals(terminated.code, EXIT.waitFailed);
+  assertTerminated(terminated.err, emulator.instances()[0]!.id, ".*unhealthy");
+  assertEquals(emulator.instances()[0]!.status, "terminating");
+  const kept = await run([...LAUNCH, "--keep", "--json"]);
+  assertEquals(kept.code, EXIT.waitFailed);
+  const id = emulator.instances()[1]!.id;
+  const error = JSON.parse(kept.err).error;
+  assertEquals(
+    [error.exit_code, error.instance_id, error.terminated, error.suggestion],
+    [8, id, false, `Terminate it when you are done: lambda instances terminate ${id}`],
+  );
+  assertMatch(error.message, /it was left running as asked, and bills until terminated$/);
+  assertEquals(emulator.instances()[1]!.status, "unhealthy");
+});
+
+Deno.test("cli safety: Ctrl-C during launch --wait terminates the instance and exits 130", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 3_600_000 } });
+  const controller = new AbortController();
+  const run = cliRunner(emulator, { clock }, {
+    fetch: async (request) => {
+      const response = await emulator.fetch(request);
+      // The user presses Ctrl-C while the instance boots.
+      if (request.method === "GET" && new URL(request.url).pathname.includes("/instances/")) {
+        controller.abort(new Error("interrupted (Ctrl-C)"));
+      }
+      return response;
+    },
+    rateLimit: false,
+    interrupts: () => controller.signal,
+  });
+  await run(["ssh-keys", "add", "k"]);
+  const result = await run(LAUNCH);
+  assertEquals(result.code, EXIT.interrupted);
+  const [instance] = emulator.instances();
+  assertEquals(instance!.status, "terminating");
+  assertTerminated(result.err, instance!.id, "interrupted \\(Ctrl-C\\)");
+});
+
+Deno.test("cli safety: a generated key is saved before it is shown, and never shown once saved", async () => {
+  const { emulator, files, run } = setup();
+  // The file cannot be created: nothing is asked of Lambda.
+  const nowhere = await run(["ssh-keys", "add", "a", "--save-private-key", "/nowhere/a.pem"]);
+  assertEquals(nowhere.code, EXIT.usage);
+  assertMatch(
+    nowhere.err,
+    /^error: cannot save a private key to '\/nowhere\/a\.pem': .*Nothing was sent/,
+  );
+  files.set("taken.pem", "someone's key");
+  assertEquals((await run(["ssh-keys", "add", "a", "--save-private-key", "taken.pem"])).code, 2);
+  assertEquals(files.get("taken.pem"), "someone's key"); // never overwritten
+  assertEquals(emulator.requests.length, 0);
+
+  for (const json of [false, true]) {
+    const saved = await run([
+      "ssh-keys",
+      "add",
+      `k${json}`,
+      "--save-private-key",
+      `k${json}.pem`,
+      ...(json ? ["--json"] : []),
+    ]);
+    assertEquals(saved.code, EXIT.ok);
+    assertMatch(files.get(`k${json}.pem`)!, /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+    assert(!saved.out.includes("PRIVATE KEY-----"), saved.out);
+    if (json) {
+      const data = JSON.parse(saved.out);
+      assertEquals([data.private_key, data.private_key_file], [undefined, "ktrue.pem"]);
+    }
+  }
+
+  // Saving fails after Lambda made the key: it is printed once, with a warning, rather than lost.
+  const full = await run(["ssh-keys", "add", "b", "--save-private-key", "full.pem"]);
+  assertEquals(full.code, EXIT.failed);
+  assertEquals(full.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
+  assertMatch(full.err, /^warning: could not save the private key to 'full\.pem' \(disk full\)/);
+  assertEquals(files.has("full.pem"), false);
+  // Lambda refuses the key (a duplicate name): the empty file is removed again.
+  const duplicate = await run(["ssh-keys", "add", "b", "--save-private-key", "b.pem"]);
+  assertEquals([duplicate.code, files.has("b.pem")], [EXIT.failed, false]);
+  // With -q a generated key would be lost: it must be saved.
+  assertEquals((await run(["ssh-keys", "add", "c", "-q"])).code, EXIT.usage);
+});
+
+Deno.test("cli safety: an unreadable LAMBDA_BASE_URL is an error, never the production API", async () => {
+  const emulator = testEmulator();
+  let sent = 0;
+  const run = cliRunner(emulator, { unreadable: ["LAMBDA_BASE_URL"] }, {
+    fetch: (request) => {
+      sent++;
+      return emulator.fetch(request);
+    },
+    rateLimit: false,
+  });
+  const refused = await run(["regions"]);
+  assertEquals(refused.code, EXIT.usage);
+  assertEquals(refused.err.split("\n"), [
+    "error: cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
+    "  suggestion: run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL, or pass --base-url",
+  ]);
+  const bad = await run(["regions"], {});
+  assertEquals(bad.code, EXIT.usage);
+  assertEquals(sent, 0);
+  const explicit = await run(["regions", "--base-url", "https://cloud.lambda.ai/api/v1"]);
+  assertEquals(explicit.code, EXIT.ok);
+  const notUrl = await cliRunner(emulator, { env: { LAMBDA_BASE_URL: "127.0.0.1:8787" } })([
+    "regions",
+  ]);
+  assertEquals(
+    notUrl.err.split("\n")[0],
+    "error: LAMBDA_BASE_URL must be an http or https URL, such as http://127.0.0.1:8787/api/v1, received '127.0.0.1:8787'",
+  );
+});
+
+Deno.test("cli safety: destructive commands refuse without --yes off a terminal, naming --yes", async () => {
+  const { emulator, run } = setup();
+  await run(["ssh-keys", "add", "k"]);
+  await run(["filesystems", "create", "data", "--region", "us-east-1"]);
+  await run(["firewall", "rulesets", "create", "web", "--region", "us-east-1"]);
+  await run([...launchArgs(), "--name", "box"]);
+  emulator.clearRequests();
+  for (
+    const argv of [
+      ["instances", "terminate", "box"],
+      ["ssh-keys", "delete", "k"],
+      ["filesystems", "delete", "data"],
+      ["firewall", "rulesets", "delete", "web"],
+      ["tickets", "attachments", "delete", "t", "a"],
+    ]
+  ) {
+    const refused = await run(argv);
+    assertEquals(refused.code, EXIT.usage, argv.join(" "));
+    assertEquals(refused.err.split("\n"), [
+      `error: 'lambda ${
+        argv.slice(0, -1 - (argv[0] === "tickets" ? 1 : 0)).join(" ")
+      }' asks before it changes this, and there is no terminal to ask on: nothing was changed`,
+      "  suggestion: add --yes to go ahead without asking",
+    ]);
+  }
+  assertEquals(emulator.requests.length, 0); // refused before anything was sent, even a read
+  const asked = await cliRunner(emulator, { terminal: true, answer: false })([
+    "instances",
+    "terminate",
+    "box",
+  ]);
+  assertEquals(asked.code, EXIT.cancelled);
+  assertMatch(
+    asked.questions[0]!,
+    /^Terminate 'box' [0-9a-f]{32} \(gpu_1x_a10, \$0\.75\/h\)\? Its local disk is lost for good\.$/,
+  );
+  assertEquals(emulator.instances()[0]!.status, "booting");
+});

@@ -1,0 +1,71 @@
+// Every file in examples/ runs against an emulator served on 127.0.0.1, with the command its
+// header documents ("On the emulator: deno task example …") and the permissions on its first
+// line, and reports errors as one line, without a stack trace.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { runExample, seededEmulator } from "./tools/example.ts";
+
+/** The arguments each example's header gives for the emulator. */
+async function documentedArgs(file: string): Promise<string[]> {
+  const text = await Deno.readTextFile(file);
+  const line = /^\/\/ On the emulator: deno task example (\S+)([^(\n]*)/m.exec(text);
+  if (line?.[1] !== file) throw new Error(`${file} does not say how to run it on the emulator`);
+  return line[2]!.trim().split(/\s+/).filter((arg) => arg !== "");
+}
+
+/** What each example prints on the seeded emulator. */
+const EXPECTED: Record<string, RegExp> = {
+  "examples/available_types.ts": /^gpu_1x_a10\t\$0\.75\/h\tus-west-1, us-south-1, us-east-1\n/,
+  "examples/deploy.ts": /^\{"running":\[\{"id":"[0-9a-f]{32}","name":"demo","status":"booting"/,
+  "examples/launch_instance.ts": /^Launched example-[0-9a-f]{8}: [0-9a-f]{32}$/,
+  "examples/list_instances.ts":
+    /^[0-9a-f]{32}\tdemo\tbooting\tgpu_1x_a10\tus-west-1\t\(no IP yet\)$/,
+  "examples/quickstart.ts":
+    /^Lambda Cloud quickstart, on http:\/\/127\.0\.0\.1:\d+\/api\/v1, read-only\n[\s\S]*You have 1 instance\(s\) and 1 SSH key\(s\)/,
+  "examples/terminate_by_tag.ts":
+    /^Terminating [0-9a-f]{32} \(demo\)\n1 instance\(s\) now terminating\.$/,
+};
+
+Deno.test("examples: each runs on the emulator with its documented command", async () => {
+  const files = [];
+  for await (const entry of Deno.readDir("examples")) files.push(`examples/${entry.name}`);
+  assertEquals(files.sort(), Object.keys(EXPECTED)); // a new example needs its expectation here
+  await Promise.all(files.map(async (file) => {
+    const { emulator, server } = await seededEmulator();
+    try {
+      const result = await runExample(file, await documentedArgs(file), server, emulator.apiKey);
+      assertEquals(result.code, 0, `${file}: ${result.err}`);
+      assertMatch(result.out, EXPECTED[file]!, file);
+    } finally {
+      await server.close();
+    }
+  }));
+});
+
+Deno.test("examples: errors are one line, without a stack trace", async () => {
+  const { emulator, server } = await seededEmulator();
+  try {
+    const wrongKey = await runExample("examples/list_instances.ts", [], server, "secret_wrong");
+    assertEquals(wrongKey.code, 1);
+    assertMatch(
+      wrongKey.err,
+      /^Cannot list instances: invalid API key \(code 'global\/invalid-api-key'\)[^\n]*$/,
+    );
+    const noKey = await runExample(
+      "examples/launch_instance.ts",
+      ["gpu_1x_a10", "us-east-1", "x"],
+      server,
+      emulator.apiKey,
+    );
+    assertEquals(noKey.code, 1);
+    assertMatch(
+      noKey.err,
+      /^Cannot launch instance: not found \(code 'global\/object-does-not-exist'\)[^\n]*$/,
+    );
+    const usage = await runExample("examples/terminate_by_tag.ts", [], server, emulator.apiKey);
+    assertEquals([usage.code, usage.err], [2, "Usage: terminate_by_tag.ts <tag-key> <tag-value>"]);
+    for (const run of [wrongKey, noKey, usage]) assert(!/\n\s+at /.test(run.err), run.err);
+  } finally {
+    await server.close();
+  }
+});
