@@ -36,7 +36,9 @@ Deno.test("cli safety: launch --wait that times out terminates what it launched,
   const [instance] = emulator.instances();
   assertEquals(instance!.status, "terminating");
   assertTerminated(result.err, instance!.id, ".*gave up after 60 s");
-  assertMatch(result.progress[0]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
+  // The id is said as soon as the launch answers, before the first poll.
+  assertEquals(result.progress[0], `Launched ${instance!.id}; waiting for it to run`);
+  assertMatch(result.progress[1]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
 });
 
 Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --keep keeps it, with the way out", async () => {

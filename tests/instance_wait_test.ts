@@ -227,3 +227,18 @@ Deno.test("a wait whose key source stalls still ends at its timeout", async () =
   );
   assertEquals(error.reason, "timeout");
 });
+
+Deno.test("launchAndWait() tells onLaunched the id before the wait", async () => {
+  const { client } = await setup();
+  const told: string[][] = [];
+  const polled: number[] = [];
+  const instance = await client.instances.launchAndWait(LAUNCH, {
+    onLaunched: (ids) => told.push(ids),
+    onProgress: ({ polls }) => {
+      polled.push(polls);
+      assertEquals(told.length, 1); // already told at the first poll
+    },
+  });
+  assertEquals(told, [[instance.id]]);
+  assert(polled.length > 0);
+});

@@ -1,8 +1,7 @@
 // Money at a glance: when each instance was launched (from the audit trail, since the instance
 // itself does not say), how long it has run, and what it has cost at its list price.
 
-import type { LambdaCloudClient } from "../../mod.ts";
-import type { Instance } from "../../mod.ts";
+import type { Instance, LambdaCloudClient } from "../../mod.ts";
 import type { Command } from "./_command.ts";
 import { dollars, duration, price } from "./_table.ts";
 

@@ -1,9 +1,13 @@
 // Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
 // terminate and wait.
 
-import type { Instance, InstanceLaunchRequest, TagEntry } from "../../mod.ts";
-import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
-import type { WaitProgress } from "../../mod.ts";
+import {
+  type Instance,
+  type InstanceLaunchRequest,
+  LAUNCH_TOKEN_KEY,
+  type TagEntry,
+  type WaitProgress,
+} from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
@@ -328,6 +332,8 @@ export const INSTANCE_COMMANDS: Command[] = [
         ...wait(),
         until: "ip",
         terminateOnFailure: !args.booleans.has("keep"),
+        // Said at once: if the wait fails, the user already knows the id.
+        onLaunched: (ids) => io.progress(`Launched ${ids.join(", ")}; waiting for it to run`),
       });
       return {
         data: instance,

@@ -1,11 +1,13 @@
 // Lists read at most once per run, and the names people type turned into the ids the API wants.
 
-import type { LambdaCloudClient } from "../../mod.ts";
-import type { Filesystem } from "../../mod.ts";
-import type { FirewallRuleset } from "../../mod.ts";
-import type { Instance } from "../../mod.ts";
-import type { InstanceTypesItem } from "../../mod.ts";
-import type { SshKey } from "../../mod.ts";
+import type {
+  Filesystem,
+  FirewallRuleset,
+  Instance,
+  InstanceTypesItem,
+  LambdaCloudClient,
+  SshKey,
+} from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import { didYouMean } from "./_suggest.ts";
 

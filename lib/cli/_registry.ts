@@ -1,6 +1,7 @@
 // Every command, in the order help lists them.
 
 import { ACCOUNT_COMMANDS } from "./_account.ts";
+import { API_COMMANDS } from "./_api.ts";
 import { AUDIT_COMMANDS } from "./_audit.ts";
 import { CAPACITY_COMMANDS } from "./_capacity.ts";
 import type { Command } from "./_command.ts";
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   ...FIREWALL_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TICKET_COMMANDS,
+  ...API_COMMANDS,
   completionsCommand(() => COMMANDS),
 ];
 

@@ -4,18 +4,22 @@
 import {
   ApiError,
   AuthenticationError,
+  CapacityWaitError,
   ConnectionError,
+  InstanceWaitError,
   InsufficientCapacityError,
   InvalidResponseError,
+  LAUNCH_TOKEN_KEY,
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  LaunchWaitError,
+  NoCapacityError,
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
   ServerError,
   TimeoutError,
 } from "../../mod.ts";
-import { CapacityWaitError, NoCapacityError } from "../../mod.ts";
-import { LaunchWaitError } from "../../mod.ts";
-import { InstanceWaitError } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -60,7 +64,9 @@ export function exitCodeOf(error: unknown, interrupted: boolean): number {
   if (error instanceof RateLimitError) return EXIT.rateLimited;
   if (
     error instanceof ConnectionError || error instanceof TimeoutError ||
-    error instanceof ServerError || error instanceof InvalidResponseError
+    error instanceof ServerError || error instanceof InvalidResponseError ||
+    // The API failed mid-launch: unavailable, with the launch's fate still to find out.
+    error instanceof LaunchOutcomeUnknownError
   ) return EXIT.unavailable;
   if (error instanceof InstanceWaitError || error instanceof LaunchWaitError) {
     return EXIT.waitFailed;
@@ -81,6 +87,14 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
   if (error instanceof CliError || error instanceof ApiError) return error.suggestion;
   if (error instanceof LaunchWaitError && !error.terminated) {
     return `Terminate it when you are done: ${PROGRAM} instances terminate ${error.instanceId}`;
+  }
+  if (error instanceof LaunchAbortedError) {
+    return `It bills until terminated: ${PROGRAM} instances terminate ${
+      error.instanceIds.join(" ")
+    }`;
+  }
+  if (error instanceof LaunchOutcomeUnknownError && error.launchToken !== undefined) {
+    return `Before launching again, look for it: ${PROGRAM} instances list --tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}`;
   }
   return undefined;
 }
@@ -108,6 +122,12 @@ export function reportError(
         exit_code: exitCode,
         ...(error instanceof LaunchWaitError
           ? { instance_id: error.instanceId, terminated: error.terminated }
+          : {}),
+        ...(error instanceof LaunchOutcomeUnknownError && error.launchToken !== undefined
+          ? { launch_token: error.launchToken }
+          : {}),
+        ...(error instanceof LaunchAbortedError
+          ? { instance_ids: error.instanceIds, launch_token: error.launchToken }
           : {}),
       },
     }));

@@ -2,8 +2,7 @@
 // builds the client, asks before launching or destroying, and turns every outcome into output and
 // an exit code that scripts can rely on.
 
-import { LambdaCloudClient } from "../../mod.ts";
-import { type Clock, systemClock } from "../../mod.ts";
+import { type Clock, LambdaCloudClient, systemClock } from "../../mod.ts";
 import { VERSION } from "../version.ts";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";

@@ -2,6 +2,7 @@
 // launch made when it does not get there, confirming that it did. The public options and error
 // are in launch_and_wait.ts.
 
+import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
 import type {
@@ -51,6 +52,7 @@ export async function launchAndWait(
     if (!(error instanceof LaunchAbortedError)) throw error;
     throw await cleanUp(deps, error.instanceIds, error, options, token);
   }
+  callSafely(options.onLaunched, [...ids]);
   const [id, ...extras] = ids;
   if (extras.length > 0) {
     // One instance was asked for: more means the launch went upstream twice. Only the first is

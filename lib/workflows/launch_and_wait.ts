@@ -32,6 +32,12 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   launchToken?: true | string;
   /** How long and how often to look for a launch of unknown outcome, as for `launch()`. */
   lookup?: LaunchLookupOptions;
+  /**
+   * Called with the launched instance's id as soon as the launch has answered, before the wait:
+   * to record it, or tell a user, while it boots. Its errors, and an async one's rejection, are
+   * ignored.
+   */
+  onLaunched?: (instanceIds: string[]) => unknown;
 }
 
 /**
