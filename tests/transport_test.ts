@@ -478,3 +478,60 @@ Deno.test("an answer larger than maxResponseBytes is refused rather than read", 
   const roomy = fakeClient(new FakeFetch(big()), { maxResponseBytes: 10_000 }).client;
   assertStrictEquals((await roomy.regions.list() as unknown as string).length, 2000);
 });
+
+Deno.test("an abort right after the call starts is heard before anything is sent", async () => {
+  const fake = new FakeFetch(dataResponse([]));
+  const { client } = fakeClient(fake, {
+    fetch: (request) => {
+      fake.requests.push(request);
+      return new Promise<Response>(() => {}); // ignores its signal, never answers
+    },
+  });
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  const call = client.regions.list({ signal: controller.signal });
+  controller.abort(reason); // while the call is between its first awaits
+  assertStrictEquals(await call.catch((error) => error), reason);
+  assertStrictEquals(fake.requests.length, 0);
+});
+
+Deno.test("a connection error says whether the request can have left, in each runtime's words", () => {
+  const cases: [unknown, boolean][] = [
+    // Deno: the connect phase (DNS, TCP, TLS) versus a connection lost after sending.
+    [
+      new TypeError("fetch failed", {
+        cause: new Error(
+          "error sending request: client error (Connect): tcp connect error: Connection refused",
+        ),
+      }),
+      false,
+    ],
+    [
+      new TypeError("fetch failed", {
+        cause: new Error(
+          "error sending request: client error (SendRequest): connection closed before message completed",
+        ),
+      }),
+      true,
+    ],
+    [new TypeError("Fetch failed: Requests to port 9 are blocked"), false],
+    // Node (undici) and Bun set a code.
+    [
+      new TypeError("fetch failed", {
+        cause: Object.assign(new Error("connect"), { code: "ECONNREFUSED" }),
+      }),
+      false,
+    ],
+    [
+      new TypeError("fetch failed", {
+        cause: Object.assign(new Error("reset"), { code: "ECONNRESET" }),
+      }),
+      true,
+    ],
+    [Object.assign(new Error("Unable to connect"), { code: "ConnectionRefused" }), false],
+    [new TypeError("connection reset by peer"), true],
+  ];
+  for (const [cause, sent] of cases) {
+    assertStrictEquals(new ConnectionError("list regions", cause).requestSent, sent, String(cause));
+  }
+});
