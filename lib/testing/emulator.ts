@@ -9,7 +9,8 @@ import type { Instance } from "../types/instances.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
-import { EmulatedError, notFound, objectDoesNotExist } from "./_errors.ts";
+import { checkQuery, queryValues } from "../_rules/query.ts";
+import { EmulatedError, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { FIREWALL_HANDLERS } from "./_firewall.ts";
 import type { Answer, Handler } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
@@ -811,7 +812,9 @@ export class LambdaEmulator {
     requestId: string,
   ): Answer {
     try {
-      const handler = HANDLERS[matched.operation.id];
+      const id = matched.operation.id;
+      validateWith(() => checkQuery(id, queryValues(id, url.searchParams)));
+      const handler = HANDLERS[id];
       let body: unknown;
       if (text.trim() !== "") {
         try {
