@@ -593,6 +593,16 @@ Deno.test("a seed gives the same ids and the same story every run, however often
 Deno.test("emulator options and helpers check their input", async () => {
   assertThrows(() => new LambdaEmulator({ apiKey: "has space" }), TypeError);
   assertThrows(() => new LambdaEmulator({ timing: { bootMs: -1 } }), RangeError);
+  assertThrows(() => new LambdaEmulator({ rateLimit: { requestBurst: 1.5 } }), RangeError);
+  assertThrows(
+    () => new LambdaEmulator({ rateLimitAnswer: { body: "xml" as never } }),
+    RangeError,
+    "'rateLimitAnswer.body' must be one of text, html, json, received 'xml'",
+  );
+  assertThrows(
+    () => new LambdaEmulator({ rateLimitAnswer: { retryAfter: "yes" as never } }),
+    TypeError,
+  );
   const catalog = defaultCatalog();
   catalog.regions = catalog.regions.slice(0, 1);
   const emulator = testEmulator({ catalog });

@@ -24,7 +24,11 @@ async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
 
 Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per launch", async () => {
   const clock = new FakeClock();
-  const emulator = testEmulator({ clock, rateLimit: {} });
+  const emulator = testEmulator({
+    clock,
+    rateLimit: {},
+    rateLimitAnswer: { body: "json", retryAfter: true },
+  });
   const client = emulatorClient(emulator, { maxRetries: 0 });
   await client.regions.list();
   const error = await assertRejects(client.regions.list(), RateLimitError);

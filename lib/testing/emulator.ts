@@ -15,7 +15,10 @@ import { FIREWALL_HANDLERS } from "./_firewall.ts";
 import type { Answer, Handler } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
 import { SeededRandom } from "./_random.ts";
+import { gatewayPage } from "./_pages.ts";
 import { RateGate } from "./_rate_gate.ts";
+import { tooManyRequests } from "./_too_many.ts";
+import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 import { EmulatorState } from "./_state.ts";
 import { TICKET_HANDLERS } from "./_tickets.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
@@ -52,12 +55,16 @@ export interface EmulatorOptions {
   catalog?: EmulatorCatalog;
   /**
    * The API's rate limits, on by default: one request per second and one launch per 12 seconds,
-   * per API key, answered with 429. `toleranceMs` (50 by default) forgives a request that arrives
-   * this much early, as network jitter would make it. `false` turns them off.
+   * per API key, answered with 429. See {@linkcode RateLimitOptions} for the burst, the tolerance
+   * and whether refused requests count, and what in them is assumed. `false` turns them off.
    */
-  rateLimit?:
-    | { requestIntervalMs?: number; launchIntervalMs?: number; toleranceMs?: number }
-    | false;
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * What a 429 looks like, from the limits and the `rate-limit` fault.
+   * @default { body: "text", retryAfter: false } (the least a client can rely on; a guess at
+   * nothing: see {@linkcode RateLimitAnswer})
+   */
+  rateLimitAnswer?: RateLimitAnswer;
   /** How long instances take to change state, in emulator milliseconds. */
   timing?: {
     /** From launch to `active`. @default 120000 */
@@ -246,6 +253,8 @@ export class LambdaEmulator {
   #offsetMs = 0;
   readonly #requestGate: RateGate | undefined;
   readonly #launchGate: RateGate | undefined;
+  readonly #countRefused: boolean = false;
+  readonly #tooManyForm: Required<RateLimitAnswer>;
   readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
   readonly #requests: RecordedRequest[] = [];
   readonly #requestLogLimit: number;
@@ -304,15 +313,21 @@ export class LambdaEmulator {
     const rateLimit = options.rateLimit ?? {};
     if (rateLimit !== false) {
       const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
+      const burst = (name: string, value: number | undefined) =>
+        checkNonNegativeInteger(action, name, value ?? 0);
       this.#requestGate = new RateGate(
         number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
         tolerance,
+        burst("rateLimit.requestBurst", rateLimit.requestBurst),
       );
       this.#launchGate = new RateGate(
         number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
         tolerance,
+        burst("rateLimit.launchBurst", rateLimit.launchBurst),
       );
+      this.#countRefused = rateLimit.countRefused === true;
     }
+    this.#tooManyForm = checkRateLimitAnswer(action, options.rateLimitAnswer ?? {});
     this.#onResponse = options.onResponse;
     this.#requestLogLimit = checkNonNegativeInteger(
       action,
@@ -730,12 +745,7 @@ export class LambdaEmulator {
       case "drop":
         return "drop";
       case "rate-limit":
-        return {
-          answer: rateLimited(),
-          headers: fault.retryAfterSeconds === undefined
-            ? {}
-            : { "retry-after": String(fault.retryAfterSeconds) },
-        };
+        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, this.#requestIds.id());
       case "server-error":
         return {
           answer: errorAnswer(
@@ -790,10 +800,11 @@ export class LambdaEmulator {
       }
       const waitMs = this.#takeTurn(matched?.operation.id === "launchInstance", arrivedAt);
       if (waitMs > 0) {
-        return {
-          answer: rateLimited(requestId),
-          headers: { "retry-after": String(Math.ceil(waitMs / 1000)) },
-        };
+        return tooManyRequests(
+          this.#tooManyForm,
+          this.#tooManyForm.retryAfter ? Math.ceil(waitMs / 1000) : undefined,
+          requestId,
+        );
       }
       if (!matched) throw notFound();
       return undefined;
@@ -918,17 +929,20 @@ export class LambdaEmulator {
     }
   }
 
-  /** 0 when the call may go ahead (and is counted), else how long it should have waited. */
+  /**
+   * 0 when the call may go ahead (and is counted), else how long it should have waited (and it is
+   * counted only with `countRefused`).
+   */
   #takeTurn(isLaunch: boolean, now: number): number {
     if (!this.#requestGate || !this.#launchGate) return 0;
     const waitMs = Math.max(
       this.#requestGate.wait(this.apiKey, now),
       isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
     );
-    if (waitMs > 0) return waitMs;
+    if (waitMs > 0 && !this.#countRefused) return waitMs;
     this.#requestGate.take(this.apiKey, now);
     if (isLaunch) this.#launchGate.take(this.apiKey, now);
-    return 0;
+    return waitMs;
   }
 }
 
@@ -937,21 +951,6 @@ function errorAnswer(error: EmulatedError, requestId: string): Answer {
   if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
   envelope.request_id = requestId;
   return { status: error.status, body: { error: envelope } };
-}
-
-function rateLimited(requestId?: string): Answer {
-  const envelope: Record<string, string> = {
-    code: "global/rate-limit-exceeded",
-    message: "Too many requests.",
-    suggestion: "Send at most one request per second, and one launch per 12 seconds.",
-  };
-  if (requestId !== undefined) envelope.request_id = requestId;
-  return { status: 429, body: { error: envelope } };
-}
-
-function gatewayPage(title: string): string {
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n` +
-    `<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
 /** The answer's data with `tags` removed from every instance in it. */
@@ -1026,6 +1025,26 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
+  const body = form.body ?? "text";
+  if (!["text", "html", "json"].includes(body)) {
+    throw new RangeError(
+      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
+        describeValue(body)
+      }`,
+    );
+  }
+  const retryAfter = form.retryAfter ?? false;
+  if (typeof retryAfter !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: 'rateLimitAnswer.retryAfter' must be a boolean, received ${
+        describeValue(retryAfter)
+      }`,
+    );
+  }
+  return { body, retryAfter };
 }
 
 function decodeBasic(credential: string): string {

@@ -42,6 +42,7 @@ export {
   type RecordedRequest,
 } from "./emulator.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
+export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";
 export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
 
 import { runEmulatorCommand } from "./_command.ts";
