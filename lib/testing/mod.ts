@@ -41,6 +41,7 @@ export {
   LambdaEmulator,
   type RecordedRequest,
 } from "./emulator.ts";
+export { FakeClock } from "./fake_clock.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
 export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";
 export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
