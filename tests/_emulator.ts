@@ -15,6 +15,7 @@ function logExchange(exchange: EmulatorExchange): void {
     operationId: exchange.operationId,
     status: exchange.status,
     fault: exchange.fault,
+    overridden: exchange.overridden || undefined,
     body: exchange.body,
   });
   Deno.mkdirSync(LOG_DIR, { recursive: true });

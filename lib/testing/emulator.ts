@@ -23,7 +23,9 @@ import { EmulatorState } from "./_state.ts";
 import { TICKET_HANDLERS } from "./_tickets.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import { type FaultKind, type FaultRule, type Faults, FaultTable } from "./faults.ts";
-import { matchOperation, type OperationId } from "./operations.ts";
+import { matchOperation, methodsFor, type OperationId, OPERATIONS } from "./operations.ts";
+import { OverrideTable } from "./_overrides.ts";
+import type { EmulatorOverride, OverrideHandler, OverrideOptions } from "./overrides.ts";
 
 /**
  * Options for {@linkcode LambdaEmulator}. Every one has a default that behaves like the real API.
@@ -121,6 +123,8 @@ export interface EmulatorExchange {
   body: unknown;
   /** The fault that shaped this answer, if any. */
   fault: FaultKind | undefined;
+  /** Whether an `override()` gave this answer rather than the emulator. */
+  overridden: boolean;
 }
 
 /**
@@ -158,6 +162,8 @@ export interface RecordedRequest {
   status: number | undefined;
   /** The fault injected into this call, if any. */
   fault: FaultKind | undefined;
+  /** Whether an `override()` answered it. */
+  overridden: boolean;
 }
 
 /**
@@ -247,8 +253,7 @@ export class LambdaEmulator {
   readonly faults: Faults;
   readonly #state: EmulatorState;
   readonly #faultTable: FaultTable;
-  // Request ids come from their own sequence, so resource ids depend only on what was changed.
-  readonly #requestIds: SeededRandom;
+  readonly #overrides = new OverrideTable();
   readonly #clock: { now(): number };
   #offsetMs = 0;
   readonly #requestGate: RateGate | undefined;
@@ -308,7 +313,6 @@ export class LambdaEmulator {
       now: () => this.now(),
     });
     this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
-    this.#requestIds = new SeededRandom(seed ^ 0x4e51);
     this.faults = this.#faultTable;
     const rateLimit = options.rateLimit ?? {};
     if (rateLimit !== false) {
@@ -572,9 +576,12 @@ export class LambdaEmulator {
     this.#settle();
     const url = new URL(request.url);
     const path = url.pathname;
-    const matched = path.startsWith(API_PREFIX + "/")
-      ? matchOperation(request.method, path.slice(API_PREFIX.length))
-      : undefined;
+    const apiPath = path.startsWith(API_PREFIX + "/") ? path.slice(API_PREFIX.length) : undefined;
+    // HEAD is answered as the GET it shadows, without the body, as HTTP servers do.
+    const isHead = request.method === "HEAD";
+    const matched = apiPath === undefined
+      ? undefined
+      : matchOperation(isHead ? "GET" : request.method, apiPath);
     const operationId = matched?.operation.id;
     let text: string;
     let tooLarge = false;
@@ -604,11 +611,13 @@ export class LambdaEmulator {
       time: arrivedAt,
       status: undefined,
       fault: undefined,
+      overridden: false,
     };
     this.#record(record);
+    if (request.method === "OPTIONS") return this.#options(record, apiPath);
     const fault = tooLarge ? undefined : this.#faultTable.draw(operationId);
     record.fault = fault?.kind;
-    const send = (answer: Answer, headers: HeadersInit = {}) => {
+    const send = (answer: Answer, headers: Record<string, string> = {}) => {
       record.status = answer.status;
       this.#onResponse?.({
         operationId,
@@ -617,15 +626,16 @@ export class LambdaEmulator {
         status: answer.status,
         body: answer.body,
         fault: fault?.kind,
+        overridden: false,
       });
       const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-      return new Response(body, {
-        status: answer.status,
-        headers: {
-          "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
-          ...headers,
-        },
-      });
+      const all = {
+        "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
+        ...headers,
+      };
+      return isHead
+        ? withoutBody(new Response(body, { status: answer.status, headers: all }))
+        : new Response(body, { status: answer.status, headers: all });
     };
     if (tooLarge) {
       return send(errorAnswer(
@@ -634,7 +644,7 @@ export class LambdaEmulator {
           "global/invalid-parameters",
           `The request body is larger than ${this.#maxBodyBytes} bytes.`,
         ),
-        this.#requestIds.id(),
+        newRequestId(),
       ));
     }
     if (fault) {
@@ -642,9 +652,36 @@ export class LambdaEmulator {
       if (early === "drop") throw new DroppedConnection();
       if (early) return send(early.answer, early.headers);
     }
-    const requestId = this.#requestIds.id();
+    const requestId = newRequestId();
     const refused = this.#admit(request, matched, arrivedAt, requestId);
     if (refused) return send(refused.answer, refused.headers);
+    if (this.#overrides.has(matched!.operation.id)) {
+      const response = await this.#overrides.answer({
+        operationId: matched!.operation.id,
+        request: new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: text === "" || isHead || request.method === "GET" ? null : text,
+        }),
+        params: { ...matched!.params },
+        query: url.searchParams,
+        body: parseBody(text),
+      });
+      if (response) {
+        record.status = response.status;
+        record.overridden = true;
+        this.#onResponse?.({
+          operationId,
+          method: request.method,
+          path,
+          status: response.status,
+          body: parseBody(await response.clone().text()),
+          fault: fault?.kind,
+          overridden: true,
+        });
+        return isHead ? withoutBody(response) : response;
+      }
+    }
     if (fault?.kind === "late" || fault?.kind === "gateway-timeout") {
       // The backend finishes the call after the client has stopped listening.
       this.#deferred.push({
@@ -738,14 +775,101 @@ export class LambdaEmulator {
     });
   }
 
+  /**
+   * Puts `handler` in front of the emulator for `operationId`, until restored: it sees each call
+   * (after authentication and the rate limits) and answers with a `Response`, or returns
+   * `undefined` to let the emulator answer. The newest override is asked first. See
+   * {@linkcode OverrideCall} for what it is given, and `overrides.ts` for how it meets faults.
+   *
+   * @param operationId The operation to answer.
+   * @param handler What to answer.
+   * @param options `times`: how many calls it answers before it restores itself.
+   * @returns A handle: `calls`, `active`, `restore()`; `using` restores it at the end of the scope.
+   * @throws {TypeError | RangeError} When the operation is unknown or an argument is invalid.
+   *
+   * @example A launch that lands in no region, for one test
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * using override = emulator.override("launchInstance", () =>
+   *   Response.json({
+   *     error: {
+   *       code: "instance-operations/launch/insufficient-capacity",
+   *       message: "Not enough capacity to fulfill launch request.",
+   *     },
+   *   }, { status: 400 }));
+   * console.log(override.active); // true
+   * ```
+   */
+  override(
+    operationId: OperationId,
+    handler: OverrideHandler,
+    options: OverrideOptions = {},
+  ): EmulatorOverride {
+    return this.#overrides.add(
+      operationId,
+      handler,
+      options,
+      (id) => OPERATIONS.some((operation) => operation.id === id),
+    );
+  }
+
+  /**
+   * Takes back every override, as msw's `server.resetHandlers()` does: the emulator answers
+   * everything itself again.
+   *
+   * @example Between tests
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.override("listRegions", () => Response.json({ data: [] }));
+   * emulator.restoreOverrides();
+   * ```
+   */
+  restoreOverrides(): void {
+    this.#overrides.clear();
+  }
+
+  /**
+   * OPTIONS, as an HTTP server answers it: 204 with the methods the path allows in `Allow`,
+   * without asking for a key or counting against the rate limits (a browser's preflight carries
+   * no credentials); 404 on a path that names no operation.
+   */
+  #options(record: RecordedRequest, apiPath: string | undefined): Response {
+    const methods = apiPath === undefined ? [] : methodsFor(apiPath);
+    const exchange = (status: number, body: unknown) => {
+      record.status = status;
+      this.#onResponse?.({
+        operationId: undefined,
+        method: "OPTIONS",
+        path: record.path,
+        status,
+        body,
+        fault: undefined,
+        overridden: false,
+      });
+    };
+    if (methods.length === 0) {
+      const answer = errorAnswer(notFound(), newRequestId());
+      exchange(answer.status, answer.body);
+      return Response.json(answer.body, { status: answer.status });
+    }
+    const allow = [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : [])])]
+      .concat("OPTIONS").sort().join(", ");
+    exchange(204, undefined);
+    return new Response(null, { status: 204, headers: { allow } });
+  }
+
   #earlyFault(
     fault: Readonly<FaultRule>,
-  ): { answer: Answer; headers?: HeadersInit } | "drop" | undefined {
+  ): { answer: Answer; headers?: Record<string, string> } | "drop" | undefined {
     switch (fault.kind) {
       case "drop":
         return "drop";
       case "rate-limit":
-        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, this.#requestIds.id());
+        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, newRequestId());
       case "server-error":
         return {
           answer: errorAnswer(
@@ -755,7 +879,7 @@ export class LambdaEmulator {
               "An internal server error occurred.",
               "Try again later. Contact Support if the problem persists.",
             ),
-            this.#requestIds.id(),
+            newRequestId(),
           ),
         };
       case "proxy-html":
@@ -769,7 +893,7 @@ export class LambdaEmulator {
               "Provider unavailable",
               "Try again shortly",
             ),
-            this.#requestIds.id(),
+            newRequestId(),
           ),
         };
       default:
@@ -786,7 +910,7 @@ export class LambdaEmulator {
     matched: ReturnType<typeof matchOperation>,
     arrivedAt: number,
     requestId: string,
-  ): { answer: Answer; headers?: HeadersInit } | undefined {
+  ): { answer: Answer; headers?: Record<string, string> } | undefined {
     try {
       this.#authenticate(request.headers.get("authorization"));
       if (!this.#state.active) {
@@ -883,7 +1007,7 @@ export class LambdaEmulator {
           "Specified instance does not exist.",
           "Check the instance ID and try again.",
         ),
-        this.#requestIds.id(),
+        newRequestId(),
       );
     }
     return answer;
@@ -1045,6 +1169,21 @@ function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<R
     );
   }
   return { body, retryAfter };
+}
+
+/**
+ * A request id, random rather than seeded: two emulators with one seed (parallel test workers,
+ * two processes) must still give ids that tell their requests apart in shared logs.
+ */
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+/** `response` as a HEAD answer: the same status and headers, and the length its body had. */
+async function withoutBody(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.set("content-length", String((await response.arrayBuffer()).byteLength));
+  return new Response(null, { status: response.status, headers });
 }
 
 function decodeBasic(credential: string): string {

@@ -45,6 +45,12 @@ export { FakeClock } from "./fake_clock.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
 export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";
 export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
+export {
+  type EmulatorOverride,
+  type OverrideCall,
+  type OverrideHandler,
+  type OverrideOptions,
+} from "./overrides.ts";
 
 import { runEmulatorCommand } from "./_command.ts";
 
