@@ -13,7 +13,6 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { runEmulatorCommand } from "../lib/testing/_command.ts";
 
 async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
   const client = emulatorClient(emulator);
@@ -263,21 +262,4 @@ Deno.test("server: close() is idempotent and refuses further connections", async
     maxRetries: 0,
   });
   await assertRejects(client.regions.list(), ConnectionError);
-});
-
-Deno.test("command: starts a server, prints its URL and key, refuses unknown flags", async () => {
-  const lines: string[] = [];
-  await using server = await runEmulatorCommand(
-    ["--port", "0", "--seed", "9", "--api-key", "secret_cli", "--no-rate-limit"],
-    (line) => lines.push(line),
-  );
-  assertEquals(lines, [`Lambda Cloud emulator on ${server.url} (API key: secret_cli)`]);
-  const client = new LambdaCloudClient({
-    baseUrl: server.url,
-    apiKey: "secret_cli",
-    rateLimit: false,
-  });
-  assertEquals((await client.regions.list()).length, 12);
-  await assertRejects(runEmulatorCommand(["--verbose"], () => {}), TypeError, "unknown");
-  await assertRejects(runEmulatorCommand(["--port", "-1"], () => {}), RangeError, "whole number");
 });
