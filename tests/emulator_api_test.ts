@@ -8,7 +8,7 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, raw, testEmulator } from "./_emulator.ts";
 import {
   AuthenticationError,
   ConflictError,
@@ -27,24 +27,6 @@ const SSH_RULE = {
   source_network: "0.0.0.0/0",
   description: "SSH",
 };
-
-/** Sends a raw request to the emulator, to reach it with bodies the client would refuse. */
-async function raw(
-  emulator: ReturnType<typeof testEmulator>,
-  method: string,
-  path: string,
-  body?: unknown,
-  authorization: string | null = `Bearer ${emulator.apiKey}`,
-): Promise<{ status: number; json: { error?: Record<string, string>; data?: unknown } }> {
-  const headers = new Headers();
-  if (authorization !== null) headers.set("authorization", authorization);
-  const response = await emulator.fetch(`https://cloud.lambda.ai/api/v1${path}`, {
-    method,
-    headers,
-    body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
 
 Deno.test("the emulator answers every operation of the table through the client", async () => {
   const emulator = testEmulator({ seed: 3 });

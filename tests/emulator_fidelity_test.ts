@@ -3,7 +3,7 @@
 // validators the emulator shares).
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, LAUNCH, raw, testEmulator } from "./_emulator.ts";
 import {
   ConflictError,
   type InstanceWaitError,
@@ -16,26 +16,6 @@ import {
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 const MINUTE = 60_000;
-
-interface RawAnswer {
-  status: number;
-  json: { error?: Record<string, string>; data?: unknown };
-}
-
-/** Sends a request straight to the emulator, to reach it with what the client would refuse. */
-async function raw(
-  emulator: LambdaEmulator,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<RawAnswer> {
-  const response = await emulator.fetch(`https://cloud.lambda.ai/api/v1${path}`, {
-    method,
-    headers: { authorization: `Bearer ${emulator.apiKey}` },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  return { status: response.status, json: await response.json() };
-}
 
 async function withKey(): Promise<{ emulator: LambdaEmulator; client: LambdaCloudClient }> {
   const emulator = testEmulator();
