@@ -49,7 +49,8 @@ export interface EmulatorOptions {
   /** The one API key the emulator accepts. @default "secret_emulator" */
   apiKey?: string;
   /**
-   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top.
+   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top. A
+   * `FakeClock` shared with the client makes every wait instant.
    * @default Date.now
    */
   clock?: { now(): number };

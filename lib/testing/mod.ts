@@ -35,6 +35,14 @@
  * `--launch-interval-ms N`, `--request-burst N`, `--launch-burst N`, `--count-refused`,
  * `--rate-limit-body text|html|json` and `--retry-after`.
  *
+ * ## How close to production
+ *
+ * Bodies and queries are checked with the client's own validators, as strictly as the spec, and
+ * stricter only where the spec's prose is; behaviours users met in production are modelled
+ * (`quantity: 1`, keys sharing a name, terminating twice, a key in use), and the 429's shape is
+ * an option because the spec documents none (see `rate_limits.ts`). The README's "Testing your own
+ * code" lists what the emulator models, what it assumes, and what it does not model.
+ *
  * @module
  */
 
