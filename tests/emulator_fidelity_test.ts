@@ -40,6 +40,10 @@ Deno.test("quantity 1 launches one instance; more is refused in the API's words"
     "global/invalid-parameters",
     "Requested too many instances.",
   ]);
+  for (const quantity of [0, 1.5, "1"]) {
+    const odd = await raw(emulator, "POST", "/instance-operations/launch", { ...LAUNCH, quantity });
+    assertEquals([odd.status, odd.json.error?.code], [400, "global/invalid-parameters"]);
+  }
   // dstack and brev send it on every launch; through the client it goes out as given.
   await client.instances.launch({ ...LAUNCH, quantity: 1 } as never);
   assertEquals(emulator.instances().length, 2);

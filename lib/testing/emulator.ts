@@ -63,9 +63,9 @@ export interface EmulatorOptions {
    */
   rateLimit?: RateLimitOptions | false;
   /**
-   * What a 429 looks like, from the limits and the `rate-limit` fault.
-   * @default { body: "text", retryAfter: false } (the least a client can rely on; a guess at
-   * nothing: see {@linkcode RateLimitAnswer})
+   * What a 429 looks like, from the limits and the `rate-limit` fault. The default is the least a
+   * client can rely on, not a claim about production: see {@linkcode RateLimitAnswer}.
+   * @default { body: "text", retryAfter: false }
    */
   rateLimitAnswer?: RateLimitAnswer;
   /** How long instances take to change state, in emulator milliseconds. */
