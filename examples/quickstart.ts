@@ -114,7 +114,7 @@ export async function runQuickstart(
   try {
     const lastHour = { start: new Date(Date.now() - 3_600_000) };
     for await (const event of client.auditEvents.list(lastHour)) {
-      if (!event.resource_lrns.some((lrn) => ours.some((id) => lrn.endsWith(`/${id}`)))) continue;
+      if (!event.resource_lrns.some((lrn) => ours.some((id) => lrn.endsWith(`:${id}`)))) continue;
       const who = event.actor_email ?? "";
       print(`     ${event.event_time}  ${event.resource_name}.${event.action}  ${who}`);
     }

@@ -136,6 +136,22 @@ export function checkArray(
   return value;
 }
 
+// RFC 3339's date-time, which JSON Schema's `date-time` format names: a date, `T`, a time with
+// optional fractions of a second, and an offset (`Z` or `±hh:mm`).
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** Whether `text` is an RFC 3339 date-time, as the spec's `format: date-time` asks. */
+export function isDateTime(text: string): boolean {
+  const match = DATE_TIME.exec(text);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= daysInMonth && hour! <= 23 &&
+    minute! <= 59 && second! <= 60 && Number(match[9] ?? 0) <= 23 &&
+    Number(match[10] ?? 0) <= 59;
+}
+
 /**
  * Requires a resource id and returns it encoded as exactly one path segment, so that no id can
  * reach another endpoint (`"../ssh-keys"` becomes `..%2Fssh-keys`).

@@ -15,6 +15,7 @@ function logExchange(exchange: EmulatorExchange): void {
     operationId: exchange.operationId,
     status: exchange.status,
     fault: exchange.fault,
+    overridden: exchange.overridden || undefined,
     body: exchange.body,
   });
   Deno.mkdirSync(LOG_DIR, { recursive: true });
@@ -58,3 +59,21 @@ export const LAUNCH = {
   instance_type_name: "gpu_1x_a10",
   ssh_key_names: ["k"] as [string],
 };
+
+/** Sends a raw request to the emulator, to reach it with bodies the client would refuse. */
+export async function raw(
+  emulator: LambdaEmulator,
+  method: string,
+  path: string,
+  body?: unknown,
+  authorization: string | null = `Bearer ${emulator.apiKey}`,
+): Promise<{ status: number; json: { error?: Record<string, string>; data?: unknown } }> {
+  const headers = new Headers();
+  if (authorization !== null) headers.set("authorization", authorization);
+  const response = await emulator.fetch(`https://cloud.lambda.ai/api/v1${path}`, {
+    method,
+    headers,
+    body: body === undefined ? null : typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: response.status, json: await response.json() };
+}

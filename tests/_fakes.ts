@@ -1,7 +1,8 @@
 // Test doubles: a fetch that records requests and answers from a script, and a clock that jumps.
 
-import type { Clock, LambdaCloudClientOptions } from "../mod.ts";
+import type { LambdaCloudClientOptions } from "../mod.ts";
 import { LambdaCloudClient } from "../mod.ts";
+import { FakeClock as VirtualClock } from "../lib/testing/mod.ts";
 
 /** One scripted answer: a Response, an error to throw, or a function of the request. */
 export type Reply = Response | Error | ((request: Request) => Response | Promise<Response>);
@@ -38,65 +39,22 @@ export class FakeFetch {
   }
 }
 
-interface VirtualTimer {
-  at: number;
-  seq: number;
-  resolve(): void;
-}
-
 /**
- * A clock with virtual time: a sleep never waits for real. Whenever nothing else is left to run, the
- * earliest pending sleep ends and time jumps to its end. Every wait is recorded in `sleeps`.
+ * The public virtual clock (lib/testing/fake_clock.ts), started at 1,000,000 ms, with `time` to
+ * read and move it. Every wait is recorded in `sleeps`.
  */
-export class FakeClock implements Clock {
-  time = 1_000_000;
-  readonly sleeps: number[] = [];
-  readonly #timers: VirtualTimer[] = [];
-  #seq = 0;
-  #tick: ReturnType<typeof setTimeout> | undefined;
-
-  now = (): number => this.time;
-
-  sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
-    if (signal?.aborted) return Promise.reject(signal.reason);
-    this.sleeps.push(ms);
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        this.#timers.splice(this.#timers.indexOf(timer), 1);
-        if (this.#timers.length === 0) this.#cancelTick();
-        reject(signal?.reason);
-      };
-      const timer: VirtualTimer = {
-        at: this.time + Math.max(0, ms),
-        seq: this.#seq++,
-        resolve: () => {
-          signal?.removeEventListener("abort", onAbort);
-          resolve();
-        },
-      };
-      signal?.addEventListener("abort", onAbort, { once: true });
-      this.#timers.push(timer);
-      this.#scheduleTick();
-    });
-  };
-
-  // A real zero-delay timeout runs after every pending promise job, so time only jumps once all
-  // the code that could still run "now" has run.
-  #scheduleTick(): void {
-    this.#tick ??= setTimeout(() => {
-      this.#tick = undefined;
-      this.#timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = this.#timers.shift();
-      if (!next) return;
-      this.time = Math.max(this.time, next.at);
-      next.resolve();
-      if (this.#timers.length > 0) this.#scheduleTick();
-    }, 0);
+export class FakeClock extends VirtualClock {
+  constructor() {
+    super(1_000_000);
   }
 
-  #cancelTick(): void {
-    if (this.#tick !== undefined) clearTimeout(this.#tick);
-    this.#tick = undefined;
+  /** The current time; setting it moves the clock forward to it. */
+  get time(): number {
+    return this.now();
+  }
+
+  set time(value: number) {
+    this.advance(value - this.now());
   }
 }
 

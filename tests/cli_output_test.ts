@@ -123,15 +123,15 @@ Deno.test("cli output: audit is newest first, in a window, short names, and says
   const audit = await run(["audit", "--limit", "2"]);
   assertEquals(audit.out.split("\n").map((line) => line.replace(/ +/g, " ")), [
     "TIME ACTION RESOURCE ACTOR",
-    `2026-03-01T11:00:00.000Z instance.launch instance/${ids[2]} you@example.com`,
-    `2026-03-01T10:00:00.000Z instance.launch instance/${ids[1]} you@example.com`,
+    `2026-03-01T11:00:00.000Z instance.launched instance/${ids[2]} you@example.com`,
+    `2026-03-01T10:00:00.000Z instance.launched instance/${ids[1]} you@example.com`,
   ]);
   assertEquals(
     audit.err,
     "Showing the newest 2 of 4 events since 2026-02-28T12:00:00.000Z (the last 24h; --since for more); raise --limit to see more",
   );
   const json = JSON.parse((await run(["audit", "--json", "-L", "1"])).out);
-  assertMatch(json[0].resource_lrns[0], /^lrn:lambda:cloud:us-south-1:[0-9a-f]+:instance\//);
+  assertMatch(json[0].resource_lrns[0], /^lrn:cloud:instance:[0-9a-f]{32}$/);
   const window = await run(["audit", "--since", "2026-03-01T09:30:00Z", "--until", "90m", "-q"]);
   assertEquals(window.out.split("\n").length, 1); // only the launch at 10:00
   assertEquals(window.err, "");

@@ -134,9 +134,13 @@ Deno.test("cli safety: a generated key is saved before it is shown, and never sh
   assertEquals(full.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
   assertMatch(full.err, /^warning: could not save the private key to 'full\.pem' \(disk full\)/);
   assertEquals(files.has("full.pem"), false);
-  // Lambda refuses the key (a duplicate name): the empty file is removed again.
-  const duplicate = await run(["ssh-keys", "add", "b", "--save-private-key", "b.pem"]);
-  assertEquals([duplicate.code, files.has("b.pem")], [EXIT.failed, false]);
+  // Lambda refuses the key: the empty file is removed again.
+  emulator.override("addSSHKey", () =>
+    Response.json({
+      error: { code: "global/invalid-parameters", message: "Invalid request data." },
+    }, { status: 400 }), { times: 1 });
+  const refused = await run(["ssh-keys", "add", "b", "--save-private-key", "b.pem"]);
+  assertEquals([refused.code, files.has("b.pem")], [EXIT.failed, false]);
   // With -q a generated key would be lost: it must be saved.
   assertEquals((await run(["ssh-keys", "add", "c", "-q"])).code, EXIT.usage);
 });

@@ -13,7 +13,6 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { runEmulatorCommand } from "../lib/testing/_command.ts";
 
 async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
   const client = emulatorClient(emulator);
@@ -24,7 +23,11 @@ async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
 
 Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per launch", async () => {
   const clock = new FakeClock();
-  const emulator = testEmulator({ clock, rateLimit: {} });
+  const emulator = testEmulator({
+    clock,
+    rateLimit: {},
+    rateLimitAnswer: { body: "json", retryAfter: true },
+  });
   const client = emulatorClient(emulator, { maxRetries: 0 });
   await client.regions.list();
   const error = await assertRejects(client.regions.list(), RateLimitError);
@@ -259,21 +262,4 @@ Deno.test("server: close() is idempotent and refuses further connections", async
     maxRetries: 0,
   });
   await assertRejects(client.regions.list(), ConnectionError);
-});
-
-Deno.test("command: starts a server, prints its URL and key, refuses unknown flags", async () => {
-  const lines: string[] = [];
-  await using server = await runEmulatorCommand(
-    ["--port", "0", "--seed", "9", "--api-key", "secret_cli", "--no-rate-limit"],
-    (line) => lines.push(line),
-  );
-  assertEquals(lines, [`Lambda Cloud emulator on ${server.url} (API key: secret_cli)`]);
-  const client = new LambdaCloudClient({
-    baseUrl: server.url,
-    apiKey: "secret_cli",
-    rateLimit: false,
-  });
-  assertEquals((await client.regions.list()).length, 12);
-  await assertRejects(runEmulatorCommand(["--verbose"], () => {}), TypeError, "unknown");
-  await assertRejects(runEmulatorCommand(["--port", "-1"], () => {}), RangeError, "whole number");
 });

@@ -40,11 +40,11 @@ Deno.test("the quickstart tells the whole story, cleans up, and never meets a 42
       line.split(/\s+/)[2]
     ),
     [
-      "ssh_key.create",
-      "instance.launch",
-      "instance.update",
-      "instance.terminate",
-      "ssh_key.delete",
+      "ssh_key.created",
+      "instance.launched",
+      "instance.updated",
+      "instance.terminated",
+      "ssh_key.deleted",
     ],
   );
   assertEquals(emulator.instances().map((item) => item.status), ["terminated"]);

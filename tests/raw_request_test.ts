@@ -15,7 +15,7 @@ Deno.test("request() calls an operation by id: path filled and encoded, query se
   const page = await client.request("getAuditEvents", {
     query: { resource_type: "cloud.ssh_key" },
   });
-  assertEquals(page.data.map((event) => event.action), ["create", "delete"]);
+  assertEquals(page.data.map((event) => event.action), ["created", "deleted"]);
   assertStrictEquals(page.page_token, null);
   const ticket = await client.request("createTicket", {
     body: { subject: "s", description: "d", type: "service_request" },

@@ -70,11 +70,26 @@ Deno.test("launch needs a region and a type", async () => {
   );
 });
 
-Deno.test("launch refuses quantity", async () => {
+Deno.test("launch takes quantity 1, as the API does, and refuses more in the API's words", async () => {
+  const fake = new FakeFetch(Response.json({ data: { instance_ids: ["i"] } }));
+  const { client } = fakeClient(fake);
+  await client.instances.launch({ ...VALID_LAUNCH, quantity: 1 } as never, { launchToken: false });
+  assertStrictEquals((fake.json(0) as { quantity: number }).quantity, 1);
   await rejectsUnsent(
     launch({ quantity: 2 }),
+    RangeError,
+    "Cannot launch instance: requested too many instances, 'quantity' must be 1 (one instance " +
+      "per launch), received 2",
+  );
+  await rejectsUnsent(
+    launch({ quantity: 0 }),
+    RangeError,
+    "Cannot launch instance: 'quantity' must be 1, received 0",
+  );
+  await rejectsUnsent(
+    launch({ quantity: "1" }),
     TypeError,
-    "Cannot launch instance: 'quantity' is not supported, Lambda launches one instance per call",
+    "Cannot launch instance: 'quantity' must be the whole number 1, received '1'",
   );
 });
 
@@ -159,14 +174,14 @@ Deno.test("launch checks tags", async () => {
 
 Deno.test("launch checks image, mounts, filesystems and rulesets", async () => {
   await rejectsUnsent(
-    launch({ image: { id: "a", family: "b" } }),
-    TypeError,
-    "Cannot launch instance: 'image' must set exactly one of 'id' and 'family', received both",
+    launch({ image: { id: "a", family: "" } }),
+    RangeError,
+    "Cannot launch instance: 'image.family' must not be empty",
   );
   await rejectsUnsent(
     launch({ image: {} }),
     TypeError,
-    "Cannot launch instance: 'image' must set exactly one of 'id' and 'family', received neither",
+    "Cannot launch instance: 'image' must set 'id' or 'family', received neither",
   );
   await rejectsUnsent(
     launch({ image: { id: "" } }),
@@ -253,12 +268,11 @@ Deno.test("restart and terminate need at least one valid id", async () => {
   );
 });
 
-Deno.test("update needs a name or tags, within the rules", async () => {
-  await rejectsUnsent(
-    (client) => client.instances.update("i-1", {}),
-    TypeError,
-    "Cannot update instance: 'body' must set 'name' or 'tags', or both",
-  );
+Deno.test("update takes an empty body, as the spec does, and checks what it sets", async () => {
+  const fake = new FakeFetch(Response.json({ data: { id: "i-1" } }));
+  const { client } = fakeClient(fake);
+  await client.instances.update("i-1", {});
+  assertStrictEquals(fake.bodies[0], "{}");
   await rejectsUnsent(
     (client) => client.instances.update("i-1", { name: "x".repeat(65) }),
     RangeError,

@@ -17,13 +17,11 @@ const PORT = resolve(schemaField("FirewallRule", "port_range").items!);
 const FIRST_PORT = PORT.minimum!;
 const LAST_PORT = PORT.maximum!;
 const DESCRIPTION_RULE: StringRule = specString(schemaField("FirewallRule", "description"));
-const IPV4_CIDR =
-  /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/;
-// Stricter than the spec, which sets no least length: an unnamed ruleset cannot be told apart.
-const RULESET_NAME_RULE: StringRule = {
-  ...specString(bodyField("createFirewallRuleset", "name")),
-  minLength: 1,
-};
+// "A public IPv4 address optionally followed by a slash (/) and an integer mask … If no mask is
+// provided, the API assumes /32 by default." (the spec, FirewallRule.source_network)
+const IPV4_NETWORK =
+  /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\/(3[0-2]|[12]?\d))?$/;
+const RULESET_NAME_RULE: StringRule = specString(bodyField("createFirewallRuleset", "name"));
 
 /**
  * Checks a list of firewall rules against the API's rules. Shared with the emulator, which answers
@@ -42,7 +40,10 @@ export function checkFirewallRules(action: string, name: string, value: unknown)
     }
     checkPortRange(action, `${itemName}.port_range`, protocol, rule.port_range);
     checkString(action, `${itemName}.source_network`, rule.source_network, {
-      pattern: { regex: IPV4_CIDR, description: "an IPv4 network in CIDR notation" },
+      pattern: {
+        regex: IPV4_NETWORK,
+        description: "an IPv4 address, or a network in CIDR notation",
+      },
     });
     checkString(action, `${itemName}.description`, rule.description, DESCRIPTION_RULE);
   });
@@ -103,6 +104,7 @@ export function checkCreateRulesetRequest(body: unknown): void {
 export function checkUpdateRulesetRequest(body: unknown, isGlobal = false): void {
   const action = isGlobal ? "update global firewall ruleset" : "update firewall ruleset";
   const checked = checkObject(action, "body", body);
+  // Stricter than the schema, as the spec's prose is: "This allows updating the rules only."
   if (isGlobal && checked.name !== undefined) {
     throw new TypeError(`Cannot ${action}: 'name' cannot be changed on the global ruleset`);
   }

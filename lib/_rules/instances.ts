@@ -38,10 +38,8 @@ const MOUNT_POINT_RULE: StringRule = specString(
  * with `global/invalid-parameters`.
  */
 export function checkUpdateRequest(body: unknown): void {
+  // An empty body is allowed, as the spec allows it: it changes nothing.
   const checked = checkObject(ACTION_UPDATE, "body", body);
-  if (checked.name === undefined && checked.tags === undefined) {
-    throw new TypeError(`Cannot ${ACTION_UPDATE}: 'body' must set 'name' or 'tags', or both`);
-  }
   checkOptionalString(ACTION_UPDATE, "name", checked.name, UPDATE_NAME_RULE);
   if (checked.tags !== undefined) checkTags(ACTION_UPDATE, checked.tags);
 }
@@ -53,11 +51,7 @@ export function checkUpdateRequest(body: unknown): void {
 export function checkLaunchRequest(body: unknown): void {
   const action = ACTION_LAUNCH;
   const checked = checkObject(action, "body", body);
-  if ("quantity" in checked) {
-    throw new TypeError(
-      `Cannot ${action}: 'quantity' is not supported, Lambda launches one instance per call`,
-    );
-  }
+  if (checked.quantity !== undefined) checkQuantity(checked.quantity);
   checkString(action, "region_name", checked.region_name);
   checkString(action, "instance_type_name", checked.instance_type_name);
   const keys = checkArray(
@@ -106,19 +100,37 @@ export function checkLaunchRequest(body: unknown): void {
   }
 }
 
-function checkImage(value: unknown): void {
+function checkQuantity(value: unknown): void {
   const action = ACTION_LAUNCH;
-  const image = checkObject(action, "image", value);
-  const hasId = image.id !== undefined;
-  if (hasId === (image.family !== undefined)) {
+  const one = PROSE_RULES.launchQuantity;
+  if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(
-      `Cannot ${action}: 'image' must set exactly one of 'id' and 'family', received ${
-        hasId ? "both" : "neither"
+      `Cannot ${action}: 'quantity' must be the whole number ${one}, received ${
+        describeValue(value)
       }`,
     );
   }
-  if (hasId) checkString(action, "image.id", image.id);
-  else checkString(action, "image.family", image.family);
+  if (value > one) {
+    throw new RangeError(
+      `Cannot ${action}: ${
+        PROSE_RULES.tooManyInstances.replace(/\.$/, "").toLowerCase()
+      }, 'quantity' must be ${one} (one instance per launch), received ${value}`,
+    );
+  }
+  if (value < one) {
+    throw new RangeError(`Cannot ${action}: 'quantity' must be ${one}, received ${value}`);
+  }
+}
+
+// The spec's `anyOf` of `{id}` and `{family}` takes an object with both, so both are allowed.
+function checkImage(value: unknown): void {
+  const action = ACTION_LAUNCH;
+  const image = checkObject(action, "image", value);
+  if (image.id === undefined && image.family === undefined) {
+    throw new TypeError(`Cannot ${action}: 'image' must set 'id' or 'family', received neither`);
+  }
+  if (image.id !== undefined) checkString(action, "image.id", image.id);
+  if (image.family !== undefined) checkString(action, "image.family", image.family);
 }
 
 function checkTags(action: string, value: unknown): void {

@@ -29,8 +29,13 @@ function parseWhen(name: string, value: string, now: number): Date {
   return new Date(time);
 }
 
-/** The end of an LRN, such as `instance/0920…` of `lrn:lambda:cloud:us-east-1:123:instance/0920…`. */
+/** The kind and id of an LRN, such as `instance/0920…` of `lrn:cloud:instance:0920…`. */
 export function shortLrn(lrn: string): string {
+  return lrn.split(":").slice(-2).join("/");
+}
+
+/** The id at the end of an LRN, such as `0920…` of `lrn:cloud:instance:0920…`. */
+export function lrnId(lrn: string): string {
   return lrn.slice(lrn.lastIndexOf(":") + 1);
 }
 

@@ -3,6 +3,7 @@
 
 import type { Instance, LambdaCloudClient } from "../../mod.ts";
 import type { Command } from "./_command.ts";
+import { lrnId } from "./_audit.ts";
 import { dollars, duration, price } from "./_table.ts";
 
 /** How far back the audit trail is read for launches. */
@@ -42,11 +43,13 @@ export async function launchTimes(
       { start: new Date(now - LAUNCH_LOOKBACK_MS), resource_type: "cloud.instance" },
       { signal },
     );
+    // Oldest first: the first event that names an instance is its launch, whatever verb the
+    // catalogue gives it (the spec documents none for instances).
     for await (const event of events) {
-      if (event.resource_name !== "instance" || event.action !== "launch") continue;
+      if (event.resource_name !== "instance") continue;
       for (const lrn of event.resource_lrns) {
-        const id = lrn.slice(lrn.lastIndexOf("/") + 1);
-        if (wanted.has(id)) times.set(id, Date.parse(event.event_time));
+        const id = lrnId(lrn);
+        if (wanted.has(id) && !times.has(id)) times.set(id, Date.parse(event.event_time));
       }
     }
     return { times };

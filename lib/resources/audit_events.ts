@@ -7,6 +7,7 @@
 import { everyPage } from "../_paging.ts";
 import { Resource } from "./_resource.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
+import { checkQuery } from "../_rules/query.ts";
 import type { RequestOptions } from "../options.ts";
 import type { AuditEvent, AuditEventPage, AuditEventsParams } from "../types/audit_events.ts";
 
@@ -15,13 +16,13 @@ const ACTION_LIST = "list audit events";
 /**
  * `client.auditEvents`: the account's audit trail.
  *
- * @example Every launch in the trail
+ * @example Every change to instances in the trail
  * ```ts ignore
  * import { LambdaCloudClient } from "@lambda-cloud/client";
  *
  * const client = new LambdaCloudClient();
  * for await (const event of client.auditEvents.list({ resource_type: "cloud.instance" })) {
- *   if (event.action === "launch") console.log(event.event_time, event.resource_lrns);
+ *   console.log(event.event_time, event.action, event.resource_lrns);
  * }
  * ```
  */
@@ -81,35 +82,29 @@ export class AuditEventsResource extends Resource {
     const checked = checkObject(ACTION_LIST, "params", params);
     checkOptionalString(ACTION_LIST, "resource_type", checked.resource_type);
     checkOptionalString(ACTION_LIST, "page_token", checked.page_token);
-    return await this.transport.call<AuditEventPage>("getAuditEvents", {
-      query: {
-        start: toTimestamp("start", checked.start),
-        end: toTimestamp("end", checked.end),
-        resource_type: params.resource_type,
-        page_token: params.page_token,
-      },
-    }, options);
+    const query = {
+      start: toTimestamp("start", checked.start),
+      end: toTimestamp("end", checked.end),
+      resource_type: params.resource_type,
+      page_token: params.page_token,
+    };
+    checkQuery("getAuditEvents", query);
+    return await this.transport.call<AuditEventPage>("getAuditEvents", { query }, options);
   }
 }
 
+/** A Date as the spec's date-time; a string as given, for checkQuery to hold to the spec. */
 function toTimestamp(name: string, value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  const time = value instanceof Date
-    ? value.getTime()
-    : typeof value === "string" && value.trim() !== ""
-    ? Date.parse(value)
-    : undefined;
-  if (time === undefined) {
+  if (value === undefined || typeof value === "string") return value;
+  if (!(value instanceof Date)) {
     throw new TypeError(
-      `Cannot ${ACTION_LIST}: '${name}' must be a Date or an ISO 8601 string, received ${
+      `Cannot ${ACTION_LIST}: '${name}' must be a Date or an RFC 3339 date-time string, received ${
         describeValue(value)
       }`,
     );
   }
-  if (Number.isNaN(time)) {
-    throw new RangeError(
-      `Cannot ${ACTION_LIST}: '${name}' is not a valid date, received ${describeValue(value)}`,
-    );
+  if (Number.isNaN(value.getTime())) {
+    throw new RangeError(`Cannot ${ACTION_LIST}: '${name}' is an invalid Date`);
   }
-  return value instanceof Date ? value.toISOString() : value as string;
+  return value.toISOString();
 }

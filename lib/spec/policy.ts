@@ -107,6 +107,14 @@ export function retryPolicy(id: OperationId, body: unknown): RetryPolicy {
 export const PROSE_RULES = {
   /** "Currently, exactly one SSH key must be specified." (InstanceLaunchRequest.ssh_key_names) */
   launchSshKeys: 1,
+  /**
+   * The only `quantity` a launch takes. The field is not in the spec, yet clients send
+   * `quantity: 1` (dstack, brev, and the spec's own curl example under `addSSHKey`) and the API
+   * takes it; more answers 400 "Requested too many instances." (SkyPilot #7084).
+   */
+  launchQuantity: 1,
+  /** What the API answers to a launch whose `quantity` is more than one (SkyPilot #7084). */
+  tooManyInstances: "Requested too many instances.",
   /** Tag keys with this prefix are Lambda's own. */
   reservedTagPrefix: "lambda-ai-",
   /** "The user data string must be plain text and cannot exceed 1MB in size." */

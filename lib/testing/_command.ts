@@ -1,44 +1,172 @@
-// The emulator as a command: `deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing`.
+// The emulator as a command: `deno task emulator`, or
+// `deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing`.
 
+import { describeValue } from "../_validate.ts";
+import type { EmulatorOptions, EmulatorServer } from "./emulator.ts";
 import { LambdaEmulator } from "./emulator.ts";
-import type { EmulatorServer } from "./emulator.ts";
+import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 
-const USAGE = "Usage: emulator [--port N] [--seed N] [--api-key KEY] [--boot-seconds N] " +
-  "[--no-rate-limit]";
+/** The command's help, as `--help` prints it. */
+export const EMULATOR_USAGE =
+  `Runs an emulator of the Lambda Cloud API on 127.0.0.1 until stopped (Ctrl-C).
 
-/** Parses `args`, starts the server, prints its URL, and returns it. */
+Usage:
+  deno task emulator [options]
+  deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing [options]
+
+Options:
+  --port N                  the port to listen on (default 0: a free one)
+  --seed N                  ids and addresses follow the seed (default 1)
+  --api-key KEY             the one API key it accepts (default secret_emulator)
+  --boot-seconds N          how long an instance takes to boot (default 120)
+  --no-rate-limit           no rate limits at all
+  --request-interval-ms N   the least time between two requests (default 1000)
+  --launch-interval-ms N    the least time between two launches (default 12000)
+  --request-burst N         requests beyond that pace let through at once (default 0)
+  --launch-burst N          launches beyond that pace let through at once (default 0;
+                            4 reads "five requests per minute" as five at once)
+  --count-refused           a request refused with 429 still uses its turn
+  --rate-limit-body FORM    the body of a 429: text (default), html or json
+  --retry-after             send Retry-After with each 429 (default: none)
+  -h, --help                show this help
+
+Then, where your code or the lambda command runs, paste the export line it prints.`;
+
+const VALUE_FLAGS = new Set([
+  "--port",
+  "--seed",
+  "--api-key",
+  "--boot-seconds",
+  "--request-interval-ms",
+  "--launch-interval-ms",
+  "--request-burst",
+  "--launch-burst",
+  "--rate-limit-body",
+]);
+const SWITCHES = new Set(["--no-rate-limit", "--count-refused", "--retry-after"]);
+const HELP = new Set(["-h", "--help"]);
+const ACTION = "start emulator";
+
+/** Where the command writes: a line for the user, and a line about a failure. */
+export interface CommandOutput {
+  out(line: string): void;
+  err(line: string): void;
+}
+
+/**
+ * Runs the command: prints the help, or starts the server and prints how to reach it. Resolves to
+ * the running server, to `undefined` after the help, or to an exit code after a failure (2 for a
+ * bad option, 1 for any other), which it has explained on `err` without a stack trace.
+ */
+export async function emulatorMain(
+  args: readonly string[],
+  output: CommandOutput,
+): Promise<EmulatorServer | number | undefined> {
+  try {
+    return await runEmulatorCommand(args, output.out);
+  } catch (error) {
+    const usage = error instanceof TypeError || error instanceof RangeError;
+    output.err(`error: ${error instanceof Error ? error.message : String(error)}`);
+    if (usage) output.err("Run with --help to see the options.");
+    return usage ? 2 : 1;
+  }
+}
+
+/**
+ * Parses `args`, starts the server, prints its URL and the export line that points a client at
+ * it, and returns it; with `--help`, prints the help and returns `undefined`.
+ *
+ * @throws {TypeError | RangeError} When an option is unknown, incomplete or out of range.
+ */
 export async function runEmulatorCommand(
   args: readonly string[],
   print: (line: string) => void,
-): Promise<EmulatorServer> {
+): Promise<EmulatorServer | undefined> {
+  if (args.some((arg) => HELP.has(arg))) {
+    print(EMULATOR_USAGE);
+    return undefined;
+  }
   const values = new Map<string, string>();
+  const switches = new Set<string>();
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
-    if (arg === "--no-rate-limit") continue;
-    const value = args[index + 1];
-    if (!["--port", "--seed", "--api-key", "--boot-seconds"].includes(arg) || value === undefined) {
-      throw new TypeError(`Cannot start emulator: unknown or incomplete option '${arg}'. ${USAGE}`);
+    if (SWITCHES.has(arg)) {
+      switches.add(arg);
+      continue;
     }
+    if (!VALUE_FLAGS.has(arg)) {
+      throw new TypeError(`Cannot ${ACTION}: unknown option ${describeValue(arg)}`);
+    }
+    const value = args[index + 1];
+    if (value === undefined) throw new TypeError(`Cannot ${ACTION}: '${arg}' needs a value`);
     values.set(arg, value);
     index++;
   }
-  const number = (name: string, fallback: number) => {
-    const value = Number(values.get(name) ?? fallback);
-    if (!Number.isInteger(value) || value < 0) {
-      throw new RangeError(
-        `Cannot start emulator: '${name}' must be a whole number, received '${values.get(name)}'`,
-      );
-    }
-    return value;
+  const emulator = new LambdaEmulator(emulatorOptions(values, switches));
+  const port = wholeNumber(values, "--port", 0, 65_535);
+  let server: EmulatorServer;
+  try {
+    server = await emulator.serve({ port });
+  } catch (error) {
+    // Such as a port already taken: said in a line, not as a stack trace.
+    throw new Error(
+      `Cannot ${ACTION} on port ${port}: ${error instanceof Error ? error.message : error}`,
+      { cause: error },
+    );
+  }
+  print(`Lambda Cloud emulator on ${server.url} (API key: ${emulator.apiKey})`);
+  print("Point a client or the lambda command at it:");
+  print("");
+  print(`  export LAMBDA_BASE_URL=${server.url} LAMBDA_API_KEY=${shellWord(emulator.apiKey)}`);
+  return server;
+}
+
+function emulatorOptions(values: Map<string, string>, switches: Set<string>): EmulatorOptions {
+  const options: EmulatorOptions = {
+    seed: wholeNumber(values, "--seed", 1),
+    timing: { bootMs: wholeNumber(values, "--boot-seconds", 120) * 1000 },
   };
   const apiKey = values.get("--api-key");
-  const emulator = new LambdaEmulator({
-    seed: number("--seed", 1),
-    ...(apiKey === undefined ? {} : { apiKey }),
-    rateLimit: args.includes("--no-rate-limit") ? false : {},
-    timing: { bootMs: number("--boot-seconds", 120) * 1000 },
-  });
-  const server = await emulator.serve({ port: number("--port", 0) });
-  print(`Lambda Cloud emulator on ${server.url} (API key: ${emulator.apiKey})`);
-  return server;
+  if (apiKey !== undefined) options.apiKey = apiKey;
+  const limits: RateLimitOptions = {
+    requestIntervalMs: wholeNumber(values, "--request-interval-ms", 1000),
+    launchIntervalMs: wholeNumber(values, "--launch-interval-ms", 12_000),
+    requestBurst: wholeNumber(values, "--request-burst", 0),
+    launchBurst: wholeNumber(values, "--launch-burst", 0),
+    countRefused: switches.has("--count-refused"),
+  };
+  options.rateLimit = switches.has("--no-rate-limit") ? false : limits;
+  const body = values.get("--rate-limit-body") ?? "text";
+  if (body !== "text" && body !== "html" && body !== "json") {
+    throw new RangeError(
+      `Cannot ${ACTION}: '--rate-limit-body' must be text, html or json, received '${body}'`,
+    );
+  }
+  const answer: RateLimitAnswer = { body, retryAfter: switches.has("--retry-after") };
+  options.rateLimitAnswer = answer;
+  return options;
+}
+
+function wholeNumber(
+  values: Map<string, string>,
+  flag: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const text = values.get(flag);
+  if (text === undefined) return fallback;
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!(value <= max)) {
+    throw new RangeError(
+      `Cannot ${ACTION}: '${flag}' must be a whole number${
+        max < Number.MAX_SAFE_INTEGER ? ` up to ${max}` : ""
+      }, received '${text}'`,
+    );
+  }
+  return value;
+}
+
+/** `word` as the shell reads it back: quoted when it holds anything a shell would interpret. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

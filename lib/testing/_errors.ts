@@ -37,6 +37,25 @@ export function notFound(
   return new EmulatedError(404, "global/not-found", message, suggestion);
 }
 
+/** 403 `global/invalid-address`: launches and filesystem creation on a bad billing address. */
+export function invalidAddress(): EmulatedError {
+  return new EmulatedError(
+    403,
+    "global/invalid-address",
+    "Your billing address is invalid.",
+    "Make sure your billing address is valid. Contact Support if problems continue.",
+  );
+}
+
+/**
+ * `global/unknown`, "An unknown error occurred.": what production answers where its own code
+ * fails, as users reported it (SkyPilot #3410, #8221). No report gives the status; 500 is our
+ * assumption, since the words are those of a catch-all.
+ */
+export function unknownError(): EmulatedError {
+  return new EmulatedError(500, "global/unknown", "An unknown error occurred.");
+}
+
 /**
  * Runs one of the client's own body checks and turns its TypeError or RangeError into the API's
  * 400, with the client's wording minus its "Cannot <action>: " prefix.

@@ -16,13 +16,20 @@ import { type Handler, type HandlerContext, ok } from "./_handler.ts";
 import type { EmulatorState, RulesetRecord } from "./_state.ts";
 import type { OperationId } from "./operations.ts";
 
-const GLOBAL_NAME = "Global";
+// The spec's example name for the global ruleset.
+const GLOBAL_NAME = "Default Workspace Global Rules";
 
+/**
+ * The rules as stored and shown. A bare address is a /32 network, as the spec says; that the API
+ * then shows it with its `/32`, as the emulator does, is our assumption.
+ */
 function copyRules(rules: readonly FirewallRule[]): FirewallRule[] {
   return rules.map((rule) => {
     const copy: FirewallRule = {
       protocol: rule.protocol,
-      source_network: rule.source_network,
+      source_network: rule.source_network.includes("/")
+        ? rule.source_network
+        : `${rule.source_network}/32`,
       description: rule.description,
     };
     if (rule.port_range) copy.port_range = [rule.port_range[0], rule.port_range[1]];
@@ -49,7 +56,7 @@ function setLegacyRules({ state, request, body }: HandlerContext) {
     rules = copyRules(data as FirewallRule[]);
   });
   state.legacyRules = rules;
-  state.audit(request, "firewall_rules", "replace", ["legacy"], { count: rules.length });
+  state.audit(request, "firewall_rules", "replaced", ["legacy"], { count: rules.length });
   return ok(copyRules(state.legacyRules));
 }
 
@@ -74,14 +81,10 @@ function createRuleset({ state, request, body }: HandlerContext) {
     created: state.now(),
   };
   state.rulesets.set(record.id, record);
-  state.audit(
-    request,
-    "firewall_ruleset",
-    "create",
-    [record.id],
-    { name: record.name },
-    region.name,
-  );
+  state.audit(request, "firewall_ruleset", "created", [record.id], {
+    name: record.name,
+    region: region.name,
+  });
   return ok(state.rulesetView(record));
 }
 
@@ -91,7 +94,9 @@ function updateRuleset({ state, request, params, body }: HandlerContext) {
   const change = body as UpdateFirewallRulesetRequest;
   if (change.name !== undefined) record.name = change.name;
   if (change.rules !== undefined) record.rules = copyRules(change.rules);
-  state.audit(request, "firewall_ruleset", "update", [record.id], {}, record.region.name);
+  state.audit(request, "firewall_ruleset", "updated", [record.id], {
+    region: record.region.name,
+  });
   return ok(state.rulesetView(record));
 }
 
@@ -106,7 +111,9 @@ function deleteRuleset({ state, request, params }: HandlerContext) {
     );
   }
   state.rulesets.delete(record.id);
-  state.audit(request, "firewall_ruleset", "delete", [record.id], {}, record.region.name);
+  state.audit(request, "firewall_ruleset", "deleted", [record.id], {
+    region: record.region.name,
+  });
   return ok({});
 }
 
@@ -114,7 +121,7 @@ function updateGlobal({ state, request, body }: HandlerContext) {
   validateWith(() => checkUpdateRulesetRequest(body, true));
   const rules = (body as { rules?: FirewallRule[] }).rules;
   if (rules !== undefined) state.globalRules = copyRules(rules);
-  state.audit(request, "firewall_ruleset", "update", ["global"]);
+  state.audit(request, "firewall_ruleset", "updated", ["global"]);
   return ok({ id: "global", name: GLOBAL_NAME, rules: copyRules(state.globalRules) });
 }
 

@@ -3,7 +3,15 @@
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import type { InstanceLaunchRequest, InstanceModificationRequest } from "../types/instances.ts";
 import { checkArray, checkObject, checkString } from "../_validate.ts";
-import { EmulatedError, invalidParameters, objectDoesNotExist, validateWith } from "./_errors.ts";
+import { PROSE_RULES } from "../spec/policy.ts";
+import {
+  EmulatedError,
+  invalidAddress,
+  invalidParameters,
+  objectDoesNotExist,
+  unknownError,
+  validateWith,
+} from "./_errors.ts";
 import { type Handler, type HandlerContext, ok } from "./_handler.ts";
 import type { EmulatorState, InstanceRecord } from "./_state.ts";
 import { DEFAULT_IMAGE_FAMILY } from "./catalog.ts";
@@ -29,6 +37,7 @@ function instanceIds({ body }: HandlerContext, action: string): string[] {
       (item, name) => checkString(action, name, item),
     ) as string[];
   });
+  // Stricter than the schema, as the spec's prose is: it restarts or terminates "one or more".
   if (ids.length === 0) {
     throw invalidParameters("Invalid request: 'instance_ids' must not be empty");
   }
@@ -36,16 +45,17 @@ function instanceIds({ body }: HandlerContext, action: string): string[] {
 }
 
 function launch({ state, request, body }: HandlerContext) {
+  // The API's own words for a quantity over one, before any other check (SkyPilot #7084).
+  const quantity = (body as { quantity?: unknown } | null | undefined)?.quantity;
+  if (
+    typeof quantity === "number" && Number.isInteger(quantity) &&
+    quantity > PROSE_RULES.launchQuantity
+  ) {
+    throw invalidParameters(PROSE_RULES.tooManyInstances);
+  }
   validateWith(() => checkLaunchRequest(body));
   const launch = body as InstanceLaunchRequest;
-  if (!state.billingAddressValid) {
-    throw new EmulatedError(
-      403,
-      "global/invalid-address",
-      "Your billing address is invalid.",
-      "Make sure your billing address is valid. Contact Support if problems continue.",
-    );
-  }
+  if (!state.billingAddressValid) throw invalidAddress();
   const region = state.region(launch.region_name);
   if (!region) {
     throw objectDoesNotExist(`Region '${launch.region_name}' does not exist.`, LAUNCH_SUGGESTION);
@@ -60,12 +70,15 @@ function launch({ state, request, body }: HandlerContext) {
     );
   }
   const keyName = launch.ssh_key_names[0];
-  if (![...state.sshKeys.values()].some((key) => key.name === keyName)) {
+  const keys = [...state.sshKeys.values()].filter((key) => key.name === keyName);
+  if (keys.length === 0) {
     throw objectDoesNotExist(
       `SSH key '${keyName}' does not exist.`,
       "Add the key first, or check its name.",
     );
   }
+  // Two keys under one name: production fails the launch with an unknown error (SkyPilot #8221).
+  if (keys.length > 1) throw unknownError();
   const filesystems = [...state.filesystems.values()];
   const inRegion = (fs: { name: string; region: { name: string } }) => {
     if (fs.region.name !== region.name) {
@@ -104,10 +117,14 @@ function launch({ state, request, body }: HandlerContext) {
     }
   }
   const architecture = entry.instance_type.architecture;
-  const wanted = launch.image ?? { family: DEFAULT_IMAGE_FAMILY[architecture] ?? "" };
+  // With both `id` and `family` (the spec's anyOf allows it), the image must match both: which
+  // one production would honour is unknown, so the emulator refuses what they disagree on.
+  const wanted: { id?: string; family?: string } = launch.image ??
+    { family: DEFAULT_IMAGE_FAMILY[architecture] ?? "" };
   const image = state.catalog.images.find((item) =>
     item.region.name === region.name &&
-    ("id" in wanted ? item.id === wanted.id : item.family === wanted.family)
+    (wanted.id === undefined || item.id === wanted.id) &&
+    (wanted.family === undefined || item.family === wanted.family)
   );
   if (!image) {
     throw objectDoesNotExist(
@@ -157,10 +174,10 @@ function launch({ state, request, body }: HandlerContext) {
   if (launch.name !== undefined) record.name = launch.name;
   if (launch.hostname !== undefined) record.hostname = launch.hostname;
   state.instances.set(id, record);
-  state.audit(request, "instance", "launch", [id], {
+  state.audit(request, "instance", "launched", [id], {
     instance_type: entry.instance_type.name,
     region: region.name,
-  }, region.name);
+  });
   return ok({ instance_ids: [id] });
 }
 
@@ -181,7 +198,7 @@ function restart(context: HandlerContext) {
   for (const record of records) {
     record.restartingUntil = state.now() + state.timing.restartMs;
     delete record.forcedStatus;
-    state.audit(request, "instance", "restart", [record.id], {}, record.region.name);
+    state.audit(request, "instance", "restarted", [record.id], { region: record.region.name });
   }
   return ok({ restarted_instances: records.map((record) => state.view(record)) });
 }
@@ -189,11 +206,16 @@ function restart(context: HandlerContext) {
 function terminate(context: HandlerContext) {
   const { state, request } = context;
   const records = instanceIds(context, "terminate instances").map((id) => instanceOr404(state, id));
+  // Production answers a terminate of an instance already terminating with an unknown error
+  // (SkyPilot #3410). That a terminated one (still listed) does too, and that the whole call
+  // fails before anything changes, are our assumptions.
+  if (records.some((record) => record.terminateRequestedAt !== undefined)) throw unknownError();
   for (const record of records) {
-    if (record.terminateRequestedAt !== undefined) continue; // terminating twice changes nothing
     record.terminateRequestedAt = state.now();
     state.releaseCapacity(record);
-    state.audit(request, "instance", "terminate", [record.id], {}, record.region.name);
+    state.audit(request, "instance", "terminated", [record.id], {
+      region: record.region.name,
+    });
   }
   return ok({ terminated_instances: records.map((record) => state.view(record)) });
 }
@@ -206,7 +228,10 @@ function update({ state, request, params, body }: HandlerContext) {
   if (change.tags !== undefined) {
     record.tags = change.tags.map(({ key, value }) => ({ key, value }));
   }
-  state.audit(request, "instance", "update", [record.id], { ...change }, record.region.name);
+  state.audit(request, "instance", "updated", [record.id], {
+    ...change,
+    region: record.region.name,
+  });
   return ok(state.view(record));
 }
 

@@ -27,7 +27,18 @@ export class SeededRandom {
     return Uint8Array.from({ length: count }, () => this.int(0, 255));
   }
 
-  /** A 32-character lower-case hex id, the shape of Lambda's ids. */
+  /** A version 4 UUID, the shape of Lambda's image ids. */
+  uuid(): string {
+    const bytes = this.bytes(16);
+    bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+    bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+    const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
+      hex.slice(20)
+    }`;
+  }
+
+  /** A 32-character lower-case hex id, the shape of Lambda's other ids. */
   id(): string {
     return Array.from(this.bytes(16), (byte) => byte.toString(16).padStart(2, "0")).join("");
   }

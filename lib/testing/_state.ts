@@ -81,9 +81,20 @@ export interface TicketRecord {
 /** Who the emulated account belongs to. */
 export const ACCOUNT = {
   userId: "5f1f7c2a9b4e4d0c8a6e3b2d1c0f9e8d",
+  accountId: "a0c1e2f3a4b5c6d7e8f9a0b1c2d3e4f5",
+  apiKeyId: "e1d2c3b4a5968778695a4b3c2d1e0f9a",
+  workspaceId: "0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f50",
   email: "you@example.com",
   displayName: "Emulated User",
 } as const;
+
+/** The audit catalogue version, as the spec's example gives it. */
+const AUDIT_CATALOG_VERSION = "2025-09-06";
+
+/** A Lambda Resource Name in the spec's examples' form, such as `lrn:cloud:instance:<id>`. */
+function lrn(kind: string, id: string): string {
+  return `lrn:cloud:${kind}:${id}`;
+}
 
 /** The emulated account, its catalogue and its clock. */
 export class EmulatorState {
@@ -199,12 +210,13 @@ export class EmulatorState {
       file_system_mounts: record.mounts.map((mount) => ({ ...mount })),
       region: { ...record.region },
       instance_type: structuredClone(record.type),
-      image: { ...record.image },
       actions: this.#actions(record, status),
       tags: record.tags.map((tag) => ({ ...tag })),
       firewall_rulesets: record.firewallRulesetIds.map((id) => ({ id })),
     };
     if (record.name !== undefined) instance.name = record.name;
+    // "Absent when it can no longer be resolved, such as for a terminated instance." (the spec)
+    if (status !== "terminated") instance.image = { ...record.image };
     if (running) {
       instance.ip = record.ip;
       instance.private_ip = record.privateIp;
@@ -283,37 +295,38 @@ export class EmulatorState {
     return `${prefix}.${this.random.int(1, 254)}.${this.random.int(1, 254)}`;
   }
 
-  /** Records a successful mutation in the audit trail. */
+  /**
+   * Records a successful change in the audit trail. The shape follows the spec's examples: LRNs
+   * such as `lrn:cloud:instance:<id>`, actions in the past tense, and the affected resource's LRN
+   * first among the details.
+   */
   audit(
     request: Request,
     resourceName: string,
     action: string,
     resourceIds: readonly string[],
     details: Record<string, unknown> = {},
-    region = "global",
   ): void {
-    const account = `lrn:lambda:iam::${ACCOUNT.userId}`;
+    const resourceLrns = resourceIds.map((id) => lrn(resourceName, id));
     this.auditEvents.push({
       service_name: "cloud",
       resource_name: resourceName,
       action,
-      catalog_version: "1.0",
+      catalog_version: AUDIT_CATALOG_VERSION,
       event_id: this.random.id(),
       event_time: this.isoNow(),
-      actor_lrn: `${account}:user/${ACCOUNT.userId}`,
+      actor_lrn: lrn("identity", ACCOUNT.userId),
       actor_email: ACCOUNT.email,
       actor_display_name: ACCOUNT.displayName,
-      resource_lrns: resourceIds.map((id) =>
-        `lrn:lambda:cloud:${region}:${ACCOUNT.userId}:${resourceName}/${id}`
-      ),
-      resource_owner_lrn: account,
-      request_api_key_lrn: `${account}:api-key/emulator`,
-      workspace_lrn: `${account}:workspace/default`,
+      resource_lrns: resourceLrns,
+      resource_owner_lrn: lrn("account", ACCOUNT.accountId),
+      request_api_key_lrn: lrn("api_key", ACCOUNT.apiKeyId),
+      workspace_lrn: lrn("workspace", ACCOUNT.workspaceId),
       client_ip: "127.0.0.1",
       client_user_agent: request.headers.get("user-agent"),
       surface: "api",
       result: { status: "success", status_code: 200 },
-      additional_details: details,
+      additional_details: { [`${resourceName}_lrn`]: resourceLrns[0], ...details },
     });
   }
 }

@@ -17,8 +17,9 @@ import { type Handler, type HandlerContext, ok, paginate } from "./_handler.ts";
 import { ACCOUNT, type EmulatorState, type TicketRecord } from "./_state.ts";
 import type { OperationId } from "./operations.ts";
 
-const MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024;
 const UPLOAD_HOST = "https://uploads.emulator.invalid";
+// How long presigned URLs last, in seconds: the spec's example for both kinds.
+const URL_LIFETIME_SECONDS = 3600;
 
 function ticketOr404(state: EmulatorState, id: string): TicketRecord {
   const record = state.tickets.get(id);
@@ -38,14 +39,9 @@ function listTickets({ state, query }: HandlerContext) {
   const filters: [keyof Ticket, string[]][] = (["status", "type", "severity", "priority"] as const)
     .map((name) => [name, query.getAll(name)]);
   const serials = query.getAll("device_serial").map((serial) => serial.toLowerCase());
-  const orderBy = query.get("order_by") ?? "created_at";
+  // The dispatcher has checked every value against the spec's enums.
+  const orderBy = (query.get("order_by") ?? "created_at") as "created_at" | "updated_at";
   const direction = query.get("direction") ?? "desc";
-  if (orderBy !== "created_at" && orderBy !== "updated_at") {
-    throw invalidParameters("Invalid request: 'order_by' must be created_at or updated_at");
-  }
-  if (direction !== "asc" && direction !== "desc") {
-    throw invalidParameters("Invalid request: 'direction' must be asc or desc");
-  }
   const tickets = [...state.tickets.values()].map((record) => record.ticket).filter((ticket) =>
     filters.every(([name, allowed]) =>
       allowed.length === 0 || allowed.includes(String(ticket[name]))
@@ -86,7 +82,7 @@ function createTicket({ state, request, body }: HandlerContext) {
   if (create.hostname !== undefined) ticket.hostname = create.hostname;
   if (create.device_serial !== undefined) ticket.device_serial = create.device_serial;
   state.tickets.set(ticket.id, { ticket, attachments: new Map() });
-  state.audit(request, "ticket", "create", [ticket.id], { type: ticket.type });
+  state.audit(request, "ticket", "created", [ticket.id], { type: ticket.type });
   const { subject: _s, description: _d, comments: _c, updated_at: _u, ...created } = ticket;
   return ok(structuredClone(created));
 }
@@ -107,19 +103,15 @@ function updateTicket({ state, request, params, body }: HandlerContext) {
     ticket.comments.push({ body: change.comment.body, author: ACCOUNT.email, created_at: now });
   }
   ticket.updated_at = now;
-  state.audit(request, "ticket", "update", [ticket.id]);
+  state.audit(request, "ticket", "updated", [ticket.id]);
   return ok({}, 202);
 }
 
 function initiateUpload({ state, request, params, body }: HandlerContext) {
   const record = ticketOr404(state, params.ticket_id!);
   validateWith(() => checkInitiateAttachmentRequest(body));
+  // No largest size: the spec sets none, and the emulator never receives the bytes.
   const upload = body as InitiateAttachmentRequest;
-  if (upload.size_bytes > MAX_ATTACHMENT_BYTES) {
-    throw invalidParameters(
-      `Invalid request: 'size_bytes' must be at most ${MAX_ATTACHMENT_BYTES}, received ${upload.size_bytes}`,
-    );
-  }
   const attachment: Attachment = {
     id: state.random.id(),
     filename: upload.filename,
@@ -129,14 +121,16 @@ function initiateUpload({ state, request, params, body }: HandlerContext) {
     created_at: state.isoNow(),
   };
   record.attachments.set(attachment.id, attachment);
-  state.audit(request, "attachment", "initiate", [attachment.id], { ticket_id: record.ticket.id });
+  state.audit(request, "attachment", "created", [attachment.id], {
+    ticket_id: record.ticket.id,
+  });
   return ok({
     attachment_id: attachment.id,
     upload_url:
       `${UPLOAD_HOST}/${record.ticket.id}/${attachment.id}?signature=${state.random.id()}`,
     upload_method: "PUT",
     upload_status: "pending",
-    expires_in: 900,
+    expires_in: URL_LIFETIME_SECONDS,
   });
 }
 
@@ -145,7 +139,7 @@ function completeUpload(context: HandlerContext) {
   if (attachment.upload_status === "pending") {
     attachment.upload_status = "uploaded";
     attachment.uploaded_at = context.state.isoNow();
-    context.state.audit(context.request, "attachment", "complete", [attachment.id]);
+    context.state.audit(context.request, "attachment", "uploaded", [attachment.id]);
   }
   return ok({ ...attachment });
 }
@@ -153,7 +147,7 @@ function completeUpload(context: HandlerContext) {
 function deleteAttachment(context: HandlerContext) {
   const attachment = attachmentOr404(context);
   attachment.upload_status = "deleted";
-  context.state.audit(context.request, "attachment", "delete", [attachment.id]);
+  context.state.audit(context.request, "attachment", "deleted", [attachment.id]);
   return ok({});
 }
 
@@ -169,7 +163,7 @@ function downloadUrl(context: HandlerContext) {
     download_url: `${UPLOAD_HOST}/${context.params.ticket_id}/${attachment.id}/${
       encodeURIComponent(attachment.filename)
     }?signature=${context.state.random.id()}`,
-    expires_in: 300,
+    expires_in: URL_LIFETIME_SECONDS,
   });
 }
 

@@ -163,7 +163,7 @@ export function defaultCatalog(): EmulatorCatalog {
   for (const region of REGIONS) {
     for (const [family, name, version, architecture] of IMAGES) {
       images.push({
-        id: random.id(),
+        id: random.uuid(), // UUIDs, as in the spec's examples
         created_time: "2025-06-02T17:00:00.000Z",
         updated_time: "2026-09-15T17:00:00.000Z",
         name,

@@ -9,17 +9,23 @@ import type { Instance } from "../types/instances.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
-import { EmulatedError, notFound, objectDoesNotExist } from "./_errors.ts";
+import { checkQuery, queryValues } from "../_rules/query.ts";
+import { EmulatedError, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { FIREWALL_HANDLERS } from "./_firewall.ts";
 import type { Answer, Handler } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
 import { SeededRandom } from "./_random.ts";
+import { gatewayPage } from "./_pages.ts";
 import { RateGate } from "./_rate_gate.ts";
+import { tooManyRequests } from "./_too_many.ts";
+import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 import { EmulatorState } from "./_state.ts";
 import { TICKET_HANDLERS } from "./_tickets.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import { type FaultKind, type FaultRule, type Faults, FaultTable } from "./faults.ts";
-import { matchOperation, type OperationId } from "./operations.ts";
+import { matchOperation, methodsFor, type OperationId, OPERATIONS } from "./operations.ts";
+import { OverrideTable } from "./_overrides.ts";
+import type { EmulatorOverride, OverrideHandler, OverrideOptions } from "./overrides.ts";
 
 /**
  * Options for {@linkcode LambdaEmulator}. Every one has a default that behaves like the real API.
@@ -43,7 +49,8 @@ export interface EmulatorOptions {
   /** The one API key the emulator accepts. @default "secret_emulator" */
   apiKey?: string;
   /**
-   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top.
+   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top. A
+   * `FakeClock` shared with the client makes every wait instant.
    * @default Date.now
    */
   clock?: { now(): number };
@@ -51,12 +58,16 @@ export interface EmulatorOptions {
   catalog?: EmulatorCatalog;
   /**
    * The API's rate limits, on by default: one request per second and one launch per 12 seconds,
-   * per API key, answered with 429. `toleranceMs` (50 by default) forgives a request that arrives
-   * this much early, as network jitter would make it. `false` turns them off.
+   * per API key, answered with 429. See {@linkcode RateLimitOptions} for the burst, the tolerance
+   * and whether refused requests count, and what in them is assumed. `false` turns them off.
    */
-  rateLimit?:
-    | { requestIntervalMs?: number; launchIntervalMs?: number; toleranceMs?: number }
-    | false;
+  rateLimit?: RateLimitOptions | false;
+  /**
+   * What a 429 looks like, from the limits and the `rate-limit` fault. The default is the least a
+   * client can rely on, not a claim about production: see {@linkcode RateLimitAnswer}.
+   * @default { body: "text", retryAfter: false }
+   */
+  rateLimitAnswer?: RateLimitAnswer;
   /** How long instances take to change state, in emulator milliseconds. */
   timing?: {
     /** From launch to `active`. @default 120000 */
@@ -113,6 +124,8 @@ export interface EmulatorExchange {
   body: unknown;
   /** The fault that shaped this answer, if any. */
   fault: FaultKind | undefined;
+  /** Whether an `override()` gave this answer rather than the emulator. */
+  overridden: boolean;
 }
 
 /**
@@ -150,6 +163,8 @@ export interface RecordedRequest {
   status: number | undefined;
   /** The fault injected into this call, if any. */
   fault: FaultKind | undefined;
+  /** Whether an `override()` answered it. */
+  overridden: boolean;
 }
 
 /**
@@ -239,12 +254,13 @@ export class LambdaEmulator {
   readonly faults: Faults;
   readonly #state: EmulatorState;
   readonly #faultTable: FaultTable;
-  // Request ids come from their own sequence, so resource ids depend only on what was changed.
-  readonly #requestIds: SeededRandom;
+  readonly #overrides = new OverrideTable();
   readonly #clock: { now(): number };
   #offsetMs = 0;
   readonly #requestGate: RateGate | undefined;
   readonly #launchGate: RateGate | undefined;
+  readonly #countRefused: boolean = false;
+  readonly #tooManyForm: Required<RateLimitAnswer>;
   readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
   readonly #requests: RecordedRequest[] = [];
   readonly #requestLogLimit: number;
@@ -298,20 +314,25 @@ export class LambdaEmulator {
       now: () => this.now(),
     });
     this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
-    this.#requestIds = new SeededRandom(seed ^ 0x4e51);
     this.faults = this.#faultTable;
     const rateLimit = options.rateLimit ?? {};
     if (rateLimit !== false) {
       const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
+      const burst = (name: string, value: number | undefined) =>
+        checkNonNegativeInteger(action, name, value ?? 0);
       this.#requestGate = new RateGate(
         number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
         tolerance,
+        burst("rateLimit.requestBurst", rateLimit.requestBurst),
       );
       this.#launchGate = new RateGate(
         number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
         tolerance,
+        burst("rateLimit.launchBurst", rateLimit.launchBurst),
       );
+      this.#countRefused = rateLimit.countRefused === true;
     }
+    this.#tooManyForm = checkRateLimitAnswer(action, options.rateLimitAnswer ?? {});
     this.#onResponse = options.onResponse;
     this.#requestLogLimit = checkNonNegativeInteger(
       action,
@@ -556,9 +577,12 @@ export class LambdaEmulator {
     this.#settle();
     const url = new URL(request.url);
     const path = url.pathname;
-    const matched = path.startsWith(API_PREFIX + "/")
-      ? matchOperation(request.method, path.slice(API_PREFIX.length))
-      : undefined;
+    const apiPath = path.startsWith(API_PREFIX + "/") ? path.slice(API_PREFIX.length) : undefined;
+    // HEAD is answered as the GET it shadows, without the body, as HTTP servers do.
+    const isHead = request.method === "HEAD";
+    const matched = apiPath === undefined
+      ? undefined
+      : matchOperation(isHead ? "GET" : request.method, apiPath);
     const operationId = matched?.operation.id;
     let text: string;
     let tooLarge = false;
@@ -588,11 +612,13 @@ export class LambdaEmulator {
       time: arrivedAt,
       status: undefined,
       fault: undefined,
+      overridden: false,
     };
     this.#record(record);
+    if (request.method === "OPTIONS") return this.#options(record, apiPath);
     const fault = tooLarge ? undefined : this.#faultTable.draw(operationId);
     record.fault = fault?.kind;
-    const send = (answer: Answer, headers: HeadersInit = {}) => {
+    const send = (answer: Answer, headers: Record<string, string> = {}) => {
       record.status = answer.status;
       this.#onResponse?.({
         operationId,
@@ -601,15 +627,16 @@ export class LambdaEmulator {
         status: answer.status,
         body: answer.body,
         fault: fault?.kind,
+        overridden: false,
       });
       const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-      return new Response(body, {
-        status: answer.status,
-        headers: {
-          "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
-          ...headers,
-        },
-      });
+      const all = {
+        "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
+        ...headers,
+      };
+      return isHead
+        ? withoutBody(new Response(body, { status: answer.status, headers: all }))
+        : new Response(body, { status: answer.status, headers: all });
     };
     if (tooLarge) {
       return send(errorAnswer(
@@ -618,7 +645,7 @@ export class LambdaEmulator {
           "global/invalid-parameters",
           `The request body is larger than ${this.#maxBodyBytes} bytes.`,
         ),
-        this.#requestIds.id(),
+        newRequestId(),
       ));
     }
     if (fault) {
@@ -626,9 +653,36 @@ export class LambdaEmulator {
       if (early === "drop") throw new DroppedConnection();
       if (early) return send(early.answer, early.headers);
     }
-    const requestId = this.#requestIds.id();
+    const requestId = newRequestId();
     const refused = this.#admit(request, matched, arrivedAt, requestId);
     if (refused) return send(refused.answer, refused.headers);
+    if (this.#overrides.has(matched!.operation.id)) {
+      const response = await this.#overrides.answer({
+        operationId: matched!.operation.id,
+        request: new Request(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: text === "" || isHead || request.method === "GET" ? null : text,
+        }),
+        params: { ...matched!.params },
+        query: url.searchParams,
+        body: parseBody(text),
+      });
+      if (response) {
+        record.status = response.status;
+        record.overridden = true;
+        this.#onResponse?.({
+          operationId,
+          method: request.method,
+          path,
+          status: response.status,
+          body: parseBody(await response.clone().text()),
+          fault: fault?.kind,
+          overridden: true,
+        });
+        return isHead ? withoutBody(response) : response;
+      }
+    }
     if (fault?.kind === "late" || fault?.kind === "gateway-timeout") {
       // The backend finishes the call after the client has stopped listening.
       this.#deferred.push({
@@ -722,19 +776,101 @@ export class LambdaEmulator {
     });
   }
 
+  /**
+   * Puts `handler` in front of the emulator for `operationId`, until restored: it sees each call
+   * (after authentication and the rate limits) and answers with a `Response`, or returns
+   * `undefined` to let the emulator answer. The newest override is asked first. See
+   * {@linkcode OverrideCall} for what it is given, and `overrides.ts` for how it meets faults.
+   *
+   * @param operationId The operation to answer.
+   * @param handler What to answer.
+   * @param options `times`: how many calls it answers before it restores itself.
+   * @returns A handle: `calls`, `active`, `restore()`; `using` restores it at the end of the scope.
+   * @throws {TypeError | RangeError} When the operation is unknown or an argument is invalid.
+   *
+   * @example A launch that lands in no region, for one test
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * using override = emulator.override("launchInstance", () =>
+   *   Response.json({
+   *     error: {
+   *       code: "instance-operations/launch/insufficient-capacity",
+   *       message: "Not enough capacity to fulfill launch request.",
+   *     },
+   *   }, { status: 400 }));
+   * console.log(override.active); // true
+   * ```
+   */
+  override(
+    operationId: OperationId,
+    handler: OverrideHandler,
+    options: OverrideOptions = {},
+  ): EmulatorOverride {
+    return this.#overrides.add(
+      operationId,
+      handler,
+      options,
+      (id) => OPERATIONS.some((operation) => operation.id === id),
+    );
+  }
+
+  /**
+   * Takes back every override, as msw's `server.resetHandlers()` does: the emulator answers
+   * everything itself again.
+   *
+   * @example Between tests
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * emulator.override("listRegions", () => Response.json({ data: [] }));
+   * emulator.restoreOverrides();
+   * ```
+   */
+  restoreOverrides(): void {
+    this.#overrides.clear();
+  }
+
+  /**
+   * OPTIONS, as an HTTP server answers it: 204 with the methods the path allows in `Allow`,
+   * without asking for a key or counting against the rate limits (a browser's preflight carries
+   * no credentials); 404 on a path that names no operation.
+   */
+  #options(record: RecordedRequest, apiPath: string | undefined): Response {
+    const methods = apiPath === undefined ? [] : methodsFor(apiPath);
+    const exchange = (status: number, body: unknown) => {
+      record.status = status;
+      this.#onResponse?.({
+        operationId: undefined,
+        method: "OPTIONS",
+        path: record.path,
+        status,
+        body,
+        fault: undefined,
+        overridden: false,
+      });
+    };
+    if (methods.length === 0) {
+      const answer = errorAnswer(notFound(), newRequestId());
+      exchange(answer.status, answer.body);
+      return Response.json(answer.body, { status: answer.status });
+    }
+    const allow = [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : [])])]
+      .concat("OPTIONS").sort().join(", ");
+    exchange(204, undefined);
+    return new Response(null, { status: 204, headers: { allow } });
+  }
+
   #earlyFault(
     fault: Readonly<FaultRule>,
-  ): { answer: Answer; headers?: HeadersInit } | "drop" | undefined {
+  ): { answer: Answer; headers?: Record<string, string> } | "drop" | undefined {
     switch (fault.kind) {
       case "drop":
         return "drop";
       case "rate-limit":
-        return {
-          answer: rateLimited(),
-          headers: fault.retryAfterSeconds === undefined
-            ? {}
-            : { "retry-after": String(fault.retryAfterSeconds) },
-        };
+        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, newRequestId());
       case "server-error":
         return {
           answer: errorAnswer(
@@ -744,7 +880,7 @@ export class LambdaEmulator {
               "An internal server error occurred.",
               "Try again later. Contact Support if the problem persists.",
             ),
-            this.#requestIds.id(),
+            newRequestId(),
           ),
         };
       case "proxy-html":
@@ -758,7 +894,7 @@ export class LambdaEmulator {
               "Provider unavailable",
               "Try again shortly",
             ),
-            this.#requestIds.id(),
+            newRequestId(),
           ),
         };
       default:
@@ -775,7 +911,7 @@ export class LambdaEmulator {
     matched: ReturnType<typeof matchOperation>,
     arrivedAt: number,
     requestId: string,
-  ): { answer: Answer; headers?: HeadersInit } | undefined {
+  ): { answer: Answer; headers?: Record<string, string> } | undefined {
     try {
       this.#authenticate(request.headers.get("authorization"));
       if (!this.#state.active) {
@@ -789,10 +925,11 @@ export class LambdaEmulator {
       }
       const waitMs = this.#takeTurn(matched?.operation.id === "launchInstance", arrivedAt);
       if (waitMs > 0) {
-        return {
-          answer: rateLimited(requestId),
-          headers: { "retry-after": String(Math.ceil(waitMs / 1000)) },
-        };
+        return tooManyRequests(
+          this.#tooManyForm,
+          this.#tooManyForm.retryAfter ? Math.ceil(waitMs / 1000) : undefined,
+          requestId,
+        );
       }
       if (!matched) throw notFound();
       return undefined;
@@ -811,7 +948,9 @@ export class LambdaEmulator {
     requestId: string,
   ): Answer {
     try {
-      const handler = HANDLERS[matched.operation.id];
+      const id = matched.operation.id;
+      validateWith(() => checkQuery(id, queryValues(id, url.searchParams)));
+      const handler = HANDLERS[id];
       let body: unknown;
       if (text.trim() !== "") {
         try {
@@ -869,7 +1008,7 @@ export class LambdaEmulator {
           "Specified instance does not exist.",
           "Check the instance ID and try again.",
         ),
-        this.#requestIds.id(),
+        newRequestId(),
       );
     }
     return answer;
@@ -915,17 +1054,20 @@ export class LambdaEmulator {
     }
   }
 
-  /** 0 when the call may go ahead (and is counted), else how long it should have waited. */
+  /**
+   * 0 when the call may go ahead (and is counted), else how long it should have waited (and it is
+   * counted only with `countRefused`).
+   */
   #takeTurn(isLaunch: boolean, now: number): number {
     if (!this.#requestGate || !this.#launchGate) return 0;
     const waitMs = Math.max(
       this.#requestGate.wait(this.apiKey, now),
       isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
     );
-    if (waitMs > 0) return waitMs;
+    if (waitMs > 0 && !this.#countRefused) return waitMs;
     this.#requestGate.take(this.apiKey, now);
     if (isLaunch) this.#launchGate.take(this.apiKey, now);
-    return 0;
+    return waitMs;
   }
 }
 
@@ -934,21 +1076,6 @@ function errorAnswer(error: EmulatedError, requestId: string): Answer {
   if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
   envelope.request_id = requestId;
   return { status: error.status, body: { error: envelope } };
-}
-
-function rateLimited(requestId?: string): Answer {
-  const envelope: Record<string, string> = {
-    code: "global/rate-limit-exceeded",
-    message: "Too many requests.",
-    suggestion: "Send at most one request per second, and one launch per 12 seconds.",
-  };
-  if (requestId !== undefined) envelope.request_id = requestId;
-  return { status: 429, body: { error: envelope } };
-}
-
-function gatewayPage(title: string): string {
-  return `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n` +
-    `<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
 }
 
 /** The answer's data with `tags` removed from every instance in it. */
@@ -1023,6 +1150,41 @@ function parseBody(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
+  const body = form.body ?? "text";
+  if (!["text", "html", "json"].includes(body)) {
+    throw new RangeError(
+      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
+        describeValue(body)
+      }`,
+    );
+  }
+  const retryAfter = form.retryAfter ?? false;
+  if (typeof retryAfter !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: 'rateLimitAnswer.retryAfter' must be a boolean, received ${
+        describeValue(retryAfter)
+      }`,
+    );
+  }
+  return { body, retryAfter };
+}
+
+/**
+ * A request id, random rather than seeded: two emulators with one seed (parallel test workers,
+ * two processes) must still give ids that tell their requests apart in shared logs.
+ */
+function newRequestId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}
+
+/** `response` as a HEAD answer: the same status and headers, and the length its body had. */
+async function withoutBody(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  headers.set("content-length", String((await response.arrayBuffer()).byteLength));
+  return new Response(null, { status: response.status, headers });
 }
 
 function decodeBasic(credential: string): string {

@@ -11,7 +11,8 @@ import type { OperationId } from "./operations.ts";
 /**
  * What goes wrong.
  *
- * - `rate-limit`: 429, with `Retry-After` when `retryAfterSeconds` is set.
+ * - `rate-limit`: 429 in the emulator's `rateLimitAnswer` form, with `Retry-After` when
+ *   `retryAfterSeconds` is set.
  * - `server-error`: a 5xx (`status`, 500 by default) in Lambda's JSON envelope.
  * - `proxy-html`: a 502 HTML page, as a proxy or load balancer sends.
  * - `provider-unavailable`: 503 `provider/internal-unavailable`.

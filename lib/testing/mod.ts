@@ -25,10 +25,23 @@
  * ```sh
  * deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing --port 8080
  * # Lambda Cloud emulator on http://127.0.0.1:8080/api/v1 (API key: secret_emulator)
+ * # Point a client or the lambda command at it:
+ * #
+ * #   export LAMBDA_BASE_URL=http://127.0.0.1:8080/api/v1 LAMBDA_API_KEY=secret_emulator
  * ```
  *
- * Flags: `--port N` (0 picks a free port), `--seed N`, `--api-key KEY`, `--no-rate-limit`,
- * `--boot-seconds N`.
+ * `--help` lists the options: `--port N` (0 picks a free port), `--seed N`, `--api-key KEY`,
+ * `--boot-seconds N`, and for the rate limits `--no-rate-limit`, `--request-interval-ms N`,
+ * `--launch-interval-ms N`, `--request-burst N`, `--launch-burst N`, `--count-refused`,
+ * `--rate-limit-body text|html|json` and `--retry-after`.
+ *
+ * ## How close to production
+ *
+ * Bodies and queries are checked with the client's own validators, as strictly as the spec, and
+ * stricter only where the spec's prose is; behaviours users met in production are modelled
+ * (`quantity: 1`, keys sharing a name, terminating twice, a key in use), and the 429's shape is
+ * an option because the spec documents none (see `rate_limits.ts`). The README's "Testing your own
+ * code" lists what the emulator models, what it assumes, and what it does not model.
  *
  * @module
  */
@@ -41,12 +54,25 @@ export {
   LambdaEmulator,
   type RecordedRequest,
 } from "./emulator.ts";
+export { FakeClock } from "./fake_clock.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
+export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";
 export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
+export {
+  type EmulatorOverride,
+  type OverrideCall,
+  type OverrideHandler,
+  type OverrideOptions,
+} from "./overrides.ts";
 
-import { runEmulatorCommand } from "./_command.ts";
+import { emulatorMain } from "./_command.ts";
 
 if (import.meta.main) {
-  // deno-lint-ignore no-console
-  await runEmulatorCommand(Deno.args, (line) => console.log(line));
+  const code = await emulatorMain(Deno.args, {
+    // deno-lint-ignore no-console
+    out: (line) => console.log(line),
+    // deno-lint-ignore no-console
+    err: (line) => console.error(line),
+  });
+  if (typeof code === "number") Deno.exit(code);
 }

@@ -70,3 +70,8 @@ export function matchOperation(
   }
   return undefined;
 }
+
+/** The methods the spec declares for a path (below `/api/v1`); none when it names no operation. */
+export function methodsFor(path: string): string[] {
+  return COMPILED.filter(({ regex }) => regex.test(path)).map(({ operation }) => operation.method);
+}

@@ -56,9 +56,15 @@ export interface AuditEvent {
  * Filters for `client.auditEvents.list()` and `listPage()`.
  */
 export interface AuditEventsParams {
-  /** The earliest event time, inclusive: a `Date` or an ISO 8601 string. */
+  /**
+   * The earliest event time, inclusive: a `Date`, or an RFC 3339 date-time string such as
+   * `2026-01-01T00:00:00Z` (the spec's `date-time`).
+   */
   start?: Date | string;
-  /** The latest event time, inclusive: a `Date` or an ISO 8601 string. */
+  /**
+   * The latest event time, inclusive: a `Date`, or an RFC 3339 date-time string such as
+   * `2026-01-01T00:00:00Z` (the spec's `date-time`).
+   */
   end?: Date | string;
   /** Only events about this resource type, such as `cloud.api_key`. */
   resource_type?: string;

@@ -182,7 +182,8 @@ export interface ListInstancesParams {
 
 /**
  * The body of `client.instances.launch()`: Lambda's `InstanceLaunchRequest`. Lambda launches one
- * instance per call; there is no `quantity`.
+ * instance per call. `quantity` is not in the spec; `quantity: 1`, which some clients send, is
+ * sent as given, and more is refused before sending, as Lambda refuses it.
  */
 export interface InstanceLaunchRequest {
   /** The region into which to launch the instance. */

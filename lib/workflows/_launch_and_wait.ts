@@ -96,8 +96,8 @@ async function cleanUp(
 
 /**
  * Terminates `ids` and sees each one `terminating` or `terminated`, trying again for up to a minute:
- * a fresh instance can answer 404 for a moment, and an answer that does not list an instance as
- * terminating proves nothing. Not bound to the caller's signal: an abort is exactly when cleanup
+ * a fresh instance can answer 404 for a moment, an answer that does not list an instance as
+ * terminating proves nothing, and a failed terminate may have worked all the same. Not bound to the caller's signal: an abort is exactly when cleanup
  * must still happen. Resolves with `true`, or with why it could not confirm.
  */
 async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Promise<unknown> {
@@ -116,6 +116,10 @@ async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Pr
         if (GONE.has((await deps.get(id, undefined)).status)) pending.delete(id);
       } catch (error) {
         lastError = error;
+        // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
+        // terminate whose answer was lost, the retry fails though the first one worked.
+        const seen = await deps.get(id, undefined).catch(() => undefined);
+        if (seen && GONE.has(seen.status)) pending.delete(id);
       }
     }
     if (pending.size === 0) return true;
