@@ -35,6 +35,7 @@ import type {
 import { checkWaitOptions, waitForInstance } from "../workflows/_wait.ts";
 import { launchFirstAvailable } from "../workflows/_capacity.ts";
 import { launchAndWait } from "../workflows/_launch_and_wait.ts";
+import { terminateSettled } from "../workflows/_terminate.ts";
 import type { WaitForInstanceOptions } from "../workflows/wait.ts";
 import type { LaunchCandidate, LaunchFirstAvailableResult } from "../workflows/capacity.ts";
 import type { LaunchAndWaitOptions } from "../workflows/launch_and_wait.ts";
@@ -287,7 +288,10 @@ export class InstancesResource extends Resource {
   /**
    * Terminates one or more instances (`POST /api/v1/instance-operations/terminate`). Terminating
    * twice ends in the same state, and a terminate that is not retried keeps billing, so this is
-   * retried on transient failures.
+   * retried on transient failures. Lambda fails the whole call with a 500 when any instance is
+   * already terminating, as a retry after a lost answer finds them; so after a server failure
+   * each instance is read, those `terminating` or `terminated` count as done, and any still
+   * running get one more terminate. The original error is thrown when none was found ending.
    *
    * @param instanceIds One id, or an array of ids.
    * @param options Per-call options.
@@ -309,9 +313,18 @@ export class InstancesResource extends Resource {
     instanceIds: string | readonly string[],
     options?: RequestOptions,
   ): Promise<InstanceTerminateResponse> {
-    return await this.transport.call<InstanceTerminateResponse>("terminateInstance", {
-      body: { instance_ids: checkIdList("terminate instances", "instanceIds", instanceIds) },
-    }, options);
+    const ids = checkIdList("terminate instances", "instanceIds", instanceIds);
+    return await terminateSettled(
+      {
+        terminate: (some, someOptions) =>
+          this.transport.call<InstanceTerminateResponse>("terminateInstance", {
+            body: { instance_ids: some },
+          }, someOptions),
+        get: (id, getOptions) => this.get(id, getOptions),
+      },
+      ids,
+      options,
+    );
   }
 
   /**
