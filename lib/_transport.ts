@@ -2,6 +2,7 @@
 // Resources name an operation of the table (lib/spec/) and give its parameters; the transport fills
 // the path, picks the retry policy and the rate limit, and sends it.
 
+import { holdsSecret, redactSecret } from "./_redact.ts";
 import { callSafely } from "./_callback.ts";
 import { readEnv } from "./_env.ts";
 import {
@@ -485,7 +486,7 @@ export class Transport {
 }
 
 function redactKey(text: string, apiKey: string): string {
-  return text.includes(apiKey) ? text.replaceAll(apiKey, "[REDACTED]") : text;
+  return redactSecret(text, apiKey);
 }
 
 /** `value` with the key redacted in every string it holds, however deep. */
@@ -565,7 +566,7 @@ function tooLarge(maxBytes: number): Error {
 
 function redactHeaders(headers: Headers, apiKey: string): Headers {
   let echoed = false;
-  headers.forEach((value) => echoed ||= value.includes(apiKey));
+  headers.forEach((value) => echoed ||= holdsSecret(value, apiKey));
   if (!echoed) return headers;
   const copy = new Headers();
   headers.forEach((value, name) => copy.append(name, redactKey(value, apiKey)));

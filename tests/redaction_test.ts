@@ -70,3 +70,31 @@ Deno.test("a key echoed back by an upstream error page is redacted in the messag
   const unreadable = await assertRejects(client.regions.list(), InvalidResponseError);
   assert(!leaks(unreadable) && !leaks(unreadable.body));
 });
+
+Deno.test("a key echoed percent-encoded (a redirect) or HTML-escaped (a proxy page) is redacted too", async () => {
+  const key = "secret_a+b/c=d&e<f>'g\"h";
+  const echoes = [
+    encodeURIComponent(key),
+    encodeURIComponent(key).replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
+    new URLSearchParams({ k: key }).toString().slice(2),
+    key.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;").replaceAll("'", "&#39;"),
+    key.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+      .replaceAll('"', "&quot;").replaceAll("'", "&#x27;"),
+  ];
+  for (const echo of echoes) {
+    const page = `<html><title>401 for ${echo}</title></html>`;
+    const fake = new FakeFetch(
+      new Response(page, { status: 401, headers: { location: `https://x.test/?k=${echo}` } }),
+    );
+    const { client } = fakeClient(fake, { apiKey: key, maxRetries: 0 });
+    const denied = await assertRejects(client.regions.list(), ApiError);
+    const seen = [
+      Deno.inspect(denied, { depth: Infinity, showHidden: true, getters: true }),
+      String(denied.body),
+      JSON.stringify([...denied.headers]),
+    ].join("\n");
+    assert(!seen.includes(echo), echo);
+    assertMatch(String(denied.body), /401 for \[REDACTED\]/);
+  }
+});
