@@ -6,6 +6,9 @@
 
 import { Transport } from "./_transport.ts";
 import { describeValue } from "./_validate.ts";
+import { checkRawRequest, type RawParts } from "./_rules/raw.ts";
+import { launchRaw } from "./workflows/_launch.ts";
+import type { LaunchOptions } from "./workflows/launch.ts";
 import type { LambdaCloudClientOptions, RequestOptions } from "./options.ts";
 import type { OperationResponse, RawRequest, RawRequestArgs } from "./raw_request.ts";
 import { type OperationId, OPERATIONS } from "./spec/operations.ts";
@@ -107,15 +110,20 @@ export class LambdaCloudClient {
    * Calls any operation of Lambda's API by its `operationId`, with the client's authentication,
    * rate limits, timeouts, retries (as the operation's policy allows) and typed errors: for an
    * operation that has no method yet, or to send a body exactly as given. Path parameters are
-   * checked and encoded; the body and query are sent as they are, with none of the checks (or, for
-   * a launch, none of the launch token and lookup) that the resource methods add.
+   * checked and encoded, and path or query names the operation does not have are refused (a
+   * mistyped filter would otherwise be ignored, and act on everything); the body is sent as it is,
+   * with none of the checks that the resource methods add. A launch is never sent twice after it
+   * may have acted: it carries a launch token only when `launchToken` asks for one (or the body
+   * has one), and then a lost answer is looked for as `instances.launch()` does; without one, an
+   * unknown outcome throws a {@linkcode LaunchOutcomeUnknownError} with reason `no-token`.
    *
    * @param id The operation, as Lambda's OpenAPI spec names it, such as `"getInstance"`.
    * @param args Its path parameters (by the spec's names), query and body, required when it has
-   * path parameters or a body; then per-call options.
+   * path parameters or a body; then per-call options (for a launch, those of `launch()`).
    * @returns The answer's `data` (the whole answer where it pages, as audit events do).
-   * @throws {TypeError | RangeError} Before any request, when `id` names no operation or a path
-   * parameter is missing or invalid.
+   * @throws {TypeError | RangeError} Before any request, when `id` names no operation, a path
+   * parameter is missing or invalid, a path or query name is unknown, a query value is not a
+   * string (or a list of them), or a body is given to an operation that takes none.
    *
    * @example Get an instance by operation id
    * ```ts
@@ -133,7 +141,7 @@ export class LambdaCloudClient {
     id: Id,
     ...args: RawRequestArgs<Id>
   ): Promise<OperationResponse<Id>> {
-    const [params, options] = args as [RawRequest<Id> | undefined, RequestOptions | undefined];
+    const [params, options] = args as [RawRequest<Id> | undefined, LaunchOptions | undefined];
     if (typeof id !== "string" || !Object.hasOwn(OPERATIONS, id)) {
       return Promise.reject(
         new RangeError(
@@ -143,7 +151,24 @@ export class LambdaCloudClient {
         ),
       );
     }
-    return this.#transport.call<OperationResponse<Id>>(id, params ?? {}, options);
+    let parts: RawParts;
+    try {
+      parts = checkRawRequest(id, params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    if (id === "launchInstance") {
+      const deps = {
+        transport: this.#transport,
+        list: (signal: AbortSignal) => this.instances.list(undefined, { signal, maxRetries: 0 }),
+      };
+      return launchRaw(deps, parts.body, options) as Promise<OperationResponse<Id>>;
+    }
+    return this.#transport.call<OperationResponse<Id>>(
+      id,
+      parts as RawRequest<Id>,
+      options as RequestOptions | undefined,
+    );
   }
 
   /**

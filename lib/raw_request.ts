@@ -6,6 +6,7 @@
  */
 
 import type { RequestOptions } from "./options.ts";
+import type { LaunchOptions } from "./workflows/launch.ts";
 import type { OperationId, OperationPathParams, OperationQueryParams } from "./spec/operations.ts";
 import type { AuditEventPage } from "./types/audit_events.ts";
 import type {
@@ -87,7 +88,10 @@ export interface OperationTypes {
   updateFirewallRuleset: { body: UpdateFirewallRulesetRequest; response: FirewallRuleset };
   /** `GET /images`. */
   listImages: { body: never; response: Image[] };
-  /** `POST /instance-operations/launch`: sent as given, with no launch token and no lookup. */
+  /**
+   * `POST /instance-operations/launch`: the body as given; a launch token only when
+   * `launchToken` asks for one or the body carries one, and then looked for, never sent twice.
+   */
   launchInstance: { body: InstanceLaunchRequest; response: InstanceLaunchResponse };
   /** `POST /instance-operations/restart`. */
   restartInstance: { body: { instance_ids: string[] }; response: InstanceRestartResponse };
@@ -158,5 +162,19 @@ export type RawRequest<Id extends OperationId> =
  * the operation has no path parameter and no body, then per-call options.
  */
 export type RawRequestArgs<Id extends OperationId> = Record<never, never> extends RawRequest<Id>
-  ? [request?: RawRequest<Id>, options?: RequestOptions]
-  : [request: RawRequest<Id>, options?: RequestOptions];
+  ? [request?: RawRequest<Id>, options?: RawRequestOptions<Id>]
+  : [request: RawRequest<Id>, options?: RawRequestOptions<Id>];
+
+/**
+ * The per-call options of `client.request(id, …)`: a launch also takes `launchToken` and
+ * `lookup`, as `instances.launch()` does, though it adds no token unless asked.
+ *
+ * @example Launch raw, with a token to look for if the answer is lost
+ * ```ts
+ * import type { RawRequestOptions } from "@lambda-cloud/client";
+ *
+ * const options: RawRequestOptions<"launchInstance"> = { launchToken: true };
+ * ```
+ */
+export type RawRequestOptions<Id extends OperationId> = Id extends "launchInstance" ? LaunchOptions
+  : RequestOptions;

@@ -48,8 +48,10 @@ export function chooseLaunchToken(
   body: InstanceLaunchRequest,
   launchToken: LaunchOptions["launchToken"],
 ): string | undefined {
-  const tokenTags = (body.tags ?? []).flatMap((tag, index) =>
-    tag.key === LAUNCH_TOKEN_KEY ? [{ tag, index }] : []
+  // A raw body may be anything: only an array of objects is read for tags.
+  const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
+  const tokenTags = tags.flatMap((tag, index) =>
+    isTokenTag(tag) ? [{ tag: tag as { value?: unknown }, index }] : []
   );
   if (tokenTags.length > 1) {
     throw new RangeError(
@@ -111,6 +113,31 @@ function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number
 }
 
 /**
+ * Sends one launch of a body as the caller gave it (`client.request("launchInstance")`): no token
+ * is added unless `launchToken` asks for one, but a token the body already carries is looked for
+ * when the outcome is unknown, and the launch is never sent again after it may have acted.
+ */
+export async function launchRaw(
+  deps: LaunchDeps,
+  body: unknown,
+  options: LaunchOptions = {},
+): Promise<InstanceLaunchResponse> {
+  const { launchToken, ...rest } = options;
+  const taggable = isRecord(body) && (body.tags === undefined || Array.isArray(body.tags));
+  if (!taggable && launchToken !== undefined && launchToken !== false) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'launchToken' needs a body that is an object whose 'tags' is an array, received ${
+        describeValue(isRecord(body) ? body.tags : body)
+      }`,
+    );
+  }
+  const carries = taggable && Array.isArray(body.tags) && body.tags.some(isTokenTag);
+  // Left out, the body's own token is used; with none, nothing is added.
+  const token = launchToken ?? carries;
+  return await launchOnce(deps, body as InstanceLaunchRequest, { ...rest, launchToken: token });
+}
+
+/**
  * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
  * failure of unknown outcome: looks for its token instead.
  */
@@ -136,8 +163,8 @@ export async function launchOnce(
       requestOptions,
       { tracker },
     );
-    const ids = launchedIds(data);
-    if (ids) return { instance_ids: ids };
+    // Returned as it came, so that fields this client does not know yet are not lost.
+    if (isLaunchAnswer(data)) return data;
     // Lambda said it launched, but not what: look for it rather than guess.
     failure = new InvalidResponseError(
       ACTION,
@@ -285,19 +312,17 @@ function withToken(listing: unknown, token: string): { ids: string[]; untagged: 
 }
 
 /** The ids in a launch answer, or `undefined` when it is not `{instance_ids: [id, …]}`. */
-function launchedIds(data: unknown): string[] | undefined {
-  if (!isRecord(data)) return undefined;
+function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
+  if (!isRecord(data)) return false;
   const ids = data.instance_ids;
-  if (!Array.isArray(ids) || ids.length === 0) return undefined;
-  return ids.every((id) =>
+  return Array.isArray(ids) && ids.length > 0 &&
+    ids.every((id) =>
       typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
-    )
-    ? [...ids]
-    : undefined;
+    );
 }
 
-function isTokenTag(tag: { key: string }): boolean {
-  return tag.key === LAUNCH_TOKEN_KEY;
+function isTokenTag(tag: unknown): boolean {
+  return isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,67 @@
+// The checks of `client.request()`: it sends bodies as given, but names it does not know are
+// mistakes, not requests. A mistyped query parameter (`clusterid`) would otherwise be ignored by
+// the server, and a filter meant for one cluster would act on every instance.
+
+import { checkObject, checkString, describeValue } from "../_validate.ts";
+import { type OperationId, OPERATIONS } from "../spec/operations.ts";
+import { POLICY } from "../spec/policy.ts";
+import { checkQuery, type QueryValues } from "./query.ts";
+
+/** What `client.request()` may carry besides the operation id. */
+export interface RawParts {
+  path?: unknown;
+  query?: unknown;
+  body?: unknown;
+}
+
+/** Checks the request of a raw call of operation `id` before anything is sent. */
+export function checkRawRequest(id: OperationId, request: unknown): RawParts {
+  if (request === undefined) return {};
+  const action = POLICY[id].action;
+  const parts: RawParts = checkObject(action, "request", request);
+  checkNames(action, id, "request", parts as Record<string, unknown>, ["path", "query", "body"]);
+  const spec = OPERATIONS[id];
+  if (parts.path !== undefined) {
+    checkNames(action, id, "path", checkObject(action, "path", parts.path), spec.pathParams);
+  }
+  if (parts.query !== undefined) {
+    const query = checkObject(action, "query", parts.query);
+    checkNames(action, id, "query", query, Object.keys(spec.query));
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined || typeof value === "string") continue;
+      if (!Array.isArray(value)) {
+        throw new TypeError(
+          `Cannot ${action}: 'query.${name}' must be a string or an array of strings, received ${
+            describeValue(value)
+          }`,
+        );
+      }
+      value.forEach((item, index) =>
+        checkString(action, `query.${name}[${index}]`, item, { minLength: 0 })
+      );
+    }
+    checkQuery(id, query as QueryValues);
+  }
+  if (parts.body !== undefined && spec.body === undefined) {
+    throw new TypeError(
+      `Cannot ${action}: ${id} takes no body, received ${describeValue(parts.body)}`,
+    );
+  }
+  return parts;
+}
+
+function checkNames(
+  action: string,
+  id: OperationId,
+  where: string,
+  value: Record<string, unknown>,
+  known: readonly string[],
+): void {
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue;
+    const takes = known.length === 0 ? "takes none" : `takes ${known.join(", ")}`;
+    throw new TypeError(
+      `Cannot ${action}: '${where}' of ${id} has no '${name}' (it ${takes})`,
+    );
+  }
+}
