@@ -3,6 +3,7 @@
 // the path, picks the retry policy and the rate limit, and sends it.
 
 import { holdsSecret, redactSecret } from "./_redact.ts";
+import { shapeProblem } from "./_answer_shape.ts";
 import { callSafely } from "./_callback.ts";
 import { readEnv } from "./_env.ts";
 import {
@@ -28,6 +29,7 @@ import {
   describeValue,
 } from "./_validate.ts";
 import { type OperationId, OPERATIONS } from "./spec/operations.ts";
+import type { SpecOperation } from "./spec/types.ts";
 import { POLICY, retryPolicy } from "./spec/policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
 import {
@@ -69,7 +71,7 @@ export interface CallParams {
 }
 
 /** What a workflow adds to a call: see {@linkcode Operation}. */
-export type CallExtras = Pick<Operation, "alreadyDone" | "tracker">;
+export type CallExtras = Pick<Operation, "alreadyDone" | "tracker" | "ambiguityHint">;
 
 /** One API call, described as data. */
 export interface Operation {
@@ -87,6 +89,8 @@ export interface Operation {
   ambiguityHint?: string | undefined;
   /** Return the whole answer rather than its `data`, for answers with fields beside it. */
   wholeEnvelope?: boolean;
+  /** The shape the answer's `data` must have to be handed on; any when left out. */
+  dataShape?: SpecOperation["data"];
   /**
    * For a DELETE: what to return when a retry after a failure of unknown outcome answers 404 (the
    * first attempt did the job). `{}`, Lambda's empty answer, when left out.
@@ -239,6 +243,7 @@ export class Transport {
       limit: policy.limit ?? "request",
       ambiguityHint: policy.ifUnknown,
       wholeEnvelope: spec.envelope.length > 1,
+      dataShape: spec.data,
       ...extras,
     }, options);
   }
@@ -385,8 +390,11 @@ export class Transport {
     const text = redactKey(raw, apiKey);
     const parsed = parseJson(text);
     const json = text.includes("\\") ? redactDeep(parsed, apiKey) : parsed;
-    if (status >= 200 && status < 300 && isRecord(json) && "data" in json) {
-      return (operation.wholeEnvelope ? json : json.data) as T;
+    const problem = isRecord(json) && "data" in json
+      ? shapeProblem(operation.dataShape, json.data)
+      : "it is not Lambda's envelope";
+    if (status >= 200 && status < 300 && problem === undefined) {
+      return (operation.wholeEnvelope ? json : (json as Record<string, unknown>).data) as T;
     }
     const headers = redactHeaders(response.headers, apiKey);
     if (status >= 200 && status < 300) {
@@ -395,7 +403,7 @@ export class Transport {
         status,
         text,
         headers,
-        operation.ambiguityHint,
+        [problem, operation.ambiguityHint].filter(Boolean).join("; "),
       );
     }
     // Lambda's envelope is {"error": {code, message, …}}; some proxies send {"error": "text"}.

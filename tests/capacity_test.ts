@@ -207,7 +207,7 @@ Deno.test("a malformed instance-type answer is a typed error, and a capacity wai
   ) {
     const fake = new FakeFetch(dataResponse(data));
     const error = await assertRejects(
-      fakeClient(fake).client.instanceTypes.available(),
+      fakeClient(fake, { maxRetries: 0 }).client.instanceTypes.available(),
       InvalidResponseError,
     );
     assertMatch(error.message, /^Cannot list instance types: unexpected response/);

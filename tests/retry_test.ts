@@ -110,36 +110,37 @@ Deno.test("insufficient capacity is never retried", async () => {
   assertStrictEquals(fake.requests.length, 1);
 });
 
+type Call = [(c: ReturnType<typeof fakeClient>["client"]) => Promise<unknown>, answer: unknown];
+
 Deno.test("restart, SSH key and filesystem creation retry only on 429", async () => {
-  const calls = [
-    (c: ReturnType<typeof fakeClient>["client"]) => c.instances.restart("i-1"),
-    (c: ReturnType<typeof fakeClient>["client"]) => c.sshKeys.create({ name: "k" }),
-    (c: ReturnType<typeof fakeClient>["client"]) =>
-      c.fileSystems.create({ name: "fs", region: "us-east-1" }),
+  const calls: Call[] = [
+    [(c) => c.instances.restart("i-1"), { restarted_instances: [] }],
+    [(c) => c.sshKeys.create({ name: "k" }), {}],
+    [(c) => c.fileSystems.create({ name: "fs", region: "us-east-1" }), {}],
   ];
-  for (const call of calls) {
-    const fake = new FakeFetch(new Response("", { status: 502 }), dataResponse({}));
+  for (const [call, answer] of calls) {
+    const fake = new FakeFetch(new Response("", { status: 502 }), dataResponse(answer));
     const { client } = fakeClient(fake);
     await assertRejects(call(client), ServerError);
     assertStrictEquals(fake.requests.length, 1);
-    const limited = new FakeFetch(new Response("", { status: 429 }), dataResponse({}));
+    const limited = new FakeFetch(new Response("", { status: 429 }), dataResponse(answer));
     await call(fakeClient(limited).client);
     assertStrictEquals(limited.requests.length, 2);
   }
 });
 
 Deno.test("terminate, update and deletes retry on transient failures", async () => {
-  const calls = [
-    (c: ReturnType<typeof fakeClient>["client"]) => c.instances.terminate(["i-1"]),
-    (c: ReturnType<typeof fakeClient>["client"]) => c.instances.update("i-1", { name: "n" }),
-    (c: ReturnType<typeof fakeClient>["client"]) => c.sshKeys.delete("k-1"),
-    (c: ReturnType<typeof fakeClient>["client"]) => c.fileSystems.delete("fs-1"),
+  const calls: Call[] = [
+    [(c) => c.instances.terminate(["i-1"]), { terminated_instances: [] }],
+    [(c) => c.instances.update("i-1", { name: "n" }), {}],
+    [(c) => c.sshKeys.delete("k-1"), {}],
+    [(c) => c.fileSystems.delete("fs-1"), { deleted_ids: ["fs-1"] }],
   ];
-  for (const call of calls) {
+  for (const [call, answer] of calls) {
     const fake = new FakeFetch(
       new TypeError("reset"),
       new Response("", { status: 503 }),
-      dataResponse({}),
+      dataResponse(answer),
     );
     await call(fakeClient(fake).client);
     assertStrictEquals(fake.requests.length, 3);

@@ -1,9 +1,14 @@
 // terminate() after a lost answer: Lambda fails a retry that meets instances already terminating
 // with a 500 for the whole call, so the client looks before it reports a failure.
 
-import { assert, assertEquals, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
-import { type LambdaCloudClient, NotFoundError, ServerError } from "../mod.ts";
+import {
+  InvalidResponseError,
+  type LambdaCloudClient,
+  NotFoundError,
+  ServerError,
+} from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 async function twoInstances(): Promise<
@@ -101,4 +106,23 @@ Deno.test("terminate: an abort while reading ends the call with the abort", asyn
     e,
   ) => e);
   assertEquals(error, reason);
+});
+
+Deno.test("terminate: an unreadable answer is a typed error, and never reported as done", async () => {
+  const { emulator, client, ids: [first, second] } = await twoInstances();
+  await client.instances.terminate(first);
+  let calls = 0;
+  emulator.override("terminateInstance", () => {
+    calls += 1;
+    return calls === 1 ? undefined : Response.json({ data: {} });
+  });
+  // The first answer (500: one is already terminating) changed nothing; every later one is
+  // unreadable. The client looks, sends a terminate for the one still running, and cannot read
+  // that answer either: it says so rather than claim the instance is terminating.
+  const error = await assertRejects(
+    client.instances.terminate([second, first]),
+    InvalidResponseError,
+  );
+  assertMatch(error.message, /its data holds no 'terminated_instances' list/);
+  assertEquals(emulator.instances().map((instance) => instance.status), ["terminating", "booting"]);
 });

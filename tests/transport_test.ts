@@ -436,14 +436,14 @@ Deno.test("a key echoed JSON-escaped, or inside a success, is redacted too", asy
 
 Deno.test("malformed pages are typed errors, never a bare TypeError or characters as items", async () => {
   const cases: [unknown, unknown, string][] = [
-    [5, null, "the page holds no list"],
-    ["evt", null, "the page holds no list"],
+    [5, null, "its data is not a list"],
+    ["evt", null, "its data is not a list"],
     [[{ event_id: "a" }], 7, "the page token is not text"],
   ];
   for (const [data, token, fault] of cases) {
     const fake = new FakeFetch(Response.json({ data, page_token: token }));
     const error = await assertRejects(
-      () => Array.fromAsync(fakeClient(fake).client.auditEvents.list()),
+      () => Array.fromAsync(fakeClient(fake, { maxRetries: 0 }).client.auditEvents.list()),
       InvalidResponseError,
     );
     assertMatch(error.message, new RegExp(fault));
@@ -462,7 +462,7 @@ Deno.test("malformed pages are typed errors, never a bare TypeError or character
 });
 
 Deno.test("an answer larger than maxResponseBytes is refused rather than read", async () => {
-  const big = () => new Response(JSON.stringify({ data: "x".repeat(2000) }));
+  const big = () => new Response(JSON.stringify({ data: ["x".repeat(1990)] }));
   const streamed = () =>
     new Response(
       new ReadableStream({
@@ -476,7 +476,7 @@ Deno.test("an answer larger than maxResponseBytes is refused rather than read", 
   await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
   await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
   const roomy = fakeClient(new FakeFetch(big()), { maxResponseBytes: 10_000 }).client;
-  assertStrictEquals((await roomy.regions.list() as unknown as string).length, 2000);
+  assertStrictEquals((await roomy.regions.list() as unknown as string[])[0]!.length, 1990);
 });
 
 Deno.test("an abort right after the call starts is heard before anything is sent", async () => {

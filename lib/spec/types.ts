@@ -43,6 +43,11 @@ export interface SpecOperation {
   readonly body?: SchemaRule;
   /** The top-level fields of the success envelope: `data`, and `page_token` where it pages. */
   readonly envelope: readonly string[];
+  /**
+   * What the success answer's `data` is: an array or an object, and the one list an object only
+   * wraps (such as `terminated_instances`). Left empty where the spec allows several shapes.
+   */
+  readonly data: { readonly type?: "array" | "object"; readonly list?: string };
   /** Every status the spec declares for the operation. */
   readonly statuses: readonly number[];
 }

@@ -161,7 +161,12 @@ export async function launchOnce(
       "launchInstance",
       { body: sent },
       requestOptions,
-      { tracker },
+      {
+        tracker,
+        ...(token === undefined
+          ? {}
+          : { ambiguityHint: `the launch carried launch token '${token}'` }),
+      },
     );
     // Returned as it came, so that fields this client does not know yet are not lost.
     if (isLaunchAnswer(data)) return data;

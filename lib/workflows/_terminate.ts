@@ -3,6 +3,7 @@
 // settles such failures by looking: instances that are terminating or terminated count as done.
 
 import { ApiError } from "../errors.ts";
+import { isOutcomeUnknown } from "../_retry.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance, InstanceTerminateResponse } from "../types/instances.ts";
 
@@ -16,10 +17,12 @@ export interface TerminateDeps {
 
 const ENDING: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 
-// Lambda's answer to "already terminating" (a 500 global/unknown) and any other server failure
-// leave the instances' state unknown; refusals (4xx) say the call was not carried out.
-function mayHaveWorked(error: unknown): error is ApiError {
-  return error instanceof ApiError && (error.status >= 500 || error.code === "global/unknown");
+// Lambda's answer to "already terminating" (a 500 global/unknown), any other server failure, an
+// unreadable success and a lost answer leave the instances' state unknown; refusals (4xx) say the
+// call was not carried out.
+function mayHaveWorked(error: unknown): boolean {
+  return isOutcomeUnknown(error) ||
+    (error instanceof ApiError && error.code === "global/unknown");
 }
 
 /**
@@ -54,6 +57,8 @@ export async function terminateSettled(
     if (ending.length === 0) throw error;
     if (running.length === 0) return { terminated_instances: ending };
     const rest = await deps.terminate(running, options);
-    return { terminated_instances: [...ending, ...rest.terminated_instances] };
+    // An answer without its list passes on as it came, with the instances found ending.
+    const more: unknown = rest?.terminated_instances;
+    return { ...rest, terminated_instances: [...ending, ...(Array.isArray(more) ? more : [])] };
   }
 }

@@ -93,7 +93,28 @@ interface Row {
   query: Record<string, Json>;
   body: Json | undefined;
   envelope: string[];
+  data: { type?: "array" | "object"; list?: string };
   statuses: number[];
+}
+
+/**
+ * What the success answer's `data` must be for the client to hand it on: an array or an object,
+ * and, where the object only wraps a list (`{ terminated_instances: [...] }`), that list.
+ * Nothing finer: a field the spec requires but production leaves out must not break a read.
+ */
+function dataShape(envelope: Json): Row["data"] {
+  const data = (envelope.properties as Record<string, Json> | undefined)?.data;
+  if (data === undefined) return {};
+  const schema = resolve(data);
+  if (schema.type === "array") return { type: "array" };
+  if (schema.type !== "object") return {};
+  const properties = Object.entries((schema.properties ?? {}) as Record<string, Json>);
+  const required = (schema.required ?? []) as string[];
+  const [only] = properties;
+  return properties.length === 1 && required.includes(only![0]) &&
+      resolve(only![1]).type === "array"
+    ? { type: "object", list: only![0] }
+    : { type: "object" };
 }
 
 const rows: Row[] = [];
@@ -124,6 +145,7 @@ for (const [fullPath, item] of Object.entries(spec.paths)) {
       ),
       body: bodySchema === undefined ? undefined : reduce(bodySchema),
       envelope: Object.keys((envelope.properties ?? {}) as Json),
+      data: dataShape(envelope),
       statuses: Object.keys(responses).map(Number),
     });
   }
