@@ -67,14 +67,12 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     await file?.discard();
     return { data: key, lines: [added], ids: [key.id] };
   }
+  // Line by line: a line printed holds no line feed (see _output.ts).
+  const keyLines = privateKey.trimEnd().split("\n");
   if (file === undefined) {
     return {
       data: key,
-      lines: [
-        added,
-        "Its private key, shown this once (Lambda keeps no copy):",
-        privateKey.trimEnd(),
-      ],
+      lines: [added, "Its private key, shown this once (Lambda keeps no copy):", ...keyLines],
       ids: [key.id],
     };
   }
@@ -84,7 +82,8 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     // Lambda keeps no copy: losing the key now would lose it for good, so show it once.
     return {
       data: key,
-      lines: [added, privateKey.trimEnd()],
+      lines: [added, ...keyLines],
+
       ids: [key.id],
       warnings: [
         `warning: could not save the private key to '${savePath}' (${

@@ -24,6 +24,7 @@ import { UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
+import { visible } from "./_output.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 
 /** A failure of the command line itself, with its exit code and what to do about it. */
@@ -133,13 +134,15 @@ export function reportError(
     }));
     return exitCode;
   }
-  io.stderr(`error: ${message}`);
-  if (requestId !== undefined) io.stderr(`  request id: ${requestId}`);
+  // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
+  const say = (line: string) => io.stderr(visible(line));
+  say(`error: ${message}`);
+  if (requestId !== undefined) say(`  request id: ${requestId}`);
   // Lambda's messages often carry the suggestion already: say it once.
   const said = suggestion === undefined ||
     message.includes(suggestion.trim().replace(/\.+$/, ""));
   if (!said) {
-    io.stderr(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
+    say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
   }
   return exitCode;
 }

@@ -15,6 +15,7 @@ import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
+import { presentIo, remark } from "./_output.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -96,16 +97,17 @@ export async function runCli(
       return EXIT.ok;
     }
     const shown = view(command, args);
-    const context = prepare(command, args, io, options, shown);
+    const out = presentIo(io, shown.json);
+    const context = prepare(command, args, out, options, shown);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
     const signal = options.interrupts?.() ?? context.signal;
     context.signal = signal;
     interrupted = () => signal.aborted;
-    if (context.dryRun) return await dryRun(io, context, command);
+    if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
-    render(io, command, output, shown);
+    render(out, command, output, shown);
     return output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
@@ -382,8 +384,8 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
       if (shown.plain) output.footer?.forEach((line) => io.stdout(line));
     }
   }
-  output.warnings?.forEach((line) => io.stderr(line));
-  if (!shown.quiet) output.notes?.forEach((line) => io.stderr(line));
+  output.warnings?.forEach((line) => remark(io, shown.json, "warning", line));
+  if (!shown.quiet) output.notes?.forEach((line) => remark(io, shown.json, "note", line));
 }
 
 /** A stand-in for the first request that would change something: it is kept, and refused. */
@@ -438,7 +440,9 @@ async function dryRun(io: CliIo, context: CommandContext, command: Command): Pro
     io.stdout(`Dry run: nothing was changed. The request would be:`);
     io.stdout(`${stopped.method} ${stopped.url}`);
     for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}`);
-    if (body !== undefined) io.stdout(`\n${JSON.stringify(body, null, 2)}`);
+    if (body !== undefined) {
+      ["", ...JSON.stringify(body, null, 2).split("\n")].forEach((line) => io.stdout(line));
+    }
   }
   return EXIT.ok;
 }

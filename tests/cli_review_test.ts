@@ -1,0 +1,75 @@
+// The command line against what a hostile review tried: empty arguments and variables, names that
+// look like ids, names that carry terminal escapes, listings without tags, malformed answers, a
+// second Ctrl-C, options only the client checked. In-process, on a virtual clock.
+
+import { assertEquals, assertMatch } from "./_deps.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+
+/** Launches instances named `names` through the command line, and returns their ids. */
+async function launched(
+  run: ReturnType<typeof cliRunner>,
+  ...names: string[]
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const result = await run([...launchArgs(), "--name", name, "--json"]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    ids.push(JSON.parse(result.out).instance_ids[0]);
+  }
+  return ids;
+}
+
+Deno.test("cli review: names are shown with their control characters escaped; JSON stays exact", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const osc52 = "\x1b]52;c;bHMgLWxh\x07";
+  const fake = `x\n${"f".repeat(32)}  scratch  active`;
+  const [a, b] = await launched(run, osc52, fake);
+  await run(["instances", "rename", b!, `${fake}\u202e\x9b`]);
+  const list = await run(["instances", "list", "--format", "ID,NAME,STATUS"]);
+  // Escaped before the columns are measured: they stay aligned.
+  const names = ["\\x1b]52;c;bHMgLWxh\\x07", `x\\n${"f".repeat(32)}  scratch  active\\u202e\\x9b`];
+  const width = Math.max(...names.map((name) => name.length));
+  assertEquals(list.out.split("\n"), [
+    `${"ID".padEnd(32)}  ${"NAME".padEnd(width)}  STATUS`,
+    `${a}  ${names[0]!.padEnd(width)}  booting`,
+    `${b}  ${names[1]!.padEnd(width)}  booting`,
+  ]);
+  const asked = await cliRunner(emulator, { terminal: true })(["instances", "terminate", a!]);
+  assertEquals(asked.questions, [
+    `Terminate '\\x1b]52;c;bHMgLWxh\\x07' ${a} (gpu_1x_a10, $0.75/h)? Its local disk is lost for good.`,
+  ]);
+  const json = JSON.parse((await run(["instances", "list", "--json"])).out);
+  assertEquals(json.map((instance: { name: string }) => instance.name), [
+    osc52,
+    `${fake}\u202e\x9b`,
+  ]);
+  // Errors that quote a name escape it too.
+  const missing = await run(["instances", "get", "no\x1b[2Jsuch"]);
+  assertMatch(missing.err, /^error: no instance has the id or name 'no\\x1b\[2Jsuch'/);
+});
+
+Deno.test("cli review: under --json every line on stderr is JSON, rate-limit waits included", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  emulator.faults.inject({
+    kind: "rate-limit",
+    operation: "listRegions",
+    times: 2,
+    retryAfterSeconds: 5,
+  });
+  const result = await run(["regions", "--json"]);
+  assertEquals(result.code, EXIT.ok);
+  JSON.parse(result.out);
+  const lines = result.err.split("\n").map((line) => JSON.parse(line));
+  assertEquals(lines.length, 2);
+  for (const line of lines) {
+    assertMatch(line.progress, /^Rate limited by the API: trying again in \d+\.\d s/);
+  }
+  assertEquals(result.progress, []); // not a line rewritten in place
+});
