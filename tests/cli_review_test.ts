@@ -2,11 +2,22 @@
 // look like ids, names that carry terminal escapes, listings without tags, malformed answers, a
 // second Ctrl-C, options only the client checked. In-process, on a virtual clock.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+
+/** Counts what is sent, and keeps the methods of the requests that change something. */
+function counting(emulator: LambdaEmulator) {
+  const sent: string[] = [];
+  const fetch = (request: Request) => {
+    sent.push(request.method);
+    return emulator.fetch(request);
+  };
+  return { sent, fetch };
+}
 
 /** Launches instances named `names` through the command line, and returns their ids. */
 async function launched(
@@ -21,6 +32,66 @@ async function launched(
   }
   return ids;
 }
+
+Deno.test("cli review: LAMBDA_BASE_URL set but empty or blank is refused, never taken for unset", async () => {
+  const emulator = testEmulator();
+  const { sent, fetch } = counting(emulator);
+  for (const value of ["", "  "]) {
+    const run = cliRunner(emulator, { env: { LAMBDA_BASE_URL: value } }, {
+      fetch,
+      rateLimit: false,
+    });
+    for (const extra of [[], ["--dry-run"]]) {
+      const result = await run(["instances", "terminate", "0".repeat(32), "--yes", ...extra]);
+      assertEquals(result.code, EXIT.usage, result.err);
+      assertMatch(result.err, /^error: LAMBDA_BASE_URL is set but empty, received '\s*'/);
+      assert(!result.out.includes("cloud.lambda.ai"));
+    }
+  }
+  assertEquals(sent, []);
+});
+
+Deno.test("cli review: an empty or blank argument is refused, not taken for a name", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const [id] = await launched(run, "to-clear");
+  // The API allows an empty name: such an instance must not answer to "$UNSET".
+  await run(["api", "postInstance", "--path", `id=${id}`, "--body", '{"name": ""}']);
+  emulator.clearRequests();
+  for (
+    const argv of [
+      ["instances", "terminate", "", "--yes"],
+      ["instances", "terminate", " \t", "--yes"],
+      ["instances", "rename", id!, ""],
+      ["ssh-keys", "delete", "", "--yes"],
+      ["instances", "get", "--", ""],
+      // The same for names given as options.
+      [...launchArgs("gpu_1x_a10", "us-east-1", " ")],
+      [
+        "instances",
+        "launch",
+        "--type",
+        "gpu_1x_a10",
+        "--region",
+        "us-east-1",
+        "--ssh-key",
+        "k",
+        "--firewall-ruleset",
+        "\t",
+      ],
+    ]
+  ) {
+    const result = await run(argv);
+    assertEquals(result.code, EXIT.usage, argv.join(" "));
+    assertMatch(
+      result.err,
+      /^error: (an argument must not be empty or blank, received '.*'|option '--[a-z-]+' needs a value, received '( |\\t)')/,
+    );
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(emulator.instances()[0]!.status, "booting");
+});
 
 Deno.test("cli review: names are shown with their control characters escaped; JSON stays exact", async () => {
   const emulator = testEmulator();

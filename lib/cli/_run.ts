@@ -253,10 +253,13 @@ function makeClient(
 
 const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
 
-/** LAMBDA_BASE_URL; when it cannot be read, an error rather than a silent fall back to Lambda. */
+/**
+ * LAMBDA_BASE_URL; when it cannot be read, or is set but empty (`LAMBDA_BASE_URL=$UNSET`), an
+ * error rather than a silent fall back to Lambda.
+ */
 function readBaseUrl(io: CliIo): string | undefined {
   try {
-    return io.env("LAMBDA_BASE_URL") || undefined;
+    return io.env("LAMBDA_BASE_URL");
   } catch {
     throw new CliError(
       "cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
@@ -267,6 +270,11 @@ function readBaseUrl(io: CliIo): string | undefined {
 }
 
 function checkBaseUrl(value: string, fromFlag: boolean): void {
+  if (!fromFlag && value.trim() === "") {
+    throw new UsageError(
+      `LAMBDA_BASE_URL is set but empty, received '${value}': unset it to use Lambda's API (unset LAMBDA_BASE_URL), or set it to a URL`,
+    );
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);
