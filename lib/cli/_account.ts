@@ -184,7 +184,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
   deleteCommand(
     ["ssh-keys"],
     "SSH key",
-    (context, ref) => context.lookup.sshKeyId(ref),
+    (context, ref) => context.lookup.sshKey(ref),
     (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
   ),
   {
@@ -227,7 +227,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
   deleteCommand(
     ["filesystems"],
     "filesystem",
-    (context, ref) => context.lookup.fileSystemId(ref),
+    (context, ref) => context.lookup.fileSystem(ref),
     (context, id) => context.client.fileSystems.delete(id, { signal: context.signal }),
     "Delete a filesystem and its data (it must not be mounted)",
   ),

@@ -180,13 +180,12 @@ async function launchQuestion(context: CommandContext): Promise<string> {
 }
 
 async function terminateQuestion(context: CommandContext): Promise<string> {
-  const refs = context.args.positionals;
-  const instances = await context.lookup.instances();
-  const named = refs.map((ref) => {
-    const instance = instances.find((item) => item.id === ref) ??
-      instances.find((item) => item.name === ref);
+  const resolved = await Promise.all(
+    context.args.positionals.map((ref) => context.lookup.resolveInstance(ref)),
+  );
+  const named = resolved.map(({ id, item: instance }) => {
     return instance === undefined
-      ? ref
+      ? id
       : `${
         instance.name ? `'${instance.name}' ` : ""
       }${instance.id} (${instance.instance_type.name}, ${
