@@ -48,5 +48,5 @@ if (import.meta.main) {
     });
     return controller.signal;
   };
-  Deno.exit(await runCli(Deno.args, denoIo(Deno, confirm), { interrupts }));
+  Deno.exit(await runCli(Deno.args, denoIo(Deno), { interrupts }));
 }
