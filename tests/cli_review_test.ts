@@ -188,3 +188,19 @@ Deno.test("cli review: under --json every line on stderr is JSON, rate-limit wai
   }
   assertEquals(result.progress, []); // not a line rewritten in place
 });
+
+Deno.test("cli review: a generated key that cannot be saved is shown even with -q", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator, { failingWrites: new Set(["full.pem"]) });
+  const quiet = await run(["ssh-keys", "add", "q", "--save-private-key", "full.pem", "-q"]);
+  assertEquals(quiet.code, EXIT.failed);
+  assertMatch(quiet.out, /^[0-9a-f]{32}$/); // stdout still holds the id alone
+  assertMatch(
+    quiet.err,
+    /^warning: could not save the private key to 'full\.pem' \(disk full\); here it is, this once, since Lambda keeps no copy\n-----BEGIN OPENSSH PRIVATE KEY-----\n/,
+  );
+  const json = await run(["ssh-keys", "add", "j", "--save-private-key", "full.pem", "--json"]);
+  assertEquals(json.code, EXIT.failed);
+  assertMatch(JSON.parse(json.out).private_key, /^-----BEGIN OPENSSH PRIVATE KEY-----/);
+  assertMatch(JSON.parse(json.err).warning, /it is in the JSON output, this once/);
+});

@@ -79,17 +79,21 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
   try {
     await file.write(privateKey);
   } catch (error) {
-    // Lambda keeps no copy: losing the key now would lose it for good, so show it once.
+    // Lambda keeps no copy: losing the key now would lose it for good, so show it once, whatever
+    // the output: under --quiet stdout holds ids only, so the key goes to stderr with the warning.
+    const reason = error instanceof Error ? error.message : String(error);
+    const warning = `warning: could not save the private key to '${savePath}' (${reason}); ${
+      context.quiet
+        ? "here it is"
+        : context.json
+        ? "it is in the JSON output"
+        : "it is printed above"
+    }, this once, since Lambda keeps no copy`;
     return {
       data: key,
       lines: [added, ...keyLines],
-
       ids: [key.id],
-      warnings: [
-        `warning: could not save the private key to '${savePath}' (${
-          error instanceof Error ? error.message : String(error)
-        }); it is printed above, this once, since Lambda keeps no copy`,
-      ],
+      warnings: context.quiet ? [warning, ...keyLines] : [warning],
       exitCode: EXIT.failed,
     };
   }
