@@ -2,6 +2,7 @@
 
 import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
+import type { Unfinished } from "./_interrupts.ts";
 import type { Lookup } from "./_lookup.ts";
 
 /**
@@ -79,6 +80,11 @@ export interface CommandContext {
   now(): number;
   /** Lists read once per run, and names turned into ids. */
   lookup: Lookup;
+  /**
+   * What the run may leave billing if it is cut short (a second Ctrl-C leaves at once): a command
+   * that launches fills it in as it learns, so that even then the user is told what to look for.
+   */
+  unfinished: Unfinished;
 }
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */

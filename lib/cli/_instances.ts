@@ -20,6 +20,7 @@ import {
   tags,
 } from "./_command.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
+import { launchTokenFor } from "./_interrupts.ts";
 import { didYouMean } from "./_suggest.ts";
 import { details, dollars, duration, price } from "./_table.ts";
 
@@ -319,26 +320,54 @@ export const INSTANCE_COMMANDS: Command[] = [
           rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
         );
       }
-      if (!args.booleans.has("wait")) {
-        const { instance_ids } = await client.instances.launch(body, { signal });
+      // The token is chosen here, before anything is sent, so that even a second Ctrl-C, which
+      // leaves at once, can name what to look for.
+      const launchToken = launchTokenFor(body);
+      const unfinished = context.unfinished;
+      unfinished.launchToken = launchToken;
+      const onInterrupt = () =>
+        io.progress(
+          unfinished.instanceIds === undefined
+            ? "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)"
+            : args.booleans.has("keep")
+            ? `Stopping: ${unfinished.instanceIds.join(", ")} is kept, as asked`
+            : `Stopping: terminating ${
+              unfinished.instanceIds.join(", ")
+            } (Ctrl-C again to leave at once, leaving it billing)`,
+        );
+      signal.addEventListener("abort", onInterrupt, { once: true });
+      try {
+        if (!args.booleans.has("wait")) {
+          const { instance_ids } = await client.instances.launch(body, { signal, launchToken });
+          return {
+            data: { instance_ids },
+            lines: [`Launched ${instance_ids.join(", ")}`],
+            ids: instance_ids,
+          };
+        }
+        const instance = await client.instances.launchAndWait(body, {
+          ...wait(),
+          launchToken,
+          until: "ip",
+          terminateOnFailure: !args.booleans.has("keep"),
+          // Said at once: if the wait fails, the user already knows the id.
+          onLaunched: (ids) => {
+            unfinished.instanceIds = ids;
+            io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
+          },
+        });
         return {
-          data: { instance_ids },
-          lines: [`Launched ${instance_ids.join(", ")}`],
-          ids: instance_ids,
+          data: instance,
+          lines: [
+            `Launched ${instance.id}: active at ${instance.ip}`,
+            ...instanceDetails(instance),
+          ],
+          ids: [instance.id],
         };
+      } finally {
+        signal.removeEventListener("abort", onInterrupt);
+        context.unfinished = {};
       }
-      const instance = await client.instances.launchAndWait(body, {
-        ...wait(),
-        until: "ip",
-        terminateOnFailure: !args.booleans.has("keep"),
-        // Said at once: if the wait fails, the user already knows the id.
-        onLaunched: (ids) => io.progress(`Launched ${ids.join(", ")}; waiting for it to run`),
-      });
-      return {
-        data: instance,
-        lines: [`Launched ${instance.id}: active at ${instance.ip}`, ...instanceDetails(instance)],
-        ids: [instance.id],
-      };
     },
   },
   {

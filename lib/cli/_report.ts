@@ -24,6 +24,7 @@ import { UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
+import { interruptedExitCode } from "./_interrupts.ts";
 import { visible } from "./_output.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 
@@ -47,9 +48,12 @@ export class CliError extends Error {
   }
 }
 
-/** The exit code for `error`; `interrupted` when the user pressed Ctrl-C. */
-export function exitCodeOf(error: unknown, interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
+/**
+ * The exit code for `error`; `interrupted` is false, or why the run was interrupted (Ctrl-C or
+ * SIGTERM).
+ */
+export function exitCodeOf(error: unknown, interrupted: unknown): number {
+  if (interrupted) return interruptedExitCode(interrupted);
   if (error instanceof CliError) return error.exitCode;
   if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
     return EXIT.usage;
@@ -107,7 +111,7 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
 export function reportError(
   io: CliIo,
   error: unknown,
-  options: { json: boolean; commandName?: string; interrupted: boolean },
+  options: { json: boolean; commandName?: string; interrupted: unknown },
 ): number {
   const exitCode = exitCodeOf(error, options.interrupted);
   const message = error instanceof Error ? error.message : String(error);

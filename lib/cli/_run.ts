@@ -16,6 +16,7 @@ import { CliError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark } from "./_output.ts";
+import { sayUnfinished } from "./_interrupts.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -39,9 +40,11 @@ export interface CliOptions {
   /**
    * Starts listening for Ctrl-C and returns the signal it aborts. Called once every question has
    * been asked, so that Ctrl-C at a prompt still ends the program at once. Once aborted, waits
-   * stop, and `instances launch --wait` terminates what it launched.
+   * stop, and `instances launch --wait` terminates what it launched. `leaving` is for a second
+   * interrupt, which leaves at once: called first, it says what the run may leave billing (a
+   * launch token, instance ids) and how to find it.
    */
-  interrupts?: () => AbortSignal;
+  interrupts?: (leaving: (exitCode: number) => void) => AbortSignal;
 }
 
 /**
@@ -79,7 +82,7 @@ export async function runCli(
   options: CliOptions = {},
 ): Promise<number> {
   const { command, rest } = splitCommand(argv);
-  let interrupted = () => false;
+  let interrupted = (): unknown => false;
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
@@ -102,9 +105,9 @@ export async function runCli(
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
-    const signal = options.interrupts?.() ?? context.signal;
+    const signal = options.interrupts?.((code) => sayUnfinished(context, code)) ?? context.signal;
     context.signal = signal;
-    interrupted = () => signal.aborted;
+    interrupted = () => signal.aborted && (signal.reason ?? true);
     if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
     render(out, command, output, shown);
@@ -210,7 +213,9 @@ function prepare(
     signal: never,
     now: () => clock?.now() ?? Date.now(),
     lookup: new Lookup(client, () => context.signal),
+    unfinished: {},
   };
+
   return context;
 }
 
