@@ -257,6 +257,23 @@ Deno.test("cli review: a second Ctrl-C during the wait names the instance, as JS
   });
 });
 
+Deno.test("cli review: --dry-run of a launch prints the request at once, with or without --wait", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  emulator.clearRequests();
+  const started = clock.now();
+  for (const extra of [[], ["--wait"]]) {
+    const result = await run([...launchArgs(), ...extra, "--dry-run"]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    assertMatch(result.out, /^Dry run: nothing was changed\. The request would be:\nPOST /);
+  }
+  // No looking for the launch the dry run never sent: no listing, no time spent.
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(clock.now(), started);
+});
+
 Deno.test("cli review: under --json every line on stderr is JSON, rate-limit waits included", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock });

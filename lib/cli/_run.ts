@@ -401,9 +401,14 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
   if (!shown.quiet) output.notes?.forEach((line) => remark(io, shown.json, "note", line));
 }
 
-/** A stand-in for the first request that would change something: it is kept, and refused. */
+/**
+ * A stand-in for the first request that would change something: it is kept, and refused. Its code
+ * tells the client that the request never left, as is true: so nothing is retried, and a launch
+ * is not looked for (for two minutes) as one whose answer was lost.
+ */
 class DryRunStop extends Error {
   override name = "DryRunStop";
+  readonly code = "ConnectionRefused";
   constructor(readonly request: Request) {
     super("dry run: not sent");
   }
