@@ -170,6 +170,67 @@ Deno.test("cli review: names are shown with their control characters escaped; JS
   assertMatch(missing.err, /^error: no instance has the id or name 'no\\x1b\[2Jsuch'/);
 });
 
+Deno.test("cli review: instances tag reads an instance listed without tags, and refuses when they stay unknown", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  await run([...launchArgs(), "--name", "victim", "--tag", "team=ml", "--tag", "cost=42"]);
+  const before = emulator.instances()[0]!.tags!;
+  assertEquals(before.length, 3); // the two given and the launch token
+  // The listing carries no tags: the instance is read by id, and the removal is asked about.
+  emulator.faults.inject({ kind: "untagged", operation: "listInstances", times: 10 });
+  const refused = await run(["instances", "tag", "victim", "owner=bob"]);
+  assertEquals(refused.code, EXIT.usage);
+  assertMatch(refused.err, /asks before it changes this, and there is no terminal to ask on/);
+  const asked = await cliRunner(emulator, { terminal: true })([
+    "instances",
+    "tag",
+    "victim",
+    "a=b",
+  ]);
+  assertEquals(asked.questions, ["Remove the tag(s) team=ml, cost=42 from victim?"]);
+  // Not even a read by id gives them: nothing is replaced, --yes or not.
+  emulator.faults.inject({ kind: "untagged", operation: "getInstance", times: 10 });
+  const unknown = await run(["instances", "tag", "victim", "owner=bob", "--yes"]);
+  assertEquals(unknown.code, EXIT.failed);
+  assertMatch(
+    unknown.err,
+    /^error: Cannot tag instance '[0-9a-f]{32}': the API did not say which tags it has, so replacing them could remove tags unseen: nothing was changed/,
+  );
+  assertEquals(emulator.instances()[0]!.tags, before);
+  assertEquals(emulator.requests.filter((request) => request.method === "POST").length, 2); // key, launch
+});
+
+Deno.test("cli review: a launch of unknown outcome with an untagged listing gets advice that works", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  emulator.faults.inject({ kind: "untagged", operation: "listInstances", times: 1000 });
+  const launch = await run([...launchArgs(), "--name", "job-7"]);
+  assertEquals(launch.code, EXIT.unavailable);
+  const token = emulator.instances()[0]!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
+  const [message, suggestion] = launch.err.split("\n");
+  assertMatch(message!, new RegExp(`launch token '${token}' cannot be seen; it may still appear`));
+  assert(!launch.err.includes("client.instances"), launch.err); // no library advice on a CLI
+  assertEquals(
+    suggestion,
+    `  suggestion: The instance listing carries no tags. Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (which reads each instance's tags by id), or look for a new instance ('job-7', gpu_1x_a10 in us-east-1) in 'lambda instances list', and check its tags with 'lambda instances get <id>'`,
+  );
+  // The suggested line finds it, though the listing has no tags.
+  const found = await run(["instances", "list", "--tag", `${LAUNCH_TOKEN_KEY}=${token}`, "-q"]);
+  assertEquals([found.code, found.out, found.err], [EXIT.ok, emulator.instances()[0]!.id, ""]);
+  // Where not even a read by id gives tags, the list says so rather than print "(none)" alone.
+  emulator.faults.inject({ kind: "untagged", operation: "getInstance", times: 1000 });
+  const blind = await run(["instances", "list", "--tag", `${LAUNCH_TOKEN_KEY}=${token}`]);
+  assertEquals(blind.out, "(none)");
+  assertMatch(
+    blind.err,
+    /^warning: the API gave no tags for [0-9a-f]{32}, even read one by one, so whether they carry the tag cannot be told/,
+  );
+});
+
 Deno.test("cli review: a second Ctrl-C says what may be left billing: the launch token, then the instance", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: 3_600_000 } });

@@ -9,7 +9,6 @@ import {
   InstanceWaitError,
   InsufficientCapacityError,
   InvalidResponseError,
-  LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
   LaunchOutcomeUnknownError,
   LaunchWaitError,
@@ -24,7 +23,7 @@ import { UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
-import { interruptedExitCode } from "./_interrupts.ts";
+import { findLaunchCommand, interruptedExitCode } from "./_interrupts.ts";
 import { visible } from "./_output.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 
@@ -98,10 +97,44 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
       error.instanceIds.join(" ")
     }`;
   }
-  if (error instanceof LaunchOutcomeUnknownError && error.launchToken !== undefined) {
-    return `Before launching again, look for it: ${PROGRAM} instances list --tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}`;
-  }
+  if (error instanceof LaunchOutcomeUnknownError) return lookForLaunch(error);
   return undefined;
+}
+
+/**
+ * How to find a launch of unknown outcome from the command line. The tag filter reads each
+ * instance by id when the listing carries no tags; the launch's name, type and region are a second
+ * way to tell it, for when tags cannot be seen at all.
+ */
+function lookForLaunch(error: LaunchOutcomeUnknownError): string {
+  const body = error.request;
+  const described = body === undefined
+    ? ""
+    : `${body.name ? `'${body.name}', ` : ""}${body.instance_type_name ?? "?"} in ${
+      body.region_name ?? "?"
+    }`;
+  const byHand = `look for a new instance${
+    described ? ` (${described})` : ""
+  } in '${PROGRAM} instances list', and check its tags with '${PROGRAM} instances get <id>'`;
+  if (error.launchToken === undefined) {
+    return `It carried no launch token. Before launching again, ${byHand}`;
+  }
+  const byTag = findLaunchCommand(error.launchToken);
+  return error.reason === "untagged-listing"
+    ? `The instance listing carries no tags. Before launching again, look for it: ${byTag} (which reads each instance's tags by id), or ${byHand}`
+    : `Before launching again, look for it (it may take a few minutes to appear): ${byTag}`;
+}
+
+/**
+ * The message of `error` for the command line: the client's advice to call one of its methods
+ * becomes the command that does it, given as the suggestion.
+ */
+function messageOf(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof LaunchOutcomeUnknownError) {
+    return message.replace(/: call client\.instances\.findByLaunchToken\([^)]*\)[^;]*$/, "");
+  }
+  return message;
 }
 
 /**
@@ -114,7 +147,7 @@ export function reportError(
   options: { json: boolean; commandName?: string; interrupted: unknown },
 ): number {
   const exitCode = exitCodeOf(error, options.interrupted);
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   if (options.json) {
