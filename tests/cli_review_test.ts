@@ -335,6 +335,24 @@ Deno.test("cli review: --dry-run of a launch prints the request at once, with or
   assertEquals(clock.now(), started);
 });
 
+Deno.test("cli review: every option is checked before anything is sent, in the units given", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const [id] = await launched(run, "a");
+  emulator.clearRequests();
+  for (const [flag, value] of [["--timeout", "3000000"], ["--interval", "1e12"]]) {
+    const result = await run(["instances", "terminate", "a", "--yes", "--wait", flag!, value!]);
+    assertEquals(result.code, EXIT.usage);
+    assertEquals(
+      result.err.split("\n")[0],
+      `error: option '${flag}' must be a number of seconds above 0 and at most 2147483 (about 24 days), received '${value}'`,
+    );
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(emulator.instances().find((instance) => instance.id === id)!.status, "booting");
+});
+
 Deno.test("cli review: under --json every line on stderr is JSON, rate-limit waits included", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock });

@@ -156,13 +156,21 @@ export function requiredFlag(args: ParsedArgs, name: string): string {
   return value;
 }
 
-/** A flag given in seconds, as milliseconds. */
+// The longest time a timer can hold (2^31 - 1 ms), in whole seconds: about 24 days.
+const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+/**
+ * A flag given in seconds, as milliseconds; checked here, before anything is sent, against what
+ * the client accepts, so that a command never fails on it after it has changed something.
+ */
 export function seconds(args: ParsedArgs, name: string): number | undefined {
   const value = args.strings.get(name);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`option '--${name}' must be a number of seconds, received '${value}'`);
+  if (!Number.isFinite(number) || number <= 0 || number > MAX_SECONDS) {
+    throw new UsageError(
+      `option '--${name}' must be a number of seconds above 0 and at most ${MAX_SECONDS} (about 24 days), received '${value}'`,
+    );
   }
   return number * 1000;
 }
