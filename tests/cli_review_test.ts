@@ -353,6 +353,31 @@ Deno.test("cli review: every option is checked before anything is sent, in the u
   assertEquals(emulator.instances().find((instance) => instance.id === id)!.status, "booting");
 });
 
+Deno.test("cli review: a failure once a change was sent is no usage error (2, nothing changed)", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  // The client reads the answer's shape (a list here), not every item: a rule that is null
+  // makes the command fail as it prints, after the rules were replaced.
+  emulator.override("firewallRulesSet", () => Response.json({ data: [null] }), { times: 1 });
+  const replaced = await run(["firewall", "rules", "set", "--rule", "tcp:22:0.0.0.0/0", "--yes"]);
+  assertEquals(replaced.code, EXIT.failed);
+  assertMatch(
+    replaced.err,
+    /^error: .* \(after a request that changes something was sent: it may have taken effect\)$/,
+  );
+  // The same failure before anything that changes things was sent is still a 2.
+  emulator.override("firewallRulesList", () => Response.json({ data: [null] }), { times: 1 });
+  assertEquals((await run(["firewall", "rules", "list"])).code, EXIT.usage);
+  // A terminate answered {"data": {}} (a proxy) neither crashes nor claims nothing changed.
+  await run(["ssh-keys", "add", "k"]);
+  const [id] = await launched(run, "victim");
+  emulator.override("terminateInstance", () => Response.json({ data: {} }), { times: 1 });
+  const terminated = await run(["instances", "terminate", "victim", "--yes", "--json"]);
+  assertEquals(terminated.code, EXIT.ok, terminated.err);
+  assertEquals(JSON.parse(terminated.out)[0].id, id);
+  assertEquals(emulator.instances()[0]!.status, "terminating");
+});
+
 Deno.test("cli review: under --json every line on stderr is JSON, rate-limit waits included", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock });

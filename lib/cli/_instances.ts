@@ -55,14 +55,16 @@ function instanceRow(
   launchedAt?: number,
   now?: number,
 ): Record<string, string> {
+  // Read with care: a row is also made of what a terminate or restart answered.
+  const cents = instance.instance_type?.price_cents_per_hour;
   return {
     ID: instance.id,
     NAME: instance.name ?? "",
     STATUS: instance.status,
-    TYPE: instance.instance_type.name,
-    REGION: instance.region.name,
+    TYPE: instance.instance_type?.name ?? "",
+    REGION: instance.region?.name ?? "",
     IP: instance.ip ?? "",
-    PRICE: price(instance.instance_type.price_cents_per_hour),
+    PRICE: typeof cents === "number" ? price(cents) : "",
     UPTIME: launchedAt === undefined || now === undefined || !isBilled(instance)
       ? ""
       : duration(now - launchedAt),
@@ -87,26 +89,26 @@ const INSTANCE_COLUMNS = [
 ] as const;
 const SHORT_INSTANCE_COLUMNS = ["ID", "NAME", "STATUS", "TYPE", "REGION", "IP"] as const;
 
+/** An instance as lines; read with care, since a launch that succeeded must not end in a crash. */
 function instanceDetails(instance: Instance): string[] {
+  const row = instanceRow(instance);
   return details([
     ["id", instance.id],
     ["name", instance.name],
     ["status", instance.status],
-    [
-      "type",
-      `${instance.instance_type.name} (${price(instance.instance_type.price_cents_per_hour)})`,
-    ],
-    ["region", instance.region.name],
+    ["type", `${row.TYPE} (${row.PRICE})`],
+    ["region", row.REGION],
     ["ip", instance.ip],
     ["private ip", instance.private_ip],
     ["hostname", instance.hostname],
-    ["ssh keys", instance.ssh_key_names.join(", ")],
-    ["filesystems", instance.file_system_names.join(", ")],
+    ["ssh keys", instance.ssh_key_names?.join(", ")],
+    ["filesystems", instance.file_system_names?.join(", ")],
     ["tags", tagText(visibleTags(instance))],
     [
       "unavailable",
-      Object.entries(instance.actions ?? {}).filter(([, action]) => !action.available)
-        .map(([name, action]) => `${name} (${action.reason_code ?? "no reason given"})`).join(", "),
+      Object.entries(instance.actions ?? {}).filter(([, action]) => !action?.available)
+        .map(([name, action]) => `${name} (${action?.reason_code ?? "no reason given"})`)
+        .join(", "),
     ],
   ]);
 }

@@ -49,14 +49,22 @@ export class CliError extends Error {
 
 /**
  * The exit code for `error`; `interrupted` is false, or why the run was interrupted (Ctrl-C or
- * SIGTERM).
+ * SIGTERM); `changed`, whether a request that may have changed something was sent.
  */
-export function exitCodeOf(error: unknown, interrupted: unknown): number {
+export function exitCodeOf(error: unknown, interrupted: unknown, changed = false): number {
+  const code = plainExitCode(error, interrupted);
+  // 2 promises "nothing was changed": once something that changes things was sent (an argument
+  // the client checks only later, an answer the command cannot read), it would be a lie.
+  return code === EXIT.usage && changed ? EXIT.failed : code;
+}
+
+function plainExitCode(error: unknown, interrupted: unknown): number {
   if (interrupted) return interruptedExitCode(interrupted);
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
-    return EXIT.usage;
-  }
+  // The client checks arguments with these, before it sends anything.
+  if (
+    error instanceof UsageError || error instanceof TypeError || error instanceof RangeError
+  ) return EXIT.usage;
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
     return EXIT.auth;
   }
@@ -126,13 +134,17 @@ function lookForLaunch(error: LaunchOutcomeUnknownError): string {
 }
 
 /**
- * The message of `error` for the command line: the client's advice to call one of its methods
- * becomes the command that does it, given as the suggestion.
+ * The message of `error` for the command line. The client's advice to call one of its methods
+ * becomes the command that does it, given as the suggestion; an error raised after a change was
+ * sent says so.
  */
-function messageOf(error: unknown): string {
+function messageOf(error: unknown, changed: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof LaunchOutcomeUnknownError) {
     return message.replace(/: call client\.instances\.findByLaunchToken\([^)]*\)[^;]*$/, "");
+  }
+  if (changed && plainExitCode(error, false) === EXIT.usage) {
+    return `${message} (after a request that changes something was sent: it may have taken effect)`;
   }
   return message;
 }
@@ -144,10 +156,11 @@ function messageOf(error: unknown): string {
 export function reportError(
   io: CliIo,
   error: unknown,
-  options: { json: boolean; commandName?: string; interrupted: unknown },
+  options: { json: boolean; commandName?: string; interrupted: unknown; changed?: boolean },
 ): number {
-  const exitCode = exitCodeOf(error, options.interrupted);
-  const message = messageOf(error);
+  const changed = options.changed ?? false;
+  const exitCode = exitCodeOf(error, options.interrupted, changed);
+  const message = messageOf(error, changed);
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   if (options.json) {

@@ -17,6 +17,7 @@ import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
+import { Changes } from "./_changes.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -83,6 +84,7 @@ export async function runCli(
 ): Promise<number> {
   const { command, rest } = splitCommand(argv);
   let interrupted = (): unknown => false;
+  const changes = new Changes();
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
@@ -101,7 +103,7 @@ export async function runCli(
     }
     const shown = view(command, args);
     const out = presentIo(io, shown.json);
-    const context = prepare(command, args, out, options, shown);
+    const context = prepare(command, args, out, changes.watch(options), shown);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
@@ -116,6 +118,7 @@ export async function runCli(
     return reportError(io, error, {
       json: wantsJson(argv),
       interrupted: interrupted(),
+      changed: changes.sent,
       ...(command === undefined ? {} : { commandName: command.name.join(" ") }),
     });
   }
