@@ -415,6 +415,19 @@ Deno.test("cli review: a generated key that cannot be saved is shown even with -
   assertMatch(JSON.parse(json.err).warning, /it is in the JSON output, this once/);
 });
 
+Deno.test("cli review: a malformed API key is an authentication error, and is not echoed", async () => {
+  const emulator = testEmulator();
+  const { sent, fetch } = counting(emulator);
+  for (const key of ["secret_abc\ndef123", "secret_abc def123", "secret_abc\u00e9def123"]) {
+    const run = cliRunner(emulator, { env: { LAMBDA_API_KEY: key } }, { fetch, rateLimit: false });
+    const result = await run(["regions"]);
+    assertEquals(result.code, EXIT.auth);
+    assertMatch(result.err, /^error: LAMBDA_API_KEY is not a valid API key: it holds a space/);
+    assert(!result.err.includes("def123"));
+  }
+  assertEquals(sent, []);
+});
+
 Deno.test("cli review: Ctrl-C and SIGTERM stop the run; a second leaves at once, after its last words", () => {
   for (
     const [first, second, code] of [["SIGINT", "SIGINT", 130], ["SIGTERM", "SIGINT", 130], [

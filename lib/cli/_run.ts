@@ -218,7 +218,6 @@ function prepare(
     lookup: new Lookup(client, () => context.signal),
     unfinished: {},
   };
-
   return context;
 }
 
@@ -307,13 +306,28 @@ function readApiKey(io: CliIo, dryRun: boolean): string {
       throw new CliError("cannot read LAMBDA_API_KEY (no permission)", EXIT.auth, ENV_HELP);
     }
   }
-  if (key !== undefined) return key;
+  if (key !== undefined) return checkApiKey(key);
   if (dryRun) return "dry-run"; // nothing that needs a key is sent
   throw new CliError(
     "no API key: LAMBDA_API_KEY is not set",
     EXIT.auth,
     "create a key at https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
   );
+}
+
+/**
+ * A key as an Authorization header can carry it: visible ASCII. A key with a line break, a space
+ * or an accent in it was pasted wrong; it is refused as a bad key (exit 3), never echoed.
+ */
+function checkApiKey(key: string): string {
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new CliError(
+      "LAMBDA_API_KEY is not a valid API key: it holds a space, a line break, a control character or a character outside ASCII",
+      EXIT.auth,
+      "copy the key again from https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
+    );
+  }
+  return key;
 }
 
 /**
