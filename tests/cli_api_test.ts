@@ -3,7 +3,9 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner } from "./_cli.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
+import { FakeClock } from "./_fakes.ts";
+import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 import { OPERATIONS } from "../lib/spec/operations.ts";
 
 Deno.test("cli api: lists every operation, and calls one with path, query and body", async () => {
@@ -23,7 +25,7 @@ Deno.test("cli api: lists every operation, and calls one with path, query and bo
   assertEquals(JSON.parse(page.out).data.length, 1);
   const deleted = await run(["api", "deleteSSHKey", "--path", `id=${key.id}`]);
   assertEquals([deleted.code, deleted.questions.length], [EXIT.ok, 1]);
-  assertMatch(deleted.questions[0]!, /DELETE \/ssh-keys\/\{id\} \(deleteSSHKey\)/);
+  assertEquals(deleted.questions, [`Send DELETE /ssh-keys/${key.id} (deleteSSHKey)?`]);
   assertEquals(
     emulator.requests.filter((request) => request.operationId === "deleteSSHKey").length,
     1,
@@ -51,4 +53,150 @@ Deno.test("cli api: mistakes are usage errors, and nothing is sent", async () =>
   const refused = await run(["api", "terminateInstance", "--body", '{"instance_ids": ["x"]}']);
   assertMatch(refused.err, /--yes/);
   assertEquals(emulator.requests.length, 0);
+});
+
+Deno.test("cli api: one body only, from a file that can be read, and that holds JSON", async () => {
+  const emulator = testEmulator();
+  const files = new Map([["other.json", '{"name": "from-file"}'], ["bad.json", "{name:"]]);
+  const run = cliRunner(emulator, { files });
+  const cases: [string[], string][] = [
+    [
+      ["api", "addSSHKey", "--body", '{"name": "from-body"}', "--body-file", "other.json"],
+      "error: give '--body' or '--body-file', not both",
+    ],
+    [
+      ["api", "addSSHKey", "--body-file", "missing.json"],
+      "error: option '--body-file': cannot read 'missing.json': no file missing.json",
+    ],
+    [
+      ["api", "addSSHKey", "--body-file", "bad.json"],
+      "error: option '--body-file': 'bad.json' must hold JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2))",
+    ],
+  ];
+  for (const [argv, message] of cases) {
+    const result = await run(argv);
+    assertEquals([result.code, result.err.split("\n")[0]], [EXIT.usage, message]);
+  }
+  assertEquals(emulator.requests.length, 0);
+});
+
+Deno.test("cli api: a call that replaces tags or rules, or terminates, asks first, naming its target", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const launched = await run([...launchArgs(), "--name", "box", "--tag", "team=ml", "--json"]);
+  const [id] = JSON.parse(launched.out).instance_ids as [string];
+  const ruleset = JSON.parse(
+    (await run(["firewall", "rulesets", "create", "web", "--region", "us-east-1", "--json"])).out,
+  );
+  emulator.clearRequests();
+  // Off a terminal, refused without --yes: nothing is sent.
+  for (
+    const argv of [
+      ["api", "postInstance", "--path", `id=${id}`, "--body", '{"tags": []}'],
+      ["api", "postInstance", "--path", `id=${id}`, "--body", '{"name": "x", "tags": []}'],
+      ["api", "updateFirewallRuleset", "--path", `id=${ruleset.id}`, "--body", '{"rules": []}'],
+      ["api", "updateGlobalFirewallRuleset", "--body", '{"rules": []}'],
+      ["api", "firewallRulesSet", "--body", '{"data": []}'],
+      ["api", "terminateInstance", "--body", JSON.stringify({ instance_ids: [id] })],
+    ]
+  ) {
+    const refused = await run(argv);
+    assertEquals(refused.code, EXIT.usage, argv.join(" "));
+    assertMatch(refused.err, /there is no terminal to ask on: nothing was changed/);
+  }
+  assertEquals(emulator.requests.filter((request) => request.method !== "GET"), []);
+  assertEquals(emulator.instances()[0]!.tags!.length, 2);
+  // A rename or a ruleset's new name replaces nothing: no question.
+  const renamed = await run([
+    "api",
+    "postInstance",
+    "--path",
+    `id=${id}`,
+    "--body",
+    '{"name": "b"}',
+  ]);
+  assertEquals(renamed.code, EXIT.ok);
+  const named = await run([
+    "api",
+    "updateFirewallRuleset",
+    "--path",
+    `id=${ruleset.id}`,
+    "--body",
+    '{"name": "web2"}',
+  ]);
+  assertEquals(named.code, EXIT.ok);
+  // On a terminal, the question shows the path filled in, the instances named, and what goes.
+  const ask = cliRunner(emulator, { terminal: true });
+  const cases: [string[], string][] = [
+    [
+      ["api", "postInstance", "--path", `id=${id}`, "--body", '{"tags": []}'],
+      `Send POST /instances/${id} (postInstance)? It replaces all of the instance's tags with: none, removing them all.`,
+    ],
+    [
+      ["api", "terminateInstance", "--body", JSON.stringify({ instance_ids: [id] })],
+      `Send POST /instance-operations/terminate (terminateInstance) for 'b' ${id} (gpu_1x_a10, $0.75/h)? Their local disks are lost for good.`,
+    ],
+    [
+      ["api", "firewallRulesSet", "--body", '{"data": []}'],
+      "Send PUT /firewall-rules (firewallRulesSet)? It replaces every legacy firewall rule with none, removing them all.",
+    ],
+    [
+      ["api", "filesystemDelete", "--path", `id=${"0".repeat(32)}`],
+      `Send DELETE /filesystems/${"0".repeat(32)} (filesystemDelete)?`,
+    ],
+    // A launch takes nothing away, but bills: asked on a terminal, with its price.
+    [
+      [
+        "api",
+        "launchInstance",
+        "--body",
+        '{"region_name": "us-east-1", "instance_type_name": "gpu_1x_a10", "ssh_key_names": ["k"]}',
+      ],
+      "Send POST /instance-operations/launch (launchInstance): gpu_1x_a10 in us-east-1 at $0.75/h ($18.00 a day)? It bills by the minute until terminated.",
+    ],
+  ];
+  for (const [argv, question] of cases) {
+    const asked = await ask(argv);
+    assertEquals([asked.code, asked.questions], [EXIT.cancelled, [question]], argv.join(" "));
+  }
+  assertEquals(emulator.instances().map((instance) => instance.status), ["booting"]);
+});
+
+Deno.test("cli api: a launch carries a launch token, and one of unknown outcome exits 7 naming it", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  const body = JSON.stringify({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  });
+  const launched = await run(["api", "launchInstance", "--body", body]);
+  assertEquals(launched.code, EXIT.ok, launched.err);
+  assert(emulator.instances()[0]!.tags!.some((tag) => tag.key === LAUNCH_TOKEN_KEY));
+  // The answer is lost, and the listing never shows the token: exit 7, with the token.
+  for (const json of [false, true]) {
+    emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+    using _hidden = emulator.override("listInstances", () => Response.json({ data: [] }));
+    const lost = await run(["api", "launchInstance", "--body", body, ...json ? ["--json"] : []]);
+    assertEquals(lost.code, EXIT.unavailable, lost.err);
+    const token = emulator.instances().at(-1)!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!
+      .value;
+    if (json) {
+      const error = JSON.parse(lost.err.split("\n").at(-1)!).error;
+      assertEquals([error.exit_code, error.launch_token], [EXIT.unavailable, token]);
+    } else {
+      assertMatch(lost.err, new RegExp(`launch token '${token}'`));
+      assertMatch(
+        lost.err,
+        new RegExp(`lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token}`),
+      );
+    }
+  }
+  assertEquals(
+    emulator.requests.filter((request) => request.operationId === "launchInstance").length,
+    3,
+  );
 });

@@ -5,6 +5,7 @@
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
+import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 import { INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
 
 const LAUNCH = launchArgs();
@@ -133,9 +134,11 @@ Deno.test("entrypoint: a private key is saved before it is shown, and never show
       });
       assertEquals(exists.code, 2); // never overwritten
       if (Deno.build.os === "linux") {
-        // The disk fills up once the key exists (a file size limit of 0, SIGXFSZ ignored): the key
-        // is printed once, with a warning, rather than lost, and no empty file is left behind.
+        // A file size limit of 0 (SIGXFSZ ignored, else it kills the process): room for the key is
+        // reserved before Lambda makes it, so the limit strikes while nothing has been sent, and
+        // no key is lost. No empty file is left behind.
         const path = `${dir}/full.pem`;
+        const before = emulator.requests.length;
         const limited = await lambda([
           "-c",
           'trap "" XFSZ; ulimit -f 0; exec "$0" "$@"',
@@ -149,12 +152,12 @@ Deno.test("entrypoint: a private key is saved before it is shown, and never show
           "--save-private-key",
           path,
         ], { env, program: "bash" });
-        assertEquals(limited.code, 1, limited.err);
-        assertEquals(limited.out.match(/BEGIN OPENSSH PRIVATE KEY/g)?.length, 1);
+        assertEquals(limited.code, 2, limited.err);
         assertMatch(
           limited.err,
-          /^warning: could not save the private key to '.*full\.pem' \(File too large/,
+          /^error: cannot save a private key to '.*full\.pem': cannot reserve room for the key \(File too large.*Nothing was sent/,
         );
+        assertEquals(emulator.requests.length, before);
         assertEquals(await Deno.stat(path).then(() => true, () => false), false);
       }
     });
@@ -235,6 +238,65 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
 
 let unhealthy = () => {};
 let child: Deno.ChildProcess | undefined;
+
+Deno.test("entrypoint: SIGTERM during launch --wait terminates what it launched, and says so", async () => {
+  let signalled: Deno.ChildProcess | undefined;
+  await withServedEmulator({
+    timing: { bootMs: 3_600_000 },
+    // What `timeout`, a cancelled CI job and `docker stop` send, while the instance boots.
+    onResponse: (exchange) => {
+      if (exchange.operationId === "getInstance") signalled?.kill("SIGTERM");
+    },
+  }, async ({ emulator, run }) => {
+    await run(["ssh-keys", "add", "k"]);
+    const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
+      started: (started) => signalled = started,
+    });
+    const [instance] = emulator.instances();
+    assertEquals(result.code, 143, result.err);
+    assertMatch(
+      result.err,
+      new RegExp(
+        `Stopping: terminating ${instance!.id}[^\n]*\nerror: Cannot launch and wait for instance '${
+          instance!.id
+        }': stopped \\(SIGTERM\\); it was terminated, so it no longer bills$`,
+      ),
+    );
+    assertEquals(instance!.status, "terminating");
+  });
+});
+
+Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at once, naming its token", async () => {
+  let interrupted: Deno.ChildProcess | undefined;
+  await withServedEmulator({ timing: { bootMs: 3_600_000 } }, async ({ emulator, run }) => {
+    await run(["ssh-keys", "add", "k"]);
+    let answered: Promise<unknown> = Promise.resolve();
+    // The launch reaches the API and is slow to answer; the user presses Ctrl-C twice.
+    let token = "";
+    emulator.override("launchInstance", ({ body }) => {
+      token = (body as { tags: { key: string; value: string }[] }).tags
+        .find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
+      const later = (async () => {
+        interrupted?.kill("SIGINT");
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        interrupted?.kill("SIGINT");
+        await new Promise((resolve) => setTimeout(resolve, 400));
+      })();
+      answered = later;
+      return later.then(() => undefined);
+    }, { times: 1 });
+    const result = await run([...LAUNCH, "--wait"], {
+      started: (started) => interrupted = started,
+    });
+    await answered;
+    assertEquals(result.code, 130, result.err);
+    assertEquals(result.err.split("\n"), [
+      "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)",
+      `error: interrupted again, so it left at once while launching: the launch may have gone through, and bills if it did (launch token '${token}')`,
+      `  suggestion: Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (then terminate what it lists)`,
+    ]);
+  });
+});
 
 Deno.test("entrypoint: parallel invocations wait out the rate limit instead of failing", async () => {
   await withServedEmulator({ rateLimit: {} }, async ({ emulator, run }) => {

@@ -3,7 +3,7 @@
 import { assertEquals, assertRejects, assertThrows } from "./_deps.ts";
 import { denoIo, type DenoLike } from "../lib/cli/_deno_io.ts";
 
-function fakeDeno(terminal: boolean, granted: string[]) {
+function fakeDeno(terminal: boolean, granted: string[], typed = "") {
   const decoder = new TextDecoder();
   const out: string[] = [];
   const err: string[] = [];
@@ -12,6 +12,8 @@ function fakeDeno(terminal: boolean, granted: string[]) {
   const removed: string[] = [];
   let brokenPipe = false;
   let writesFail = false;
+  const input = new TextEncoder().encode(typed);
+  let read = 0;
   const deno: DenoLike = {
     stdout: {
       writeSync: (bytes) => {
@@ -28,7 +30,14 @@ function fakeDeno(terminal: boolean, granted: string[]) {
       },
       isTerminal: () => terminal,
     },
-    stdin: { isTerminal: () => terminal },
+    stdin: {
+      isTerminal: () => terminal,
+      readSync: (buffer) => {
+        if (read >= input.length) return null;
+        buffer[0] = input[read++]!;
+        return 1;
+      },
+    },
     permissions: {
       querySync: (descriptor) => ({
         state: granted.includes("variable" in descriptor ? descriptor.variable : descriptor.path)
@@ -40,16 +49,27 @@ function fakeDeno(terminal: boolean, granted: string[]) {
     readTextFile: (path) => Promise.resolve(`contents of ${path}`),
     open: (path, options) => {
       opened.push([path, options]);
-      let text = "";
+      let content = new Uint8Array(0);
+      let position = 0;
       return Promise.resolve({
         // Takes at most 4 bytes a call, as a file may: the rest must be written after.
         write: (bytes) => {
           if (writesFail) return Promise.reject(new Error("File too large (os error 27)"));
-          text += decoder.decode(bytes.subarray(0, 4));
-          return Promise.resolve(Math.min(4, bytes.length));
+          const chunk = bytes.subarray(0, 4);
+          const grown = new Uint8Array(Math.max(content.length, position + chunk.length));
+          grown.set(content);
+          grown.set(chunk, position);
+          content = grown;
+          position += chunk.length;
+          return Promise.resolve(chunk.length);
+        },
+        seek: (offset) => Promise.resolve(position = offset),
+        truncate: (length) => {
+          content = content.slice(0, length);
+          return Promise.resolve();
         },
         close: () => {
-          written.set(path, text);
+          written.set(path, decoder.decode(content));
         },
       });
     },
@@ -71,22 +91,37 @@ function fakeDeno(terminal: boolean, granted: string[]) {
 }
 
 Deno.test("deno io: on a terminal, progress is one line rewritten in place, ended before output", async () => {
-  const { deno, out, err } = fakeDeno(true, []);
-  const questions: string[] = [];
-  const io = denoIo(deno, (question) => questions.push(question) > 0);
+  const { deno, out, err } = fakeDeno(true, [], "y\n");
+  const io = denoIo(deno);
   io.progress("booting");
   io.progress("active");
   io.stdout("done");
   io.progress("again");
   assertEquals(await io.confirm("Launch?"), true);
   io.stderr("warning");
-  assertEquals(err.join(""), "\r\x1b[Kbooting\r\x1b[Kactive\n\r\x1b[Kagain\nwarning\n");
-  assertEquals([out, questions, io.isTerminal], [["done\n"], ["Launch?"], true]);
+  assertEquals(
+    err.join(""),
+    "\r\x1b[Kbooting\r\x1b[Kactive\n\r\x1b[Kagain\nLaunch? [y/N] warning\n",
+  );
+  assertEquals([out, io.isTerminal], [["done\n"], true]);
+});
+
+Deno.test("deno io: a question goes to stderr, never stdout, and only y or yes is yes", async () => {
+  for (
+    const [typed, answer] of [["y\n", true], ["YES\n", true], ["n\n", false], ["\n", false], [
+      "",
+      false,
+    ], ["yep\n", false]] as const
+  ) {
+    const { deno, out, err } = fakeDeno(true, [], typed);
+    assertEquals(await denoIo(deno).confirm("Terminate?"), answer, JSON.stringify(typed));
+    assertEquals([out, err.join("")], [[], "Terminate? [y/N] "]);
+  }
 });
 
 Deno.test("deno io: off a terminal, progress is plain lines; env only when granted, else an error", () => {
   const { deno, err } = fakeDeno(false, ["LAMBDA_API_KEY"]);
-  const io = denoIo(deno, () => false);
+  const io = denoIo(deno);
   io.progress("polling");
   assertEquals([err.join(""), io.isTerminal], ["polling\n", false]);
   assertEquals(io.env("LAMBDA_API_KEY"), "value of LAMBDA_API_KEY");
@@ -95,7 +130,7 @@ Deno.test("deno io: off a terminal, progress is plain lines; env only when grant
 
 Deno.test("deno io: a closed stdout (| head) ends the output quietly", () => {
   const { deno, out, breakPipe } = fakeDeno(false, []);
-  const io = denoIo(deno, () => false);
+  const io = denoIo(deno);
   io.stdout("first");
   breakPipe();
   io.stdout("second");
@@ -107,9 +142,11 @@ Deno.test("deno io: a secret file is created new, mode 600, before it is written
   const { deno, opened, written, removed, failWrites } = fakeDeno(false, [
     "key.pem",
     "other.pem",
+    "third.pem",
+    "fourth.pem",
     "id.pub",
   ]);
-  const io = denoIo(deno, () => false);
+  const io = denoIo(deno);
   assertEquals(await io.readTextFile("id.pub"), "contents of id.pub");
   await assertRejects(() => io.readTextFile("/etc/shadow"), Error, "--allow-read");
   const file = await io.createSecretFile("key.pem");
@@ -118,12 +155,18 @@ Deno.test("deno io: a secret file is created new, mode 600, before it is written
   assertEquals(written.get("key.pem"), "secret");
   await (await io.createSecretFile("other.pem")).discard();
   assertEquals(removed, ["other.pem"]);
+  // A write that fails once the room for the key was reserved: the file is removed.
+  const failing = await io.createSecretFile("third.pem");
   failWrites();
+  await assertRejects(() => failing.write("x"), Error, "File too large");
+  assertEquals(removed, ["other.pem", "third.pem"]); // half a key is no key
+  // Room for the key is reserved before Lambda makes it: a full disk or a file size limit
+  // fails there, while nothing has been asked of Lambda yet.
   await assertRejects(
-    async () => await (await io.createSecretFile("key.pem")).write("x"),
+    () => io.createSecretFile("fourth.pem"),
     Error,
-    "File too large",
+    "cannot reserve room for the key (File too large (os error 27))",
   );
-  assertEquals(removed, ["other.pem", "key.pem"]); // half a key is no key
+  assertEquals(removed, ["other.pem", "third.pem", "fourth.pem"]);
   await assertRejects(() => io.createSecretFile("/etc/key.pem"), Error, "--allow-write");
 });

@@ -63,7 +63,11 @@ Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --k
   const kept = await run([...LAUNCH, "--keep", "--json"]);
   assertEquals(kept.code, EXIT.waitFailed);
   const id = emulator.instances()[1]!.id;
-  const error = JSON.parse(kept.err).error;
+  // Under --json every line on stderr is JSON: the progress, then the error.
+  const lines = kept.err.split("\n").map((line) => JSON.parse(line));
+  assertEquals(lines.slice(0, -1).map((line) => Object.keys(line)), [["progress"], ["progress"]]);
+  assertEquals(lines[0].progress, `Launched ${emulator.instances()[1]!.id}; waiting for it to run`);
+  const error = lines.at(-1).error;
   assertEquals(
     [error.exit_code, error.instance_id, error.terminated, error.suggestion],
     [8, id, false, `Terminate it when you are done: lambda instances terminate ${id}`],

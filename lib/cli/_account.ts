@@ -67,30 +67,33 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     await file?.discard();
     return { data: key, lines: [added], ids: [key.id] };
   }
+  // Line by line: a line printed holds no line feed (see _output.ts).
+  const keyLines = privateKey.trimEnd().split("\n");
   if (file === undefined) {
     return {
       data: key,
-      lines: [
-        added,
-        "Its private key, shown this once (Lambda keeps no copy):",
-        privateKey.trimEnd(),
-      ],
+      lines: [added, "Its private key, shown this once (Lambda keeps no copy):", ...keyLines],
       ids: [key.id],
     };
   }
   try {
     await file.write(privateKey);
   } catch (error) {
-    // Lambda keeps no copy: losing the key now would lose it for good, so show it once.
+    // Lambda keeps no copy: losing the key now would lose it for good, so show it once, whatever
+    // the output: under --quiet stdout holds ids only, so the key goes to stderr with the warning.
+    const reason = error instanceof Error ? error.message : String(error);
+    const warning = `warning: could not save the private key to '${savePath}' (${reason}); ${
+      context.quiet
+        ? "here it is"
+        : context.json
+        ? "it is in the JSON output"
+        : "it is printed above"
+    }, this once, since Lambda keeps no copy`;
     return {
       data: key,
-      lines: [added, privateKey.trimEnd()],
+      lines: [added, ...keyLines],
       ids: [key.id],
-      warnings: [
-        `warning: could not save the private key to '${savePath}' (${
-          error instanceof Error ? error.message : String(error)
-        }); it is printed above, this once, since Lambda keeps no copy`,
-      ],
+      warnings: context.quiet ? [warning, ...keyLines] : [warning],
       exitCode: EXIT.failed,
     };
   }
@@ -185,7 +188,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
   deleteCommand(
     ["ssh-keys"],
     "SSH key",
-    (context, ref) => context.lookup.sshKeyId(ref),
+    (context, ref) => context.lookup.sshKey(ref),
     (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
   ),
   {
@@ -228,7 +231,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
   deleteCommand(
     ["filesystems"],
     "filesystem",
-    (context, ref) => context.lookup.fileSystemId(ref),
+    (context, ref) => context.lookup.fileSystem(ref),
     (context, id) => context.client.fileSystems.delete(id, { signal: context.signal }),
     "Delete a filesystem and its data (it must not be mounted)",
   ),

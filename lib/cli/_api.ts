@@ -3,19 +3,35 @@
 // retries and reports errors like every other command, and its operations come from the same
 // generated table.
 
-import type { OperationId, RawRequest } from "../../mod.ts";
+import type { LaunchOptions, OperationId, RawRequest } from "../../mod.ts";
 import { OPERATIONS } from "../spec/operations.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, type CommandContext, flag } from "./_command.ts";
+import { type Command, type CommandContext, flag, flagFile } from "./_command.ts";
+import { launchTokenFor } from "./_interrupts.ts";
 import { didYouMean } from "./_suggest.ts";
+import { dollars, price } from "./_table.ts";
 
-// Changes that cannot be taken back: asked on a terminal, refused without --yes off one.
-const DESTRUCTIVE: ReadonlySet<string> = new Set([
-  "terminateInstance",
-  "firewallRulesSet",
-  "updateFirewallRuleset",
-  "updateGlobalFirewallRuleset",
-]);
+/**
+ * Whether a call takes something away that cannot be given back, and so is asked on a terminal and
+ * refused without --yes off one, as the commands that do the same are: a delete, a terminate, and
+ * a call that replaces a whole set (rules, or an instance's tags) with the one in its body. A body
+ * that is not an object is taken to replace, since what it does cannot be told.
+ */
+function asksFirst(id: OperationId, body: unknown): boolean {
+  const sets = (key: string) => !isRecord(body) || Object.hasOwn(body, key);
+  switch (id) {
+    case "terminateInstance":
+    case "firewallRulesSet":
+      return true;
+    case "updateFirewallRuleset":
+    case "updateGlobalFirewallRuleset":
+      return sets("rules");
+    case "postInstance":
+      return sets("tags");
+    default:
+      return OPERATIONS[id].method === "DELETE";
+  }
+}
 
 function operationOf(context: CommandContext): OperationId | undefined {
   const id = context.args.positionals[0];
@@ -53,7 +69,18 @@ function pairs(
   return values;
 }
 
-async function request(context: CommandContext, id: OperationId): Promise<RawRequest<OperationId>> {
+const requests = new WeakMap<CommandContext, Promise<RawRequest<OperationId>>>();
+
+/** The call `context` asks for, checked; built once, for the question and for the call. */
+function request(context: CommandContext, id: OperationId): Promise<RawRequest<OperationId>> {
+  if (!requests.has(context)) requests.set(context, buildRequest(context, id));
+  return requests.get(context)!;
+}
+
+async function buildRequest(
+  context: CommandContext,
+  id: OperationId,
+): Promise<RawRequest<OperationId>> {
   const spec = OPERATIONS[id];
   const path = pairs(context, "path", spec.pathParams);
   const query = pairs(context, "query", Object.keys(spec.query));
@@ -66,18 +93,26 @@ async function request(context: CommandContext, id: OperationId): Promise<RawReq
   for (const [name, values] of path) {
     if (values.length > 1) throw new UsageError(`option '--path ${name}=…' is given twice`);
   }
+  const inline = flag(context.args, "body");
   const file = flag(context.args, "body-file");
-  const text = file === undefined
-    ? flag(context.args, "body")
-    : await context.io.readTextFile(file);
+  if (inline !== undefined && file !== undefined) {
+    throw new UsageError("give '--body' or '--body-file', not both");
+  }
+  const text = file === undefined ? inline : await flagFile(context.io, context.args, "body-file");
   if (text !== undefined && spec.body === undefined) {
     throw new UsageError(`${id} takes no body`);
   }
   let body: unknown;
   try {
     body = text === undefined ? undefined : JSON.parse(text);
-  } catch {
-    throw new UsageError(`option '--body' must be JSON, received '${text!.slice(0, 40)}'`);
+  } catch (error) {
+    throw new UsageError(
+      file === undefined
+        ? `option '--body' must be JSON, received '${text!.slice(0, 40)}'`
+        : `option '--body-file': '${file}' must hold JSON (${
+          error instanceof Error ? error.message : String(error)
+        })`,
+    );
   }
   return {
     path: Object.fromEntries([...path].map(([name, [value]]) => [name, value!])),
@@ -86,6 +121,99 @@ async function request(context: CommandContext, id: OperationId): Promise<RawReq
     ),
     body,
   } as RawRequest<OperationId>;
+}
+
+/**
+ * The question before a call that takes something away: the method and the path with its
+ * parameters filled in, the instances a body names (with their names and prices, when the list
+ * has them), and what the call replaces.
+ */
+async function question(context: CommandContext): Promise<string> {
+  const id = operationOf(context)!;
+  const { path = {}, body } = await request(context, id) as {
+    path?: Record<string, string>;
+    body?: unknown;
+  };
+  const spec = OPERATIONS[id];
+  const target = spec.path.replace(
+    /\{([^}]+)\}/g,
+    (whole, name: string) => encodeURIComponent(path[name] ?? whole),
+  );
+  if (id === "launchInstance") return await launchQuestion(context, target, body);
+  const ids = isRecord(body) && Array.isArray(body.instance_ids)
+    ? ` for ${await describeInstances(context, body.instance_ids.map(String))}`
+    : "";
+  return `Send ${spec.method} ${target} (${id})${ids}?${isRecord(body) ? effect(id, body) : ""}`;
+}
+
+/** The question before a launch on a terminal: what it launches, where, and at what price. */
+async function launchQuestion(
+  context: CommandContext,
+  target: string,
+  body: unknown,
+): Promise<string> {
+  const launch = isRecord(body) ? body : {};
+  const type = String(launch.instance_type_name ?? "an instance");
+  const types = await context.lookup.instanceTypes().catch(() => []);
+  const cents = types.find((item) => item.instance_type.name === type)?.instance_type
+    .price_cents_per_hour;
+  return `Send POST ${target} (launchInstance): ${type} in ${
+    String(launch.region_name ?? "a region not given")
+  }${
+    cents === undefined ? "" : ` at ${price(cents)} (${dollars(cents * 24)} a day)`
+  }? It bills by the minute until terminated.`;
+}
+
+/** What a call with `body` takes away, in a sentence that starts with a space; or nothing. */
+function effect(id: OperationId, body: Record<string, unknown>): string {
+  const given = (list: unknown, noun: string) =>
+    !Array.isArray(list)
+      ? `the ${noun}s given`
+      : list.length === 0
+      ? `none, removing them all`
+      : `the ${list.length} ${noun}(s) given`;
+  switch (id) {
+    case "terminateInstance":
+      return " Their local disks are lost for good.";
+    case "firewallRulesSet":
+      return ` It replaces every legacy firewall rule with ${given(body.data, "rule")}.`;
+    case "updateFirewallRuleset":
+      return Object.hasOwn(body, "rules")
+        ? ` It replaces the ruleset's rules with ${given(body.rules, "rule")}.`
+        : "";
+    case "updateGlobalFirewallRuleset":
+      return Object.hasOwn(body, "rules")
+        ? ` It replaces the global rules, which apply to every instance, with ${
+          given(body.rules, "rule")
+        }.`
+        : "";
+    case "postInstance": {
+      if (!Object.hasOwn(body, "tags")) return "";
+      const tags = Array.isArray(body.tags) && body.tags.length > 0
+        ? body.tags.map((tag) => isRecord(tag) ? `${tag.key}=${tag.value}` : String(tag)).join(", ")
+        : "none, removing them all";
+      return ` It replaces all of the instance's tags with: ${tags}.`;
+    }
+    default:
+      return "";
+  }
+}
+
+/** Instance ids, each with its name, type and price when the list has it. */
+async function describeInstances(context: CommandContext, ids: string[]): Promise<string> {
+  const instances = await context.lookup.instances().catch(() => []);
+  return ids.map((id) => {
+    const instance = instances.find((item) => item.id === id);
+    return instance === undefined
+      ? id
+      : `${instance.name ? `'${instance.name}' ` : ""}${id} (${instance.instance_type?.name}, ${
+        price(instance.instance_type?.price_cents_per_hour ?? 0)
+      })`;
+  }).join(", ");
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** `lambda api`: the table of operations, or one call. */
@@ -103,16 +231,15 @@ export const API_COMMANDS: Command[] = [{
   mutating: true,
   confirm: {
     destructive: true,
-    needed: (context) => {
+    // A launch bills: asked on a terminal, as `instances launch` is, and sent without asking off
+    // one (nothing is taken away, so no --yes is needed there).
+    needed: async (context) => {
       const id = operationOf(context);
-      return Promise.resolve(
-        id !== undefined && (OPERATIONS[id].method === "DELETE" || DESTRUCTIVE.has(id)),
-      );
+      if (id === undefined) return false;
+      const { body } = await request(context, id);
+      return asksFirst(id, body) || (id === "launchInstance" && context.io.isTerminal);
     },
-    question: (context) => {
-      const id = operationOf(context)!;
-      return Promise.resolve(`Send ${OPERATIONS[id].method} ${OPERATIONS[id].path} (${id})?`);
-    },
+    question,
   },
   columns: ["OPERATION", "METHOD", "PATH", "SUMMARY"],
   examples: [
@@ -131,9 +258,22 @@ export const API_COMMANDS: Command[] = [{
       }));
       return { data: rows, rows, ids: rows.map((row) => row.OPERATION) };
     }
-    const data = await context.client.request(id, await request(context, id), {
-      signal: context.signal,
-    });
-    return { data, lines: JSON.stringify(data, null, 2).split("\n") };
+    const call = await request(context, id);
+    const options: LaunchOptions = { signal: context.signal };
+    const body: unknown = call.body;
+    // (A body whose tags are not a list is sent as it is, for the API to judge.)
+    if (
+      id === "launchInstance" && isRecord(body) &&
+      (body.tags === undefined || Array.isArray(body.tags))
+    ) {
+      // Tagged with a launch token, as every launch of the command line is: a launch whose answer
+      // is lost is then looked for rather than left unknown, and the token is known before it is
+      // sent, so that even a second Ctrl-C can name it.
+      options.launchToken = launchTokenFor(body);
+      context.unfinished.launchToken = options.launchToken;
+    }
+    const data = await context.client.request(id, call, options);
+    context.unfinished = {};
+    return { data, lines: (JSON.stringify(data, null, 2) ?? "null").split("\n") };
   },
 }];

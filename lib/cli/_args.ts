@@ -50,11 +50,11 @@ export function parseArgs(args: readonly string[], flags: Record<string, FlagSpe
   for (let index = 0; index < args.length; index++) {
     const arg = args[index]!;
     if (arg === "--") {
-      parsed.positionals.push(...args.slice(index + 1));
+      parsed.positionals.push(...args.slice(index + 1).map(checkPositional));
       break;
     }
     if (!isOption(arg)) {
-      parsed.positionals.push(arg);
+      parsed.positionals.push(checkPositional(arg));
       continue;
     }
     const equals = arg.indexOf("=");
@@ -89,9 +89,12 @@ export function parseArgs(args: readonly string[], flags: Record<string, FlagSpe
       }
       index++;
     }
-    if (value === undefined || value === "") {
+    // Blank, it names nothing either (an unset variable), as for arguments.
+    if (value === undefined || value.trim() === "") {
       throw new UsageError(
-        `option '${label}' needs a value${value === "" ? ", received an empty string" : ""}`,
+        `option '${label}' needs a value${
+          value === undefined ? "" : `, received ${value === "" ? "an empty string" : `'${value}'`}`
+        }`,
       );
     }
     if (spec.kind === "list") {
@@ -107,6 +110,19 @@ export function parseArgs(args: readonly string[], flags: Record<string, FlagSpe
     parsed.strings.set(name, value);
   }
   return parsed;
+}
+
+/**
+ * An argument that is empty or blank names nothing: it is most often a variable that is not set
+ * (`lambda instances terminate "$NAME"`), and the API would take it as a name like any other.
+ */
+function checkPositional(arg: string): string {
+  if (arg.trim() === "") {
+    throw new UsageError(
+      `an argument must not be empty or blank, received '${arg}' (is a variable unset?)`,
+    );
+  }
+  return arg;
 }
 
 /** Whether `arg` is written as an option: `--name`, or `-x` (but not `-` alone, or `-5`). */

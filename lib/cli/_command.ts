@@ -2,6 +2,7 @@
 
 import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
+import type { Unfinished } from "./_interrupts.ts";
 import type { Lookup } from "./_lookup.ts";
 
 /**
@@ -79,6 +80,11 @@ export interface CommandContext {
   now(): number;
   /** Lists read once per run, and names turned into ids. */
   lookup: Lookup;
+  /**
+   * What the run may leave billing if it is cut short (a second Ctrl-C leaves at once): a command
+   * that launches fills it in as it learns, so that even then the user is told what to look for.
+   */
+  unfinished: Unfinished;
 }
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
@@ -150,13 +156,21 @@ export function requiredFlag(args: ParsedArgs, name: string): string {
   return value;
 }
 
-/** A flag given in seconds, as milliseconds. */
+// The longest time a timer can hold (2^31 - 1 ms), in whole seconds: about 24 days.
+const MAX_SECONDS = Math.floor(2_147_483_647 / 1000);
+
+/**
+ * A flag given in seconds, as milliseconds; checked here, before anything is sent, against what
+ * the client accepts, so that a command never fails on it after it has changed something.
+ */
 export function seconds(args: ParsedArgs, name: string): number | undefined {
   const value = args.strings.get(name);
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (!Number.isFinite(number) || number <= 0) {
-    throw new UsageError(`option '--${name}' must be a number of seconds, received '${value}'`);
+  if (!Number.isFinite(number) || number <= 0 || number > MAX_SECONDS) {
+    throw new UsageError(
+      `option '--${name}' must be a number of seconds above 0 and at most ${MAX_SECONDS} (about 24 days), received '${value}'`,
+    );
   }
   return number * 1000;
 }

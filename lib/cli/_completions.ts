@@ -102,7 +102,7 @@ export function completionsCommand(commands: () => readonly Command[]): Command 
     ],
     run({ args }) {
       const script = completionScript(args.positionals[0]!, commands());
-      return Promise.resolve({ data: { script }, lines: [script] });
+      return Promise.resolve({ data: { script }, lines: script.split("\n") });
     },
   };
 }

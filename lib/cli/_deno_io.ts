@@ -7,7 +7,7 @@ import type { CliIo, SecretFile } from "./_command.ts";
 export interface DenoLike {
   stdout: { writeSync(bytes: Uint8Array): number };
   stderr: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
-  stdin: { isTerminal(): boolean };
+  stdin: { isTerminal(): boolean; readSync(buffer: Uint8Array): number | null };
   permissions: {
     querySync(
       descriptor:
@@ -21,12 +21,22 @@ export interface DenoLike {
   open(
     path: string,
     options: { write: true; createNew: true; mode: number },
-  ): Promise<{ write(bytes: Uint8Array): Promise<number>; close(): void }>;
+  ): Promise<{
+    write(bytes: Uint8Array): Promise<number>;
+    seek(offset: number, whence: 0): Promise<number>;
+    truncate(length: number): Promise<void>;
+    close(): void;
+  }>;
   remove(path: string): Promise<void>;
 }
 
-/** A CliIo on `deno`; `ask` is the yes-or-no prompt (the global `confirm` in Deno). */
-export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliIo {
+// What a generated private key is given on disk before Lambda makes it: several times the size of
+// the largest (an RSA key of 4096 bits takes about 3.3 kB), so that a full disk or a file size limit
+// (which kills the process with SIGXFSZ) strikes before the key exists, not after.
+const KEY_RESERVE_BYTES = 16_384;
+
+/** A CliIo on `deno`. Questions go to stderr, like every prompt, so that stdout stays the output. */
+export function denoIo(deno: DenoLike): CliIo {
   const encoder = new TextEncoder();
   const live = deno.stderr.isTerminal();
   let progressShown = false;
@@ -76,7 +86,8 @@ export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliI
     isTerminal: deno.stdin.isTerminal() && live,
     confirm: (question) => {
       endProgress();
-      return Promise.resolve(ask(question));
+      write(deno.stderr, `${question} [y/N] `);
+      return Promise.resolve(/^y(es)?$/i.test(readLine(deno.stdin).trim()));
     },
     readTextFile: (path) => {
       if (deno.permissions.querySync({ name: "read", path }).state !== "granted") {
@@ -92,16 +103,29 @@ export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliI
       }
       // createNew: never overwrite a key file that is already there.
       const file = await deno.open(path, { write: true, createNew: true, mode: 0o600 });
+      const writeAll = async (bytes: Uint8Array) => {
+        for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+      };
+      try {
+        await writeAll(new Uint8Array(KEY_RESERVE_BYTES).fill(0x0a));
+      } catch (error) {
+        file.close();
+        await deno.remove(path).catch(() => {});
+        throw new Error(
+          `cannot reserve room for the key (${error instanceof Error ? error.message : error})`,
+        );
+      }
       return {
         // Through write() itself: a stream from file.writable was seen to report success on a
         // full disk (EFBIG), which would have lost the key.
         // A file that could not be written in full is removed: half a key is no key.
+        // Over the room reserved, then cut to the key's length.
         write: async (text) => {
           const bytes = encoder.encode(text);
           try {
-            for (let done = 0; done < bytes.length;) {
-              done += await file.write(bytes.subarray(done));
-            }
+            await file.seek(0, 0);
+            await writeAll(bytes);
+            await file.truncate(bytes.length);
           } catch (error) {
             file.close();
             await deno.remove(path).catch(() => {});
@@ -116,4 +140,16 @@ export function denoIo(deno: DenoLike, ask: (question: string) => boolean): CliI
       };
     },
   };
+}
+
+/** One line from `stdin`, without its line feed; what there is at the end of the input. */
+function readLine(stdin: { readSync(buffer: Uint8Array): number | null }): string {
+  const bytes: number[] = [];
+  const buffer = new Uint8Array(1);
+  for (;;) {
+    const read = stdin.readSync(buffer);
+    if (read === null || read === 0 || buffer[0] === 0x0a) break;
+    bytes.push(buffer[0]!);
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -218,7 +218,7 @@ export const FIREWALL_COMMANDS: Command[] = [
   deleteCommand(
     ["firewall", "rulesets"],
     "firewall ruleset",
-    (context, ref) => context.lookup.rulesetId(ref),
+    (context, ref) => context.lookup.ruleset(ref),
     (context, id) => context.client.firewallRulesets.delete(id, { signal: context.signal }),
     "Delete a ruleset (no instance may use it)",
   ),

@@ -5,6 +5,7 @@ import {
   type Instance,
   type InstanceLaunchRequest,
   LAUNCH_TOKEN_KEY,
+  NotFoundError,
   type TagEntry,
   type WaitProgress,
 } from "../../mod.ts";
@@ -20,6 +21,9 @@ import {
   tags,
 } from "./_command.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
+import { EXIT } from "./_exit.ts";
+import { launchTokenFor } from "./_interrupts.ts";
+import { CliError } from "./_report.ts";
 import { didYouMean } from "./_suggest.ts";
 import { details, dollars, duration, price } from "./_table.ts";
 
@@ -36,7 +40,9 @@ const INTERVAL_FLAG = {
 
 /** The tags people set: the client's own launch-token tag is left out. */
 function visibleTags(instance: Instance): TagEntry[] {
-  return (instance.tags ?? []).filter((tag) => tag.key !== LAUNCH_TOKEN_KEY);
+  return (Array.isArray(instance.tags) ? instance.tags : []).filter((tag) =>
+    tag?.key !== LAUNCH_TOKEN_KEY
+  );
 }
 
 function tagText(list: readonly TagEntry[]): string {
@@ -49,14 +55,16 @@ function instanceRow(
   launchedAt?: number,
   now?: number,
 ): Record<string, string> {
+  // Read with care: a row is also made of what a terminate or restart answered.
+  const cents = instance.instance_type?.price_cents_per_hour;
   return {
     ID: instance.id,
     NAME: instance.name ?? "",
     STATUS: instance.status,
-    TYPE: instance.instance_type.name,
-    REGION: instance.region.name,
+    TYPE: instance.instance_type?.name ?? "",
+    REGION: instance.region?.name ?? "",
     IP: instance.ip ?? "",
-    PRICE: price(instance.instance_type.price_cents_per_hour),
+    PRICE: typeof cents === "number" ? price(cents) : "",
     UPTIME: launchedAt === undefined || now === undefined || !isBilled(instance)
       ? ""
       : duration(now - launchedAt),
@@ -81,26 +89,26 @@ const INSTANCE_COLUMNS = [
 ] as const;
 const SHORT_INSTANCE_COLUMNS = ["ID", "NAME", "STATUS", "TYPE", "REGION", "IP"] as const;
 
+/** An instance as lines; read with care, since a launch that succeeded must not end in a crash. */
 function instanceDetails(instance: Instance): string[] {
+  const row = instanceRow(instance);
   return details([
     ["id", instance.id],
     ["name", instance.name],
     ["status", instance.status],
-    [
-      "type",
-      `${instance.instance_type.name} (${price(instance.instance_type.price_cents_per_hour)})`,
-    ],
-    ["region", instance.region.name],
+    ["type", `${row.TYPE} (${row.PRICE})`],
+    ["region", row.REGION],
     ["ip", instance.ip],
     ["private ip", instance.private_ip],
     ["hostname", instance.hostname],
-    ["ssh keys", instance.ssh_key_names.join(", ")],
-    ["filesystems", instance.file_system_names.join(", ")],
+    ["ssh keys", instance.ssh_key_names?.join(", ")],
+    ["filesystems", instance.file_system_names?.join(", ")],
     ["tags", tagText(visibleTags(instance))],
     [
       "unavailable",
-      Object.entries(instance.actions ?? {}).filter(([, action]) => !action.available)
-        .map(([name, action]) => `${name} (${action.reason_code ?? "no reason given"})`).join(", "),
+      Object.entries(instance.actions ?? {}).filter(([, action]) => !action?.available)
+        .map(([name, action]) => `${name} (${action?.reason_code ?? "no reason given"})`)
+        .join(", "),
     ],
   ]);
 }
@@ -180,13 +188,12 @@ async function launchQuestion(context: CommandContext): Promise<string> {
 }
 
 async function terminateQuestion(context: CommandContext): Promise<string> {
-  const refs = context.args.positionals;
-  const instances = await context.lookup.instances();
-  const named = refs.map((ref) => {
-    const instance = instances.find((item) => item.id === ref) ??
-      instances.find((item) => item.name === ref);
+  const resolved = await Promise.all(
+    context.args.positionals.map((ref) => context.lookup.resolveInstance(ref)),
+  );
+  const named = resolved.map(({ id, item: instance }) => {
     return instance === undefined
-      ? ref
+      ? id
       : `${
         instance.name ? `'${instance.name}' ` : ""
       }${instance.id} (${instance.instance_type.name}, ${
@@ -230,14 +237,14 @@ export const INSTANCE_COMMANDS: Command[] = [
         clusterId === undefined ? {} : { cluster_id: clusterId },
         { signal },
       );
-      const instances = all.filter((instance) =>
+      const filtered = all.filter((instance) =>
         (!statuses || statuses.includes(instance.status)) &&
         (!regions || regions.includes(instance.region.name)) &&
-        (!types || types.includes(instance.instance_type.name)) &&
-        wanted.every((tag) =>
-          instance.tags?.some((own) => own.key === tag.key && own.value === tag.value)
-        )
+        (!types || types.includes(instance.instance_type.name))
       );
+      const { instances, untagged } = wanted.length === 0
+        ? { instances: filtered, untagged: [] }
+        : await withTags(context, filtered, wanted);
       const now = context.now();
       const showUptime = context.columns.includes("UPTIME") && !context.json;
       const launched = showUptime
@@ -259,6 +266,11 @@ export const INSTANCE_COMMANDS: Command[] = [
         notes: launched.unavailable === undefined
           ? []
           : [`Uptime unknown: the audit trail could not be read (${launched.unavailable})`],
+        // Not "(none)" alone when the tags could not be seen: the instance sought may be one.
+        warnings: untagged.length === 0 ? [] : [
+          `warning: the API gave no tags for ${untagged.join(", ")}, even read one by one, so ` +
+          `whether they carry the tag cannot be told: they are left out`,
+        ],
       };
     },
   },
@@ -320,26 +332,54 @@ export const INSTANCE_COMMANDS: Command[] = [
           rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
         );
       }
-      if (!args.booleans.has("wait")) {
-        const { instance_ids } = await client.instances.launch(body, { signal });
+      // The token is chosen here, before anything is sent, so that even a second Ctrl-C, which
+      // leaves at once, can name what to look for.
+      const launchToken = launchTokenFor(body);
+      const unfinished = context.unfinished;
+      unfinished.launchToken = launchToken;
+      const onInterrupt = () =>
+        io.progress(
+          unfinished.instanceIds === undefined
+            ? "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)"
+            : args.booleans.has("keep")
+            ? `Stopping: ${unfinished.instanceIds.join(", ")} is kept, as asked`
+            : `Stopping: terminating ${
+              unfinished.instanceIds.join(", ")
+            } (Ctrl-C again to leave at once, leaving it billing)`,
+        );
+      signal.addEventListener("abort", onInterrupt, { once: true });
+      try {
+        if (!args.booleans.has("wait")) {
+          const { instance_ids } = await client.instances.launch(body, { signal, launchToken });
+          return {
+            data: { instance_ids },
+            lines: [`Launched ${instance_ids.join(", ")}`],
+            ids: instance_ids,
+          };
+        }
+        const instance = await client.instances.launchAndWait(body, {
+          ...wait(),
+          launchToken,
+          until: "ip",
+          terminateOnFailure: !args.booleans.has("keep"),
+          // Said at once: if the wait fails, the user already knows the id.
+          onLaunched: (ids) => {
+            unfinished.instanceIds = ids;
+            io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
+          },
+        });
         return {
-          data: { instance_ids },
-          lines: [`Launched ${instance_ids.join(", ")}`],
-          ids: instance_ids,
+          data: instance,
+          lines: [
+            `Launched ${instance.id}: active at ${instance.ip}`,
+            ...instanceDetails(instance),
+          ],
+          ids: [instance.id],
         };
+      } finally {
+        signal.removeEventListener("abort", onInterrupt);
+        context.unfinished = {};
       }
-      const instance = await client.instances.launchAndWait(body, {
-        ...wait(),
-        until: "ip",
-        terminateOnFailure: !args.booleans.has("keep"),
-        // Said at once: if the wait fails, the user already knows the id.
-        onLaunched: (ids) => io.progress(`Launched ${ids.join(", ")}; waiting for it to run`),
-      });
-      return {
-        data: instance,
-        lines: [`Launched ${instance.id}: active at ${instance.ip}`, ...instanceDetails(instance)],
-        ids: [instance.id],
-      };
     },
   },
   {
@@ -459,20 +499,79 @@ export const INSTANCE_COMMANDS: Command[] = [
 ];
 
 /**
- * What `instances tag` would do: the tags it keeps (those given, plus the client's launch-token tag,
- * which is the client's own bookkeeping) and the ones it would remove.
+ * The instances of `instances` that carry every tag in `wanted`. The API may list instances without
+ * their tags (the spec makes them optional): those are read one by one, which gives them, so that a
+ * tag filter (such as the one that finds a launch of unknown outcome) does not miss an instance for
+ * want of its tags. The ids whose tags stay unknown even then are returned apart.
  */
-async function tagChange(context: CommandContext): Promise<{
+async function withTags(
+  context: CommandContext,
+  instances: readonly Instance[],
+  wanted: readonly TagEntry[],
+): Promise<{ instances: Instance[]; untagged: string[] }> {
+  const kept: Instance[] = [];
+  const untagged: string[] = [];
+  for (const listed of instances) {
+    const instance = Array.isArray(listed.tags) ? listed : await context.client.instances
+      .get(listed.id, { signal: context.signal })
+      .catch((error) => {
+        if (error instanceof NotFoundError) return undefined; // gone since it was listed
+        throw error;
+      });
+    if (instance === undefined) continue;
+    if (!Array.isArray(instance.tags)) {
+      untagged.push(instance.id);
+      continue;
+    }
+    const tagged = instance.tags;
+    if (
+      wanted.every((tag) => tagged.some((own) => own.key === tag.key && own.value === tag.value))
+    ) {
+      kept.push(instance);
+    }
+  }
+  return { instances: kept, untagged };
+}
+
+/** What `instances tag` would do to an instance. */
+interface TagChange {
   instance: Instance;
+  /** The tags it sends: those given, and the client's launch-token tag. */
   kept: TagEntry[];
+  /** The tags people set that it would remove. */
   removed: TagEntry[];
-}> {
+}
+
+const tagChanges = new WeakMap<CommandContext, Promise<TagChange>>();
+
+/**
+ * What `instances tag` would do, worked out once for the question and the change: the tags it keeps
+ * (those given, plus the client's launch-token tag, which is the client's own bookkeeping) and the
+ * ones it would remove. An instance listed without its tags is read by id; if its tags are still
+ * unknown, it refuses, since replacing them could remove tags nobody was asked about.
+ */
+function tagChange(context: CommandContext): Promise<TagChange> {
+  if (!tagChanges.has(context)) tagChanges.set(context, findTagChange(context));
+  return tagChanges.get(context)!;
+}
+
+async function findTagChange(context: CommandContext): Promise<TagChange> {
   const [ref, ...pairs] = context.args.positionals as [string, ...string[]];
   const given = tags(pairs);
-  const instance = await context.lookup.instance(ref);
+  let instance = await context.lookup.instance(ref);
+  if (!Array.isArray(instance.tags)) {
+    instance = await context.client.instances.get(instance.id, { signal: context.signal });
+  }
+  if (!Array.isArray(instance.tags)) {
+    throw new CliError(
+      `Cannot tag instance '${instance.id}': the API did not say which tags it has, so replacing them could remove tags unseen: nothing was changed`,
+      EXIT.failed,
+      "try again later, or set every tag it should keep with: lambda api postInstance --path id=… --body '{\"tags\": […]}'",
+    );
+  }
   const token = given.some((tag) => tag.key === LAUNCH_TOKEN_KEY)
     ? []
-    : (instance.tags ?? []).filter((tag) => tag.key === LAUNCH_TOKEN_KEY);
+    : instance.tags.filter((tag) => tag.key === LAUNCH_TOKEN_KEY);
   const removed = visibleTags(instance).filter((tag) =>
     !given.some((kept) => kept.key === tag.key && kept.value === tag.value)
   );

@@ -16,7 +16,8 @@ export class NoSuchResourceError extends Error {
   override name = "NoSuchResourceError";
 }
 
-// Lambda's ids are 32 lower-case hex digits: such a reference is used as it is, without a list.
+// Lambda's ids are 32 lower-case hex digits. Such a reference is still looked up in the list, since
+// a name may look like an id too; one that nothing in the list has is used as an id.
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 
 /** Whether `ref` is written as an id rather than a name. */
@@ -32,12 +33,30 @@ interface Kind<T> {
   name(item: T): string | undefined;
 }
 
-/** The item of `items` whose id is `ref`, else the one named `ref`; a clear error otherwise. */
-export function pick<T>(kind: Kind<T>, ref: string, items: readonly T[]): T {
+/** What a reference stands for: its id, and the item when the list holds it. */
+export interface Resolved<T> {
+  id: string;
+  item: T | undefined;
+}
+
+/**
+ * The item of `items` whose id is `ref`, else the one named `ref`. A reference that is one item's
+ * id and another's name is refused as ambiguous: a name chosen to look like someone else's id must
+ * never select either by surprise. A reference written as an id that nothing listed has is used as
+ * an id (the API answers for it); anything else is a clear error.
+ */
+export function resolve<T>(kind: Kind<T>, ref: string, items: readonly T[]): Resolved<T> {
   const byId = items.find((item) => kind.id(item) === ref);
-  if (byId !== undefined) return byId;
-  const named = items.filter((item) => kind.name(item) === ref);
-  if (named.length === 1) return named[0]!;
+  const named = items.filter((item) => kind.name(item) === ref && item !== byId);
+  if (byId !== undefined && named.length > 0) {
+    throw new UsageError(
+      `'${ref}' is the id of the ${kind.noun} ${describe(kind, byId)} and the name of ${
+        named.map((item) => `the ${kind.noun} ${kind.id(item)}`).join(", ")
+      }: rename the one named like an id first, or use 'lambda api' with the id`,
+    );
+  }
+  if (byId !== undefined) return { id: ref, item: byId };
+  if (named.length === 1) return { id: kind.id(named[0]!), item: named[0]! };
   if (named.length > 1) {
     throw new UsageError(
       `the name '${ref}' is shared by ${named.length} ${kind.noun}s (${
@@ -45,10 +64,17 @@ export function pick<T>(kind: Kind<T>, ref: string, items: readonly T[]): T {
       }): give the id instead`,
     );
   }
+  if (looksLikeId(ref)) return { id: ref, item: undefined };
   const names = items.map(kind.name).filter((name): name is string => name !== undefined);
   throw new NoSuchResourceError(
     `no ${kind.noun} has the id or name '${ref}'${didYouMean(ref, names)}`,
   );
+}
+
+/** `'name' (id)`, or the id alone when it has no name. */
+function describe<T>(kind: Kind<T>, item: T): string {
+  const name = kind.name(item);
+  return name ? `'${name}' (${kind.id(item)})` : kind.id(item);
 }
 
 /**
@@ -87,37 +113,49 @@ export class Lookup {
     );
   }
 
-  /** The instance with this id or unique name. */
+  /** What `ref` (an id or a unique name) stands for among the instances. */
+  async resolveInstance(ref: string): Promise<Resolved<Instance>> {
+    return resolve(INSTANCE, ref, await this.instances());
+  }
+
+  /** The instance with this id or unique name, read by id when the list does not hold it. */
   async instance(ref: string): Promise<Instance> {
-    return pick(INSTANCE, ref, await this.instances());
+    const { id, item } = await this.resolveInstance(ref);
+    return item ?? await this.#client.instances.get(id, this.#options());
   }
 
-  /** The ids of these instances, named or by id; a list is read only when a name is given. */
+  /** The ids of these instances, named or by id. */
   async instanceIds(refs: readonly string[]): Promise<string[]> {
-    if (refs.every(looksLikeId)) return [...refs];
     const instances = await this.instances();
-    return refs.map((ref) => pick(INSTANCE, ref, instances).id);
+    return refs.map((ref) => resolve(INSTANCE, ref, instances).id);
   }
 
-  /** The id of the SSH key with this id or name. */
-  sshKeyId(ref: string): Promise<string> {
-    return this.#idOf(SSH_KEY, ref, () => this.#client.sshKeys.list(this.#options()));
+  /** What `ref` stands for among the SSH keys. */
+  sshKey(ref: string): Promise<Resolved<SshKey>> {
+    return this.#resolve(SSH_KEY, ref, () => this.#client.sshKeys.list(this.#options()));
   }
 
-  /** The id of the filesystem with this id or name. */
-  fileSystemId(ref: string): Promise<string> {
-    return this.#idOf(FILESYSTEM, ref, () => this.#client.fileSystems.list(this.#options()));
+  /** What `ref` stands for among the filesystems. */
+  fileSystem(ref: string): Promise<Resolved<Filesystem>> {
+    return this.#resolve(FILESYSTEM, ref, () => this.#client.fileSystems.list(this.#options()));
+  }
+
+  /** What `ref` stands for among the firewall rulesets. */
+  ruleset(ref: string): Promise<Resolved<FirewallRuleset>> {
+    return this.#resolve(
+      RULESET,
+      ref,
+      () => this.#client.firewallRulesets.list(this.#options()),
+    );
   }
 
   /** The id of the firewall ruleset with this id or name. */
-  rulesetId(ref: string): Promise<string> {
-    return this.#idOf(RULESET, ref, () => this.#client.firewallRulesets.list(this.#options()));
+  async rulesetId(ref: string): Promise<string> {
+    return (await this.ruleset(ref)).id;
   }
 
-  /** `ref` when it is written as an id; else the id of what `read` lists under that name. */
-  async #idOf<T>(kind: Kind<T>, ref: string, read: () => Promise<T[]>): Promise<string> {
-    if (looksLikeId(ref)) return ref;
-    return kind.id(pick(kind, ref, await this.#once(kind.noun, read)));
+  async #resolve<T>(kind: Kind<T>, ref: string, read: () => Promise<T[]>): Promise<Resolved<T>> {
+    return resolve(kind, ref, await this.#once(kind.noun, read));
   }
 
   #options(): { signal: AbortSignal } {

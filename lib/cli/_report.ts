@@ -9,7 +9,6 @@ import {
   InstanceWaitError,
   InsufficientCapacityError,
   InvalidResponseError,
-  LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
   LaunchOutcomeUnknownError,
   LaunchWaitError,
@@ -24,6 +23,8 @@ import { UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
+import { findLaunchCommand, interruptedExitCode } from "./_interrupts.ts";
+import { visible } from "./_output.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 
 /** A failure of the command line itself, with its exit code and what to do about it. */
@@ -46,13 +47,24 @@ export class CliError extends Error {
   }
 }
 
-/** The exit code for `error`; `interrupted` when the user pressed Ctrl-C. */
-export function exitCodeOf(error: unknown, interrupted: boolean): number {
-  if (interrupted) return EXIT.interrupted;
+/**
+ * The exit code for `error`; `interrupted` is false, or why the run was interrupted (Ctrl-C or
+ * SIGTERM); `changed`, whether a request that may have changed something was sent.
+ */
+export function exitCodeOf(error: unknown, interrupted: unknown, changed = false): number {
+  const code = plainExitCode(error, interrupted);
+  // 2 promises "nothing was changed": once something that changes things was sent (an argument
+  // the client checks only later, an answer the command cannot read), it would be a lie.
+  return code === EXIT.usage && changed ? EXIT.failed : code;
+}
+
+function plainExitCode(error: unknown, interrupted: unknown): number {
+  if (interrupted) return interruptedExitCode(interrupted);
   if (error instanceof CliError) return error.exitCode;
-  if (error instanceof UsageError || error instanceof TypeError || error instanceof RangeError) {
-    return EXIT.usage;
-  }
+  // The client checks arguments with these, before it sends anything.
+  if (
+    error instanceof UsageError || error instanceof TypeError || error instanceof RangeError
+  ) return EXIT.usage;
   if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
     return EXIT.auth;
   }
@@ -93,10 +105,48 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
       error.instanceIds.join(" ")
     }`;
   }
-  if (error instanceof LaunchOutcomeUnknownError && error.launchToken !== undefined) {
-    return `Before launching again, look for it: ${PROGRAM} instances list --tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}`;
-  }
+  if (error instanceof LaunchOutcomeUnknownError) return lookForLaunch(error);
   return undefined;
+}
+
+/**
+ * How to find a launch of unknown outcome from the command line. The tag filter reads each
+ * instance by id when the listing carries no tags; the launch's name, type and region are a second
+ * way to tell it, for when tags cannot be seen at all.
+ */
+function lookForLaunch(error: LaunchOutcomeUnknownError): string {
+  const body = error.request;
+  const described = body === undefined
+    ? ""
+    : `${body.name ? `'${body.name}', ` : ""}${body.instance_type_name ?? "?"} in ${
+      body.region_name ?? "?"
+    }`;
+  const byHand = `look for a new instance${
+    described ? ` (${described})` : ""
+  } in '${PROGRAM} instances list', and check its tags with '${PROGRAM} instances get <id>'`;
+  if (error.launchToken === undefined) {
+    return `It carried no launch token. Before launching again, ${byHand}`;
+  }
+  const byTag = findLaunchCommand(error.launchToken);
+  return error.reason === "untagged-listing"
+    ? `The instance listing carries no tags. Before launching again, look for it: ${byTag} (which reads each instance's tags by id), or ${byHand}`
+    : `Before launching again, look for it (it may take a few minutes to appear): ${byTag}`;
+}
+
+/**
+ * The message of `error` for the command line. The client's advice to call one of its methods
+ * becomes the command that does it, given as the suggestion; an error raised after a change was
+ * sent says so.
+ */
+function messageOf(error: unknown, changed: boolean): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (error instanceof LaunchOutcomeUnknownError) {
+    return message.replace(/: call client\.instances\.findByLaunchToken\([^)]*\)[^;]*$/, "");
+  }
+  if (changed && plainExitCode(error, false) === EXIT.usage) {
+    return `${message} (after a request that changes something was sent: it may have taken effect)`;
+  }
+  return message;
 }
 
 /**
@@ -106,10 +156,11 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
 export function reportError(
   io: CliIo,
   error: unknown,
-  options: { json: boolean; commandName?: string; interrupted: boolean },
+  options: { json: boolean; commandName?: string; interrupted: unknown; changed?: boolean },
 ): number {
-  const exitCode = exitCodeOf(error, options.interrupted);
-  const message = error instanceof Error ? error.message : String(error);
+  const changed = options.changed ?? false;
+  const exitCode = exitCodeOf(error, options.interrupted, changed);
+  const message = messageOf(error, changed);
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   if (options.json) {
@@ -133,13 +184,15 @@ export function reportError(
     }));
     return exitCode;
   }
-  io.stderr(`error: ${message}`);
-  if (requestId !== undefined) io.stderr(`  request id: ${requestId}`);
+  // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
+  const say = (line: string) => io.stderr(visible(line));
+  say(`error: ${message}`);
+  if (requestId !== undefined) say(`  request id: ${requestId}`);
   // Lambda's messages often carry the suggestion already: say it once.
   const said = suggestion === undefined ||
     message.includes(suggestion.trim().replace(/\.+$/, ""));
   if (!said) {
-    io.stderr(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
+    say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
   }
   return exitCode;
 }

@@ -15,6 +15,9 @@ import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
+import { presentIo, remark } from "./_output.ts";
+import { sayUnfinished } from "./_interrupts.ts";
+import { Changes } from "./_changes.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -38,9 +41,11 @@ export interface CliOptions {
   /**
    * Starts listening for Ctrl-C and returns the signal it aborts. Called once every question has
    * been asked, so that Ctrl-C at a prompt still ends the program at once. Once aborted, waits
-   * stop, and `instances launch --wait` terminates what it launched.
+   * stop, and `instances launch --wait` terminates what it launched. `leaving` is for a second
+   * interrupt, which leaves at once: called first, it says what the run may leave billing (a
+   * launch token, instance ids) and how to find it.
    */
-  interrupts?: () => AbortSignal;
+  interrupts?: (leaving: (exitCode: number) => void) => AbortSignal;
 }
 
 /**
@@ -78,7 +83,8 @@ export async function runCli(
   options: CliOptions = {},
 ): Promise<number> {
   const { command, rest } = splitCommand(argv);
-  let interrupted = () => false;
+  let interrupted = (): unknown => false;
+  const changes = new Changes();
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
@@ -96,21 +102,23 @@ export async function runCli(
       return EXIT.ok;
     }
     const shown = view(command, args);
-    const context = prepare(command, args, io, options, shown);
+    const out = presentIo(io, shown.json);
+    const context = prepare(command, args, out, changes.watch(options), shown);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
-    const signal = options.interrupts?.() ?? context.signal;
+    const signal = options.interrupts?.((code) => sayUnfinished(context, code)) ?? context.signal;
     context.signal = signal;
-    interrupted = () => signal.aborted;
-    if (context.dryRun) return await dryRun(io, context, command);
+    interrupted = () => signal.aborted && (signal.reason ?? true);
+    if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
-    render(io, command, output, shown);
+    render(out, command, output, shown);
     return output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
       json: wantsJson(argv),
       interrupted: interrupted(),
+      changed: changes.sent,
       ...(command === undefined ? {} : { commandName: command.name.join(" ") }),
     });
   }
@@ -208,6 +216,7 @@ function prepare(
     signal: never,
     now: () => clock?.now() ?? Date.now(),
     lookup: new Lookup(client, () => context.signal),
+    unfinished: {},
   };
   return context;
 }
@@ -251,10 +260,13 @@ function makeClient(
 
 const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
 
-/** LAMBDA_BASE_URL; when it cannot be read, an error rather than a silent fall back to Lambda. */
+/**
+ * LAMBDA_BASE_URL; when it cannot be read, or is set but empty (`LAMBDA_BASE_URL=$UNSET`), an
+ * error rather than a silent fall back to Lambda.
+ */
 function readBaseUrl(io: CliIo): string | undefined {
   try {
-    return io.env("LAMBDA_BASE_URL") || undefined;
+    return io.env("LAMBDA_BASE_URL");
   } catch {
     throw new CliError(
       "cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
@@ -265,6 +277,11 @@ function readBaseUrl(io: CliIo): string | undefined {
 }
 
 function checkBaseUrl(value: string, fromFlag: boolean): void {
+  if (!fromFlag && value.trim() === "") {
+    throw new UsageError(
+      `LAMBDA_BASE_URL is set but empty, received '${value}': unset it to use Lambda's API (unset LAMBDA_BASE_URL), or set it to a URL`,
+    );
+  }
   let url: URL | undefined;
   try {
     url = new URL(value);
@@ -289,13 +306,28 @@ function readApiKey(io: CliIo, dryRun: boolean): string {
       throw new CliError("cannot read LAMBDA_API_KEY (no permission)", EXIT.auth, ENV_HELP);
     }
   }
-  if (key !== undefined) return key;
+  if (key !== undefined) return checkApiKey(key);
   if (dryRun) return "dry-run"; // nothing that needs a key is sent
   throw new CliError(
     "no API key: LAMBDA_API_KEY is not set",
     EXIT.auth,
     "create a key at https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
   );
+}
+
+/**
+ * A key as an Authorization header can carry it: visible ASCII. A key with a line break, a space
+ * or an accent in it was pasted wrong; it is refused as a bad key (exit 3), never echoed.
+ */
+function checkApiKey(key: string): string {
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new CliError(
+      "LAMBDA_API_KEY is not a valid API key: it holds a space, a line break, a control character or a character outside ASCII",
+      EXIT.auth,
+      "copy the key again from https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
+    );
+  }
+  return key;
 }
 
 /**
@@ -382,13 +414,18 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
       if (shown.plain) output.footer?.forEach((line) => io.stdout(line));
     }
   }
-  output.warnings?.forEach((line) => io.stderr(line));
-  if (!shown.quiet) output.notes?.forEach((line) => io.stderr(line));
+  output.warnings?.forEach((line) => remark(io, shown.json, "warning", line));
+  if (!shown.quiet) output.notes?.forEach((line) => remark(io, shown.json, "note", line));
 }
 
-/** A stand-in for the first request that would change something: it is kept, and refused. */
+/**
+ * A stand-in for the first request that would change something: it is kept, and refused. Its code
+ * tells the client that the request never left, as is true: so nothing is retried, and a launch
+ * is not looked for (for two minutes) as one whose answer was lost.
+ */
 class DryRunStop extends Error {
   override name = "DryRunStop";
+  readonly code = "ConnectionRefused";
   constructor(readonly request: Request) {
     super("dry run: not sent");
   }
@@ -438,7 +475,9 @@ async function dryRun(io: CliIo, context: CommandContext, command: Command): Pro
     io.stdout(`Dry run: nothing was changed. The request would be:`);
     io.stdout(`${stopped.method} ${stopped.url}`);
     for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}`);
-    if (body !== undefined) io.stdout(`\n${JSON.stringify(body, null, 2)}`);
+    if (body !== undefined) {
+      ["", ...JSON.stringify(body, null, 2).split("\n")].forEach((line) => io.stdout(line));
+    }
   }
   return EXIT.ok;
 }

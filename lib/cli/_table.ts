@@ -1,5 +1,7 @@
 // Human output: aligned columns, key-value blocks, money and durations.
 
+import { visible } from "./_output.ts";
+
 /**
  * Lays `rows` out in aligned columns, under their headers unless `header` is false. Rows are keyed
  * by column name (`PRIVATE_IP`, shown as `PRIVATE IP`); a missing cell is empty.
@@ -9,7 +11,8 @@ export function table(
   rows: readonly Record<string, string>[],
   header = true,
 ): string[] {
-  const cells = rows.map((row) => columns.map((column) => row[column] ?? ""));
+  // Escaped before they are measured, so that the columns stay aligned (see _output.ts).
+  const cells = rows.map((row) => columns.map((column) => visible(row[column] ?? "")));
   const all = header ? [columns.map((column) => column.replaceAll("_", " ")), ...cells] : cells;
   const widths = columns.map((_, index) => Math.max(...all.map((row) => row[index]!.length)));
   return all.map((row) =>
@@ -22,7 +25,7 @@ export function table(
 export function details(entries: readonly [string, string | undefined][]): string[] {
   const shown = entries.filter(([, value]) => value !== undefined && value !== "");
   const width = Math.max(...shown.map(([key]) => key.length));
-  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);
+  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${visible(value!)}`);
 }
 
 /** US cents as dollars, such as `$1.29`. */

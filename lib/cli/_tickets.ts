@@ -38,9 +38,11 @@ function ticketDetails(ticket: Ticket): string[] {
       ["created", ticket.created_at],
       ["resolved", ticket.resolved_at],
     ]),
-    ...ticket.comments.map((comment) =>
-      `--- ${comment.author}, ${comment.created_at}\n${comment.body}`
-    ),
+    // Line by line: a line printed holds no line feed (see _output.ts).
+    ...ticket.comments.flatMap((comment) => [
+      `--- ${comment.author}, ${comment.created_at}`,
+      ...comment.body.split("\n"),
+    ]),
   ];
 }
 

@@ -23,13 +23,14 @@
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
  * limited, 7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the
- * prompt, 130 interrupted.
+ * prompt, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
  *
  * @module
  */
 
 import type { CliIo, SecretFile } from "./_command.ts";
 import { denoIo } from "./_deno_io.ts";
+import { listenForInterrupts } from "./_interrupts.ts";
 import { EXIT } from "./_exit.ts";
 import { type CliOptions, runCli } from "./_run.ts";
 
@@ -38,15 +39,8 @@ export type { Clock } from "../../mod.ts";
 export { EXIT, runCli };
 
 if (import.meta.main) {
-  // The first Ctrl-C stops what is running (a launch --wait then terminates what it launched);
-  // a second one leaves at once.
-  const interrupts = () => {
-    const controller = new AbortController();
-    Deno.addSignalListener("SIGINT", () => {
-      if (controller.signal.aborted) Deno.exit(EXIT.interrupted);
-      controller.abort(new Error("interrupted (Ctrl-C)"));
-    });
-    return controller.signal;
-  };
-  Deno.exit(await runCli(Deno.args, denoIo(Deno, confirm), { interrupts }));
+  // The first Ctrl-C or SIGTERM stops what is running (a launch --wait then terminates what it
+  // launched); a second one leaves at once, saying what may be left billing.
+  const interrupts = listenForInterrupts(Deno);
+  Deno.exit(await runCli(Deno.args, denoIo(Deno), { interrupts }));
 }

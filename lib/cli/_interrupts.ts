@@ -1,0 +1,127 @@
+// Ctrl-C and SIGTERM. The first stops what is running (a launch --wait then terminates what it
+// launched, and says so); a second leaves at once, but first says what may be left billing, since
+// a launch in flight may have gone through: its launch token (known before it is sent) and any
+// instance id, with the commands that find and terminate them.
+
+import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
+import type { CommandContext } from "./_command.ts";
+import { EXIT } from "./_exit.ts";
+import { PROGRAM } from "./_help.ts";
+
+/** What a run may leave billing if it is cut short. */
+export interface Unfinished {
+  /** The token of a launch that is being sent, or was. */
+  launchToken?: string;
+  /** Instances launched and not yet seen terminating. */
+  instanceIds?: string[];
+}
+
+/** The signals that interrupt a run. */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+
+/** Why a run was interrupted: the abort reason of the run's signal. */
+export class Interruption extends Error {
+  override name = "Interruption";
+  /** The exit code: 130 for Ctrl-C, 143 for SIGTERM, as a shell reports a process they killed. */
+  readonly exitCode: number;
+
+  /** @param signal The signal that interrupted the run. */
+  constructor(readonly signal: InterruptSignal) {
+    super(signal === "SIGINT" ? "interrupted (Ctrl-C)" : "stopped (SIGTERM)");
+    this.exitCode = signal === "SIGINT" ? EXIT.interrupted : EXIT.stopped;
+  }
+}
+
+/** The exit code for a run interrupted for `reason`. */
+export function interruptedExitCode(reason: unknown): number {
+  return reason instanceof Interruption ? reason.exitCode : EXIT.interrupted;
+}
+
+/** The parts of the `Deno` namespace that signals need. */
+export interface SignalHost {
+  addSignalListener(signal: InterruptSignal, handler: () => void): void;
+  exit(code: number): never;
+}
+
+/**
+ * The `interrupts` option of the real command line: listens for Ctrl-C and SIGTERM (what `timeout`,
+ * a cancelled CI job and `docker stop` send) once it is called. The first aborts the signal it
+ * returns; a second calls `leaving` and exits at once.
+ */
+export function listenForInterrupts(
+  deno: SignalHost,
+): (leaving: (exitCode: number) => void) => AbortSignal {
+  return (leaving) => {
+    const controller = new AbortController();
+    const on = (signal: InterruptSignal) => () => {
+      if (!controller.signal.aborted) {
+        controller.abort(new Interruption(signal));
+        return;
+      }
+      const code = new Interruption(signal).exitCode;
+      try {
+        leaving(code);
+      } finally {
+        deno.exit(code);
+      }
+    };
+    deno.addSignalListener("SIGINT", on("SIGINT"));
+    try {
+      deno.addSignalListener("SIGTERM", on("SIGTERM"));
+    } catch {
+      // Windows has no SIGTERM to listen for: there, the process ends as it always did.
+    }
+    return controller.signal;
+  };
+}
+
+/** The launch token of `body`: the one its tags carry, else a new one, as the client makes them. */
+export function launchTokenFor(body: { tags?: unknown }): string {
+  const tags = Array.isArray(body.tags) ? body.tags : [];
+  const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
+  return typeof tag?.value === "string" ? tag.value : crypto.randomUUID().replaceAll("-", "");
+}
+
+/** The line that finds the instances a launch token launched. */
+export function findLaunchCommand(token: string): string {
+  return `${PROGRAM} instances list --tag ${LAUNCH_TOKEN_KEY}=${token}`;
+}
+
+/**
+ * Says, as the run leaves at once on a second interrupt, what it may leave billing and how to find
+ * it; as one JSON error object under `--json`.
+ */
+export function sayUnfinished(context: CommandContext, exitCode: number): void {
+  const { launchToken, instanceIds = [] } = context.unfinished;
+  let message = "interrupted again, so it left at once";
+  let suggestion: string | undefined;
+  if (instanceIds.length > 0) {
+    message += `: ${
+      instanceIds.join(", ")
+    } may still be running, and bills until terminated (it was not seen terminating)`;
+    suggestion = `${PROGRAM} instances terminate ${instanceIds.join(" ")}`;
+  } else if (launchToken !== undefined) {
+    message +=
+      ` while launching: the launch may have gone through, and bills if it did (launch token '${launchToken}')`;
+    suggestion = `Before launching again, look for it: ${
+      findLaunchCommand(launchToken)
+    } (then terminate what it lists)`;
+  }
+  const { io } = context;
+  if (context.json) {
+    io.stderr(JSON.stringify({
+      error: {
+        code: "cli/interrupted",
+        message,
+        suggestion: suggestion ?? null,
+        request_id: null,
+        exit_code: exitCode,
+        ...(launchToken === undefined ? {} : { launch_token: launchToken }),
+        ...(instanceIds.length === 0 ? {} : { instance_ids: instanceIds }),
+      },
+    }));
+    return;
+  }
+  io.stderr(`error: ${message}`);
+  if (suggestion !== undefined) io.stderr(`  suggestion: ${suggestion}`);
+}
