@@ -7,7 +7,7 @@
 import { Transport } from "./_transport.ts";
 import { describeValue } from "./_validate.ts";
 import { checkRawRequest, type RawParts } from "./_rules/raw.ts";
-import { launchRaw } from "./workflows/_launch.ts";
+import { launchDeps, launchRaw } from "./workflows/_launch.ts";
 import type { LaunchOptions } from "./workflows/launch.ts";
 import type { LambdaCloudClientOptions, RequestOptions } from "./options.ts";
 import type { OperationResponse, RawRequest, RawRequestArgs } from "./raw_request.ts";
@@ -158,11 +158,9 @@ export class LambdaCloudClient {
       return Promise.reject(error);
     }
     if (id === "launchInstance") {
-      const deps = {
-        transport: this.#transport,
-        list: (signal: AbortSignal) => this.instances.list(undefined, { signal, maxRetries: 0 }),
-      };
-      return launchRaw(deps, parts.body, options) as Promise<OperationResponse<Id>>;
+      return launchRaw(launchDeps(this.#transport), parts.body, options) as Promise<
+        OperationResponse<Id>
+      >;
     }
     return this.#transport.call<OperationResponse<Id>>(
       id,

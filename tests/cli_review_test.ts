@@ -208,7 +208,14 @@ Deno.test("cli review: a launch of unknown outcome with an untagged listing gets
   await run(["ssh-keys", "add", "k"]);
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   emulator.faults.inject({ kind: "untagged", operation: "listInstances", times: 1000 });
+  // Reads by id give no tags either, for the launch's own lookup.
+  const blindReads = emulator.faults.inject({
+    kind: "untagged",
+    operation: "getInstance",
+    times: 1000,
+  });
   const launch = await run([...launchArgs(), "--name", "job-7"]);
+  blindReads.remove();
   assertEquals(launch.code, EXIT.unavailable);
   const token = emulator.instances()[0]!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
   const [message, suggestion] = launch.err.split("\n");

@@ -183,10 +183,28 @@ Deno.test("a malformed success is an InvalidResponseError with the token, then t
   }
 });
 
-Deno.test("a listing without tags cannot tell, so the launch is reported, never resent", async () => {
+Deno.test("a listing without tags: instances are read by id, and the launch is found", async () => {
   const { emulator, client } = await setup();
+  const other = (await client.instances.launch(LAUNCH)).instance_ids[0]!;
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   emulator.faults.inject({ kind: "untagged", operation: "listInstances", probability: 1 });
+  const { instance_ids } = await client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } });
+  assertEquals(instance_ids.length, 1);
+  assert(instance_ids[0] !== other);
+  assertEquals([launches(emulator), emulator.instances().length], [2, 2]);
+  // Each untagged instance was read once, not once per round.
+  const reads = emulator.requests.filter((request) => request.operationId === "getInstance");
+  assert(reads.length <= 2, `${reads.length} reads`);
+});
+
+Deno.test("tags that neither listing nor read shows: the launch is reported, never resent", async () => {
+  const { emulator, client } = await setup();
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  emulator.faults.inject({
+    kind: "untagged",
+    operation: ["listInstances", "getInstance"],
+    probability: 1,
+  });
   const error = await assertRejects(
     client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
     LaunchOutcomeUnknownError,
@@ -194,11 +212,16 @@ Deno.test("a listing without tags cannot tell, so the launch is reported, never 
   assertEquals(error.reason, "untagged-listing");
   assertMatch(error.message, /the instance listing carries no tags/);
   assertEquals([launches(emulator), emulator.instances().length], [1, 1]);
+  // Read once in the whole lookup, however many rounds it took.
+  assertEquals(emulator.requests.filter((r) => r.operationId === "getInstance").length, 1);
   await assertRejects(
     client.instances.findByLaunchToken(error.launchToken!),
     LaunchOutcomeUnknownError,
     "carries no tags",
   );
+  emulator.faults.clear();
+  const found = await client.instances.findByLaunchToken(error.launchToken!);
+  assertEquals(found.map((instance) => instance.id), emulator.instances().map((i) => i.id));
 });
 
 Deno.test("a listing that lags behind the launch is waited out", async () => {

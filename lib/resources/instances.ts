@@ -12,6 +12,7 @@ import {
   chooseLaunchToken,
   findByLaunchToken,
   type LaunchDeps,
+  launchDeps,
   launchOnce,
 } from "../workflows/_launch.ts";
 import type { LaunchOptions } from "../workflows/launch.ts";
@@ -210,7 +211,7 @@ export class InstancesResource extends Resource {
    */
   async findByLaunchToken(token: string, options?: RequestOptions): Promise<Instance[]> {
     checkLaunchToken("find launch", "token", token);
-    return await findByLaunchToken(() => this.list(undefined, options), token);
+    return await findByLaunchToken(launchDeps(this.transport, options ?? {}), token);
   }
 
   /**
@@ -459,9 +460,6 @@ export class InstancesResource extends Resource {
   }
 
   get #launchDeps(): LaunchDeps {
-    return {
-      transport: this.transport,
-      list: (signal) => this.list(undefined, { signal, maxRetries: 0 }),
-    };
+    return launchDeps(this.transport);
   }
 }

@@ -12,6 +12,7 @@ import {
   describeValue,
 } from "../_validate.ts";
 import { InvalidResponseError } from "../errors.ts";
+import type { RequestOptions } from "../options.ts";
 import type {
   Instance,
   InstanceLaunchRequest,
@@ -30,8 +31,32 @@ import {
 export interface LaunchDeps {
   transport: Transport;
   /** Lists instances once, with no retry, bounded by `signal`. */
-  list: (signal: AbortSignal) => Promise<unknown>;
+  list: (signal?: AbortSignal) => Promise<unknown>;
+  /** Reads one instance once, with no retry, bounded by `signal`. */
+  get: (id: string, signal?: AbortSignal) => Promise<unknown>;
 }
+
+/**
+ * The launch needs of a client, on its transport: one listing or one read, not retried (a lookup
+ * polls again by itself). With a caller's `options` (a one-off search), those apply instead, with
+ * the client's retries.
+ */
+export function launchDeps(transport: Transport, options?: RequestOptions): LaunchDeps {
+  const once = (signal: AbortSignal | undefined): RequestOptions =>
+    options ?? (signal === undefined ? { maxRetries: 0 } : { maxRetries: 0, signal });
+  return {
+    transport,
+    list: (signal) => transport.call("listInstances", {}, once(signal)),
+    get: (id, signal) => transport.call("getInstance", { path: { id } }, once(signal)),
+  };
+}
+
+// A listing may leave tags out (the spec makes them optional); such instances are read one by
+// one, up to this many per lookup, since each read takes a turn of the rate limit.
+const MAX_READS_PER_LOOKUP = 20;
+
+/** What reading untagged instances by id found out, across the rounds of one lookup. */
+type Reads = Map<string, "other" | "untagged" | Instance>;
 
 const ACTION = "launch instance";
 
@@ -233,12 +258,15 @@ async function lookForLaunch(
   else callerSignal?.addEventListener("abort", onAbort, { once: true });
   let untagged = false;
   let lastError: unknown;
+  const reads: Reads = new Map();
   try {
     for (;;) {
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
         if (seen.ids.length > 0) return { ids: seen.ids };
-        untagged = seen.untagged;
+        const found = await readUntagged(deps, seen, token, reads, deadline.signal);
+        if (found.length > 0) return { ids: found.map((instance) => instance.id) };
+        untagged = stillUnknown(seen, reads);
         lastError = undefined;
       } catch (error) {
         if (deadline.signal.aborted) break;
@@ -267,31 +295,81 @@ async function lookForLaunch(
 }
 
 /**
- * Finds the instances that carry launch token `token` in one listing. Throws a
- * {@linkcode LaunchOutcomeUnknownError} when none does and the listing carries no tags, since it
- * then cannot tell.
+ * Finds the instances that carry launch token `token`: one listing, and a read of each instance
+ * it lists without tags. Throws a {@linkcode LaunchOutcomeUnknownError} when none does and some
+ * instance's tags could not be seen, since it then cannot tell.
  */
-export async function findByLaunchToken(
-  list: () => Promise<unknown>,
-  token: string,
-): Promise<Instance[]> {
-  const listing = await list();
+export async function findByLaunchToken(deps: LaunchDeps, token: string): Promise<Instance[]> {
+  const listing = await deps.list();
   const seen = withToken(listing, token);
-  if (seen.ids.length === 0 && seen.untagged) {
+  const reads: Reads = new Map();
+  const found = await readUntagged(deps, seen, token, reads, undefined);
+  if (seen.ids.length === 0 && found.length === 0 && stillUnknown(seen, reads)) {
     throw new LaunchOutcomeUnknownError({
       launchToken: token,
       request: undefined,
       reason: "untagged-listing",
     });
   }
-  return (listing as Instance[]).filter((instance) => seen.ids.includes(instance.id));
+  const listed = (listing as Instance[]).filter((instance) => seen.ids.includes(instance?.id));
+  return [...listed, ...found];
 }
 
 /**
- * The ids of the listed instances that carry `token`, and whether some listed instance had no
- * tags at all (so it might be the one). Reads the listing defensively: it comes off the network.
+ * Reads the instances a listing showed without tags, each at most once per lookup, and returns
+ * those whose read shows `token`. A read that fails is tried again in a later round; an abort
+ * ends the reading.
  */
-function withToken(listing: unknown, token: string): { ids: string[]; untagged: boolean } {
+async function readUntagged(
+  deps: LaunchDeps,
+  seen: Sighting,
+  token: string,
+  reads: Reads,
+  signal: AbortSignal | undefined,
+): Promise<Instance[]> {
+  const found: Instance[] = [];
+  for (const id of seen.untaggedIds) {
+    if (reads.has(id)) continue;
+    if (reads.size >= MAX_READS_PER_LOOKUP) break;
+    let instance: unknown;
+    try {
+      instance = await deps.get(id, signal);
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      continue;
+    }
+    if (!isRecord(instance) || !Array.isArray(instance.tags)) {
+      reads.set(id, "untagged");
+    } else if (instance.tags.some((tag) => isTokenTag(tag) && tag.value === token)) {
+      reads.set(id, instance as unknown as Instance);
+      found.push(instance as unknown as Instance);
+    } else {
+      reads.set(id, "other");
+    }
+  }
+  return found;
+}
+
+/** Whether some listed instance may carry the token unseen: its tags were neither listed nor read. */
+function stillUnknown(seen: Sighting, reads: Reads): boolean {
+  return seen.unnamed || seen.untaggedIds.some((id) => reads.get(id) !== "other");
+}
+
+/** What one listing shows of a launch token. */
+interface Sighting {
+  /** The listed instances that carry the token. */
+  ids: string[];
+  /** The listed instances with no tags, which may carry it unseen. */
+  untaggedIds: string[];
+  /** Whether some listed instance had neither tags nor an id to read it by. */
+  unnamed: boolean;
+}
+
+/**
+ * What a listing shows of `token`: the instances that carry it, and those listed without tags.
+ * Reads the listing defensively: it comes off the network.
+ */
+function withToken(listing: unknown, token: string): Sighting {
   if (!Array.isArray(listing)) {
     throw new InvalidResponseError(
       "list instances",
@@ -300,20 +378,19 @@ function withToken(listing: unknown, token: string): { ids: string[]; untagged: 
       new Headers(),
     );
   }
-  const ids: string[] = [];
-  let untagged = false;
+  const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false };
   for (const item of listing) {
     if (!isRecord(item)) continue;
+    const id = typeof item.id === "string" && item.id !== "" ? item.id : undefined;
     if (!Array.isArray(item.tags)) {
-      untagged = true;
+      if (id === undefined) sighting.unnamed = true;
+      else sighting.untaggedIds.push(id);
       continue;
     }
-    const tagged = item.tags.some((tag) =>
-      isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY && tag.value === token
-    );
-    if (tagged && typeof item.id === "string") ids.push(item.id);
+    const tagged = item.tags.some((tag) => isTokenTag(tag) && tag.value === token);
+    if (tagged && id !== undefined) sighting.ids.push(id);
   }
-  return { ids, untagged };
+  return sighting;
 }
 
 /** The ids in a launch answer, or `undefined` when it is not `{instance_ids: [id, …]}`. */
@@ -326,7 +403,7 @@ function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
     );
 }
 
-function isTokenTag(tag: unknown): boolean {
+function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {
   return isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY;
 }
 

@@ -91,8 +91,9 @@ export interface LaunchOptions extends RequestOptions {
  *
  * - `not-listed`: no instance with its token was listed while the client looked; it may still
  *   appear, if the backend is slow.
- * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), so
- *   the token cannot be seen.
+ * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), and
+ *   reading those instances one by one (up to 20 per lookup) did not show them either, so the
+ *   token cannot be seen.
  * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
  * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
  *
@@ -172,7 +173,7 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
         Math.round((init.lookedForMs ?? 0) / 1000)
       } s`,
       "untagged-listing":
-        `the instance listing carries no tags, so launch token '${launchToken}' cannot be seen`,
+        `the instance listing carries no tags, nor did reading the untagged instances show them, so launch token '${launchToken}' cannot be seen`,
       "listing-failed": `listing instances to look for launch token '${launchToken}' failed (${
         describeFailure(init.lookupError)
       })`,
