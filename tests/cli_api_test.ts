@@ -138,6 +138,10 @@ Deno.test("cli api: a call that replaces tags or rules, or terminates, asks firs
       `Send POST /instance-operations/terminate (terminateInstance) for 'b' ${id} (gpu_1x_a10, $0.75/h)? Their local disks are lost for good.`,
     ],
     [
+      ["api", "restartInstance", "--body", JSON.stringify({ instance_ids: [id] })],
+      `Send POST /instance-operations/restart (restartInstance) for 'b' ${id} (gpu_1x_a10, $0.75/h)? Everything running on them is stopped.`,
+    ],
+    [
       ["api", "firewallRulesSet", "--body", '{"data": []}'],
       "Send PUT /firewall-rules (firewallRulesSet)? It replaces every legacy firewall rule with none, removing them all.",
     ],

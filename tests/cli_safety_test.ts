@@ -189,6 +189,7 @@ Deno.test("cli safety: destructive commands refuse without --yes off a terminal,
   for (
     const argv of [
       ["instances", "terminate", "box"],
+      ["instances", "restart", "box"],
       ["ssh-keys", "delete", "k"],
       ["filesystems", "delete", "data"],
       ["firewall", "rulesets", "delete", "web"],
@@ -216,4 +217,15 @@ Deno.test("cli safety: destructive commands refuse without --yes off a terminal,
     /^Terminate 'box' [0-9a-f]{32} \(gpu_1x_a10, \$0\.75\/h\)\? Its local disk is lost for good\.$/,
   );
   assertEquals(emulator.instances()[0]!.status, "booting");
+  const restart = await cliRunner(emulator, { terminal: true, answer: false })([
+    "instances",
+    "restart",
+    "box",
+  ]);
+  assertEquals(restart.code, EXIT.cancelled);
+  assertMatch(
+    restart.questions[0]!,
+    /^Restart 'box' [0-9a-f]{32} \(gpu_1x_a10, \$0\.75\/h\)\? Everything running on it is stopped\.$/,
+  );
+  assertEquals(emulator.requests.filter((r) => r.operationId === "restartInstance"), []);
 });

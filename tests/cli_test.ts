@@ -308,8 +308,9 @@ Deno.test("cli: the instance lifecycle, with --wait and progress, then errors wi
     emulator.instances()[0]!.tags?.some((tag) => tag.key === "lambda-cloud-client:launch-token"),
   );
   assertEquals((await run(["instances", "tag", id, "nope"])).code, EXIT.usage);
-  assertMatch((await run(["instances", "restart", id])).out, /booting/);
-  const conflict = await run(["instances", "restart", id]);
+  assertEquals((await run(["instances", "restart", id])).code, EXIT.usage); // asks first
+  assertMatch((await run(["instances", "restart", id, "--yes"])).out, /booting/);
+  const conflict = await run(["instances", "restart", id, "--yes"]);
   assertEquals(conflict.code, EXIT.failed);
   assertMatch(
     conflict.err,

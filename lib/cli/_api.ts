@@ -13,14 +13,15 @@ import { dollars, price } from "./_table.ts";
 
 /**
  * Whether a call takes something away that cannot be given back, and so is asked on a terminal and
- * refused without --yes off one, as the commands that do the same are: a delete, a terminate, and
- * a call that replaces a whole set (rules, or an instance's tags) with the one in its body. A body
+ * refused without --yes off one, as the commands that do the same are: a delete, a terminate, a
+ * restart (it stops what runs), and a call that replaces a whole set (rules, or an instance's tags) with the one in its body. A body
  * that is not an object is taken to replace, since what it does cannot be told.
  */
 function asksFirst(id: OperationId, body: unknown): boolean {
   const sets = (key: string) => !isRecord(body) || Object.hasOwn(body, key);
   switch (id) {
     case "terminateInstance":
+    case "restartInstance":
     case "firewallRulesSet":
       return true;
     case "updateFirewallRuleset":
@@ -175,6 +176,8 @@ function effect(id: OperationId, body: Record<string, unknown>): string {
   switch (id) {
     case "terminateInstance":
       return " Their local disks are lost for good.";
+    case "restartInstance":
+      return " Everything running on them is stopped.";
     case "firewallRulesSet":
       return ` It replaces every legacy firewall rule with ${given(body.data, "rule")}.`;
     case "updateFirewallRuleset":

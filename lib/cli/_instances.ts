@@ -187,7 +187,13 @@ async function launchQuestion(context: CommandContext): Promise<string> {
   } (${dollars(cents * 24)} a day)? It bills by the minute until terminated.${capacity}`;
 }
 
-async function terminateQuestion(context: CommandContext): Promise<string> {
+/** A question that names each instance a command acts on, with its type and price. */
+function instancesQuestion(verb: string, consequence: string) {
+  return async (context: CommandContext): Promise<string> =>
+    `${verb} ${(await namedInstances(context)).join(", ")}? ${consequence}`;
+}
+
+async function namedInstances(context: CommandContext): Promise<string[]> {
   const resolved = await Promise.all(
     context.args.positionals.map((ref) => context.lookup.resolveInstance(ref)),
   );
@@ -200,7 +206,7 @@ async function terminateQuestion(context: CommandContext): Promise<string> {
         price(instance.instance_type.price_cents_per_hour)
       })`;
   });
-  return `Terminate ${named.join(", ")}? Its local disk is lost for good.`;
+  return named;
 }
 
 /** The instance commands. */
@@ -420,11 +426,17 @@ export const INSTANCE_COMMANDS: Command[] = [
   },
   {
     name: ["instances", "restart"],
-    summary: "Restart instances",
+    summary: "Restart instances (what runs on them is stopped)",
     usage: "<id|name>...",
     positionals: { min: 1, max: Infinity },
     mutating: true,
+    // A reboot kills every process on the instance: asked for like a terminate.
+    confirm: {
+      destructive: true,
+      question: instancesQuestion("Restart", "Everything running on it is stopped."),
+    },
     columns: SHORT_INSTANCE_COLUMNS,
+    examples: ["lambda instances restart train-1 --yes"],
     async run({ client, args, lookup, signal }) {
       const ids = await lookup.instanceIds(args.positionals);
       const { restarted_instances } = await client.instances.restart(ids, { signal });
@@ -442,7 +454,10 @@ export const INSTANCE_COMMANDS: Command[] = [
       timeout: TIMEOUT_FLAG,
       interval: INTERVAL_FLAG,
     },
-    confirm: { destructive: true, question: terminateQuestion },
+    confirm: {
+      destructive: true,
+      question: instancesQuestion("Terminate", "Its local disk is lost for good."),
+    },
     columns: SHORT_INSTANCE_COLUMNS,
     examples: ["lambda instances terminate train-1 --yes --wait"],
     async run(context) {
