@@ -38,6 +38,8 @@ export interface TerminalSetup {
   failingWrites?: Set<string>;
   /** The client's clock, shared with the emulator when its time matters. */
   clock?: FakeClock;
+  /** Whether stdout's reader has gone (`| true`): what is written there is lost. */
+  stdoutGone?: boolean;
 }
 
 /** A function that runs the command line against `emulator`, in-process, and records the run. */
@@ -59,7 +61,10 @@ export function cliRunner(
       ...env,
     };
     const io: CliIo = {
-      stdout: (line) => out.push(line),
+      stdout: (line) => {
+        if (!setup.stdoutGone) out.push(line);
+      },
+      stdoutLost: () => setup.stdoutGone ?? false,
       stderr: (line) => err.push(line),
       progress: (line) => progress.push(line),
       env: (name) => {

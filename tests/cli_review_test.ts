@@ -471,3 +471,16 @@ Deno.test("cli review: Ctrl-C and SIGTERM stop the run; a second leaves at once,
   handlers.get("SIGINT")!();
   assertEquals([signal.aborted, [...handlers.keys()]], [true, ["SIGINT"]]);
 });
+
+Deno.test("cli review: a generated key whose stdout reader has gone is written to stderr, and the run fails", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator, { stdoutGone: true });
+  const added = await run(["ssh-keys", "add", "k"]); // as in `lambda ssh-keys add k | true`
+  assertEquals(added.code, EXIT.failed);
+  const [warning, ...key] = added.err.split("\n");
+  assertMatch(warning!, /^warning: the output's reader has gone/);
+  assertMatch(key[0]!, /^-----BEGIN .*PRIVATE KEY-----$/);
+  assertMatch(key.at(-1)!, /^-----END .*PRIVATE KEY-----$/);
+  // A run whose output was not secret is not failed for a reader that left (`| head -1`).
+  assertEquals((await run(["ssh-keys", "list"])).code, EXIT.ok);
+});

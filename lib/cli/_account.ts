@@ -74,6 +74,7 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
       data: key,
       lines: [added, "Its private key, shown this once (Lambda keeps no copy):", ...keyLines],
       ids: [key.id],
+      mustReach: keyLines,
     };
   }
   try {
@@ -95,6 +96,7 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
       ids: [key.id],
       warnings: context.quiet ? [warning, ...keyLines] : [warning],
       exitCode: EXIT.failed,
+      ...(context.quiet ? {} : { mustReach: keyLines }),
     };
   }
   return {

@@ -39,6 +39,8 @@ export interface SecretFile {
 export interface CliIo {
   /** Writes one line of output. */
   stdout(line: string): void;
+  /** Whether stdout's reader has gone (`| head -1`), so that lines written to it were lost. */
+  stdoutLost?(): boolean;
   /** Writes one line of diagnostics. */
   stderr(line: string): void;
   /** Rewrites the live progress line (on a terminal), or writes a line. */
@@ -104,6 +106,11 @@ export interface CommandOutput {
   warnings?: readonly string[];
   /** The exit code when not 0, such as 5 for "nothing has capacity". */
   exitCode?: number;
+  /**
+   * Lines that exist nowhere else (a generated private key): if stdout's reader has gone, they
+   * are written to stderr instead, with a warning, and the run fails.
+   */
+  mustReach?: readonly string[];
 }
 
 /** How a command that launches or destroys something is confirmed. */

@@ -63,6 +63,7 @@ export function denoIo(deno: DenoLike): CliIo {
         stdoutClosed = true;
       }
     },
+    stdoutLost: () => stdoutClosed,
     stderr: (line) => {
       endProgress();
       write(deno.stderr, line + "\n");

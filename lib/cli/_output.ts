@@ -33,6 +33,7 @@ export function presentIo(io: CliIo, json: boolean): CliIo {
   const shown = json ? (line: string) => line : visible;
   return {
     stdout: (line) => io.stdout(shown(line)),
+    stdoutLost: () => io.stdoutLost?.() ?? false,
     stderr: (line) => io.stderr(shown(line)),
     progress: json
       ? (line) => io.stderr(JSON.stringify({ progress: line }))

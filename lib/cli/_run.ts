@@ -113,7 +113,7 @@ export async function runCli(
     if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
     render(out, command, output, shown);
-    return output.exitCode ?? EXIT.ok;
+    return rescueLostLines(out, output, shown.json) ?? output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
       json: wantsJson(argv),
@@ -396,6 +396,22 @@ function view(command: Command, args: ParsedArgs): View {
         return column;
       });
   return { json, quiet, columns, header: !noHeader, plain: format === undefined && !noHeader };
+}
+
+/**
+ * When stdout's reader left before lines that exist nowhere else were read (`lambda ssh-keys add
+ * k | true`), writes them to stderr with a warning and returns the failing exit code.
+ */
+function rescueLostLines(io: CliIo, output: CommandOutput, json: boolean): number | undefined {
+  if (output.mustReach === undefined || !io.stdoutLost?.()) return undefined;
+  remark(
+    io,
+    json,
+    "warning",
+    "warning: the output's reader has gone, and it held what exists nowhere else; here it is",
+  );
+  output.mustReach.forEach((line) => io.stderr(line));
+  return EXIT.failed;
 }
 
 function render(io: CliIo, command: Command, output: CommandOutput, shown: View): void {
