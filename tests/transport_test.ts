@@ -11,6 +11,7 @@ import {
   VERSION,
 } from "../mod.ts";
 import type { RequestEvent, ResponseEvent } from "../mod.ts";
+import { runningDeadlines } from "../lib/_deadlines.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
@@ -275,6 +276,34 @@ Deno.test("the timeout holds even when a custom fetch ignores the signal", async
   const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
   await assertRejects(client.regions.list(), TimeoutError);
   release(new Response("late"));
+});
+
+Deno.test("the timeout holds even when the global fetch is replaced by one that ignores the signal", async () => {
+  let release!: (response: Response) => void;
+  const deaf = new Promise<Response>((resolve) => (release = resolve));
+  const original = globalThis.fetch;
+  globalThis.fetch = () => deaf;
+  try {
+    const client = new LambdaCloudClient({
+      apiKey: "secret_x",
+      rateLimit: false,
+      timeout: 5,
+      maxRetries: 0,
+    });
+    await assertRejects(client.regions.list(), TimeoutError);
+  } finally {
+    globalThis.fetch = original;
+    release(new Response("late"));
+  }
+});
+
+Deno.test("every attempt ends its deadline, answered, refused or timed out", async () => {
+  const fake = new FakeFetch(dataResponse([]), errorResponse(404, {}), () => new Promise(() => {}));
+  const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
+  await client.regions.list();
+  await assertRejects(client.regions.list(), NotFoundError);
+  await assertRejects(client.regions.list(), TimeoutError);
+  assertStrictEquals(runningDeadlines(), 0);
 });
 
 Deno.test("a caller's abort holds even when the body never ends", async () => {
