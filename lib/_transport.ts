@@ -27,6 +27,7 @@ import {
   checkTimeout,
   describeValue,
 } from "./_validate.ts";
+import type { RateLimitStore } from "./rate_limit_store.ts";
 import { type OperationId, OPERATIONS } from "./spec/operations.ts";
 import { POLICY, retryPolicy } from "./spec/policy.ts";
 import { type Clock, systemClock } from "./clock.ts";
@@ -54,7 +55,14 @@ export const DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1";
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-const HOOK_NAMES: readonly (keyof Hooks)[] = ["onRequest", "onResponse", "onRetry"];
+const HOOK_NAMES: readonly (keyof Hooks)[] = [
+  "onRequest",
+  "onResponse",
+  "onRetry",
+  "onRateLimitFallback",
+];
+// Processes on one machine share a clock; on several, NTP keeps clocks this close or closer.
+const DEFAULT_CLOCK_SKEW_MS = 10;
 const API_KEY_ENV = "LAMBDA_API_KEY";
 const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
 // The runtime's own fetch, as it was when this module loaded: one known to stop when its signal
@@ -190,6 +198,12 @@ export class Transport {
     const rateLimit = options.rateLimit ?? {};
     this.#limiter = rateLimit === false ? undefined : {
       clock: this.#clock,
+      store: checkStore(rateLimit.store),
+      clockSkewMs: checkNonNegativeNumber(
+        action,
+        "rateLimit.clockSkewMs",
+        rateLimit.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
+      ),
       requestIntervalMs: checkNonNegativeNumber(
         action,
         "rateLimit.requestIntervalMs",
@@ -274,7 +288,7 @@ export class Transport {
     limiter?.retain();
     try {
       for (let attempt = 1;; attempt++) {
-        if (limiter) await limiter.acquire(operation.limit, signal);
+        const storeError = limiter ? await limiter.acquire(operation.limit, signal) : undefined;
         const event: RequestEvent = {
           action,
           method: operation.method,
@@ -282,6 +296,7 @@ export class Transport {
           headers: {},
           attempt,
         };
+        if (storeError) this.#emit("onRateLimitFallback", { ...event, error: storeError });
         try {
           return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
         } catch (error) {
@@ -298,7 +313,7 @@ export class Transport {
           if (error instanceof ApiError && error.status === 429) {
             const holdMs = error.retryAfterMs ?? delayMs ??
               retryDelay(error, attempt - 1, this.#backoff)!;
-            limiter?.holdUntil(this.#clock.now() + holdMs);
+            await limiter?.holdUntil(this.#clock.now() + holdMs);
           }
           if (delayMs === undefined) throw error;
           unknownBefore ||= isOutcomeUnknown(error);
@@ -517,6 +532,23 @@ export class Transport {
     }
     return this.#keyHash;
   }
+}
+
+/** `store` if it has what a {@linkcode RateLimitStore} needs. */
+function checkStore(store: unknown): RateLimitStore | undefined {
+  if (store === undefined) return undefined;
+  const candidate = store as Partial<RateLimitStore> | null;
+  if (
+    typeof candidate !== "object" || candidate === null ||
+    typeof candidate.get !== "function" || typeof candidate.compareAndSet !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot create client: 'rateLimit.store' must have get() and compareAndSet(), received ${
+        describeValue(store)
+      }`,
+    );
+  }
+  return candidate as RateLimitStore;
 }
 
 /** The key, trimmed, or a clear error that never echoes it. */
