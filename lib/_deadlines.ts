@@ -15,20 +15,26 @@ export interface Deadline {
 }
 
 const pending = new Set<Deadline>();
+// The alarm: a timeout signal armed for the earliest deadline. Deno keeps a process alive for an
+// `AbortSignal.timeout` only while it has an abort listener, so the alarm listens only while some
+// attempt is in flight: a script whose last call has ended exits at once, and the idle alarm stays
+// armed (unreferenced) for the next call, which costs no new timer.
 let alarm: AbortSignal | undefined;
 let alarmAt = Number.POSITIVE_INFINITY;
 
 /** Calls `expire` once `ms` milliseconds have passed, unless {@linkcode endDeadline} comes first. */
 export function startDeadline(ms: number, expire: () => void): Deadline {
   const deadline: Deadline = { at: performance.now() + ms, expired: false, expire };
+  const wasIdle = pending.size === 0;
   pending.add(deadline);
-  if (deadline.at < alarmAt) arm(deadline.at);
+  if (alarm === undefined || alarm.aborted || deadline.at < alarmAt) arm(deadline.at);
+  else if (wasIdle) alarm.addEventListener("abort", ring);
   return deadline;
 }
 
 /** Ends `deadline`: it will not expire. */
 export function endDeadline(deadline: Deadline): void {
-  pending.delete(deadline);
+  if (pending.delete(deadline) && pending.size === 0) alarm?.removeEventListener("abort", ring);
 }
 
 /** How many deadlines are running: for tests. */
@@ -37,16 +43,15 @@ export function runningDeadlines(): number {
 }
 
 function arm(at: number): void {
+  // A replaced alarm stops listening; it still fires, later, unheard.
+  alarm?.removeEventListener("abort", ring);
   alarmAt = at;
-  // An alarm replaced by an earlier one still fires, later, and is then ignored.
-  const signal = AbortSignal.timeout(Math.max(0, Math.ceil(at - performance.now())));
-  alarm = signal;
-  signal.addEventListener("abort", () => {
-    if (alarm === signal) ring();
-  }, { once: true });
+  alarm = AbortSignal.timeout(Math.max(0, Math.ceil(at - performance.now())));
+  alarm.addEventListener("abort", ring);
 }
 
 function ring(): void {
+  alarm?.removeEventListener("abort", ring);
   alarm = undefined;
   alarmAt = Number.POSITIVE_INFINITY;
   const now = performance.now();
@@ -56,9 +61,9 @@ function ring(): void {
     if (deadline.at <= now) due.push(deadline);
     else next = Math.min(next, deadline.at);
   }
+  for (const deadline of due) pending.delete(deadline);
   if (next !== Number.POSITIVE_INFINITY) arm(next);
   for (const deadline of due) {
-    pending.delete(deadline);
     deadline.expired = true;
     deadline.expire();
   }

@@ -507,3 +507,25 @@ Deno.test("an answer larger than maxResponseBytes is refused rather than read", 
   const roomy = fakeClient(new FakeFetch(big()), { maxResponseBytes: 10_000 }).client;
   assertStrictEquals((await roomy.regions.list() as unknown as string).length, 2000);
 });
+
+Deno.test("a script whose calls have ended exits at once: no attempt timer keeps it alive", async () => {
+  const script = `
+    import { LambdaCloudClient } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const client = new LambdaCloudClient({
+      apiKey: "secret_x",
+      rateLimit: false,
+      timeout: 600_000,
+      fetch: () => Promise.resolve(Response.json({ data: [] })),
+    });
+    await client.regions.list();
+    await client.regions.list();
+  `;
+  // Killed after 30 s: far more than a start needs, far less than the 10-minute attempt timeout.
+  const { success } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", script],
+    stdout: "null",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  assert(success);
+});
