@@ -45,6 +45,8 @@ export class SharedLedger implements TurnLedger {
   // The latest state seen, on this process's clock; it paces alone while the store is down.
   readonly #seen: LocalLedger;
   #storeDownUntil = Number.NEGATIVE_INFINITY;
+  // How long the last write to the store took.
+  #writeMs = 0;
   #storeError: Error | undefined;
 
   constructor(settings: SharedLedgerSettings) {
@@ -98,16 +100,20 @@ export class SharedLedger implements TurnLedger {
   async #takeShared(kind: LimitKind): Promise<Turn> {
     const { store, keyId, clock, requestIntervalMs, launchIntervalMs } = this.#settings;
     for (;;) {
+      const asked = clock.now();
       const { state, version } = await store.get(keyId);
       if (state) this.#see(state);
       const now = clock.now();
+      // The turn must still be ahead when the write lands, or this process would send late and
+      // the turn booked after it would follow too closely: book at least the store's latency ahead.
+      const lead = Math.max(now - asked, this.#writeMs);
       const seen = this.#seen;
       // A launch whose turn is further off than the next request's books nothing yet: requests
       // behind it go first, and it asks again when its turn is near.
       if (kind === "launch" && seen.launchAt > Math.max(now, seen.requestAt)) {
         return { retryAt: seen.launchAt };
       }
-      const at = Math.max(now, seen.requestAt, kind === "launch" ? seen.launchAt : now);
+      const at = Math.max(now + lead, seen.requestAt, kind === "launch" ? seen.launchAt : now);
       const base = state ?? this.#blank();
       const next: RateLimitState = kind === "launch"
         ? {
@@ -117,11 +123,15 @@ export class SharedLedger implements TurnLedger {
           launchBy: this.#id,
         }
         : { ...base, requestAt: at + requestIntervalMs, requestBy: this.#id };
-      if (await store.compareAndSet(keyId, version, next, this.#expireIn(next))) {
-        this.#see(next);
-        return { at };
-      }
-      // Another process booked a turn in between: read its state and book after it.
+      const written = await store.compareAndSet(keyId, version, next, this.#expireIn(next));
+      const landed = clock.now();
+      this.#writeMs = landed - now;
+      if (written) this.#see(next);
+      // Sent later than booked by more than the room other processes leave, it would come too
+      // close to the turn booked after it: a write that took that long (a locked file) burns the
+      // turn, and books another.
+      if (written && landed <= at + this.#settings.clockSkewMs) return { at };
+      // Or another process booked a turn in between: read its state and book after it.
     }
   }
 
