@@ -108,6 +108,30 @@ sections.push(["The client's own work, with no network (a `fetch` that answers a
   },
 ], { rounds: 40, perBlock: 1000 }]);
 
+// Parsing a 10,000-instance list: the client against JSON.parse of the same text.
+const bigPayload = JSON.stringify({
+  data: Array.from({ length: 10_000 }, (_, i) => ({ ...JSON.parse(payload).data, id: `i-${i}` })),
+});
+const big = new LambdaCloudClient({
+  apiKey: KEY,
+  rateLimit: false,
+  fetch: () => Promise.resolve(new Response(bigPayload)),
+});
+sections.push(["Parsing a 10,000-instance list", [
+  {
+    name: "JSON.parse of the text",
+    run: () => Promise.resolve(check(JSON.parse(bigPayload).data.length === 10_000)),
+  },
+  {
+    name: "new Response(text).json()",
+    run: async () => check((await new Response(bigPayload).json()).data.length === 10_000),
+  },
+  {
+    name: "client.instances.list()",
+    run: async () => check((await big.instances.list()).length === 10_000),
+  },
+], { rounds: 20, perBlock: 3 }]);
+
 console.log(
   `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores; medians of interleaved blocks`,
 );
