@@ -22,6 +22,8 @@ export interface CompareOptions {
   perBlock: number;
   /** Calls of each variant before measuring, for the JIT and the connection pool. */
   warmup?: number;
+  /** The variants every ratio is taken against, by index. @default [0] */
+  references?: number[];
 }
 
 /** A median with its spread: the first and third quartiles. */
@@ -36,8 +38,8 @@ export interface VariantResult {
   name: string;
   /** Time per call, in microseconds. */
   perCallUs: Spread;
-  /** Against the first variant (the baseline), round by round. */
-  ratio: Spread;
+  /** Against each reference variant (the first, unless told), round by round. */
+  ratios: { against: string; ratio: Spread }[];
 }
 
 /** The quartiles and median of `values`. */
@@ -80,21 +82,33 @@ export async function compare(
   return variants.map((variant, index) => ({
     name: variant.name,
     perCallUs: spread(blocks[index]!),
-    ratio: spread(blocks[index]!.map((time, round) => time / blocks[0]![round]!)),
+    ratios: (options.references ?? [0]).map((reference) => ({
+      against: variants[reference]!.name,
+      ratio: spread(blocks[index]!.map((time, round) => time / blocks[reference]![round]!)),
+    })),
   }));
 }
 
-/** `results` as a Markdown table: median time per call, its spread, and the ratio to the baseline. */
+/**
+ * `results` as a Markdown table: median time per call and its spread, then the median ratio to each
+ * reference with its spread.
+ */
 export function table(results: readonly VariantResult[]): string {
   const time = (us: number) => us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
   const rows = results.map((result) => [
     result.name,
     time(result.perCallUs.median),
     `${time(result.perCallUs.p25)} – ${time(result.perCallUs.p75)}`,
-    `${result.ratio.median.toFixed(2)}x`,
-    `${result.ratio.p25.toFixed(2)} – ${result.ratio.p75.toFixed(2)}`,
+    ...result.ratios.map(({ ratio }) =>
+      `${ratio.median.toFixed(2)}x (${ratio.p25.toFixed(2)} – ${ratio.p75.toFixed(2)})`
+    ),
   ]);
-  const header = ["variant", "median", "spread (p25 – p75)", "vs first", "ratio spread"];
+  const header = [
+    "variant",
+    "median",
+    "spread (p25 – p75)",
+    ...results[0]!.ratios.map(({ against }) => `vs ${against}`),
+  ];
   const widths = header.map((cell, column) =>
     Math.max(cell.length, ...rows.map((row) => row[column]!.length))
   );

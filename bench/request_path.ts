@@ -42,7 +42,11 @@ const rawGetWithTimeout = async () => {
 };
 const clientGet = async () => check((await client.instances.get("instance-0")).id === "instance-0");
 
-const sections: [string, Variant[], { rounds: number; perBlock: number }][] = [
+const sections: [
+  string,
+  Variant[],
+  { rounds: number; perBlock: number; references?: number[] },
+][] = [
   ["A small GET over loopback (`GET /instances/{id}`)", [
     { name: "raw fetch + .json()", run: rawGet },
     { name: "raw fetch with a timeout signal", run: rawGetWithTimeout },
@@ -51,7 +55,7 @@ const sections: [string, Variant[], { rounds: number; perBlock: number }][] = [
       name: "lambda-cloud-node-api getRunningInstance(id)",
       run: async () => check((await peer.getRunningInstance("instance-0")).id === "instance-0"),
     },
-  ], { rounds: 200, perBlock: 50 }],
+  ], { rounds: 200, perBlock: 50, references: [0, 1] }],
   ["A 50-instance list over loopback (`GET /instances`)", [
     {
       name: "raw fetch + .json()",
@@ -82,7 +86,7 @@ const sections: [string, Variant[], { rounds: number; perBlock: number }][] = [
       name: "client.instances.get(id), 1,000 at once",
       run: () => Promise.all(Array.from({ length: 1000 }, clientGet)),
     },
-  ], { rounds: 20, perBlock: 1 }],
+  ], { rounds: 20, perBlock: 1, references: [0, 1] }],
 ];
 
 // With no network: a fetch that answers at once from a prepared body.
@@ -106,7 +110,7 @@ sections.push(["The client's own work, with no network (a `fetch` that answers a
     name: "client.instances.get(id)",
     run: async () => check((await offline.instances.get("instance-0")).id === "instance-0"),
   },
-], { rounds: 40, perBlock: 1000 }]);
+], { rounds: 40, perBlock: 1000, references: [0, 1] }]);
 
 // Parsing a 10,000-instance list: the client against JSON.parse of the same text.
 const bigPayload = JSON.stringify({
