@@ -73,7 +73,9 @@
  * for that tag for up to two minutes and returns what it finds; if it finds nothing, it throws a
  * `LaunchOutcomeUnknownError` with the token, and never sends the launch again.
  * A client-side limiter keeps to Lambda's limits: one request per second, one launch per
- * 12 seconds, shared by every client that uses the same key in the process.
+ * 12 seconds, shared by every client that uses the same key in the process, and across processes
+ * (a shell loop, CI jobs, Deno Deploy isolates) through a store they share:
+ * `rateLimit: { store: kvRateLimitStore(await Deno.openKv(path)) }`.
  *
  * ## Workflows
  *
@@ -94,7 +96,9 @@
 export * from "./lib/client.ts";
 export * from "./lib/clock.ts";
 export * from "./lib/errors.ts";
+export * from "./lib/kv_rate_limit_store.ts";
 export * from "./lib/options.ts";
+export * from "./lib/rate_limit_store.ts";
 export * from "./lib/raw_request.ts";
 export * from "./lib/version.ts";
 export {

@@ -1,13 +1,15 @@
 // Client-side pacing that keeps to Lambda's documented limits before the server has to refuse.
 
 import type { Clock } from "./clock.ts";
+import type { RateLimitStore } from "./rate_limit_store.ts";
+import { SharedLedger } from "./_shared_ledger.ts";
+import { type LimitKind, LocalLedger, type Turn, type TurnLedger } from "./_turn_ledger.ts";
 
-/** The pacing applied to one kind of call. */
-export type LimitKind = "request" | "launch";
+export type { LimitKind };
 
 interface Waiter {
   kind: LimitKind;
-  grant(): void;
+  grant(fallback: Error | undefined): void;
 }
 
 /**
@@ -16,29 +18,31 @@ interface Waiter {
  * counted from when a call is let through, which is when it goes out. Callers go in the order they
  * came, except that a launch whose launch turn has not come yet lets the requests behind it pass;
  * it keeps its place, and goes at the first request turn after its launch turn. A waiting caller
- * can abort; when nobody waits, no timer runs.
+ * can abort; when nobody waits, no timer runs. The turns themselves are kept by a ledger: in this
+ * process's memory, or in a store shared with other processes.
  */
 export class RateLimiter {
   readonly #clock: Clock;
-  readonly #requestIntervalMs: number;
-  readonly #launchIntervalMs: number;
+  readonly #ledger: TurnLedger;
   readonly #waiters: Waiter[] = [];
-  #requestAt = Number.NEGATIVE_INFINITY;
-  #launchAt = Number.NEGATIVE_INFINITY;
+  // A turn booked ahead in a shared ledger, for the first waiter it suits when it comes.
+  #booked: { kind: LimitKind; at: number; fallback: Error | undefined } | undefined;
   #running = false;
   #users = 0;
   #wake: AbortController | undefined;
 
-  constructor(clock: Clock, requestIntervalMs: number, launchIntervalMs: number) {
+  constructor(clock: Clock, ledger: TurnLedger) {
     this.#clock = clock;
-    this.#requestIntervalMs = requestIntervalMs;
-    this.#launchIntervalMs = launchIntervalMs;
+    this.#ledger = ledger;
   }
 
-  /** Resolves when a call of this kind may be sent; rejects with `signal.reason` on abort. */
-  acquire(kind: LimitKind, signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when a call of this kind may be sent: with the error of a shared store when this turn
+   * was paced without it, else `undefined`. Rejects with `signal.reason` on abort.
+   */
+  acquire(kind: LimitKind, signal?: AbortSignal): Promise<Error | undefined> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
+    return new Promise<Error | undefined>((resolve, reject) => {
       const onAbort = () => {
         const index = this.#waiters.indexOf(waiter);
         if (index !== -1) this.#waiters.splice(index, 1);
@@ -48,9 +52,9 @@ export class RateLimiter {
       };
       const waiter: Waiter = {
         kind,
-        grant: () => {
+        grant: (fallback) => {
           signal?.removeEventListener("abort", onAbort);
-          resolve();
+          resolve(fallback);
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -60,8 +64,8 @@ export class RateLimiter {
   }
 
   /** Holds every call back until `time` (a {@linkcode Clock.now} value), as after a 429. */
-  holdUntil(time: number): void {
-    this.#requestAt = Math.max(this.#requestAt, time);
+  holdUntil(time: number): void | Promise<void> {
+    return this.#ledger.hold(time);
   }
 
   /** Marks a call under way (backoff included), so the limiter is not forgotten meanwhile. */
@@ -78,9 +82,8 @@ export class RateLimiter {
    * Whether no call is under way and every turn has come: a fresh limiter would behave the same.
    */
   isIdle(): boolean {
-    const now = this.#clock.now();
-    return this.#users === 0 && this.#waiters.length === 0 && now >= this.#requestAt &&
-      now >= this.#launchAt;
+    return this.#users === 0 && this.#waiters.length === 0 && !this.#running &&
+      this.#ledger.isIdle(this.#clock.now());
   }
 
   async #run(): Promise<void> {
@@ -89,25 +92,57 @@ export class RateLimiter {
     try {
       while (this.#waiters.length > 0) {
         const now = this.#clock.now();
-        const launchReady = now >= this.#launchAt;
-        const next = this.#waiters.findIndex((waiter) => waiter.kind === "request" || launchReady);
-        // Wait for the next request turn, or, when only launches wait, for the next launch turn.
-        const readyAt = next === -1 ? Math.max(this.#requestAt, this.#launchAt) : this.#requestAt;
-        if (readyAt > now) {
-          this.#wake = new AbortController();
-          // An abort here only means "look again".
-          await this.#clock.sleep(readyAt - now, this.#wake.signal).catch(() => {});
-          this.#wake = undefined;
+        const booked = this.#booked;
+        if (booked !== undefined) {
+          if (booked.at > now) {
+            await this.#pause(booked.at - now);
+            continue;
+          }
+          this.#booked = undefined;
+          // A launch's turn serves any call; a request's, only a request.
+          const index = this.#waiters.findIndex((waiter) =>
+            booked.kind === "launch" || waiter.kind === "request"
+          );
+          if (index !== -1) this.#waiters.splice(index, 1)[0]!.grant(booked.fallback);
           continue;
         }
-        const [waiter] = this.#waiters.splice(next, 1);
-        this.#requestAt = now + this.#requestIntervalMs;
-        if (waiter!.kind === "launch") this.#launchAt = now + this.#launchIntervalMs;
-        waiter!.grant();
+        const launchReady = this.#launchReady(now);
+        const next = this.#waiters.findIndex((waiter) => waiter.kind === "request" || launchReady);
+        if (next === -1) {
+          // Only launches wait, and their turn is further off than the next request's.
+          await this.#pause(this.#ledger.launchAt - now);
+          continue;
+        }
+        const kind = this.#waiters[next]!.kind;
+        const pending = this.#ledger.take(kind, now);
+        const turn: Turn = pending instanceof Promise ? await pending : pending;
+        if ("at" in turn) {
+          this.#booked = { kind, at: turn.at, fallback: turn.fallback };
+          continue;
+        }
+        // A shared ledger may only now have learnt that another process launched: then the
+        // requests behind this launch go first.
+        const later = this.#clock.now();
+        if (kind === "launch" && !this.#launchReady(later)) continue;
+        await this.#pause(turn.retryAt - later);
       }
     } finally {
+      this.#booked = undefined;
       this.#running = false;
     }
+  }
+
+  /** Whether a launch may take the next request turn, as far as the ledger knows. */
+  #launchReady(now: number): boolean {
+    return this.#ledger.launchAt <= Math.max(now, this.#ledger.requestAt);
+  }
+
+  /** Sleeps `ms`, or less when a waiter leaves (an abort here only means "look again"). */
+  async #pause(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    this.#wake = new AbortController();
+    await this.#clock.sleep(ms, this.#wake.signal).catch(() => {});
+    this.#wake = undefined;
   }
 }
 
@@ -116,12 +151,18 @@ export interface LimiterSettings {
   clock: Clock;
   requestIntervalMs: number;
   launchIntervalMs: number;
+  /** A store shared with other processes; in this process's memory when absent. */
+  store?: RateLimitStore | undefined;
+  /** How far apart the clocks of processes sharing the store may be, in milliseconds. */
+  clockSkewMs: number;
 }
 
 // Clients that share a key in one process share a budget, since Lambda counts per key. Keyed by clock
-// first so that tests with fake clocks never share a limiter with real ones; then by the settings and
-// a hash of the key, so the registry never holds a key in plain text.
+// first so that tests with fake clocks never share a limiter with real ones; then by the settings,
+// the store and a hash of the key, so the registry never holds a key in plain text.
 const sharedLimiters = new WeakMap<Clock, Map<string, RateLimiter>>();
+const storeIds = new WeakMap<RateLimitStore, number>();
+let storeCount = 0;
 
 /**
  * The limiter every client with these settings and this API key shares in this process.
@@ -135,15 +176,20 @@ export function sharedRateLimiter(settings: LimiterSettings, keyHash: string): R
     byKey = new Map();
     sharedLimiters.set(settings.clock, byKey);
   }
-  const id = `${settings.requestIntervalMs}:${settings.launchIntervalMs}:${keyHash}`;
+  const { store, requestIntervalMs, launchIntervalMs, clockSkewMs } = settings;
+  let storeId = "";
+  if (store) {
+    if (!storeIds.has(store)) storeIds.set(store, ++storeCount);
+    storeId = `store${storeIds.get(store)}:${clockSkewMs}:`;
+  }
+  const id = `${requestIntervalMs}:${launchIntervalMs}:${storeId}${keyHash}`;
   let limiter = byKey.get(id);
   if (!limiter) {
     for (const [other, idle] of byKey) if (idle.isIdle()) byKey.delete(other);
-    limiter = new RateLimiter(
-      settings.clock,
-      settings.requestIntervalMs,
-      settings.launchIntervalMs,
-    );
+    const ledger = store
+      ? new SharedLedger({ ...settings, store, keyId: keyHash })
+      : new LocalLedger(requestIntervalMs, launchIntervalMs);
+    limiter = new RateLimiter(settings.clock, ledger);
     byKey.set(id, limiter);
   }
   return limiter;

@@ -5,6 +5,7 @@
 import { holdsSecret, redactSecret } from "./_redact.ts";
 import { shapeProblem } from "./_answer_shape.ts";
 import { callSafely } from "./_callback.ts";
+import { endDeadline, startDeadline } from "./_deadlines.ts";
 import { readEnv } from "./_env.ts";
 import {
   hashApiKey,
@@ -28,6 +29,7 @@ import {
   checkTimeout,
   describeValue,
 } from "./_validate.ts";
+import type { RateLimitStore } from "./rate_limit_store.ts";
 import { type OperationId, OPERATIONS } from "./spec/operations.ts";
 import type { SpecOperation } from "./spec/types.ts";
 import { POLICY, retryPolicy } from "./spec/policy.ts";
@@ -56,9 +58,19 @@ export const DEFAULT_BASE_URL = "https://cloud.lambda.ai/api/v1";
 const DEFAULT_TIMEOUT_MS = 60_000;
 const DEFAULT_MAX_RETRIES = 2;
 const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
-const HOOK_NAMES: readonly (keyof Hooks)[] = ["onRequest", "onResponse", "onRetry"];
+const HOOK_NAMES: readonly (keyof Hooks)[] = [
+  "onRequest",
+  "onResponse",
+  "onRetry",
+  "onRateLimitFallback",
+];
+// Processes on one machine share a clock; on several, NTP keeps clocks this close or closer.
+const DEFAULT_CLOCK_SKEW_MS = 10;
 const API_KEY_ENV = "LAMBDA_API_KEY";
 const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
+// The runtime's own fetch, as it was when this module loaded: one known to stop when its signal
+// aborts. A fetch put in its place later (a test stub, an instrumentation wrapper) is raced instead.
+const NATIVE_FETCH: typeof fetch | undefined = globalThis.fetch;
 
 /** The parameters of one call of an operation. */
 export interface CallParams {
@@ -115,7 +127,9 @@ export class Transport {
   readonly baseUrl: string;
   readonly #apiKey: LambdaCloudClientOptions["apiKey"];
   #envApiKey: string | undefined;
-  readonly #fetch: (input: Request) => Promise<Response>;
+  // A key that is not a function is checked once, then reused.
+  #checkedKey: string | undefined;
+  readonly #customFetch: ((input: Request) => Promise<Response>) | undefined;
   readonly #timeoutMs: number;
   readonly #maxRetries: number;
   readonly #userAgent: string;
@@ -148,8 +162,7 @@ export class Transport {
         `Cannot ${action}: 'fetch' must be a function, received ${describeValue(customFetch)}`,
       );
     }
-    // Looked up per call, so a fetch patched after the client was made (by a test, say) is used.
-    this.#fetch = customFetch ?? ((request) => globalThis.fetch(request));
+    this.#customFetch = customFetch;
     this.#timeoutMs = checkTimeout(action, "timeout", options.timeout ?? DEFAULT_TIMEOUT_MS);
     this.#maxRetries = checkNonNegativeInteger(
       action,
@@ -190,6 +203,12 @@ export class Transport {
     const rateLimit = options.rateLimit ?? {};
     this.#limiter = rateLimit === false ? undefined : {
       clock: this.#clock,
+      store: checkStore(rateLimit.store),
+      clockSkewMs: checkNonNegativeNumber(
+        action,
+        "rateLimit.clockSkewMs",
+        rateLimit.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS,
+      ),
       requestIntervalMs: checkNonNegativeNumber(
         action,
         "rateLimit.requestIntervalMs",
@@ -219,7 +238,7 @@ export class Transport {
    * policy table, and returns the answer's `data` (the whole answer when the spec puts fields
    * beside `data`, as paging does).
    */
-  async call<T>(
+  call<T>(
     id: OperationId,
     params: CallParams = {},
     options?: RequestOptions,
@@ -228,12 +247,18 @@ export class Transport {
     const spec = OPERATIONS[id];
     const policy = POLICY[id];
     let path = spec.path;
-    for (const name of spec.pathParams) {
-      // Named as the method's argument: ticket_id is `ticketId` there.
-      const argument = name.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
-      path = path.replace(`{${name}}`, checkId(policy.action, argument, params.path?.[name]));
+    // Not async, to spare every call a frame: a bad argument still rejects rather than throws.
+    try {
+      for (const name of spec.pathParams) {
+        path = path.replace(
+          `{${name}}`,
+          checkId(policy.action, argumentName(name), params.path?.[name]),
+        );
+      }
+    } catch (error) {
+      return Promise.reject(error);
     }
-    return await this.request<T>({
+    return this.request<T>({
       action: policy.action,
       method: spec.method,
       path,
@@ -259,7 +284,12 @@ export class Transport {
       : checkNonNegativeInteger(action, "maxRetries", options.maxRetries);
     const signal = options.signal;
     signal?.throwIfAborted();
-    const apiKey = await this.#resolveApiKey(action, signal, timeoutMs);
+    // A key given as a string (or read from the environment) is checked once; only a function is
+    // awaited on every call.
+    const apiKey = this.#checkedKey ??
+      (typeof this.#apiKey === "function"
+        ? await this.#resolveApiKey(action, signal, timeoutMs)
+        : this.#staticApiKey(action));
     const limiter = this.#limiter &&
       sharedRateLimiter(this.#limiter, await this.#hashKey(apiKey));
     const url = buildUrl(this.baseUrl, operation);
@@ -269,7 +299,7 @@ export class Transport {
     limiter?.retain();
     try {
       for (let attempt = 1;; attempt++) {
-        await limiter?.acquire(operation.limit, signal);
+        const storeError = limiter ? await limiter.acquire(operation.limit, signal) : undefined;
         const event: RequestEvent = {
           action,
           method: operation.method,
@@ -277,7 +307,14 @@ export class Transport {
           headers: {},
           attempt,
         };
+        if (storeError) this.#emit("onRateLimitFallback", { ...event, error: storeError });
         try {
+          // A caller that aborts in the same tick as the call (or while nothing else was awaited)
+          // must find nothing sent: one turn of the microtask queue lets that abort land first.
+          if (signal !== undefined) {
+            await null;
+            signal.throwIfAborted();
+          }
           return await this.#attempt<T>(operation, event, apiKey, timeoutMs, options);
         } catch (error) {
           if (signal?.aborted) throw signal.reason;
@@ -293,7 +330,7 @@ export class Transport {
           if (error instanceof ApiError && error.status === 429) {
             const holdMs = error.retryAfterMs ?? delayMs ??
               retryDelay(error, attempt - 1, this.#backoff)!;
-            limiter?.holdUntil(this.#clock.now() + holdMs);
+            await limiter?.holdUntil(this.#clock.now() + holdMs);
           }
           if (delayMs === undefined) throw error;
           unknownBefore ||= isOutcomeUnknown(error);
@@ -313,45 +350,37 @@ export class Transport {
     timeoutMs: number,
     options: RequestOptions,
   ): Promise<T> {
-    const headers = new Headers(options.headers);
-    headers.set("accept", "application/json");
-    headers.set("user-agent", this.#userAgent);
     const hasBody = operation.body !== undefined;
-    if (hasBody) headers.set("content-type", "application/json");
-    // Copies for hooks are made only when someone listens: this runs on every request.
-    if (this.#observed) {
-      event.headers = Object.fromEntries(headers);
-      event.headers.authorization = REDACTED_AUTHORIZATION;
-    }
-    // Set last, on the request alone: nothing the caller or a hook can see holds the key.
-    headers.set("authorization", `Bearer ${apiKey}`);
-
+    const headers = this.#headers(apiKey, hasBody, options.headers, event);
     const controller = new AbortController();
-    const started = this.#clock.now();
-    const request = new Request(event.url, {
+    const started = this.#observed ? this.#clock.now() : 0;
+    const init: RequestInit = {
       method: operation.method,
       headers,
       body: hasBody ? JSON.stringify(operation.body) : null,
       signal: controller.signal,
       // A redirect would resend a launch as a GET or carry the key elsewhere: report it instead.
       redirect: "manual",
-    });
-    // A custom fetch may ignore the signal: racing it keeps the timeout and aborts binding anyway.
-    // Listening before anything can abort the controller, so no abort goes unheard.
-    const abandoned = new Promise<never>((_, reject) => {
+    };
+    // The runtime's own fetch stops, body included, when its signal aborts. Any other fetch (a
+    // custom one, or a stub put in place of the global) may ignore the signal: racing it against
+    // the abort keeps the timeout and the caller's abort binding anyway. Listening before anything
+    // can abort the controller, so no abort goes unheard.
+    const fetch = this.#customFetch ?? globalThis.fetch;
+    const native = fetch === NATIVE_FETCH ? NATIVE_FETCH : undefined;
+    const abandoned = native ? undefined : new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
         once: true,
       });
     });
-    // From here on, the finally below clears the timer and the listener.
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort(new DOMException("The attempt timed out", "TimeoutError"));
-    }, timeoutMs);
+    // From here on, the finally below ends the deadline and removes the listener.
+    const deadline = startDeadline(
+      timeoutMs,
+      () => controller.abort(new DOMException("The attempt timed out", "TimeoutError")),
+    );
     const signal = options.signal;
-    const onAbort = () => controller.abort(signal?.reason);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const onAbort = signal && (() => controller.abort(signal.reason));
+    if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
     let response: Response;
     let text: string;
     try {
@@ -360,15 +389,26 @@ export class Transport {
       signal?.throwIfAborted();
       this.#emit("onRequest", event);
       if (operation.tracker) operation.tracker.mayHaveActed = true;
-      response = await Promise.race([this.#fetch(request), abandoned]);
-      text = await Promise.race([readText(response, this.#maxResponseBytes), abandoned]);
+      if (native) {
+        response = await native(event.url, init);
+        // The usual answer declares its length: read it at once, without another frame.
+        const declared = response.headers.get("content-length");
+        text = declared !== null && Number(declared) <= this.#maxResponseBytes
+          ? await response.text()
+          : await readText(response, this.#maxResponseBytes);
+      } else {
+        response = await Promise.race([fetch(new Request(event.url, init)), abandoned!]);
+        text = await Promise.race([readText(response, this.#maxResponseBytes), abandoned!]);
+      }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
-      if (timedOut) throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);
+      if (deadline.expired) {
+        throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);
+      }
       throw new ConnectionError(operation.action, error, operation.ambiguityHint);
     } finally {
-      clearTimeout(timer);
-      signal?.removeEventListener("abort", onAbort);
+      endDeadline(deadline);
+      if (onAbort) signal.removeEventListener("abort", onAbort);
     }
     if (this.#observed) {
       const responseEvent: ResponseEvent = {
@@ -380,6 +420,39 @@ export class Transport {
       this.#emit("onResponse", responseEvent);
     }
     return this.#parse<T>(operation, response, text, apiKey);
+  }
+
+  /**
+   * The headers of one attempt. Copies for hooks are made only when someone listens, and the key
+   * is set last, on the request alone: nothing the caller or a hook can see holds it. Without
+   * headers from the caller, a plain record, which costs the runtime less than a `Headers`.
+   */
+  #headers(
+    apiKey: string,
+    hasBody: boolean,
+    extra: HeadersInit | undefined,
+    event: RequestEvent,
+  ): Record<string, string> | Headers {
+    if (extra === undefined) {
+      const headers: Record<string, string> = {
+        accept: "application/json",
+        "user-agent": this.#userAgent,
+      };
+      if (hasBody) headers["content-type"] = "application/json";
+      if (this.#observed) event.headers = { ...headers, authorization: REDACTED_AUTHORIZATION };
+      headers.authorization = `Bearer ${apiKey}`;
+      return headers;
+    }
+    const headers = new Headers(extra);
+    headers.set("accept", "application/json");
+    headers.set("user-agent", this.#userAgent);
+    if (hasBody) headers.set("content-type", "application/json");
+    if (this.#observed) {
+      event.headers = Object.fromEntries(headers);
+      event.headers.authorization = REDACTED_AUTHORIZATION;
+    }
+    headers.set("authorization", `Bearer ${apiKey}`);
+    return headers;
   }
 
   #parse<T>(operation: Operation, response: Response, raw: string, apiKey: string): T {
@@ -438,42 +511,34 @@ export class Transport {
     });
   }
 
+  /** The key from the options or the environment, checked once and then kept. */
+  #staticApiKey(action: string): string {
+    let source = this.#apiKey as string | undefined;
+    if (source === undefined) {
+      this.#envApiKey ??= readEnv(API_KEY_ENV);
+      source = this.#envApiKey;
+    }
+    return this.#checkedKey = checkApiKey(action, source);
+  }
+
+  /** The key from the `apiKey` function, bounded by the call's signal and timeout. */
   async #resolveApiKey(
     action: string,
     signal: AbortSignal | undefined,
     timeoutMs: number,
   ): Promise<string> {
-    let source = this.#apiKey;
-    if (source === undefined) {
-      this.#envApiKey ??= readEnv(API_KEY_ENV);
-      source = this.#envApiKey;
-    }
     // A key from a secret store that stalls must not hold the call past its abort or timeout.
-    const raw = typeof source === "function"
-      ? await boundedBy(
-        Promise.resolve().then(source),
-        signal,
-        timeoutMs,
-        () => new TimeoutError(`${action} (waiting for the API key)`, timeoutMs),
-      )
-      : source;
-    const key = typeof raw === "string" ? raw.trim() : "";
-    if (key === "") {
-      throw new LambdaCloudError(
-        `Cannot ${action}: no API key found. Pass { apiKey } to new LambdaCloudClient(), or set ` +
-          `${API_KEY_ENV} and run with --allow-env=${API_KEY_ENV}`,
-      );
-    }
-    // The key goes into a header: refuse characters that would break it, without echoing it.
-    if (!/^[\x21-\x7e]+$/.test(key)) {
-      throw new LambdaCloudError(
-        `Cannot ${action}: the API key holds white space or characters outside printable ASCII`,
-      );
-    }
-    return key;
+    const raw = await boundedBy(
+      Promise.resolve().then(this.#apiKey as () => string | Promise<string>),
+      signal,
+      timeoutMs,
+      () => new TimeoutError(`${action} (waiting for the API key)`, timeoutMs),
+    );
+    return checkApiKey(action, raw);
   }
 
   #emit<K extends keyof Hooks>(name: K, event: Parameters<NonNullable<Hooks[K]>>[0]): void {
+    if (!this.#observed) return;
     const hooks = this.#hooks;
     // Read inside the guard (a getter may throw), and called on its object (a class's methods).
     callSafely(() => {
@@ -491,6 +556,53 @@ export class Transport {
     }
     return this.#keyHash;
   }
+}
+
+/** `store` if it has what a {@linkcode RateLimitStore} needs. */
+function checkStore(store: unknown): RateLimitStore | undefined {
+  if (store === undefined) return undefined;
+  const candidate = store as Partial<RateLimitStore> | null;
+  if (
+    typeof candidate !== "object" || candidate === null ||
+    typeof candidate.get !== "function" || typeof candidate.compareAndSet !== "function"
+  ) {
+    throw new TypeError(
+      `Cannot create client: 'rateLimit.store' must have get() and compareAndSet(), received ${
+        describeValue(store)
+      }`,
+    );
+  }
+  return candidate as RateLimitStore;
+}
+
+/** The key, trimmed, or a clear error that never echoes it. */
+function checkApiKey(action: string, raw: unknown): string {
+  const key = typeof raw === "string" ? raw.trim() : "";
+  if (key === "") {
+    throw new LambdaCloudError(
+      `Cannot ${action}: no API key found. Pass { apiKey } to new LambdaCloudClient(), or set ` +
+        `${API_KEY_ENV} and run with --allow-env=${API_KEY_ENV}`,
+    );
+  }
+  // The key goes into a header: refuse characters that would break it, without echoing it.
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw new LambdaCloudError(
+      `Cannot ${action}: the API key holds white space or characters outside printable ASCII`,
+    );
+  }
+  return key;
+}
+
+const argumentNames = new Map<string, string>();
+
+/** A path parameter named as the method's argument: ticket_id is `ticketId` there. */
+function argumentName(parameter: string): string {
+  let name = argumentNames.get(parameter);
+  if (name === undefined) {
+    name = parameter.replace(/_(\w)/g, (_, letter: string) => letter.toUpperCase());
+    argumentNames.set(parameter, name);
+  }
+  return name;
 }
 
 function redactKey(text: string, apiKey: string): string {
@@ -542,12 +654,12 @@ function boundedBy<T>(
  * it streams in.
  */
 async function readText(response: Response, maxBytes: number): Promise<string> {
-  const declared = Number(response.headers.get("content-length"));
-  if (declared > maxBytes) {
+  const declared = response.headers.get("content-length");
+  if (declared !== null && Number(declared) > maxBytes) {
     await response.body?.cancel();
     throw tooLarge(maxBytes);
   }
-  if (response.body === null || response.headers.has("content-length")) {
+  if (declared !== null || response.body === null) {
     return await response.text();
   }
   const reader = response.body.getReader();

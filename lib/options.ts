@@ -5,6 +5,7 @@
  */
 
 import type { Clock } from "./clock.ts";
+import type { RateLimitStore } from "./rate_limit_store.ts";
 
 /**
  * Settings of the client-side rate limiter. Lambda allows about one request per second per key, and
@@ -35,6 +36,24 @@ export interface RateLimitOptions {
    * @default {12000}
    */
   launchIntervalMs?: number;
+  /**
+   * A store that processes share, so that together they keep to one budget per key: the turns of
+   * both limits and the hold after a 429. `kvRateLimitStore(await Deno.openKv(path))` shares it
+   * between every process that opens the same KV file, or between Deno Deploy isolates. When the
+   * store fails or stalls (2 s), calls are paced by this process alone for 10 s, and the
+   * `onRateLimitFallback` hook says so; no call fails because of the store.
+   *
+   * @default {undefined} (each process keeps its own budget)
+   */
+  store?: RateLimitStore;
+  /**
+   * How far apart the clocks of the processes that share a `store` may be, in milliseconds: a turn
+   * that follows another process's turn waits this much longer, so that a clock a little behind (or
+   * a timer a little late) never brings two requests closer than the interval.
+   *
+   * @default {10}
+   */
+  clockSkewMs?: number;
 }
 
 /**
@@ -163,6 +182,31 @@ export interface RetryEvent extends RequestEvent {
 }
 
 /**
+ * What the `onRateLimitFallback` hook sees when a call was paced by this process alone because the
+ * shared rate limit store (`rateLimit.store`) failed or did not answer.
+ *
+ * @example Warn when the shared budget cannot be reached
+ * ```ts
+ * import type { RateLimitFallbackEvent } from "@lambda-cloud/client";
+ *
+ * const onRateLimitFallback = (event: RateLimitFallbackEvent) =>
+ *   console.warn(`pacing ${event.action} alone: ${event.error.message}`);
+ * onRateLimitFallback({
+ *   action: "list regions",
+ *   method: "GET",
+ *   url: "https://cloud.lambda.ai/api/v1/regions",
+ *   headers: {},
+ *   attempt: 1,
+ *   error: new Error("database is locked"),
+ * });
+ * ```
+ */
+export interface RateLimitFallbackEvent extends RequestEvent {
+  /** Why the store could not be used. */
+  error: Error;
+}
+
+/**
  * Callbacks for logging and metrics. They never see the API key. A hook that throws is ignored, so a
  * logging bug can never fail, or repeat, a billable call.
  *
@@ -186,6 +230,11 @@ export interface Hooks {
   onResponse?: (event: ResponseEvent) => void;
   /** Called when a failed attempt is about to be retried, before the wait. */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Called before an attempt that was paced by this process alone, because the shared rate limit
+   * store failed or did not answer.
+   */
+  onRateLimitFallback?: (event: RateLimitFallbackEvent) => void;
 }
 
 /**
@@ -240,7 +289,7 @@ export interface LambdaCloudClientOptions {
    * The client-side rate limiter, or `false` to turn it off (for instance behind a proxy that
    * already paces requests).
    *
-   * @default {{ requestIntervalMs: 1000, launchIntervalMs: 12000 }}
+   * @default {{ requestIntervalMs: 1000, launchIntervalMs: 12000, clockSkewMs: 10 }}
    */
   rateLimit?: RateLimitOptions | false;
   /**

@@ -1,6 +1,6 @@
 // Test doubles: a fetch that records requests and answers from a script, and a clock that jumps.
 
-import type { LambdaCloudClientOptions } from "../mod.ts";
+import type { KvAtomicLike, KvLike, LambdaCloudClientOptions } from "../mod.ts";
 import { LambdaCloudClient } from "../mod.ts";
 import { FakeClock as VirtualClock } from "../lib/testing/mod.ts";
 
@@ -146,4 +146,67 @@ export async function unhandledRejections(fn: () => Promise<void>): Promise<unkn
     globalThis.removeEventListener("unhandledrejection", listener);
   }
   return unhandled;
+}
+
+/**
+ * An in-memory stand-in for `Deno.Kv` (the part `kvRateLimitStore` uses), answering at once, so
+ * that several "processes" sharing it run deterministically on a FakeClock. `failures` are thrown,
+ * in order, by the next operations; while `stalled`, operations never answer.
+ */
+export class FakeKv implements KvLike {
+  readonly entries = new Map<string, { value: unknown; versionstamp: string; expireIn?: number }>();
+  readonly failures: Error[] = [];
+  stalled = false;
+  /** Operations answered (get or commit), failed or not. */
+  operations = 0;
+  #version = 0;
+
+  get(key: readonly string[]): Promise<{ value: unknown; versionstamp: string | null }> {
+    return this.#answer(() => {
+      const entry = this.entries.get(JSON.stringify(key));
+      return entry
+        ? { value: structuredClone(entry.value), versionstamp: entry.versionstamp }
+        : { value: null, versionstamp: null };
+    });
+  }
+
+  atomic(): KvAtomicLike {
+    const checks: { key: readonly string[]; versionstamp: string | null }[] = [];
+    const sets: { key: readonly string[]; value: unknown; expireIn?: number | undefined }[] = [];
+    const operation: KvAtomicLike = {
+      check: (...more) => {
+        checks.push(...more);
+        return operation;
+      },
+      set: (key, value, options) => {
+        sets.push({ key, value: structuredClone(value), expireIn: options?.expireIn });
+        return operation;
+      },
+      commit: () =>
+        this.#answer(() => {
+          const fresh = checks.every((check) =>
+            (this.entries.get(JSON.stringify(check.key))?.versionstamp ?? null) ===
+              check.versionstamp
+          );
+          if (!fresh) return { ok: false };
+          const versionstamp = String(++this.#version).padStart(20, "0");
+          for (const { key, value, expireIn } of sets) {
+            this.entries.set(JSON.stringify(key), {
+              value,
+              versionstamp,
+              ...(expireIn === undefined ? {} : { expireIn }),
+            });
+          }
+          return { ok: true };
+        }),
+    };
+    return operation;
+  }
+
+  #answer<T>(act: () => T): Promise<T> {
+    if (this.stalled) return new Promise<T>(() => {});
+    this.operations++;
+    const failure = this.failures.shift();
+    return failure ? Promise.reject(failure) : Promise.resolve(act());
+  }
 }

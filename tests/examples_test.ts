@@ -22,6 +22,7 @@ const EXPECTED: Record<string, RegExp> = {
     /^[0-9a-f]{32}\tdemo\tbooting\tgpu_1x_a10\tus-west-1\t\(no IP yet\)$/,
   "examples/quickstart.ts":
     /^Lambda Cloud quickstart, on http:\/\/127\.0\.0\.1:\d+\/api\/v1, read-only\n[\s\S]*You have 1 instance\(s\) and 1 SSH key\(s\)/,
+  "examples/reaper.ts": /^\{"reaped":\[\],"kept":1,"dryRun":true\}$/,
   "examples/terminate_by_tag.ts":
     /^Terminating [0-9a-f]{32} \(demo\)\n1 instance\(s\) now terminating\.$/,
 };

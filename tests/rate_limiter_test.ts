@@ -1,4 +1,5 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
+import { LocalLedger } from "../lib/_turn_ledger.ts";
 import { systemClock } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
@@ -107,7 +108,7 @@ Deno.test("a waiting call can be aborted, and the queue moves on without it", as
     }
     return sleep(ms, signal);
   };
-  const queue = new RateLimiter(clock, 1000, 12_000);
+  const queue = new RateLimiter(clock, new LocalLedger(1000, 12_000));
   await queue.acquire("request");
   const controller = new AbortController();
   const reason = new Error("gave up");
@@ -122,7 +123,7 @@ Deno.test("a waiting call can be aborted, and the queue moves on without it", as
 
 Deno.test("an aborted wait leaves no timer behind on the real clock", async () => {
   // The op and resource sanitizers fail this test if the limiter's timer outlives it.
-  const limiter = new RateLimiter(systemClock, 60_000, 60_000);
+  const limiter = new RateLimiter(systemClock, new LocalLedger(60_000, 60_000));
   await limiter.acquire("request");
   const controller = new AbortController();
   const waiting = limiter.acquire("request", controller.signal).catch((e) => e);
@@ -131,7 +132,7 @@ Deno.test("an aborted wait leaves no timer behind on the real clock", async () =
 });
 
 Deno.test("acquire() with an already-aborted signal rejects at once", async () => {
-  const queue = new RateLimiter(new FakeClock(), 1000, 12_000);
+  const queue = new RateLimiter(new FakeClock(), new LocalLedger(1000, 12_000));
   const reason = new Error("no");
   assertStrictEquals(
     await queue.acquire("launch", AbortSignal.abort(reason)).catch((e) => e),
@@ -171,7 +172,7 @@ Deno.test("a launch stuck behind requests never lets the next launch follow it c
   // Ten requests queued first, then two launches: each launch goes out at a request turn, and
   // the second exactly one launch interval after the first, whatever the queue in front did.
   const clock = new FakeClock();
-  const limiter = new RateLimiter(clock, 50, 500);
+  const limiter = new RateLimiter(clock, new LocalLedger(50, 500));
   const sent: [string, number][] = [];
   const call = (kind: "request" | "launch") =>
     limiter.acquire(kind).then(() => sent.push([kind, clock.now() - 1_000_000]));
@@ -189,7 +190,7 @@ Deno.test("a launch stuck behind requests never lets the next launch follow it c
 
 Deno.test("an aborted launch lets the launch behind it take its turn", async () => {
   const clock = new FakeClock();
-  const limiter = new RateLimiter(clock, 1000, 12_000);
+  const limiter = new RateLimiter(clock, new LocalLedger(1000, 12_000));
   await limiter.acquire("launch");
   const controller = new AbortController();
   const first = limiter.acquire("launch", controller.signal).catch((e) => e);

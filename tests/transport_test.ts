@@ -11,6 +11,7 @@ import {
   VERSION,
 } from "../mod.ts";
 import type { RequestEvent, ResponseEvent } from "../mod.ts";
+import { runningDeadlines } from "../lib/_deadlines.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
@@ -277,6 +278,34 @@ Deno.test("the timeout holds even when a custom fetch ignores the signal", async
   release(new Response("late"));
 });
 
+Deno.test("the timeout holds even when the global fetch is replaced by one that ignores the signal", async () => {
+  let release!: (response: Response) => void;
+  const deaf = new Promise<Response>((resolve) => (release = resolve));
+  const original = globalThis.fetch;
+  globalThis.fetch = () => deaf;
+  try {
+    const client = new LambdaCloudClient({
+      apiKey: "secret_x",
+      rateLimit: false,
+      timeout: 5,
+      maxRetries: 0,
+    });
+    await assertRejects(client.regions.list(), TimeoutError);
+  } finally {
+    globalThis.fetch = original;
+    release(new Response("late"));
+  }
+});
+
+Deno.test("every attempt ends its deadline, answered, refused or timed out", async () => {
+  const fake = new FakeFetch(dataResponse([]), errorResponse(404, {}), () => new Promise(() => {}));
+  const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
+  await client.regions.list();
+  await assertRejects(client.regions.list(), NotFoundError);
+  await assertRejects(client.regions.list(), TimeoutError);
+  assertStrictEquals(runningDeadlines(), 0);
+});
+
 Deno.test("a caller's abort holds even when the body never ends", async () => {
   const body = new ReadableStream<Uint8Array>({ start() {} });
   const fake = new FakeFetch(new Response(body, { status: 200 }));
@@ -534,4 +563,26 @@ Deno.test("a connection error says whether the request can have left, in each ru
   for (const [cause, sent] of cases) {
     assertStrictEquals(new ConnectionError("list regions", cause).requestSent, sent, String(cause));
   }
+});
+
+Deno.test("a script whose calls have ended exits at once: no attempt timer keeps it alive", async () => {
+  const script = `
+    import { LambdaCloudClient } from ${JSON.stringify(new URL("../mod.ts", import.meta.url).href)};
+    const client = new LambdaCloudClient({
+      apiKey: "secret_x",
+      rateLimit: false,
+      timeout: 600_000,
+      fetch: () => Promise.resolve(Response.json({ data: [] })),
+    });
+    await client.regions.list();
+    await client.regions.list();
+  `;
+  // Killed after 30 s: far more than a start needs, far less than the 10-minute attempt timeout.
+  const { success } = await new Deno.Command(Deno.execPath(), {
+    args: ["eval", "--no-config", script],
+    stdout: "null",
+    stderr: "inherit",
+    signal: AbortSignal.timeout(30_000),
+  }).output();
+  assert(success);
 });

@@ -2,7 +2,7 @@
 // builds the client, asks before launching or destroying, and turns every outcome into output and
 // an exit code that scripts can rely on.
 
-import { type Clock, LambdaCloudClient, systemClock } from "../../mod.ts";
+import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
 import { VERSION } from "../version.ts";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
@@ -36,8 +36,11 @@ export interface CliOptions {
   fetch?: (request: Request) => Promise<Response>;
   /** The clock behind backoff, pacing, waits, uptime and the patience with rate limits. */
   clock?: Clock;
-  /** The client's rate limiter; the API's limits by default. */
-  rateLimit?: false | { requestIntervalMs?: number; launchIntervalMs?: number };
+  /**
+   * The client's rate limiter; the API's limits by default. A `store` shares the budget with
+   * other processes (the installed `lambda` uses a KV file in the user's cache folder).
+   */
+  rateLimit?: false | RateLimitOptions;
   /**
    * Starts listening for Ctrl-C and returns the signal it aborts. Called once every question has
    * been asked, so that Ctrl-C at a prompt still ends the program at once. Once aborted, waits
@@ -245,9 +248,27 @@ function makeClient(
       );
     },
   });
+  const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
+  let toldAlone = false;
   return new LambdaCloudClient({
     apiKey,
     userAgent: "lambda-cli",
+    // Once per run: the budget shared with other `lambda` processes failed, and this one went on
+    // by itself.
+    ...(shared && !dryRun
+      ? {
+        hooks: {
+          onRateLimitFallback: (event) => {
+            if (toldAlone) return;
+            toldAlone = true;
+            io.progress(
+              `The rate budget shared with other lambda processes is unavailable ` +
+                `(${event.error.message}): pacing this one alone`,
+            );
+          },
+        },
+      }
+      : {}),
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(failFast || dryRun ? { maxRetries: 0 } : {}),

@@ -10,15 +10,18 @@
  * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL \
  *   jsr:@lambda-cloud/client/cli instances list
  * # or install it as `lambda` (127.0.0.1 lets it reach a local emulator too)
- * deno install -g -n lambda --no-prompt --allow-net=cloud.lambda.ai,127.0.0.1 \
- *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL --allow-read --allow-write=. \
- *   jsr:@lambda-cloud/client/cli
+ * deno install -g -n lambda --no-prompt --unstable-kv --allow-net=cloud.lambda.ai,127.0.0.1 \
+ *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,XDG_CACHE_HOME,HOME --allow-read \
+ *   --allow-write=.,"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud" jsr:@lambda-cloud/client/cli
  * lambda capacity --gpu H100 --max-price 3
  * lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait
  * ```
  *
  * `--allow-read` is for `--public-key-file` and `--user-data-file`, `--allow-write=.` for
  * `--save-private-key` into the current folder; without them those flags say what is missing.
+ * `--unstable-kv`, the cache variables and the cache folder let every `lambda` on the machine share
+ * one rate budget in a KV file there, so that parallel invocations wait their turn rather than being
+ * refused; without them each paces itself alone.
  *
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
@@ -33,6 +36,7 @@ import { denoIo } from "./_deno_io.ts";
 import { listenForInterrupts } from "./_interrupts.ts";
 import { EXIT } from "./_exit.ts";
 import { type CliOptions, runCli } from "./_run.ts";
+import { sharedBudget } from "./_shared_budget.ts";
 
 export type { CliIo, CliOptions, SecretFile };
 export type { Clock } from "../../mod.ts";
@@ -42,5 +46,12 @@ if (import.meta.main) {
   // The first Ctrl-C or SIGTERM stops what is running (a launch --wait then terminates what it
   // launched); a second one leaves at once, saying what may be left billing.
   const interrupts = listenForInterrupts(Deno);
-  Deno.exit(await runCli(Deno.args, denoIo(Deno), { interrupts }));
+  // Every `lambda` on the machine books its turns in one KV file, when it may (--unstable-kv).
+  const store = sharedBudget(Deno);
+  Deno.exit(
+    await runCli(Deno.args, denoIo(Deno), {
+      interrupts,
+      ...(store ? { rateLimit: { store } } : {}),
+    }),
+  );
 }

@@ -2,8 +2,9 @@
 //
 // Bundles mod.ts with a smoke scenario to JavaScript in a temporary folder (nothing built is kept),
 // starts the emulator on 127.0.0.1, and runs the same smoke scenario on Deno, Node, Bun and
-// Cloudflare's workerd, then examples/deploy.ts under `deno serve`. Bun and workerd come from npm into .deno/runtimes when missing. Prints
-// one line per runtime and exits non-zero if any failed.
+// Cloudflare's workerd, then examples/deploy.ts and examples/reaper.ts under `deno serve`. Bun and
+// workerd come from npm into .deno/runtimes when missing. Prints one line per runtime and exits
+// non-zero if any failed.
 // deno-lint-ignore-file no-console
 
 import { LambdaCloudClient } from "../../mod.ts";
@@ -93,6 +94,7 @@ try {
   ]);
 
   results.push(["deno serve examples/deploy.ts", await runDeploy(server.url, emulator)]);
+  results.push(["deno serve examples/reaper.ts", await runReaper()]);
 
   for (const [name, result] of results) {
     console.log(`${result.ok ? "pass" : "FAIL"}  ${name.padEnd(24)} ${result.out.split("\n")[0]}`);
@@ -157,6 +159,82 @@ async function runDeploy(
     const running = (JSON.parse(answers[1]!) as { running: { name: string }[] }).running;
     return { ok, out: `answered twice with the one running instance, '${running[0]?.name}'` };
   });
+}
+
+/**
+ * Serves examples/reaper.ts twice at once, as two Deploy isolates, against an emulator that
+ * enforces the API's rate limit (one request a second), with four instances: launched 30 hours
+ * ago, and the same tagged keep=true; launched now, and the same tagged with a `reap-after` that
+ * has passed. Both show the same two to reap without a 429 between them (they share one KV); a
+ * reap without the token is refused, and one with it terminates those two.
+ */
+async function runReaper(): Promise<{ ok: boolean; out: string }> {
+  const emulator = new LambdaEmulator({ clock: { now: () => Date.now() - 30 * 3_600_000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-west-1", 10);
+  await using server = await emulator.serve();
+  const setup = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: emulator.apiKey,
+    rateLimit: false,
+  });
+  // Each launch waits out the emulator's limits by moving its time on, not ours.
+  const launch = async (name: string, tags: { key: string; value: string }[] = []) => {
+    emulator.advance(12_000);
+    const { instance_ids } = await setup.instances.launch({
+      region_name: "us-west-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["reaper"],
+      name,
+      tags,
+    }, { launchToken: false });
+    return instance_ids[0]!;
+  };
+  await setup.sshKeys.create({ name: "reaper" });
+  const old = await launch("old");
+  await launch("old-kept", [{ key: "keep", value: "true" }]);
+  emulator.advance(30 * 3_600_000); // now
+  await launch("fresh");
+  const due = await launch("due", [{ key: "reap-after", value: "2026-01-01T00:00:00Z" }]);
+  emulator.advance(1000);
+  emulator.clearRequests();
+  const serve = (use: (url: string) => Promise<{ ok: boolean; out: string }>) =>
+    serveWithDeno("examples/reaper.ts", {
+      permissions: [
+        "--unstable-kv",
+        "--allow-net=127.0.0.1",
+        "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,REAP_MAX_AGE_HOURS,REAPER_TOKEN",
+      ],
+      env: { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: server.url, REAPER_TOKEN: "t0ken" },
+      cwd: ROOT,
+    }, use);
+  type Report = { reaped: { id: string }[]; kept: number };
+  const ids = (report: Report) => report.reaped.map((item) => item.id).sort().join();
+  const expected = [old, due].sort().join();
+  return await serve((first) =>
+    serve(async (second) => {
+      const shown = await Promise.all(
+        [first, second].map(async (url) => (await (await fetch(url)).json()) as Report),
+      );
+      const refused = emulator.requests.filter((request) => request.status === 429).length;
+      const forbidden = await fetch(`${first}/reap`, { method: "POST" });
+      await forbidden.body?.cancel();
+      const reaped = (await (await fetch(`${first}/reap`, {
+        method: "POST",
+        headers: { authorization: "Bearer t0ken" },
+      })).json()) as Report;
+      const terminating = emulator.instances()
+        .filter((instance) => instance.status === "terminating").map((instance) => instance.id);
+      const ok = shown.every((report) => ids(report) === expected && report.kept === 2) &&
+        refused === 0 && forbidden.status === 403 && ids(reaped) === expected &&
+        terminating.sort().join() === expected;
+      return {
+        ok,
+        out: `two isolates at once each showed ${
+          shown.map((report) => report.reaped.length).join(" and ")
+        } to reap, ${refused} answered 429; the reap terminated ${terminating.length}`,
+      };
+    })
+  );
 }
 
 /** Serves worker.js with workerd on a free port, calls it once, and stops it. */

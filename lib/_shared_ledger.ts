@@ -1,0 +1,185 @@
+// Turns kept in a store that several processes share (lib/rate_limit_store.ts), so that together
+// they keep to one API key's budget.
+//
+// A turn is booked ahead: the limiter reads the key's state, picks the first free turn (now, or when
+// the last booked one ends), and writes the state back only if nobody wrote in between (the store's
+// compare-and-set); if somebody did, it reads again. Booked turns follow each other at exactly the
+// interval, so waiting for the store's answer costs no throughput, and no lock is ever held: a
+// process killed with a turn booked only lets that turn pass unused.
+//
+// Times in the store are on the clock of the process that wrote them. A limiter trusts its own,
+// and adds `clockSkewMs` to times another limiter wrote, so that a clock a little behind (or a
+// timer a little late) in one process never makes two turns closer than the interval; a clock
+// that is ahead only makes others wait a little longer.
+//
+// A store that throws, or does not answer within STORE_TIMEOUT_MS, never fails a call: the limiter
+// paces on its own from the last state it saw, reports each turn it paced so (the transport tells
+// the caller through a hook), and tries the store again after FALLBACK_MS.
+
+import type { Clock } from "./clock.ts";
+import type { RateLimitState, RateLimitStore } from "./rate_limit_store.ts";
+import { type LimitKind, LocalLedger, type Turn, type TurnLedger } from "./_turn_ledger.ts";
+
+/** The longest wait for one store operation. */
+export const STORE_TIMEOUT_MS = 2000;
+/** How long to pace alone after the store failed, before trying it again. */
+export const FALLBACK_MS = 10_000;
+/** How long a key's state outlives its last booked turn in the store. */
+const EXPIRE_AFTER_MS = 60_000;
+
+/** What a shared ledger needs. */
+export interface SharedLedgerSettings {
+  store: RateLimitStore;
+  /** The digest of the API key. */
+  keyId: string;
+  clock: Clock;
+  requestIntervalMs: number;
+  launchIntervalMs: number;
+  clockSkewMs: number;
+}
+
+/** A {@linkcode TurnLedger} kept in a {@linkcode RateLimitStore}; see the top of this file. */
+export class SharedLedger implements TurnLedger {
+  readonly #settings: SharedLedgerSettings;
+  readonly #id: string = crypto.randomUUID();
+  // The latest state seen, on this process's clock; it paces alone while the store is down.
+  readonly #seen: LocalLedger;
+  #storeDownUntil = Number.NEGATIVE_INFINITY;
+  // How long the last write to the store took.
+  #writeMs = 0;
+  #storeError: Error | undefined;
+
+  constructor(settings: SharedLedgerSettings) {
+    this.#settings = settings;
+    this.#seen = new LocalLedger(settings.requestIntervalMs, settings.launchIntervalMs);
+  }
+
+  get requestAt(): number {
+    return this.#seen.requestAt;
+  }
+
+  get launchAt(): number {
+    return this.#seen.launchAt;
+  }
+
+  async take(kind: LimitKind, now: number): Promise<Turn> {
+    if (now < this.#storeDownUntil) return this.#alone(kind, now, this.#storeError!);
+    try {
+      return await this.#bounded(() => this.#takeShared(kind));
+    } catch (error) {
+      return this.#alone(kind, this.#settings.clock.now(), this.#failed(error));
+    }
+  }
+
+  async hold(time: number): Promise<void> {
+    this.#seen.hold(time);
+    if (this.#settings.clock.now() < this.#storeDownUntil) return;
+    const { store, keyId } = this.#settings;
+    try {
+      await this.#bounded(async () => {
+        for (;;) {
+          const { state, version } = await store.get(keyId);
+          if (state && this.#onOurClock(state.requestAt, state.requestBy) >= time) return;
+          const next: RateLimitState = {
+            ...(state ?? this.#blank()),
+            requestAt: time,
+            requestBy: this.#id,
+          };
+          if (await store.compareAndSet(keyId, version, next, this.#expireIn(next))) return;
+        }
+      });
+    } catch (error) {
+      this.#failed(error); // the hold stands in this process; the next turn reports the store
+    }
+  }
+
+  isIdle(now: number): boolean {
+    return this.#seen.isIdle(now);
+  }
+
+  async #takeShared(kind: LimitKind): Promise<Turn> {
+    const { store, keyId, clock, requestIntervalMs, launchIntervalMs } = this.#settings;
+    for (;;) {
+      const asked = clock.now();
+      const { state, version } = await store.get(keyId);
+      if (state) this.#see(state);
+      const now = clock.now();
+      // The turn must still be ahead when the write lands, or this process would send late and
+      // the turn booked after it would follow too closely: book at least the store's latency ahead.
+      const lead = Math.max(now - asked, this.#writeMs);
+      const seen = this.#seen;
+      // A launch whose turn is further off than the next request's books nothing yet: requests
+      // behind it go first, and it asks again when its turn is near.
+      if (kind === "launch" && seen.launchAt > Math.max(now, seen.requestAt)) {
+        return { retryAt: seen.launchAt };
+      }
+      const at = Math.max(now + lead, seen.requestAt, kind === "launch" ? seen.launchAt : now);
+      const base = state ?? this.#blank();
+      const next: RateLimitState = kind === "launch"
+        ? {
+          requestAt: at + requestIntervalMs,
+          requestBy: this.#id,
+          launchAt: at + launchIntervalMs,
+          launchBy: this.#id,
+        }
+        : { ...base, requestAt: at + requestIntervalMs, requestBy: this.#id };
+      const written = await store.compareAndSet(keyId, version, next, this.#expireIn(next));
+      const landed = clock.now();
+      this.#writeMs = landed - now;
+      if (written) this.#see(next);
+      // Sent later than booked by more than the room other processes leave, it would come too
+      // close to the turn booked after it: a write that took that long (a locked file) burns the
+      // turn, and books another.
+      if (written && landed <= at + this.#settings.clockSkewMs) return { at };
+      // Or another process booked a turn in between: read its state and book after it.
+    }
+  }
+
+  /** Books a turn from the last state seen, as the store could not be used. */
+  #alone(kind: LimitKind, now: number, error: Error): Turn {
+    const seen = this.#seen;
+    if (kind === "launch" && seen.launchAt > Math.max(now, seen.requestAt)) {
+      return { retryAt: seen.launchAt };
+    }
+    return { at: seen.book(kind, now), fallback: error };
+  }
+
+  #failed(error: unknown): Error {
+    this.#storeDownUntil = this.#settings.clock.now() + FALLBACK_MS;
+    this.#storeError = error instanceof Error ? error : new Error(String(error));
+    return this.#storeError;
+  }
+
+  /** Takes what `state` says into the state seen, on this process's clock. */
+  #see(state: RateLimitState): void {
+    const seen = this.#seen;
+    seen.requestAt = Math.max(seen.requestAt, this.#onOurClock(state.requestAt, state.requestBy));
+    seen.launchAt = Math.max(seen.launchAt, this.#onOurClock(state.launchAt, state.launchBy));
+  }
+
+  #onOurClock(time: number, writer: string): number {
+    return writer === this.#id ? time : time + this.#settings.clockSkewMs;
+  }
+
+  #blank(): RateLimitState {
+    return { requestAt: 0, requestBy: this.#id, launchAt: 0, launchBy: this.#id };
+  }
+
+  #expireIn(state: RateLimitState): number {
+    return Math.max(state.requestAt, state.launchAt) - this.#settings.clock.now() +
+      EXPIRE_AFTER_MS;
+  }
+
+  /** Runs `operation`, rejecting if it takes longer than {@linkcode STORE_TIMEOUT_MS}. */
+  async #bounded<T>(operation: () => Promise<T>): Promise<T> {
+    const stop = new AbortController();
+    const timeout = this.#settings.clock.sleep(STORE_TIMEOUT_MS, stop.signal).then(() => {
+      throw new Error(`the rate limit store did not answer within ${STORE_TIMEOUT_MS} ms`);
+    }, () => new Promise<never>(() => {}));
+    try {
+      return await Promise.race([operation(), timeout]);
+    } finally {
+      stop.abort();
+    }
+  }
+}

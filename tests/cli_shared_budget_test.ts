@@ -1,0 +1,135 @@
+// The command line's rate budget shared by every `lambda` on the machine: where its KV file goes,
+// when it is used, what is said when it fails, and parallel invocations through the real
+// entrypoint that wait their turn instead of being refused.
+
+import { kvRateLimitStore } from "../mod.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+import { type BudgetDeno, budgetPath, sharedBudget } from "../lib/cli/_shared_budget.ts";
+import { assert, assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
+import { cliRunner } from "./_cli.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeKv } from "./_fakes.ts";
+import { INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
+
+/** A Deno with these variables readable, write permission where `writable` says, and a KV. */
+function fakeDeno(
+  variables: Record<string, string>,
+  options: { os?: string; writable?: (path: string) => boolean; kv?: FakeKv | false } = {},
+): BudgetDeno & { opened: string[]; made: string[] } {
+  const opened: string[] = [];
+  const made: string[] = [];
+  const kv = options.kv === undefined ? new FakeKv() : options.kv;
+  return {
+    opened,
+    made,
+    build: { os: options.os ?? "linux" },
+    env: { get: (name) => variables[name] },
+    permissions: {
+      querySync: (descriptor) => ({
+        state: descriptor.name === "env"
+          ? (descriptor.variable in variables ? "granted" : "prompt")
+          : descriptor.name === "read" || (options.writable ?? (() => true))(descriptor.path)
+          ? "granted"
+          : "prompt",
+      }),
+    },
+    mkdir: (path) => {
+      made.push(path);
+      return Promise.resolve();
+    },
+    ...(kv === false ? {} : {
+      openKv: (path: string) => {
+        opened.push(path);
+        return Promise.resolve(kv);
+      },
+    }),
+  };
+}
+
+Deno.test("shared budget (cli): the KV file goes in the user's cache folder", () => {
+  assertEquals(
+    budgetPath(fakeDeno({ XDG_CACHE_HOME: "/x/cache", HOME: "/home/u" })),
+    "/x/cache/lambda-cloud/rate-limit.kv",
+  );
+  assertEquals(
+    budgetPath(fakeDeno({ HOME: "/home/u" })),
+    "/home/u/.cache/lambda-cloud/rate-limit.kv",
+  );
+  assertEquals(
+    budgetPath(fakeDeno({ LOCALAPPDATA: "C:\\Users\\u\\AppData\\Local" }, { os: "windows" })),
+    "C:\\Users\\u\\AppData\\Local\\lambda-cloud\\rate-limit.kv",
+  );
+  assertEquals(budgetPath(fakeDeno({})), undefined);
+});
+
+Deno.test("shared budget (cli): used only with --unstable-kv and permission to write the file, and opened when first needed", async () => {
+  assertStrictEquals(sharedBudget(fakeDeno({ HOME: "/home/u" }, { kv: false })), undefined);
+  assertStrictEquals(sharedBudget(fakeDeno({})), undefined);
+  assertStrictEquals(
+    sharedBudget(fakeDeno({ HOME: "/home/u" }, { writable: (path) => path.startsWith("/tmp") })),
+    undefined,
+  );
+  const deno = fakeDeno({ HOME: "/home/u" });
+  const store = sharedBudget(deno)!;
+  assertEquals(deno.opened, []);
+  assertEquals(await store.get("k"), { state: undefined, version: null });
+  await store.get("k");
+  assertEquals(deno.made, ["/home/u/.cache/lambda-cloud"]);
+  assertEquals(deno.opened, ["/home/u/.cache/lambda-cloud/rate-limit.kv"]);
+});
+
+Deno.test("shared budget (cli): a budget that fails is said once, and the command still runs", async () => {
+  const emulator = testEmulator();
+  const kv = new FakeKv();
+  for (let i = 0; i < 10; i++) kv.failures.push(new Error("disk I/O error"));
+  const run = cliRunner(emulator, {}, {
+    fetch: emulator.fetch,
+    rateLimit: { store: kvRateLimitStore(kv) },
+  });
+  await run(["ssh-keys", "add", "k"]);
+  const result = await run(["regions", "-q"]);
+  assertEquals(result.code, EXIT.ok);
+  assertEquals(result.out.split("\n").length, 12);
+  assertEquals(result.progress, [
+    "The rate budget shared with other lambda processes is unavailable (disk I/O error): " +
+    "pacing this one alone",
+  ]);
+});
+
+Deno.test("shared budget (cli): parallel invocations through the real entrypoint wait their turn, none refused, even with --fail-fast", async () => {
+  await Deno.mkdir(".tmp", { recursive: true });
+  const cache = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "cache-" }));
+  try {
+    // The API's own limit, one request a second per key, enforced by the emulator.
+    await withServedEmulator({ rateLimit: {} }, async ({ emulator, run }) => {
+      const permissions = [
+        "--unstable-kv",
+        ...INSTALL_PERMISSIONS.map((flag) =>
+          flag.startsWith("--allow-env=") ? `${flag},XDG_CACHE_HOME` : flag
+        ),
+        `--allow-read=${cache}`,
+        `--allow-write=${cache}`,
+      ];
+      const spawn = { permissions, env: { XDG_CACHE_HOME: cache } };
+      const results = await Promise.all(
+        [1, 2, 3].map(() => run(["regions", "-q", "--fail-fast"], spawn)),
+      );
+      assertEquals(
+        results.map((result) => result.code),
+        [0, 0, 0],
+        results.map((result) => result.err).join("\n"),
+      );
+      assert(results.every((result) => result.out.split("\n").length === 12));
+      assertEquals(emulator.requests.filter((request) => request.status === 429).length, 0);
+      assertEquals(emulator.requests.length, 3);
+      await Deno.stat(`${cache}/lambda-cloud/rate-limit.kv`);
+      // And a 429 from elsewhere still ends a --fail-fast invocation at once.
+      emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 1, times: 1 });
+      const refused = await run(["regions", "--fail-fast"], spawn);
+      assertEquals(refused.code, EXIT.rateLimited);
+      assertMatch(refused.err, /rate/i);
+    });
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
