@@ -50,10 +50,14 @@ async function launchedAt(lambda: LambdaCloudClient, now: number): Promise<Map<s
     start: new Date(now - AUDIT_LOOKBACK_MS),
     resource_type: "cloud.instance",
   });
+  // Oldest first: the first event that names an instance is its launch, whatever verb the trail
+  // gives it (the spec documents none for instances). An LRN ends in the id, after a colon
+  // (`lrn:cloud:instance:<id>`).
   for await (const event of events) {
-    if (event.resource_name !== "instance" || event.action !== "launch") continue;
+    if (event.resource_name !== "instance") continue;
     for (const lrn of event.resource_lrns) {
-      launched.set(lrn.split("/").at(-1)!, Date.parse(event.event_time));
+      const id = lrn.slice(Math.max(lrn.lastIndexOf(":"), lrn.lastIndexOf("/")) + 1);
+      if (!launched.has(id)) launched.set(id, Date.parse(event.event_time));
     }
   }
   return launched;
