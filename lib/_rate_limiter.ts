@@ -7,6 +7,13 @@ import { type LimitKind, LocalLedger, type Turn, type TurnLedger } from "./_turn
 
 export type { LimitKind };
 
+/**
+ * How many booked turns in a row may be let pass because this process came to them too late. A
+ * process that is late every time (its event loop always busy) then uses the next turn anyway, and
+ * at worst meets a 429, which holds it back: it is never starved.
+ */
+const MAX_LATE_TURNS = 3;
+
 interface Waiter {
   kind: LimitKind;
   grant(fallback: Error | undefined): void;
@@ -26,7 +33,11 @@ export class RateLimiter {
   readonly #ledger: TurnLedger;
   readonly #waiters: Waiter[] = [];
   // A turn booked ahead in a shared ledger, for the first waiter it suits when it comes.
-  #booked: { kind: LimitKind; at: number; fallback: Error | undefined } | undefined;
+  #booked:
+    | { kind: LimitKind; at: number; useBy: number; fallback: Error | undefined }
+    | undefined;
+  // Booked turns let pass in a row because they came too late; see MAX_LATE_TURNS.
+  #lateTurns = 0;
   #running = false;
   #users = 0;
   #wake: AbortController | undefined;
@@ -99,6 +110,11 @@ export class RateLimiter {
             continue;
           }
           this.#booked = undefined;
+          if (now > booked.useBy && this.#lateTurns < MAX_LATE_TURNS) {
+            this.#lateTurns++;
+            continue;
+          }
+          this.#lateTurns = 0;
           // A launch's turn serves any call; a request's, only a request.
           const index = this.#waiters.findIndex((waiter) =>
             booked.kind === "launch" || waiter.kind === "request"
@@ -117,7 +133,12 @@ export class RateLimiter {
         const pending = this.#ledger.take(kind, now);
         const turn: Turn = pending instanceof Promise ? await pending : pending;
         if ("at" in turn) {
-          this.#booked = { kind, at: turn.at, fallback: turn.fallback };
+          this.#booked = {
+            kind,
+            at: turn.at,
+            useBy: turn.useBy ?? Number.POSITIVE_INFINITY,
+            fallback: turn.fallback,
+          };
           continue;
         }
         // A shared ledger may only now have learnt that another process launched: then the

@@ -12,6 +12,11 @@
 // timer a little late) in one process never makes two turns closer than the interval; a clock
 // that is ahead only makes others wait a little longer.
 //
+// A booked turn is used at most a tenth of the interval late (or `clockSkewMs`, if more): a process
+// that comes to it later (an event loop blocked, a process stopped, a machine short of CPU) would
+// send too close to the next process's turn, so it lets the turn pass and books another, a few
+// times in a row at most.
+//
 // A store that throws, or does not answer within STORE_TIMEOUT_MS, never fails a call: the limiter
 // paces on its own from the last state it saw, reports each turn it paced so (the transport tells
 // the caller through a hook), and tries the store again after FALLBACK_MS.
@@ -130,7 +135,8 @@ export class SharedLedger implements TurnLedger {
       // Sent later than booked by more than the room other processes leave, it would come too
       // close to the turn booked after it: a write that took that long (a locked file) burns the
       // turn, and books another.
-      if (written && landed <= at + this.#settings.clockSkewMs) return { at };
+      const useBy = at + Math.max(this.#settings.clockSkewMs, requestIntervalMs / 10);
+      if (written && landed <= useBy) return { at, useBy };
       // Or another process booked a turn in between: read its state and book after it.
     }
   }

@@ -7,10 +7,11 @@ export type LimitKind = "request" | "launch";
 
 /**
  * A turn, or when to ask again. `at`: the turn is the limiter's, to be used at `at` (never before
- * the time asked at); `fallback` says the shared store failed and the turn was paced locally.
+ * the time asked at) and no later than `useBy` when given, since the turns booked after it follow
+ * at the interval; `fallback` says the shared store failed and the turn was paced locally.
  * `retryAt`: no turn was taken, because a launch's turn is further off than the next request's.
  */
-export type Turn = { at: number; fallback?: Error } | { retryAt: number };
+export type Turn = { at: number; useBy?: number; fallback?: Error } | { retryAt: number };
 
 /** Records turns; see {@linkcode LocalLedger} and `SharedLedger`. */
 export interface TurnLedger {

@@ -47,9 +47,11 @@ export interface RateLimitOptions {
    */
   store?: RateLimitStore;
   /**
-   * How far apart the clocks of the processes that share a `store` may be, in milliseconds: a turn
-   * that follows another process's turn waits this much longer, so that a clock a little behind (or
-   * a timer a little late) never brings two requests closer than the interval.
+   * How far apart the clocks of the processes that share a `store` may be, in milliseconds, and
+   * how much longer one process's requests may take to reach Lambda than another's: a turn that
+   * follows another process's turn waits this much longer, so that a clock a little behind (or a
+   * request a little slower) never brings two requests closer than the interval. A turn come to
+   * later than this (and than a tenth of the interval) is let pass, and another booked.
    *
    * @default {10}
    */

@@ -122,6 +122,12 @@ Deno.test("shared budget (cli): parallel invocations through the real entrypoint
       assert(results.every((result) => result.out.split("\n").length === 12));
       assertEquals(emulator.requests.filter((request) => request.status === 429).length, 0);
       assertEquals(emulator.requests.length, 3);
+      // The emulator forgives 50 ms of jitter; the turns keep the whole interval and 100 ms of room
+      // for commands that start together and reach the server late (60 ms of it allowed here).
+      const arrivals = emulator.requests.map((request) => request.time);
+      for (let i = 1; i < arrivals.length; i++) {
+        assert(arrivals[i]! - arrivals[i - 1]! >= 1040, `arrivals ${arrivals.join(", ")}`);
+      }
       await Deno.stat(`${cache}/lambda-cloud/rate-limit.kv`);
       // And a 429 from elsewhere still ends a --fail-fast invocation at once.
       emulator.faults.inject({ kind: "rate-limit", retryAfterSeconds: 1, times: 1 });

@@ -151,6 +151,32 @@ Deno.test("shared budget: a clock ahead of another's is covered by clockSkewMs",
   }
 });
 
+/** `clock`, except that its pauses (not the store's timeouts) end `lateMs` late, `times` times. */
+function lateClock(clock: Clock, lateMs: number, times: number): Clock {
+  let left = times;
+  return {
+    now: clock.now,
+    sleep: (ms, signal) =>
+      clock.sleep(ms === STORE_TIMEOUT_MS || left-- <= 0 ? ms : ms + lateMs, signal),
+  };
+}
+
+Deno.test("shared budget: a turn come to too late is let pass, so the next process's turn stays an interval away", async () => {
+  for (const [lateTimes, sentAt] of [[0, 1010], [1, 2010], [2, 3010], [Infinity, 4160]] as const) {
+    const kv = new FakeKv();
+    const clock = new FakeClock();
+    const log: string[] = [];
+    const a = startProcess("a", kv, lateClock(clock, 150, lateTimes), log, { clockSkewMs: 10 });
+    const b = startProcess("b", kv, clock, log, { clockSkewMs: 10 });
+    await b.client.regions.list();
+    await a.client.regions.list();
+    // a's turn is at 1010 (b's, plus the interval and the skew), to be used by 1110 (a tenth of
+    // the interval late at most). Woken at 1160, it books the next; a process late every time uses
+    // its fourth turn rather than starve.
+    assertEquals(log, ["b@0 list regions", `a@${sentAt} list regions`], `late ${lateTimes}x`);
+  }
+});
+
 Deno.test("shared budget: the store holds a digest of the key, never the key", async () => {
   const kv = new FakeKv();
   const clock = new FakeClock();

@@ -51,6 +51,13 @@ export function budgetPath(deno: BudgetDeno): string | undefined {
 }
 
 /**
+ * The room each `lambda` leaves after another's turn, in milliseconds: commands started together
+ * compete for the CPU as they start, and the first request of one was seen reaching the server
+ * 70 ms later than it was sent (ten at once on two cores), which 10 ms of room cannot absorb.
+ */
+export const SHARED_BUDGET_SKEW_MS = 100;
+
+/**
  * The store of the machine-wide budget, opened when first used; `undefined` when this `lambda`
  * cannot use one (no `--unstable-kv`, no folder, or no permission to read and write it), and then it paces
  * itself alone. Checked without prompting: only permissions already granted count.

@@ -36,7 +36,7 @@ import { denoIo } from "./_deno_io.ts";
 import { listenForInterrupts } from "./_interrupts.ts";
 import { EXIT } from "./_exit.ts";
 import { type CliOptions, runCli } from "./_run.ts";
-import { sharedBudget } from "./_shared_budget.ts";
+import { SHARED_BUDGET_SKEW_MS, sharedBudget } from "./_shared_budget.ts";
 
 export type { CliIo, CliOptions, SecretFile };
 export type { Clock } from "../../mod.ts";
@@ -51,7 +51,7 @@ if (import.meta.main) {
   Deno.exit(
     await runCli(Deno.args, denoIo(Deno), {
       interrupts,
-      ...(store ? { rateLimit: { store } } : {}),
+      ...(store ? { rateLimit: { store, clockSkewMs: SHARED_BUDGET_SKEW_MS } } : {}),
     }),
   );
 }
