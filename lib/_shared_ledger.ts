@@ -10,7 +10,7 @@
 // Times in the store are on the clock of the process that wrote them. A limiter trusts its own,
 // and adds `clockSkewMs` to times another limiter wrote, so that a clock a little behind (or a
 // timer a little late) in one process never makes two turns closer than the interval; a clock
-// that is ahead only makes others wait a little longer.
+// that is ahead only makes others wait a little longer, and never more than MAX_LEAD_MS.
 //
 // A booked turn is used at most a tenth of the interval late (or `clockSkewMs`, if more): a process
 // that comes to it later (an event loop blocked, a process stopped, a machine short of CPU) would
@@ -31,6 +31,20 @@ export const STORE_TIMEOUT_MS = 2000;
 export const FALLBACK_MS = 10_000;
 /** How long a key's state outlives its last booked turn in the store. */
 const EXPIRE_AFTER_MS = 60_000;
+/**
+ * How many writes in a row may find another writer first before the store counts as failed. Each
+ * such write means another process booked a turn, so real contention moves on long before this; a
+ * store whose compare-and-set never succeeds would otherwise be asked forever (and one that
+ * answers without I/O would starve every timer of the process).
+ */
+export const MAX_WRITE_TRIES = 100;
+/**
+ * The furthest ahead of this process's clock that another process's time is believed: a 429's hold
+ * (60 s at most by default) and a launch's turn with some turns queued before it. A time further
+ * ahead comes from a clock that is wrong, and waiting for it would stall this process for as long
+ * as that clock is ahead; it is read as this far ahead instead.
+ */
+export const MAX_LEAD_MS = 75_000;
 
 /** What a shared ledger needs. */
 export interface SharedLedgerSettings {
@@ -70,7 +84,7 @@ export class SharedLedger implements TurnLedger {
   async take(kind: LimitKind, now: number): Promise<Turn> {
     if (now < this.#storeDownUntil) return this.#alone(kind, now, this.#storeError!);
     try {
-      return await this.#bounded(() => this.#takeShared(kind));
+      return await this.#bounded((stopped) => this.#takeShared(kind, stopped));
     } catch (error) {
       return this.#alone(kind, this.#settings.clock.now(), this.#failed(error));
     }
@@ -81,8 +95,9 @@ export class SharedLedger implements TurnLedger {
     if (this.#settings.clock.now() < this.#storeDownUntil) return;
     const { store, keyId } = this.#settings;
     try {
-      await this.#bounded(async () => {
-        for (;;) {
+      await this.#bounded(async (stopped) => {
+        for (let tries = 0;; tries++) {
+          checkTries(tries, stopped);
           const { state, version } = await store.get(keyId);
           if (state && this.#onOurClock(state.requestAt, state.requestBy) >= time) return;
           const next: RateLimitState = {
@@ -102,9 +117,10 @@ export class SharedLedger implements TurnLedger {
     return this.#seen.isIdle(now);
   }
 
-  async #takeShared(kind: LimitKind): Promise<Turn> {
+  async #takeShared(kind: LimitKind, stopped: AbortSignal): Promise<Turn> {
     const { store, keyId, clock, requestIntervalMs, launchIntervalMs } = this.#settings;
-    for (;;) {
+    for (let tries = 0;; tries++) {
+      checkTries(tries, stopped);
       const asked = clock.now();
       const { state, version } = await store.get(keyId);
       if (state) this.#see(state);
@@ -164,7 +180,8 @@ export class SharedLedger implements TurnLedger {
   }
 
   #onOurClock(time: number, writer: string): number {
-    return writer === this.#id ? time : time + this.#settings.clockSkewMs;
+    if (writer === this.#id) return time;
+    return Math.min(time + this.#settings.clockSkewMs, this.#settings.clock.now() + MAX_LEAD_MS);
   }
 
   #blank(): RateLimitState {
@@ -176,16 +193,27 @@ export class SharedLedger implements TurnLedger {
       EXPIRE_AFTER_MS;
   }
 
-  /** Runs `operation`, rejecting if it takes longer than {@linkcode STORE_TIMEOUT_MS}. */
-  async #bounded<T>(operation: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `operation`, rejecting if it takes longer than {@linkcode STORE_TIMEOUT_MS}; `stopped`
+   * tells the operation to give up once its result no longer matters.
+   */
+  async #bounded<T>(operation: (stopped: AbortSignal) => Promise<T>): Promise<T> {
     const stop = new AbortController();
     const timeout = this.#settings.clock.sleep(STORE_TIMEOUT_MS, stop.signal).then(() => {
       throw new Error(`the rate limit store did not answer within ${STORE_TIMEOUT_MS} ms`);
     }, () => new Promise<never>(() => {}));
     try {
-      return await Promise.race([operation(), timeout]);
+      return await Promise.race([operation(stop.signal), timeout]);
     } finally {
       stop.abort();
     }
+  }
+}
+
+/** Ends a loop of writes that was given up on, or that the store refused too often. */
+function checkTries(tries: number, stopped: AbortSignal): void {
+  if (stopped.aborted) throw new Error("the rate limit store was given up on");
+  if (tries >= MAX_WRITE_TRIES) {
+    throw new Error(`the rate limit store refused ${MAX_WRITE_TRIES} writes in a row`);
   }
 }

@@ -326,11 +326,15 @@ export class Transport {
           const retryable = attempt <= maxRetries && isRetryable(operation.retry, error);
           const delayMs = retryable ? retryDelay(error, attempt - 1, this.#backoff) : undefined;
           // A 429 speaks for the whole key: hold back every call that shares this budget, for as
-          // long as the server asked, whether or not this call tries again.
+          // long as the server asked, whether or not this call tries again; but never longer than
+          // `maxRetryAfterMs`, so that one answer asking for hours cannot stall every later call
+          // (and a cleanup's terminate) silently: past that, each call asks again, and throws.
           if (error instanceof ApiError && error.status === 429) {
             const holdMs = error.retryAfterMs ?? delayMs ??
               retryDelay(error, attempt - 1, this.#backoff)!;
-            await limiter?.holdUntil(this.#clock.now() + holdMs);
+            await limiter?.holdUntil(
+              this.#clock.now() + Math.min(holdMs, this.#backoff.maxRetryAfterMs),
+            );
           }
           if (delayMs === undefined) throw error;
           unknownBefore ||= isOutcomeUnknown(error);

@@ -1,6 +1,6 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { LocalLedger } from "../lib/_turn_ledger.ts";
-import { systemClock } from "../mod.ts";
+import { RateLimitError, systemClock } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
@@ -92,6 +92,25 @@ Deno.test("a 429 holds back every call that shares the key", async () => {
   // The first call's 429 (at 0) asked for 5 s, so the second call, queued behind it, waits too;
   // the retry then goes one second after it.
   assertEquals(times, [0, 5000, 6000]);
+});
+
+Deno.test("a 429 asking for hours holds later calls back no longer than maxRetryAfterMs", async () => {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  const fake = new FakeFetch(
+    new Response("", { status: 429, headers: { "retry-after": "7200" } }),
+    dataResponse([]),
+  );
+  const { client } = fakeClient(fake, {
+    clock,
+    rateLimit: {},
+    backoff: { maxRetryAfterMs: 30_000 },
+    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+  });
+  await assertRejects(client.regions.list(), RateLimitError);
+  // The next call asks again once maxRetryAfterMs has passed, not two hours later.
+  await client.regions.list();
+  assertEquals(times, [0, 30_000]);
 });
 
 Deno.test("a waiting call can be aborted, and the queue moves on without it", async () => {
@@ -282,10 +301,11 @@ Deno.test("a 429 holds back the key even when its own call does not retry", asyn
     hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
   };
   const first = fakeClient(fake, shared).client;
-  // 90 s is past maxRetryAfterMs: the first call throws at once instead of waiting.
+  // 90 s is past maxRetryAfterMs: the first call throws at once instead of waiting, and the key
+  // is held back for maxRetryAfterMs (60 s), after which the next call asks again.
   await assertRejects(first.regions.list(), Error);
   await fakeClient(fake, shared).client.regions.list();
-  assertEquals(times, [0, 90_000]);
+  assertEquals(times, [0, 60_000]);
 });
 
 Deno.test("a call backing off keeps its key's limiter in the registry", async () => {

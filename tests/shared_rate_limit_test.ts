@@ -6,10 +6,16 @@ import {
   kvRateLimitStore,
   LambdaCloudClient,
   type RateLimitFallbackEvent,
+  type RateLimitStore,
   systemClock,
 } from "../mod.ts";
 import { hashApiKey } from "../lib/_rate_limiter.ts";
-import { FALLBACK_MS, STORE_TIMEOUT_MS } from "../lib/_shared_ledger.ts";
+import {
+  FALLBACK_MS,
+  MAX_LEAD_MS,
+  MAX_WRITE_TRIES,
+  STORE_TIMEOUT_MS,
+} from "../lib/_shared_ledger.ts";
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, errorResponse, FakeClock, FakeFetch, FakeKv } from "./_fakes.ts";
 
@@ -177,6 +183,19 @@ Deno.test("shared budget: a turn come to too late is let pass, so the next proce
   }
 });
 
+Deno.test("shared budget: a clock far ahead holds the others back no longer than MAX_LEAD_MS", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const ahead: Clock = { now: () => clock.now() + 600_000, sleep: clock.sleep };
+  const a = startProcess("a", kv, ahead, log);
+  const b = startProcess("b", kv, clock, log);
+  await a.client.regions.list();
+  await b.client.regions.list();
+  // a's turn, on a clock ten minutes ahead, reads as MAX_LEAD_MS ahead, not ten minutes.
+  assertEquals(log, ["a@600000 list regions", `b@${MAX_LEAD_MS} list regions`]);
+});
+
 Deno.test("shared budget: the store holds a digest of the key, never the key", async () => {
   const kv = new FakeKv();
   const clock = new FakeClock();
@@ -215,6 +234,53 @@ Deno.test("shared budget: a store that fails never fails a call; it paces alone,
   await a.client.regions.list();
   assertEquals(a.fallbacks.length, 2);
   assert(kv.operations > operations);
+});
+
+Deno.test("shared budget: a store whose writes never succeed is given up on, and asked no more", async () => {
+  const clock = new FakeClock();
+  let reads = 0;
+  // Answers at once, without I/O: a loop over it would starve every timer of the process.
+  const store: RateLimitStore = {
+    get: () => (reads++, Promise.resolve({ state: undefined, version: null })),
+    compareAndSet: () => Promise.resolve(false),
+  };
+  const fallbacks: string[] = [];
+  const client = new LambdaCloudClient({
+    apiKey: KEY,
+    fetch: new FakeFetch(dataResponse([]), dataResponse([])).fetch,
+    clock,
+    rateLimit: { store, clockSkewMs: 0 },
+    hooks: { onRateLimitFallback: (event) => fallbacks.push(event.error.message) },
+  });
+  await client.regions.list();
+  assertEquals(fallbacks, [`the rate limit store refused ${MAX_WRITE_TRIES} writes in a row`]);
+  assertEquals(reads, MAX_WRITE_TRIES);
+  await clock.sleep(STORE_TIMEOUT_MS * 2);
+  assertEquals(reads, MAX_WRITE_TRIES);
+});
+
+Deno.test("shared budget: a write loop given up on by the timeout stops", async () => {
+  const clock = new FakeClock();
+  let reads = 0;
+  // Every write is refused after a pause, so the timeout ends the call before the tries run out.
+  const store: RateLimitStore = {
+    get: async () => {
+      reads++;
+      await clock.sleep(100);
+      return { state: undefined, version: null };
+    },
+    compareAndSet: () => Promise.resolve(false),
+  };
+  const client = new LambdaCloudClient({
+    apiKey: KEY,
+    fetch: new FakeFetch(dataResponse([])).fetch,
+    clock,
+    rateLimit: { store, clockSkewMs: 0 },
+  });
+  await client.regions.list();
+  const after = reads;
+  await clock.sleep(10_000);
+  assert(reads <= after + 1, `${reads - after} reads after the call was given up on`);
 });
 
 Deno.test("shared budget: a store that stalls is given up on after its timeout", async () => {
