@@ -2,7 +2,7 @@
 // Resources name an operation of the table (lib/spec/) and give its parameters; the transport fills
 // the path, picks the retry policy and the rate limit, and sends it.
 
-import { holdsSecret, redactSecret } from "./_redact.ts";
+import { holdsSecret, MIN_REDACTED_LENGTH, redactError, redactSecret } from "./_redact.ts";
 import { shapeProblem } from "./_answer_shape.ts";
 import { callSafely } from "./_callback.ts";
 import { endDeadline, startDeadline } from "./_deadlines.ts";
@@ -354,6 +354,8 @@ export class Transport {
     timeoutMs: number,
     options: RequestOptions,
   ): Promise<T> {
+    // Read before any hook runs: a hook may change the event it is given, never what is sent.
+    const url = event.url;
     const hasBody = operation.body !== undefined;
     const headers = this.#headers(apiKey, hasBody, options.headers, event);
     const controller = new AbortController();
@@ -394,14 +396,14 @@ export class Transport {
       this.#emit("onRequest", event);
       if (operation.tracker) operation.tracker.mayHaveActed = true;
       if (native) {
-        response = await native(event.url, init);
+        response = await native(url, init);
         // The usual answer declares its length: read it at once, without another frame.
         const declared = response.headers.get("content-length");
         text = declared !== null && Number(declared) <= this.#maxResponseBytes
           ? await response.text()
           : await readText(response, this.#maxResponseBytes);
       } else {
-        response = await Promise.race([fetch(new Request(event.url, init)), abandoned!]);
+        response = await Promise.race([fetch(new Request(url, init)), abandoned!]);
         text = await Promise.race([readText(response, this.#maxResponseBytes), abandoned!]);
       }
     } catch (error) {
@@ -409,7 +411,12 @@ export class Transport {
       if (deadline.expired) {
         throw new TimeoutError(operation.action, timeoutMs, operation.ambiguityHint);
       }
-      throw new ConnectionError(operation.action, error, operation.ambiguityHint);
+      // What a wrapper around fetch threw may hold the request, and with it the key.
+      throw new ConnectionError(
+        operation.action,
+        redactError(error, apiKey),
+        operation.ambiguityHint,
+      );
     } finally {
       endDeadline(deadline);
       if (onAbort) signal.removeEventListener("abort", onAbort);
@@ -610,7 +617,7 @@ function argumentName(parameter: string): string {
 }
 
 function redactKey(text: string, apiKey: string): string {
-  return redactSecret(text, apiKey);
+  return apiKey.length < MIN_REDACTED_LENGTH ? text : redactSecret(text, apiKey);
 }
 
 /** `value` with the key redacted in every string it holds, however deep. */
@@ -689,6 +696,7 @@ function tooLarge(maxBytes: number): Error {
 }
 
 function redactHeaders(headers: Headers, apiKey: string): Headers {
+  if (apiKey.length < MIN_REDACTED_LENGTH) return headers;
   let echoed = false;
   headers.forEach((value) => echoed ||= holdsSecret(value, apiKey));
   if (!echoed) return headers;

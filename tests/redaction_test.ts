@@ -1,8 +1,8 @@
 // The API key never shows: not in inspect, JSON, String(), errors, or hook events.
 
-import { ApiError, InvalidResponseError, LambdaCloudClient } from "../mod.ts";
-import { assert, assertMatch, assertRejects } from "./_deps.ts";
-import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
+import { ApiError, ConnectionError, InvalidResponseError, LambdaCloudClient } from "../mod.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 const KEY = "secret_DO_NOT_LEAK_4f2a";
 
@@ -97,4 +97,92 @@ Deno.test("a key echoed percent-encoded (a redirect) or HTML-escaped (a proxy pa
     assert(!seen.includes(echo), echo);
     assertMatch(String(denied.body), /401 for \[REDACTED\]/);
   }
+});
+
+Deno.test("a key echoed in Base64, in numeric entities, or with JSON escapes in a broken answer is redacted", async () => {
+  const key = "secret_live_key_0123456789abcdef";
+  const echoes = [
+    `Basic ${btoa(`${key}:`)}`,
+    `Basic ${btoa(`:${key}`)}`,
+    `token=${btoa(`x${key}`).replaceAll("+", "-").replaceAll("/", "_")}`,
+    btoa(`Bearer ${key}`),
+    [...key].map((char) => `&#${char.codePointAt(0)};`).join(""),
+    key.replace(/[^a-z0-9]/gi, (char) => `&#x${char.codePointAt(0)!.toString(16)};`),
+    key.replace("s", "\\u0073").replace("_", "\\u005F"),
+    key.replace("_", "%5f"),
+  ];
+  const decoded = (text: string) =>
+    [
+      text,
+      text.replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, (run) => {
+        try {
+          return atob(run.replaceAll("-", "+").replaceAll("_", "/"));
+        } catch {
+          return "";
+        }
+      }),
+    ].join("\n")
+      .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
+      .replace(/\\u([0-9a-f]{4})/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/%([0-9a-f]{2})/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)));
+  for (const echo of echoes) {
+    const fake = new FakeFetch(
+      new Response(`{"error": {"message": "bad ${echo}`, {
+        status: 401,
+        headers: { "www-authenticate": `Basic realm="${echo}"` },
+      }),
+    );
+    const events: unknown[] = [];
+    const { client } = fakeClient(fake, {
+      apiKey: key,
+      maxRetries: 0,
+      hooks: { onResponse: (event) => events.push(event) },
+    });
+    const denied = await assertRejects(client.regions.list(), ApiError);
+    const seen = [
+      Deno.inspect(denied, { depth: Infinity, showHidden: true, getters: true }),
+      JSON.stringify([...denied.headers]),
+      JSON.stringify(events),
+    ].join("\n");
+    assert(!decoded(seen).includes(key), `${echo}: ${seen}`);
+  }
+});
+
+Deno.test("an error thrown by a fetch wrapper reaches the caller without the request it carries", async () => {
+  const fake = (request: Request) =>
+    Promise.reject(
+      Object.assign(new TypeError(`fetch failed for ${request.headers.get("authorization")}`), {
+        request,
+        code: "ECONNRESET",
+        cause: new Error(`inner: ${KEY}`),
+      }),
+    );
+  const client = new LambdaCloudClient({ apiKey: KEY, fetch: fake, rateLimit: false });
+  const error = await assertRejects(client.regions.list({ maxRetries: 0 }), ConnectionError);
+  assert(!leaks(Deno.inspect(error, { depth: Infinity, showHidden: true, getters: true })));
+  assert(error.cause instanceof TypeError);
+  assertEquals((error.cause as { code?: string }).code, "ECONNRESET");
+  assertMatch(error.message, /fetch failed for Bearer \[REDACTED\]/);
+});
+
+Deno.test("a hook that changes the event's URL changes nothing that is sent", async () => {
+  const fake = new FakeFetch(dataResponse([]));
+  const { client } = fakeClient(fake, {
+    hooks: {
+      onRequest: (event) => {
+        event.url = "http://attacker.example/collect";
+      },
+    },
+  });
+  await client.regions.list();
+  assertMatch(fake.requests[0]!.url, /^https:\/\/cloud\.lambda\.ai\/api\/v1\/regions$/);
+});
+
+Deno.test("a short test key is not searched for in answers, where it would match ordinary words", async () => {
+  const fake = new FakeFetch(dataResponse([{ name: "test-run-7" }]), dataResponse([]));
+  const { client } = fakeClient(fake, { apiKey: "test" });
+  assertEquals(await client.sshKeys.list(), [{ name: "test-run-7" }]);
+  const data = new FakeFetch(dataResponse([]));
+  assertEquals(await fakeClient(data, { apiKey: "data" }).client.regions.list(), []);
 });

@@ -148,7 +148,10 @@ Deno.test("a connection failure is a ConnectionError with the cause", async () =
   const fake = new FakeFetch(cause);
   const { client } = fakeClient(fake, { maxRetries: 0 });
   const error = await assertRejects(client.regions.list(), ConnectionError);
-  assertStrictEquals(error.cause, cause);
+  // A copy that keeps the class, the message and the code, and nothing else the error carried.
+  assert(error.cause instanceof TypeError);
+  assertStrictEquals(error.cause.message, cause.message);
+  assertStrictEquals(error.cause.name, "TypeError");
 });
 
 Deno.test("a body cut off mid-way is a ConnectionError", async () => {

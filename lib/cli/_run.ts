@@ -250,7 +250,8 @@ function makeClient(
   });
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;
-  return new LambdaCloudClient({
+  const stops = dryRun ? dryRunFetch(patient) : undefined;
+  const client = new LambdaCloudClient({
     apiKey,
     userAgent: "lambda-cli",
     // Once per run: the budget shared with other `lambda` processes failed, and this one went on
@@ -272,11 +273,13 @@ function makeClient(
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(failFast || dryRun ? { maxRetries: 0 } : {}),
-    ...(dryRun ? { rateLimit: false, fetch: dryRunFetch(patient) } : {
+    ...(stops ? { rateLimit: false, fetch: stops.fetch } : {
       fetch: patient,
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     }),
   });
+  if (stops) dryRunStops.set(client, stops.stopped);
+  return client;
 }
 
 const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
@@ -463,22 +466,34 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
 class DryRunStop extends Error {
   override name = "DryRunStop";
   readonly code = "ConnectionRefused";
-  constructor(readonly request: Request) {
+  constructor() {
     super("dry run: not sent");
   }
 }
+
+/**
+ * The request each dry run's client stopped, by client. Kept here rather than on the error: the
+ * client hands a copy of what its fetch threw on, without anything that could hold the key.
+ */
+const dryRunStops = new WeakMap<LambdaCloudClient, () => Request | undefined>();
 
 /**
  * Reads go through (names become ids) until the first request that would change something, which
  * is kept and refused, and so is everything after it (such as the client looking for a launch it
  * cannot tell went through).
  */
-function dryRunFetch(read: (request: Request) => Promise<Response>) {
-  let stop: DryRunStop | undefined;
-  return (request: Request): Promise<Response> => {
-    if (stop === undefined && request.method === "GET") return read(request);
-    stop ??= new DryRunStop(request);
-    return Promise.reject(stop);
+function dryRunFetch(read: (request: Request) => Promise<Response>): {
+  fetch: (request: Request) => Promise<Response>;
+  stopped: () => Request | undefined;
+} {
+  let stopped: Request | undefined;
+  return {
+    fetch: (request) => {
+      if (stopped === undefined && request.method === "GET") return read(request);
+      stopped ??= request;
+      return Promise.reject(new DryRunStop());
+    },
+    stopped: () => stopped,
   };
 }
 
@@ -487,7 +502,7 @@ async function dryRun(io: CliIo, context: CommandContext, command: Command): Pro
   try {
     await command.run(context);
   } catch (error) {
-    stopped = findStop(error)?.request;
+    stopped = dryRunStops.get(context.client)?.();
     if (stopped === undefined) throw error;
   }
   if (stopped === undefined) {
@@ -517,13 +532,4 @@ async function dryRun(io: CliIo, context: CommandContext, command: Command): Pro
     }
   }
   return EXIT.ok;
-}
-
-/** The DryRunStop behind `error`, however the client wrapped it. */
-function findStop(error: unknown): DryRunStop | undefined {
-  for (let cause = error, depth = 0; cause !== undefined && depth < 5; depth++) {
-    if (cause instanceof DryRunStop) return cause;
-    cause = cause instanceof Error ? cause.cause : undefined;
-  }
-  return undefined;
 }
