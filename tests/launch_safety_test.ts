@@ -667,3 +667,76 @@ Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", 
   assertEquals((fake.json(0) as { ssh_key_names: string[] }).ssh_key_names, ["k"]);
   assertEquals([fake.requests.length, reads], [1, 1]);
 });
+
+Deno.test("launchAndWait() reads its options before anything is sent: a throwing getter sends nothing", async () => {
+  for (const name of ["onLaunched", "terminateOnFailure", "lookup", "signal"]) {
+    const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+    const { client } = fakeClient(fake);
+    const options = Object.defineProperty({ until: "active" as const }, name, {
+      get() {
+        throw new Error("logger not configured");
+      },
+    });
+    const error = await assertRejects(
+      client.instances.launchAndWait(LAUNCH, options),
+      TypeError,
+      `reading 'options.${name}' threw (logger not configured), so nothing was sent`,
+    );
+    assert(error.cause instanceof Error, name);
+    assertEquals(fake.requests.length, 0, name);
+  }
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { onLaunched: "log" as never }),
+    TypeError,
+    "'onLaunched' must be a function",
+  );
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { terminateOnFailure: "no" as never }),
+    TypeError,
+    "'terminateOnFailure' must be a boolean",
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
+Deno.test("launchAndWait() reads each option once, so nothing after the launch can break the cleanup", async () => {
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
+    dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] }),
+  );
+  const { client } = fakeClient(fake);
+  const launched: string[][] = [];
+  const values: Record<string, unknown> = {
+    until: "active",
+    timeout: 60_000,
+    interval: 10,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    terminateOnFailure: true,
+    launchToken: "job-9",
+    lookup: { timeout: 10_000 },
+    onLaunched: (ids: string[]) => launched.push(ids),
+  };
+  // A config whose every option throws when read a second time.
+  const reads: Record<string, number> = {};
+  const options = new Proxy(values, {
+    get(target, name: string) {
+      reads[name] = (reads[name] ?? 0) + 1;
+      if (reads[name]! > 1) throw new Error(`'${name}' read twice`);
+      return target[name];
+    },
+  });
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, options as never),
+    LaunchWaitError,
+  );
+  assertEquals([error.terminated, error.launchToken, launched], [true, "job-9", [["i-1"]]]);
+  assertEquals(reads, Object.fromEntries(Object.keys(values).map((name) => [name, 1])));
+  assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
+    "/api/v1/instance-operations/launch",
+    "/api/v1/instances/i-1",
+    "/api/v1/instance-operations/terminate",
+  ]);
+});

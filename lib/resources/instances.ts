@@ -35,7 +35,7 @@ import type {
 } from "../types/instances.ts";
 import { checkWaitOptions, waitForInstance } from "../workflows/_wait.ts";
 import { launchFirstAvailable } from "../workflows/_capacity.ts";
-import { launchAndWait } from "../workflows/_launch_and_wait.ts";
+import { launchAndWait, readLaunchAndWaitOptions } from "../workflows/_launch_and_wait.ts";
 import { terminateSettled } from "../workflows/_terminate.ts";
 import type { WaitForInstanceOptions } from "../workflows/wait.ts";
 import type { LaunchCandidate, LaunchFirstAvailableResult } from "../workflows/capacity.ts";
@@ -404,9 +404,11 @@ export class InstancesResource extends Resource {
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for
-   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`.
+   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`. Each is
+   * read once, before anything is sent.
    * @returns The running instance.
-   * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid.
+   * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid, or
+   * reading an option throws.
    * @throws {LaunchWaitError} When something was launched but did not get there.
    *
    * @example Launch and get an address to SSH to
@@ -426,6 +428,8 @@ export class InstancesResource extends Resource {
     options: LaunchAndWaitOptions = {},
   ): Promise<Instance> {
     const action = "launch and wait";
+    // Read once, here: no getter of the caller's runs between the launch and its cleanup.
+    options = readLaunchAndWaitOptions(action, options);
     if (options.until !== undefined && options.until !== "active" && options.until !== "ip") {
       throw new RangeError(
         `Cannot ${action}: 'until' must be active or ip, received ${describeValue(options.until)}`,

@@ -5,6 +5,7 @@
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
+import { checkObject, describeValue } from "../_validate.ts";
 import type {
   Instance,
   InstanceLaunchRequest,
@@ -23,6 +24,59 @@ export interface LaunchAndWaitDeps {
   terminate(id: string): Promise<InstanceTerminateResponse>;
 }
 
+/** Every option `launchAndWait()` reads. */
+const OPTION_NAMES: readonly (keyof LaunchAndWaitOptions)[] = [
+  "until",
+  "timeout",
+  "interval",
+  "signal",
+  "onProgress",
+  "terminateOnFailure",
+  "launchToken",
+  "lookup",
+  "onLaunched",
+];
+
+/**
+ * Reads each of `options` once, before anything is sent, into a plain object: a getter that
+ * throws (a lazily built logger, a Proxy-based config) then fails the call while nothing bills,
+ * and nothing the caller's object does after the launch can change or break the cleanup.
+ */
+export function readLaunchAndWaitOptions(action: string, options: unknown): LaunchAndWaitOptions {
+  if (options === undefined) return {};
+  const given = checkObject(action, "options", options);
+  const read: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    let value: unknown;
+    try {
+      value = given[name];
+    } catch (error) {
+      throw new TypeError(
+        `Cannot ${action}: reading 'options.${name}' threw (${
+          error instanceof Error ? error.message : String(error)
+        }), so nothing was sent`,
+        { cause: error },
+      );
+    }
+    if (value !== undefined) read[name] = value;
+  }
+  if (read.onLaunched !== undefined && typeof read.onLaunched !== "function") {
+    throw new TypeError(
+      `Cannot ${action}: 'onLaunched' must be a function, received ${
+        describeValue(read.onLaunched)
+      }`,
+    );
+  }
+  if (read.terminateOnFailure !== undefined && typeof read.terminateOnFailure !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: 'terminateOnFailure' must be a boolean, received ${
+        describeValue(read.terminateOnFailure)
+      }`,
+    );
+  }
+  return read as LaunchAndWaitOptions;
+}
+
 /** How long cleanup keeps trying to terminate, and to see the termination, before it gives up. */
 const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
@@ -32,6 +86,7 @@ const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
  * Launches `body` with `token`, waits as `settings` say, and returns the running instance. Every
  * failure after the launch was sent ends in a {@linkcode LaunchWaitError} that says whether what
  * was launched is terminated; extra instances (a launch sent twice upstream) are terminated first.
+ * `options` must come from {@linkcode readLaunchAndWaitOptions}: plain data, read before the launch.
  */
 export async function launchAndWait(
   deps: LaunchAndWaitDeps,

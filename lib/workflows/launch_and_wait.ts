@@ -10,7 +10,8 @@ import type { LaunchLookupOptions } from "./launch.ts";
 import type { WaitForInstanceOptions, WaitUntil } from "./wait.ts";
 
 /**
- * Options for `client.instances.launchAndWait()`.
+ * Options for `client.instances.launchAndWait()`. Each is read once, before the launch is sent: a
+ * getter that throws fails the call with a `TypeError` while nothing bills.
  *
  * @example Wait for an IP, and keep the instance if the wait fails
  * ```ts
