@@ -740,3 +740,34 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
     "/api/v1/instance-operations/terminate",
   ]);
 });
+
+Deno.test("a launch answer that names an instance twice made one: it is waited for, never terminated as an extra", async () => {
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1", "i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "active" })),
+  );
+  const { client } = fakeClient(fake);
+  const launched: string[][] = [];
+  const instance = await client.instances.launchAndWait(LAUNCH, {
+    onLaunched: (ids) => launched.push(ids),
+  });
+  assertEquals([instance.id, instance.status, launched], ["i-1", "active", [["i-1"]]]);
+  assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
+    "/api/v1/instance-operations/launch",
+    "/api/v1/instances/i-1",
+  ]);
+
+  // launch() and a lookup that lists the instance twice name it once too.
+  const again = new FakeFetch(
+    dataResponse({ instance_ids: ["i-2", "i-3", "i-2"] }),
+    errorResponse(502, {}),
+  );
+  const { client: other } = fakeClient(again);
+  assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-2", "i-3"]);
+  again.push(() => {
+    const token = tokenOf(again.json(1));
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: token }];
+    return dataResponse([sampleInstance({ id: "i-4", tags }), sampleInstance({ id: "i-4", tags })]);
+  });
+  assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-4"]);
+});

@@ -193,8 +193,9 @@ export async function launchOnce(
           : { ambiguityHint: `the launch carried launch token '${token}'` }),
       },
     );
-    // Returned as it came, so that fields this client does not know yet are not lost.
-    if (isLaunchAnswer(data)) return data;
+    // Returned as it came, so that fields this client does not know yet are not lost; an id
+    // named twice is one instance, named once.
+    if (isLaunchAnswer(data)) return withUniqueIds(data);
     // Lambda said it launched, but not what: look for it rather than guess.
     failure = new InvalidResponseError(
       ACTION,
@@ -263,7 +264,7 @@ async function lookForLaunch(
     for (;;) {
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
-        if (seen.ids.length > 0) return { ids: seen.ids };
+        if (seen.ids.length > 0) return { ids: unique(seen.ids) };
         const found = await readUntagged(deps, seen, token, reads, deadline.signal);
         if (found.length > 0) return { ids: found.map((instance) => instance.id) };
         untagged = stillUnknown(seen, reads);
@@ -401,6 +402,17 @@ function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
     ids.every((id) =>
       typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
     );
+}
+
+/** `answer`, with each id in `instance_ids` once: a repeated id is not a second instance. */
+function withUniqueIds(answer: InstanceLaunchResponse): InstanceLaunchResponse {
+  const ids = unique(answer.instance_ids);
+  return ids.length === answer.instance_ids.length ? answer : { ...answer, instance_ids: ids };
+}
+
+/** `ids` in their order, each once. */
+export function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
 }
 
 function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {

@@ -13,6 +13,7 @@ import type {
   InstanceTerminateResponse,
 } from "../types/instances.ts";
 import { LaunchAbortedError, type LaunchOptions } from "./launch.ts";
+import { unique } from "./_launch.ts";
 import { type LaunchAndWaitOptions, LaunchWaitError } from "./launch_and_wait.ts";
 import { waitForInstance, type WaitSettings } from "./_wait.ts";
 
@@ -102,10 +103,12 @@ export async function launchAndWait(
   };
   let ids: string[];
   try {
-    ids = (await deps.launch(body, launchOptions)).instance_ids;
+    // Each id once: an answer that names the same instance twice must not make it an "extra"
+    // to terminate, the very instance waited for.
+    ids = unique((await deps.launch(body, launchOptions)).instance_ids);
   } catch (error) {
     if (!(error instanceof LaunchAbortedError)) throw error;
-    throw await cleanUp(deps, error.instanceIds, error, options, token);
+    throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
   }
   callSafely(options.onLaunched, [...ids]);
   const [id, ...extras] = ids;
