@@ -771,3 +771,76 @@ Deno.test("a launch answer that names an instance twice made one: it is waited f
   });
   assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-4"]);
 });
+
+Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
+  for (const id of [12345, undefined, ""]) {
+    // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.
+    const fake = new FakeFetch(errorResponse(500, {}));
+    const { client } = fakeClient(fake);
+    fake.push(() => {
+      const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+      return dataResponse([sampleInstance({ id: "other" }), { ...sampleInstance({ tags }), id }]);
+    });
+    const error = await assertRejects(
+      client.instances.launch(LAUNCH, { lookup: { timeout: 60_000 } }),
+      LaunchOutcomeUnknownError,
+    );
+    assertEquals([error.reason, error.launchToken], ["listed-without-id", tokenOf(fake.json(0))]);
+    assert(error.cause instanceof ServerError);
+    assertMatch(
+      error.message,
+      new RegExp(
+        `^Cannot launch instance: it launched, but after HTTP 500 it cannot be named: an instance with launch token '${error.launchToken}' is listed without a usable id \\(received ${
+          id === "" ? "''" : String(id)
+        }\\); it bills until terminated`,
+      ),
+    );
+    assertEquals(fake.requests.length, 2); // found at the first listing, and not sent again
+
+    // findByLaunchToken(): never an empty answer for a launch that is listed.
+    fake.push(
+      dataResponse([{
+        ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: "tok" }] }),
+        id,
+      }]),
+    );
+    const found = await assertRejects(
+      client.instances.findByLaunchToken("tok"),
+      LaunchOutcomeUnknownError,
+      "Cannot find launch: an instance with launch token 'tok' is listed without a usable id",
+    );
+    assertEquals([found.reason, found.launchToken, found.request], [
+      "listed-without-id",
+      "tok",
+      undefined,
+    ]);
+  }
+
+  // launchAndWait(): nothing it can terminate, so the error names the token and says it bills.
+  const fake = new FakeFetch(errorResponse(502, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() =>
+    dataResponse([{ status: "booting", tags: [{ key: LAUNCH_TOKEN_KEY, value: "job-3" }] }])
+  );
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { launchToken: "job-3" }),
+    LaunchOutcomeUnknownError,
+    "it bills until terminated",
+  );
+  assertEquals([error.reason, error.launchToken], ["listed-without-id", "job-3"]);
+});
+
+Deno.test("an untagged listing's instance read by id is named by that id", async () => {
+  // The read shows the token; its own id field is junk, but it was read by "i-7".
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(
+    dataResponse([{ ...sampleInstance({ id: "i-7" }), tags: undefined }]),
+    () =>
+      dataResponse({
+        ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }] }),
+        id: 7,
+      }),
+  );
+  assertEquals((await client.instances.launch(LAUNCH)).instance_ids, ["i-7"]);
+});

@@ -195,10 +195,11 @@ export class InstancesResource extends Resource {
    *
    * @param token The launch token, such as `error.launchToken`.
    * @param options Per-call options.
-   * @returns The instances that carry the token; empty when none does.
+   * @returns The instances that carry the token; empty only when no listed instance does.
    * @throws {TypeError | RangeError} Before any request, when `token` is not a token.
    * @throws {LaunchOutcomeUnknownError} When none carries it and the listing has no tags, so it
-   * cannot tell.
+   * cannot tell (reason `untagged-listing`), or when one that carries it is listed without a
+   * usable id (reason `listed-without-id`): it launched, but cannot be named.
    *
    * @example Did that launch happen after all?
    * ```ts ignore
@@ -399,8 +400,8 @@ export class InstancesResource extends Resource {
    * aborted in flight and its launch token finds the instance. The {@linkcode LaunchWaitError} says
    * whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
    * A launch whose outcome stays unknown throws the {@linkcode LaunchOutcomeUnknownError} with its
-   * token (nothing was found, so nothing can be terminated); other errors of the launch itself are
-   * thrown as they are.
+   * token (nothing was found, or nothing with a usable id, so nothing can be terminated); other
+   * errors of the launch itself are thrown as they are.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for

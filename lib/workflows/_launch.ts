@@ -234,17 +234,25 @@ export async function launchOnce(
     lookedForMs: deps.transport.clock.now() - started,
     aborted: signal?.aborted === true,
     lookupError: found.lastError,
+    ...(found.listedIds === undefined ? {} : { listedIds: found.listedIds }),
   }, { cause: failure });
 }
 
 type LookupResult =
-  | { ids: string[]; reason?: undefined; lastError?: undefined }
-  | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
+  | { ids: string[]; reason?: undefined; lastError?: undefined; listedIds?: undefined }
+  | {
+    ids?: undefined;
+    reason: Exclude<LaunchLookupFailure, "no-token">;
+    lastError: unknown;
+    /** For `listed-without-id`: the ids the listing gave the instances that carry the token. */
+    listedIds?: unknown[];
+  };
 
 /**
  * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
  * `settings.afterAbortMs` once `callerSignal` aborts (it may have aborted already). Each listing
- * goes through the rate limiter; transient failures are waited out.
+ * goes through the rate limiter; transient failures are waited out. An instance listed with the
+ * token but without a usable id ends the lookup at once: it launched, and cannot be named.
  */
 async function lookForLaunch(
   deps: LaunchDeps,
@@ -264,6 +272,9 @@ async function lookForLaunch(
     for (;;) {
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
+        if (seen.unusableIds.length > 0) {
+          return { reason: "listed-without-id", lastError: undefined, listedIds: seen.unusableIds };
+        }
         if (seen.ids.length > 0) return { ids: unique(seen.ids) };
         const found = await readUntagged(deps, seen, token, reads, deadline.signal);
         if (found.length > 0) return { ids: found.map((instance) => instance.id) };
@@ -298,11 +309,20 @@ async function lookForLaunch(
 /**
  * Finds the instances that carry launch token `token`: one listing, and a read of each instance
  * it lists without tags. Throws a {@linkcode LaunchOutcomeUnknownError} when none does and some
- * instance's tags could not be seen, since it then cannot tell.
+ * instance's tags could not be seen, since it then cannot tell, and when one that carries it is
+ * listed without a usable id: that launch happened, and an empty answer would say it did not.
  */
 export async function findByLaunchToken(deps: LaunchDeps, token: string): Promise<Instance[]> {
   const listing = await deps.list();
   const seen = withToken(listing, token);
+  if (seen.unusableIds.length > 0) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request: undefined,
+      reason: "listed-without-id",
+      listedIds: seen.unusableIds,
+    });
+  }
   const reads: Reads = new Map();
   const found = await readUntagged(deps, seen, token, reads, undefined);
   if (seen.ids.length === 0 && found.length === 0 && stillUnknown(seen, reads)) {
@@ -312,7 +332,11 @@ export async function findByLaunchToken(deps: LaunchDeps, token: string): Promis
       reason: "untagged-listing",
     });
   }
-  const listed = (listing as Instance[]).filter((instance) => seen.ids.includes(instance?.id));
+  // A listing that shows an instance twice names it once.
+  const listed = (listing as Instance[]).filter((instance, index, all) =>
+    seen.ids.includes(instance?.id) &&
+    all.findIndex((other) => other?.id === instance.id) === index
+  );
   return [...listed, ...found];
 }
 
@@ -342,8 +366,10 @@ async function readUntagged(
     if (!isRecord(instance) || !Array.isArray(instance.tags)) {
       reads.set(id, "untagged");
     } else if (instance.tags.some((tag) => isTokenTag(tag) && tag.value === token)) {
-      reads.set(id, instance as unknown as Instance);
-      found.push(instance as unknown as Instance);
+      // It was read by `id`: that is its id, whatever the answer's own field says.
+      const named = (instance.id === id ? instance : { ...instance, id }) as unknown as Instance;
+      reads.set(id, named);
+      found.push(named);
     } else {
       reads.set(id, "other");
     }
@@ -364,6 +390,8 @@ interface Sighting {
   untaggedIds: string[];
   /** Whether some listed instance had neither tags nor an id to read it by. */
   unnamed: boolean;
+  /** The `id` fields (missing, empty, a number…) of listed instances that carry the token. */
+  unusableIds: unknown[];
 }
 
 /**
@@ -379,7 +407,7 @@ function withToken(listing: unknown, token: string): Sighting {
       new Headers(),
     );
   }
-  const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false };
+  const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false, unusableIds: [] };
   for (const item of listing) {
     if (!isRecord(item)) continue;
     const id = typeof item.id === "string" && item.id !== "" ? item.id : undefined;
@@ -389,7 +417,9 @@ function withToken(listing: unknown, token: string): Sighting {
       continue;
     }
     const tagged = item.tags.some((tag) => isTokenTag(tag) && tag.value === token);
+    // One that carries the token but no usable id launched all the same: never dropped.
     if (tagged && id !== undefined) sighting.ids.push(id);
+    else if (tagged) sighting.unusableIds.push(item.id);
   }
   return sighting;
 }
