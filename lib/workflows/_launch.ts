@@ -144,10 +144,14 @@ function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number
  */
 export async function launchRaw(
   deps: LaunchDeps,
-  body: unknown,
+  given: unknown,
   options: LaunchOptions = {},
 ): Promise<InstanceLaunchResponse> {
   const { launchToken, ...rest } = options;
+  // What goes out is the body's JSON: a copy of that is sent, and a token is added to, or looked
+  // for in, the copy. Added to the body itself, a `toJSON()` would drop it from what is sent while
+  // the client looked for it; a getter could show one token here and send another.
+  const body = jsonCopy(given);
   const taggable = isRecord(body) && (body.tags === undefined || Array.isArray(body.tags));
   if (!taggable && launchToken !== undefined && launchToken !== false) {
     throw new TypeError(
@@ -164,7 +168,9 @@ export async function launchRaw(
 
 /**
  * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
- * failure of unknown outcome: looks for its token instead.
+ * failure of unknown outcome: looks for its token instead. `body` must be plain JSON data (a copy
+ * of what the caller gave): the token tag is added to a shallow copy of it, which a `toJSON()` or
+ * a getter would not carry.
  */
 export async function launchOnce(
   deps: LaunchDeps,
@@ -432,6 +438,21 @@ function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
     ids.every((id) =>
       typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
     );
+}
+
+/** The value `JSON.stringify` sends for `value`, as plain data: `undefined` when it sends none. */
+function jsonCopy(value: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'body' must be JSON data (${
+        error instanceof Error ? error.message : String(error)
+      })`,
+    );
+  }
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** `answer`, with each id in `instance_ids` once: a repeated id is not a second instance. */
