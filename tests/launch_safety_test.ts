@@ -844,3 +844,65 @@ Deno.test("an untagged listing's instance read by id is named by that id", async
   );
   assertEquals((await client.instances.launch(LAUNCH)).instance_ids, ["i-7"]);
 });
+
+Deno.test("launchAndWait() cleanup keeps to its minute, requests in flight included", async () => {
+  const unhealthy = () => dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" }));
+  const running = () => dataResponse(sampleInstance({ id: "i-1", status: "active" }));
+  type Answer = (request: Request) => Response | Promise<Response>;
+  const cases: [string, Answer, Answer][] = [
+    // A terminate that never answers: cut off when the minute is up, not after 3 attempts of
+    // the client's timeout each.
+    ["never answers", hang as Answer, running],
+    // A terminate told to come back in 50 s, twice: its retries must not outlast the minute.
+    ["429 with Retry-After", () => errorResponse(429, {}, { "retry-after": "50" }), running],
+  ];
+  for (const [name, terminate, read] of cases) {
+    const clock = new FakeClock();
+    let cleanupStarted: number | undefined;
+    const fake = new FakeFetch();
+    const { client } = fakeClient(fake, { clock });
+    fake.push(dataResponse({ instance_ids: ["i-1"] }), unhealthy);
+    for (let i = 0; i < 50; i++) {
+      fake.push((request) => {
+        cleanupStarted ??= clock.now();
+        return terminate(request);
+      }, read);
+    }
+    // A watchdog on the same clock: without a bound, the fake clock jumps here and the test fails
+    // at once instead of hanging for the client's real timeout.
+    const watchdog = new AbortController();
+    const outlived = clock.sleep(61_000, watchdog.signal).then(() => {
+      throw new Error(`${name}: the cleanup outlived its minute`);
+    }, () => {});
+    const error = await Promise.race([
+      assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError),
+      outlived,
+    ]);
+    watchdog.abort();
+    assert(error instanceof LaunchWaitError, name);
+    assertEquals(error.terminated, false, name);
+    assertMatch(error.message, /terminate it yourself, it bills until then/, name);
+    assertEquals(clock.now() - cleanupStarted!, 60_000, name);
+    const terminates = fake.requests.filter((request) => request.url.endsWith("/terminate"));
+    assert(terminates.length >= 1, name); // the first terminate always goes out
+  }
+});
+
+Deno.test("launchAndWait() cleanup is not cut short when the caller aborts during it", async () => {
+  const controller = new AbortController();
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
+    () => {
+      controller.abort(new Error("stop")); // the caller gives up while the terminate is sent
+      return dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] });
+    },
+  );
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    LaunchWaitError,
+  );
+  assertEquals(error.terminated, true);
+  assertEquals(fake.requests.length, 3);
+});

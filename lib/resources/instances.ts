@@ -397,8 +397,9 @@ export class InstancesResource extends Resource {
    * Launches one instance and waits until it is `active` (or has an IP), then returns it. Whatever
    * goes wrong after the launch was sent, it cleans up what the launch made, unless
    * `terminateOnFailure` is `false`: when the wait fails or is aborted, and when the launch is
-   * aborted in flight and its launch token finds the instance. The {@linkcode LaunchWaitError} says
-   * whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
+   * aborted in flight and its launch token finds the instance. The cleanup takes at most a minute,
+   * requests in flight included, and is not cut short by `signal`. The
+   * {@linkcode LaunchWaitError} says whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
    * A launch whose outcome stays unknown throws the {@linkcode LaunchOutcomeUnknownError} with its
    * token (nothing was found, or nothing with a usable id, so nothing can be terminated); other
    * errors of the launch itself are thrown as they are.
@@ -455,7 +456,7 @@ export class InstancesResource extends Resource {
         launch: (launchBody, launchOptions) =>
           launchOnce(this.#launchDeps, launchBody, launchOptions),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
-        terminate: (id) => this.terminate(id),
+        terminate: (id, signal) => this.terminate(id, { signal }),
       },
       checked,
       token,

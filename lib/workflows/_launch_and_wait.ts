@@ -3,6 +3,7 @@
 // are in launch_and_wait.ts.
 
 import { callSafely } from "../_callback.ts";
+import { Deadline } from "../_deadline.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
 import { checkObject, describeValue } from "../_validate.ts";
@@ -22,7 +23,8 @@ export interface LaunchAndWaitDeps {
   clock: Clock;
   launch(body: InstanceLaunchRequest, options: LaunchOptions): Promise<InstanceLaunchResponse>;
   get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
-  terminate(id: string): Promise<InstanceTerminateResponse>;
+  /** One terminate, with its retries and settling, all bounded by `signal`. */
+  terminate(id: string, signal: AbortSignal): Promise<InstanceTerminateResponse>;
 }
 
 /** Every option `launchAndWait()` reads. */
@@ -78,7 +80,10 @@ export function readLaunchAndWaitOptions(action: string, options: unknown): Laun
   return read as LaunchAndWaitOptions;
 }
 
-/** How long cleanup keeps trying to terminate, and to see the termination, before it gives up. */
+/**
+ * How long cleanup keeps trying to terminate, and to see the termination, before it gives up:
+ * requests in flight, their retries and the rate limiter's waits included.
+ */
 const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
 const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
@@ -155,39 +160,51 @@ async function cleanUp(
 /**
  * Terminates `ids` and sees each one `terminating` or `terminated`, trying again for up to a minute:
  * a fresh instance can answer 404 for a moment, an answer that does not list an instance as
- * terminating proves nothing, and a failed terminate may have worked all the same. Not bound to the caller's signal: an abort is exactly when cleanup
- * must still happen. Resolves with `true`, or with why it could not confirm.
+ * terminating proves nothing, and a failed terminate may have worked all the same. The minute
+ * bounds everything, requests in flight included: when it is up, a terminate or read still waiting
+ * for an answer (or for its retry, or its turn) is cut off. Not bound to the caller's signal: an
+ * abort is exactly when cleanup must still happen, and a signal aborts only once, so the first
+ * terminate always goes out. Resolves with `true`, or with why it could not confirm.
  */
 async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Promise<unknown> {
-  const until = deps.clock.now() + CLEANUP_MS;
+  const deadline = new Deadline(deps.clock, CLEANUP_MS);
+  const { signal } = deadline;
   const pending = new Set(ids);
   let lastError: unknown;
-  for (;;) {
-    for (const id of [...pending]) {
-      try {
-        const answer = await deps.terminate(id);
-        const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
-        if (seen && GONE.has(seen.status)) {
-          pending.delete(id);
-          continue;
+  try {
+    while (!signal.aborted) {
+      for (const id of [...pending]) {
+        try {
+          const answer = await deps.terminate(id, signal);
+          const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
+          if (seen && GONE.has(seen.status)) {
+            pending.delete(id);
+            continue;
+          }
+          if (GONE.has((await deps.get(id, signal)).status)) pending.delete(id);
+        } catch (error) {
+          if (signal.aborted) break; // the minute is up, with this request unanswered
+          lastError = error;
+          // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
+          // terminate whose answer was lost, the retry fails though the first one worked.
+          const seen = await deps.get(id, signal).catch(() => undefined);
+          if (seen && GONE.has(seen.status)) pending.delete(id);
         }
-        if (GONE.has((await deps.get(id, undefined)).status)) pending.delete(id);
-      } catch (error) {
-        lastError = error;
-        // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
-        // terminate whose answer was lost, the retry fails though the first one worked.
-        const seen = await deps.get(id, undefined).catch(() => undefined);
-        if (seen && GONE.has(seen.status)) pending.delete(id);
       }
+      if (pending.size === 0) return true;
+      try {
+        await deps.clock.sleep(Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs), signal);
+      } catch {
+        break; // the minute is up
+      }
+      if (deadline.remainingMs <= 0) break;
     }
-    if (pending.size === 0) return true;
-    if (deps.clock.now() >= until) {
-      return lastError instanceof NotFoundError || lastError === undefined
-        ? new Error(
-          `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
-        )
-        : lastError;
-    }
-    await deps.clock.sleep(CLEANUP_INTERVAL_MS);
+  } finally {
+    deadline.dispose();
   }
+  return lastError instanceof NotFoundError || lastError === undefined
+    ? new Error(
+      `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
+    )
+    : lastError;
 }

@@ -25,7 +25,9 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   until?: Exclude<WaitUntil, "terminated">;
   /**
    * Terminate what was launched when the launch is aborted after it was sent, or the wait fails or
-   * is aborted, so nobody pays for a broken instance.
+   * is aborted, so nobody pays for a broken instance. The cleanup tries for at most a minute,
+   * requests in flight included, and `signal` does not cut it short (it is what an abort starts);
+   * pass `false` to be back at once and terminate the error's `instanceIds` yourself.
    * @default true
    */
   terminateOnFailure?: boolean;
