@@ -399,10 +399,11 @@ export class InstancesResource extends Resource {
    * `terminateOnFailure` is `false`: when the wait fails or is aborted, and when the launch is
    * aborted in flight and its launch token finds the instance. The cleanup takes at most a minute,
    * requests in flight included, and is not cut short by `signal`. The
-   * {@linkcode LaunchWaitError} says whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
-   * A launch whose outcome stays unknown throws the {@linkcode LaunchOutcomeUnknownError} with its
-   * token (nothing was found, or nothing with a usable id, so nothing can be terminated); other
-   * errors of the launch itself are thrown as they are.
+   * {@linkcode LaunchWaitError} says whether termination succeeded. A 404 in the first 30 seconds
+   * is taken as "not readable yet". A launch whose outcome stays unknown throws the
+   * {@linkcode LaunchOutcomeUnknownError} with its token (nothing was found, or nothing with a
+   * usable id, so nothing can be terminated); other errors of the launch itself are thrown as they
+   * are.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for

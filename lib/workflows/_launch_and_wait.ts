@@ -92,7 +92,8 @@ const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
  * Launches `body` with `token`, waits as `settings` say, and returns the running instance. Every
  * failure after the launch was sent ends in a {@linkcode LaunchWaitError} that says whether what
  * was launched is terminated; extra instances (a launch sent twice upstream) are terminated first.
- * `options` must come from {@linkcode readLaunchAndWaitOptions}: plain data, read before the launch.
+ * `options` must come from {@linkcode readLaunchAndWaitOptions}: plain data, read before the
+ * launch.
  */
 export async function launchAndWait(
   deps: LaunchAndWaitDeps,
