@@ -89,8 +89,9 @@ export interface OperationTypes {
   /** `GET /images`. */
   listImages: { body: never; response: Image[] };
   /**
-   * `POST /instance-operations/launch`: the body as given; a launch token only when
-   * `launchToken` asks for one or the body carries one, and then looked for, never sent twice.
+   * `POST /instance-operations/launch`: the body as given (its JSON, read once); a launch token
+   * only when `launchToken` asks for one or that JSON carries one, and then looked for, never
+   * sent twice.
    */
   launchInstance: { body: InstanceLaunchRequest; response: InstanceLaunchResponse };
   /** `POST /instance-operations/restart`. */

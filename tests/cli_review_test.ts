@@ -484,3 +484,29 @@ Deno.test("cli review: a generated key whose stdout reader has gone is written t
   // A run whose output was not secret is not failed for a reader that left (`| head -1`).
   assertEquals((await run(["ssh-keys", "list"])).code, EXIT.ok);
 });
+
+Deno.test("cli review: a launch listed without a usable id is said to bill, with where to find it", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  // The listing shows the launched instance, its id mangled into a number.
+  emulator.override("listInstances", () =>
+    Response.json({
+      data: emulator.instances().map((instance) => ({ ...instance, id: 7 })),
+    }));
+  const launch = await run(launchArgs());
+  const token = emulator.instances()[0]!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
+  const [message, suggestion] = launch.err.split("\n");
+  assertEquals(launch.code, EXIT.unavailable);
+  assertMatch(
+    message!,
+    new RegExp(`launch token '${token}' is listed without a usable id \\(received 7\\); it bills`),
+  );
+  assertEquals(
+    suggestion,
+    `  suggestion: It launched, and bills until terminated, but Lambda listed it without a usable id: find it in Lambda's console by its tag ${LAUNCH_TOKEN_KEY}=${token}, and terminate it there`,
+  );
+  assertEquals(emulator.requests.filter((r) => r.operationId === "launchInstance").length, 1);
+});

@@ -667,3 +667,242 @@ Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", 
   assertEquals((fake.json(0) as { ssh_key_names: string[] }).ssh_key_names, ["k"]);
   assertEquals([fake.requests.length, reads], [1, 1]);
 });
+
+Deno.test("launchAndWait() reads its options before anything is sent: a throwing getter sends nothing", async () => {
+  for (const name of ["onLaunched", "terminateOnFailure", "lookup", "signal"]) {
+    const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+    const { client } = fakeClient(fake);
+    const options = Object.defineProperty({ until: "active" as const }, name, {
+      get() {
+        throw new Error("logger not configured");
+      },
+    });
+    const error = await assertRejects(
+      client.instances.launchAndWait(LAUNCH, options),
+      TypeError,
+      `reading 'options.${name}' threw (logger not configured), so nothing was sent`,
+    );
+    assert(error.cause instanceof Error, name);
+    assertEquals(fake.requests.length, 0, name);
+  }
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { onLaunched: "log" as never }),
+    TypeError,
+    "'onLaunched' must be a function",
+  );
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { terminateOnFailure: "no" as never }),
+    TypeError,
+    "'terminateOnFailure' must be a boolean",
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
+Deno.test("launchAndWait() reads each option once, so nothing after the launch can break the cleanup", async () => {
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
+    dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] }),
+  );
+  const { client } = fakeClient(fake);
+  const launched: string[][] = [];
+  const values: Record<string, unknown> = {
+    until: "active",
+    timeout: 60_000,
+    interval: 10,
+    signal: new AbortController().signal,
+    onProgress: () => {},
+    terminateOnFailure: true,
+    launchToken: "job-9",
+    lookup: { timeout: 10_000 },
+    onLaunched: (ids: string[]) => launched.push(ids),
+  };
+  // A config whose every option throws when read a second time.
+  const reads: Record<string, number> = {};
+  const options = new Proxy(values, {
+    get(target, name: string) {
+      reads[name] = (reads[name] ?? 0) + 1;
+      if (reads[name]! > 1) throw new Error(`'${name}' read twice`);
+      return target[name];
+    },
+  });
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, options as never),
+    LaunchWaitError,
+  );
+  assertEquals([error.terminated, error.launchToken, launched], [true, "job-9", [["i-1"]]]);
+  assertEquals(reads, Object.fromEntries(Object.keys(values).map((name) => [name, 1])));
+  assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
+    "/api/v1/instance-operations/launch",
+    "/api/v1/instances/i-1",
+    "/api/v1/instance-operations/terminate",
+  ]);
+});
+
+Deno.test("a launch answer that names an instance twice made one: it is waited for, never terminated as an extra", async () => {
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1", "i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "active" })),
+  );
+  const { client } = fakeClient(fake);
+  const launched: string[][] = [];
+  const instance = await client.instances.launchAndWait(LAUNCH, {
+    onLaunched: (ids) => launched.push(ids),
+  });
+  assertEquals([instance.id, instance.status, launched], ["i-1", "active", [["i-1"]]]);
+  assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
+    "/api/v1/instance-operations/launch",
+    "/api/v1/instances/i-1",
+  ]);
+
+  // launch() and a lookup that lists the instance twice name it once too.
+  const again = new FakeFetch(
+    dataResponse({ instance_ids: ["i-2", "i-3", "i-2"] }),
+    errorResponse(502, {}),
+  );
+  const { client: other } = fakeClient(again);
+  assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-2", "i-3"]);
+  again.push(() => {
+    const token = tokenOf(again.json(1));
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: token }];
+    return dataResponse([sampleInstance({ id: "i-4", tags }), sampleInstance({ id: "i-4", tags })]);
+  });
+  assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-4"]);
+});
+
+Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
+  for (const id of [12345, undefined, ""]) {
+    // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.
+    const fake = new FakeFetch(errorResponse(500, {}));
+    const { client } = fakeClient(fake);
+    fake.push(() => {
+      const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+      return dataResponse([sampleInstance({ id: "other" }), { ...sampleInstance({ tags }), id }]);
+    });
+    const error = await assertRejects(
+      client.instances.launch(LAUNCH, { lookup: { timeout: 60_000 } }),
+      LaunchOutcomeUnknownError,
+    );
+    assertEquals([error.reason, error.launchToken], ["listed-without-id", tokenOf(fake.json(0))]);
+    assert(error.cause instanceof ServerError);
+    assertMatch(
+      error.message,
+      new RegExp(
+        `^Cannot launch instance: it launched, but after HTTP 500 it cannot be named: an instance with launch token '${error.launchToken}' is listed without a usable id \\(received ${
+          id === "" ? "''" : String(id)
+        }\\); it bills until terminated`,
+      ),
+    );
+    assertEquals(fake.requests.length, 2); // found at the first listing, and not sent again
+
+    // findByLaunchToken(): never an empty answer for a launch that is listed.
+    fake.push(
+      dataResponse([{
+        ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: "tok" }] }),
+        id,
+      }]),
+    );
+    const found = await assertRejects(
+      client.instances.findByLaunchToken("tok"),
+      LaunchOutcomeUnknownError,
+      "Cannot find launch: an instance with launch token 'tok' is listed without a usable id",
+    );
+    assertEquals([found.reason, found.launchToken, found.request], [
+      "listed-without-id",
+      "tok",
+      undefined,
+    ]);
+  }
+
+  // launchAndWait(): nothing it can terminate, so the error names the token and says it bills.
+  const fake = new FakeFetch(errorResponse(502, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() =>
+    dataResponse([{ status: "booting", tags: [{ key: LAUNCH_TOKEN_KEY, value: "job-3" }] }])
+  );
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { launchToken: "job-3" }),
+    LaunchOutcomeUnknownError,
+    "it bills until terminated",
+  );
+  assertEquals([error.reason, error.launchToken], ["listed-without-id", "job-3"]);
+});
+
+Deno.test("an untagged listing's instance read by id is named by that id", async () => {
+  // The read shows the token; its own id field is junk, but it was read by "i-7".
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(
+    dataResponse([{ ...sampleInstance({ id: "i-7" }), tags: undefined }]),
+    () =>
+      dataResponse({
+        ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }] }),
+        id: 7,
+      }),
+  );
+  assertEquals((await client.instances.launch(LAUNCH)).instance_ids, ["i-7"]);
+});
+
+Deno.test("launchAndWait() cleanup keeps to its minute, requests in flight included", async () => {
+  const unhealthy = () => dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" }));
+  const running = () => dataResponse(sampleInstance({ id: "i-1", status: "active" }));
+  type Answer = (request: Request) => Response | Promise<Response>;
+  const cases: [string, Answer, Answer][] = [
+    // A terminate that never answers: cut off when the minute is up, not after 3 attempts of
+    // the client's timeout each.
+    ["never answers", hang as Answer, running],
+    // A terminate told to come back in 50 s, twice: its retries must not outlast the minute.
+    ["429 with Retry-After", () => errorResponse(429, {}, { "retry-after": "50" }), running],
+  ];
+  for (const [name, terminate, read] of cases) {
+    const clock = new FakeClock();
+    let cleanupStarted: number | undefined;
+    const fake = new FakeFetch();
+    const { client } = fakeClient(fake, { clock });
+    fake.push(dataResponse({ instance_ids: ["i-1"] }), unhealthy);
+    for (let i = 0; i < 50; i++) {
+      fake.push((request) => {
+        cleanupStarted ??= clock.now();
+        return terminate(request);
+      }, read);
+    }
+    // A watchdog on the same clock: without a bound, the fake clock jumps here and the test fails
+    // at once instead of hanging for the client's real timeout.
+    const watchdog = new AbortController();
+    const outlived = clock.sleep(61_000, watchdog.signal).then(() => {
+      throw new Error(`${name}: the cleanup outlived its minute`);
+    }, () => {});
+    const error = await Promise.race([
+      assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError),
+      outlived,
+    ]);
+    watchdog.abort();
+    assert(error instanceof LaunchWaitError, name);
+    assertEquals(error.terminated, false, name);
+    assertMatch(error.message, /terminate it yourself, it bills until then/, name);
+    assertEquals(clock.now() - cleanupStarted!, 60_000, name);
+    const terminates = fake.requests.filter((request) => request.url.endsWith("/terminate"));
+    assert(terminates.length >= 1, name); // the first terminate always goes out
+  }
+});
+
+Deno.test("launchAndWait() cleanup is not cut short when the caller aborts during it", async () => {
+  const controller = new AbortController();
+  const fake = new FakeFetch(
+    dataResponse({ instance_ids: ["i-1"] }),
+    dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
+    () => {
+      controller.abort(new Error("stop")); // the caller gives up while the terminate is sent
+      return dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] });
+    },
+  );
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    LaunchWaitError,
+  );
+  assertEquals(error.terminated, true);
+  assertEquals(fake.requests.length, 3);
+});

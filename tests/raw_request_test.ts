@@ -1,6 +1,11 @@
 // client.request(): any operation by its id, with the client's transport, typed from the table.
 
-import { LambdaCloudClient, LaunchOutcomeUnknownError, ServerError } from "../mod.ts";
+import {
+  LambdaCloudClient,
+  LAUNCH_TOKEN_KEY,
+  LaunchOutcomeUnknownError,
+  ServerError,
+} from "../mod.ts";
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
@@ -176,4 +181,49 @@ Deno.test("request() types follow the table", () => {
     client.request("launch");
   };
   assertEquals(typeof typeChecks, "function");
+});
+
+Deno.test("request('launchInstance'): the token goes into the body's JSON, so a toJSON() body carries it", async () => {
+  // A body whose JSON comes from toJSON(): the token asked for is in what is sent, and the
+  // error names the token that was sent.
+  const fake = new FakeFetch(errorResponse(502, {}), Response.json({ data: [] }));
+  const { client } = fakeClient(fake);
+  const viaToJSON = { toJSON: () => ({ ...LAUNCH }) };
+  const error = await assertRejects(
+    client.request("launchInstance", { body: viaToJSON as never }, {
+      launchToken: true,
+      lookup: { timeout: 1 },
+    }),
+    LaunchOutcomeUnknownError,
+  );
+  const sentTags = (fake.json(0) as { tags?: { key: string; value: string }[] }).tags;
+  assertEquals(sentTags, [{ key: LAUNCH_TOKEN_KEY, value: error.launchToken }]);
+  assertEquals(error.request, { ...LAUNCH, tags: sentTags });
+  assertEquals(error.reason, "not-listed");
+
+  // A token in the object's own tags that its JSON leaves out was never sent: nothing is looked
+  // for, and the error claims no token.
+  const dropped = new FakeFetch(errorResponse(502, {}));
+  const { client: other } = fakeClient(dropped);
+  const hiding = {
+    ...LAUNCH,
+    tags: [{ key: LAUNCH_TOKEN_KEY, value: "run-8" }],
+    toJSON: () => ({ ...LAUNCH }),
+  };
+  const none = await assertRejects(
+    other.request("launchInstance", { body: hiding as never }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals([none.reason, none.launchToken], ["no-token", undefined]);
+  assert(!none.message.includes("run-8"), none.message);
+  assertEquals(dropped.json(0), LAUNCH);
+  assertStrictEquals(dropped.requests.length, 1);
+
+  // A body that is not JSON data is refused before anything is sent.
+  await assertRejects(
+    other.request("launchInstance", { body: { ...LAUNCH, count: 1n } as never }),
+    TypeError,
+    "Cannot launch instance: 'body' must be JSON data",
+  );
+  assertStrictEquals(dropped.requests.length, 1);
 });

@@ -9,6 +9,7 @@ import {
   InstanceWaitError,
   InsufficientCapacityError,
   InvalidResponseError,
+  LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
   LaunchOutcomeUnknownError,
   LaunchWaitError,
@@ -128,6 +129,9 @@ function lookForLaunch(error: LaunchOutcomeUnknownError): string {
     return `It carried no launch token. Before launching again, ${byHand}`;
   }
   const byTag = findLaunchCommand(error.launchToken);
+  if (error.reason === "listed-without-id") {
+    return `It launched, and bills until terminated, but Lambda listed it without a usable id: find it in Lambda's console by its tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}, and terminate it there`;
+  }
   return error.reason === "untagged-listing"
     ? `The instance listing carries no tags. Before launching again, look for it: ${byTag} (which reads each instance's tags by id), or ${byHand}`
     : `Before launching again, look for it (it may take a few minutes to appear): ${byTag}`;

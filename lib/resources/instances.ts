@@ -35,7 +35,7 @@ import type {
 } from "../types/instances.ts";
 import { checkWaitOptions, waitForInstance } from "../workflows/_wait.ts";
 import { launchFirstAvailable } from "../workflows/_capacity.ts";
-import { launchAndWait } from "../workflows/_launch_and_wait.ts";
+import { launchAndWait, readLaunchAndWaitOptions } from "../workflows/_launch_and_wait.ts";
 import { terminateSettled } from "../workflows/_terminate.ts";
 import type { WaitForInstanceOptions } from "../workflows/wait.ts";
 import type { LaunchCandidate, LaunchFirstAvailableResult } from "../workflows/capacity.ts";
@@ -195,10 +195,11 @@ export class InstancesResource extends Resource {
    *
    * @param token The launch token, such as `error.launchToken`.
    * @param options Per-call options.
-   * @returns The instances that carry the token; empty when none does.
+   * @returns The instances that carry the token; empty only when no listed instance does.
    * @throws {TypeError | RangeError} Before any request, when `token` is not a token.
    * @throws {LaunchOutcomeUnknownError} When none carries it and the listing has no tags, so it
-   * cannot tell.
+   * cannot tell (reason `untagged-listing`), or when one that carries it is listed without a
+   * usable id (reason `listed-without-id`): it launched, but cannot be named.
    *
    * @example Did that launch happen after all?
    * ```ts ignore
@@ -396,17 +397,21 @@ export class InstancesResource extends Resource {
    * Launches one instance and waits until it is `active` (or has an IP), then returns it. Whatever
    * goes wrong after the launch was sent, it cleans up what the launch made, unless
    * `terminateOnFailure` is `false`: when the wait fails or is aborted, and when the launch is
-   * aborted in flight and its launch token finds the instance. The {@linkcode LaunchWaitError} says
-   * whether termination succeeded. A 404 in the first 30 seconds is taken as "not readable yet".
-   * A launch whose outcome stays unknown throws the {@linkcode LaunchOutcomeUnknownError} with its
-   * token (nothing was found, so nothing can be terminated); other errors of the launch itself are
-   * thrown as they are.
+   * aborted in flight and its launch token finds the instance. The cleanup takes at most a minute,
+   * requests in flight included, and is not cut short by `signal`. The
+   * {@linkcode LaunchWaitError} says whether termination succeeded. A 404 in the first 30 seconds
+   * is taken as "not readable yet". A launch whose outcome stays unknown throws the
+   * {@linkcode LaunchOutcomeUnknownError} with its token (nothing was found, or nothing with a
+   * usable id, so nothing can be terminated); other errors of the launch itself are thrown as they
+   * are.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for
-   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`.
+   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`. Each is
+   * read once, before anything is sent.
    * @returns The running instance.
-   * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid.
+   * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid, or
+   * reading an option throws.
    * @throws {LaunchWaitError} When something was launched but did not get there.
    *
    * @example Launch and get an address to SSH to
@@ -426,6 +431,8 @@ export class InstancesResource extends Resource {
     options: LaunchAndWaitOptions = {},
   ): Promise<Instance> {
     const action = "launch and wait";
+    // Read once, here: no getter of the caller's runs between the launch and its cleanup.
+    options = readLaunchAndWaitOptions(action, options);
     if (options.until !== undefined && options.until !== "active" && options.until !== "ip") {
       throw new RangeError(
         `Cannot ${action}: 'until' must be active or ip, received ${describeValue(options.until)}`,
@@ -450,7 +457,7 @@ export class InstancesResource extends Resource {
         launch: (launchBody, launchOptions) =>
           launchOnce(this.#launchDeps, launchBody, launchOptions),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
-        terminate: (id) => this.terminate(id),
+        terminate: (id, signal) => this.terminate(id, { signal }),
       },
       checked,
       token,

@@ -144,10 +144,14 @@ function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number
  */
 export async function launchRaw(
   deps: LaunchDeps,
-  body: unknown,
+  given: unknown,
   options: LaunchOptions = {},
 ): Promise<InstanceLaunchResponse> {
   const { launchToken, ...rest } = options;
+  // What goes out is the body's JSON: a copy of that is sent, and a token is added to, or looked
+  // for in, the copy. Added to the body itself, a `toJSON()` would drop it from what is sent while
+  // the client looked for it; a getter could show one token here and send another.
+  const body = jsonCopy(given);
   const taggable = isRecord(body) && (body.tags === undefined || Array.isArray(body.tags));
   if (!taggable && launchToken !== undefined && launchToken !== false) {
     throw new TypeError(
@@ -164,7 +168,9 @@ export async function launchRaw(
 
 /**
  * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
- * failure of unknown outcome: looks for its token instead.
+ * failure of unknown outcome: looks for its token instead. `body` must be plain JSON data (a copy
+ * of what the caller gave): the token tag is added to a shallow copy of it, which a `toJSON()` or
+ * a getter would not carry.
  */
 export async function launchOnce(
   deps: LaunchDeps,
@@ -193,8 +199,9 @@ export async function launchOnce(
           : { ambiguityHint: `the launch carried launch token '${token}'` }),
       },
     );
-    // Returned as it came, so that fields this client does not know yet are not lost.
-    if (isLaunchAnswer(data)) return data;
+    // Returned as it came, so that fields this client does not know yet are not lost; an id
+    // named twice is one instance, named once.
+    if (isLaunchAnswer(data)) return withUniqueIds(data);
     // Lambda said it launched, but not what: look for it rather than guess.
     failure = new InvalidResponseError(
       ACTION,
@@ -233,17 +240,25 @@ export async function launchOnce(
     lookedForMs: deps.transport.clock.now() - started,
     aborted: signal?.aborted === true,
     lookupError: found.lastError,
+    ...(found.listedIds === undefined ? {} : { listedIds: found.listedIds }),
   }, { cause: failure });
 }
 
 type LookupResult =
-  | { ids: string[]; reason?: undefined; lastError?: undefined }
-  | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
+  | { ids: string[]; reason?: undefined; lastError?: undefined; listedIds?: undefined }
+  | {
+    ids?: undefined;
+    reason: Exclude<LaunchLookupFailure, "no-token">;
+    lastError: unknown;
+    /** For `listed-without-id`: the ids the listing gave the instances that carry the token. */
+    listedIds?: unknown[];
+  };
 
 /**
  * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
  * `settings.afterAbortMs` once `callerSignal` aborts (it may have aborted already). Each listing
- * goes through the rate limiter; transient failures are waited out.
+ * goes through the rate limiter; transient failures are waited out. An instance listed with the
+ * token but without a usable id ends the lookup at once: it launched, and cannot be named.
  */
 async function lookForLaunch(
   deps: LaunchDeps,
@@ -263,7 +278,10 @@ async function lookForLaunch(
     for (;;) {
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
-        if (seen.ids.length > 0) return { ids: seen.ids };
+        if (seen.unusableIds.length > 0) {
+          return { reason: "listed-without-id", lastError: undefined, listedIds: seen.unusableIds };
+        }
+        if (seen.ids.length > 0) return { ids: unique(seen.ids) };
         const found = await readUntagged(deps, seen, token, reads, deadline.signal);
         if (found.length > 0) return { ids: found.map((instance) => instance.id) };
         untagged = stillUnknown(seen, reads);
@@ -297,11 +315,20 @@ async function lookForLaunch(
 /**
  * Finds the instances that carry launch token `token`: one listing, and a read of each instance
  * it lists without tags. Throws a {@linkcode LaunchOutcomeUnknownError} when none does and some
- * instance's tags could not be seen, since it then cannot tell.
+ * instance's tags could not be seen, since it then cannot tell, and when one that carries it is
+ * listed without a usable id: that launch happened, and an empty answer would say it did not.
  */
 export async function findByLaunchToken(deps: LaunchDeps, token: string): Promise<Instance[]> {
   const listing = await deps.list();
   const seen = withToken(listing, token);
+  if (seen.unusableIds.length > 0) {
+    throw new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request: undefined,
+      reason: "listed-without-id",
+      listedIds: seen.unusableIds,
+    });
+  }
   const reads: Reads = new Map();
   const found = await readUntagged(deps, seen, token, reads, undefined);
   if (seen.ids.length === 0 && found.length === 0 && stillUnknown(seen, reads)) {
@@ -311,7 +338,11 @@ export async function findByLaunchToken(deps: LaunchDeps, token: string): Promis
       reason: "untagged-listing",
     });
   }
-  const listed = (listing as Instance[]).filter((instance) => seen.ids.includes(instance?.id));
+  // A listing that shows an instance twice names it once.
+  const listed = (listing as Instance[]).filter((instance, index, all) =>
+    seen.ids.includes(instance?.id) &&
+    all.findIndex((other) => other?.id === instance.id) === index
+  );
   return [...listed, ...found];
 }
 
@@ -341,8 +372,10 @@ async function readUntagged(
     if (!isRecord(instance) || !Array.isArray(instance.tags)) {
       reads.set(id, "untagged");
     } else if (instance.tags.some((tag) => isTokenTag(tag) && tag.value === token)) {
-      reads.set(id, instance as unknown as Instance);
-      found.push(instance as unknown as Instance);
+      // It was read by `id`: that is its id, whatever the answer's own field says.
+      const named = (instance.id === id ? instance : { ...instance, id }) as unknown as Instance;
+      reads.set(id, named);
+      found.push(named);
     } else {
       reads.set(id, "other");
     }
@@ -363,6 +396,8 @@ interface Sighting {
   untaggedIds: string[];
   /** Whether some listed instance had neither tags nor an id to read it by. */
   unnamed: boolean;
+  /** The `id` fields (missing, empty, a number…) of listed instances that carry the token. */
+  unusableIds: unknown[];
 }
 
 /**
@@ -378,7 +413,7 @@ function withToken(listing: unknown, token: string): Sighting {
       new Headers(),
     );
   }
-  const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false };
+  const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false, unusableIds: [] };
   for (const item of listing) {
     if (!isRecord(item)) continue;
     const id = typeof item.id === "string" && item.id !== "" ? item.id : undefined;
@@ -388,7 +423,9 @@ function withToken(listing: unknown, token: string): Sighting {
       continue;
     }
     const tagged = item.tags.some((tag) => isTokenTag(tag) && tag.value === token);
+    // One that carries the token but no usable id launched all the same: never dropped.
     if (tagged && id !== undefined) sighting.ids.push(id);
+    else if (tagged) sighting.unusableIds.push(item.id);
   }
   return sighting;
 }
@@ -401,6 +438,32 @@ function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
     ids.every((id) =>
       typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
     );
+}
+
+/** The value `JSON.stringify` sends for `value`, as plain data: `undefined` when it sends none. */
+function jsonCopy(value: unknown): unknown {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'body' must be JSON data (${
+        error instanceof Error ? error.message : String(error)
+      })`,
+    );
+  }
+  return text === undefined ? undefined : JSON.parse(text);
+}
+
+/** `answer`, with each id in `instance_ids` once: a repeated id is not a second instance. */
+function withUniqueIds(answer: InstanceLaunchResponse): InstanceLaunchResponse {
+  const ids = unique(answer.instance_ids);
+  return ids.length === answer.instance_ids.length ? answer : { ...answer, instance_ids: ids };
+}
+
+/** `ids` in their order, each once. */
+export function unique(ids: readonly string[]): string[] {
+  return [...new Set(ids)];
 }
 
 function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {

@@ -3,8 +3,10 @@
 // are in launch_and_wait.ts.
 
 import { callSafely } from "../_callback.ts";
+import { Deadline } from "../_deadline.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
+import { checkObject, describeValue } from "../_validate.ts";
 import type {
   Instance,
   InstanceLaunchRequest,
@@ -12,6 +14,7 @@ import type {
   InstanceTerminateResponse,
 } from "../types/instances.ts";
 import { LaunchAbortedError, type LaunchOptions } from "./launch.ts";
+import { unique } from "./_launch.ts";
 import { type LaunchAndWaitOptions, LaunchWaitError } from "./launch_and_wait.ts";
 import { waitForInstance, type WaitSettings } from "./_wait.ts";
 
@@ -20,10 +23,67 @@ export interface LaunchAndWaitDeps {
   clock: Clock;
   launch(body: InstanceLaunchRequest, options: LaunchOptions): Promise<InstanceLaunchResponse>;
   get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
-  terminate(id: string): Promise<InstanceTerminateResponse>;
+  /** One terminate, with its retries and settling, all bounded by `signal`. */
+  terminate(id: string, signal: AbortSignal): Promise<InstanceTerminateResponse>;
 }
 
-/** How long cleanup keeps trying to terminate, and to see the termination, before it gives up. */
+/** Every option `launchAndWait()` reads. */
+const OPTION_NAMES: readonly (keyof LaunchAndWaitOptions)[] = [
+  "until",
+  "timeout",
+  "interval",
+  "signal",
+  "onProgress",
+  "terminateOnFailure",
+  "launchToken",
+  "lookup",
+  "onLaunched",
+];
+
+/**
+ * Reads each of `options` once, before anything is sent, into a plain object: a getter that
+ * throws (a lazily built logger, a Proxy-based config) then fails the call while nothing bills,
+ * and nothing the caller's object does after the launch can change or break the cleanup.
+ */
+export function readLaunchAndWaitOptions(action: string, options: unknown): LaunchAndWaitOptions {
+  if (options === undefined) return {};
+  const given = checkObject(action, "options", options);
+  const read: Record<string, unknown> = {};
+  for (const name of OPTION_NAMES) {
+    let value: unknown;
+    try {
+      value = given[name];
+    } catch (error) {
+      throw new TypeError(
+        `Cannot ${action}: reading 'options.${name}' threw (${
+          error instanceof Error ? error.message : String(error)
+        }), so nothing was sent`,
+        { cause: error },
+      );
+    }
+    if (value !== undefined) read[name] = value;
+  }
+  if (read.onLaunched !== undefined && typeof read.onLaunched !== "function") {
+    throw new TypeError(
+      `Cannot ${action}: 'onLaunched' must be a function, received ${
+        describeValue(read.onLaunched)
+      }`,
+    );
+  }
+  if (read.terminateOnFailure !== undefined && typeof read.terminateOnFailure !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: 'terminateOnFailure' must be a boolean, received ${
+        describeValue(read.terminateOnFailure)
+      }`,
+    );
+  }
+  return read as LaunchAndWaitOptions;
+}
+
+/**
+ * How long cleanup keeps trying to terminate, and to see the termination, before it gives up:
+ * requests in flight, their retries and the rate limiter's waits included.
+ */
 const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
 const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
@@ -32,6 +92,8 @@ const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
  * Launches `body` with `token`, waits as `settings` say, and returns the running instance. Every
  * failure after the launch was sent ends in a {@linkcode LaunchWaitError} that says whether what
  * was launched is terminated; extra instances (a launch sent twice upstream) are terminated first.
+ * `options` must come from {@linkcode readLaunchAndWaitOptions}: plain data, read before the
+ * launch.
  */
 export async function launchAndWait(
   deps: LaunchAndWaitDeps,
@@ -47,10 +109,12 @@ export async function launchAndWait(
   };
   let ids: string[];
   try {
-    ids = (await deps.launch(body, launchOptions)).instance_ids;
+    // Each id once: an answer that names the same instance twice must not make it an "extra"
+    // to terminate, the very instance waited for.
+    ids = unique((await deps.launch(body, launchOptions)).instance_ids);
   } catch (error) {
     if (!(error instanceof LaunchAbortedError)) throw error;
-    throw await cleanUp(deps, error.instanceIds, error, options, token);
+    throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
   }
   callSafely(options.onLaunched, [...ids]);
   const [id, ...extras] = ids;
@@ -97,39 +161,51 @@ async function cleanUp(
 /**
  * Terminates `ids` and sees each one `terminating` or `terminated`, trying again for up to a minute:
  * a fresh instance can answer 404 for a moment, an answer that does not list an instance as
- * terminating proves nothing, and a failed terminate may have worked all the same. Not bound to the caller's signal: an abort is exactly when cleanup
- * must still happen. Resolves with `true`, or with why it could not confirm.
+ * terminating proves nothing, and a failed terminate may have worked all the same. The minute
+ * bounds everything, requests in flight included: when it is up, a terminate or read still waiting
+ * for an answer (or for its retry, or its turn) is cut off. Not bound to the caller's signal: an
+ * abort is exactly when cleanup must still happen, and a signal aborts only once, so the first
+ * terminate always goes out. Resolves with `true`, or with why it could not confirm.
  */
 async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Promise<unknown> {
-  const until = deps.clock.now() + CLEANUP_MS;
+  const deadline = new Deadline(deps.clock, CLEANUP_MS);
+  const { signal } = deadline;
   const pending = new Set(ids);
   let lastError: unknown;
-  for (;;) {
-    for (const id of [...pending]) {
-      try {
-        const answer = await deps.terminate(id);
-        const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
-        if (seen && GONE.has(seen.status)) {
-          pending.delete(id);
-          continue;
+  try {
+    while (!signal.aborted) {
+      for (const id of [...pending]) {
+        try {
+          const answer = await deps.terminate(id, signal);
+          const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
+          if (seen && GONE.has(seen.status)) {
+            pending.delete(id);
+            continue;
+          }
+          if (GONE.has((await deps.get(id, signal)).status)) pending.delete(id);
+        } catch (error) {
+          if (signal.aborted) break; // the minute is up, with this request unanswered
+          lastError = error;
+          // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
+          // terminate whose answer was lost, the retry fails though the first one worked.
+          const seen = await deps.get(id, signal).catch(() => undefined);
+          if (seen && GONE.has(seen.status)) pending.delete(id);
         }
-        if (GONE.has((await deps.get(id, undefined)).status)) pending.delete(id);
-      } catch (error) {
-        lastError = error;
-        // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
-        // terminate whose answer was lost, the retry fails though the first one worked.
-        const seen = await deps.get(id, undefined).catch(() => undefined);
-        if (seen && GONE.has(seen.status)) pending.delete(id);
       }
+      if (pending.size === 0) return true;
+      try {
+        await deps.clock.sleep(Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs), signal);
+      } catch {
+        break; // the minute is up
+      }
+      if (deadline.remainingMs <= 0) break;
     }
-    if (pending.size === 0) return true;
-    if (deps.clock.now() >= until) {
-      return lastError instanceof NotFoundError || lastError === undefined
-        ? new Error(
-          `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
-        )
-        : lastError;
-    }
-    await deps.clock.sleep(CLEANUP_INTERVAL_MS);
+  } finally {
+    deadline.dispose();
   }
+  return lastError instanceof NotFoundError || lastError === undefined
+    ? new Error(
+      `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
+    )
+    : lastError;
 }

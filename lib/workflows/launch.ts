@@ -21,6 +21,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import type { RequestOptions } from "../options.ts";
+import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
 
 /**
@@ -96,6 +97,9 @@ export interface LaunchOptions extends RequestOptions {
  *   token cannot be seen.
  * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
  * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
+ * - `listed-without-id`: an instance that carries the token was listed, so the launch happened and
+ *   bills, but its `id` was missing or not a string: the client cannot name, wait for or terminate
+ *   it. Find it in Lambda's console.
  *
  * @example Advice per reason
  * ```ts
@@ -105,12 +109,18 @@ export interface LaunchOptions extends RequestOptions {
  *   reason === "not-listed" ? "look again in a minute" : "check the console";
  * ```
  */
-export type LaunchLookupFailure = "not-listed" | "untagged-listing" | "listing-failed" | "no-token";
+export type LaunchLookupFailure =
+  | "not-listed"
+  | "untagged-listing"
+  | "listing-failed"
+  | "no-token"
+  | "listed-without-id";
 
 /**
  * A launch that may or may not have happened, and may be billing: the request was sent, no usable
  * answer came back (a 5xx, a timeout, a dropped connection, an unreadable success, or an abort),
- * and looking for its launch token did not find it. The client never sends such a launch again by
+ * and looking for its launch token did not find it (or, with reason `listed-without-id`, found it
+ * listed without a usable id: then it did happen). The client never sends such a launch again by
  * itself. Look again later with `client.instances.findByLaunchToken(error.launchToken)` before
  * launching again. The failure that made the outcome unknown is the `cause`.
  *
@@ -159,12 +169,18 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       lookedForMs?: number;
       aborted?: boolean;
       lookupError?: unknown;
+      /** For `listed-without-id`: the `id` fields the listing gave the instances with the token. */
+      listedIds?: readonly unknown[];
     },
     options?: ErrorOptions,
   ) {
     const { launchToken, reason } = init;
     const what = init.request === undefined
       ? "Cannot find launch"
+      : reason === "listed-without-id"
+      ? `Cannot launch instance: it launched, but after ${
+        init.aborted ? "an abort" : describeFailure(options?.cause)
+      } it cannot be named`
       : init.aborted
       ? "Cannot launch instance: aborted after the request was sent, so the outcome is unknown"
       : `Cannot launch instance: the outcome is unknown after ${describeFailure(options?.cause)}`;
@@ -178,8 +194,14 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
         describeFailure(init.lookupError)
       })`,
       "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
+      "listed-without-id":
+        `an instance with launch token '${launchToken}' is listed without a usable id (received ${
+          (init.listedIds ?? [undefined]).map(describeValue).join(", ")
+        })`,
     }[reason];
-    const next = launchToken === undefined
+    const next = reason === "listed-without-id"
+      ? "it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console"
+      : launchToken === undefined
       ? "list your instances before launching again"
       : `it may still appear, and bills if it does: call client.instances.findByLaunchToken('${launchToken}') before launching again`;
     super(`${what}: ${why}; ${next}`, options);

@@ -10,7 +10,8 @@ import type { LaunchLookupOptions } from "./launch.ts";
 import type { WaitForInstanceOptions, WaitUntil } from "./wait.ts";
 
 /**
- * Options for `client.instances.launchAndWait()`.
+ * Options for `client.instances.launchAndWait()`. Each is read once, before the launch is sent: a
+ * getter that throws fails the call with a `TypeError` while nothing bills.
  *
  * @example Wait for an IP, and keep the instance if the wait fails
  * ```ts
@@ -24,7 +25,9 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   until?: Exclude<WaitUntil, "terminated">;
   /**
    * Terminate what was launched when the launch is aborted after it was sent, or the wait fails or
-   * is aborted, so nobody pays for a broken instance.
+   * is aborted, so nobody pays for a broken instance. The cleanup tries for at most a minute,
+   * requests in flight included, and `signal` does not cut it short (it is what an abort starts);
+   * pass `false` to be back at once and terminate the error's `instanceIds` yourself.
    * @default true
    */
   terminateOnFailure?: boolean;
