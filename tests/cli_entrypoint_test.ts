@@ -55,7 +55,7 @@ Deno.test("entrypoint: LAMBDA_BASE_URL set but not readable is said, not replace
 
 Deno.test("entrypoint: destructive commands refuse without --yes when nobody can be asked", async () => {
   await withServedEmulator({}, async ({ emulator, run }) => {
-    assertEquals((await run(["ssh-keys", "add", "k"])).code, 0);
+    assertEquals((await run(["ssh-keys", "add", "k", "--print-private-key"])).code, 0);
     assertEquals(
       (await run(["firewall", "global", "set", "--rule", "tcp:22:0.0.0.0/0:SSH"])).code,
       0,
@@ -171,7 +171,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
   await Promise.all([
     // Time runs out.
     withServedEmulator(slow, async ({ emulator, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const result = await run([...LAUNCH, "--wait", "--timeout", "1", "--interval", "0.2"]);
       const [instance] = emulator.instances();
       assertEquals(result.code, 8);
@@ -194,7 +194,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
     }, async ({ emulator, run }) => {
       unhealthy = () =>
         emulator.instances().forEach(({ id }) => emulator.setInstanceStatus(id, "unhealthy"));
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const terminated = await run([...LAUNCH, "--wait", "--interval", "0.2"]);
       assertEquals(terminated.code, 8);
       assertMatch(terminated.err, /unhealthy.*it was terminated, so it no longer bills/);
@@ -219,7 +219,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
         if (exchange.operationId === "getInstance") child?.kill("SIGINT");
       },
     }, async ({ emulator, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
         started: (started) => child = started,
       });
@@ -248,7 +248,7 @@ Deno.test("entrypoint: SIGTERM during launch --wait terminates what it launched,
       if (exchange.operationId === "getInstance") signalled?.kill("SIGTERM");
     },
   }, async ({ emulator, run }) => {
-    await run(["ssh-keys", "add", "k"]);
+    await run(["ssh-keys", "add", "k", "--print-private-key"]);
     const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
       started: (started) => signalled = started,
     });
@@ -269,7 +269,7 @@ Deno.test("entrypoint: SIGTERM during launch --wait terminates what it launched,
 Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at once, naming its token", async () => {
   let interrupted: Deno.ChildProcess | undefined;
   await withServedEmulator({ timing: { bootMs: 3_600_000 } }, async ({ emulator, run }) => {
-    await run(["ssh-keys", "add", "k"]);
+    await run(["ssh-keys", "add", "k", "--print-private-key"]);
     let answered: Promise<unknown> = Promise.resolve();
     // The launch reaches the API and is slow to answer; the user presses Ctrl-C twice.
     let token = "";
@@ -346,7 +346,7 @@ Deno.test({
   ignore: !hasScript,
   fn: async () => {
     await withServedEmulator({}, async ({ emulator, env, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const declined = await onTerminal(LAUNCH, env, "n");
       assertEquals(declined.code, 9);
       assertMatch(

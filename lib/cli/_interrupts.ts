@@ -4,7 +4,7 @@
 // instance id, with the commands that find and terminate them.
 
 import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
-import type { CommandContext } from "./_command.ts";
+import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
 
@@ -80,6 +80,14 @@ export function launchTokenFor(body: { tags?: unknown }): string {
   const tags = Array.isArray(body.tags) ? body.tags : [];
   const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
   return typeof tag?.value === "string" ? tag.value : crypto.randomUUID().replaceAll("-", "");
+}
+
+/**
+ * The ids of instances just launched, which must reach the user whatever becomes of stdout: they
+ * bill until terminated, and nothing else says which they are.
+ */
+export function launchedIds(ids: readonly string[]): MustReach {
+  return { lines: ids, fields: { instance_ids: ids } };
 }
 
 /** The line that finds the instances a launch token launched. */

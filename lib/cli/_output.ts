@@ -34,12 +34,14 @@ export function presentIo(io: CliIo, json: boolean): CliIo {
   return {
     stdout: (line) => io.stdout(shown(line)),
     stdoutLost: () => io.stdoutLost?.() ?? false,
+    stdoutError: () => io.stdoutError?.(),
     stderr: (line) => io.stderr(shown(line)),
     progress: json
       ? (line) => io.stderr(JSON.stringify({ progress: line }))
       : (line) => io.progress(visible(line)),
     env: (name) => io.env(name),
     isTerminal: io.isTerminal,
+    ...(io.stdoutIsTerminal === undefined ? {} : { stdoutIsTerminal: io.stdoutIsTerminal }),
     confirm: (question) => io.confirm(visible(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),

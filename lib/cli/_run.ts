@@ -12,10 +12,10 @@ import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
 import { Lookup } from "./_lookup.ts";
 import { patientFetch } from "./_patience.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
-import { CliError, reportError } from "./_report.ts";
+import { CliError, LostOutputError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
-import { presentIo, remark } from "./_output.ts";
+import { presentIo, remark, visible } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { Changes } from "./_changes.ts";
 
@@ -107,6 +107,7 @@ export async function runCli(
     const shown = view(command, args);
     const out = presentIo(io, shown.json);
     const context = prepare(command, args, out, changes.watch(options), shown);
+    await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
@@ -115,8 +116,9 @@ export async function runCli(
     interrupted = () => signal.aborted && (signal.reason ?? true);
     if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
-    render(out, command, output, shown);
-    return rescueLostLines(out, output, shown.json) ?? output.exitCode ?? EXIT.ok;
+    render(io, out, command, output, shown);
+    checkDelivered(io, output, changes.sent);
+    return output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
       json: wantsJson(argv),
@@ -394,6 +396,9 @@ function view(command: Command, args: ParsedArgs): View {
   const noHeader = args.booleans.has("no-header");
   const name = command.name.join(" ");
   if (json && quiet) throw new UsageError("give '--json' or '--quiet', not both");
+  if (quiet && command.quiet === false) {
+    throw new UsageError(`'${name}' prints no ids: '--quiet' does not apply`);
+  }
   if ((format !== undefined || noHeader) && command.columns === undefined) {
     throw new UsageError(`'${name}' prints no table: '--format' and '--no-header' do not apply`);
   }
@@ -420,22 +425,45 @@ function view(command: Command, args: ParsedArgs): View {
 }
 
 /**
- * When stdout's reader left before lines that exist nowhere else were read (`lambda ssh-keys add
- * k | true`), writes them to stderr with a warning and returns the failing exit code.
+ * Makes sure that what must reach the user did. What stdout's output leaves out (a key under
+ * `-q`) goes to stderr. When stdout could not take the output (its reader has gone, `| true`; a
+ * write failed, `> /dev/full`), the run fails with an error that carries what exists nowhere
+ * else (a private key, the ids of instances launched), or the ids of what it changed, unless
+ * nothing was lost that mattered: a reader that left a listing early (`| head -1`) had what it
+ * wanted.
  */
-function rescueLostLines(io: CliIo, output: CommandOutput, json: boolean): number | undefined {
-  if (output.mustReach === undefined || !io.stdoutLost?.()) return undefined;
-  remark(
-    io,
-    json,
-    "warning",
-    "warning: the output's reader has gone, and it held what exists nowhere else; here it is",
+function checkDelivered(io: CliIo, output: CommandOutput, changed: boolean): void {
+  const { mustReach } = output;
+  if (mustReach?.offStdout) {
+    mustReach.lines.forEach((line) => io.stderr(mustReach.secret ? line : visible(line)));
+  }
+  if (!io.stdoutLost?.()) return;
+  const failure = io.stdoutError?.();
+  if (failure === undefined && mustReach === undefined && !changed) return;
+  const lost = failure === undefined
+    ? "the output's reader has gone"
+    : `cannot write the output (${failure.message})`;
+  if (mustReach !== undefined && !mustReach.offStdout) {
+    throw new LostOutputError(
+      `${lost}, and it held what exists nowhere else; here it is`,
+      mustReach,
+    );
+  }
+  if (!changed) throw new LostOutputError(lost);
+  const ids = output.ids ?? [];
+  throw new LostOutputError(
+    `${lost}, after a change was sent${ids.length > 0 ? "; the ids it held follow" : ""}`,
+    ids.length > 0 ? { lines: ids, fields: { ids } } : undefined,
   );
-  output.mustReach.forEach((line) => io.stderr(line));
-  return EXIT.failed;
 }
 
-function render(io: CliIo, command: Command, output: CommandOutput, shown: View): void {
+function render(
+  raw: CliIo,
+  io: CliIo,
+  command: Command,
+  output: CommandOutput,
+  shown: View,
+): void {
   if (shown.json) io.stdout(JSON.stringify(output.data, null, 2));
   else if (shown.quiet) {
     const first = command.columns?.[0];
@@ -443,6 +471,8 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
     ids.forEach((id) => io.stdout(id));
   } else {
     output.lines?.forEach((line) => io.stdout(line));
+    // Exactly as they are: the user's own secret, not text to show.
+    output.secretLines?.forEach((line) => raw.stdout(line));
     if (output.rows !== undefined) {
       if (output.rows.length === 0 && shown.plain) io.stdout("(none)");
       else if (output.rows.length > 0) {
