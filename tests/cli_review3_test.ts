@@ -1,10 +1,10 @@
 // The command line against a third hostile review, in-process on a virtual clock: what must reach
 // the user when stdout cannot take it (launched ids, generated keys), keys printed to pipes, `-q`
-// and `--format` where they cannot apply, options checked before any question. What concerns the
-// process itself (pipes, /dev/full, exit codes) runs through the real entrypoint in
-// cli_process_test.ts.
+// and `--format` where they cannot apply, `lambda api`'s JSON and body fields, options checked
+// before any question. What concerns the process itself (pipes, /dev/full, exit codes) runs
+// through the real entrypoint in cli_process_test.ts.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs, type TerminalSetup } from "./_cli.ts";
@@ -209,6 +209,22 @@ Deno.test("cli review 3: a CRLF private key is printed as it is; other text from
   ]);
 });
 
+Deno.test("cli review 3: lambda api prints valid JSON in text, with DEL, C1 and bidi controls as JSON escapes", async () => {
+  const { emulator, run } = await withKey();
+  const name = "ev\x1b]52;c;SGVsbG8=\x07il\x9b31m\u202egnp.exe\x7f x";
+  await run([...launchArgs(), "--name", name]);
+  const id = emulator.instances()[0]!.id;
+  const got = await run(["api", "getInstance", "--path", `id=${id}`]);
+  assertEquals(got.code, EXIT.ok);
+  // deno-lint-ignore no-control-regex
+  assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/.test(got.out), got.out);
+  assertMatch(
+    got.out,
+    /"name": "ev\\u001b\]52;c;SGVsbG8=\\u0007il\\u009b31m\\u202egnp\.exe\\u007f x"/,
+  );
+  assertEquals(JSON.parse(got.out).name, name);
+});
+
 Deno.test("cli review 3: -q, --format and --no-header where they cannot apply are usage errors, before anything is sent", async () => {
   const { emulator, run } = await withKey();
   for (
@@ -243,6 +259,42 @@ Deno.test("cli review 3: -q, --format and --no-header where they cannot apply ar
     (await run(["audit", "-q"])).out,
     events.map((e: { event_id: string }) => e.event_id).join("\n"),
   );
+});
+
+Deno.test("cli review 3: lambda api refuses body fields the operation does not take, at any depth, before sending", async () => {
+  const { emulator, run } = await withKey();
+  await run([...launchArgs(), "--name", "t1"]);
+  const id = emulator.instances()[0]!.id;
+  emulator.clearRequests();
+  for (
+    const [argv, message] of [
+      [
+        ["api", "postInstance", "--path", `id=${id}`, "--body", '{"nmae": "x"}'],
+        "error: Cannot update instance: 'body' of postInstance has no 'nmae' (it takes name, tags)",
+      ],
+      [
+        ["api", "createFilesystem", "--body", '{"name": "fs", "regoin": "us-east-1"}'],
+        "error: Cannot create filesystem: 'body' of createFilesystem has no 'regoin' (it takes name, region)",
+      ],
+      [
+        [
+          "api",
+          "postInstance",
+          "--path",
+          `id=${id}`,
+          "--body",
+          '{"tags": [{"key": "team", "value": "ml", "colour": "red"}]}',
+        ],
+        "error: Cannot update instance: 'body.tags[0]' of postInstance has no 'colour' (it takes key, value)",
+      ],
+    ] as const
+  ) {
+    const result = await cliRunner(emulator, { terminal: true, answer: true })([...argv]);
+    assertEquals([result.code, result.err.split("\n")[0]], [EXIT.usage, message]);
+    assertEquals(result.questions, []); // refused before it asks
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(emulator.instances()[0]!.name, "t1");
 });
 
 Deno.test("cli review 3: every option is checked before the question, not after a yes", async () => {

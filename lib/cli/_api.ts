@@ -6,7 +6,7 @@
 import type { LaunchOptions, OperationId, RawRequest } from "../../mod.ts";
 import { OPERATIONS } from "../spec/operations.ts";
 import { UsageError } from "./_args.ts";
-import { checkRawRequest } from "../_rules/raw.ts";
+import { checkBodyNames, checkRawRequest } from "../_rules/raw.ts";
 import { checkPrintedKey, PRINT_KEY_FLAG, privateKeyMustReach } from "./_account.ts";
 import {
   type Command,
@@ -17,6 +17,7 @@ import {
   perRun,
 } from "./_command.ts";
 import { launchedIds, launchTokenFor } from "./_interrupts.ts";
+import { jsonVisible } from "./_output.ts";
 import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
 
@@ -122,8 +123,10 @@ const request = perRun(async (context): Promise<RawRequest<OperationId>> => {
     ),
     body,
   } as RawRequest<OperationId>;
-  // What the client would refuse, refused before anything is asked.
+  // What the client would refuse, refused before anything is asked; and a field the operation
+  // does not take, which the API would ignore, as a mistake.
   checkRawRequest(id, built);
+  checkBodyNames(id, body);
   return built;
 });
 
@@ -327,7 +330,8 @@ export const API_COMMANDS: Command[] = [{
     const mustReach = answerMustReach(id, data);
     return {
       data,
-      lines: (JSON.stringify(data, null, 2) ?? "null").split("\n"),
+      // JSON still, with what a terminal would obey written as JSON escapes (`\u001b`, `\u007f`).
+      lines: (JSON.stringify(data, null, 2) ?? "null").split("\n").map(jsonVisible),
       ...(mustReach === undefined ? {} : { mustReach, ids: mustReach.lines }),
     };
   },

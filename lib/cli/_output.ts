@@ -24,6 +24,15 @@ export function visible(text: string): string {
 }
 
 /**
+ * A line of JSON text with every control character that JSON.stringify leaves as it is (DEL, C1
+ * controls, bidirectional overrides) written as a JSON escape such as `\u007f`: still valid JSON
+ * that reads back to the same value, and nothing left for a terminal to obey.
+ */
+export function jsonVisible(json: string): string {
+  return json.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * `io` as the commands should write to it: in text, every line, progress line and question with
  * its control characters made visible (a line never holds a line feed of its own: a command that
  * prints several lines writes them one by one); under `--json`, progress as `{"progress": …}` lines
