@@ -1,14 +1,15 @@
 // The command line against a third hostile review, in-process on a virtual clock: what must reach
 // the user when stdout cannot take it (launched ids, generated keys), keys printed to pipes, `-q`
 // and `--format` where they cannot apply, `lambda api`'s JSON and body fields, options checked
-// before any question. What concerns the process itself (pipes, /dev/full, exit codes) runs
-// through the real entrypoint in cli_process_test.ts.
+// before any question, `--json` for the version and a group named alone. What concerns the process
+// itself (pipes, /dev/full, exit codes) runs through the real entrypoint in cli_process_test.ts.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs, type TerminalSetup } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
+import { VERSION } from "../lib/version.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 const KEY_BEGIN = /^-----BEGIN OPENSSH PRIVATE KEY-----$/;
@@ -324,4 +325,30 @@ Deno.test("cli review 3: every option is checked before the question, not after 
   }
   assertEquals(changes(emulator), []);
   assertEquals(emulator.instances()[0]!.status, "booting");
+});
+
+Deno.test("cli review 3: under --json, the version is JSON and a group named alone is a JSON usage error", async () => {
+  const run = cliRunner(testEmulator());
+  const version = await run(["--version", "--json"]);
+  assertEquals([version.code, JSON.parse(version.out)], [EXIT.ok, {
+    program: "lambda",
+    version: VERSION,
+    package: "@lambda-cloud/client",
+  }]);
+  assertEquals((await run(["--version"])).out, `lambda ${VERSION} (@lambda-cloud/client)`);
+  const group = await run(["instances", "--json"]);
+  assertEquals([group.code, group.out], [EXIT.usage, ""]);
+  const { error } = JSON.parse(group.err);
+  assertEquals(error, {
+    code: "cli/usage",
+    message:
+      "'lambda instances' needs a command: list, get, launch, rename, tag, restart, terminate, wait",
+    suggestion: "Run 'lambda --help' for usage",
+    request_id: null,
+    exit_code: EXIT.usage,
+  });
+  // Help is text on stdout, as asked for, --json or not.
+  const help = await run(["instances", "--help", "--json"]);
+  assertEquals(help.code, EXIT.ok);
+  assertMatch(help.out, /^lambda instances: 8 commands/);
 });

@@ -4,6 +4,8 @@
 
 import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
 import { VERSION } from "../version.ts";
+
+const PACKAGE = "@lambda-cloud/client";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -91,7 +93,11 @@ export async function runCli(
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
-      io.stdout(`${PROGRAM} ${VERSION} (@lambda-cloud/client)`);
+      io.stdout(
+        args.booleans.has("json")
+          ? JSON.stringify({ program: PROGRAM, version: VERSION, package: PACKAGE })
+          : `${PROGRAM} ${VERSION} (${PACKAGE})`,
+      );
       return EXIT.ok;
     }
     if (command === undefined) {
@@ -167,8 +173,16 @@ function overview(io: CliIo, args: ParsedArgs): number {
     words.length < command.name.length && words.every((word, index) => command.name[index] === word)
   );
   if (words.length === 0 || isGroup) {
+    const asked = words.length === 0 || args.booleans.has("help");
+    // Under --json a group named alone is a mistake like any other: one JSON error on stderr.
+    if (!asked && args.booleans.has("json")) {
+      const names = COMMANDS.filter((command) =>
+        words.every((word, index) => command.name[index] === word)
+      ).map((command) => command.name.slice(words.length).join(" "));
+      throw new UsageError(`'${PROGRAM} ${words.join(" ")}' needs a command: ${names.join(", ")}`);
+    }
     printOverview(io, COMMANDS, words);
-    return words.length === 0 || args.booleans.has("help") ? EXIT.ok : EXIT.usage;
+    return asked ? EXIT.ok : EXIT.usage;
   }
   // The longest run of leading words that looks like a command, mistyped.
   for (let count = Math.min(words.length, 3); count > 0; count--) {
