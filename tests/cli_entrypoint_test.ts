@@ -87,7 +87,11 @@ Deno.test("entrypoint: --json errors are one JSON object on stderr", async () =>
   await withServedEmulator({}, async ({ run }) => {
     const missing = await run(["instances", "get", "0".repeat(32), "--json"]);
     assertEquals([missing.code, missing.out], [4, ""]);
-    const { error } = JSON.parse(missing.err);
+    // Every line is JSON: the note that this process paces alone (no --unstable-kv here), then
+    // the error.
+    const lines = missing.err.split("\n").map((line) => JSON.parse(line));
+    assertMatch(lines[0].note, /rate budget shared with other lambda processes is unavailable/);
+    const { error } = lines.at(-1);
     assertEquals(Object.keys(error), ["code", "message", "suggestion", "request_id", "exit_code"]);
     assertEquals([error.code, error.exit_code], ["global/object-does-not-exist", 4]);
     assertMatch(error.request_id, /^[0-9a-f]{32}$/);
@@ -291,6 +295,7 @@ Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at o
     await answered;
     assertEquals(result.code, 130, result.err);
     assertEquals(result.err.split("\n"), [
+      "Note: the rate budget shared with other lambda processes is unavailable (it needs --unstable-kv): pacing this one alone",
       "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)",
       `error: interrupted again, so it left at once while launching: the launch may have gone through, and bills if it did (launch token '${token}')`,
       `  suggestion: Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (then terminate what it lists)`,

@@ -1,8 +1,9 @@
 // What concerns the `lambda` process itself, through the real Deno entrypoint in child processes:
-// a stdout whose reader has gone or whose disk is full, a stderr that cannot be written.
+// a stdout whose reader has gone or whose disk is full, a stderr that cannot be written, and what
+// the process says about the rate budget it could not share.
 // Redirections to /dev/full need Linux.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
 import { INSTALL_PERMISSIONS, lambda, type Served, withServedEmulator } from "./_entrypoint.ts";
 
@@ -149,6 +150,8 @@ Deno.test({
           [["instances", "get", "nosuch"], 4],
           [["instances", "terminate", "nosuch"], 2],
           [["regions", "--bogus"], 2],
+          // The note that this process paces alone is lost; the run is not.
+          [["regions"], 0],
         ] as const
       ) {
         const result = await redirected(served, "2>/dev/full", [...args]);
@@ -166,4 +169,44 @@ Deno.test({
       assertMatch(launched.out, new RegExp(`^Launched ${instance!.id}: active at `));
     });
   },
+});
+
+Deno.test("process: a rate budget that cannot be shared is said once, with why", async () => {
+  await Deno.mkdir(".tmp", { recursive: true });
+  const cache = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "cache-" }));
+  try {
+    await withServedEmulator({}, async ({ run }) => {
+      const env = INSTALL_PERMISSIONS.map((flag) =>
+        flag.startsWith("--allow-env=") ? `${flag},XDG_CACHE_HOME` : flag
+      );
+      for (
+        const [permissions, why] of [
+          [env, "it needs --unstable-kv"],
+          [
+            ["--unstable-kv", ...env, `--allow-read=${cache}`],
+            `no permission to read and write ${cache}/lambda-cloud: --allow-read --allow-write=${cache}/lambda-cloud`,
+          ],
+        ] as const
+      ) {
+        const result = await run(["instances", "list", "--json"], {
+          permissions: [...permissions],
+          env: { XDG_CACHE_HOME: cache },
+        });
+        assertEquals(result.code, 0, result.err);
+        // Once, though the run sent two requests (the list, and the audit trail for uptime).
+        assertEquals(result.err.split("\n").map((line) => JSON.parse(line)), [{
+          note:
+            `Note: the rate budget shared with other lambda processes is unavailable (${why}): pacing this one alone`,
+        }]);
+      }
+      const shared = await run(["regions"], {
+        permissions: ["--unstable-kv", ...env, `--allow-read=${cache}`, `--allow-write=${cache}`],
+        env: { XDG_CACHE_HOME: cache },
+      });
+      assertEquals([shared.code, shared.err], [0, ""]);
+      assert((await Deno.stat(`${cache}/lambda-cloud/rate-limit.kv`)).isFile);
+    });
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
 });

@@ -20,6 +20,7 @@ import { table } from "./_table.ts";
 import { presentIo, remark, visible } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { Changes } from "./_changes.ts";
+import { BudgetUnavailableError } from "./_shared_budget.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -223,7 +224,9 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const client = command.local ? new LambdaCloudClient() : makeClient(args, io, options, dryRun);
+  const client = command.local
+    ? new LambdaCloudClient()
+    : makeClient(args, io, options, dryRun, shown);
   const context: CommandContext = {
     client,
     args,
@@ -245,6 +248,7 @@ function makeClient(
   io: CliIo,
   options: CliOptions,
   dryRun: boolean,
+  shown: View,
 ): LambdaCloudClient {
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
@@ -269,18 +273,19 @@ function makeClient(
   return new LambdaCloudClient({
     apiKey,
     userAgent: "lambda-cli",
-    // Once per run: the budget shared with other `lambda` processes failed, and this one went on
-    // by itself.
+    // Once per run: the budget shared with other `lambda` processes could not be used (a note,
+    // when it was never set up) or failed (a warning), and this one went on by itself.
     ...(shared && !dryRun
       ? {
         hooks: {
-          onRateLimitFallback: (event) => {
-            if (toldAlone) return;
+          onRateLimitFallback: ({ error }) => {
+            const unset = error instanceof BudgetUnavailableError;
+            if (toldAlone || (unset && shown.quiet)) return;
             toldAlone = true;
-            io.progress(
-              `The rate budget shared with other lambda processes is unavailable ` +
-                `(${event.error.message}): pacing this one alone`,
-            );
+            const why = `the rate budget shared with other lambda processes is unavailable ` +
+              `(${error.message}): pacing this one alone`;
+            if (unset) remark(io, shown.json, "note", `Note: ${why}`);
+            else remark(io, shown.json, "warning", `warning: ${why}`);
           },
         },
       }

@@ -46,12 +46,9 @@ if (import.meta.main) {
   // The first Ctrl-C or SIGTERM stops what is running (a launch --wait then terminates what it
   // launched); a second one leaves at once, saying what may be left billing.
   const interrupts = listenForInterrupts(Deno);
-  // Every `lambda` on the machine books its turns in one KV file, when it may (--unstable-kv).
-  const store = sharedBudget(Deno);
+  // Every `lambda` on the machine books its turns in one KV file, when it may (--unstable-kv);
+  // when it may not, it paces itself alone and says so once.
   Deno.exit(
-    await runCli(Deno.args, denoIo(Deno), {
-      interrupts,
-      ...(store ? { rateLimit: { store } } : {}),
-    }),
+    await runCli(Deno.args, denoIo(Deno), { interrupts, rateLimit: { store: sharedBudget(Deno) } }),
   );
 }
