@@ -243,31 +243,42 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
 let unhealthy = () => {};
 let child: Deno.ChildProcess | undefined;
 
-Deno.test("entrypoint: SIGTERM during launch --wait terminates what it launched, and says so", async () => {
-  let signalled: Deno.ChildProcess | undefined;
-  await withServedEmulator({
-    timing: { bootMs: 3_600_000 },
-    // What `timeout`, a cancelled CI job and `docker stop` send, while the instance boots.
-    onResponse: (exchange) => {
-      if (exchange.operationId === "getInstance") signalled?.kill("SIGTERM");
-    },
-  }, async ({ emulator, run }) => {
-    await run(["ssh-keys", "add", "k", "--print-private-key"]);
-    const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
-      started: (started) => signalled = started,
+Deno.test("entrypoint: SIGTERM or SIGHUP during launch --wait terminates what it launched, and says so", async () => {
+  for (
+    const [signal, code, why] of [
+      // What `timeout`, a cancelled CI job and `docker stop` send.
+      ["SIGTERM", 143, "stopped \\(SIGTERM\\)"],
+      // What a terminal or an SSH session that closes sends.
+      ["SIGHUP", 129, "hung up \\(SIGHUP\\)"],
+    ] as const
+  ) {
+    let signalled: Deno.ChildProcess | undefined;
+    await withServedEmulator({
+      timing: { bootMs: 3_600_000 },
+      // While the instance boots.
+      onResponse: (exchange) => {
+        if (exchange.operationId === "getInstance") signalled?.kill(signal);
+      },
+    }, async ({ emulator, run }) => {
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
+      const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
+        started: (started) => signalled = started,
+      });
+      const [instance] = emulator.instances();
+      assertEquals(result.code, code, result.err);
+      assertMatch(
+        result.err,
+        new RegExp(
+          `Stopping: terminating ${
+            instance!.id
+          }[^\n]*\nerror: Cannot launch and wait for instance '${
+            instance!.id
+          }': ${why}; it was terminated, so it no longer bills$`,
+        ),
+      );
+      assertEquals(instance!.status, "terminating");
     });
-    const [instance] = emulator.instances();
-    assertEquals(result.code, 143, result.err);
-    assertMatch(
-      result.err,
-      new RegExp(
-        `Stopping: terminating ${instance!.id}[^\n]*\nerror: Cannot launch and wait for instance '${
-          instance!.id
-        }': stopped \\(SIGTERM\\); it was terminated, so it no longer bills$`,
-      ),
-    );
-    assertEquals(instance!.status, "terminating");
-  });
+  }
 });
 
 Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at once, naming its token", async () => {

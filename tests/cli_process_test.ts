@@ -1,6 +1,7 @@
 // What concerns the `lambda` process itself, through the real Deno entrypoint in child processes:
 // a stdout whose reader has gone or whose disk is full, a stderr that cannot be written, and what
-// the process says about the rate budget it could not share.
+// the process says about the rate budget it could not share. (A terminal that hangs up, SIGHUP,
+// is in cli_entrypoint_test.ts, beside SIGTERM.)
 // Redirections to /dev/full need Linux.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
