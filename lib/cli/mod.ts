@@ -21,7 +21,7 @@
  * `--save-private-key` into the current folder; without them those flags say what is missing.
  * `--unstable-kv`, the cache variables and the cache folder let every `lambda` on the machine share
  * one rate budget in a KV file there, so that parallel invocations wait their turn rather than being
- * refused; without them each paces itself alone.
+ * refused; without them each paces itself alone, and says so once (a note on stderr).
  *
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
