@@ -5,6 +5,7 @@
  * @module
  */
 
+import { retryWhileLocked } from "./_kv_locked.ts";
 import type {
   RateLimitState,
   RateLimitStore,
@@ -114,27 +115,6 @@ export function kvRateLimitStore(
         return result.ok;
       }),
   };
-}
-
-/**
- * Runs `operation`, again after a short random pause while SQLite answers that another process
- * holds the database, for up to `budgetMs`. Any other error, or one past the budget, is thrown.
- */
-async function retryWhileLocked<T>(budgetMs: number, operation: () => Promise<T>): Promise<T> {
-  const started = performance.now();
-  for (;;) {
-    try {
-      return await operation();
-    } catch (error) {
-      if (!isLocked(error) || performance.now() - started >= budgetMs) throw error;
-    }
-    // Random, so that processes that collided do not collide again.
-    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
-  }
-}
-
-function isLocked(error: unknown): boolean {
-  return error instanceof Error && /database is (locked|busy)/i.test(error.message);
 }
 
 /** The state in `value`, or `undefined` if it is not one (another version wrote it, say). */

@@ -40,6 +40,13 @@ export interface TerminalSetup {
   clock?: FakeClock;
   /** Whether stdout's reader has gone (`| true`): what is written there is lost. */
   stdoutGone?: boolean;
+  /** A write to stdout fails with this (`> /dev/full`): what is written there is lost. */
+  stdoutError?: Error;
+  /**
+   * Whether stdout is a terminal, where a generated private key may be printed without asking.
+   * @default true
+   */
+  stdoutTerminal?: boolean;
 }
 
 /** A function that runs the command line against `emulator`, in-process, and records the run. */
@@ -60,11 +67,14 @@ export function cliRunner(
       ...setup.env,
       ...env,
     };
+    const lost = setup.stdoutGone === true || setup.stdoutError !== undefined;
     const io: CliIo = {
       stdout: (line) => {
-        if (!setup.stdoutGone) out.push(line);
+        if (!lost) out.push(line);
       },
-      stdoutLost: () => setup.stdoutGone ?? false,
+      stdoutLost: () => lost,
+      stdoutError: () => setup.stdoutError,
+      stdoutIsTerminal: setup.stdoutTerminal ?? true,
       stderr: (line) => err.push(line),
       progress: (line) => progress.push(line),
       env: (name) => {

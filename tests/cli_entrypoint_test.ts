@@ -55,7 +55,7 @@ Deno.test("entrypoint: LAMBDA_BASE_URL set but not readable is said, not replace
 
 Deno.test("entrypoint: destructive commands refuse without --yes when nobody can be asked", async () => {
   await withServedEmulator({}, async ({ emulator, run }) => {
-    assertEquals((await run(["ssh-keys", "add", "k"])).code, 0);
+    assertEquals((await run(["ssh-keys", "add", "k", "--print-private-key"])).code, 0);
     assertEquals(
       (await run(["firewall", "global", "set", "--rule", "tcp:22:0.0.0.0/0:SSH"])).code,
       0,
@@ -87,7 +87,11 @@ Deno.test("entrypoint: --json errors are one JSON object on stderr", async () =>
   await withServedEmulator({}, async ({ run }) => {
     const missing = await run(["instances", "get", "0".repeat(32), "--json"]);
     assertEquals([missing.code, missing.out], [4, ""]);
-    const { error } = JSON.parse(missing.err);
+    // Every line is JSON: the note that this process paces alone (no --unstable-kv here), then
+    // the error.
+    const lines = missing.err.split("\n").map((line) => JSON.parse(line));
+    assertMatch(lines[0].note, /rate budget shared with other lambda processes is unavailable/);
+    const { error } = lines.at(-1);
     assertEquals(Object.keys(error), ["code", "message", "suggestion", "request_id", "exit_code"]);
     assertEquals([error.code, error.exit_code], ["global/object-does-not-exist", 4]);
     assertMatch(error.request_id, /^[0-9a-f]{32}$/);
@@ -171,7 +175,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
   await Promise.all([
     // Time runs out.
     withServedEmulator(slow, async ({ emulator, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const result = await run([...LAUNCH, "--wait", "--timeout", "1", "--interval", "0.2"]);
       const [instance] = emulator.instances();
       assertEquals(result.code, 8);
@@ -194,7 +198,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
     }, async ({ emulator, run }) => {
       unhealthy = () =>
         emulator.instances().forEach(({ id }) => emulator.setInstanceStatus(id, "unhealthy"));
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const terminated = await run([...LAUNCH, "--wait", "--interval", "0.2"]);
       assertEquals(terminated.code, 8);
       assertMatch(terminated.err, /unhealthy.*it was terminated, so it no longer bills/);
@@ -219,7 +223,7 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
         if (exchange.operationId === "getInstance") child?.kill("SIGINT");
       },
     }, async ({ emulator, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
         started: (started) => child = started,
       });
@@ -239,37 +243,48 @@ Deno.test("entrypoint: launch --wait that fails terminates what it launched, unl
 let unhealthy = () => {};
 let child: Deno.ChildProcess | undefined;
 
-Deno.test("entrypoint: SIGTERM during launch --wait terminates what it launched, and says so", async () => {
-  let signalled: Deno.ChildProcess | undefined;
-  await withServedEmulator({
-    timing: { bootMs: 3_600_000 },
-    // What `timeout`, a cancelled CI job and `docker stop` send, while the instance boots.
-    onResponse: (exchange) => {
-      if (exchange.operationId === "getInstance") signalled?.kill("SIGTERM");
-    },
-  }, async ({ emulator, run }) => {
-    await run(["ssh-keys", "add", "k"]);
-    const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
-      started: (started) => signalled = started,
+Deno.test("entrypoint: SIGTERM or SIGHUP during launch --wait terminates what it launched, and says so", async () => {
+  for (
+    const [signal, code, why] of [
+      // What `timeout`, a cancelled CI job and `docker stop` send.
+      ["SIGTERM", 143, "stopped \\(SIGTERM\\)"],
+      // What a terminal or an SSH session that closes sends.
+      ["SIGHUP", 129, "hung up \\(SIGHUP\\)"],
+    ] as const
+  ) {
+    let signalled: Deno.ChildProcess | undefined;
+    await withServedEmulator({
+      timing: { bootMs: 3_600_000 },
+      // While the instance boots.
+      onResponse: (exchange) => {
+        if (exchange.operationId === "getInstance") signalled?.kill(signal);
+      },
+    }, async ({ emulator, run }) => {
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
+      const result = await run([...LAUNCH, "--wait", "--interval", "0.2"], {
+        started: (started) => signalled = started,
+      });
+      const [instance] = emulator.instances();
+      assertEquals(result.code, code, result.err);
+      assertMatch(
+        result.err,
+        new RegExp(
+          `Stopping: terminating ${
+            instance!.id
+          }[^\n]*\nerror: Cannot launch and wait for instance '${
+            instance!.id
+          }': ${why}; it was terminated, so it no longer bills$`,
+        ),
+      );
+      assertEquals(instance!.status, "terminating");
     });
-    const [instance] = emulator.instances();
-    assertEquals(result.code, 143, result.err);
-    assertMatch(
-      result.err,
-      new RegExp(
-        `Stopping: terminating ${instance!.id}[^\n]*\nerror: Cannot launch and wait for instance '${
-          instance!.id
-        }': stopped \\(SIGTERM\\); it was terminated, so it no longer bills$`,
-      ),
-    );
-    assertEquals(instance!.status, "terminating");
-  });
+  }
 });
 
 Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at once, naming its token", async () => {
   let interrupted: Deno.ChildProcess | undefined;
   await withServedEmulator({ timing: { bootMs: 3_600_000 } }, async ({ emulator, run }) => {
-    await run(["ssh-keys", "add", "k"]);
+    await run(["ssh-keys", "add", "k", "--print-private-key"]);
     let answered: Promise<unknown> = Promise.resolve();
     // The launch reaches the API and is slow to answer; the user presses Ctrl-C twice.
     let token = "";
@@ -291,6 +306,7 @@ Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at o
     await answered;
     assertEquals(result.code, 130, result.err);
     assertEquals(result.err.split("\n"), [
+      "Note: the rate budget shared with other lambda processes is unavailable (it needs --unstable-kv): pacing this one alone",
       "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)",
       `error: interrupted again, so it left at once while launching: the launch may have gone through, and bills if it did (launch token '${token}')`,
       `  suggestion: Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (then terminate what it lists)`,
@@ -346,7 +362,7 @@ Deno.test({
   ignore: !hasScript,
   fn: async () => {
     await withServedEmulator({}, async ({ emulator, env, run }) => {
-      await run(["ssh-keys", "add", "k"]);
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
       const declined = await onTerminal(LAUNCH, env, "n");
       assertEquals(declined.code, 9);
       assertMatch(

@@ -11,6 +11,8 @@ function fakeDeno(terminal: boolean, granted: string[], typed = "") {
   const written = new Map<string, string>();
   const removed: string[] = [];
   let brokenPipe = false;
+  let stdoutFails: Error | undefined;
+  let stderrFails = false;
   let writesFail = false;
   const input = new TextEncoder().encode(typed);
   let read = 0;
@@ -18,13 +20,16 @@ function fakeDeno(terminal: boolean, granted: string[], typed = "") {
     stdout: {
       writeSync: (bytes) => {
         if (brokenPipe) throw Object.assign(new Error("Broken pipe"), { name: "BrokenPipe" });
+        if (stdoutFails) throw stdoutFails;
         out.push(decoder.decode(bytes));
         return bytes.length;
       },
+      isTerminal: () => terminal,
     },
     stderr: {
       // Takes at most 8 bytes a call, as a pipe may: the rest must be written after.
       writeSync: (bytes) => {
+        if (stderrFails) throw new Error("No space left on device (os error 28)");
         err.push(decoder.decode(bytes.subarray(0, 8)));
         return Math.min(8, bytes.length);
       },
@@ -86,6 +91,8 @@ function fakeDeno(terminal: boolean, granted: string[], typed = "") {
     written,
     removed,
     breakPipe: () => brokenPipe = true,
+    failStdout: (error: Error) => stdoutFails = error,
+    failStderr: () => stderrFails = true,
     failWrites: () => writesFail = true,
   };
 }
@@ -136,6 +143,24 @@ Deno.test("deno io: a closed stdout (| head) ends the output quietly", () => {
   io.stdout("second");
   io.stdout("third");
   assertEquals(out, ["first\n"]);
+});
+
+Deno.test("deno io: any failed stdout write loses stdout, keeping why; a failed stderr write is let go", async () => {
+  const { deno, out, failStdout, failStderr } = fakeDeno(true, [], "y\n");
+  const io = denoIo(deno);
+  io.stdout("first");
+  assertEquals([io.stdoutLost?.(), io.stdoutError?.()], [false, undefined]);
+  const full = Object.assign(new Error("No space left on device (os error 28)"), { name: "Other" });
+  failStdout(full);
+  io.stdout("second"); // > /dev/full: no throw, but lost, and why is kept
+  io.stdout("third");
+  assertEquals([out, io.stdoutLost?.(), io.stdoutError?.()], [["first\n"], true, full]);
+  // 2>/dev/full, or a terminal that hung up: nothing to tell, nothing thrown.
+  failStderr();
+  io.stderr("error: not found");
+  io.progress("booting");
+  // A question that could not be shown is not answered yes, though "y" waits on stdin.
+  assertEquals(await io.confirm("Terminate?"), false);
 });
 
 Deno.test("deno io: a secret file is created new, mode 600, before it is written, or removed", async () => {

@@ -186,7 +186,7 @@ Deno.test("cli review: instances tag reads an instance listed without tags, and 
     "instances",
     "tag",
     "victim",
-    "a=b",
+    "owner=bob",
   ]);
   assertEquals(asked.questions, ["Remove the tag(s) team=ml, cost=42 from victim?"]);
   // Not even a read by id gives them: nothing is replaced, --yes or not.
@@ -459,11 +459,11 @@ Deno.test("cli review: Ctrl-C and SIGTERM stop the run; a second leaves at once,
     handlers.get(second)!();
     assertEquals([said, exits], [[code], [code]]);
   }
-  // Where SIGTERM cannot be listened for (Windows), Ctrl-C still works.
+  // Where SIGTERM and SIGHUP cannot be listened for (Windows), Ctrl-C still works.
   const handlers = new Map<string, () => void>();
   const signal = listenForInterrupts({
     addSignalListener: (name, handler) => {
-      if (name === "SIGTERM") throw new TypeError("Windows only supports ctrl-c and ctrl-break");
+      if (name !== "SIGINT") throw new TypeError("Windows only supports ctrl-c and ctrl-break");
       handlers.set(name, handler);
     },
     exit: () => undefined as never,
@@ -478,7 +478,10 @@ Deno.test("cli review: a generated key whose stdout reader has gone is written t
   const added = await run(["ssh-keys", "add", "k"]); // as in `lambda ssh-keys add k | true`
   assertEquals(added.code, EXIT.failed);
   const [warning, ...key] = added.err.split("\n");
-  assertMatch(warning!, /^warning: the output's reader has gone/);
+  assertMatch(
+    warning!,
+    /^error: the output's reader has gone, and it held what exists nowhere else/,
+  );
   assertMatch(key[0]!, /^-----BEGIN .*PRIVATE KEY-----$/);
   assertMatch(key.at(-1)!, /^-----END .*PRIVATE KEY-----$/);
   // A run whose output was not secret is not failed for a reader that left (`| head -1`).

@@ -4,8 +4,13 @@
 
 import { kvRateLimitStore } from "../mod.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { type BudgetDeno, budgetPath, sharedBudget } from "../lib/cli/_shared_budget.ts";
-import { assert, assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
+import {
+  type BudgetDeno,
+  budgetPath,
+  BudgetUnavailableError,
+  sharedBudget,
+} from "../lib/cli/_shared_budget.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { cliRunner } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeKv } from "./_fakes.ts";
@@ -63,19 +68,67 @@ Deno.test("shared budget (cli): the KV file goes in the user's cache folder", ()
 });
 
 Deno.test("shared budget (cli): used only with --unstable-kv and permission to write the file, and opened when first needed", async () => {
-  assertStrictEquals(sharedBudget(fakeDeno({ HOME: "/home/u" }, { kv: false })), undefined);
-  assertStrictEquals(sharedBudget(fakeDeno({})), undefined);
-  assertStrictEquals(
-    sharedBudget(fakeDeno({ HOME: "/home/u" }, { writable: (path) => path.startsWith("/tmp") })),
-    undefined,
-  );
+  // Where it cannot be used, the store says why every time it is asked, so that the client paces
+  // this process alone and the command line says so once.
+  for (
+    const [deno, why] of [
+      [fakeDeno({ HOME: "/home/u" }, { kv: false }), "it needs --unstable-kv"],
+      [
+        fakeDeno({}),
+        "XDG_CACHE_HOME and HOME are unset or cannot be read: --allow-env=XDG_CACHE_HOME,HOME",
+      ],
+      [
+        fakeDeno({}, { os: "windows" }),
+        "LOCALAPPDATA is unset or cannot be read: --allow-env=LOCALAPPDATA",
+      ],
+      [
+        fakeDeno({ HOME: "/home/u" }, { writable: (path) => path.startsWith("/tmp") }),
+        "no permission to read and write /home/u/.cache/lambda-cloud: --allow-read --allow-write=/home/u/.cache/lambda-cloud",
+      ],
+    ] as const
+  ) {
+    const unavailable = sharedBudget(deno);
+    for (
+      const ask of [() => unavailable.get("k"), () =>
+        unavailable.compareAndSet("k", null, {
+          requestAt: 0,
+          requestBy: "x",
+          launchAt: 0,
+          launchBy: "x",
+        }, 1000)]
+    ) {
+      const error = await assertRejects(ask, BudgetUnavailableError);
+      assertEquals(error.message, why);
+    }
+    assertEquals([deno.opened, deno.made], [[], []]);
+  }
   const deno = fakeDeno({ HOME: "/home/u" });
-  const store = sharedBudget(deno)!;
+  const store = sharedBudget(deno);
   assertEquals(deno.opened, []);
   assertEquals(await store.get("k"), { state: undefined, version: null });
   await store.get("k");
   assertEquals(deno.made, ["/home/u/.cache/lambda-cloud"]);
   assertEquals(deno.opened, ["/home/u/.cache/lambda-cloud/rate-limit.kv"]);
+});
+
+Deno.test("shared budget (cli): a file locked while another lambda creates it is waited for, and a failed open is tried again later", async () => {
+  const kv = new FakeKv();
+  const deno = fakeDeno({ HOME: "/home/ada" }, { kv });
+  let refusals = 2;
+  const openKv = deno.openKv!;
+  deno.openKv = (path: string) =>
+    refusals-- > 0 ? Promise.reject(new TypeError("database is locked")) : openKv(path);
+  const store = sharedBudget(deno);
+  assertEquals(await store.get("k"), { state: undefined, version: null });
+  // An open that fails for another reason is not kept: the next use opens again.
+  const broken = fakeDeno({ HOME: "/home/ada" }, { kv });
+  let failures = 1;
+  const openBroken = broken.openKv!;
+  broken.openKv = (path: string) =>
+    failures-- > 0 ? Promise.reject(new Error("disk I/O error")) : openBroken(path);
+  const retried = sharedBudget(broken);
+  await assertRejects(() => retried.get("k"), Error, "disk I/O error");
+  assertEquals(await retried.get("k"), { state: undefined, version: null });
 });
 
 Deno.test("shared budget (cli): a budget that fails is said once, and the command still runs", async () => {
@@ -90,10 +143,31 @@ Deno.test("shared budget (cli): a budget that fails is said once, and the comman
   const result = await run(["regions", "-q"]);
   assertEquals(result.code, EXIT.ok);
   assertEquals(result.out.split("\n").length, 12);
-  assertEquals(result.progress, [
-    "The rate budget shared with other lambda processes is unavailable (disk I/O error): " +
-    "pacing this one alone",
-  ]);
+  // A warning on stderr, even under -q: a budget that was set up has failed.
+  assertEquals(
+    result.err,
+    "warning: the rate budget shared with other lambda processes is unavailable (disk I/O error): " +
+      "pacing this one alone",
+  );
+  assertEquals(result.progress, []);
+});
+
+Deno.test("shared budget (cli): one that was never set up is a note, said once, JSON under --json, not under -q", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator, {}, {
+    fetch: emulator.fetch,
+    rateLimit: { store: sharedBudget(fakeDeno({ HOME: "/home/u" }, { kv: false })) },
+  });
+  const note =
+    "Note: the rate budget shared with other lambda processes is unavailable (it needs --unstable-kv): pacing this one alone";
+  const text = await run(["regions"]);
+  assertEquals([text.code, text.err], [EXIT.ok, note]);
+  const json = await run(["types", "--json"]);
+  assertEquals([json.code, json.err], [EXIT.ok, JSON.stringify({ note })]);
+  const quiet = await run(["regions", "-q"]);
+  assertEquals([quiet.code, quiet.err], [EXIT.ok, ""]);
+  // Nothing is paced, so nothing is said, where nothing is sent.
+  assertEquals((await run(["regions", "--help"])).err, "");
 });
 
 Deno.test("shared budget (cli): parallel invocations through the real entrypoint wait their turn, none refused, even with --fail-fast", async () => {

@@ -5,6 +5,8 @@
 import { checkObject, checkString, describeValue } from "../_validate.ts";
 import { type OperationId, OPERATIONS } from "../spec/operations.ts";
 import { POLICY } from "../spec/policy.ts";
+import { resolve } from "../spec/lookup.ts";
+import type { SchemaRule } from "../spec/types.ts";
 import { checkQuery, type QueryValues } from "./query.ts";
 
 /** What `client.request()` may carry besides the operation id. */
@@ -48,6 +50,42 @@ export function checkRawRequest(id: OperationId, request: unknown): RawParts {
     );
   }
   return parts;
+}
+
+/**
+ * Checks that `body` names only fields that Lambda's spec declares for operation `id`, at every
+ * depth the spec describes (objects, and lists of them). `client.request()` does not: it sends a
+ * body as given, so that a field newer than the table (or one the API takes unsaid, such as a
+ * launch's `quantity`) still reaches the API. `lambda api` does, since a mistyped field there
+ * (`{"nmae": …}`) would be sent, ignored, and taken for done.
+ */
+export function checkBodyNames(id: OperationId, body: unknown): void {
+  const schema = OPERATIONS[id].body;
+  if (schema !== undefined) checkFields(POLICY[id].action, id, "body", body, schema);
+}
+
+function checkFields(
+  action: string,
+  id: OperationId,
+  where: string,
+  value: unknown,
+  rule: SchemaRule,
+): void {
+  const schema = resolve(rule);
+  if (Array.isArray(value)) {
+    const items = schema.items;
+    if (items) {
+      value.forEach((item, index) => checkFields(action, id, `${where}[${index}]`, item, items));
+    }
+    return;
+  }
+  const properties = schema.properties;
+  if (typeof value !== "object" || value === null || properties === undefined) return;
+  const fields = value as Record<string, unknown>;
+  checkNames(action, id, where, fields, Object.keys(properties));
+  for (const [name, item] of Object.entries(fields)) {
+    checkFields(action, id, `${where}.${name}`, item, properties[name]!);
+  }
 }
 
 function checkNames(

@@ -1,18 +1,63 @@
 // Commands for regions, images, SSH keys and filesystems.
 
 import type { GeneratedSshKey, SshKey } from "../../mod.ts";
-import { UsageError } from "./_args.ts";
+import { type FlagSpec, UsageError } from "./_args.ts";
 import {
   type Command,
   type CommandContext,
   type CommandOutput,
   flag,
   flagFile,
+  type MustReach,
   requiredFlag,
   type SecretFile,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
 import { EXIT } from "./_exit.ts";
+
+/**
+ * A generated private key, which must reach the user whatever becomes of stdout: Lambda keeps no
+ * copy. Line by line (a line printed holds no line feed, see _output.ts), each exactly as it is,
+ * a carriage return included, since it is the user's key and not text to show.
+ */
+export function privateKeyMustReach(id: unknown, privateKey: string): MustReach {
+  return {
+    lines: (privateKey.endsWith("\n") ? privateKey.slice(0, -1) : privateKey).split("\n"),
+    fields: { ssh_key_id: id, private_key: privateKey },
+    secret: true,
+  };
+}
+
+/** The option that prints a generated private key to a pipe or a file. */
+export const PRINT_KEY_FLAG: FlagSpec = {
+  kind: "boolean",
+  help: "print a generated private key even to a pipe or a file (a terminal shows it anyway)",
+};
+
+/**
+ * Refuses, before anything is sent, to have Lambda generate a private key that would be printed
+ * to a pipe or a file, unless `--print-private-key` says to. A pipe's reader may stop early
+ * (`| head -1`), and nobody can tell: the rest of a key Lambda keeps no copy of would be lost,
+ * with the run none the wiser. `generates` says whether the call would make a key to print;
+ * `otherwise`, what else to do.
+ */
+export function checkPrintedKey(
+  context: CommandContext,
+  generates: boolean,
+  otherwise: string,
+): void {
+  const printing = context.args.booleans.has("print-private-key");
+  if (printing && !generates) {
+    throw new UsageError(
+      "'--print-private-key' only applies when Lambda generates a key pair that is not saved",
+    );
+  }
+  if (generates && !printing && !context.dryRun && !context.io.stdoutIsTerminal) {
+    throw new UsageError(
+      `the generated private key would be printed to a pipe or a file, where a reader that stops early (| head -1) loses the rest for good, since Lambda keeps no copy: ${otherwise}, or '--print-private-key' to print it anyway`,
+    );
+  }
+}
 
 /** Opens the file for a generated private key before the key exists, so a bad path costs nothing. */
 async function openKeyFile(context: CommandContext, path: string): Promise<SecretFile> {
@@ -45,6 +90,11 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
       "with '--quiet' the generated private key would not be shown: give '--save-private-key PATH'",
     );
   }
+  checkPrintedKey(
+    context,
+    !uploading && savePath === undefined,
+    "give '--save-private-key PATH'",
+  );
   const publicKey = path === undefined
     ? text
     : (await flagFile(io, args, "public-key-file"))!.trim();
@@ -67,14 +117,15 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     await file?.discard();
     return { data: key, lines: [added], ids: [key.id] };
   }
-  // Line by line: a line printed holds no line feed (see _output.ts).
-  const keyLines = privateKey.trimEnd().split("\n");
+  const mustReach = privateKeyMustReach(key.id, privateKey);
+  const keyLines = mustReach.lines;
   if (file === undefined) {
     return {
       data: key,
-      lines: [added, "Its private key, shown this once (Lambda keeps no copy):", ...keyLines],
+      lines: [added, "Its private key, shown this once (Lambda keeps no copy):"],
+      secretLines: keyLines,
       ids: [key.id],
-      mustReach: keyLines,
+      mustReach,
     };
   }
   try {
@@ -92,11 +143,12 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     }, this once, since Lambda keeps no copy`;
     return {
       data: key,
-      lines: [added, ...keyLines],
+      lines: [added],
+      secretLines: keyLines,
       ids: [key.id],
-      warnings: context.quiet ? [warning, ...keyLines] : [warning],
+      warnings: [warning],
       exitCode: EXIT.failed,
-      ...(context.quiet ? {} : { mustReach: keyLines }),
+      mustReach: { ...mustReach, offStdout: context.quiet },
     };
   }
   return {
@@ -179,6 +231,11 @@ export const ACCOUNT_COMMANDS: Command[] = [
         kind: "string",
         value: "PATH",
         help: "with neither of the above: a new file for the generated private key (mode 600)",
+      },
+      "print-private-key": {
+        kind: "boolean",
+        help:
+          "print the generated private key even to a pipe or a file (a terminal shows it anyway)",
       },
     },
     examples: [

@@ -6,8 +6,18 @@
 import type { LaunchOptions, OperationId, RawRequest } from "../../mod.ts";
 import { OPERATIONS } from "../spec/operations.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, type CommandContext, flag, flagFile } from "./_command.ts";
-import { launchTokenFor } from "./_interrupts.ts";
+import { checkBodyNames, checkRawRequest } from "../_rules/raw.ts";
+import { checkPrintedKey, PRINT_KEY_FLAG, privateKeyMustReach } from "./_account.ts";
+import {
+  type Command,
+  type CommandContext,
+  flag,
+  flagFile,
+  type MustReach,
+  perRun,
+} from "./_command.ts";
+import { launchedIds, launchTokenFor } from "./_interrupts.ts";
+import { jsonVisible } from "./_output.ts";
 import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
 
@@ -70,18 +80,9 @@ function pairs(
   return values;
 }
 
-const requests = new WeakMap<CommandContext, Promise<RawRequest<OperationId>>>();
-
 /** The call `context` asks for, checked; built once, for the question and for the call. */
-function request(context: CommandContext, id: OperationId): Promise<RawRequest<OperationId>> {
-  if (!requests.has(context)) requests.set(context, buildRequest(context, id));
-  return requests.get(context)!;
-}
-
-async function buildRequest(
-  context: CommandContext,
-  id: OperationId,
-): Promise<RawRequest<OperationId>> {
+const request = perRun(async (context): Promise<RawRequest<OperationId>> => {
+  const id = operationOf(context)!;
   const spec = OPERATIONS[id];
   const path = pairs(context, "path", spec.pathParams);
   const query = pairs(context, "query", Object.keys(spec.query));
@@ -115,13 +116,60 @@ async function buildRequest(
         })`,
     );
   }
-  return {
+  const built = {
     path: Object.fromEntries([...path].map(([name, [value]]) => [name, value!])),
     query: Object.fromEntries(
       [...query].map(([name, values]) => [name, values.length === 1 ? values[0]! : values]),
     ),
     body,
   } as RawRequest<OperationId>;
+  // What the client would refuse, refused before anything is asked; and a field the operation
+  // does not take, which the API would ignore, as a mistake.
+  checkRawRequest(id, built);
+  checkBodyNames(id, body);
+  return built;
+});
+
+/**
+ * What `lambda api <operationId>` checks before it asks or sends anything: it prints the API's
+ * answer as JSON, so the options that shape a table or print ids do not apply to it; and the call
+ * itself.
+ */
+async function checkCall(context: CommandContext): Promise<void> {
+  const id = operationOf(context);
+  if (id === undefined) return;
+  const { booleans, strings } = context.args;
+  const shaping = booleans.has("quiet")
+    ? "--quiet"
+    : strings.has("format")
+    ? "--format"
+    : booleans.has("no-header")
+    ? "--no-header"
+    : undefined;
+  if (shaping !== undefined) {
+    throw new UsageError(
+      `'lambda api ${id}' prints the API's answer as JSON: '${shaping}' does not apply (it applies to the list of operations, 'lambda api' alone)`,
+    );
+  }
+  const body: unknown = (await request(context)).body;
+  checkPrintedKey(
+    context,
+    id === "addSSHKey" && isRecord(body) && body.public_key === undefined,
+    "use 'lambda ssh-keys add NAME --save-private-key PATH'",
+  );
+}
+
+/**
+ * What of an answer must reach the user whatever becomes of stdout: the ids of instances it
+ * launched, a private key Lambda generated.
+ */
+function answerMustReach(id: OperationId, data: unknown): MustReach | undefined {
+  if (!isRecord(data)) return undefined;
+  if (id === "launchInstance" && Array.isArray(data.instance_ids)) {
+    return launchedIds(data.instance_ids.map(String));
+  }
+  if (typeof data.private_key === "string") return privateKeyMustReach(data.id, data.private_key);
+  return undefined;
 }
 
 /**
@@ -131,7 +179,7 @@ async function buildRequest(
  */
 async function question(context: CommandContext): Promise<string> {
   const id = operationOf(context)!;
-  const { path = {}, body } = await request(context, id) as {
+  const { path = {}, body } = await request(context) as {
     path?: Record<string, string>;
     body?: unknown;
   };
@@ -230,8 +278,10 @@ export const API_COMMANDS: Command[] = [{
     query: { kind: "list", value: "NAME=VALUE", help: "a query parameter; repeat for a list" },
     body: { kind: "string", value: "JSON", help: "the request body" },
     "body-file": { kind: "string", value: "PATH", help: "the request body, from a file" },
+    "print-private-key": PRINT_KEY_FLAG,
   },
   mutating: true,
+  check: checkCall,
   confirm: {
     destructive: true,
     // A launch bills: asked on a terminal, as `instances launch` is, and sent without asking off
@@ -239,7 +289,7 @@ export const API_COMMANDS: Command[] = [{
     needed: async (context) => {
       const id = operationOf(context);
       if (id === undefined) return false;
-      const { body } = await request(context, id);
+      const { body } = await request(context);
       return asksFirst(id, body) || (id === "launchInstance" && context.io.isTerminal);
     },
     question,
@@ -261,7 +311,7 @@ export const API_COMMANDS: Command[] = [{
       }));
       return { data: rows, rows, ids: rows.map((row) => row.OPERATION) };
     }
-    const call = await request(context, id);
+    const call = await request(context);
     const options: LaunchOptions = { signal: context.signal };
     const body: unknown = call.body;
     // (A body whose tags are not a list is sent as it is, for the API to judge.)
@@ -277,6 +327,12 @@ export const API_COMMANDS: Command[] = [{
     }
     const data = await context.client.request(id, call, options);
     context.unfinished = {};
-    return { data, lines: (JSON.stringify(data, null, 2) ?? "null").split("\n") };
+    const mustReach = answerMustReach(id, data);
+    return {
+      data,
+      // JSON still, with what a terminal would obey written as JSON escapes (`\u001b`, `\u007f`).
+      lines: (JSON.stringify(data, null, 2) ?? "null").split("\n").map(jsonVisible),
+      ...(mustReach === undefined ? {} : { mustReach, ids: mustReach.lines }),
+    };
   },
 }];

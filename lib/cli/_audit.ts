@@ -83,6 +83,8 @@ export const AUDIT_COMMANDS: Command[] = [
       }`;
       return {
         data: events,
+        // -q: each event's own id, as every other command prints ids.
+        ids: events.map((event) => event.event_id),
         rows: events.map((event) => ({
           TIME: event.event_time,
           ACTION: `${event.resource_name}.${event.action}`,

@@ -39,8 +39,16 @@ export interface SecretFile {
 export interface CliIo {
   /** Writes one line of output. */
   stdout(line: string): void;
-  /** Whether stdout's reader has gone (`| head -1`), so that lines written to it were lost. */
+  /**
+   * Whether stdout can no longer be written, so that lines written to it were lost: its reader
+   * has gone (`| head -1`), or a write failed (`> /dev/full`).
+   */
   stdoutLost?(): boolean;
+  /**
+   * Why stdout was lost when a write failed (a full disk), rather than its reader having left:
+   * the run then fails, since its output was wanted and did not arrive.
+   */
+  stdoutError?(): Error | undefined;
   /** Writes one line of diagnostics. */
   stderr(line: string): void;
   /** Rewrites the live progress line (on a terminal), or writes a line. */
@@ -52,6 +60,12 @@ export interface CliIo {
   env(name: string): string | undefined;
   /** Whether a person is at the keyboard: confirmations are asked only then. */
   isTerminal: boolean;
+  /**
+   * Whether stdout is a terminal, where all of it is seen. A pipe's reader may stop early
+   * (`| head -1`) without anyone knowing, so a generated private key is printed to one only when
+   * asked. Taken as `false` when left out.
+   */
+  stdoutIsTerminal?: boolean;
   /** Asks a yes-or-no question; resolves `true` for yes. */
   confirm(question: string): Promise<boolean>;
   /** Reads a text file (for `--public-key-file`, `--user-data-file`). */
@@ -107,10 +121,27 @@ export interface CommandOutput {
   /** The exit code when not 0, such as 5 for "nothing has capacity". */
   exitCode?: number;
   /**
-   * Lines that exist nowhere else (a generated private key): if stdout's reader has gone, they
-   * are written to stderr instead, with a warning, and the run fails.
+   * Lines of a secret of the user's own (a generated private key), printed after `lines` exactly
+   * as they are: escaping would corrupt them, and they are not text to show but material to keep.
    */
-  mustReach?: readonly string[];
+  secretLines?: readonly string[];
+  /**
+   * What exists nowhere else (a generated private key, the ids of instances just launched): if
+   * stdout cannot take it, it is written to stderr instead, and the run fails.
+   */
+  mustReach?: MustReach;
+}
+
+/** What a run must get to the user, whatever becomes of stdout. */
+export interface MustReach {
+  /** For people: one a line. */
+  lines: readonly string[];
+  /** Under `--json`: the fields of the error object that carries it to stderr. */
+  fields: Readonly<Record<string, unknown>>;
+  /** It is the user's own secret (a private key): written exactly as it is, never escaped. */
+  secret?: boolean;
+  /** Stdout's output leaves it out (under `-q`): it goes to stderr whatever becomes of stdout. */
+  offStdout?: boolean;
 }
 
 /** How a command that launches or destroys something is confirmed. */
@@ -138,6 +169,14 @@ export interface Command {
   flags?: Record<string, FlagSpec>;
   /** Changes something: accepts `--dry-run`. */
   mutating?: boolean;
+  /**
+   * Checks what can be checked before anything is asked or sent (options, files, names), so that
+   * a mistake is found before the question, not after a yes. Run before the confirmation and the
+   * dry run; `run` may do the same work again, or share it.
+   */
+  check?(context: CommandContext): Promise<void>;
+  /** Whether `--quiet` applies; it does unless `false` (a command with no ids to print). */
+  quiet?: false;
   /** Asked before it runs, on a terminal, unless `--yes`. */
   confirm?: Confirmation;
   /** The columns of its table, for `--format`; `--quiet` prints the first. */
@@ -149,6 +188,20 @@ export interface Command {
   /** Command lines shown under "Examples" in its help. */
   examples?: readonly string[];
   run(context: CommandContext): Promise<CommandOutput>;
+}
+
+/**
+ * `make`, worked out once per run and shared by the checks, the question and the run, so that
+ * what was checked and asked about is what is sent.
+ */
+export function perRun<T>(
+  make: (context: CommandContext) => Promise<T>,
+): (context: CommandContext) => Promise<T> {
+  const made = new WeakMap<CommandContext, Promise<T>>();
+  return (context) => {
+    if (!made.has(context)) made.set(context, make(context));
+    return made.get(context)!;
+  };
 }
 
 /** The value of a string flag, if given. */

@@ -95,6 +95,7 @@ export function completionsCommand(commands: () => readonly Command[]): Command 
     usage: "<bash|zsh|fish>",
     positionals: { min: 1, max: 1 },
     local: true,
+    quiet: false,
     examples: [
       `source <(${PROGRAM} completions bash)     # in ~/.bashrc`,
       `source <(${PROGRAM} completions zsh)      # in ~/.zshrc, after compinit`,

@@ -5,7 +5,7 @@ import type { CliIo, SecretFile } from "./_command.ts";
 
 /** The parts of the `Deno` namespace the command line uses. */
 export interface DenoLike {
-  stdout: { writeSync(bytes: Uint8Array): number };
+  stdout: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stdin: { isTerminal(): boolean; readSync(buffer: Uint8Array): number | null };
   permissions: {
@@ -41,14 +41,25 @@ export function denoIo(deno: DenoLike): CliIo {
   const live = deno.stderr.isTerminal();
   let progressShown = false;
   let stdoutClosed = false;
+  let stdoutError: Error | undefined;
   const write = (stream: { writeSync(bytes: Uint8Array): number }, text: string) => {
     const bytes = encoder.encode(text);
     for (let written = 0; written < bytes.length;) {
       written += stream.writeSync(bytes.subarray(written));
     }
   };
+  // Stderr that cannot be written (`2>/dev/full`, a terminal that hung up) leaves nobody to tell:
+  // the run goes on, and its exit code still says how it went. False when the text was lost.
+  const toStderr = (text: string): boolean => {
+    try {
+      write(deno.stderr, text);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const endProgress = () => {
-    if (progressShown) write(deno.stderr, "\n");
+    if (progressShown) toStderr("\n");
     progressShown = false;
   };
   return {
@@ -58,24 +69,28 @@ export function denoIo(deno: DenoLike): CliIo {
       try {
         write(deno.stdout, line + "\n");
       } catch (error) {
-        // `lambda instances list | head -1`: the reader has gone, and nobody is left to tell.
-        if (!(error instanceof Error && error.name === "BrokenPipe")) throw error;
+        // Whatever the failure (`| head -1`: the reader has gone; `> /dev/full`: no space; a
+        // closed descriptor), nothing more can be written there, and the run must know, so that
+        // what exists nowhere else (a private key, an instance id) goes to stderr instead.
         stdoutClosed = true;
+        if (!(error instanceof Error && error.name === "BrokenPipe")) {
+          stdoutError = error instanceof Error ? error : new Error(String(error));
+        }
       }
     },
     stdoutLost: () => stdoutClosed,
+    stdoutError: () => stdoutError,
     stderr: (line) => {
       endProgress();
-      write(deno.stderr, line + "\n");
+      toStderr(line + "\n");
     },
     progress: (line) => {
       if (!live) {
-        write(deno.stderr, line + "\n");
+        toStderr(line + "\n");
         return;
       }
       // One line, rewritten in place: carriage return, then clear to the end of the line.
-      write(deno.stderr, `\r\x1b[K${line}`);
-      progressShown = true;
+      progressShown = toStderr(`\r\x1b[K${line}`);
     },
     env: (name) => {
       // "prompt" can also mean "denied" under --no-prompt: only "granted" is safe to read.
@@ -85,9 +100,11 @@ export function denoIo(deno: DenoLike): CliIo {
       return deno.env.get(name);
     },
     isTerminal: deno.stdin.isTerminal() && live,
+    stdoutIsTerminal: deno.stdout.isTerminal(),
     confirm: (question) => {
       endProgress();
-      write(deno.stderr, `${question} [y/N] `);
+      // A question nobody could see is not answered yes.
+      if (!toStderr(`${question} [y/N] `)) return Promise.resolve(false);
       return Promise.resolve(/^y(es)?$/i.test(readLine(deno.stdin).trim()));
     },
     readTextFile: (path) => {

@@ -21,6 +21,7 @@ export const EXIT = {
   unavailable: 7,
   waitFailed: 8,
   cancelled: 9,
+  hungUp: 129,
   interrupted: 130,
   stopped: 143,
 } as const;
@@ -31,5 +32,5 @@ export const EXIT_HELP: readonly string[] = [
   "2 bad usage, bad arguments or not confirmed (nothing was changed),",
   "3 authentication or permission, 4 not found, 5 no capacity, 6 rate limited,",
   "7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the prompt,",
-  "130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
+  "129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).",
 ];

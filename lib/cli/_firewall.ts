@@ -11,6 +11,7 @@ import {
   requiredFlag,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
+import { checkFirewallRules, checkUpdateRulesetRequest } from "../_rules/firewall.ts";
 import { details } from "./_table.ts";
 
 const RULE_FLAG: FlagSpec = {
@@ -41,6 +42,32 @@ export function parseRule(text: string): FirewallRule {
 
 function rules(args: ParsedArgs): FirewallRule[] | undefined {
   return args.lists.get("rule")?.map(parseRule);
+}
+
+/**
+ * A command's `check`: the body it would send, checked by the client's own rules, so that a bad
+ * rule is found before the question about the rules it replaces, not after a yes.
+ */
+function checkedBy(
+  check: (args: ParsedArgs) => void,
+): (context: CommandContext) => Promise<void> {
+  return (context) => {
+    check(context.args);
+    return Promise.resolve();
+  };
+}
+
+/** What `firewall rulesets update` sends. */
+function updateBody(args: ParsedArgs): { name?: string; rules?: FirewallRule[] } {
+  const name = flag(args, "name");
+  const newRules = rules(args);
+  if (name === undefined && newRules === undefined) {
+    throw new UsageError("give '--name', '--rule', or both");
+  }
+  return {
+    ...(name === undefined ? {} : { name }),
+    ...(newRules === undefined ? {} : { rules: newRules }),
+  };
 }
 
 function ports(rule: FirewallRule): string {
@@ -109,6 +136,9 @@ export const FIREWALL_COMMANDS: Command[] = [
     summary: "Replace every legacy inbound rule (none given: remove them all)",
     mutating: true,
     flags: { rule: RULE_FLAG },
+    check: checkedBy((args) =>
+      checkFirewallRules("replace firewall rules", "rules", rules(args) ?? [])
+    ),
     confirm: replacingRules(
       "the legacy rules",
       async ({ client, signal }) => await client.firewallRules.list({ signal }),
@@ -189,6 +219,7 @@ export const FIREWALL_COMMANDS: Command[] = [
     positionals: { min: 1, max: 1 },
     mutating: true,
     flags: { name: { kind: "string", value: "NAME", help: "the new name" }, rule: RULE_FLAG },
+    check: checkedBy((args) => checkUpdateRulesetRequest(updateBody(args))),
     confirm: replacingRules(
       "the ruleset",
       async ({ args, client, lookup, signal }) => {
@@ -198,16 +229,9 @@ export const FIREWALL_COMMANDS: Command[] = [
       rules,
     ),
     async run({ client, args, lookup, signal }) {
-      const name = flag(args, "name");
-      const newRules = rules(args);
-      if (name === undefined && newRules === undefined) {
-        throw new UsageError("give '--name', '--rule', or both");
-      }
+      const body = updateBody(args);
       const id = await lookup.rulesetId(args.positionals[0]!);
-      const ruleset = await client.firewallRulesets.update(id, {
-        ...(name === undefined ? {} : { name }),
-        ...(newRules === undefined ? {} : { rules: newRules }),
-      }, { signal });
+      const ruleset = await client.firewallRulesets.update(id, body, { signal });
       return {
         data: ruleset,
         lines: [`Updated ruleset '${ruleset.name}' (${ruleset.id})`],
@@ -236,6 +260,7 @@ export const FIREWALL_COMMANDS: Command[] = [
     summary: "Replace the global ruleset's rules (none given: remove them all)",
     mutating: true,
     flags: { rule: RULE_FLAG },
+    check: checkedBy((args) => checkUpdateRulesetRequest({ rules: rules(args) ?? [] }, true)),
     confirm: replacingRules(
       "the global ruleset, which applies to every instance",
       async ({ client, signal }) => (await client.firewallRulesets.getGlobal({ signal })).rules,

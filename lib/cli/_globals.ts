@@ -45,6 +45,8 @@ export function globalFlagsFor(command?: Command): [string, FlagSpec][] {
         return command.columns !== undefined;
       case "yes":
         return command.confirm !== undefined;
+      case "quiet":
+        return command.quiet !== false;
       case "dry-run":
         return command.mutating === true;
       case "version":

@@ -16,13 +16,15 @@ import {
   flag,
   flagFile,
   listFlag,
+  perRun,
   requiredFlag,
   seconds,
   tags,
 } from "./_command.ts";
+import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
 import { EXIT } from "./_exit.ts";
-import { launchTokenFor } from "./_interrupts.ts";
+import { launchedIds, launchTokenFor } from "./_interrupts.ts";
 import { CliError } from "./_report.ts";
 import { didYouMean } from "./_suggest.ts";
 import { details, dollars, duration, price } from "./_table.ts";
@@ -165,9 +167,30 @@ function launchBody({ args }: CommandContext): InstanceLaunchRequest {
   return body;
 }
 
+/**
+ * What `instances launch` sends and how it waits, worked out and checked once, before the
+ * question: options, the user-data file, the rulesets named, and the body against the client's
+ * own rules, so that a mistake is found before a yes, not after one.
+ */
+const launchPlan = perRun(async (context) => {
+  const { args, io, lookup } = context;
+  const body = launchBody(context);
+  const wait = waitOptions(context);
+  const userData = await flagFile(io, args, "user-data-file");
+  if (userData !== undefined) body.user_data = userData;
+  const rulesets = listFlag(args, "firewall-ruleset");
+  if (rulesets) {
+    body.firewall_rulesets = await Promise.all(
+      rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
+    );
+  }
+  checkLaunchRequest(body);
+  return { body, wait };
+});
+
 /** The launch question, with what it costs: the type's price comes from the API's list. */
 async function launchQuestion(context: CommandContext): Promise<string> {
-  const body = launchBody(context);
+  const { body } = await launchPlan(context);
   const types = await context.lookup.instanceTypes();
   const item = types.find((type) => type.instance_type.name === body.instance_type_name);
   if (item === undefined) {
@@ -321,23 +344,15 @@ export const INSTANCE_COMMANDS: Command[] = [
       timeout: TIMEOUT_FLAG,
       interval: INTERVAL_FLAG,
     },
+    check: async (context) => void await launchPlan(context),
     confirm: { destructive: false, question: launchQuestion },
     examples: [
       "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait",
       "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --dry-run",
     ],
     async run(context) {
-      const { client, args, io, lookup, signal } = context;
-      const body = launchBody(context);
-      const wait = waitOptions(context);
-      const userData = await flagFile(io, args, "user-data-file");
-      if (userData !== undefined) body.user_data = userData;
-      const rulesets = listFlag(args, "firewall-ruleset");
-      if (rulesets) {
-        body.firewall_rulesets = await Promise.all(
-          rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
-        );
-      }
+      const { client, args, io, signal } = context;
+      const { body, wait } = await launchPlan(context);
       // The token is chosen here, before anything is sent, so that even a second Ctrl-C, which
       // leaves at once, can name what to look for.
       const launchToken = launchTokenFor(body);
@@ -361,6 +376,7 @@ export const INSTANCE_COMMANDS: Command[] = [
             data: { instance_ids },
             lines: [`Launched ${instance_ids.join(", ")}`],
             ids: instance_ids,
+            mustReach: launchedIds(instance_ids),
           };
         }
         const instance = await client.instances.launchAndWait(body, {
@@ -381,6 +397,7 @@ export const INSTANCE_COMMANDS: Command[] = [
             ...instanceDetails(instance),
           ],
           ids: [instance.id],
+          mustReach: launchedIds([instance.id]),
         };
       } finally {
         signal.removeEventListener("abort", onInterrupt);
@@ -407,6 +424,11 @@ export const INSTANCE_COMMANDS: Command[] = [
     usage: "<id|name> [key=value...]",
     positionals: { min: 1, max: Infinity },
     mutating: true,
+    // The tags given, by the client's own rules, before a question about the ones they replace.
+    check: (context) => {
+      checkUpdateRequest({ tags: tags(context.args.positionals.slice(1)) });
+      return Promise.resolve();
+    },
     confirm: {
       destructive: true,
       needed: async (context) => (await tagChange(context)).removed.length > 0,
@@ -453,6 +475,10 @@ export const INSTANCE_COMMANDS: Command[] = [
       wait: { kind: "boolean", short: "w", help: "wait until they are terminated" },
       timeout: TIMEOUT_FLAG,
       interval: INTERVAL_FLAG,
+    },
+    check: (context) => {
+      waitOptions(context);
+      return Promise.resolve();
     },
     confirm: {
       destructive: true,
@@ -557,20 +583,13 @@ interface TagChange {
   removed: TagEntry[];
 }
 
-const tagChanges = new WeakMap<CommandContext, Promise<TagChange>>();
-
 /**
  * What `instances tag` would do, worked out once for the question and the change: the tags it keeps
  * (those given, plus the client's launch-token tag, which is the client's own bookkeeping) and the
  * ones it would remove. An instance listed without its tags is read by id; if its tags are still
  * unknown, it refuses, since replacing them could remove tags nobody was asked about.
  */
-function tagChange(context: CommandContext): Promise<TagChange> {
-  if (!tagChanges.has(context)) tagChanges.set(context, findTagChange(context));
-  return tagChanges.get(context)!;
-}
-
-async function findTagChange(context: CommandContext): Promise<TagChange> {
+const tagChange = perRun(async (context): Promise<TagChange> => {
   const [ref, ...pairs] = context.args.positionals as [string, ...string[]];
   const given = tags(pairs);
   let instance = await context.lookup.instance(ref);
@@ -591,4 +610,4 @@ async function findTagChange(context: CommandContext): Promise<TagChange> {
     !given.some((kept) => kept.key === tag.key && kept.value === tag.value)
   );
   return { instance, kept: [...given, ...token], removed };
-}
+});

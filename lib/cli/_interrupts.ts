@@ -1,10 +1,10 @@
-// Ctrl-C and SIGTERM. The first stops what is running (a launch --wait then terminates what it
-// launched, and says so); a second leaves at once, but first says what may be left billing, since
-// a launch in flight may have gone through: its launch token (known before it is sent) and any
-// instance id, with the commands that find and terminate them.
+// Ctrl-C, SIGTERM and SIGHUP. The first stops what is running (a launch --wait then terminates
+// what it launched, and says so); a second leaves at once, but first says what may be left
+// billing, since a launch in flight may have gone through: its launch token (known before it is
+// sent) and any instance id, with the commands that find and terminate them.
 
 import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
-import type { CommandContext } from "./_command.ts";
+import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
 
@@ -17,18 +17,28 @@ export interface Unfinished {
 }
 
 /** The signals that interrupt a run. */
-export type InterruptSignal = "SIGINT" | "SIGTERM";
+export type InterruptSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
+
+const INTERRUPTIONS: Record<InterruptSignal, { message: string; exitCode: number }> = {
+  SIGINT: { message: "interrupted (Ctrl-C)", exitCode: EXIT.interrupted },
+  SIGTERM: { message: "stopped (SIGTERM)", exitCode: EXIT.stopped },
+  // The terminal went away: a closed SSH session or terminal window.
+  SIGHUP: { message: "hung up (SIGHUP)", exitCode: EXIT.hungUp },
+};
 
 /** Why a run was interrupted: the abort reason of the run's signal. */
 export class Interruption extends Error {
   override name = "Interruption";
-  /** The exit code: 130 for Ctrl-C, 143 for SIGTERM, as a shell reports a process they killed. */
+  /**
+   * The exit code: 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP, as a shell reports a process
+   * they killed.
+   */
   readonly exitCode: number;
 
   /** @param signal The signal that interrupted the run. */
   constructor(readonly signal: InterruptSignal) {
-    super(signal === "SIGINT" ? "interrupted (Ctrl-C)" : "stopped (SIGTERM)");
-    this.exitCode = signal === "SIGINT" ? EXIT.interrupted : EXIT.stopped;
+    super(INTERRUPTIONS[signal].message);
+    this.exitCode = INTERRUPTIONS[signal].exitCode;
   }
 }
 
@@ -44,8 +54,9 @@ export interface SignalHost {
 }
 
 /**
- * The `interrupts` option of the real command line: listens for Ctrl-C and SIGTERM (what `timeout`,
- * a cancelled CI job and `docker stop` send) once it is called. The first aborts the signal it
+ * The `interrupts` option of the real command line: listens for Ctrl-C, SIGTERM (what `timeout`,
+ * a cancelled CI job and `docker stop` send) and SIGHUP (a closed terminal or SSH session) once it
+ * is called. The first aborts the signal it
  * returns; a second calls `leaving` and exits at once.
  */
 export function listenForInterrupts(
@@ -66,10 +77,12 @@ export function listenForInterrupts(
       }
     };
     deno.addSignalListener("SIGINT", on("SIGINT"));
-    try {
-      deno.addSignalListener("SIGTERM", on("SIGTERM"));
-    } catch {
-      // Windows has no SIGTERM to listen for: there, the process ends as it always did.
+    for (const signal of ["SIGTERM", "SIGHUP"] as const) {
+      try {
+        deno.addSignalListener(signal, on(signal));
+      } catch {
+        // Windows has neither to listen for: there, the process ends as it always did.
+      }
     }
     return controller.signal;
   };
@@ -80,6 +93,14 @@ export function launchTokenFor(body: { tags?: unknown }): string {
   const tags = Array.isArray(body.tags) ? body.tags : [];
   const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
   return typeof tag?.value === "string" ? tag.value : crypto.randomUUID().replaceAll("-", "");
+}
+
+/**
+ * The ids of instances just launched, which must reach the user whatever becomes of stdout: they
+ * bill until terminated, and nothing else says which they are.
+ */
+export function launchedIds(ids: readonly string[]): MustReach {
+  return { lines: ids, fields: { instance_ids: ids } };
 }
 
 /** The line that finds the instances a launch token launched. */

@@ -24,6 +24,15 @@ export function visible(text: string): string {
 }
 
 /**
+ * A line of JSON text with every control character that JSON.stringify leaves as it is (DEL, C1
+ * controls, bidirectional overrides) written as a JSON escape such as `\u007f`: still valid JSON
+ * that reads back to the same value, and nothing left for a terminal to obey.
+ */
+export function jsonVisible(json: string): string {
+  return json.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
  * `io` as the commands should write to it: in text, every line, progress line and question with
  * its control characters made visible (a line never holds a line feed of its own: a command that
  * prints several lines writes them one by one); under `--json`, progress as `{"progress": …}` lines
@@ -34,12 +43,14 @@ export function presentIo(io: CliIo, json: boolean): CliIo {
   return {
     stdout: (line) => io.stdout(shown(line)),
     stdoutLost: () => io.stdoutLost?.() ?? false,
+    stdoutError: () => io.stdoutError?.(),
     stderr: (line) => io.stderr(shown(line)),
     progress: json
       ? (line) => io.stderr(JSON.stringify({ progress: line }))
       : (line) => io.progress(visible(line)),
     env: (name) => io.env(name),
     isTerminal: io.isTerminal,
+    ...(io.stdoutIsTerminal === undefined ? {} : { stdoutIsTerminal: io.stdoutIsTerminal }),
     confirm: (question) => io.confirm(visible(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),

@@ -21,7 +21,7 @@ import {
   TimeoutError,
 } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import type { CliIo } from "./_command.ts";
+import type { CliIo, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
 import { findLaunchCommand, interruptedExitCode } from "./_interrupts.ts";
@@ -45,6 +45,22 @@ export class CliError extends Error {
     super(message);
     this.exitCode = exitCode;
     this.suggestion = suggestion;
+  }
+}
+
+/**
+ * Stdout could not take the output (its reader has gone, or a write failed) once it mattered:
+ * what the run must get to the user comes with it, to be written to stderr.
+ */
+export class LostOutputError extends CliError {
+  override name = "LostOutputError";
+
+  /**
+   * @param message What was lost, and why.
+   * @param mustReach What exists nowhere else, if anything: shown with the error.
+   */
+  constructor(message: string, readonly mustReach?: MustReach) {
+    super(message, EXIT.failed);
   }
 }
 
@@ -88,7 +104,8 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
 }
 
 /** `cli/not-found` for 4, and so on: the code of a failure that is not one of Lambda's. */
-function cliCode(exitCode: number): string {
+function cliCode(exitCode: number, error: unknown): string {
+  if (error instanceof LostOutputError) return "cli/output-lost";
   const name = Object.entries(EXIT).find(([, code]) => code === exitCode)?.[0] ?? "failed";
   return `cli/${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
 }
@@ -170,7 +187,7 @@ export function reportError(
   if (options.json) {
     io.stderr(JSON.stringify({
       error: {
-        code: (error instanceof ApiError ? error.code : undefined) ?? cliCode(exitCode),
+        code: (error instanceof ApiError ? error.code : undefined) ?? cliCode(exitCode, error),
         message,
         suggestion: suggestion ?? null,
         request_id: requestId ?? null,
@@ -184,6 +201,7 @@ export function reportError(
         ...(error instanceof LaunchAbortedError
           ? { instance_ids: error.instanceIds, launch_token: error.launchToken }
           : {}),
+        ...(error instanceof LostOutputError ? error.mustReach?.fields : {}),
       },
     }));
     return exitCode;
@@ -197,6 +215,10 @@ export function reportError(
     message.includes(suggestion.trim().replace(/\.+$/, ""));
   if (!said) {
     say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
+  }
+  if (error instanceof LostOutputError && error.mustReach !== undefined) {
+    const { lines, secret } = error.mustReach;
+    lines.forEach((line) => secret ? io.stderr(line) : say(line));
   }
   return exitCode;
 }

@@ -4,6 +4,8 @@
 
 import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
 import { VERSION } from "../version.ts";
+
+const PACKAGE = "@lambda-cloud/client";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -12,12 +14,13 @@ import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
 import { Lookup } from "./_lookup.ts";
 import { patientFetch } from "./_patience.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
-import { CliError, reportError } from "./_report.ts";
+import { CliError, LostOutputError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
-import { presentIo, remark } from "./_output.ts";
+import { presentIo, remark, visible } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { Changes } from "./_changes.ts";
+import { BudgetUnavailableError } from "./_shared_budget.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -91,7 +94,11 @@ export async function runCli(
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
-      io.stdout(`${PROGRAM} ${VERSION} (@lambda-cloud/client)`);
+      io.stdout(
+        args.booleans.has("json")
+          ? JSON.stringify({ program: PROGRAM, version: VERSION, package: PACKAGE })
+          : `${PROGRAM} ${VERSION} (${PACKAGE})`,
+      );
       return EXIT.ok;
     }
     if (command === undefined) {
@@ -107,6 +114,7 @@ export async function runCli(
     const shown = view(command, args);
     const out = presentIo(io, shown.json);
     const context = prepare(command, args, out, changes.watch(options), shown);
+    await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
     }
@@ -115,8 +123,9 @@ export async function runCli(
     interrupted = () => signal.aborted && (signal.reason ?? true);
     if (context.dryRun) return await dryRun(out, context, command);
     const output = await command.run(context);
-    render(out, command, output, shown);
-    return rescueLostLines(out, output, shown.json) ?? output.exitCode ?? EXIT.ok;
+    render(io, out, command, output, shown);
+    checkDelivered(io, output, changes.sent);
+    return output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
       json: wantsJson(argv),
@@ -165,8 +174,16 @@ function overview(io: CliIo, args: ParsedArgs): number {
     words.length < command.name.length && words.every((word, index) => command.name[index] === word)
   );
   if (words.length === 0 || isGroup) {
+    const asked = words.length === 0 || args.booleans.has("help");
+    // Under --json a group named alone is a mistake like any other: one JSON error on stderr.
+    if (!asked && args.booleans.has("json")) {
+      const names = COMMANDS.filter((command) =>
+        words.every((word, index) => command.name[index] === word)
+      ).map((command) => command.name.slice(words.length).join(" "));
+      throw new UsageError(`'${PROGRAM} ${words.join(" ")}' needs a command: ${names.join(", ")}`);
+    }
     printOverview(io, COMMANDS, words);
-    return words.length === 0 || args.booleans.has("help") ? EXIT.ok : EXIT.usage;
+    return asked ? EXIT.ok : EXIT.usage;
   }
   // The longest run of leading words that looks like a command, mistyped.
   for (let count = Math.min(words.length, 3); count > 0; count--) {
@@ -207,7 +224,9 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const client = command.local ? new LambdaCloudClient() : makeClient(args, io, options, dryRun);
+  const client = command.local
+    ? new LambdaCloudClient()
+    : makeClient(args, io, options, dryRun, shown);
   const context: CommandContext = {
     client,
     args,
@@ -229,6 +248,7 @@ function makeClient(
   io: CliIo,
   options: CliOptions,
   dryRun: boolean,
+  shown: View,
 ): LambdaCloudClient {
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
@@ -254,18 +274,19 @@ function makeClient(
   const client = new LambdaCloudClient({
     apiKey,
     userAgent: "lambda-cli",
-    // Once per run: the budget shared with other `lambda` processes failed, and this one went on
-    // by itself.
+    // Once per run: the budget shared with other `lambda` processes could not be used (a note,
+    // when it was never set up) or failed (a warning), and this one went on by itself.
     ...(shared && !dryRun
       ? {
         hooks: {
-          onRateLimitFallback: (event) => {
-            if (toldAlone) return;
+          onRateLimitFallback: ({ error }) => {
+            const unset = error instanceof BudgetUnavailableError;
+            if (toldAlone || (unset && shown.quiet)) return;
             toldAlone = true;
-            io.progress(
-              `The rate budget shared with other lambda processes is unavailable ` +
-                `(${event.error.message}): pacing this one alone`,
-            );
+            const why = `the rate budget shared with other lambda processes is unavailable ` +
+              `(${error.message}): pacing this one alone`;
+            if (unset) remark(io, shown.json, "note", `Note: ${why}`);
+            else remark(io, shown.json, "warning", `warning: ${why}`);
           },
         },
       }
@@ -397,6 +418,9 @@ function view(command: Command, args: ParsedArgs): View {
   const noHeader = args.booleans.has("no-header");
   const name = command.name.join(" ");
   if (json && quiet) throw new UsageError("give '--json' or '--quiet', not both");
+  if (quiet && command.quiet === false) {
+    throw new UsageError(`'${name}' prints no ids: '--quiet' does not apply`);
+  }
   if ((format !== undefined || noHeader) && command.columns === undefined) {
     throw new UsageError(`'${name}' prints no table: '--format' and '--no-header' do not apply`);
   }
@@ -423,22 +447,45 @@ function view(command: Command, args: ParsedArgs): View {
 }
 
 /**
- * When stdout's reader left before lines that exist nowhere else were read (`lambda ssh-keys add
- * k | true`), writes them to stderr with a warning and returns the failing exit code.
+ * Makes sure that what must reach the user did. What stdout's output leaves out (a key under
+ * `-q`) goes to stderr. When stdout could not take the output (its reader has gone, `| true`; a
+ * write failed, `> /dev/full`), the run fails with an error that carries what exists nowhere
+ * else (a private key, the ids of instances launched), or the ids of what it changed, unless
+ * nothing was lost that mattered: a reader that left a listing early (`| head -1`) had what it
+ * wanted.
  */
-function rescueLostLines(io: CliIo, output: CommandOutput, json: boolean): number | undefined {
-  if (output.mustReach === undefined || !io.stdoutLost?.()) return undefined;
-  remark(
-    io,
-    json,
-    "warning",
-    "warning: the output's reader has gone, and it held what exists nowhere else; here it is",
+function checkDelivered(io: CliIo, output: CommandOutput, changed: boolean): void {
+  const { mustReach } = output;
+  if (mustReach?.offStdout) {
+    mustReach.lines.forEach((line) => io.stderr(mustReach.secret ? line : visible(line)));
+  }
+  if (!io.stdoutLost?.()) return;
+  const failure = io.stdoutError?.();
+  if (failure === undefined && mustReach === undefined && !changed) return;
+  const lost = failure === undefined
+    ? "the output's reader has gone"
+    : `cannot write the output (${failure.message})`;
+  if (mustReach !== undefined && !mustReach.offStdout) {
+    throw new LostOutputError(
+      `${lost}, and it held what exists nowhere else; here it is`,
+      mustReach,
+    );
+  }
+  if (!changed) throw new LostOutputError(lost);
+  const ids = output.ids ?? [];
+  throw new LostOutputError(
+    `${lost}, after a change was sent${ids.length > 0 ? "; the ids it held follow" : ""}`,
+    ids.length > 0 ? { lines: ids, fields: { ids } } : undefined,
   );
-  output.mustReach.forEach((line) => io.stderr(line));
-  return EXIT.failed;
 }
 
-function render(io: CliIo, command: Command, output: CommandOutput, shown: View): void {
+function render(
+  raw: CliIo,
+  io: CliIo,
+  command: Command,
+  output: CommandOutput,
+  shown: View,
+): void {
   if (shown.json) io.stdout(JSON.stringify(output.data, null, 2));
   else if (shown.quiet) {
     const first = command.columns?.[0];
@@ -446,6 +493,8 @@ function render(io: CliIo, command: Command, output: CommandOutput, shown: View)
     ids.forEach((id) => io.stdout(id));
   } else {
     output.lines?.forEach((line) => io.stdout(line));
+    // Exactly as they are: the user's own secret, not text to show.
+    output.secretLines?.forEach((line) => raw.stdout(line));
     if (output.rows !== undefined) {
       if (output.rows.length === 0 && shown.plain) io.stdout("(none)");
       else if (output.rows.length > 0) {

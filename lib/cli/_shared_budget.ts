@@ -2,8 +2,9 @@
 // which each invocation opens (the first time it sends a request) to book its turns, so that a shell
 // loop or parallel CI jobs wait their turn rather than being refused. Without `--unstable-kv`, or
 // without permission to find or write the folder, each invocation paces itself alone, as before,
-// and its patience with 429s (_patience.ts) still covers the rest.
+// says so once, and its patience with 429s (_patience.ts) still covers the rest.
 
+import { retryWhileLocked } from "../_kv_locked.ts";
 import { type KvLike, kvRateLimitStore, type RateLimitStore } from "../../mod.ts";
 
 /** The parts of the `Deno` namespace the shared budget uses. */
@@ -57,33 +58,71 @@ export function budgetPath(deno: BudgetDeno): string | undefined {
  */
 export const SHARED_BUDGET_SKEW_MS = 100;
 
+/** How long to keep trying to open the budget's file while another process holds it. */
+const OPEN_LOCKED_RETRY_MS = 2000;
+
 /**
- * The store of the machine-wide budget, opened when first used; `undefined` when this `lambda`
- * cannot use one (no `--unstable-kv`, no folder, or no permission to read and write it), and then it paces
- * itself alone. Checked without prompting: only permissions already granted count.
+ * Why this `lambda` cannot share the machine-wide budget (no `--unstable-kv`, no cache folder, no
+ * permission to read and write it): the store it is given then fails every time with this error,
+ * so that the client paces it alone and says so once.
  */
-export function sharedBudget(deno: BudgetDeno): RateLimitStore | undefined {
+export class BudgetUnavailableError extends Error {
+  override name = "BudgetUnavailableError";
+}
+
+/**
+ * The store of the machine-wide budget, opened when first used. When this `lambda` cannot use one
+ * (no `--unstable-kv`, no folder, or no permission to read and write it), a store that fails with
+ * a {@linkcode BudgetUnavailableError} saying why: the client then paces this process alone, and
+ * the command line says so once. Checked without prompting: only permissions already granted
+ * count.
+ */
+export function sharedBudget(deno: BudgetDeno): RateLimitStore {
   const openKv = deno.openKv;
+  if (typeof openKv !== "function") return unavailable("it needs --unstable-kv");
   const path = budgetPath(deno);
-  if (typeof openKv !== "function" || path === undefined) return undefined;
-  try {
-    for (const name of ["read", "write"] as const) {
-      if (deno.permissions.querySync({ name, path }).state !== "granted") return undefined;
-    }
-  } catch {
-    return undefined;
+  if (path === undefined) {
+    return unavailable(
+      deno.build.os === "windows"
+        ? "LOCALAPPDATA is unset or cannot be read: --allow-env=LOCALAPPDATA"
+        : "XDG_CACHE_HOME and HOME are unset or cannot be read: --allow-env=XDG_CACHE_HOME,HOME",
+    );
+  }
+  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+  if (!granted(deno, path)) {
+    return unavailable(
+      `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,
+    );
   }
   let store: Promise<RateLimitStore> | undefined;
+  // Several `lambda` started at once may find the file locked while one of them creates it; a
+  // failed open is not kept, so the next turn after the fallback tries again.
   const open = () =>
     store ??= (async () => {
-      await deno.mkdir(path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"))), {
-        recursive: true,
-      });
-      return kvRateLimitStore(await openKv(path));
-    })();
+      await deno.mkdir(folder, { recursive: true });
+      return kvRateLimitStore(await retryWhileLocked(OPEN_LOCKED_RETRY_MS, () => openKv(path)));
+    })().catch((error) => {
+      store = undefined;
+      throw error;
+    });
   return {
     get: async (keyId) => await (await open()).get(keyId),
     compareAndSet: async (keyId, version, state, expireInMs) =>
       await (await open()).compareAndSet(keyId, version, state, expireInMs),
   };
+}
+
+function unavailable(why: string): RateLimitStore {
+  const error = new BudgetUnavailableError(why);
+  return { get: () => Promise.reject(error), compareAndSet: () => Promise.reject(error) };
+}
+
+function granted(deno: BudgetDeno, path: string): boolean {
+  try {
+    return (["read", "write"] as const).every((name) =>
+      deno.permissions.querySync({ name, path }).state === "granted"
+    );
+  } catch {
+    return false;
+  }
 }

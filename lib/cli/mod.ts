@@ -21,12 +21,12 @@
  * `--save-private-key` into the current folder; without them those flags say what is missing.
  * `--unstable-kv`, the cache variables and the cache folder let every `lambda` on the machine share
  * one rate budget in a KV file there, so that parallel invocations wait their turn rather than being
- * refused; without them each paces itself alone.
+ * refused; without them each paces itself alone, and says so once (a note on stderr).
  *
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
  * limited, 7 API unreachable, timed out or failing (5xx), 8 a wait failed, 9 cancelled at the
- * prompt, 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
+ * prompt, 129 hung up (SIGHUP), 130 interrupted (Ctrl-C), 143 stopped (SIGTERM).
  *
  * @module
  */
@@ -43,15 +43,15 @@ export type { Clock } from "../../mod.ts";
 export { EXIT, runCli };
 
 if (import.meta.main) {
-  // The first Ctrl-C or SIGTERM stops what is running (a launch --wait then terminates what it
+  // The first Ctrl-C, SIGTERM or SIGHUP stops what is running (a launch --wait then terminates what it
   // launched); a second one leaves at once, saying what may be left billing.
   const interrupts = listenForInterrupts(Deno);
-  // Every `lambda` on the machine books its turns in one KV file, when it may (--unstable-kv).
-  const store = sharedBudget(Deno);
+  // Every `lambda` on the machine books its turns in one KV file, when it may (--unstable-kv);
+  // when it may not, it paces itself alone and says so once.
   Deno.exit(
     await runCli(Deno.args, denoIo(Deno), {
       interrupts,
-      ...(store ? { rateLimit: { store, clockSkewMs: SHARED_BUDGET_SKEW_MS } } : {}),
+      rateLimit: { store: sharedBudget(Deno), clockSkewMs: SHARED_BUDGET_SKEW_MS },
     }),
   );
 }
