@@ -14,8 +14,13 @@ export const MIN_REDACTED_LENGTH = 12;
 interface Forms {
   /** Exact strings that carry the secret, longest first. */
   literal: readonly string[];
-  /** The secret with any character escaped any way (entities, `\u`, percent), for one pass. */
+  /**
+   * The secret with any character escaped any way (entities, `\u`, percent) and line breaks
+   * anywhere, for one pass.
+   */
   escaped: RegExp;
+  /** The Base64 forms, with line breaks anywhere. */
+  wrapped: RegExp;
 }
 
 let cachedKey: string | undefined;
@@ -39,7 +44,11 @@ function formsOf(secret: string): Forms {
   cachedKey = secret;
   cachedForms = {
     literal: [...literal].sort((a, b) => b.length - a.length),
-    escaped: new RegExp([...secret].map(escapedChar).join(""), "gi"),
+    escaped: new RegExp([...secret].map(escapedChar).join(BREAK), "gi"),
+    wrapped: new RegExp(
+      base64Cores(secret).map((core) => [...core].map(escapeRegExp).join(BREAK)).join("|"),
+      "g",
+    ),
   };
   return cachedForms;
 }
@@ -52,20 +61,61 @@ const HTML_ENTITIES: Record<string, string> = {
   "'": "&#39;",
 };
 
+// HTML's named character references for ASCII punctuation (matched without regard to case).
+const NAMED_ENTITIES: Record<string, readonly string[]> = {
+  "!": ["excl"],
+  '"': ["quot"],
+  "#": ["num"],
+  "$": ["dollar"],
+  "%": ["percnt"],
+  "&": ["amp"],
+  "'": ["apos"],
+  "(": ["lpar"],
+  ")": ["rpar"],
+  "*": ["ast", "midast"],
+  "+": ["plus"],
+  ",": ["comma"],
+  ".": ["period"],
+  "/": ["sol"],
+  ":": ["colon"],
+  ";": ["semi"],
+  "<": ["lt"],
+  "=": ["equals"],
+  ">": ["gt"],
+  "?": ["quest"],
+  "@": ["commat"],
+  "[": ["lsqb", "lbrack"],
+  "\\": ["bsol"],
+  "]": ["rsqb", "rbrack"],
+  "^": ["hat"],
+  "_": ["lowbar", "underbar"],
+  "`": ["grave", "diacriticalgrave"],
+  "{": ["lcub", "lbrace"],
+  "|": ["verbar", "vert", "verticalline"],
+  "}": ["rcub", "rbrace"],
+};
+
+// A line break, as a wrapped page or a MIME body (Base64 at 64 or 76 columns) may put anywhere.
+const BREAK = "(?:\\r?\\n[ \\t]*)?";
+
 /** One character as a pattern: itself, or escaped as an entity, a `\u` escape or a percent. */
 function escapedChar(char: string): string {
   const code = char.codePointAt(0)!;
   const hex = code.toString(16);
   const alternatives = [
-    char.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&"),
-    `&#0*${code};`,
-    `&#x0*${hex};`,
+    escapeRegExp(char),
+    // The `;` may be left out where the next character ends the reference anyway.
+    `&#0*${code};?`,
+    `&#x0*${hex};?`,
     `\\\\u0*${hex}`,
   ];
   if (code < 0x80) alternatives.push(`%${hex.padStart(2, "0")}`);
-  const named = HTML_ENTITIES[char];
-  if (named) alternatives.push(named);
+  for (const name of NAMED_ENTITIES[char] ?? []) alternatives.push(`&${name};`);
   return `(?:${alternatives.join("|")})`;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, "\\$&");
 }
 
 /**
@@ -86,9 +136,9 @@ function base64Cores(secret: string): string[] {
   return cores;
 }
 
-/** Whether `text` may hold an escaped form, worth the slower pattern. */
+/** Whether `text` may hold an escaped or wrapped form, worth the slower patterns. */
 function mayHoldEscapes(text: string): boolean {
-  return text.includes("&") || text.includes("\\u") || text.includes("%");
+  return text.includes("&") || text.includes("\\u") || text.includes("%") || text.includes("\n");
 }
 
 /** Whether `text` holds `secret` in any of the forms an echo may carry it. */
@@ -97,7 +147,8 @@ export function holdsSecret(text: string, secret: string): boolean {
   if (forms.literal.some((form) => text.includes(form))) return true;
   if (!mayHoldEscapes(text)) return false;
   forms.escaped.lastIndex = 0;
-  return forms.escaped.test(text);
+  forms.wrapped.lastIndex = 0;
+  return forms.escaped.test(text) || (text.includes("\n") && forms.wrapped.test(text));
 }
 
 /** `text` with every form of `secret` replaced by `[REDACTED]`. */
@@ -107,28 +158,66 @@ export function redactSecret(text: string, secret: string): string {
   for (const form of forms.literal) {
     if (redacted.includes(form)) redacted = redacted.replaceAll(form, MARK);
   }
-  return mayHoldEscapes(redacted) ? redacted.replace(forms.escaped, MARK) : redacted;
+  if (!mayHoldEscapes(redacted)) return redacted;
+  redacted = redacted.replace(forms.escaped, MARK);
+  return redacted.includes("\n") ? redacted.replace(forms.wrapped, MARK) : redacted;
 }
 
 /**
  * A copy of `error` that keeps what tells what went wrong (its class, name, message, `code` and
  * causes, the secret redacted from each) and nothing else: an error from a wrapper around `fetch`
- * may carry the request itself, and with it the key.
+ * may carry the request itself, and with it the key. It never throws: an error whose properties
+ * cannot be read (a getter that throws, a hostile proxy) becomes a plain `Error` saying so.
  */
 export function redactError(error: unknown, secret: string, depth = 0): unknown {
+  try {
+    return copyError(error, secret, depth);
+  } catch {
+    return new Error("an error that could not be read");
+  }
+}
+
+function copyError(error: unknown, secret: string, depth: number): unknown {
   if (!(error instanceof Error)) {
     return typeof error === "string" ? redactSecret(error, secret) : undefined;
   }
-  const copy = Object.create(Object.getPrototypeOf(error)) as Error;
-  const own = (name: string, value: unknown) =>
-    Object.defineProperty(copy, name, { value, writable: true, configurable: true });
-  own("message", redactSecret(String(error.message), secret));
-  if (Object.hasOwn(error, "name")) own("name", redactSecret(String(error.name), secret));
-  if (typeof error.stack === "string") own("stack", redactSecret(error.stack, secret));
-  const code = (error as { code?: unknown }).code;
-  if (typeof code === "string" || typeof code === "number") own("code", code);
-  if (error.cause !== undefined && depth < 4) {
-    own("cause", redactError(error.cause, secret, depth + 1));
+  const read = (name: string): unknown => {
+    try {
+      return (error as unknown as Record<string, unknown>)[name];
+    } catch {
+      return undefined;
+    }
+  };
+  const text = (value: unknown) => typeof value === "string" ? redactSecret(value, secret) : "";
+  const message = text(read("message"));
+  const name = text(read("name")) || "Error";
+  let copy: Error;
+  if (error instanceof DOMException) {
+    // Its name and message live in internal slots that a copy of its prototype lacks.
+    copy = new DOMException(message, name);
+  } else {
+    copy = Object.create(Object.getPrototypeOf(error)) as Error;
+    const own = (key: string, value: unknown) =>
+      Object.defineProperty(copy, key, { value, writable: true, configurable: true });
+    own("message", message);
+    own("name", name);
+  }
+  const define = (key: string, value: unknown) =>
+    Object.defineProperty(copy, key, { value, writable: true, configurable: true });
+  const stack = read("stack");
+  if (typeof stack === "string") define("stack", redactSecret(stack, secret));
+  const code = read("code");
+  if (typeof code === "string") define("code", redactSecret(code, secret));
+  else if (typeof code === "number") define("code", code);
+  const cause = read("cause");
+  if (cause !== undefined && depth < 4) define("cause", redactError(cause, secret, depth + 1));
+  // A prototype whose own getters cannot serve this copy (a host object) gives way to a plain one.
+  try {
+    String(copy);
+  } catch {
+    const plain = new Error(message);
+    plain.name = name;
+    return plain;
   }
   return copy;
 }

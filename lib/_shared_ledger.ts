@@ -12,9 +12,9 @@
 // timer a little late) in one process never makes two turns closer than the interval; a clock
 // that is ahead only makes others wait a little longer, and never more than MAX_LEAD_MS.
 //
-// A booked turn is used at most a tenth of the interval late (or `clockSkewMs`, if more): a process
-// that comes to it later (an event loop blocked, a process stopped, a machine short of CPU) would
-// send too close to the next process's turn, so it lets the turn pass and books another, a few
+// A booked turn is used at most `clockSkewMs` late (MIN_LATE_MS at least): a process that comes to
+// it later (an event loop blocked, a process stopped, a machine short of CPU) would send closer to
+// the next process's turn than the interval, so it lets the turn pass and books another, a few
 // times in a row at most.
 //
 // A store that throws, or does not answer within STORE_TIMEOUT_MS, never fails a call: the limiter
@@ -42,9 +42,14 @@ export const MAX_WRITE_TRIES = 100;
  * The furthest ahead of this process's clock that another process's time is believed: a 429's hold
  * (60 s at most by default) and a launch's turn with some turns queued before it. A time further
  * ahead comes from a clock that is wrong, and waiting for it would stall this process for as long
- * as that clock is ahead; it is read as this far ahead instead.
+ * as that clock is ahead: that process's times are read as this far ahead at most, from then on.
  */
 export const MAX_LEAD_MS = 75_000;
+/**
+ * How late a booked turn may still be used, at least: timers in a busy process are often a few
+ * milliseconds late, and a `clockSkewMs` smaller than that would let every turn pass.
+ */
+export const MIN_LATE_MS = 4;
 
 /** What a shared ledger needs. */
 export interface SharedLedgerSettings {
@@ -63,6 +68,8 @@ export class SharedLedger implements TurnLedger {
   readonly #id: string = crypto.randomUUID();
   // The latest state seen, on this process's clock; it paces alone while the store is down.
   readonly #seen: LocalLedger;
+  // How far ahead of this clock each other writer's clock was found to be, beyond MAX_LEAD_MS.
+  readonly #aheadBy = new Map<string, number>();
   #storeDownUntil = Number.NEGATIVE_INFINITY;
   // How long the last write to the store took.
   #writeMs = 0;
@@ -151,7 +158,7 @@ export class SharedLedger implements TurnLedger {
       // Sent later than booked by more than the room other processes leave, it would come too
       // close to the turn booked after it: a write that took that long (a locked file) burns the
       // turn, and books another.
-      const useBy = at + Math.max(this.#settings.clockSkewMs, requestIntervalMs / 10);
+      const useBy = at + Math.max(this.#settings.clockSkewMs, MIN_LATE_MS);
       if (written && landed <= useBy) return { at, useBy };
       // Or another process booked a turn in between: read its state and book after it.
     }
@@ -181,7 +188,12 @@ export class SharedLedger implements TurnLedger {
 
   #onOurClock(time: number, writer: string): number {
     if (writer === this.#id) return time;
-    return Math.min(time + this.#settings.clockSkewMs, this.#settings.clock.now() + MAX_LEAD_MS);
+    // Learnt once and kept, so that a turn further off than MAX_LEAD_MS comes at a fixed time
+    // rather than receding as this clock moves on.
+    const excess = time - (this.#settings.clock.now() + MAX_LEAD_MS);
+    const known = this.#aheadBy.get(writer) ?? 0;
+    if (excess > known) this.#aheadBy.set(writer, excess);
+    return time - Math.max(known, excess, 0) + this.#settings.clockSkewMs;
   }
 
   #blank(): RateLimitState {

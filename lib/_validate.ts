@@ -167,6 +167,14 @@ export function checkId(action: string, name: string, value: unknown): string {
 }
 
 /**
+ * Whether an id read from an answer can be used in a later request: printable ASCII without spaces,
+ * and not `.` or `..` (which {@linkcode checkId} refuses as path segments).
+ */
+export function isUsableId(id: unknown): id is string {
+  return typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== "." && id !== "..";
+}
+
+/**
  * The body as it will be sent: a JSON copy, read once. What is checked is then exactly what goes
  * out: a `toJSON()` or a getter cannot show the checks one thing and the request another.
  */

@@ -51,7 +51,7 @@ export interface RateLimitOptions {
    * how much longer one process's requests may take to reach Lambda than another's: a turn that
    * follows another process's turn waits this much longer, so that a clock a little behind (or a
    * request a little slower) never brings two requests closer than the interval. A turn come to
-   * later than this (and than a tenth of the interval) is let pass, and another booked.
+   * later than this (and than 4 ms) is let pass, and another booked.
    *
    * @default {10}
    */

@@ -773,7 +773,7 @@ Deno.test("a launch answer that names an instance twice made one: it is waited f
 });
 
 Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
-  for (const id of [12345, undefined, ""]) {
+  for (const id of [12345, undefined, "", "..", " ", "i 1"]) {
     // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.
     const fake = new FakeFetch(errorResponse(500, {}));
     const { client } = fakeClient(fake);
@@ -791,7 +791,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
       error.message,
       new RegExp(
         `^Cannot launch instance: it launched, but after HTTP 500 it cannot be named: an instance with launch token '${error.launchToken}' is listed without a usable id \\(received ${
-          id === "" ? "''" : String(id)
+          typeof id === "string" ? `'${id.replace(".", "\\.")}'` : String(id)
         }\\); it bills until terminated`,
       ),
     );

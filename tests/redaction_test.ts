@@ -2,7 +2,7 @@
 
 import { ApiError, ConnectionError, InvalidResponseError, LambdaCloudClient } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
+import { dataResponse, errorResponse, fakeClient, FakeFetch, sampleInstance } from "./_fakes.ts";
 
 const KEY = "secret_DO_NOT_LEAK_4f2a";
 
@@ -110,27 +110,36 @@ Deno.test("a key echoed in Base64, in numeric entities, or with JSON escapes in 
     key.replace(/[^a-z0-9]/gi, (char) => `&#x${char.codePointAt(0)!.toString(16)};`),
     key.replace("s", "\\u0073").replace("_", "\\u005F"),
     key.replace("_", "%5f"),
+    key.replaceAll("_", "&lowbar;"),
+    key.replaceAll("_", "&UnderBar;"),
+    [...key].map((char) => `&#${char.codePointAt(0)}`).join(""),
+    `${key.slice(0, 12)}\n${key.slice(12)}`,
+    btoa(`Authorization: Bearer ${key}; and more text that wraps`).match(/.{1,76}/g)!.join("\r\n"),
+    btoa(`x${key}`).match(/.{1,8}/g)!.join("\n"),
   ];
-  const decoded = (text: string) =>
-    [
-      text,
-      text.replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, (run) => {
-        try {
-          return atob(run.replaceAll("-", "+").replaceAll("_", "/"));
-        } catch {
-          return "";
-        }
-      }),
-    ].join("\n")
-      .replace(/&#x([0-9a-f]+);/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
-      .replace(/&#(\d+);/g, (_, code) => String.fromCodePoint(Number(code)))
+  // Everything an attacker could undo: line breaks, Base64 runs, entities, escapes.
+  const decoded = (text: string) => {
+    const joined = text.replace(/\\r|\\n|\r|\n/g, "");
+    const base64 = joined.replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, (run) => {
+      try {
+        return atob(run.replaceAll("-", "+").replaceAll("_", "/"));
+      } catch {
+        return "";
+      }
+    });
+    return [text, joined, base64].join("\n")
+      .replace(/&#x([0-9a-f]+);?/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
+      .replace(/&#(\d+);?/g, (_, code) => String.fromCodePoint(Number(code)))
+      .replace(/&lowbar;|&underbar;/gi, "_").replace(/&period;/gi, ".")
       .replace(/\\u([0-9a-f]{4})/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)))
       .replace(/%([0-9a-f]{2})/gi, (_, hex) => String.fromCodePoint(parseInt(hex, 16)));
+  };
   for (const echo of echoes) {
     const fake = new FakeFetch(
       new Response(`{"error": {"message": "bad ${echo}`, {
         status: 401,
-        headers: { "www-authenticate": `Basic realm="${echo}"` },
+        // A header cannot hold a line break: those forms come in the body alone.
+        headers: echo.includes("\n") ? {} : { "www-authenticate": `Basic realm="${echo}"` },
       }),
     );
     const events: unknown[] = [];
@@ -185,4 +194,60 @@ Deno.test("a short test key is not searched for in answers, where it would match
   assertEquals(await client.sshKeys.list(), [{ name: "test-run-7" }]);
   const data = new FakeFetch(dataResponse([]));
   assertEquals(await fakeClient(data, { apiKey: "data" }).client.regions.list(), []);
+});
+
+Deno.test("an error from a custom fetch that cannot be read, or that holds the key anywhere, is copied safely", async () => {
+  class Unreadable extends Error {
+    override get message(): string {
+      throw new Error(`getter for ${KEY}`);
+    }
+  }
+  const thrown = [
+    new Unreadable(),
+    new Proxy(new Error("p"), {
+      get() {
+        throw new Error("trap");
+      },
+    }),
+    Object.assign(new Error("coded"), { code: `E_${KEY}` }),
+    new DOMException(`timed out for ${KEY}`, "TimeoutError"),
+  ];
+  for (const error of thrown) {
+    const client = new LambdaCloudClient({
+      apiKey: KEY,
+      fetch: () => Promise.reject(error),
+      rateLimit: false,
+    });
+    const failed = await assertRejects(client.regions.list({ maxRetries: 0 }), ConnectionError);
+    assert(!leaks(failed));
+    // The copy can be read and printed, as a logger would.
+    const cause = failed.cause as Error;
+    assertEquals(typeof `${cause} ${cause.name} ${cause.message}`, "string");
+    assert(!leaks(String((cause as { code?: unknown }).code)));
+  }
+});
+
+Deno.test("a launch whose custom fetch throws an unreadable error is looked for, never left unreported", async () => {
+  class Unreadable extends Error {
+    override get message(): string {
+      throw new Error("unreadable");
+    }
+  }
+  let launches = 0;
+  const fake = new FakeFetch();
+  fake.push(() => {
+    launches++;
+    return Promise.reject(new Unreadable());
+  });
+  fake.push(() => {
+    const tags = (fake.json(0) as { tags: { key: string; value: string }[] }).tags;
+    return dataResponse([sampleInstance({ id: "i-1", tags })]);
+  });
+  const { client } = fakeClient(fake);
+  const launched = await client.instances.launch({
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    ssh_key_names: ["k"],
+  });
+  assertEquals([launched.instance_ids, launches], [["i-1"], 1]);
 });

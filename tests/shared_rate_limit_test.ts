@@ -176,9 +176,9 @@ Deno.test("shared budget: a turn come to too late is let pass, so the next proce
     const b = startProcess("b", kv, clock, log, { clockSkewMs: 10 });
     await b.client.regions.list();
     await a.client.regions.list();
-    // a's turn is at 1010 (b's, plus the interval and the skew), to be used by 1110 (a tenth of
-    // the interval late at most). Woken at 1160, it books the next; a process late every time uses
-    // its fourth turn rather than starve.
+    // a's turn is at 1010 (b's, plus the interval and the skew), to be used by 1020 (the skew's
+    // room). Woken at 1160, it books the next; a process late every time uses its fourth turn
+    // rather than starve.
     assertEquals(log, ["b@0 list regions", `a@${sentAt} list regions`], `late ${lateTimes}x`);
   }
 });
@@ -194,6 +194,22 @@ Deno.test("shared budget: a clock far ahead holds the others back no longer than
   await b.client.regions.list();
   // a's turn, on a clock ten minutes ahead, reads as MAX_LEAD_MS ahead, not ten minutes.
   assertEquals(log, ["a@600000 list regions", `b@${MAX_LEAD_MS} list regions`]);
+});
+
+Deno.test("shared budget: a launch after one booked on a clock an hour ahead waits MAX_LEAD_MS, not an hour", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const ahead: Clock = { now: () => clock.now() + 3_600_000, sleep: clock.sleep };
+  const a = startProcess("a", kv, ahead, log);
+  const b = startProcess("b", kv, clock, log);
+  await a.client.instances.launch(LAUNCH, { launchToken: false });
+  await b.client.regions.list();
+  await b.client.instances.launch(LAUNCH, { launchToken: false });
+  const [, , launched] = log.map((line) => Number(line.split("@")[1]!.split(" ")[0]));
+  // a's launch turn, an hour ahead on b's clock, is read as MAX_LEAD_MS ahead, once for all: b's
+  // launch goes then, rather than when the hour is up (the time read would recede as b waited).
+  assert(launched! <= MAX_LEAD_MS + 12_000, log.join(", "));
 });
 
 Deno.test("shared budget: the store holds a digest of the key, never the key", async () => {

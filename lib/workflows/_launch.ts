@@ -12,6 +12,7 @@ import {
   describeValue,
 } from "../_validate.ts";
 import { InvalidResponseError } from "../errors.ts";
+import { isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
   Instance,
@@ -416,7 +417,7 @@ function withToken(listing: unknown, token: string): Sighting {
   const sighting: Sighting = { ids: [], untaggedIds: [], unnamed: false, unusableIds: [] };
   for (const item of listing) {
     if (!isRecord(item)) continue;
-    const id = typeof item.id === "string" && item.id !== "" ? item.id : undefined;
+    const id = isUsableId(item.id) ? item.id : undefined;
     if (!Array.isArray(item.tags)) {
       if (id === undefined) sighting.unnamed = true;
       else sighting.untaggedIds.push(id);
@@ -434,10 +435,7 @@ function withToken(listing: unknown, token: string): Sighting {
 function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
   if (!isRecord(data)) return false;
   const ids = data.instance_ids;
-  return Array.isArray(ids) && ids.length > 0 &&
-    ids.every((id) =>
-      typeof id === "string" && /^[\x21-\x7e]+$/.test(id) && id !== ".." && id !== "."
-    );
+  return Array.isArray(ids) && ids.length > 0 && ids.every(isUsableId);
 }
 
 /** The value `JSON.stringify` sends for `value`, as plain data: `undefined` when it sends none. */
