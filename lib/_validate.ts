@@ -180,9 +180,18 @@ export function isUsableId(id: unknown): id is string {
  */
 export function snapshotBody<T>(action: string, body: T): T {
   if (body === undefined || body === null || typeof body !== "object") return body;
+  const copy = jsonCopy(action, body);
+  return copy === undefined ? body : copy as T;
+}
+
+/**
+ * The value `JSON.stringify` sends for `value`, as plain data: `undefined` when it sends none. A
+ * value that cannot be sent (a cycle, a BigInt) is a `TypeError` naming `body`.
+ */
+export function jsonCopy(action: string, value: unknown): unknown {
   let text: string | undefined;
   try {
-    text = JSON.stringify(body);
+    text = JSON.stringify(value);
   } catch (error) {
     throw new TypeError(
       `Cannot ${action}: 'body' must be JSON data (${
@@ -190,7 +199,7 @@ export function snapshotBody<T>(action: string, body: T): T {
       })`,
     );
   }
-  return text === undefined ? body : JSON.parse(text);
+  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** Requires one id or a non-empty array of ids, and returns them as an array. */

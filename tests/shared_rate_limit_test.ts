@@ -252,51 +252,57 @@ Deno.test("shared budget: a store that fails never fails a call; it paces alone,
   assert(kv.operations > operations);
 });
 
-Deno.test("shared budget: a store whose writes never succeed is given up on, and asked no more", async () => {
-  const clock = new FakeClock();
+/** A store that refuses every write, read after `pauseMs` (at once, without I/O, when 0). */
+function refusingStore(
+  clock: FakeClock,
+  pauseMs: number,
+): { store: RateLimitStore; reads(): number } {
   let reads = 0;
-  // Answers at once, without I/O: a loop over it would starve every timer of the process.
-  const store: RateLimitStore = {
-    get: () => (reads++, Promise.resolve({ state: undefined, version: null })),
-    compareAndSet: () => Promise.resolve(false),
-  };
-  const fallbacks: string[] = [];
-  const client = new LambdaCloudClient({
-    apiKey: KEY,
-    fetch: new FakeFetch(dataResponse([]), dataResponse([])).fetch,
-    clock,
-    rateLimit: { store, clockSkewMs: 0 },
-    hooks: { onRateLimitFallback: (event) => fallbacks.push(event.error.message) },
-  });
-  await client.regions.list();
-  assertEquals(fallbacks, [`the rate limit store refused ${MAX_WRITE_TRIES} writes in a row`]);
-  assertEquals(reads, MAX_WRITE_TRIES);
-  await clock.sleep(STORE_TIMEOUT_MS * 2);
-  assertEquals(reads, MAX_WRITE_TRIES);
-});
-
-Deno.test("shared budget: a write loop given up on by the timeout stops", async () => {
-  const clock = new FakeClock();
-  let reads = 0;
-  // Every write is refused after a pause, so the timeout ends the call before the tries run out.
   const store: RateLimitStore = {
     get: async () => {
       reads++;
-      await clock.sleep(100);
+      if (pauseMs > 0) await clock.sleep(pauseMs);
       return { state: undefined, version: null };
     },
     compareAndSet: () => Promise.resolve(false),
   };
+  return { store, reads: () => reads };
+}
+
+/** A client over `store` that lists regions once, and the fallbacks it reported. */
+async function listOnce(store: RateLimitStore, clock: FakeClock): Promise<string[]> {
+  const fallbacks: string[] = [];
   const client = new LambdaCloudClient({
     apiKey: KEY,
     fetch: new FakeFetch(dataResponse([])).fetch,
     clock,
     rateLimit: { store, clockSkewMs: 0 },
+    hooks: { onRateLimitFallback: (event) => fallbacks.push(event.error.message) },
   });
   await client.regions.list();
-  const after = reads;
+  return fallbacks;
+}
+
+Deno.test("shared budget: a store whose writes never succeed is given up on, and asked no more", async () => {
+  const clock = new FakeClock();
+  // Answers at once, without I/O: a loop over it would starve every timer of the process.
+  const { store, reads } = refusingStore(clock, 0);
+  assertEquals(await listOnce(store, clock), [
+    `the rate limit store refused ${MAX_WRITE_TRIES} writes in a row`,
+  ]);
+  assertEquals(reads(), MAX_WRITE_TRIES);
+  await clock.sleep(STORE_TIMEOUT_MS * 2);
+  assertEquals(reads(), MAX_WRITE_TRIES);
+});
+
+Deno.test("shared budget: a write loop given up on by the timeout stops", async () => {
+  const clock = new FakeClock();
+  // Every write is refused after a pause, so the timeout ends the call before the tries run out.
+  const { store, reads } = refusingStore(clock, 100);
+  await listOnce(store, clock);
+  const after = reads();
   await clock.sleep(10_000);
-  assert(reads <= after + 1, `${reads - after} reads after the call was given up on`);
+  assert(reads() <= after + 1, `${reads() - after} reads after the call was given up on`);
 });
 
 Deno.test("shared budget: a store that stalls is given up on after its timeout", async () => {

@@ -3,19 +3,22 @@
 
 import type { CliIo, SecretFile } from "./_command.ts";
 
+/** The permission checks the command line makes, without prompting. */
+export interface DenoPermissions {
+  querySync(
+    descriptor:
+      | { name: "env"; variable: string }
+      | { name: "read"; path: string }
+      | { name: "write"; path: string },
+  ): { state: string };
+}
+
 /** The parts of the `Deno` namespace the command line uses. */
 export interface DenoLike {
   stdout: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stdin: { isTerminal(): boolean; readSync(buffer: Uint8Array): number | null };
-  permissions: {
-    querySync(
-      descriptor:
-        | { name: "env"; variable: string }
-        | { name: "read"; path: string }
-        | { name: "write"; path: string },
-    ): { state: string };
-  };
+  permissions: DenoPermissions;
   env: { get(name: string): string | undefined };
   readTextFile(path: string): Promise<string>;
   open(

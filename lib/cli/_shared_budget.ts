@@ -5,20 +5,14 @@
 // says so once, and its patience with 429s (_patience.ts) still covers the rest.
 
 import { retryWhileLocked } from "../_kv_locked.ts";
+import type { DenoPermissions } from "./_deno_io.ts";
 import { type KvLike, kvRateLimitStore, type RateLimitStore } from "../../mod.ts";
 
 /** The parts of the `Deno` namespace the shared budget uses. */
 export interface BudgetDeno {
   build: { os: string };
   env: { get(name: string): string | undefined };
-  permissions: {
-    querySync(
-      descriptor:
-        | { name: "env"; variable: string }
-        | { name: "read"; path: string }
-        | { name: "write"; path: string },
-    ): { state: string };
-  };
+  permissions: DenoPermissions;
   mkdir(path: string, options: { recursive: true }): Promise<void>;
   /** Present only under `--unstable-kv` (or on Deno Deploy). */
   openKv?: (path: string) => Promise<KvLike>;

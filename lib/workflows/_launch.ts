@@ -12,7 +12,7 @@ import {
   describeValue,
 } from "../_validate.ts";
 import { InvalidResponseError } from "../errors.ts";
-import { isUsableId } from "../_validate.ts";
+import { isUsableId, jsonCopy } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
   Instance,
@@ -152,7 +152,7 @@ export async function launchRaw(
   // What goes out is the body's JSON: a copy of that is sent, and a token is added to, or looked
   // for in, the copy. Added to the body itself, a `toJSON()` would drop it from what is sent while
   // the client looked for it; a getter could show one token here and send another.
-  const body = jsonCopy(given);
+  const body = jsonCopy(ACTION, given);
   const taggable = isRecord(body) && (body.tags === undefined || Array.isArray(body.tags));
   if (!taggable && launchToken !== undefined && launchToken !== false) {
     throw new TypeError(
@@ -436,21 +436,6 @@ function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
   if (!isRecord(data)) return false;
   const ids = data.instance_ids;
   return Array.isArray(ids) && ids.length > 0 && ids.every(isUsableId);
-}
-
-/** The value `JSON.stringify` sends for `value`, as plain data: `undefined` when it sends none. */
-function jsonCopy(value: unknown): unknown {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new TypeError(
-      `Cannot ${ACTION}: 'body' must be JSON data (${
-        error instanceof Error ? error.message : String(error)
-      })`,
-    );
-  }
-  return text === undefined ? undefined : JSON.parse(text);
 }
 
 /** `answer`, with each id in `instance_ids` once: a repeated id is not a second instance. */
