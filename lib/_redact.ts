@@ -95,8 +95,12 @@ const NAMED_ENTITIES: Record<string, readonly string[]> = {
   "}": ["rcub", "rbrace"],
 };
 
-// A line break, as a wrapped page or a MIME body (Base64 at 64 or 76 columns) may put anywhere.
-const BREAK = "(?:\\r?\\n[ \\t]*)?";
+// A break between two characters, as a wrapped page, a MIME body (Base64 at 64 or 76 columns, or
+// quoted-printable's soft break `=`) or HTML's optional breaks may put anywhere.
+const BREAK = "(?:=?(?:\\r\\n|\\r|\\n|\\u2028|\\u2029)[ \\t]*|<wbr\\s*/?>|&shy;|\\u00ad)?";
+// What any escaped, encoded or broken form holds somewhere: text without it needs no pattern.
+const MAY_HOLD_ESCAPES = /[&%\\\r\n\u2028\u2029\u00ad<]/;
+const MAY_HOLD_BREAKS = /[\r\n\u2028\u2029\u00ad<&]/;
 
 /** One character as a pattern: itself, or escaped as an entity, a `\u` escape or a percent. */
 function escapedChar(char: string): string {
@@ -138,7 +142,7 @@ function base64Cores(secret: string): string[] {
 
 /** Whether `text` may hold an escaped or wrapped form, worth the slower patterns. */
 function mayHoldEscapes(text: string): boolean {
-  return text.includes("&") || text.includes("\\u") || text.includes("%") || text.includes("\n");
+  return MAY_HOLD_ESCAPES.test(text);
 }
 
 /** Whether `text` holds `secret` in any of the forms an echo may carry it. */
@@ -148,7 +152,7 @@ export function holdsSecret(text: string, secret: string): boolean {
   if (!mayHoldEscapes(text)) return false;
   forms.escaped.lastIndex = 0;
   forms.wrapped.lastIndex = 0;
-  return forms.escaped.test(text) || (text.includes("\n") && forms.wrapped.test(text));
+  return forms.escaped.test(text) || (MAY_HOLD_BREAKS.test(text) && forms.wrapped.test(text));
 }
 
 /** `text` with every form of `secret` replaced by `[REDACTED]`. */
@@ -160,7 +164,7 @@ export function redactSecret(text: string, secret: string): string {
   }
   if (!mayHoldEscapes(redacted)) return redacted;
   redacted = redacted.replace(forms.escaped, MARK);
-  return redacted.includes("\n") ? redacted.replace(forms.wrapped, MARK) : redacted;
+  return MAY_HOLD_BREAKS.test(redacted) ? redacted.replace(forms.wrapped, MARK) : redacted;
 }
 
 /**

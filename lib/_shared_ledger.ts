@@ -42,7 +42,7 @@ export const MAX_WRITE_TRIES = 100;
  * The furthest ahead of this process's clock that another process's time is believed: a 429's hold
  * (60 s at most by default) and a launch's turn with some turns queued before it. A time further
  * ahead comes from a clock that is wrong, and waiting for it would stall this process for as long
- * as that clock is ahead: that process's times are read as this far ahead at most, from then on.
+ * as that clock is ahead: such a time is read as this far ahead instead.
  */
 export const MAX_LEAD_MS = 75_000;
 /**
@@ -68,8 +68,9 @@ export class SharedLedger implements TurnLedger {
   readonly #id: string = crypto.randomUUID();
   // The latest state seen, on this process's clock; it paces alone while the store is down.
   readonly #seen: LocalLedger;
-  // How far ahead of this clock each other writer's clock was found to be, beyond MAX_LEAD_MS.
-  readonly #aheadBy = new Map<string, number>();
+  // The time each far-off turn read from the store was taken as (by writer and time), so that it
+  // stays put as this clock moves on; the last few only.
+  readonly #farOff = new Map<string, number>();
   #storeDownUntil = Number.NEGATIVE_INFINITY;
   // How long the last write to the store took.
   #writeMs = 0;
@@ -188,12 +189,18 @@ export class SharedLedger implements TurnLedger {
 
   #onOurClock(time: number, writer: string): number {
     if (writer === this.#id) return time;
-    // Learnt once and kept, so that a turn further off than MAX_LEAD_MS comes at a fixed time
-    // rather than receding as this clock moves on.
-    const excess = time - (this.#settings.clock.now() + MAX_LEAD_MS);
-    const known = this.#aheadBy.get(writer) ?? 0;
-    if (excess > known) this.#aheadBy.set(writer, excess);
-    return time - Math.max(known, excess, 0) + this.#settings.clockSkewMs;
+    const believed = time + this.#settings.clockSkewMs;
+    const limit = this.#settings.clock.now() + MAX_LEAD_MS;
+    if (believed <= limit) return believed;
+    // A turn further off than MAX_LEAD_MS is taken as MAX_LEAD_MS away from when it was first
+    // read, and stays there: read again, it must not recede as this clock moves on. Only that
+    // turn: the writer's next ones are read afresh (a long hold is no proof of a wrong clock).
+    const key = `${writer}@${time}`;
+    const taken = this.#farOff.get(key);
+    if (taken !== undefined) return taken;
+    if (this.#farOff.size >= 16) this.#farOff.delete(this.#farOff.keys().next().value!);
+    this.#farOff.set(key, limit);
+    return limit;
   }
 
   #blank(): RateLimitState {

@@ -620,18 +620,33 @@ function redactKey(text: string, apiKey: string): string {
   return apiKey.length < MIN_REDACTED_LENGTH ? text : redactSecret(text, apiKey);
 }
 
-/** `value` with the key redacted in every string it holds, however deep. */
+/**
+ * `value` with the key redacted in every string it holds, however deep: walked with a list rather
+ * than recursion, since an answer nested thousands deep must not overflow the stack.
+ */
 function redactDeep(value: unknown, apiKey: string): unknown {
-  if (typeof value === "string") return redactKey(value, apiKey);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, apiKey));
-  if (isRecord(value)) {
-    return Object.fromEntries(
-      Object.entries(value).map((
-        [name, item],
-      ) => [redactKey(name, apiKey), redactDeep(item, apiKey)]),
-    );
+  const pending: [source: object, target: Record<string, unknown>][] = [];
+  const copy = (item: unknown): unknown => {
+    if (typeof item === "string") return redactKey(item, apiKey);
+    if (typeof item !== "object" || item === null) return item;
+    const target = Array.isArray(item) ? [] : {};
+    pending.push([item, target as Record<string, unknown>]);
+    return target;
+  };
+  const root = copy(value);
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [source, target] = next;
+    for (const [name, item] of Object.entries(source)) {
+      // Defined, not assigned: a key such as `__proto__` stays a plain key.
+      Object.defineProperty(target, Array.isArray(source) ? name : redactKey(name, apiKey), {
+        value: copy(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
-  return value;
+  return root;
 }
 
 function envelopeCode(envelope: Record<string, unknown>): string | undefined {

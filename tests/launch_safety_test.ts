@@ -772,6 +772,21 @@ Deno.test("a launch answer that names an instance twice made one: it is waited f
   assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-4"]);
 });
 
+Deno.test("beside an instance listed without a usable id, one with a usable id is named, to terminate", async () => {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() => {
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+    return dataResponse([sampleInstance({ id: "i-ok", tags }), {
+      ...sampleInstance({ tags }),
+      id: " ",
+    }]);
+  });
+  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  assertEquals([error.reason, error.instanceIds], ["listed-without-id", ["i-ok"]]);
+  assertMatch(error.message, /beside 'i-ok', which bills too/);
+});
+
 Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
   for (const id of [12345, undefined, "", "..", " ", "i 1"]) {
     // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.

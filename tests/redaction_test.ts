@@ -116,10 +116,14 @@ Deno.test("a key echoed in Base64, in numeric entities, or with JSON escapes in 
     `${key.slice(0, 12)}\n${key.slice(12)}`,
     btoa(`Authorization: Bearer ${key}; and more text that wraps`).match(/.{1,76}/g)!.join("\r\n"),
     btoa(`x${key}`).match(/.{1,8}/g)!.join("\n"),
+    key.match(/.{1,10}/g)!.join("=\r\n"),
+    btoa(`Bearer ${key}`).match(/.{1,8}/g)!.join("\r"),
+    `${key.slice(0, 5)}\u2028${key.slice(5)}`,
+    `${key.slice(0, 7)}<wbr>${key.slice(7, 20)}&shy;${key.slice(20)}`,
   ];
   // Everything an attacker could undo: line breaks, Base64 runs, entities, escapes.
   const decoded = (text: string) => {
-    const joined = text.replace(/\\r|\\n|\r|\n/g, "");
+    const joined = text.replace(/=?(\\r|\\n|\r|\n|\\u2028|\u2028)|<wbr>|&shy;/g, "");
     const base64 = joined.replace(/[A-Za-z0-9+/_-]{16,}={0,2}/g, (run) => {
       try {
         return atob(run.replaceAll("-", "+").replaceAll("_", "/"));
@@ -139,7 +143,7 @@ Deno.test("a key echoed in Base64, in numeric entities, or with JSON escapes in 
       new Response(`{"error": {"message": "bad ${echo}`, {
         status: 401,
         // A header cannot hold a line break: those forms come in the body alone.
-        headers: echo.includes("\n") ? {} : { "www-authenticate": `Basic realm="${echo}"` },
+        headers: /[\r\n\u2028]/.test(echo) ? {} : { "www-authenticate": `Basic realm="${echo}"` },
       }),
     );
     const events: unknown[] = [];
@@ -250,4 +254,17 @@ Deno.test("a launch whose custom fetch throws an unreadable error is looked for,
     ssh_key_names: ["k"],
   });
   assertEquals([launched.instance_ids, launches], [["i-1"], 1]);
+});
+
+Deno.test("an answer nested thousands deep, with escapes to walk, is read without overflowing the stack", async () => {
+  const nested = `${"[".repeat(20_000)}"a\\u0041"${"]".repeat(20_000)}`;
+  for (const status of [200, 502]) {
+    const fake = new FakeFetch(new Response(`{"data": ${nested}, "echo": "${KEY}"}`, { status }));
+    const { client } = fakeClient(fake, { apiKey: KEY, maxRetries: 0 });
+    const outcome = await client.regions.list().then((regions) => regions, (error) => error);
+    // A list (its items are not checked) or a typed error: never a RangeError from the walk.
+    const typed = Array.isArray(outcome) || outcome instanceof ApiError;
+    assert(typed, typed ? "" : `${(outcome as Error).name}: ${(outcome as Error).message}`);
+    if (outcome instanceof ApiError) assert(!outcome.message.includes(KEY));
+  }
 });

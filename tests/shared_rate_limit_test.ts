@@ -212,6 +212,36 @@ Deno.test("shared budget: a launch after one booked on a clock an hour ahead wai
   assert(launched! <= MAX_LEAD_MS + 12_000, log.join(", "));
 });
 
+Deno.test("shared budget: a long hold from a correct clock is cut to MAX_LEAD_MS once, and leaves no lasting offset", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const times: string[] = [];
+  const process = (name: string, first: Response) => {
+    const fake = new FakeFetch(first);
+    for (let i = 0; i < 5; i++) fake.push(dataResponse([]));
+    return new LambdaCloudClient({
+      apiKey: KEY,
+      fetch: fake.fetch,
+      clock,
+      random: () => 1,
+      maxRetries: 0,
+      backoff: { maxRetryAfterMs: 120_000 },
+      rateLimit: { store: kvRateLimitStore(kv), clockSkewMs: 0 },
+      hooks: { onRequest: () => times.push(`${name}@${virtualTime(clock)}`) },
+    });
+  };
+  const a = process("a", new Response("", { status: 429, headers: { "retry-after": "120" } }));
+  const b = process("b", dataResponse([]));
+  await assertRejects(a.regions.list());
+  await b.regions.list();
+  // Later, both busy: their turns must stay an interval apart, as with no hold ever seen.
+  await clock.sleep(200_000);
+  await Promise.all([a.regions.list(), b.regions.list(), a.regions.list(), b.regions.list()]);
+  const later = times.slice(2).map((time) => Number(time.split("@")[1]));
+  assertEquals(times.slice(0, 2), ["a@0", `b@${MAX_LEAD_MS}`]);
+  for (let i = 1; i < later.length; i++) assert(later[i]! - later[i - 1]! >= 1000, times.join());
+});
+
 Deno.test("shared budget: the store holds a digest of the key, never the key", async () => {
   const kv = new FakeKv();
   const clock = new FakeClock();

@@ -242,6 +242,7 @@ export async function launchOnce(
     aborted: signal?.aborted === true,
     lookupError: found.lastError,
     ...(found.listedIds === undefined ? {} : { listedIds: found.listedIds }),
+    ...(found.instanceIds === undefined ? {} : { instanceIds: found.instanceIds }),
   }, { cause: failure });
 }
 
@@ -253,6 +254,7 @@ type LookupResult =
     lastError: unknown;
     /** For `listed-without-id`: the ids the listing gave the instances that carry the token. */
     listedIds?: unknown[];
+    instanceIds?: string[];
   };
 
 /**
@@ -280,7 +282,12 @@ async function lookForLaunch(
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
         if (seen.unusableIds.length > 0) {
-          return { reason: "listed-without-id", lastError: undefined, listedIds: seen.unusableIds };
+          return {
+            reason: "listed-without-id",
+            lastError: undefined,
+            listedIds: seen.unusableIds,
+            instanceIds: unique(seen.ids),
+          };
         }
         if (seen.ids.length > 0) return { ids: unique(seen.ids) };
         const found = await readUntagged(deps, seen, token, reads, deadline.signal);
@@ -328,6 +335,7 @@ export async function findByLaunchToken(deps: LaunchDeps, token: string): Promis
       request: undefined,
       reason: "listed-without-id",
       listedIds: seen.unusableIds,
+      instanceIds: unique(seen.ids),
     });
   }
   const reads: Reads = new Map();

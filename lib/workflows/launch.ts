@@ -153,6 +153,11 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
   readonly reason: LaunchLookupFailure;
   /** Whether the caller aborted the launch after it was sent. */
   readonly aborted: boolean;
+  /**
+   * For `listed-without-id`: the instances listed with the token that do have a usable id. They
+   * bill too; terminate them with `client.instances.terminate(error.instanceIds)`.
+   */
+  readonly instanceIds: readonly string[];
 
   /**
    * Creates the error.
@@ -171,6 +176,8 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       lookupError?: unknown;
       /** For `listed-without-id`: the `id` fields the listing gave the instances with the token. */
       listedIds?: readonly unknown[];
+      /** For `listed-without-id`: the usable ids of the other instances listed with the token. */
+      instanceIds?: readonly string[];
     },
     options?: ErrorOptions,
   ) {
@@ -197,7 +204,13 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       "listed-without-id":
         `an instance with launch token '${launchToken}' is listed without a usable id (received ${
           (init.listedIds ?? [undefined]).map(describeValue).join(", ")
-        })`,
+        })${
+          init.instanceIds?.length
+            ? `, beside ${
+              init.instanceIds.map((id) => `'${id}'`).join(", ")
+            }, which bills too (instanceIds: terminate it with client.instances.terminate)`
+            : ""
+        }`,
     }[reason];
     const next = reason === "listed-without-id"
       ? "it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console"
@@ -209,6 +222,7 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
     this.request = init.request;
     this.reason = reason;
     this.aborted = init.aborted ?? false;
+    this.instanceIds = [...(init.instanceIds ?? [])];
   }
 }
 
