@@ -202,6 +202,20 @@ export function jsonCopy(action: string, value: unknown): unknown {
   return text === undefined ? undefined : JSON.parse(text);
 }
 
+/** Requires `value`, when given, to be of JavaScript type `type` ("boolean", "function"…). */
+export function checkOptionalType(
+  action: string,
+  name: string,
+  value: unknown,
+  type: "boolean" | "function" | "string",
+): void {
+  if (value !== undefined && typeof value !== type) {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a ${type}, received ${describeValue(value)}`,
+    );
+  }
+}
+
 /** Requires one id or a non-empty array of ids, and returns them as an array. */
 export function checkIdList(action: string, name: string, value: unknown): string[] {
   const ids = typeof value === "string" ? [value] : value;

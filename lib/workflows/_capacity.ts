@@ -8,6 +8,7 @@ import {
   checkNonNegativeInteger,
   checkNonNegativeNumber,
   checkObject,
+  checkOptionalType,
   checkString,
   checkTimeout,
   describeValue,
@@ -65,13 +66,7 @@ export function checkCapacityFilter(action: string, filter: unknown): CapacityFi
   if (checked.maxPriceCentsPerHour !== undefined) {
     checkNonNegativeNumber(action, "filter.maxPriceCentsPerHour", checked.maxPriceCentsPerHour);
   }
-  if (checked.architecture !== undefined && typeof checked.architecture !== "string") {
-    throw new TypeError(
-      `Cannot ${action}: 'filter.architecture' must be a string, received ${
-        describeValue(checked.architecture)
-      }`,
-    );
-  }
+  checkOptionalType(action, "filter.architecture", checked.architecture, "string");
   return checked as CapacityFilter;
 }
 

@@ -6,7 +6,7 @@ import { callSafely } from "../_callback.ts";
 import { Deadline } from "../_deadline.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
-import { checkObject, describeValue } from "../_validate.ts";
+import { checkObject, checkOptionalType } from "../_validate.ts";
 import type {
   Instance,
   InstanceLaunchRequest,
@@ -63,20 +63,8 @@ export function readLaunchAndWaitOptions(action: string, options: unknown): Laun
     }
     if (value !== undefined) read[name] = value;
   }
-  if (read.onLaunched !== undefined && typeof read.onLaunched !== "function") {
-    throw new TypeError(
-      `Cannot ${action}: 'onLaunched' must be a function, received ${
-        describeValue(read.onLaunched)
-      }`,
-    );
-  }
-  if (read.terminateOnFailure !== undefined && typeof read.terminateOnFailure !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action}: 'terminateOnFailure' must be a boolean, received ${
-        describeValue(read.terminateOnFailure)
-      }`,
-    );
-  }
+  checkOptionalType(action, "onLaunched", read.onLaunched, "function");
+  checkOptionalType(action, "terminateOnFailure", read.terminateOnFailure, "boolean");
   return read as LaunchAndWaitOptions;
 }
 
