@@ -10,7 +10,8 @@
 // Times in the store are on the clock of the process that wrote them. A limiter trusts its own,
 // and adds `clockSkewMs` to times another limiter wrote, so that a clock a little behind (or a
 // timer a little late) in one process never makes two turns closer than the interval; a clock
-// that is ahead only makes others wait a little longer, and never more than MAX_LEAD_MS.
+// that is ahead only makes others wait a little longer: a turn further off than MAX_LEAD_MS is
+// asked about again MAX_LEAD_MS later, and taken as come if it has not moved by then.
 //
 // A booked turn is used at most `clockSkewMs` late (MIN_LATE_MS at least): a process that comes to
 // it later (an event loop blocked, a process stopped, a machine short of CPU) would send closer to
@@ -39,10 +40,11 @@ const EXPIRE_AFTER_MS = 60_000;
  */
 export const MAX_WRITE_TRIES = 100;
 /**
- * The furthest ahead of this process's clock that another process's time is believed: a 429's hold
- * (60 s at most by default) and a launch's turn with some turns queued before it. A time further
- * ahead comes from a clock that is wrong, and waiting for it would stall this process for as long
- * as that clock is ahead: such a time is read as this far ahead instead.
+ * The furthest ahead of this process's clock that another process's time is believed at once: a
+ * 429's hold (60 s at most by default) and a launch's turn with some turns queued before it. A time
+ * further ahead may come from a clock that is wrong, and waiting for it would stall this process
+ * for as long as that clock is ahead: it is asked about again this much later instead, believed
+ * then if it is near, and taken as come if it has not moved.
  */
 export const MAX_LEAD_MS = 75_000;
 /**
@@ -71,6 +73,9 @@ export class SharedLedger implements TurnLedger {
   // The time each far-off turn read from the store was taken as (by writer and time), so that it
   // stays put as this clock moves on; the last few only.
   readonly #farOff = new Map<string, number>();
+  // The latest pinned far-off turn met while reading the store, still to come: wait for it rather
+  // than book, since the real end of the queue is not known.
+  #pinnedUntil = Number.NEGATIVE_INFINITY;
   #storeDownUntil = Number.NEGATIVE_INFINITY;
   // How long the last write to the store took.
   #writeMs = 0;
@@ -131,8 +136,13 @@ export class SharedLedger implements TurnLedger {
       checkTries(tries, stopped);
       const asked = clock.now();
       const { state, version } = await store.get(keyId);
+      this.#pinnedUntil = Number.NEGATIVE_INFINITY;
       if (state) this.#see(state);
       const now = clock.now();
+      // A turn too far off to believe: book nothing now (a booking from the pinned time would land
+      // before the queue's real end, beside every other process that pinned it alike); ask again
+      // then, when the same turn is believed as come, or a fresher state is read.
+      if (this.#pinnedUntil > now) return { retryAt: this.#pinnedUntil };
       // The turn must still be ahead when the write lands, or this process would send late and
       // the turn booked after it would follow too closely: book at least the store's latency ahead.
       const lead = Math.max(now - asked, this.#writeMs);
@@ -196,11 +206,13 @@ export class SharedLedger implements TurnLedger {
     // read, and stays there: read again, it must not recede as this clock moves on. Only that
     // turn: the writer's next ones are read afresh (a long hold is no proof of a wrong clock).
     const key = `${writer}@${time}`;
-    const taken = this.#farOff.get(key);
-    if (taken !== undefined) return taken;
-    if (this.#farOff.size >= 16) this.#farOff.delete(this.#farOff.keys().next().value!);
-    this.#farOff.set(key, limit);
-    return limit;
+    const taken = this.#farOff.get(key) ?? limit;
+    if (!this.#farOff.has(key)) {
+      if (this.#farOff.size >= 16) this.#farOff.delete(this.#farOff.keys().next().value!);
+      this.#farOff.set(key, taken);
+    }
+    this.#pinnedUntil = Math.max(this.#pinnedUntil, taken);
+    return taken;
   }
 
   #blank(): RateLimitState {

@@ -636,14 +636,21 @@ function redactDeep(value: unknown, apiKey: string): unknown {
   const root = copy(value);
   for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
     const [source, target] = next;
+    if (Array.isArray(source)) {
+      for (let i = 0; i < source.length; i++) target[i] = copy(source[i]);
+      continue;
+    }
     for (const [name, item] of Object.entries(source)) {
-      // Defined, not assigned: a key such as `__proto__` stays a plain key.
-      Object.defineProperty(target, Array.isArray(source) ? name : redactKey(name, apiKey), {
-        value: copy(item),
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
+      const key = redactKey(name, apiKey);
+      // `__proto__` is defined, not assigned, so that it stays a plain key as JSON.parse made it.
+      if (key === "__proto__") {
+        Object.defineProperty(target, key, {
+          value: copy(item),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else target[key] = copy(item);
     }
   }
   return root;
