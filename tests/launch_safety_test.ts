@@ -787,6 +787,26 @@ Deno.test("beside an instance listed without a usable id, one with a usable id i
   assertMatch(error.message, /beside 'i-ok', which bills too/);
 });
 
+Deno.test("launchAndWait() terminates the instance with a usable id listed beside one without", async () => {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() => {
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+    return dataResponse([sampleInstance({ id: "i-ok", tags }), {
+      ...sampleInstance({ tags }),
+      id: "..",
+    }]);
+  });
+  fake.push(() =>
+    dataResponse({ terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })] })
+  );
+  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  assertEquals([error.instanceIds, error.terminated], [["i-ok"], true]);
+  assert(error.cause instanceof LaunchOutcomeUnknownError);
+  assertEquals(error.cause.reason, "listed-without-id");
+  assertMatch(fake.requests.at(-1)!.url, /instance-operations\/terminate$/);
+});
+
 Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
   for (const id of [12345, undefined, "", "..", " ", "i 1"]) {
     // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.

@@ -13,7 +13,7 @@ import type {
   InstanceLaunchResponse,
   InstanceTerminateResponse,
 } from "../types/instances.ts";
-import { LaunchAbortedError, type LaunchOptions } from "./launch.ts";
+import { LaunchAbortedError, type LaunchOptions, LaunchOutcomeUnknownError } from "./launch.ts";
 import { unique } from "./_launch.ts";
 import { type LaunchAndWaitOptions, LaunchWaitError } from "./launch_and_wait.ts";
 import { waitForInstance, type WaitSettings } from "./_wait.ts";
@@ -101,8 +101,15 @@ export async function launchAndWait(
     // to terminate, the very instance waited for.
     ids = unique((await deps.launch(body, launchOptions)).instance_ids);
   } catch (error) {
-    if (!(error instanceof LaunchAbortedError)) throw error;
-    throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
+    if (error instanceof LaunchAbortedError) {
+      throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
+    }
+    // Listed beside one without a usable id, these can be named: they are terminated, the other
+    // stays for Lambda's console, as the error (the cause) says.
+    if (error instanceof LaunchOutcomeUnknownError && error.instanceIds.length > 0) {
+      throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
+    }
+    throw error;
   }
   callSafely(options.onLaunched, [...ids]);
   const [id, ...extras] = ids;
