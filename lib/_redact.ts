@@ -29,37 +29,19 @@ let cachedForms: Forms | undefined;
 /** The ways `secret` can appear in text that echoes it. */
 function formsOf(secret: string): Forms {
   if (cachedKey === secret && cachedForms) return cachedForms;
-  const percent = encodeURIComponent(secret);
-  const html = secret.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]!);
-  const literal = new Set([
-    secret,
-    percent,
-    percent.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()),
-    encodeURI(secret),
-    new URLSearchParams({ s: secret }).toString().slice(2),
-    html,
-    html.replaceAll("&#39;", "&#x27;"),
-    ...base64Cores(secret),
-  ]);
+  // Percent-encoded and HTML-escaped forms, whole or in part, are the `escaped` pattern's.
+  const cores = base64Cores(secret).filter((core) => core !== "");
   cachedKey = secret;
   cachedForms = {
-    literal: [...literal].sort((a, b) => b.length - a.length),
+    literal: [secret, ...new Set(cores)].sort((a, b) => b.length - a.length),
     escaped: new RegExp([...secret].map(escapedChar).join(BREAK), "gi"),
     wrapped: new RegExp(
-      base64Cores(secret).map((core) => [...core].map(escapeRegExp).join(BREAK)).join("|"),
+      cores.map((core) => [...core].map(escapeRegExp).join(BREAK)).join("|"),
       "g",
     ),
   };
   return cachedForms;
 }
-
-const HTML_ENTITIES: Record<string, string> = {
-  "&": "&amp;",
-  "<": "&lt;",
-  ">": "&gt;",
-  '"': "&quot;",
-  "'": "&#39;",
-};
 
 // HTML's named character references for ASCII punctuation (matched without regard to case).
 const NAMED_ENTITIES: Record<string, readonly string[]> = {
@@ -195,19 +177,16 @@ function copyError(error: unknown, secret: string, depth: number): unknown {
   const text = (value: unknown) => typeof value === "string" ? redactSecret(value, secret) : "";
   const message = text(read("message"));
   const name = text(read("name")) || "Error";
-  let copy: Error;
-  if (error instanceof DOMException) {
-    // Its name and message live in internal slots that a copy of its prototype lacks.
-    copy = new DOMException(message, name);
-  } else {
-    copy = Object.create(Object.getPrototypeOf(error)) as Error;
-    const own = (key: string, value: unknown) =>
-      Object.defineProperty(copy, key, { value, writable: true, configurable: true });
-    own("message", message);
-    own("name", name);
-  }
+  // A DOMException keeps its name and message in internal slots that a copy of its prototype lacks.
+  const copy: Error = error instanceof DOMException
+    ? new DOMException(message, name)
+    : Object.create(Object.getPrototypeOf(error));
   const define = (key: string, value: unknown) =>
     Object.defineProperty(copy, key, { value, writable: true, configurable: true });
+  if (!(copy instanceof DOMException)) {
+    define("message", message);
+    define("name", name);
+  }
   const stack = read("stack");
   if (typeof stack === "string") define("stack", redactSecret(stack, secret));
   const code = read("code");

@@ -6,6 +6,7 @@
 import {
   ConnectionError,
   InvalidResponseError,
+  type LambdaCloudClient,
   type LambdaCloudClientOptions,
   LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
@@ -772,31 +773,32 @@ Deno.test("a launch answer that names an instance twice made one: it is waited f
   assertEquals((await other.instances.launch(LAUNCH)).instance_ids, ["i-4"]);
 });
 
-Deno.test("beside an instance listed without a usable id, one with a usable id is named, to terminate", async () => {
+/**
+ * A client whose launch answer is lost (a 500), and whose lookup then lists the launch twice: as
+ * "i-ok", and with the unusable id `badId`.
+ */
+function listedBesideUnusable(badId: string): { fake: FakeFetch; client: LambdaCloudClient } {
   const fake = new FakeFetch(errorResponse(500, {}));
   const { client } = fakeClient(fake);
   fake.push(() => {
     const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
-    return dataResponse([sampleInstance({ id: "i-ok", tags }), {
-      ...sampleInstance({ tags }),
-      id: " ",
-    }]);
+    return dataResponse([
+      sampleInstance({ id: "i-ok", tags }),
+      { ...sampleInstance({ tags }), id: badId },
+    ]);
   });
+  return { fake, client };
+}
+
+Deno.test("beside an instance listed without a usable id, one with a usable id is named, to terminate", async () => {
+  const { client } = listedBesideUnusable(" ");
   const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
   assertEquals([error.reason, error.instanceIds], ["listed-without-id", ["i-ok"]]);
   assertMatch(error.message, /beside 'i-ok', which bills too/);
 });
 
 Deno.test("launchAndWait() terminates the instance with a usable id listed beside one without", async () => {
-  const fake = new FakeFetch(errorResponse(500, {}));
-  const { client } = fakeClient(fake);
-  fake.push(() => {
-    const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
-    return dataResponse([sampleInstance({ id: "i-ok", tags }), {
-      ...sampleInstance({ tags }),
-      id: "..",
-    }]);
-  });
+  const { fake, client } = listedBesideUnusable("..");
   fake.push(() =>
     dataResponse({ terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })] })
   );
