@@ -3,12 +3,13 @@
 // What the client adds to a request, against raw fetch, over a loopback socket to a server in
 // another process: a small GET, a 50-instance list, and 1,000 GETs at once; the same calls by the
 // other published JavaScript client for this API (npm lambda-cloud-node-api, development only);
-// and the client's own work with no network at all. Variants take turns in interleaved blocks
-// (bench/_compare.ts). Limiters are off: this measures the request path, not Lambda's rate limit.
+// the floor that any client with a binding timeout pays; and the client's own work with no
+// network. Variants take turns in interleaved blocks (bench/_compare.ts). Limiters are off: this measures the request path, not Lambda's rate limit.
 // deno-lint-ignore-file no-console
 
 import { LambdaCloudAPI } from "npm:lambda-cloud-node-api@1.0.1";
 import { LambdaCloudClient } from "../mod.ts";
+import { endDeadline, startDeadline } from "../lib/_deadlines.ts";
 import { compare, table, type Variant } from "./_compare.ts";
 
 const KEY = "secret_bench";
@@ -40,6 +41,24 @@ const rawGetWithTimeout = async () => {
   const response = await fetch(getUrl, { headers, signal: AbortSignal.timeout(TIMEOUT_MS) });
   check((await response.json()).data.id === "instance-0");
 };
+// The floor: only what any client must do to keep a timeout binding and a redirect unfollowed (an
+// abort signal of its own, on the client's shared timer; `redirect: "manual"`; the body read as text,
+// then parsed), with none of this client's table, checks, retries, redaction or shape checks.
+const floorHeaders = { ...headers, "user-agent": "lambda-cloud-client/bench" };
+const floorGet = async () => {
+  const controller = new AbortController();
+  const deadline = startDeadline(TIMEOUT_MS, () => controller.abort());
+  try {
+    const response = await fetch(getUrl, {
+      headers: floorHeaders,
+      signal: controller.signal,
+      redirect: "manual",
+    });
+    check(JSON.parse(await response.text()).data.id === "instance-0");
+  } finally {
+    endDeadline(deadline);
+  }
+};
 const clientGet = async () => check((await client.instances.get("instance-0")).id === "instance-0");
 
 const sections: [
@@ -50,6 +69,7 @@ const sections: [
   ["A small GET over loopback (`GET /instances/{id}`)", [
     { name: "raw fetch + .json()", run: rawGet },
     { name: "raw fetch with a timeout signal", run: rawGetWithTimeout },
+    { name: "the floor: abort signal, no redirect, text", run: floorGet },
     { name: "client.instances.get(id)", run: clientGet },
     {
       name: "lambda-cloud-node-api getRunningInstance(id)",
@@ -81,6 +101,10 @@ const sections: [
     {
       name: "raw fetch with a timeout signal, 1,000 at once",
       run: () => Promise.all(Array.from({ length: 1000 }, rawGetWithTimeout)),
+    },
+    {
+      name: "the floor, 1,000 at once",
+      run: () => Promise.all(Array.from({ length: 1000 }, floorGet)),
     },
     {
       name: "client.instances.get(id), 1,000 at once",
