@@ -96,14 +96,20 @@ export function checkUpdateTicketRequest(body: unknown): void {
   checkStringList(action, "affected_devices", checked.affected_devices);
 }
 
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const MEDIA_TYPE = new RegExp(
+  `^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|"(?:[^"\\\\]|\\\\.)*"))*$`,
+);
+
 /** Checks an attachment upload body. Shared with the emulator. */
 export function checkInitiateAttachmentRequest(body: unknown): void {
   const action = "initiate attachment upload";
   const checked = checkObject(action, "body", body);
   checkString(action, "filename", checked.filename, FILENAME_RULE);
-  // "The MIME type of the attachment, such as `application/gzip`" (the spec)
+  // "The MIME type of the attachment, such as `application/gzip`" (the spec): a type and a
+  // subtype, with parameters such as `; charset=utf-8` as RFC 9110 writes them.
   checkString(action, "content_type", checked.content_type, {
-    pattern: { regex: /^[\w.+-]+\/[\w.+-]+$/, description: "a MIME type such as 'text/plain'" },
+    pattern: { regex: MEDIA_TYPE, description: "a MIME type such as 'text/plain'" },
   });
   const size = checked.size_bytes;
   if (typeof size !== "number" || !Number.isInteger(size) || size < LEAST_SIZE) {

@@ -50,7 +50,7 @@ function addSshKey({ state, request, body }: HandlerContext) {
   const { name, public_key } = body as CreateSshKeyRequest;
   const id = state.random.id();
   const generated = public_key === undefined ? generateKeyPair(state, name) : undefined;
-  const key: SshKey = { id, name, public_key: generated?.public_key ?? public_key!.trim() };
+  const key: SshKey = { id, name, public_key: generated?.public_key ?? public_key! };
   state.sshKeys.set(id, key);
   state.audit(request, "ssh_key", "created", [id], { name, generated: generated !== undefined });
   return ok(generated ? { ...key, private_key: generated.private_key } : { ...key });
