@@ -298,6 +298,26 @@ Deno.test("cli review 3: lambda api refuses body fields the operation does not t
   assertEquals(emulator.instances()[0]!.name, "t1");
 });
 
+Deno.test("cli review 3: lambda api takes a launch's quantity, which the API holds to one", async () => {
+  const { emulator } = await withKey();
+  const run = cliRunner(emulator, { terminal: true, answer: true });
+  const body = (quantity: number) =>
+    JSON.stringify({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+      quantity,
+    });
+  // Sent as given, as every body of `lambda api` is: the API refuses it, and nothing launches.
+  const two = await run(["api", "launchInstance", "--body", body(2)]);
+  assertEquals(two.code, EXIT.failed, two.err);
+  assertMatch(two.err, /Requested too many instances/);
+  assertEquals(emulator.instances().length, 0);
+  const one = await run(["api", "launchInstance", "--body", body(1)]);
+  assertEquals(one.code, EXIT.ok, one.err);
+  assertEquals(emulator.instances().length, 1);
+});
+
 Deno.test("cli review 3: every option is checked before the question, not after a yes", async () => {
   const { emulator, run: plain } = await withKey();
   await plain([...launchArgs(), "--name", "t1"]);

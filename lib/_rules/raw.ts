@@ -64,6 +64,12 @@ export function checkBodyNames(id: OperationId, body: unknown): void {
   if (schema !== undefined) checkFields(POLICY[id].action, id, "body", body, schema);
 }
 
+// Top-level body fields the API takes though the spec leaves them out: a launch's `quantity`
+// (PROSE_RULES.launchQuantity), which the launch's own checks then hold to one.
+const UNSAID_BODY_FIELDS: Partial<Record<OperationId, readonly string[]>> = {
+  launchInstance: ["quantity"],
+};
+
 function checkFields(
   action: string,
   id: OperationId,
@@ -82,9 +88,11 @@ function checkFields(
   const properties = schema.properties;
   if (typeof value !== "object" || value === null || properties === undefined) return;
   const fields = value as Record<string, unknown>;
-  checkNames(action, id, where, fields, Object.keys(properties));
+  const unsaid = where === "body" ? UNSAID_BODY_FIELDS[id] ?? [] : [];
+  checkNames(action, id, where, fields, [...Object.keys(properties), ...unsaid]);
   for (const [name, item] of Object.entries(fields)) {
-    checkFields(action, id, `${where}.${name}`, item, properties[name]!);
+    const property = properties[name];
+    if (property !== undefined) checkFields(action, id, `${where}.${name}`, item, property);
   }
 }
 

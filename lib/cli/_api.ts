@@ -24,8 +24,9 @@ import { dollars, price } from "./_table.ts";
 /**
  * Whether a call takes something away that cannot be given back, and so is asked on a terminal and
  * refused without --yes off one, as the commands that do the same are: a delete, a terminate, a
- * restart (it stops what runs), and a call that replaces a whole set (rules, or an instance's tags) with the one in its body. A body
- * that is not an object is taken to replace, since what it does cannot be told.
+ * restart (it stops what runs), and a call that replaces a whole set (rules, or an instance's
+ * tags) with the one in its body. A body that is not an object is taken to replace, since what
+ * it does cannot be told.
  */
 function asksFirst(id: OperationId, body: unknown): boolean {
   const sets = (key: string) => !isRecord(body) || Object.hasOwn(body, key);
