@@ -20,7 +20,7 @@ function capture() {
 Deno.test("command: starts a server, prints its URL, its key and a ready-to-paste export line", async () => {
   const lines: string[] = [];
   await using server = (await runEmulatorCommand(
-    ["--port", "0", "--seed", "9", "--api-key", "secret_cli", "--no-rate-limit"],
+    ["--port=0", "--seed", "9", "--api-key=secret_cli", "--no-rate-limit"],
     (line) => lines.push(line),
   ))!;
   assertEquals(lines, [
@@ -89,6 +89,12 @@ Deno.test("command: --help prints the usage; bad options are one clean line and 
     const [args, message] of [
       [["--verbose"], "error: Cannot start emulator: unknown option '--verbose'"],
       [["--port"], "error: Cannot start emulator: '--port' needs a value"],
+      [["--port", "0", "--port=1"], "error: Cannot start emulator: '--port' is given twice"],
+      [["--verbose=1"], "error: Cannot start emulator: unknown option '--verbose=1'"],
+      [
+        ["--port="],
+        "error: Cannot start emulator: '--port' must be a whole number up to 65535, received ''",
+      ],
       [
         ["--port", "-1"],
         "error: Cannot start emulator: '--port' must be a whole number up to 65535, received '-1'",

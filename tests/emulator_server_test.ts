@@ -135,6 +135,10 @@ Deno.test("HEAD answers as GET without a body; OPTIONS lists the methods, withou
   const ssh = await fetch(get(`${server.url}/ssh-keys/abc`, "OPTIONS"));
   assertEquals(ssh.headers.get("allow"), "DELETE, OPTIONS");
   await ssh.body?.cancel();
+  // A literal path takes its own methods, not those of the {id} template it also fits.
+  const global = await fetch(get(`${server.url}/firewall-rulesets/global`, "OPTIONS"));
+  assertEquals(global.headers.get("allow"), "GET, HEAD, OPTIONS, PATCH");
+  await global.body?.cancel();
   const nowhere = await fetch(get(`${server.url}/api-keys`, "OPTIONS"));
   assertEquals(nowhere.status, 404);
   assertEquals((await nowhere.json()).error.code, "global/not-found");
@@ -142,6 +146,7 @@ Deno.test("HEAD answers as GET without a body; OPTIONS lists the methods, withou
     ["HEAD", 200],
     ["GET", 200],
     ["HEAD", 401],
+    ["OPTIONS", 204],
     ["OPTIONS", 204],
     ["OPTIONS", 204],
     ["OPTIONS", 404],

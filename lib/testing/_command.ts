@@ -30,6 +30,7 @@ Options:
   --retry-after             send Retry-After with each 429 (default: none)
   -h, --help                show this help
 
+An option's value may follow it (--port 8080) or be joined to it (--port=8080).
 Then, where your code or the lambda command runs, paste the export line it prints.`;
 
 const VALUE_FLAGS = new Set([
@@ -94,13 +95,16 @@ export async function runEmulatorCommand(
       switches.add(arg);
       continue;
     }
-    if (!VALUE_FLAGS.has(arg)) {
+    // `--port=8080` as well as `--port 8080`.
+    const equals = arg.indexOf("=");
+    const name = arg.startsWith("--") && equals > 0 ? arg.slice(0, equals) : arg;
+    if (!VALUE_FLAGS.has(name)) {
       throw new TypeError(`Cannot ${ACTION}: unknown option ${describeValue(arg)}`);
     }
-    const value = args[index + 1];
+    const value = name === arg ? args[++index] : arg.slice(equals + 1);
     if (value === undefined) throw new TypeError(`Cannot ${ACTION}: '${arg}' needs a value`);
-    values.set(arg, value);
-    index++;
+    if (values.has(name)) throw new TypeError(`Cannot ${ACTION}: '${name}' is given twice`);
+    values.set(name, value);
   }
   const emulator = new LambdaEmulator(emulatorOptions(values, switches));
   const port = wholeNumber(values, "--port", 0, 65_535);

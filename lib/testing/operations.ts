@@ -71,7 +71,15 @@ export function matchOperation(
   return undefined;
 }
 
-/** The methods the spec declares for a path (below `/api/v1`); none when it names no operation. */
+/**
+ * The methods the spec declares for a path (below `/api/v1`); none when it names no operation. A
+ * path that a literal template names (`/firewall-rulesets/global`) takes that template's methods,
+ * not those of a template it also fits (`/firewall-rulesets/{id}`).
+ */
 export function methodsFor(path: string): string[] {
-  return COMPILED.filter(({ regex }) => regex.test(path)).map(({ operation }) => operation.method);
+  const matches = COMPILED.filter(({ regex }) => regex.test(path));
+  const fewest = Math.min(...matches.map(({ names }) => names.length));
+  return matches.filter(({ names }) => names.length === fewest).map(({ operation }) =>
+    operation.method
+  );
 }
