@@ -51,6 +51,9 @@ export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
     error instanceof InvalidResponseError
   ) return policy.onNoAnswer;
   if (!(error instanceof ApiError)) return false;
+  // A call that must not act twice goes again only after a refusal: a 429 whose code says an
+  // upstream provider failed (`provider/*`) may come after the backend acted.
+  if (!policy.onNoAnswer && !isRefusal(error)) return false;
   if (policy.statuses.includes(error.status)) return true;
   if (policy.serverErrors && error.status >= 500) return true;
   const code = error.code;

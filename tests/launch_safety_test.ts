@@ -532,10 +532,11 @@ Deno.test("lookup options are checked before anything is sent", async () => {
   assertEquals(fake.requests.length, 0);
 });
 
-Deno.test("a launch answered with a provider code on a 4xx, or a redirect, is looked for", async () => {
+Deno.test("a launch answered with a provider code on a 4xx (a 429 too), or a redirect, is looked for", async () => {
   for (
     const answer of [
       () => errorResponse(400, { code: "provider/internal-unavailable" }),
+      () => errorResponse(429, { code: "provider/internal-unavailable" }),
       () => new Response(null, { status: 303, headers: { location: "/api/v1/instances" } }),
     ]
   ) {

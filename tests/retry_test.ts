@@ -101,6 +101,25 @@ Deno.test("launch is resent after a 429, which is refused before anything runs",
   assertEquals(fake.json(0), fake.json(1));
 });
 
+Deno.test("a 429 with a provider code may follow a backend that acted: calls that bill are not resent", async () => {
+  const providerLimited = () =>
+    errorResponse(429, { code: "provider/internal-unavailable", message: "try later" });
+  const calls: Call[] = [
+    [(c) => c.instances.restart("i-1"), { restarted_instances: [] }],
+    [(c) => c.sshKeys.create({ name: "k" }), {}],
+    [(c) => c.fileSystems.create({ name: "fs", region: "us-east-1" }), {}],
+  ];
+  for (const [call, answer] of calls) {
+    const fake = new FakeFetch(providerLimited(), dataResponse(answer));
+    await assertRejects(() => call(fakeClient(fake).client), ServerError);
+    assertStrictEquals(fake.requests.length, 1);
+  }
+  // A read is sent again: doing it twice costs nothing.
+  const read = new FakeFetch(providerLimited(), dataResponse([]));
+  assertEquals(await fakeClient(read).client.instances.list(), []);
+  assertStrictEquals(read.requests.length, 2);
+});
+
 Deno.test("insufficient capacity is never retried", async () => {
   const fake = new FakeFetch(
     errorResponse(400, { code: "instance-operations/launch/insufficient-capacity" }),
