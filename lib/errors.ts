@@ -612,24 +612,45 @@ function formatApiErrorMessage(init: ApiErrorInit, summary: string): string {
 
 const EXCERPT_LENGTH = 200;
 
-/** A short, one-line account of a body that is not Lambda's envelope. */
+/**
+ * A short, one-line account of a body that is not Lambda's envelope. The server controls the body
+ * (up to maxResponseBytes), so every step is linear in its length: no pattern here backtracks.
+ */
 function describeBody(body: string): string {
   const text = body.trim();
   if (text === "") return "empty response body";
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1]?.trim();
-  if (title) return `HTML page '${collapse(title)}'`;
-  const flat = collapse(text);
-  return flat.length > EXCERPT_LENGTH
-    ? `body '${flat.slice(0, EXCERPT_LENGTH)}…'`
-    : `body '${flat}'`;
+  const title = htmlTitle(text);
+  if (title) return `HTML page '${excerpt(title)}'`;
+  return `body '${excerpt(text)}'`;
 }
 
-function collapse(text: string): string {
-  return text.replace(/\s+/g, " ");
+/** The text of the first `<title>` element, when it holds no markup. */
+function htmlTitle(text: string): string | undefined {
+  const start = text.search(/<title[\s>]/i);
+  const open = start < 0 ? -1 : text.indexOf(">", start);
+  if (open < 0) return undefined;
+  const closing = /<\/title>/gi;
+  closing.lastIndex = open + 1;
+  const close = closing.exec(text)?.index;
+  const title = close === undefined ? "" : text.slice(open + 1, close);
+  return title.includes("<") ? undefined : title.trim();
+}
+
+/** `text` on one line, cut to EXCERPT_LENGTH characters (marked by an ellipsis). */
+function excerpt(text: string): string {
+  // Collapsing a bounded head is enough: runs of white space shrink, never grow.
+  const head = text.slice(0, EXCERPT_LENGTH * 8).replace(/\s+/g, " ");
+  return head.length > EXCERPT_LENGTH || text.length > EXCERPT_LENGTH * 8
+    ? `${head.slice(0, EXCERPT_LENGTH)}…`
+    : head;
 }
 
 function stripPeriod(text: string | undefined): string {
-  return (text ?? "").trim().replace(/\.+$/, "");
+  // Not /\.+$/: on a long run of dots that does not end the text, it backtracks quadratically.
+  const trimmed = (text ?? "").trim();
+  let end = trimmed.length;
+  while (end > 0 && trimmed[end - 1] === ".") end--;
+  return trimmed.slice(0, end);
 }
 
 function withHint(message: string, hint: string | undefined): string {

@@ -144,6 +144,39 @@ Deno.test("ApiError message describes a body that is not the envelope", () => {
   );
 });
 
+Deno.test("ApiError message of a hostile body: bounded, one line, and linear in its length", () => {
+  const describe = (body: string, apiMessage?: string) =>
+    createApiError({
+      action: "get instance",
+      status: 502,
+      body,
+      apiMessage,
+      headers: new Headers(),
+    })
+      .message;
+  // Each of these took minutes with patterns that backtrack (`<title[^>]*>`, `\.+$`); a regression
+  // shows as a suite that does not finish, not as a timed assertion.
+  const titles = "<title".repeat(400_000);
+  assertStrictEquals(
+    describe(titles),
+    `Cannot get instance: server error (status 502): body '${titles.slice(0, 200)}…'`,
+  );
+  assertStrictEquals(
+    describe(`<TITLE lang="en">\n  Bad\t gateway \n</Title>${"<title>".repeat(400_000)}`),
+    "Cannot get instance: server error (status 502): HTML page 'Bad gateway'",
+  );
+  assertStrictEquals(
+    describe(`<title>${"long ".repeat(100)}</title>`),
+    `Cannot get instance: server error (status 502): HTML page '${"long ".repeat(40)}…'`,
+  );
+  assertStrictEquals(
+    describe("", `Gateway ${".".repeat(2_000_000)}x...`),
+    `Cannot get instance: server error (status 502): Gateway ${".".repeat(2_000_000)}x`,
+  );
+  const spaced = describe(`a${" ".repeat(5000)}b`);
+  assertStrictEquals(spaced, "Cannot get instance: server error (status 502): body 'a …'");
+});
+
 Deno.test("ApiError appends a hint", () => {
   const error = createApiError({
     action: "launch instance",
