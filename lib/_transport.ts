@@ -398,8 +398,8 @@ export class Transport {
       if (native) {
         response = await native(url, init);
         // The usual answer declares its length: read it at once, without another frame.
-        const declared = response.headers.get("content-length");
-        text = declared !== null && Number(declared) <= this.#maxResponseBytes
+        const declared = plainLength(response.headers);
+        text = declared !== undefined && declared <= this.#maxResponseBytes
           ? await response.text()
           : await readText(response, this.#maxResponseBytes);
       } else {
@@ -687,12 +687,12 @@ function boundedBy<T>(
  * it streams in.
  */
 async function readText(response: Response, maxBytes: number): Promise<string> {
-  const declared = response.headers.get("content-length");
-  if (declared !== null && Number(declared) > maxBytes) {
+  const declared = plainLength(response.headers);
+  if (declared !== undefined && declared > maxBytes) {
     await response.body?.cancel();
     throw tooLarge(maxBytes);
   }
-  if (declared !== null || response.body === null) {
+  if (declared !== undefined || response.body === null) {
     return await response.text();
   }
   const reader = response.body.getReader();
@@ -711,6 +711,20 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
     await reader.cancel().catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The body's length as the headers declare it, when that is the length of what `text()` returns:
+ * a compressed answer declares its size on the wire, and a few kilobytes of gzip can inflate to
+ * gigabytes, so its body is counted as it streams in instead.
+ */
+function plainLength(headers: Headers): number | undefined {
+  const declared = headers.get("content-length");
+  if (declared === null) return undefined;
+  const encoding = headers.get("content-encoding");
+  if (encoding !== null && encoding.trim().toLowerCase() !== "identity") return undefined;
+  const length = Number(declared);
+  return Number.isNaN(length) ? undefined : length;
 }
 
 function tooLarge(maxBytes: number): Error {

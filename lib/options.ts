@@ -310,8 +310,9 @@ export interface LambdaCloudClientOptions {
   /** Callbacks for logging and metrics. */
   hooks?: Hooks;
   /**
-   * The largest answer the client reads, in bytes; a larger one fails as a `ConnectionError`
-   * instead of filling the memory. Lambda's largest answers (a long instance list) are a few MB.
+   * The largest answer the client reads, in bytes once decompressed; a larger one fails as a
+   * `ConnectionError` instead of filling the memory. Lambda's largest answers (a long instance
+   * list) are a few MB.
    * @default {67108864} (64 MiB)
    */
   maxResponseBytes?: number;

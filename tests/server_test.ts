@@ -109,6 +109,32 @@ Deno.test("a server that stalls mid-body ends in a TimeoutError, and the socket 
   await assertRejects(client.images.list(), TimeoutError);
 });
 
+Deno.test("maxResponseBytes bounds a compressed answer by its inflated size, not its length on the wire", async () => {
+  const inflated = new TextEncoder().encode(`{"data": [${" ".repeat(4 * 1024 * 1024)}]}`);
+  const gzip = new Uint8Array(
+    await new Response(new Blob([inflated]).stream().pipeThrough(new CompressionStream("gzip")))
+      .arrayBuffer(),
+  );
+  assert(gzip.length < 64 * 1024);
+  const { server, baseUrl } = serve(() =>
+    new Response(gzip, {
+      headers: {
+        "content-type": "application/json",
+        "content-encoding": "gzip",
+        "content-length": String(gzip.length),
+      },
+    })
+  );
+  await using _ = server;
+  const error = await assertRejects(
+    clientFor(baseUrl, { maxResponseBytes: 1024 * 1024, maxRetries: 0 }).images.list(),
+    ConnectionError,
+  );
+  assert(error.message.includes("larger than maxResponseBytes (1048576 bytes)"), error.message);
+  // Within the bound, the same answer is read.
+  assertEquals(await clientFor(baseUrl, { maxRetries: 0 }).images.list(), []);
+});
+
 Deno.test("a caller's abort over a socket rejects with the caller's reason", async () => {
   let arrived!: () => void;
   const arrival = new Promise<void>((resolve) => (arrived = resolve));
