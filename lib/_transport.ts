@@ -387,7 +387,7 @@ export class Transport {
     const signal = options.signal;
     const onAbort = signal && (() => controller.abort(signal.reason));
     if (onAbort) signal.addEventListener("abort", onAbort, { once: true });
-    let response: Response;
+    let response: Answer;
     let text: string;
     try {
       // The caller may have aborted between its turn coming up and this attempt starting: then
@@ -396,15 +396,19 @@ export class Transport {
       this.#emit("onRequest", event);
       if (operation.tracker) operation.tracker.mayHaveActed = true;
       if (native) {
-        response = await native(url, init);
+        const answer = await native(url, init);
         // The usual answer declares its length: read it at once, without another frame.
-        const declared = plainLength(response.headers);
+        const declared = plainLength(answer.headers);
         text = declared !== undefined && declared <= this.#maxResponseBytes
-          ? await response.text()
-          : await readText(response, this.#maxResponseBytes);
+          ? await answer.text()
+          : await readText(answer, this.#maxResponseBytes);
+        response = answer;
       } else {
-        response = await Promise.race([fetch(new Request(url, init)), abandoned!]);
-        text = await Promise.race([readText(response, this.#maxResponseBytes), abandoned!]);
+        const answer = await Promise.race([fetch(new Request(url, init)), abandoned!]);
+        text = await Promise.race([readText(answer, this.#maxResponseBytes), abandoned!]);
+        // A custom fetch may hand back anything shaped like a Response: what is read of it later
+        // is read here, where a getter that throws fails the attempt like any other fault.
+        response = readAnswer(answer);
       }
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
@@ -466,7 +470,7 @@ export class Transport {
     return headers;
   }
 
-  #parse<T>(operation: Operation, response: Response, raw: string, apiKey: string): T {
+  #parse<T>(operation: Operation, response: Answer, raw: string, apiKey: string): T {
     const { status } = response;
     // A server that echoes the Authorization header, even JSON-escaped, must not carry the key
     // into results, errors or logs. The scan is cheap next to parsing; the deep walk only runs
@@ -711,6 +715,21 @@ async function readText(response: Response, maxBytes: number): Promise<string> {
     await reader.cancel().catch(() => {});
     throw error;
   }
+}
+
+/** What is read of a response once its body is in. */
+interface Answer {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly type: string;
+}
+
+function readAnswer(response: Response): Answer {
+  const { status, type } = response;
+  if (!Number.isInteger(status)) {
+    throw new TypeError(`fetch answered with a status that is not a whole number`);
+  }
+  return { status, headers: new Headers(response.headers), type: String(type) };
 }
 
 /**

@@ -558,6 +558,44 @@ Deno.test("a launch answered with a provider code on a 4xx (a 429 too), or a red
   }
 });
 
+Deno.test("a custom fetch's answer whose status or type cannot be read is a launch to look for", async () => {
+  for (
+    const odd of [
+      {
+        get status(): number {
+          throw new TypeError("no status");
+        },
+        type: "basic",
+      },
+      {
+        status: 200,
+        get type(): string {
+          throw new TypeError("no type");
+        },
+      },
+      { status: "200", type: "basic" },
+    ]
+  ) {
+    const { emulator } = await setup();
+    const client = emulatorClient(emulator, {
+      clock: new FakeClock(),
+      fetch: async (request) => {
+        const done = await emulator.fetch(request);
+        if (!request.url.endsWith("/launch")) return done;
+        const text = await done.text();
+        return Object.defineProperties({
+          headers: new Headers({ "content-length": String(text.length) }),
+          body: null,
+          text: () => Promise.resolve(text),
+        }, Object.getOwnPropertyDescriptors(odd)) as unknown as Response;
+      },
+    });
+    const { instance_ids } = await client.instances.launch(LAUNCH);
+    assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+    assertEquals(launches(emulator), 1);
+  }
+});
+
 Deno.test("launchAndWait() terminates the extra instances of a launch sent twice upstream", async () => {
   const { clock, emulator } = await setup();
   // A gateway that sends the launch on twice, then answers 502.
