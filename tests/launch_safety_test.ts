@@ -225,6 +225,35 @@ Deno.test("tags that neither listing nor read shows: the launch is reported, nev
   assertEquals(found.map((instance) => instance.id), emulator.instances().map((i) => i.id));
 });
 
+Deno.test("tags in a form the spec does not have may hide the token: never read as 'not launched'", async () => {
+  type Tag = { key: string; value: string };
+  const forms: ((tag: Tag) => unknown)[] = [
+    (tag) => `${tag.key}=${tag.value}`,
+    (tag) => ({ Key: tag.key, Value: tag.value }),
+    (tag) => ({ key: tag.key, value: [tag.value] }),
+  ];
+  for (const odd of forms) {
+    const { emulator, client } = await setup();
+    await client.instances.launch(LAUNCH);
+    const token = tokenOf(emulator.requests[0]!.body)!;
+    // Listings and reads alike show each instance's tags in the odd form.
+    const oddly = emulatorClient(emulator, {
+      clock: new FakeClock(),
+      fetch: async (request) => {
+        const { data } = await (await emulator.fetch(request)).json();
+        const show = (instance: { tags: Tag[] }) => ({ ...instance, tags: instance.tags.map(odd) });
+        return Response.json({ data: Array.isArray(data) ? data.map(show) : show(data) });
+      },
+    });
+    const error = await assertRejects(
+      oddly.instances.findByLaunchToken(token),
+      LaunchOutcomeUnknownError,
+    );
+    assertEquals(error.reason, "untagged-listing");
+    assertEquals((await client.instances.findByLaunchToken(token)).length, 1);
+  }
+});
+
 Deno.test("a listing that lags behind the launch is waited out", async () => {
   const { emulator, client } = await setup();
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });

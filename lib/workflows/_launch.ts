@@ -378,7 +378,7 @@ async function readUntagged(
       if (signal?.aborted) throw error;
       continue;
     }
-    if (!isRecord(instance) || !Array.isArray(instance.tags)) {
+    if (!isRecord(instance) || !hasReadableTags(instance)) {
       reads.set(id, "untagged");
     } else if (instance.tags.some((tag) => isTokenTag(tag) && tag.value === token)) {
       // It was read by `id`: that is its id, whatever the answer's own field says.
@@ -426,7 +426,7 @@ function withToken(listing: unknown, token: string): Sighting {
   for (const item of listing) {
     if (!isRecord(item)) continue;
     const id = isUsableId(item.id) ? item.id : undefined;
-    if (!Array.isArray(item.tags)) {
+    if (!hasReadableTags(item)) {
       if (id === undefined) sighting.unnamed = true;
       else sighting.untaggedIds.push(id);
       continue;
@@ -455,6 +455,19 @@ function withUniqueIds(answer: InstanceLaunchResponse): InstanceLaunchResponse {
 /** `ids` in their order, each once. */
 export function unique(ids: readonly string[]): string[] {
   return [...new Set(ids)];
+}
+
+/**
+ * Whether `instance` lists its tags as the spec has them, `{key, value}` strings each: tags in any
+ * other form (`"key=value"`, `{Key, Value}`) may carry the token unseen, so they count as none.
+ */
+function hasReadableTags(
+  instance: Record<string, unknown>,
+): instance is Record<string, unknown> & { tags: unknown[] } {
+  return Array.isArray(instance.tags) &&
+    instance.tags.every((tag) =>
+      isRecord(tag) && typeof tag.key === "string" && typeof tag.value === "string"
+    );
 }
 
 function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {

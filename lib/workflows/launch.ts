@@ -92,9 +92,9 @@ export interface LaunchOptions extends RequestOptions {
  *
  * - `not-listed`: no instance with its token was listed while the client looked; it may still
  *   appear, if the backend is slow.
- * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), and
- *   reading those instances one by one (up to 20 per lookup) did not show them either, so the
- *   token cannot be seen.
+ * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), or
+ *   tags in another form than the spec's `{key, value}` strings, and reading those instances one
+ *   by one (up to 20 per lookup) did not show them either, so the token cannot be seen.
  * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
  * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
  * - `listed-without-id`: an instance that carries the token was listed, so the launch happened and
