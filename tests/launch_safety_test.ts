@@ -865,13 +865,16 @@ Deno.test("beside an instance listed without a usable id, one with a usable id i
   assertMatch(error.message, /beside 'i-ok', which bills too/);
 });
 
-Deno.test("launchAndWait() terminates the instance with a usable id listed beside one without", async () => {
+Deno.test("launchAndWait() terminates the instance with a usable id listed beside one without, and says the other bills", async () => {
   const { fake, client } = listedBesideUnusable("..");
   fake.push(() =>
     dataResponse({ terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })] })
   );
   const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
-  assertEquals([error.instanceIds, error.terminated], [["i-ok"], true]);
+  // The one without a usable id still bills: never "terminated", though i-ok was.
+  assertEquals([error.instanceIds, error.terminated], [["i-ok"], false]);
+  assertMatch(error.message, /has no usable id to terminate it by/);
+  assertMatch(error.message, /it bills until then$/);
   assert(error.cause instanceof LaunchOutcomeUnknownError);
   assertEquals(error.cause.reason, "listed-without-id");
   assertMatch(fake.requests.at(-1)!.url, /instance-operations\/terminate$/);

@@ -107,7 +107,11 @@ export async function launchAndWait(
     // Listed beside one without a usable id, these can be named: they are terminated, the other
     // stays for Lambda's console, as the error (the cause) says.
     if (error instanceof LaunchOutcomeUnknownError && error.instanceIds.length > 0) {
-      throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
+      const unnamed = new Error(
+        "an instance listed with the launch token has no usable id to terminate it by: find it " +
+          "in Lambda's console",
+      );
+      throw await cleanUp(deps, unique(error.instanceIds), error, options, token, unnamed);
     }
     throw error;
   }
@@ -136,21 +140,26 @@ export async function launchAndWait(
   }
 }
 
-/** Terminates what a failed launch-and-wait made, unless told not to, and says how it went. */
+/**
+ * Terminates what a failed launch-and-wait made, unless told not to, and says how it went.
+ * `leftBilling` says why something it made cannot be terminated by id: then it never reports
+ * everything terminated.
+ */
 async function cleanUp(
   deps: LaunchAndWaitDeps,
   ids: readonly string[],
   failure: unknown,
   options: LaunchAndWaitOptions,
   token: string,
+  leftBilling?: Error,
 ): Promise<LaunchWaitError> {
   if (options.terminateOnFailure === false) {
-    return new LaunchWaitError(ids, false, failure, undefined, token);
+    return new LaunchWaitError(ids, false, failure, leftBilling, token);
   }
   const cleared = await terminateAll(deps, ids);
-  return cleared === true
+  return cleared === true && leftBilling === undefined
     ? new LaunchWaitError(ids, true, failure, undefined, token)
-    : new LaunchWaitError(ids, false, failure, cleared, token);
+    : new LaunchWaitError(ids, false, failure, cleared === true ? leftBilling : cleared, token);
 }
 
 /**
