@@ -12,7 +12,9 @@ const MARK = "[REDACTED]";
 export const MIN_REDACTED_LENGTH = 12;
 
 interface Forms {
-  /** Exact strings that carry the secret, longest first. */
+  /** The secret itself, in any case: an echo that upper-cases it still gives it away. */
+  folded: RegExp;
+  /** Exact strings that carry the secret in Base64, longest first. */
   literal: readonly string[];
   /**
    * The secret with any character escaped any way (entities, `\u`, percent) and line breaks
@@ -33,7 +35,8 @@ function formsOf(secret: string): Forms {
   const cores = base64Cores(secret).filter((core) => core !== "");
   cachedKey = secret;
   cachedForms = {
-    literal: [secret, ...new Set(cores)].sort((a, b) => b.length - a.length),
+    folded: new RegExp(escapeRegExp(secret), "gi"),
+    literal: [...new Set(cores)].sort((a, b) => b.length - a.length),
     escaped: new RegExp([...secret].map(escapedChar).join(BREAK), "gi"),
     wrapped: new RegExp(
       cores.map((core) => [...core].map(escapeRegExp).join(BREAK)).join("|"),
@@ -130,23 +133,24 @@ function mayHoldEscapes(text: string): boolean {
 /** Whether `text` holds `secret` in any of the forms an echo may carry it. */
 export function holdsSecret(text: string, secret: string): boolean {
   const forms = formsOf(secret);
-  if (forms.literal.some((form) => text.includes(form))) return true;
+  forms.folded.lastIndex = 0;
+  if (forms.folded.test(text) || forms.literal.some((form) => text.includes(form))) return true;
   if (!mayHoldEscapes(text)) return false;
   forms.escaped.lastIndex = 0;
   forms.wrapped.lastIndex = 0;
   return forms.escaped.test(text) || (MAY_HOLD_BREAKS.test(text) && forms.wrapped.test(text));
 }
 
-/** `text` with every form of `secret` replaced by `[REDACTED]`. */
-export function redactSecret(text: string, secret: string): string {
+/** `text` with every form of `secret` replaced by `mark` (`[REDACTED]` unless told otherwise). */
+export function redactSecret(text: string, secret: string, mark: string = MARK): string {
   const forms = formsOf(secret);
-  let redacted = text;
+  let redacted = text.replace(forms.folded, mark);
   for (const form of forms.literal) {
-    if (redacted.includes(form)) redacted = redacted.replaceAll(form, MARK);
+    if (redacted.includes(form)) redacted = redacted.replaceAll(form, mark);
   }
   if (!mayHoldEscapes(redacted)) return redacted;
-  redacted = redacted.replace(forms.escaped, MARK);
-  return MAY_HOLD_BREAKS.test(redacted) ? redacted.replace(forms.wrapped, MARK) : redacted;
+  redacted = redacted.replace(forms.escaped, mark);
+  return MAY_HOLD_BREAKS.test(redacted) ? redacted.replace(forms.wrapped, mark) : redacted;
 }
 
 /**

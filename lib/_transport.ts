@@ -753,10 +753,15 @@ function tooLarge(maxBytes: number): Error {
 function redactHeaders(headers: Headers, apiKey: string): Headers {
   if (apiKey.length < MIN_REDACTED_LENGTH) return headers;
   let echoed = false;
-  headers.forEach((value) => echoed ||= holdsSecret(value, apiKey));
+  headers.forEach((value, name) =>
+    echoed ||= holdsSecret(value, apiKey) || holdsSecret(name, apiKey)
+  );
   if (!echoed) return headers;
   const copy = new Headers();
-  headers.forEach((value, name) => copy.append(name, redactKey(value, apiKey)));
+  headers.forEach((value, name) =>
+    // A name must stay a header name: brackets are not allowed in one.
+    copy.append(redactSecret(name, apiKey, "redacted"), redactKey(value, apiKey))
+  );
   return copy;
 }
 

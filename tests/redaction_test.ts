@@ -71,6 +71,39 @@ Deno.test("a key echoed back by an upstream error page is redacted in the messag
   assert(!leaks(unreadable) && !leaks(unreadable.body));
 });
 
+Deno.test("a key echoed in a header's name, or in another case, is redacted with nothing else around it", async () => {
+  const events: { responseHeaders: Record<string, string> }[] = [];
+  const upper = KEY.toUpperCase();
+  const fake = new FakeFetch(
+    new Response(`{"error": {"message": "bad key ${upper}"}}`, {
+      status: 401,
+      headers: { [`x-key-${KEY}`]: "1", "x-other": "kept" },
+    }),
+  );
+  const { client } = fakeClient(fake, {
+    apiKey: KEY,
+    maxRetries: 0,
+    hooks: { onResponse: (event) => void events.push(event) },
+  });
+  const denied = await assertRejects(client.regions.list(), ApiError);
+  // Headers lower-case their names: the key shows there in lower case.
+  const folded = (text: string) => text.toLowerCase().includes(KEY.toLowerCase());
+  for (
+    const seen of [
+      denied.message,
+      JSON.stringify(denied.body),
+      JSON.stringify([...denied.headers]),
+      JSON.stringify(events),
+    ]
+  ) {
+    assert(!folded(seen), seen);
+  }
+  assertEquals(denied.headers.get("x-key-redacted"), "1");
+  assertEquals(denied.headers.get("x-other"), "kept");
+  assertMatch(denied.message, /bad key \[REDACTED\]/);
+  assertEquals(events[0]?.responseHeaders["x-key-redacted"], "1");
+});
+
 Deno.test("a key echoed percent-encoded (a redirect) or HTML-escaped (a proxy page) is redacted too", async () => {
   const key = "secret_a+b/c=d&e<f>'g\"h";
   const echoes = [
