@@ -26,6 +26,7 @@ import {
   checkId,
   checkNonNegativeInteger,
   checkNonNegativeNumber,
+  checkOptionalType,
   checkTimeout,
   describeValue,
 } from "./_validate.ts";
@@ -171,14 +172,20 @@ export class Transport {
     );
     this.#userAgent = buildUserAgent(options.userAgent);
     this.#hooks = options.hooks ?? {};
-    this.#observed = HOOK_NAMES.some((name) => {
+    let observed = false;
+    for (const name of HOOK_NAMES) {
+      let hook: unknown;
       try {
         // By name, not Object.values: a class's methods live on its prototype.
-        return typeof this.#hooks[name] === "function";
+        hook = this.#hooks[name];
       } catch {
-        return true; // a getter that throws: each emit tries, and swallows what it throws
+        observed = true; // a getter that throws: each emit tries, and swallows what it throws
+        continue;
       }
-    });
+      checkOptionalType(action, `hooks.${name}`, hook, "function");
+      observed ||= hook !== undefined;
+    }
+    this.#observed = observed;
     this.#clock = options.clock ?? systemClock;
     const backoff = options.backoff ?? {};
     this.#backoff = {

@@ -766,6 +766,16 @@ Deno.test("launchAndWait() reads its options before anything is sent: a throwing
     TypeError,
     "'terminateOnFailure' must be a boolean",
   );
+  await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { onProgress: "yes" as never }),
+    TypeError,
+    "'onProgress' must be a function",
+  );
+  await assertRejects(
+    client.instances.waitFor("i-1", { onProgress: "yes" as never }),
+    TypeError,
+    "'onProgress' must be a function",
+  );
   assertEquals(fake.requests.length, 0);
 });
 

@@ -362,6 +362,11 @@ Deno.test("client options are checked when the client is made", () => {
     ],
     [{ fetch: "fetch" }, TypeError, "'fetch' must be a function, received 'fetch'"],
     [
+      { hooks: { onRequest: () => {}, onRetry: "log" as never } },
+      TypeError,
+      "'hooks.onRetry' must be a function, received 'log'",
+    ],
+    [
       { userAgent: "bad\nagent" },
       TypeError,
       "'userAgent' must be printable ASCII text, received 'bad\nagent'",

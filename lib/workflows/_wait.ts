@@ -5,7 +5,12 @@ import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { InvalidResponseError, NotFoundError } from "../errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
-import { checkNonNegativeNumber, checkTimeout, describeValue } from "../_validate.ts";
+import {
+  checkNonNegativeNumber,
+  checkOptionalType,
+  checkTimeout,
+  describeValue,
+} from "../_validate.ts";
 import type { Instance, InstanceStatus } from "../types/instances.ts";
 import {
   InstanceWaitError,
@@ -43,6 +48,7 @@ export interface WaitSettings extends PollSettings {
 /** Checks wait options before anything is sent. */
 export function checkWaitOptions(action: string, options: WaitForInstanceOptions): WaitSettings {
   const until = options.until ?? "active";
+  checkOptionalType(action, "onProgress", options.onProgress, "function");
   if (!UNTILS.includes(until)) {
     throw new RangeError(
       `Cannot ${action}: 'until' must be one of ${UNTILS.join(", ")}, received ${
