@@ -1,24 +1,22 @@
 /**
  * Time as the client sees it: what time it is, and how to wait. Every wait in the client (retry
- * backoff, the rate limiter) goes through one of these, so tests can swap in a fake and never sleep
- * for real.
+ * backoff, the rate limiter, the deadlines of waits and launch lookups) goes through one of these,
+ * so tests can swap in a fake and never sleep for real.
  *
- * @example A fake clock that jumps instead of waiting
+ * Several waits run at once (a deadline beside the requests it bounds), so a fake must keep them
+ * in order: `FakeClock` from `@lambda-cloud/client/testing` moves time only when nothing else can
+ * run. A fake whose `sleep()` moves time forward at once makes every deadline pass before the work
+ * it bounds has begun: a launch lookup then makes no listing, and a cleanup sends no terminate.
+ *
+ * @example A clock five seconds ahead of this machine's, to see how pacing copes with skew
  * ```ts
- * import type { Clock } from "@lambda-cloud/client";
+ * import { type Clock, systemClock } from "@lambda-cloud/client";
  *
- * let now = 0;
- * const waits: number[] = [];
- * const fakeClock: Clock = {
- *   now: () => now,
- *   sleep: (ms) => {
- *     waits.push(ms);
- *     now += ms;
- *     return Promise.resolve();
- *   },
+ * const ahead: Clock = {
+ *   now: () => systemClock.now() + 5000,
+ *   sleep: (ms, signal) => systemClock.sleep(ms, signal),
  * };
- * await fakeClock.sleep(500);
- * console.log(fakeClock.now(), waits); // 500 [ 500 ]
+ * console.log(ahead.now() - systemClock.now() >= 4999); // true
  * ```
  */
 export interface Clock {

@@ -280,6 +280,17 @@ Deno.test("a listing that fails for good ends the lookup with the launch reporte
   assertEquals(fake.requests.map((request) => request.method), ["POST", "GET"]);
 });
 
+Deno.test("a lookup whose every listing hangs past its window says no listing was answered, not 'not listed'", async () => {
+  const fake = new FakeFetch(errorResponse(500, { code: "global/internal-error" }), hang, hang);
+  const { client } = fakeClient(fake, { maxRetries: 0, timeout: 5_000 });
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { lookup: { timeout: 3_000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(error.reason, "listing-failed");
+  assertMatch(error.message, /no listing was answered before the lookup's 3 s were up/);
+});
+
 Deno.test("a launch is sent again only when the server provably did not act", async () => {
   // A 429, and a connection that was never made, prove nothing ran.
   const refused = Object.assign(new TypeError("fetch failed"), {

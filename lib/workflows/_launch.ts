@@ -276,11 +276,13 @@ async function lookForLaunch(
   else callerSignal?.addEventListener("abort", onAbort, { once: true });
   let untagged = false;
   let lastError: unknown;
+  let answered = false;
   const reads: Reads = new Map();
   try {
     for (;;) {
       try {
         const seen = withToken(await deps.list(deadline.signal), token);
+        answered = true;
         if (seen.unusableIds.length > 0) {
           return {
             reason: "listed-without-id",
@@ -295,7 +297,18 @@ async function lookForLaunch(
         untagged = stillUnknown(seen, reads);
         lastError = undefined;
       } catch (error) {
-        if (deadline.signal.aborted) break;
+        if (deadline.signal.aborted) {
+          // "Not listed" would claim a look that never happened.
+          if (!answered) {
+            lastError = new Error(
+              `no listing was answered before the lookup's ${
+                Math.round(settings.timeoutMs / 1000)
+              } s were up`,
+              { cause: error },
+            );
+          }
+          break;
+        }
         lastError = error;
         if (!isRetryable(RETRY_IDEMPOTENT, error)) {
           return { reason: "listing-failed", lastError };
