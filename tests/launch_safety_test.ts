@@ -656,6 +656,32 @@ Deno.test("launchAndWait() terminates the extra instances of a launch sent twice
   assertEquals(Object.values(statuses).filter((status) => status === "terminated").length, 1);
 });
 
+Deno.test("launchAndWait() finds and terminates an extra that a gateway made and no answer names", async () => {
+  const { clock, emulator } = await setup();
+  // A gateway that sends the launch on twice and hands back the second answer alone.
+  const client = emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
+      await (await emulator.fetch(request.clone())).body?.cancel();
+      return await emulator.fetch(request);
+    },
+  });
+  const instance = await client.instances.launchAndWait(LAUNCH);
+  const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
+  assertEquals(Object.keys(statuses).length, 2);
+  assertEquals(statuses[instance.id], "active");
+  assertEquals(
+    Object.entries(statuses).filter(([id]) => id !== instance.id).map(([, status]) => status),
+    ["terminating"],
+  );
+  // One launch sent, as far as the client knows; one listing after the wait found the extra.
+  assertEquals(
+    emulator.requests.filter((request) => request.operationId === "listInstances").length,
+    1,
+  );
+});
+
 Deno.test("launchAndWait() says terminated only once it has seen the instance terminating", async () => {
   // A terminate that answers 200 without listing the instance proves nothing: cleanup looks, and
   // tries again until it sees it go.
@@ -832,9 +858,13 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
 });
 
 Deno.test("a launch answer that names an instance twice made one: it is waited for, never terminated as an extra", async () => {
-  const fake = new FakeFetch(
+  const fake: FakeFetch = new FakeFetch(
     dataResponse({ instance_ids: ["i-1", "i-1"] }),
     dataResponse(sampleInstance({ id: "i-1", status: "active" })),
+    (): Response => {
+      const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0))! }];
+      return dataResponse([sampleInstance({ id: "i-1", tags })]);
+    },
   );
   const { client } = fakeClient(fake);
   const launched: string[][] = [];
@@ -842,9 +872,11 @@ Deno.test("a launch answer that names an instance twice made one: it is waited f
     onLaunched: (ids) => launched.push(ids),
   });
   assertEquals([instance.id, instance.status, launched], ["i-1", "active", [["i-1"]]]);
+  // The listing after the wait shows the one instance: nothing to terminate.
   assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
     "/api/v1/instance-operations/launch",
     "/api/v1/instances/i-1",
+    "/api/v1/instances",
   ]);
 
   // launch() and a lookup that lists the instance twice name it once too.

@@ -403,7 +403,8 @@ export class InstancesResource extends Resource {
    * is taken as "not readable yet". A launch whose outcome stays unknown throws the
    * {@linkcode LaunchOutcomeUnknownError} with its token (nothing was found, or nothing with a
    * usable id, so nothing can be terminated); other errors of the launch itself are thrown as they
-   * are.
+   * are. Once the instance is up, one listing by its launch token finds any extra instance a
+   * gateway made by sending the launch on twice, and terminates it.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for
@@ -458,6 +459,8 @@ export class InstancesResource extends Resource {
           launchOnce(this.#launchDeps, launchBody, launchOptions),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
         terminate: (id, signal) => this.terminate(id, { signal }),
+        findByToken: async (launchToken) =>
+          (await this.findByLaunchToken(launchToken)).map((instance) => instance.id),
       },
       checked,
       token,

@@ -25,6 +25,8 @@ export interface LaunchAndWaitDeps {
   get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
   /** One terminate, with its retries and settling, all bounded by `signal`. */
   terminate(id: string, signal: AbortSignal): Promise<InstanceTerminateResponse>;
+  /** The ids of the instances that carry launch token `token`; throws when it cannot tell. */
+  findByToken(token: string): Promise<string[]>;
 }
 
 /** Every option `launchAndWait()` reads. */
@@ -116,28 +118,49 @@ export async function launchAndWait(
     throw error;
   }
   callSafely(options.onLaunched, [...ids]);
-  const [id, ...extras] = ids;
-  if (extras.length > 0) {
-    // One instance was asked for: more means the launch went upstream twice. Only the first is
-    // waited for; the others are terminated now rather than left billing unseen.
-    const cleared = await terminateAll(deps, extras);
-    if (cleared !== true) {
-      throw await cleanUp(
-        deps,
-        ids,
-        new Error(
-          `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`,
-        ),
-        options,
-        token,
-      );
-    }
-  }
+  const id = ids[0]!;
+  // One instance was asked for: more means the launch went upstream twice. Only the first is
+  // waited for; the others are terminated now rather than left billing unseen.
+  await terminateExtras(deps, ids, options, token);
+  let instance: Instance;
   try {
-    return (await waitForInstance(id!, (signal) => deps.get(id!, signal), deps.clock, settings))!;
+    instance = (await waitForInstance(id, (signal) => deps.get(id, signal), deps.clock, settings))!;
   } catch (error) {
-    throw await cleanUp(deps, [id!], error, options, token);
+    throw await cleanUp(deps, [id], error, options, token);
   }
+  // A gateway that sends the launch on twice and hands back one answer leaves an extra that no
+  // answer names: one listing by the token, once the instance is up, shows it. Best effort: a
+  // listing that cannot tell (no tags, a failure) leaves the launch as it is.
+  const listed = await deps.findByToken(token).catch(() => []);
+  const unnamed = listed.filter((listedId) => !ids.includes(listedId));
+  if (unnamed.length > 0) await terminateExtras(deps, [id, ...unnamed], options, token);
+  return instance;
+}
+
+/**
+ * Terminates every instance of `ids` but the first (the one waited for), which one launch made
+ * with it; if that fails, terminates them all and throws, since what bills can no longer be told
+ * from what was asked for.
+ */
+async function terminateExtras(
+  deps: LaunchAndWaitDeps,
+  ids: readonly string[],
+  options: LaunchAndWaitOptions,
+  token: string,
+): Promise<void> {
+  if (ids.length < 2) return;
+  const cleared = await terminateAll(deps, ids.slice(1));
+  if (cleared === true) return;
+  throw await cleanUp(
+    deps,
+    ids,
+    new Error(
+      `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`,
+      { cause: cleared },
+    ),
+    options,
+    token,
+  );
 }
 
 /**
