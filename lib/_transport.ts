@@ -736,7 +736,12 @@ function readAnswer(response: Response): Answer {
   if (!Number.isInteger(status)) {
     throw new TypeError(`fetch answered with a status that is not a whole number`);
   }
-  return { status, headers: new Headers(response.headers), type: String(type) };
+  const { headers } = response;
+  return {
+    status,
+    headers: headers instanceof Headers ? headers : new Headers(headers),
+    type: String(type),
+  };
 }
 
 /**
