@@ -36,6 +36,15 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
   assertEquals(pairs(await client.instanceTypes.available({ gpu: ["H100"], gpus: 8 })), [
     "gpu_8x_h100_sxm5@us-east-3",
   ]);
+  // A model is a whole word: A10 is never an A100 (dearer), H100 never a GH200.
+  const a10 = pairs(await client.instanceTypes.available({ gpu: "A10" }));
+  assert(a10.length > 0 && a10.every((pair) => pair.startsWith("gpu_1x_a10@")), a10.join());
+  assert(pairs(await client.instanceTypes.available({ gpu: "a100" })).length > 0);
+  assertEquals(pairs(await client.instanceTypes.available({ gpu: "H200" })), []);
+  assertEquals(
+    pairs(await client.instanceTypes.available({ gpu: "gh200" })),
+    ["gpu_1x_gh200@us-east-3"],
+  );
   assertEquals(
     pairs(await client.instanceTypes.available({ gpus: { min: 2, max: 2 }, region: "us-west-1" })),
     ["gpu_2x_a6000@us-west-1"],
@@ -69,6 +78,7 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
       { gpus: { min: 0 } },
       { gpus: { min: 4, max: 2 } },
       { gpu: [] },
+      { gpu: "--" },
       { region: [] },
     ]
   ) {

@@ -48,6 +48,15 @@ export function checkCapacityFilter(action: string, filter: unknown): CapacityFi
     if (list?.length === 0) {
       throw new RangeError(`Cannot ${action}: 'filter.${name}' must not be an empty array`);
     }
+    // A model is matched by its words: one without any would match every type.
+    const wordless = name === "gpu"
+      ? list?.find((item) => !/[a-z0-9]/i.test(item as string))
+      : undefined;
+    if (wordless !== undefined) {
+      throw new RangeError(
+        `Cannot ${action}: 'filter.gpu' must name a GPU model, received ${describeValue(wordless)}`,
+      );
+    }
   }
   const gpus = checked.gpus;
   if (typeof gpus === "number") checkGpuCount(action, "filter.gpus", gpus);
@@ -78,12 +87,21 @@ function checkGpuCount(action: string, name: string, value: unknown): number {
   return count;
 }
 
+/**
+ * A GPU model as a pattern of whole words, without regard to case: "A10" finds "1x A10 (24 GB PCIe)"
+ * and `gpu_1x_a10`, never an A100; "A100 80GB" finds `gpu_8x_a100_80gb_sxm4`.
+ */
+function modelPattern(model: string): RegExp {
+  const words = model.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  return new RegExp(`(?:^|[^a-z0-9])${words.join("[^a-z0-9]+")}(?![a-z0-9])`);
+}
+
 /** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */
 export function findAvailable(
   types: InstanceTypes,
   filter: CapacityFilter,
 ): AvailableInstanceType[] {
-  const gpuModels = asList(filter.gpu)?.map((model) => model.toLowerCase());
+  const gpuModels = asList(filter.gpu)?.map(modelPattern);
   const regions = asList(filter.region);
   const names = asList(filter.instanceType);
   const gpus = filter.gpus;
@@ -95,7 +113,7 @@ export function findAvailable(
   for (const [name, item] of Object.entries(types)) {
     const type = item.instance_type;
     const text = `${type.gpu_description} ${name}`.toLowerCase();
-    if (gpuModels && !gpuModels.some((model) => text.includes(model))) continue;
+    if (gpuModels && !gpuModels.some((model) => model.test(text))) continue;
     if (type.specs.gpus < minGpus || type.specs.gpus > maxGpus) continue;
     if (filter.architecture !== undefined && type.architecture !== filter.architecture) continue;
     if (

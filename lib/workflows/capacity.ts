@@ -27,8 +27,8 @@ import type { Region, RegionName } from "../types/regions.ts";
  */
 export interface CapacityFilter {
   /**
-   * GPU models, matched without regard to case against the type's GPU description and name, such
-   * as `"H100"` or `["A100", "H100"]`.
+   * GPU models, matched as whole words without regard to case against the type's GPU description
+   * and name, such as `"H100"` or `["A100", "H100"]`: `"A10"` never matches an A100.
    */
   gpu?: string | readonly string[];
   /** The number of GPUs, each a whole number of 1 or more: exactly this many, or a range. */
