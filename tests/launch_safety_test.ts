@@ -70,6 +70,31 @@ Deno.test("a backend that finishes the launch after a gateway's 504 is found, ne
   assertEquals(operations(emulator), ["launchInstance 504", ...Array(7).fill("listInstances 200")]);
 });
 
+Deno.test("launchAndWait() looks for a lost launch as long as it was asked to wait, not two minutes", async () => {
+  const { clock, emulator, client } = await setup();
+  // The backend finishes 200 s after the gateway gave up: past the two minutes of a plain launch.
+  emulator.faults.inject({
+    kind: "gateway-timeout",
+    operation: "launchInstance",
+    delayMs: 200_000,
+  });
+  const started = clock.now();
+  const instance = await client.instances.launchAndWait(LAUNCH, { timeout: 600_000 });
+  assertEquals(instance.status, "active");
+  assertEquals(emulator.instances().map((item) => item.id), [instance.id]);
+  assertEquals(launches(emulator), 1);
+  assert(clock.now() - started >= 200_000);
+  // With a short wait, the lookup keeps its two minutes (or the attempt timeout) at least.
+  const short = await setup();
+  short.emulator.faults.inject({
+    kind: "gateway-timeout",
+    operation: "launchInstance",
+    delayMs: 100_000,
+  });
+  const found = await short.client.instances.launchAndWait(LAUNCH, { timeout: 90_000 });
+  assertEquals(short.emulator.instances().map((item) => item.id), [found.id]);
+});
+
 Deno.test("a launch still unseen when the lookup ends is reported with its token, and can be found later", async () => {
   const { clock, emulator, client } = await setup();
   emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 10 * 60_000 });

@@ -455,8 +455,8 @@ export class InstancesResource extends Resource {
     return await launchAndWait(
       {
         clock: this.transport.clock,
-        launch: (launchBody, launchOptions) =>
-          launchOnce(this.#launchDeps, launchBody, launchOptions),
+        launch: (launchBody, launchOptions, lookupAtLeastMs) =>
+          launchOnce(this.#launchDeps, launchBody, launchOptions, lookupAtLeastMs),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
         terminate: (id, signal) => this.terminate(id, { signal }),
         findByToken: async (launchToken) =>

@@ -119,11 +119,11 @@ interface LookupSettings {
   afterAbortMs: number;
 }
 
-function checkLookup(options: LaunchLookupOptions | undefined, attemptMs: number): LookupSettings {
+function checkLookup(options: LaunchLookupOptions | undefined, atLeastMs: number): LookupSettings {
   const lookup = options === undefined ? {} : checkObject(ACTION, "lookup", options);
   return {
     timeoutMs: lookup.timeout === undefined
-      ? Math.max(DEFAULT_LOOKUP_MS, attemptMs)
+      ? Math.max(DEFAULT_LOOKUP_MS, atLeastMs)
       : checkTimeout(ACTION, "lookup.timeout", lookup.timeout),
     intervalMs: checkNonNegativeNumber(
       ACTION,
@@ -171,17 +171,22 @@ export async function launchRaw(
  * Sends one launch of a checked body, and returns the ids it made. Never sends it again after a
  * failure of unknown outcome: looks for its token instead. `body` must be plain JSON data (a copy
  * of what the caller gave): the token tag is added to a shallow copy of it, which a `toJSON()` or
- * a getter would not carry.
+ * a getter would not carry. Unless `options.lookup` sets its own, the lookup lasts at least
+ * `lookupAtLeastMs` (a launch-and-wait's whole wait: its caller was ready to wait that long).
  */
 export async function launchOnce(
   deps: LaunchDeps,
   body: InstanceLaunchRequest,
   options: LaunchOptions,
+  lookupAtLeastMs = 0,
 ): Promise<InstanceLaunchResponse> {
   const { launchToken, lookup, ...requestOptions } = options;
   const token = chooseLaunchToken(body, launchToken);
   const attemptMs = requestOptions.timeout ?? deps.transport.timeoutMs;
-  const settings = checkLookup(lookup, typeof attemptMs === "number" ? attemptMs : 0);
+  const settings = checkLookup(
+    lookup,
+    Math.max(typeof attemptMs === "number" ? attemptMs : 0, lookupAtLeastMs),
+  );
   const sent: InstanceLaunchRequest = token === undefined || body.tags?.some(isTokenTag)
     ? body
     : { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };

@@ -21,7 +21,12 @@ import { waitForInstance, type WaitSettings } from "./_wait.ts";
 /** What launch-and-wait needs from the client. */
 export interface LaunchAndWaitDeps {
   clock: Clock;
-  launch(body: InstanceLaunchRequest, options: LaunchOptions): Promise<InstanceLaunchResponse>;
+  /** One launch; a lookup after a failure of unknown outcome lasts at least `lookupAtLeastMs`. */
+  launch(
+    body: InstanceLaunchRequest,
+    options: LaunchOptions,
+    lookupAtLeastMs: number,
+  ): Promise<InstanceLaunchResponse>;
   get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
   /** One terminate, with its retries and settling, all bounded by `signal`. */
   terminate(id: string, signal: AbortSignal): Promise<InstanceTerminateResponse>;
@@ -101,7 +106,8 @@ export async function launchAndWait(
   try {
     // Each id once: an answer that names the same instance twice must not make it an "extra"
     // to terminate, the very instance waited for.
-    ids = unique((await deps.launch(body, launchOptions)).instance_ids);
+    // A launch whose answer is lost is looked for as long as the caller was ready to wait.
+    ids = unique((await deps.launch(body, launchOptions, settings.timeoutMs)).instance_ids);
   } catch (error) {
     if (error instanceof LaunchAbortedError) {
       throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
