@@ -6,6 +6,7 @@
  * Runtimes word this differently; anything not recognised counts as possibly sent.
  */
 export function wasNeverSent(error: unknown): boolean {
+  if (lacksPermission(error)) return true;
   for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
     const code = (item as { code?: unknown }).code;
     if (typeof code === "string" && NEVER_SENT_CODES.has(code)) return true;
@@ -26,3 +27,15 @@ const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
   "FailedToOpenSocket",
 ]);
 const NEVER_SENT_MESSAGE = /client error \(Connect\)|Requests to port \d+ are blocked/;
+
+/**
+ * Whether `fetch` failed because the runtime does not allow the connection (Deno without
+ * `--allow-net` for the host): nothing was sent, and trying again cannot help.
+ */
+export function lacksPermission(error: unknown): boolean {
+  for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
+    if (item.name === "NotCapable" || item.name === "PermissionDenied") return true;
+    item = item.cause;
+  }
+  return false;
+}

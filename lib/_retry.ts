@@ -1,6 +1,7 @@
 // When to try a request again, and how long to wait first. Policies are data, chosen per operation.
 
 import { ApiError, ConnectionError, InvalidResponseError, TimeoutError } from "./errors.ts";
+import { lacksPermission } from "./_never_sent.ts";
 
 /** Which failures an operation may safely be sent again after. */
 export interface RetryPolicy {
@@ -43,8 +44,9 @@ export const RETRY_WHEN_REFUSED: RetryPolicy = {
 
 /** Whether `policy` allows sending the request again after `error`. */
 export function isRetryable(policy: RetryPolicy, error: unknown): boolean {
-  // The request never left: sending it is as safe as the first time was.
-  if (error instanceof ConnectionError && !error.requestSent) return true;
+  // The request never left: sending it is as safe as the first time was, and may work unless
+  // the runtime forbade the connection.
+  if (error instanceof ConnectionError && !error.requestSent) return !lacksPermission(error.cause);
   // An unreadable success (a cut-off body, a proxy's page) is as good as no answer.
   if (
     error instanceof ConnectionError || error instanceof TimeoutError ||

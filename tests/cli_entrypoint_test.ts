@@ -53,6 +53,20 @@ Deno.test("entrypoint: LAMBDA_BASE_URL set but not readable is said, not replace
   });
 });
 
+Deno.test("entrypoint: a host Deno may not reach is said at once, as nothing sent, not as a launch of unknown outcome", async () => {
+  await withServedEmulator({}, async ({ emulator, run }) => {
+    await run(["ssh-keys", "add", "k", "--print-private-key"]);
+    emulator.clearRequests();
+    const result = await run([...LAUNCH, "--yes"], {
+      permissions: ["--allow-net=cloud.lambda.ai", "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL"],
+    });
+    assertEquals(result.code, 3, result.err);
+    assertMatch(result.err, /before the request was sent \(Requires net access to "127\.0\.0\.1:/);
+    assertMatch(result.err, /suggestion: Nothing was sent\. Deno allows this lambda to reach only/);
+    assertEquals(emulator.requests.length, 0);
+  });
+});
+
 Deno.test("entrypoint: destructive commands refuse without --yes when nobody can be asked", async () => {
   await withServedEmulator({}, async ({ emulator, run }) => {
     assertEquals((await run(["ssh-keys", "add", "k", "--print-private-key"])).code, 0);

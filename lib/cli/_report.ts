@@ -20,6 +20,7 @@ import {
   ServerError,
   TimeoutError,
 } from "../../mod.ts";
+import { lacksPermission } from "../_never_sent.ts";
 import { UsageError } from "./_args.ts";
 import type { CliIo, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -82,9 +83,10 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
   if (
     error instanceof UsageError || error instanceof TypeError || error instanceof RangeError
   ) return EXIT.usage;
-  if (error instanceof AuthenticationError || error instanceof PermissionDeniedError) {
-    return EXIT.auth;
-  }
+  if (
+    error instanceof AuthenticationError || error instanceof PermissionDeniedError ||
+    isNetDenied(error)
+  ) return EXIT.auth;
   if (error instanceof NotFoundError || error instanceof NoSuchResourceError) return EXIT.notFound;
   if (
     error instanceof InsufficientCapacityError || error instanceof NoCapacityError ||
@@ -103,6 +105,11 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
   return EXIT.failed;
 }
 
+/** Whether Deno refused the connection for want of `--allow-net`: nothing was sent. */
+function isNetDenied(error: unknown): boolean {
+  return error instanceof ConnectionError && !error.requestSent && lacksPermission(error.cause);
+}
+
 /** `cli/not-found` for 4, and so on: the code of a failure that is not one of Lambda's. */
 function cliCode(exitCode: number, error: unknown): string {
   if (error instanceof LostOutputError) return "cli/output-lost";
@@ -115,6 +122,9 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
     return `Run '${PROGRAM}${commandName ? ` ${commandName}` : ""} --help' for usage`;
   }
   if (error instanceof CliError || error instanceof ApiError) return error.suggestion;
+  if (isNetDenied(error)) {
+    return `Nothing was sent. Deno allows this ${PROGRAM} to reach only the hosts of its --allow-net: install it again with the API's host there (see the README's 'Command line')`;
+  }
   if (error instanceof LaunchWaitError && !error.terminated) {
     return `Terminate it when you are done: ${PROGRAM} instances terminate ${error.instanceId}`;
   }
