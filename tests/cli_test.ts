@@ -423,6 +423,9 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
   assertMatch(wipe.err, /--yes/);
   assertMatch((await run(["firewall", "global", "get"])).out, /SSH$/);
 
+  // The affected instance by name, as wherever ids are taken: the ticket gets its id.
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  await run([...launchArgs(), "--name", "slow-box"]);
   const ticket = await run([
     "tickets",
     "create",
@@ -437,9 +440,27 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
     "--priority",
     "high",
     "--instance-id",
-    "abc",
+    "slow-box",
   ]);
   const ticketId = /Opened ticket ([0-9a-f]{32})/.exec(ticket.out)![1]!;
+  const sent = emulator.requests.find((request) => request.operationId === "createTicket");
+  assertEquals((sent?.body as { instance_id?: string }).instance_id, emulator.instances()[0]!.id);
+  assertEquals(
+    (await run([
+      "tickets",
+      "create",
+      "--subject",
+      "s",
+      "--description",
+      "d",
+      "--type",
+      "incident",
+      "--instance-id",
+      "nosuch",
+    ]))
+      .code,
+    EXIT.notFound,
+  );
   assertEquals(
     (await run(["tickets", "create", "--subject", "s", "--description", "d", "--type", "incident"]))
       .code,

@@ -107,9 +107,9 @@ export const TICKET_COMMANDS: Command[] = [
       type: { kind: "string", value: "TYPE", help: "incident or service_request (required)" },
       severity: { kind: "string", value: "SEV", help: "sev_1, sev_2 or sev_3 (incidents)" },
       priority: { kind: "string", value: "PRIORITY", help: "low, normal, high or urgent" },
-      "instance-id": { kind: "string", value: "ID", help: "the affected instance" },
+      "instance-id": { kind: "string", value: "ID", help: "the affected instance (id or name)" },
     },
-    async run({ client, args, signal }) {
+    async run({ client, args, signal, lookup }) {
       const body: CreateTicketRequest = {
         subject: requiredFlag(args, "subject"),
         description: requiredFlag(args, "description"),
@@ -119,8 +119,8 @@ export const TICKET_COMMANDS: Command[] = [
       if (severity !== undefined) body.severity = severity as TicketSeverity;
       const priority = flag(args, "priority");
       if (priority !== undefined) body.priority = priority as TicketPriority;
-      const instanceId = flag(args, "instance-id");
-      if (instanceId !== undefined) body.instance_id = instanceId;
+      const instance = flag(args, "instance-id");
+      if (instance !== undefined) body.instance_id = (await lookup.resolveInstance(instance)).id;
       const created = await client.tickets.create(body, { signal });
       return {
         data: created,
