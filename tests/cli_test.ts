@@ -382,6 +382,15 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
     EXIT.usage,
   );
   assertEquals((await run(["firewall", "rules", "set", "--rule", "tcp"])).code, EXIT.usage);
+  // A bare address is stored as its /32: setting the same rules again removes nothing, so a script
+  // may repeat it without --yes.
+  const again = ["firewall", "rules", "set", "--rule", "tcp:443:1.2.3.4:web"];
+  assertEquals((await run([...again, "--yes"])).code, EXIT.ok);
+  assertEquals((await run(again)).code, EXIT.ok);
+  assertEquals(
+    (await run(["firewall", "rules", "set", "--rule", "tcp:443:1.2.3.5"])).code,
+    EXIT.usage,
+  );
   const created = await run([
     "firewall",
     "rulesets",

@@ -74,9 +74,15 @@ function ports(rule: FirewallRule): string {
   return rule.port_range ? [...new Set(rule.port_range)].join("-") : "all";
 }
 
-/** `tcp 22 from 0.0.0.0/0`: what a rule lets in, whatever its description. */
+/**
+ * `tcp 22 from 0.0.0.0/0`: what a rule lets in, whatever its description. A bare address is the
+ * `/32` Lambda stores it as, so that setting the same rules again removes nothing.
+ */
 function ruleText(rule: FirewallRule): string {
-  return `${rule.protocol} ${ports(rule)} from ${rule.source_network}`;
+  const source = rule.source_network.includes("/")
+    ? rule.source_network
+    : `${rule.source_network}/32`;
+  return `${rule.protocol} ${ports(rule)} from ${source}`;
 }
 
 function ruleRows(list: readonly FirewallRule[]): Record<string, string>[] {
