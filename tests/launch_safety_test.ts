@@ -487,6 +487,11 @@ Deno.test("launchAndWait() aborted in flight terminates what its token finds", a
   assert(error.cause instanceof LaunchAbortedError);
   assertEquals(error.terminated, true);
   assertEquals(error.launchToken, error.cause.launchToken);
+  // One account of its billing, not "it bills until terminated" and "no longer bills" at once.
+  assertEquals(
+    error.message,
+    `Cannot launch and wait for instance '${error.instanceId}': aborted after the launch was sent, and it launched anyway; it was terminated, so it no longer bills`,
+  );
   assertEquals(emulator.instances().map((instance) => [instance.id, instance.status]), [
     [error.instanceId, "terminating"],
   ]);

@@ -6,7 +6,7 @@
  */
 
 import { LambdaCloudError } from "../errors.ts";
-import type { LaunchLookupOptions } from "./launch.ts";
+import { LaunchAbortedError, type LaunchLookupOptions } from "./launch.ts";
 import type { WaitForInstanceOptions, WaitUntil } from "./wait.ts";
 
 /**
@@ -87,7 +87,12 @@ export class LaunchWaitError extends LambdaCloudError {
   ) {
     const ids = typeof instanceIds === "string" ? [instanceIds] : [...instanceIds];
     const named = ids.map((id) => `'${id}'`).join(", ");
-    const why = cause instanceof Error ? cause.message : String(cause);
+    // The aborted launch's own message says it bills: what follows here says whether it still does.
+    const why = cause instanceof LaunchAbortedError
+      ? "aborted after the launch was sent, and it launched anyway"
+      : cause instanceof Error
+      ? cause.message
+      : String(cause);
     const after = terminated
       ? "it was terminated, so it no longer bills"
       : cleanupError === undefined
