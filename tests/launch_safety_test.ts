@@ -666,17 +666,28 @@ Deno.test("a custom fetch's answer whose status or type cannot be read is a laun
   }
 });
 
-Deno.test("launchAndWait() terminates the extra instances of a launch sent twice upstream", async () => {
-  const { clock, emulator } = await setup();
-  // A gateway that sends the launch on twice, then answers 502.
-  const client = emulatorClient(emulator, {
+/** A client behind a gateway that sends each launch on twice, and answers what `answer` makes of the second's answer. */
+function behindDoublingGateway(
+  emulator: LambdaEmulator,
+  clock: FakeClock,
+  answer: (second: Response) => Promise<Response>,
+): LambdaCloudClient {
+  return emulatorClient(emulator, {
     clock,
     fetch: async (request) => {
       if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
       await (await emulator.fetch(request.clone())).body?.cancel();
-      await (await emulator.fetch(request)).body?.cancel();
-      return errorResponse(502, {});
+      return await answer(await emulator.fetch(request));
     },
+  });
+}
+
+Deno.test("launchAndWait() terminates the extra instances of a launch sent twice upstream", async () => {
+  const { clock, emulator } = await setup();
+  // The gateway answers 502.
+  const client = behindDoublingGateway(emulator, clock, async (second) => {
+    await second.body?.cancel();
+    return errorResponse(502, {});
   });
   const instance = await client.instances.launchAndWait(LAUNCH);
   const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
@@ -688,15 +699,8 @@ Deno.test("launchAndWait() terminates the extra instances of a launch sent twice
 
 Deno.test("launchAndWait() finds and terminates an extra that a gateway made and no answer names", async () => {
   const { clock, emulator } = await setup();
-  // A gateway that sends the launch on twice and hands back the second answer alone.
-  const client = emulatorClient(emulator, {
-    clock,
-    fetch: async (request) => {
-      if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
-      await (await emulator.fetch(request.clone())).body?.cancel();
-      return await emulator.fetch(request);
-    },
-  });
+  // The gateway hands back the second answer alone.
+  const client = behindDoublingGateway(emulator, clock, (second) => Promise.resolve(second));
   const instance = await client.instances.launchAndWait(LAUNCH);
   const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
   assertEquals(Object.keys(statuses).length, 2);
