@@ -666,7 +666,10 @@ Deno.test("a custom fetch's answer whose status or type cannot be read is a laun
   }
 });
 
-/** A client behind a gateway that sends each launch on twice, and answers what `answer` makes of the second's answer. */
+/**
+ * A client behind a gateway that sends each launch on twice, and answers what `answer` makes of
+ * the second one's answer.
+ */
 function behindDoublingGateway(
   emulator: LambdaEmulator,
   clock: FakeClock,
