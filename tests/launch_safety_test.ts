@@ -277,6 +277,23 @@ Deno.test("tags in a form the spec does not have may hide the token: never read 
     assertEquals(error.reason, "untagged-listing");
     assertEquals((await client.instances.findByLaunchToken(token)).length, 1);
   }
+  // The token in the spec's form is found, whatever form the instance's other tags take.
+  const { emulator, client } = await setup();
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  const token = tokenOf(emulator.requests[0]!.body)!;
+  const beside = emulatorClient(emulator, {
+    clock: new FakeClock(),
+    fetch: async (request) => {
+      const { data } = await (await emulator.fetch(request)).json();
+      const show = (instance: { tags: Tag[] }) => ({
+        ...instance,
+        tags: [...instance.tags, { key: "team", value: null }, "owner=me"],
+      });
+      return Response.json({ data: data.map(show) });
+    },
+  });
+  const found = await beside.instances.findByLaunchToken(token);
+  assertEquals(found.map((instance) => instance.id), instance_ids);
 });
 
 Deno.test("a listing that lags behind the launch is waited out", async () => {

@@ -396,9 +396,10 @@ async function readUntagged(
       if (signal?.aborted) throw error;
       continue;
     }
-    if (!isRecord(instance) || !hasReadableTags(instance)) {
+    const shows = isRecord(instance) ? showsToken(instance, token) : "unknown";
+    if (shows === "unknown") {
       reads.set(id, "untagged");
-    } else if (instance.tags.some((tag) => isTokenTag(tag) && tag.value === token)) {
+    } else if (shows === "yes" && isRecord(instance)) {
       // It was read by `id`: that is its id, whatever the answer's own field says.
       const named = (instance.id === id ? instance : { ...instance, id }) as unknown as Instance;
       reads.set(id, named);
@@ -444,15 +445,15 @@ function withToken(listing: unknown, token: string): Sighting {
   for (const item of listing) {
     if (!isRecord(item)) continue;
     const id = isUsableId(item.id) ? item.id : undefined;
-    if (!hasReadableTags(item)) {
+    const shows = showsToken(item, token);
+    if (shows === "unknown") {
       if (id === undefined) sighting.unnamed = true;
       else sighting.untaggedIds.push(id);
       continue;
     }
-    const tagged = item.tags.some((tag) => isTokenTag(tag) && tag.value === token);
     // One that carries the token but no usable id launched all the same: never dropped.
-    if (tagged && id !== undefined) sighting.ids.push(id);
-    else if (tagged) sighting.unusableIds.push(item.id);
+    if (shows === "yes" && id !== undefined) sighting.ids.push(id);
+    else if (shows === "yes") sighting.unusableIds.push(item.id);
   }
   return sighting;
 }
@@ -476,16 +477,19 @@ export function unique(ids: readonly string[]): string[] {
 }
 
 /**
- * Whether `instance` lists its tags as the spec has them, `{key, value}` strings each: tags in any
- * other form (`"key=value"`, `{Key, Value}`) may carry the token unseen, so they count as none.
+ * Whether `instance` shows launch token `token`: `"yes"` when a tag carries it, whatever the other
+ * tags look like; `"no"` when its tags are all as the spec has them (`{key, value}` strings) and
+ * none carries it; `"unknown"` when it lists no tags, or some in another form (`"key=value"`,
+ * `{Key, Value}`) that may carry the token unseen.
  */
-function hasReadableTags(
-  instance: Record<string, unknown>,
-): instance is Record<string, unknown> & { tags: unknown[] } {
-  return Array.isArray(instance.tags) &&
-    instance.tags.every((tag) =>
-      isRecord(tag) && typeof tag.key === "string" && typeof tag.value === "string"
-    );
+function showsToken(instance: Record<string, unknown>, token: string): "yes" | "no" | "unknown" {
+  const { tags } = instance;
+  if (!Array.isArray(tags)) return "unknown";
+  if (tags.some((tag) => isTokenTag(tag) && tag.value === token)) return "yes";
+  const readable = tags.every((tag) =>
+    isRecord(tag) && typeof tag.key === "string" && typeof tag.value === "string"
+  );
+  return readable ? "no" : "unknown";
 }
 
 function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {
