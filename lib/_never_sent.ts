@@ -30,12 +30,12 @@ const NEVER_SENT_MESSAGE = /client error \(Connect\)|Requests to port \d+ are bl
 
 /**
  * Whether `fetch` failed because the runtime does not allow the connection (Deno without
- * `--allow-net` for the host): nothing was sent, and trying again cannot help.
+ * `--allow-net` for the host): nothing was sent, and trying again cannot help. Only a refusal of
+ * network access counts: a wrapper around fetch that fails for want of another permission (to
+ * write a log, say) may do so after the request went out.
  */
 export function lacksPermission(error: unknown): boolean {
-  for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
-    if (item.name === "NotCapable" || item.name === "PermissionDenied") return true;
-    item = item.cause;
-  }
-  return false;
+  return error instanceof Error &&
+    (error.name === "NotCapable" || error.name === "PermissionDenied") &&
+    /^Requires net access to /.test(error.message);
 }

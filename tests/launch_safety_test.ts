@@ -645,6 +645,23 @@ Deno.test("a launch answered with a provider code on a 4xx (a 429 too), or a red
   }
 });
 
+Deno.test("a permission a fetch wrapper lacks after sending (to write its log) is no proof nothing was sent", async () => {
+  const { emulator } = await setup();
+  const client = emulatorClient(emulator, {
+    clock: new FakeClock(),
+    fetch: async (request) => {
+      const answer = await emulator.fetch(request);
+      if (!request.url.endsWith("/launch")) return answer;
+      throw new Deno.errors.NotCapable(
+        'Requires write access to "exchanges.log", run again with the --allow-write flag',
+      );
+    },
+  });
+  const { instance_ids } = await client.instances.launch(LAUNCH);
+  assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
+  assertEquals(launches(emulator), 1);
+});
+
 Deno.test("a custom fetch's answer whose status or type cannot be read is a launch to look for", async () => {
   for (
     const odd of [
