@@ -84,15 +84,25 @@ Deno.test("launchAndWait() looks for a lost launch as long as it was asked to wa
   assertEquals(emulator.instances().map((item) => item.id), [instance.id]);
   assertEquals(launches(emulator), 1);
   assert(clock.now() - started >= 200_000);
-  // With a short wait, the lookup keeps its two minutes (or the attempt timeout) at least.
+  // The lookup comes out of the wait's time: the whole call keeps to its timeout.
+  assert(clock.now() - started <= 600_000);
+  // With a short wait, the lookup keeps its two minutes (or the attempt timeout) at least, so that
+  // a launch found past the timeout is still terminated rather than left billing unseen.
   const short = await setup();
   short.emulator.faults.inject({
     kind: "gateway-timeout",
     operation: "launchInstance",
     delayMs: 100_000,
   });
-  const found = await short.client.instances.launchAndWait(LAUNCH, { timeout: 90_000 });
-  assertEquals(short.emulator.instances().map((item) => item.id), [found.id]);
+  const late = await assertRejects(
+    short.client.instances.launchAndWait(LAUNCH, { timeout: 90_000 }),
+    LaunchWaitError,
+  );
+  assertMatch(late.message, /found only 100 s after it was sent, past the 'timeout' of 90 s/);
+  assertEquals(late.terminated, true);
+  assertEquals(short.emulator.instances().map((item) => [item.id, item.status]), [
+    [late.instanceId, "terminating"],
+  ]);
 });
 
 Deno.test("a launch still unseen when the lookup ends is reported with its token, and can be found later", async () => {
@@ -751,6 +761,77 @@ Deno.test("launchAndWait() finds and terminates an extra that a gateway made and
     emulator.requests.filter((request) => request.operationId === "listInstances").length,
     1,
   );
+});
+
+/** A client whose listings show the emulator's instances and `more`, each carrying `token()`. */
+function listingAlso(
+  emulator: LambdaEmulator,
+  clock: FakeClock,
+  more: (token: string) => Record<string, unknown>[],
+  onList?: (request: Request) => Promise<Response> | undefined,
+): LambdaCloudClient {
+  return emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      const isList = request.method === "GET" &&
+        new URL(request.url).pathname.endsWith("/instances");
+      if (!isList) return await emulator.fetch(request);
+      const instead = onList?.(request);
+      if (instead) return await instead;
+      const { data } = await (await emulator.fetch(request)).json();
+      const token = tokenOf(
+        emulator.requests.find((r) => r.operationId === "launchInstance")!.body,
+      )!;
+      return Response.json({ data: [...data, ...more(token)] });
+    },
+  });
+}
+
+Deno.test("launchAndWait()'s listing once the instance is up: an extra already gone is left alone", async () => {
+  for (const [status, id] of [["terminated", "b".repeat(32)], ["active", "c".repeat(32)]]) {
+    const { clock, emulator } = await setup();
+    // The second is listed running, but answers 404 (gone since): it is not the one waited for.
+    const client = listingAlso(emulator, clock, (token) => [
+      sampleInstance({
+        id,
+        status: status as "active",
+        tags: [{ key: LAUNCH_TOKEN_KEY, value: token }],
+      }),
+    ]);
+    const instance = await client.instances.launchAndWait(LAUNCH);
+    assertEquals(emulator.instances().map((item) => [item.id, item.status]), [
+      [instance.id, "active"],
+    ]);
+  }
+});
+
+Deno.test("launchAndWait()'s listing once the instance is up keeps to the caller's abort", async () => {
+  const { clock, emulator } = await setup();
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  const client = listingAlso(emulator, clock, () => [], (request) => {
+    controller.abort(reason);
+    return (hang as (r: Request) => Promise<Response>)(request);
+  });
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    LaunchWaitError,
+  );
+  assertStrictEquals(error.cause, reason);
+  assertEquals(error.terminated, true);
+  assertEquals(emulator.instances().map((item) => [item.id, item.status]), [
+    [error.instanceId, "terminating"],
+  ]);
+});
+
+Deno.test("launchAndWait()'s listing once the instance is up shows an extra without an id: reported", async () => {
+  const { clock, emulator } = await setup();
+  const client = listingAlso(emulator, clock, (token) => [
+    { ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] }), id: 12345 },
+  ]);
+  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  assertEquals(error.terminated, false);
+  assertMatch(error.message, /has no usable id to terminate it by/);
 });
 
 Deno.test("launchAndWait() says terminated only once it has seen the instance terminating", async () => {

@@ -459,8 +459,7 @@ export class InstancesResource extends Resource {
           launchOnce(this.#launchDeps, launchBody, launchOptions, lookupAtLeastMs),
         get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
         terminate: (id, signal) => this.terminate(id, { signal }),
-        findByToken: async (launchToken) =>
-          (await this.findByLaunchToken(launchToken)).map((instance) => instance.id),
+        findByToken: (launchToken, signal) => this.findByLaunchToken(launchToken, { signal }),
       },
       checked,
       token,

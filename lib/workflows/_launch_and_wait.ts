@@ -28,10 +28,10 @@ export interface LaunchAndWaitDeps {
     lookupAtLeastMs: number,
   ): Promise<InstanceLaunchResponse>;
   get(id: string, signal: AbortSignal | undefined): Promise<Instance>;
+  /** The instances that carry launch token `token`, bounded by `signal`; throws when it cannot tell. */
+  findByToken(token: string, signal: AbortSignal): Promise<Instance[]>;
   /** One terminate, with its retries and settling, all bounded by `signal`. */
   terminate(id: string, signal: AbortSignal): Promise<InstanceTerminateResponse>;
-  /** The ids of the instances that carry launch token `token`; throws when it cannot tell. */
-  findByToken(token: string): Promise<string[]>;
 }
 
 /** Every option `launchAndWait()` reads. */
@@ -83,6 +83,9 @@ const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
 const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 
+/** How long the listing by token after the instance is up may take, retries included. */
+const EXTRAS_LOOKUP_MS = 30_000;
+
 /**
  * Launches `body` with `token`, waits as `settings` say, and returns the running instance. Every
  * failure after the launch was sent ends in a {@linkcode LaunchWaitError} that says whether what
@@ -102,6 +105,8 @@ export async function launchAndWait(
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   };
+  // `timeout` bounds the whole call: a lookup after a lost answer comes out of the wait's time.
+  const started = deps.clock.now();
   let ids: string[];
   try {
     // Each id once: an answer that names the same instance twice must not make it an "extra"
@@ -115,11 +120,7 @@ export async function launchAndWait(
     // Listed beside one without a usable id, these can be named: they are terminated, the other
     // stays for Lambda's console, as the error (the cause) says.
     if (error instanceof LaunchOutcomeUnknownError && error.instanceIds.length > 0) {
-      const unnamed = new Error(
-        "an instance listed with the launch token has no usable id to terminate it by: find it " +
-          "in Lambda's console",
-      );
-      throw await cleanUp(deps, unique(error.instanceIds), error, options, token, unnamed);
+      throw await cleanUp(deps, unique(error.instanceIds), error, options, token, unnamedError());
     }
     throw error;
   }
@@ -129,18 +130,66 @@ export async function launchAndWait(
   // waited for; the others are terminated now rather than left billing unseen.
   await terminateExtras(deps, ids, options, token);
   let instance: Instance;
+  let extras: string[];
   try {
-    instance = (await waitForInstance(id, (signal) => deps.get(id, signal), deps.clock, settings))!;
+    const spent = deps.clock.now() - started;
+    if (spent >= settings.timeoutMs) {
+      throw new Error(
+        `its launch was found only ${Math.round(spent / 1000)} s after it was sent, past the ` +
+          `'timeout' of ${Math.round(settings.timeoutMs / 1000)} s`,
+      );
+    }
+    const waitSettings = { ...settings, timeoutMs: settings.timeoutMs - spent };
+    const read = (signal: AbortSignal | undefined) => deps.get(id, signal);
+    instance = (await waitForInstance(id, read, deps.clock, waitSettings))!;
+    extras = await unnamedExtras(deps, token, ids, options.signal);
   } catch (error) {
-    throw await cleanUp(deps, [id], error, options, token);
+    // Failed, aborted, or listed beside an instance it cannot name (which bills all the same).
+    const unnamed = error instanceof LaunchOutcomeUnknownError ? unnamedError() : undefined;
+    throw await cleanUp(deps, [id], error, options, token, unnamed);
   }
-  // A gateway that sends the launch on twice and hands back one answer leaves an extra that no
-  // answer names: one listing by the token, once the instance is up, shows it. Best effort: a
-  // listing that cannot tell (no tags, a failure) leaves the launch as it is.
-  const listed = await deps.findByToken(token).catch(() => []);
-  const unnamed = listed.filter((listedId) => !ids.includes(listedId));
-  if (unnamed.length > 0) await terminateExtras(deps, [id, ...unnamed], options, token);
+  if (extras.length > 0) await terminateExtras(deps, [id, ...extras], options, token, true);
   return instance;
+}
+
+/**
+ * The instances carrying `token` that no answer named and that still run: a gateway that sends the
+ * launch on twice and hands back one answer leaves such an extra, which one listing by the token,
+ * once the instance is up, shows. Bounded by the caller's `signal` (an abort is a failure of the
+ * call, as during the wait) and by a time of its own. A listing that cannot tell (no tags, a
+ * failure) finds none; one that shows the token on an instance without a usable id throws, since
+ * that instance bills and cannot be terminated.
+ */
+async function unnamedExtras(
+  deps: LaunchAndWaitDeps,
+  token: string,
+  ids: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const deadline = new Deadline(deps.clock, EXTRAS_LOOKUP_MS);
+  try {
+    const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+    const listed = await deps.findByToken(token, bound);
+    return unique(
+      listed.filter((item) => !ids.includes(item.id) && !GONE.has(item.status)).map((i) => i.id),
+    );
+  } catch (error) {
+    signal?.throwIfAborted();
+    if (error instanceof LaunchOutcomeUnknownError && error.reason === "listed-without-id") {
+      throw error;
+    }
+    return [];
+  } finally {
+    deadline.dispose();
+  }
+}
+
+/** Why something a launch made cannot be terminated by the client. */
+function unnamedError(): Error {
+  return new Error(
+    "an instance listed with the launch token has no usable id to terminate it by: find it in " +
+      "Lambda's console",
+  );
 }
 
 /**
@@ -153,9 +202,10 @@ async function terminateExtras(
   ids: readonly string[],
   options: LaunchAndWaitOptions,
   token: string,
+  listed = false,
 ): Promise<void> {
   if (ids.length < 2) return;
-  const cleared = await terminateAll(deps, ids.slice(1));
+  const cleared = await terminateAll(deps, ids.slice(1), listed);
   if (cleared === true) return;
   throw await cleanUp(
     deps,
@@ -198,9 +248,14 @@ async function cleanUp(
  * bounds everything, requests in flight included: when it is up, a terminate or read still waiting
  * for an answer (or for its retry, or its turn) is cut off. Not bound to the caller's signal: an
  * abort is exactly when cleanup must still happen, and a signal aborts only once, so the first
- * terminate always goes out. Resolves with `true`, or with why it could not confirm.
+ * terminate always goes out. Resolves with `true`, or with why it could not confirm. Instances
+ * seen in a listing (`listed`) are gone when they answer 404.
  */
-async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Promise<unknown> {
+async function terminateAll(
+  deps: LaunchAndWaitDeps,
+  ids: readonly string[],
+  listed = false,
+): Promise<unknown> {
   const deadline = new Deadline(deps.clock, CLEANUP_MS);
   const { signal } = deadline;
   const pending = new Set(ids);
@@ -218,6 +273,11 @@ async function terminateAll(deps: LaunchAndWaitDeps, ids: readonly string[]): Pr
           if (GONE.has((await deps.get(id, signal)).status)) pending.delete(id);
         } catch (error) {
           if (signal.aborted) break; // the minute is up, with this request unanswered
+          // One seen in a listing is past the moments a fresh instance answers 404: it is gone.
+          if (listed && error instanceof NotFoundError) {
+            pending.delete(id);
+            continue;
+          }
           lastError = error;
           // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
           // terminate whose answer was lost, the retry fails though the first one worked.

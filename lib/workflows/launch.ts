@@ -52,7 +52,8 @@ export interface LaunchLookupOptions {
    * How long to keep looking, in milliseconds: long enough for a backend that finishes the launch
    * after the client stopped listening.
    * @default {120000} (two minutes), or the attempt `timeout` when that is longer; in
-   * `launchAndWait()`, the wait's `timeout` when that is longer still
+   * `launchAndWait()`, the wait's `timeout` when that is longer still (the time it takes comes out
+   * of the wait's)
    */
   timeout?: number;
   /** Time between two listings, in milliseconds; listings also keep to the rate limit. @default {5000} */

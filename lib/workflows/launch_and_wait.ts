@@ -24,6 +24,12 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   /** What to wait for after the launch. @default "active" */
   until?: Exclude<WaitUntil, "terminated">;
   /**
+   * How long the whole call may take, in milliseconds: the wait, and a lookup after a lost launch
+   * answer, which comes out of the wait's time. An instance found past it is terminated.
+   * @default 1_800_000 (30 minutes)
+   */
+  timeout?: number;
+  /**
    * Terminate what was launched when the launch is aborted after it was sent, or the wait fails or
    * is aborted, so nobody pays for a broken instance. The cleanup tries for at most a minute,
    * requests in flight included, and `signal` does not cut it short (it is what an abort starts);
