@@ -6,6 +6,7 @@
  */
 
 import { wasNeverSent } from "./_never_sent.ts";
+import { clip, trimPeriods } from "./_text.ts";
 
 /**
  * Error codes documented in Lambda Cloud API 1.10.0, plus `provider/internal-unavailable` from its
@@ -601,10 +602,14 @@ export function createApiError(init: ApiErrorInit): ApiError {
 }
 
 function formatApiErrorMessage(init: ApiErrorInit, summary: string): string {
-  const reference = init.code === undefined ? `status ${init.status}` : `code '${init.code}'`;
+  // Each part of the server's text is cut to a length a message can hold; the error's fields
+  // (`code`, `apiMessage`, `suggestion`, `body`) keep them whole.
+  const reference = init.code === undefined ? `status ${init.status}` : `code '${clip(init.code)}'`;
   const detail = init.code === undefined && init.apiMessage === undefined
     ? describeBody(typeof init.body === "string" ? init.body : JSON.stringify(init.body) ?? "")
-    : [init.apiMessage, init.suggestion].filter((part) => part).map(stripPeriod).join(". ");
+    : [init.apiMessage, init.suggestion].filter((part) => part).map((part) =>
+      clip(trimPeriods(part!))
+    ).join(". ");
   const message = `Cannot ${init.action}: ${summary} (${reference})` +
     (detail ? `: ${detail}` : "");
   return withHint(message, init.hint);
@@ -643,14 +648,6 @@ function excerpt(text: string): string {
   return head.length > EXCERPT_LENGTH || text.length > EXCERPT_LENGTH * 8
     ? `${head.slice(0, EXCERPT_LENGTH)}…`
     : head;
-}
-
-function stripPeriod(text: string | undefined): string {
-  // Not /\.+$/: on a long run of dots that does not end the text, it backtracks quadratically.
-  const trimmed = (text ?? "").trim();
-  let end = trimmed.length;
-  while (end > 0 && trimmed[end - 1] === ".") end--;
-  return trimmed.slice(0, end);
 }
 
 function withHint(message: string, hint: string | undefined): string {

@@ -217,3 +217,19 @@ Deno.test("cli output: tickets list says when --limit cut it", async () => {
   assertEquals(cut.err, "Showing the first 1 tickets; there are more (raise --limit)");
   assertEquals((await run(["tickets", "list", "-q"])).err, "");
 });
+
+Deno.test("cli output: a server's long or hostile error text is quoted cut short, in linear time", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  // 200,000 dots that do not end the text: a pattern that backtracks took minutes on this.
+  const suggestion = `${".".repeat(200_000)}x`;
+  emulator.override("listRegions", () =>
+    Response.json({
+      error: { code: "global/invalid-parameters", message: "m".repeat(50_000), suggestion },
+    }, { status: 400 }));
+  const result = await run(["regions"]);
+  assertEquals(result.code, EXIT.failed);
+  const lines = result.err.split("\n");
+  assert(lines.every((line) => line.length < 2500), lines.map((line) => line.length).join());
+  assertMatch(lines[0]!, /^error: Cannot list regions: .*m{1000}…\. \.{1000}…$/);
+});

@@ -169,9 +169,14 @@ Deno.test("ApiError message of a hostile body: bounded, one line, and linear in 
     describe(`<title>${"long ".repeat(100)}</title>`),
     `Cannot get instance: server error (status 502): HTML page '${"long ".repeat(40)}…'`,
   );
+  // The server's message is quoted up to 1,000 characters; the error's apiMessage keeps it whole.
   assertStrictEquals(
     describe("", `Gateway ${".".repeat(2_000_000)}x...`),
-    `Cannot get instance: server error (status 502): Gateway ${".".repeat(2_000_000)}x`,
+    `Cannot get instance: server error (status 502): Gateway ${".".repeat(992)}…`,
+  );
+  assertStrictEquals(
+    describe("", `Gateway down${".".repeat(2_000)}`),
+    "Cannot get instance: server error (status 502): Gateway down",
   );
   const spaced = describe(`a${" ".repeat(5000)}b`);
   assertStrictEquals(spaced, "Cannot get instance: server error (status 502): body 'a …'");

@@ -21,6 +21,7 @@ import {
   TimeoutError,
 } from "../../mod.ts";
 import { lacksPermission } from "../_never_sent.ts";
+import { clip, trimPeriods } from "../_text.ts";
 import { UsageError } from "./_args.ts";
 import type { CliIo, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -172,7 +173,9 @@ function lookForLaunch(error: LaunchOutcomeUnknownError): string {
 function messageOf(error: unknown, changed: boolean): string {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof LaunchOutcomeUnknownError) {
-    return message.replace(/: call client\.instances\.findByLaunchToken\([^)]*\)[^;]*$/, "");
+    // Found by position, not by a pattern: the message quotes the server's text.
+    const advice = message.lastIndexOf(": call client.instances.findByLaunchToken(");
+    return advice >= 0 && !message.includes(";", advice) ? message.slice(0, advice) : message;
   }
   if (changed && plainExitCode(error, false) === EXIT.usage) {
     return `${message} (after a request that changes something was sent: it may have taken effect)`;
@@ -221,10 +224,9 @@ export function reportError(
   say(`error: ${message}`);
   if (requestId !== undefined) say(`  request id: ${requestId}`);
   // Lambda's messages often carry the suggestion already: say it once.
-  const said = suggestion === undefined ||
-    message.includes(suggestion.trim().replace(/\.+$/, ""));
+  const said = suggestion === undefined || message.includes(clip(trimPeriods(suggestion)));
   if (!said) {
-    say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${suggestion}`);
+    say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${clip(suggestion!)}`);
   }
   if (error instanceof LostOutputError && error.mustReach !== undefined) {
     const { lines, secret } = error.mustReach;
