@@ -45,6 +45,15 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
     pairs(await client.instanceTypes.available({ gpu: "gh200" })),
     ["gpu_1x_gh200@us-east-3"],
   );
+  // Sizes as descriptions write them ("80 GB") or as names do ("80gb").
+  const sized = await client.instanceTypes.available({ gpu: ["H100 80GB", "a100-80 gb"] });
+  assert(sized.length > 0);
+  assert(
+    sized.every((pair) =>
+      /80 ?gb/i.test(`${pair.instance_type.gpu_description} ${pair.instance_type_name}`)
+    ),
+  );
+  assertEquals(pairs(await client.instanceTypes.available({ gpu: "A100 81GB" })), []);
   assertEquals(
     pairs(await client.instanceTypes.available({ gpus: { min: 2, max: 2 }, region: "us-west-1" })),
     ["gpu_2x_a6000@us-west-1"],
@@ -79,6 +88,7 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
       { gpus: { min: 4, max: 2 } },
       { gpu: [] },
       { gpu: "--" },
+      { gpu: "\u0410100" }, // a Cyrillic А
       { region: [] },
     ]
   ) {

@@ -48,13 +48,16 @@ export function checkCapacityFilter(action: string, filter: unknown): CapacityFi
     if (list?.length === 0) {
       throw new RangeError(`Cannot ${action}: 'filter.${name}' must not be an empty array`);
     }
-    // A model is matched by its words: one without any would match every type.
-    const wordless = name === "gpu"
-      ? list?.find((item) => !/[a-z0-9]/i.test(item as string))
+    // A model is matched by its ASCII letters and digits: one without any would match every
+    // type, and a letter outside ASCII (a Cyrillic А) would be dropped, "А100" reading as "100".
+    const unmatchable = name === "gpu"
+      ? list?.find((item) => !/^[\x20-\x7e]*[a-z0-9][\x20-\x7e]*$/i.test(item as string))
       : undefined;
-    if (wordless !== undefined) {
+    if (unmatchable !== undefined) {
       throw new RangeError(
-        `Cannot ${action}: 'filter.gpu' must name a GPU model, received ${describeValue(wordless)}`,
+        `Cannot ${action}: 'filter.gpu' must name a GPU model in ASCII letters and digits, received ${
+          describeValue(unmatchable)
+        }`,
       );
     }
   }
@@ -88,12 +91,20 @@ function checkGpuCount(action: string, name: string, value: unknown): number {
 }
 
 /**
- * A GPU model as a pattern of whole words, without regard to case: "A10" finds "1x A10 (24 GB PCIe)"
- * and `gpu_1x_a10`, never an A100; "A100 80GB" finds `gpu_8x_a100_80gb_sxm4`.
+ * A GPU model as a pattern of whole runs of letters and of digits, without regard to case: "A10"
+ * finds "1x A10 (24 GB PCIe)" and `gpu_1x_a10`, never an A100; "H100 80GB" finds "H100 (80 GB
+ * SXM5)" and `gpu_8x_h100_80gb_sxm5`; "H200" never finds a GH200.
  */
 function modelPattern(model: string): RegExp {
-  const words = model.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  return new RegExp(`(?:^|[^a-z0-9])${words.join("[^a-z0-9]+")}(?![a-z0-9])`);
+  const runs = model.toLowerCase().match(/[a-z]+|[0-9]+/g) ?? [];
+  const kind = (run: string) => /[a-z]/.test(run) ? "[a-z]" : "[0-9]";
+  let pattern = `(?<!${kind(runs[0]!)})`;
+  runs.forEach((run, index) => {
+    // Two runs of one kind are two words only with something between them.
+    if (index > 0) pattern += kind(run) === kind(runs[index - 1]!) ? "[^a-z0-9]+" : "[^a-z0-9]*";
+    pattern += run;
+  });
+  return new RegExp(`${pattern}(?!${kind(runs.at(-1)!)})`);
 }
 
 /** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */
