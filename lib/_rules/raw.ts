@@ -65,7 +65,7 @@ export function checkBodyNames(id: OperationId, body: unknown): void {
 }
 
 // Top-level body fields the API takes though the spec leaves them out: a launch's `quantity`
-// (PROSE_RULES.launchQuantity), which the launch's own checks then hold to one.
+// (PROSE_RULES.launchQuantity). A raw call sends it as given; the API refuses more than one.
 const UNSAID_BODY_FIELDS: Partial<Record<OperationId, readonly string[]>> = {
   launchInstance: ["quantity"],
 };
