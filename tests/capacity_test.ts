@@ -54,6 +54,12 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
     ),
   );
   assertEquals(pairs(await client.instanceTypes.available({ gpu: "A100 81GB" })), []);
+  // Whole at both ends: a suffix or a prefix names another GPU.
+  for (const model of ["A6", "6000", "A60", "a6000x"]) {
+    const found = pairs(await client.instanceTypes.available({ gpu: model }));
+    assert(!found.some((pair) => pair.includes("a6000")), `${model}: ${found.join()}`);
+  }
+  assert(pairs(await client.instanceTypes.available({ gpu: "A6000" })).length > 0);
   assertEquals(
     pairs(await client.instanceTypes.available({ gpus: { min: 2, max: 2 }, region: "us-west-1" })),
     ["gpu_2x_a6000@us-west-1"],

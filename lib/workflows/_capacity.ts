@@ -98,13 +98,14 @@ function checkGpuCount(action: string, name: string, value: unknown): number {
 function modelPattern(model: string): RegExp {
   const runs = model.toLowerCase().match(/[a-z]+|[0-9]+/g) ?? [];
   const kind = (run: string) => /[a-z]/.test(run) ? "[a-z]" : "[0-9]";
-  let pattern = `(?<!${kind(runs[0]!)})`;
+  // Whole at both ends: "L40" is not an L40S, "6000" not an A6000.
+  let pattern = "(?<![a-z0-9])";
   runs.forEach((run, index) => {
     // Two runs of one kind are two words only with something between them.
     if (index > 0) pattern += kind(run) === kind(runs[index - 1]!) ? "[^a-z0-9]+" : "[^a-z0-9]*";
     pattern += run;
   });
-  return new RegExp(`${pattern}(?!${kind(runs.at(-1)!)})`);
+  return new RegExp(`${pattern}(?![a-z0-9])`);
 }
 
 /** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */
