@@ -39,3 +39,22 @@ export function lacksPermission(error: unknown): boolean {
     (error.name === "NotCapable" || error.name === "PermissionDenied") &&
     /^Requires net access to /.test(error.message);
 }
+
+/**
+ * Marks a fetch whose errors are the runtime's own, passed on unchanged (the command line's
+ * wrappers around the global fetch): its connection errors can then prove that nothing was sent,
+ * as the runtime fetch's do. Errors of any other custom fetch prove nothing.
+ */
+export const RUNTIME_ERRORS: unique symbol = Symbol("lambda-cloud-client.runtimeErrors");
+
+/** `fetch`, marked with {@linkcode RUNTIME_ERRORS}. */
+export function passesRuntimeErrors<F extends object>(fetch: F): F {
+  Object.defineProperty(fetch, RUNTIME_ERRORS, { value: true });
+  return fetch;
+}
+
+/** Whether `fetch` was marked by {@linkcode passesRuntimeErrors}. */
+export function hasRuntimeErrors(fetch: unknown): boolean {
+  return typeof fetch === "function" &&
+    (fetch as { [RUNTIME_ERRORS]?: unknown })[RUNTIME_ERRORS] === true;
+}

@@ -7,6 +7,7 @@ import { shapeProblem } from "./_answer_shape.ts";
 import { callSafely } from "./_callback.ts";
 import { endDeadline, startDeadline } from "./_deadlines.ts";
 import { readEnv } from "./_env.ts";
+import { hasRuntimeErrors } from "./_never_sent.ts";
 import {
   hashApiKey,
   type LimiterSettings,
@@ -427,6 +428,7 @@ export class Transport {
         operation.action,
         redactError(error, apiKey),
         operation.ambiguityHint,
+        native !== undefined || hasRuntimeErrors(fetch),
       );
     } finally {
       endDeadline(deadline);

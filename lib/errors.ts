@@ -440,9 +440,11 @@ export class ConnectionError extends LambdaCloudError {
   override name: string = "ConnectionError";
 
   /**
-   * Whether the request may have reached the server. `false` when the runtime reported that the
-   * connection itself failed (refused, host not found, TLS handshake), so the server cannot have
-   * acted on it.
+   * Whether the request may have reached the server. `false` when the runtime's own `fetch`
+   * reported that the connection itself failed (refused, host not found, TLS handshake, a host
+   * Deno may not reach), so the server cannot have acted on it. Always `true` after a custom
+   * `fetch`: a wrapper may fail in its own work (a log shipped to another host) after the request
+   * went out.
    */
   readonly requestSent: boolean;
 
@@ -450,12 +452,14 @@ export class ConnectionError extends LambdaCloudError {
    * Creates the error for an attempt that got no answer.
    *
    * @param action The action that failed, such as `"list instances"`.
-   * @param cause The error the runtime's `fetch` threw; it decides `requestSent`.
+   * @param cause The error `fetch` threw; for the runtime's own fetch, it decides `requestSent`.
    * @param hint A sentence added at the end of the message, when the request may have been sent.
+   * @param fromRuntime Whether `cause` came from the runtime's own `fetch`, whose errors can prove
+   * that nothing was sent; `true` unless told otherwise.
    */
-  constructor(action: string, cause: unknown, hint?: string) {
+  constructor(action: string, cause: unknown, hint?: string, fromRuntime: boolean = true) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    const requestSent = !wasNeverSent(cause);
+    const requestSent = !fromRuntime || !wasNeverSent(cause);
     super(
       requestSent
         ? withHint(`Cannot ${action}: connection failed (${reason})`, hint)

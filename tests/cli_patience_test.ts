@@ -42,6 +42,16 @@ Deno.test("patience: past its budget the 429 goes to the client; later requests 
   assertEquals(clock.now() - before, 1000); // spaced a second after the last send, as the API asks
 });
 
+Deno.test("patience: a 429 naming a failing provider goes to the client at once, body whole", async () => {
+  const clock = new FakeClock();
+  const body = { error: { code: "provider/internal-unavailable", message: "try later" } };
+  const fake = new FakeFetch(Response.json(body, { status: 429 }), new Response("sent again"));
+  const fetch = patientFetch(fake.fetch, { clock, random: () => 0 });
+  const answer = await fetch(new Request("https://x/launch", { method: "POST", body: "{}" }));
+  assertEquals([answer.status, await answer.json()], [429, body]);
+  assertEquals(fake.requests.length, 1);
+});
+
 Deno.test("patience: an abort stops the wait", async () => {
   const clock = new FakeClock();
   const controller = new AbortController();

@@ -17,6 +17,7 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
+import { passesRuntimeErrors } from "../lib/_never_sent.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
@@ -355,11 +356,23 @@ Deno.test("a launch is sent again only when the server provably did not act", as
     refused,
     dataResponse({ instance_ids: ["i-1"] }),
   );
-  const { client, clock } = fakeClient(fake);
+  // As the runtime's own fetch, whose connection errors can prove nothing was sent.
+  const runtimeLike = passesRuntimeErrors((request: Request) => fake.fetch(request));
+  const { client, clock } = fakeClient(fake, { fetch: runtimeLike });
   assertEquals(await client.instances.launch(LAUNCH), { instance_ids: ["i-1"] });
   assertEquals(fake.requests.map((request) => request.method), ["POST", "POST", "POST"]);
   assertEquals(clock.sleeps, [3000, 1000]);
   assertEquals(fake.json(0), fake.json(2)); // the same token every time
+
+  // The same error from any other custom fetch proves nothing: a wrapper may have sent the launch,
+  // then failed in its own work. The launch is looked for, never sent again.
+  const wrapper = new FakeFetch(refused, dataResponse([]));
+  const looked = await assertRejects(
+    fakeClient(wrapper).client.instances.launch(LAUNCH, { lookup: { timeout: 1000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals(looked.reason, "not-listed");
+  assertEquals(wrapper.requests.map((request) => request.method), ["POST", "GET"]);
 
   // Any other 4xx is a clean refusal: thrown as it is, with no lookup.
   const invalid = new FakeFetch(errorResponse(400, { code: "global/invalid-parameters" }));

@@ -12,6 +12,7 @@ import {
 } from "../mod.ts";
 import type { RequestEvent, ResponseEvent } from "../mod.ts";
 import { runningDeadlines } from "../lib/_deadlines.ts";
+import { passesRuntimeErrors } from "../lib/_never_sent.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
@@ -372,15 +373,26 @@ Deno.test("a timeout or refused connection before sending is retried, even for a
     refused,
     dataResponse({ id: "k", name: "k", public_key: "ssh-ed25519 A" }),
   );
-  const { client } = fakeClient(fake);
+  // As the runtime's own fetch, whose connection errors can prove nothing was sent.
+  const runtimeLike = (of: FakeFetch) => passesRuntimeErrors((r: Request) => of.fetch(r));
+  const { client } = fakeClient(fake, { fetch: runtimeLike(fake) });
   await client.sshKeys.create({ name: "k", public_key: "ssh-ed25519 A" });
   assertStrictEquals(fake.requests.length, 2);
+  const once = new FakeFetch(refused);
   const error = await assertRejects(
-    fakeClient(new FakeFetch(refused), { maxRetries: 0 }).client.regions.list(),
+    fakeClient(once, { maxRetries: 0, fetch: runtimeLike(once) }).client.regions.list(),
     ConnectionError,
   );
   assertStrictEquals(error.requestSent, false);
   assertMatch(error.message, /connection failed before the request was sent/);
+  // From any other custom fetch, the same error proves nothing: a create is not sent again.
+  const wrapped = new FakeFetch(refused, dataResponse({ id: "k", name: "k", public_key: "x" }));
+  const unsure = await assertRejects(
+    fakeClient(wrapped).client.sshKeys.create({ name: "k", public_key: "ssh-ed25519 A" }),
+    ConnectionError,
+  );
+  assertStrictEquals(unsure.requestSent, true);
+  assertStrictEquals(wrapped.requests.length, 1);
 });
 
 Deno.test("an abort while an async key is being fetched sends nothing, and a stalled key source times out", async () => {

@@ -2,6 +2,7 @@
 // was changed", so an error raised once such a request has gone (a malformed answer the command
 // could not read, an argument only checked after it) must not claim it.
 
+import { hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
 import type { CliOptions } from "./_run.ts";
 
 /** Watches the requests of one run. */
@@ -16,12 +17,12 @@ export class Changes {
   /** `options` with a `fetch` that notes every request other than a read, then sends it on. */
   watch(options: CliOptions): CliOptions {
     const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-    return {
-      ...options,
-      fetch: (request) => {
-        if (request.method !== "GET" && request.method !== "HEAD") this.#sent = true;
-        return inner(request);
-      },
+    const watched = (request: Request) => {
+      if (request.method !== "GET" && request.method !== "HEAD") this.#sent = true;
+      return inner(request);
     };
+    // It passes the errors of what it wraps on unchanged: the runtime's fetch stays known as such.
+    const runtime = options.fetch === undefined || hasRuntimeErrors(options.fetch);
+    return { ...options, fetch: runtime ? passesRuntimeErrors(watched) : watched };
   }
 }

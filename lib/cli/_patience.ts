@@ -1,6 +1,7 @@
 // Patience with rate limits. Several `lambda` processes at once (a shell loop, CI jobs) share one
 // key's budget without knowing of each other, so some of their requests are refused with 429. A 429
-// is refused before anything runs, so sending the same request again is always safe: this fetch
+// (unless its code names a failing provider) is refused before anything runs, so sending the same
+// request again is safe: this fetch
 // waits as the server asks (Retry-After), plus a random spread so that the processes do not all come
 // back at the same instant, and sends it again, for up to `budgetMs`. After that the 429 goes to the
 // client, which decides as usual. Once it has had to wait, it also spaces its own requests by the
@@ -47,7 +48,7 @@ export function patientFetch(
       const spare = current.clone(); // the body can be read once: keep a copy to send again
       lastSent = clock.now();
       const response = await inner(current);
-      if (response.status !== 429) return response;
+      if (response.status !== 429 || await namesProvider(response)) return response;
       refused = true;
       const asked = parseRetryAfter(response.headers.get("retry-after"), clock.now()) ??
         Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS * 2 ** refusals);
@@ -59,4 +60,19 @@ export function patientFetch(
       current = spare;
     }
   };
+}
+
+/**
+ * Whether a 429's body names a failing upstream provider (`provider/*`): then the backend may have
+ * acted before it, and the client, not this wrapper, decides (a launch is looked for, never sent
+ * again). Read from a copy, so the client still gets the whole answer.
+ */
+async function namesProvider(response: Response): Promise<boolean> {
+  try {
+    const body = JSON.parse(await response.clone().text());
+    const code = body?.error?.code;
+    return typeof code === "string" && code.startsWith("provider/");
+  } catch {
+    return false; // not JSON: a gateway's own refusal
+  }
 }

@@ -3,6 +3,7 @@
 // an exit code that scripts can rely on.
 
 import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
+import { hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
 import { VERSION } from "../version.ts";
 
 const PACKAGE = "@lambda-cloud/client";
@@ -253,6 +254,9 @@ function makeClient(
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
   const apiKey = readApiKey(io, dryRun);
+  // The runtime's own fetch, or the caller's; the wrappers below pass its errors on unchanged, so
+  // those of the runtime's fetch still prove when nothing was sent.
+  const runtime = options.fetch === undefined || hasRuntimeErrors(options.fetch);
   const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const failFast = args.booleans.has("fail-fast");
   const patient = failFast ? inner : patientFetch(inner, {
@@ -294,8 +298,8 @@ function makeClient(
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(failFast || dryRun ? { maxRetries: 0 } : {}),
-    ...(stops ? { rateLimit: false, fetch: stops.fetch } : {
-      fetch: patient,
+    ...(stops ? { rateLimit: false, fetch: passesRuntimeErrors(stops.fetch) } : {
+      fetch: runtime ? passesRuntimeErrors(patient) : patient,
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     }),
   });
