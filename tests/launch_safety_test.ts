@@ -782,13 +782,14 @@ function listingAlso(
   clock: FakeClock,
   more: (token: string) => Record<string, unknown>[],
   onList?: (request: Request) => Promise<Response> | undefined,
+  onOther?: (request: Request) => Promise<Response | undefined>,
 ): LambdaCloudClient {
   return emulatorClient(emulator, {
     clock,
     fetch: async (request) => {
       const isList = request.method === "GET" &&
         new URL(request.url).pathname.endsWith("/instances");
-      if (!isList) return await emulator.fetch(request);
+      if (!isList) return await onOther?.(request) ?? await emulator.fetch(request);
       const instead = onList?.(request);
       if (instead) return await instead;
       const { data } = await (await emulator.fetch(request)).json();
@@ -816,6 +817,31 @@ Deno.test("launchAndWait()'s listing once the instance is up: an extra already g
       [instance.id, "active"],
     ]);
   }
+});
+
+Deno.test("launchAndWait()'s listing once the instance is up: a proxy's 404 for an extra proves nothing", async () => {
+  const { clock, emulator } = await setup();
+  const extra = "d".repeat(32);
+  const client = listingAlso(
+    emulator,
+    clock,
+    (token) => [
+      sampleInstance({
+        id: extra,
+        status: "active",
+        tags: [{ key: LAUNCH_TOKEN_KEY, value: token }],
+      }),
+    ],
+    undefined,
+    // Whatever names the extra meets a proxy's HTML 404, not Lambda's "does not exist".
+    async (request) =>
+      request.url.endsWith(extra) || (await request.clone().text()).includes(extra)
+        ? new Response("<html><title>404 Not Found</title></html>", { status: 404 })
+        : undefined,
+  );
+  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  assertMatch(error.message, /terminating the extras failed/);
+  assertEquals(error.instanceIds.includes(extra), true);
 });
 
 Deno.test("launchAndWait()'s listing once the instance is up keeps to the caller's abort", async () => {

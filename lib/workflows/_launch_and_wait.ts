@@ -273,8 +273,12 @@ async function terminateAll(
           if (GONE.has((await deps.get(id, signal)).status)) pending.delete(id);
         } catch (error) {
           if (signal.aborted) break; // the minute is up, with this request unanswered
-          // One seen in a listing is past the moments a fresh instance answers 404: it is gone.
-          if (listed && error instanceof NotFoundError) {
+          // One seen in a listing is past the moments a fresh instance answers 404: Lambda's own
+          // "does not exist" means it is gone (a proxy's 404 page proves nothing).
+          if (
+            listed && error instanceof NotFoundError &&
+            error.code === "global/object-does-not-exist"
+          ) {
             pending.delete(id);
             continue;
           }
