@@ -844,6 +844,33 @@ Deno.test("launchAndWait()'s listing once the instance is up: a proxy's 404 for 
   assertEquals(error.instanceIds.includes(extra), true);
 });
 
+Deno.test("launchAndWait() with a token of the caller's never terminates what an earlier launch made", async () => {
+  const { emulator, client } = await setup();
+  const first = await client.instances.launchAndWait(LAUNCH);
+  // A body cloned from the running instance carries its tags, launch token included.
+  const second = await client.instances.launchAndWait({ ...LAUNCH, tags: first.tags ?? [] });
+  assertEquals(
+    emulator.instances().map((item) => item.status),
+    ["active", "active"],
+  );
+  assert(second.id !== first.id);
+});
+
+Deno.test("launchAndWait() whose wait fails terminates an extra a gateway made with it", async () => {
+  const { clock, emulator } = await setup();
+  const client = behindDoublingGateway(emulator, clock, (second) => Promise.resolve(second));
+  const error = await assertRejects(
+    client.instances.launchAndWait(LAUNCH, { timeout: 10_000 }), // boot takes a minute
+    LaunchWaitError,
+  );
+  assertEquals(error.terminated, true);
+  assertEquals(error.instanceIds.length, 2);
+  assertEquals(
+    emulator.instances().map((item) => item.status),
+    ["terminating", "terminating"],
+  );
+});
+
 Deno.test("launchAndWait()'s listing once the instance is up keeps to the caller's abort", async () => {
   const { clock, emulator } = await setup();
   const controller = new AbortController();
@@ -1111,8 +1138,13 @@ Deno.test("beside an instance listed without a usable id, one with a usable id i
 
 Deno.test("launchAndWait() terminates the instance with a usable id listed beside one without, and says the other bills", async () => {
   const { fake, client } = listedBesideUnusable("..");
-  fake.push(() =>
-    dataResponse({ terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })] })
+  // The listing by token before the cleanup shows the same; then the terminate.
+  fake.push(
+    dataResponse([]),
+    () =>
+      dataResponse({
+        terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })],
+      }),
   );
   const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
   // The one without a usable id still bills: never "terminated", though i-ok was.
@@ -1213,7 +1245,8 @@ Deno.test("launchAndWait() cleanup keeps to its minute, requests in flight inclu
     let cleanupStarted: number | undefined;
     const fake = new FakeFetch();
     const { client } = fakeClient(fake, { clock });
-    fake.push(dataResponse({ instance_ids: ["i-1"] }), unhealthy);
+    // The launch, the wait's read, and the listing by token that looks for extras to clean up.
+    fake.push(dataResponse({ instance_ids: ["i-1"] }), unhealthy, dataResponse([]));
     for (let i = 0; i < 50; i++) {
       fake.push((request) => {
         cleanupStarted ??= clock.now();
@@ -1245,6 +1278,7 @@ Deno.test("launchAndWait() cleanup is not cut short when the caller aborts durin
   const fake = new FakeFetch(
     dataResponse({ instance_ids: ["i-1"] }),
     dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
+    dataResponse([]), // the listing by token that looks for extras to clean up
     () => {
       controller.abort(new Error("stop")); // the caller gives up while the terminate is sent
       return dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] });
@@ -1256,5 +1290,5 @@ Deno.test("launchAndWait() cleanup is not cut short when the caller aborts durin
     LaunchWaitError,
   );
   assertEquals(error.terminated, true);
-  assertEquals(fake.requests.length, 3);
+  assertEquals(fake.requests.length, 4);
 });

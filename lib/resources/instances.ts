@@ -10,6 +10,7 @@ import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import {
   checkLaunchToken,
   chooseLaunchToken,
+  choosesFreshToken,
   findByLaunchToken,
   type LaunchDeps,
   launchDeps,
@@ -465,6 +466,7 @@ export class InstancesResource extends Resource {
       token,
       settings,
       options,
+      choosesFreshToken(checked, options.launchToken),
     );
   }
 

@@ -69,6 +69,15 @@ const DEFAULT_LOOKUP_AFTER_ABORT_MS = 15_000;
 
 const TOKEN_MAX_LENGTH = 128;
 
+/** Whether {@linkcode chooseLaunchToken} makes a fresh token: none of the caller's is given. */
+export function choosesFreshToken(
+  body: InstanceLaunchRequest,
+  launchToken: LaunchOptions["launchToken"],
+): boolean {
+  const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
+  return (launchToken === undefined || launchToken === true) && !tags.some(isTokenTag);
+}
+
 /** The token a launch will carry: the caller's, the body's, or a fresh one; none for `false`. */
 export function chooseLaunchToken(
   body: InstanceLaunchRequest,

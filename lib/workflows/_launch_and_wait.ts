@@ -99,7 +99,13 @@ export async function launchAndWait(
   token: string,
   settings: WaitSettings,
   options: LaunchAndWaitOptions,
+  freshToken: boolean,
 ): Promise<Instance> {
+  // Only a token made for this call tells its instances from others: a caller's own may be one an
+  // earlier launch carries (a body whose tags were copied from a running instance), and what it
+  // finds beyond the answer must then be left alone.
+  const withExtras = async (known: readonly string[]) =>
+    freshToken ? unique([...known, ...await runningExtras(deps, token, known)]) : [...known];
   const launchOptions: LaunchOptions = {
     launchToken: token,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -114,13 +120,15 @@ export async function launchAndWait(
     // A launch whose answer is lost is looked for as long as the caller was ready to wait.
     ids = unique((await deps.launch(body, launchOptions, settings.timeoutMs)).instance_ids);
   } catch (error) {
+    // What the lookup found, and what landed just after it (a launch sent on twice).
     if (error instanceof LaunchAbortedError) {
-      throw await cleanUp(deps, unique(error.instanceIds), error, options, token);
+      throw await cleanUp(deps, await withExtras(error.instanceIds), error, options, token);
     }
     // Listed beside one without a usable id, these can be named: they are terminated, the other
     // stays for Lambda's console, as the error (the cause) says.
     if (error instanceof LaunchOutcomeUnknownError && error.instanceIds.length > 0) {
-      throw await cleanUp(deps, unique(error.instanceIds), error, options, token, unnamedError());
+      const found = await withExtras(error.instanceIds);
+      throw await cleanUp(deps, found, error, options, token, unnamedError());
     }
     throw error;
   }
@@ -142,11 +150,15 @@ export async function launchAndWait(
     const waitSettings = { ...settings, timeoutMs: settings.timeoutMs - spent };
     const read = (signal: AbortSignal | undefined) => deps.get(id, signal);
     instance = (await waitForInstance(id, read, deps.clock, waitSettings))!;
-    extras = await unnamedExtras(deps, token, ids, options.signal);
+    extras = freshToken ? await unnamedExtras(deps, token, ids, options.signal) : [];
   } catch (error) {
-    // Failed, aborted, or listed beside an instance it cannot name (which bills all the same).
-    const unnamed = error instanceof LaunchOutcomeUnknownError ? unnamedError() : undefined;
-    throw await cleanUp(deps, [id], error, options, token, unnamed);
+    // Failed or aborted: what the token finds is cleaned up with it. Listed beside an instance it
+    // cannot name (which bills all the same): those it can name are.
+    if (error instanceof LaunchOutcomeUnknownError) {
+      const found = unique([id, ...error.instanceIds]);
+      throw await cleanUp(deps, found, error, options, token, unnamedError());
+    }
+    throw await cleanUp(deps, await withExtras([id]), error, options, token);
   }
   if (extras.length > 0) await terminateExtras(deps, [id, ...extras], options, token, true);
   return instance;
@@ -181,6 +193,25 @@ async function unnamedExtras(
     return [];
   } finally {
     deadline.dispose();
+  }
+}
+
+/**
+ * For a cleanup: the instances carrying `token`, beyond `known`, that still run. Not bound to the
+ * caller's signal (cleanup is what an abort starts); a listing that cannot tell finds none.
+ */
+async function runningExtras(
+  deps: LaunchAndWaitDeps,
+  token: string,
+  known: readonly string[],
+): Promise<string[]> {
+  try {
+    return await unnamedExtras(deps, token, known, undefined);
+  } catch (error) {
+    // Those it can name, beside one it cannot: the error that follows says the rest.
+    return error instanceof LaunchOutcomeUnknownError
+      ? error.instanceIds.filter((listed) => !known.includes(listed))
+      : [];
   }
 }
 

@@ -24,8 +24,9 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   /** What to wait for after the launch. @default "active" */
   until?: Exclude<WaitUntil, "terminated">;
   /**
-   * How long the whole call may take, in milliseconds: the wait, and a lookup after a lost launch
-   * answer, which comes out of the wait's time. An instance found past it is terminated.
+   * How long to wait, in milliseconds. A lookup after a lost launch answer comes out of it (though
+   * it lasts at least two minutes, or the attempt timeout), and an instance found after it has
+   * passed is terminated; a cleanup adds at most a minute and a half.
    * @default 1_800_000 (30 minutes)
    */
   timeout?: number;
