@@ -1156,6 +1156,22 @@ Deno.test("launchAndWait() terminates the instance with a usable id listed besid
   assertMatch(fake.requests.at(-1)!.url, /instance-operations\/terminate$/);
 });
 
+Deno.test("ids a server chose, however long, are quoted in a message cut short", async () => {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() => {
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+    return dataResponse([
+      { ...sampleInstance({ tags }), id: "x ".repeat(100_000) },
+      sampleInstance({ id: "i".repeat(100_000), tags }),
+    ]);
+  });
+  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  assertEquals(error.reason, "listed-without-id");
+  assert(error.message.length < 4000, `${error.message.length} characters`);
+  assertEquals(error.instanceIds, ["i".repeat(100_000)]); // the data itself is whole
+});
+
 Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
   for (const id of [12345, undefined, "", "..", " ", "i 1"]) {
     // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.

@@ -21,6 +21,7 @@ import {
   TimeoutError,
 } from "../errors.ts";
 import type { RequestOptions } from "../options.ts";
+import { clip } from "../_text.ts";
 import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
 
@@ -205,11 +206,11 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
       "listed-without-id":
         `an instance with launch token '${launchToken}' is listed without a usable id (received ${
-          (init.listedIds ?? [undefined]).map(describeValue).join(", ")
+          clip((init.listedIds ?? [undefined]).map(describeValue).join(", "))
         })${
           init.instanceIds?.length
             ? `, beside ${
-              init.instanceIds.map((id) => `'${id}'`).join(", ")
+              clip(init.instanceIds.map((id) => `'${id}'`).join(", "))
             }, which bills too (instanceIds: terminate it with client.instances.terminate)`
             : ""
         }`,
