@@ -668,17 +668,26 @@ Deno.test("a launch answered with a provider code on a 4xx (a 429 too), or a red
   }
 });
 
-Deno.test("a permission a fetch wrapper lacks after sending (to write its log) is no proof nothing was sent", async () => {
-  const { emulator } = await setup();
-  const client = emulatorClient(emulator, {
+/** A client whose launches reach the emulator, and whose caller gets `answer` of its answer. */
+function answeringLaunch(
+  emulator: LambdaEmulator,
+  answer: (done: Response) => Response | Promise<Response>,
+): LambdaCloudClient {
+  return emulatorClient(emulator, {
     clock: new FakeClock(),
     fetch: async (request) => {
-      const answer = await emulator.fetch(request);
-      if (!request.url.endsWith("/launch")) return answer;
-      throw new Deno.errors.NotCapable(
-        'Requires write access to "exchanges.log", run again with the --allow-write flag',
-      );
+      const done = await emulator.fetch(request);
+      return request.url.endsWith("/launch") ? await answer(done) : done;
     },
+  });
+}
+
+Deno.test("a permission a fetch wrapper lacks after sending (to write its log) is no proof nothing was sent", async () => {
+  const { emulator } = await setup();
+  const client = answeringLaunch(emulator, () => {
+    throw new Deno.errors.NotCapable(
+      'Requires write access to "exchanges.log", run again with the --allow-write flag',
+    );
   });
   const { instance_ids } = await client.instances.launch(LAUNCH);
   assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
@@ -704,18 +713,13 @@ Deno.test("a custom fetch's answer whose status or type cannot be read is a laun
     ]
   ) {
     const { emulator } = await setup();
-    const client = emulatorClient(emulator, {
-      clock: new FakeClock(),
-      fetch: async (request) => {
-        const done = await emulator.fetch(request);
-        if (!request.url.endsWith("/launch")) return done;
-        const text = await done.text();
-        return Object.defineProperties({
-          headers: new Headers({ "content-length": String(text.length) }),
-          body: null,
-          text: () => Promise.resolve(text),
-        }, Object.getOwnPropertyDescriptors(odd)) as unknown as Response;
-      },
+    const client = answeringLaunch(emulator, async (done) => {
+      const text = await done.text();
+      return Object.defineProperties({
+        headers: new Headers({ "content-length": String(text.length) }),
+        body: null,
+        text: () => Promise.resolve(text),
+      }, Object.getOwnPropertyDescriptors(odd)) as unknown as Response;
     });
     const { instance_ids } = await client.instances.launch(LAUNCH);
     assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
