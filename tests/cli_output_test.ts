@@ -145,6 +145,23 @@ Deno.test("cli output: audit is newest first, in a window, short names, and says
   const [event] = JSON.parse((await run([...keyEvents, "--json"])).out);
   assertEquals(event.event_time, "2026-03-01T09:00:00.000Z");
   assertEquals((await run([...keyEvents, "-q"])).out, event.event_id);
+  // A window that ends before it starts, or a limit of nothing, is a mistake; so is a number that
+  // is not plain digits. The window said includes its end.
+  for (
+    const argv of [
+      ["audit", "--since", "1d", "--until", "2d"],
+      ["audit", "--limit", "0"],
+      ["audit", "--limit", "1e2"],
+      ["audit", "--limit", "0x10"],
+      ["audit", "--limit", " 5"],
+    ]
+  ) {
+    assertEquals((await run(argv)).code, EXIT.usage, argv.join(" "));
+  }
+  assertMatch(
+    (await run(["audit", "--since", "3h", "--until", "2h"])).err,
+    /^No events since 2026-03-\d\dT\d\d:00:00\.000Z until 2026-03-\d\dT\d\d:00:00\.000Z$/,
+  );
 });
 
 Deno.test("cli output: completions cover every command and its options, in three shells", async () => {

@@ -65,7 +65,13 @@ export const AUDIT_COMMANDS: Command[] = [
       const at = now();
       const since = timeFlag(args, "since", at) ?? parseWhen("since", DEFAULT_SINCE, at);
       const until = timeFlag(args, "until", at);
+      if (until !== undefined && until < since) {
+        throw new UsageError(
+          `option '--until' (${until.toISOString()}) is before '--since' (${since.toISOString()})`,
+        );
+      }
       const limit = integer(args, "limit") ?? DEFAULT_LIMIT;
+      if (limit === 0) throw new UsageError("option '--limit' must be 1 or more, received '0'");
       const resourceType = flag(args, "resource-type");
       const all: AuditEvent[] = [];
       for await (
@@ -80,7 +86,7 @@ export const AUDIT_COMMANDS: Command[] = [
         .slice(0, limit);
       const window = `since ${since.toISOString()}${
         flag(args, "since") === undefined ? ` (the last ${DEFAULT_SINCE}; --since for more)` : ""
-      }`;
+      }${until === undefined ? "" : ` until ${until.toISOString()}`}`;
       return {
         data: events,
         // -q: each event's own id, as every other command prints ids.

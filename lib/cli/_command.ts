@@ -239,8 +239,9 @@ export function seconds(args: ParsedArgs, name: string): number | undefined {
 export function integer(args: ParsedArgs, name: string): number | undefined {
   const value = args.strings.get(name);
   if (value === undefined) return undefined;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 0) {
+  // Digits only: Number() also reads "0x10", "1e3" and " 80", which nobody means here.
+  const number = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number)) {
     throw new UsageError(`option '--${name}' must be a whole number, received '${value}'`);
   }
   return number;
