@@ -58,3 +58,11 @@ export function hasRuntimeErrors(fetch: unknown): boolean {
   return typeof fetch === "function" &&
     (fetch as { [RUNTIME_ERRORS]?: unknown })[RUNTIME_ERRORS] === true;
 }
+
+// The runtime's own fetch, as it was when this module loaded.
+const RUNTIME_FETCH: unknown = globalThis.fetch;
+
+/** Whether the global `fetch` is still the runtime's own, not a stub or wrapper put in its place. */
+export function globalFetchIsRuntime(): boolean {
+  return globalThis.fetch === RUNTIME_FETCH;
+}

@@ -2,7 +2,7 @@
 // was changed", so an error raised once such a request has gone (a malformed answer the command
 // could not read, an argument only checked after it) must not claim it.
 
-import { hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
+import { globalFetchIsRuntime, hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
 import type { CliOptions } from "./_run.ts";
 
 /** Watches the requests of one run. */
@@ -22,7 +22,9 @@ export class Changes {
       return inner(request);
     };
     // It passes the errors of what it wraps on unchanged: the runtime's fetch stays known as such.
-    const runtime = options.fetch === undefined || hasRuntimeErrors(options.fetch);
+    const runtime = options.fetch === undefined
+      ? globalFetchIsRuntime()
+      : hasRuntimeErrors(options.fetch);
     return { ...options, fetch: runtime ? passesRuntimeErrors(watched) : watched };
   }
 }

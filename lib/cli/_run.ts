@@ -3,7 +3,7 @@
 // an exit code that scripts can rely on.
 
 import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
-import { hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
+import { globalFetchIsRuntime, hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
 import { VERSION } from "../version.ts";
 
 const PACKAGE = "@lambda-cloud/client";
@@ -256,7 +256,11 @@ function makeClient(
   const apiKey = readApiKey(io, dryRun);
   // The runtime's own fetch, or the caller's; the wrappers below pass its errors on unchanged, so
   // those of the runtime's fetch still prove when nothing was sent.
-  const runtime = options.fetch === undefined || hasRuntimeErrors(options.fetch);
+  // (A global fetch replaced since the package loaded is someone's wrapper: its errors prove
+  // nothing.)
+  const runtime = options.fetch === undefined
+    ? globalFetchIsRuntime()
+    : hasRuntimeErrors(options.fetch);
   const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const failFast = args.booleans.has("fail-fast");
   const patient = failFast ? inner : patientFetch(inner, {
@@ -298,7 +302,8 @@ function makeClient(
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(failFast || dryRun ? { maxRetries: 0 } : {}),
-    ...(stops ? { rateLimit: false, fetch: passesRuntimeErrors(stops.fetch) } : {
+    // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever.
+    ...(stops ? { rateLimit: false, fetch: stops.fetch } : {
       fetch: runtime ? passesRuntimeErrors(patient) : patient,
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     }),
@@ -512,16 +517,16 @@ function render(
 }
 
 /**
- * A stand-in for the first request that would change something: it is kept, and refused. Its code
- * tells the client that the request never left, as is true: so nothing is retried, and a launch
- * is not looked for (for two minutes) as one whose answer was lost.
+ * The answer a dry run gives in Lambda's place to the first request that would change something,
+ * and everything after it: a refusal (a 4xx with a code of the command line's), which tells the
+ * client that nothing was done, as is true: so nothing is retried, and a launch is not looked for
+ * (for two minutes) as one whose answer was lost.
  */
-class DryRunStop extends Error {
-  override name = "DryRunStop";
-  readonly code = "ConnectionRefused";
-  constructor() {
-    super("dry run: not sent");
-  }
+function dryRunStop(): Response {
+  return Response.json(
+    { error: { code: "cli/dry-run", message: "dry run: not sent" } },
+    { status: 400 },
+  );
 }
 
 /**
@@ -532,8 +537,7 @@ const dryRunStops = new WeakMap<LambdaCloudClient, () => Request | undefined>();
 
 /**
  * Reads go through (names become ids) until the first request that would change something, which
- * is kept and refused, and so is everything after it (such as the client looking for a launch it
- * cannot tell went through).
+ * is kept and refused, and so is everything after it.
  */
 function dryRunFetch(read: (request: Request) => Promise<Response>): {
   fetch: (request: Request) => Promise<Response>;
@@ -544,7 +548,7 @@ function dryRunFetch(read: (request: Request) => Promise<Response>): {
     fetch: (request) => {
       if (stopped === undefined && request.method === "GET") return read(request);
       stopped ??= request;
-      return Promise.reject(new DryRunStop());
+      return Promise.resolve(dryRunStop());
     },
     stopped: () => stopped,
   };

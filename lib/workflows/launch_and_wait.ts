@@ -6,6 +6,7 @@
  */
 
 import { LambdaCloudError } from "../errors.ts";
+import { clip } from "../_text.ts";
 import { LaunchAbortedError, type LaunchLookupOptions } from "./launch.ts";
 import type { WaitForInstanceOptions, WaitUntil } from "./wait.ts";
 
@@ -26,7 +27,8 @@ export interface LaunchAndWaitOptions extends Omit<WaitForInstanceOptions, "unti
   /**
    * How long to wait, in milliseconds. A lookup after a lost launch answer comes out of it (though
    * it lasts at least two minutes, or the attempt timeout), and an instance found after it has
-   * passed is terminated; a cleanup adds at most a minute and a half.
+   * passed is terminated; a cleanup adds up to two and a half minutes (half a minute to list by
+   * the launch token, a minute to terminate extras, a minute for the rest).
    * @default 1_800_000 (30 minutes)
    */
   timeout?: number;
@@ -93,7 +95,8 @@ export class LaunchWaitError extends LambdaCloudError {
     launchToken?: string,
   ) {
     const ids = typeof instanceIds === "string" ? [instanceIds] : [...instanceIds];
-    const named = ids.map((id) => `'${id}'`).join(", ");
+    // Ids come from the server's listings: quoted cut short, kept whole in `instanceIds`.
+    const named = clip(ids.map((id) => `'${id}'`).join(", "));
     // The aborted launch's own message says it bills: what follows here says whether it still does.
     const why = cause instanceof LaunchAbortedError
       ? "aborted after the launch was sent, and it launched anyway"
