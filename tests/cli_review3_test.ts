@@ -372,3 +372,23 @@ Deno.test("cli review 3: under --json, the version is JSON and a group named alo
   assertEquals(help.code, EXIT.ok);
   assertMatch(help.out, /^lambda instances: 8 commands/);
 });
+
+Deno.test("cli review 3: launch --wait behind a gateway that sends the launch on twice terminates the extra", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
+  const doubling = async (request: Request) => {
+    if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
+    await (await emulator.fetch(request.clone())).body?.cancel();
+    return await emulator.fetch(request);
+  };
+  const run = cliRunner(emulator, { clock }, { fetch: doubling, rateLimit: false });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  const result = await run([...launchArgs(), "--wait", "--json"]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  const kept = JSON.parse(result.out).id;
+  assertEquals(
+    emulator.instances().map((instance) => [instance.id === kept, instance.status]).sort(),
+    [[false, "terminating"], [true, "active"]],
+  );
+});

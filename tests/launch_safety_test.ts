@@ -18,6 +18,7 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 import { passesRuntimeErrors } from "../lib/_never_sent.ts";
+import { mintLaunchToken } from "../lib/workflows/_launch.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
@@ -860,10 +861,11 @@ Deno.test("launchAndWait() with a token of the caller's never terminates what an
   assert(second.id !== first.id);
 });
 
-Deno.test("launchAndWait() with a token of the caller's that nothing carried yet still terminates extras", async () => {
+Deno.test("launchAndWait() with a minted token of the caller's still terminates extras", async () => {
   const { clock, emulator } = await setup();
   const client = behindDoublingGateway(emulator, clock, (second) => Promise.resolve(second));
-  const instance = await client.instances.launchAndWait(LAUNCH, { launchToken: "mine-1" });
+  // A token minted for it, as the command line does, though the caller passes it.
+  const instance = await client.instances.launchAndWait(LAUNCH, { launchToken: mintLaunchToken() });
   const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
   assertEquals(statuses[instance.id], "active");
   assertEquals(Object.values(statuses).sort(), ["active", "terminating"]);
@@ -1049,10 +1051,8 @@ Deno.test("launchAndWait() reads its options before anything is sent: a throwing
 
 Deno.test("launchAndWait() reads each option once, so nothing after the launch can break the cleanup", async () => {
   const fake = new FakeFetch(
-    dataResponse([]), // what carries the caller's token before the launch: nothing
     dataResponse({ instance_ids: ["i-1"] }),
     dataResponse(sampleInstance({ id: "i-1", status: "unhealthy" })),
-    dataResponse([]), // the listing by token before the cleanup
     dataResponse({ terminated_instances: [{ id: "i-1", status: "terminating" }] }),
   );
   const { client } = fakeClient(fake);
@@ -1083,11 +1083,10 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
   );
   assertEquals([error.terminated, error.launchToken, launched], [true, "job-9", [["i-1"]]]);
   assertEquals(reads, Object.fromEntries(Object.keys(values).map((name) => [name, 1])));
+  // A token of the caller's: no listing looks for extras it could not tell from others.
   assertEquals(fake.requests.map((request) => new URL(request.url).pathname), [
-    "/api/v1/instances",
     "/api/v1/instance-operations/launch",
     "/api/v1/instances/i-1",
-    "/api/v1/instances",
     "/api/v1/instance-operations/terminate",
   ]);
 });
@@ -1234,8 +1233,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
   }
 
   // launchAndWait(): nothing it can terminate, so the error names the token and says it bills.
-  // (A token of the caller's is first listed, to know what carried it before.)
-  const fake = new FakeFetch(dataResponse([]), errorResponse(502, {}));
+  const fake = new FakeFetch(errorResponse(502, {}));
   const { client } = fakeClient(fake);
   fake.push(() =>
     dataResponse([{ status: "booting", tags: [{ key: LAUNCH_TOKEN_KEY, value: "job-3" }] }])

@@ -16,7 +16,9 @@ export class Changes {
 
   /** `options` with a `fetch` that notes every request other than a read, then sends it on. */
   watch(options: CliOptions): CliOptions {
-    const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+    // The global fetch as it is now, whose errors are judged now.
+    const globalFetch = globalThis.fetch;
+    const inner = options.fetch ?? ((request: Request) => globalFetch(request));
     const watched = (request: Request) => {
       if (request.method !== "GET" && request.method !== "HEAD") this.#sent = true;
       return inner(request);

@@ -4,6 +4,7 @@
 // sent) and any instance id, with the commands that find and terminate them.
 
 import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
+import { mintLaunchToken } from "../workflows/_launch.ts";
 import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
@@ -92,7 +93,8 @@ export function listenForInterrupts(
 export function launchTokenFor(body: { tags?: unknown }): string {
   const tags = Array.isArray(body.tags) ? body.tags : [];
   const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
-  return typeof tag?.value === "string" ? tag.value : crypto.randomUUID().replaceAll("-", "");
+  // Minted, not just random: the client then knows nothing else carries it, and looks for extras.
+  return typeof tag?.value === "string" ? tag.value : mintLaunchToken();
 }
 
 /**

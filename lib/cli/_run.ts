@@ -261,7 +261,9 @@ function makeClient(
   const runtime = options.fetch === undefined
     ? globalFetchIsRuntime()
     : hasRuntimeErrors(options.fetch);
-  const inner = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  // The global fetch as it is now: one put in its place later is not called, and so not trusted.
+  const globalFetch = globalThis.fetch;
+  const inner = options.fetch ?? ((request: Request) => globalFetch(request));
   const failFast = args.booleans.has("fail-fast");
   const patient = failFast ? inner : patientFetch(inner, {
     clock: options.clock ?? systemClock,

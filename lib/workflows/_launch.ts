@@ -69,13 +69,39 @@ const DEFAULT_LOOKUP_AFTER_ABORT_MS = 15_000;
 
 const TOKEN_MAX_LENGTH = 128;
 
-/** Whether {@linkcode chooseLaunchToken} makes a fresh token: none of the caller's is given. */
+// Tokens made by mintLaunchToken() and not used yet: fresh, though the caller passes them. Bounded,
+// since a caller may mint and never launch.
+const minted = new Set<string>();
+const MAX_MINTED = 1000;
+
+/**
+ * A fresh launch token for a caller that must know it before the launch (the command line, to
+ * name it if interrupted): passed as `launchToken`, it counts as one made for that launch, which
+ * nothing else carries, as a caller's own token cannot.
+ */
+export function mintLaunchToken(): string {
+  const token = crypto.randomUUID().replaceAll("-", "");
+  minted.add(token);
+  if (minted.size > MAX_MINTED) minted.delete(minted.values().next().value!);
+  return token;
+}
+
+/**
+ * Whether the token a launch will carry is fresh (made by {@linkcode chooseLaunchToken} or
+ * {@linkcode mintLaunchToken}), so that nothing else carries it. A token of the caller's may be
+ * one an earlier launch carries (a body whose tags were copied from a running instance). A minted
+ * token counts once.
+ */
 export function choosesFreshToken(
   body: InstanceLaunchRequest,
   launchToken: LaunchOptions["launchToken"],
 ): boolean {
   const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
-  return (launchToken === undefined || launchToken === true) && !tags.some(isTokenTag);
+  const inBody = tags.find(isTokenTag) as { value?: unknown } | undefined;
+  if (launchToken === undefined || launchToken === true) {
+    return inBody === undefined || minted.delete(inBody.value as string);
+  }
+  return typeof launchToken === "string" && minted.delete(launchToken);
 }
 
 /** The token a launch will carry: the caller's, the body's, or a fresh one; none for `false`. */

@@ -101,15 +101,11 @@ export async function launchAndWait(
   options: LaunchAndWaitOptions,
   freshToken: boolean,
 ): Promise<Instance> {
-  // A token made for this call carries nothing else. A caller's own may be one an earlier launch
-  // carries (a body whose tags were copied from a running instance): what carries it before this
-  // launch is sent is listed first and never taken for an extra; when that cannot be told, extras
-  // are not looked for at all.
-  const before = freshToken ? new Set<string>() : await carrying(deps, token, options.signal);
-  const newer = (found: readonly string[]) =>
-    before === undefined ? [] : found.filter((listed) => !before.has(listed));
+  // Only a token made for this call tells its instances from others: a caller's own may be one an
+  // earlier launch carries (a body whose tags were copied from a running instance), and what it
+  // finds beyond the answer must then be left alone.
   const withExtras = async (known: readonly string[]) =>
-    unique([...known, ...newer(before ? await runningExtras(deps, token, known) : [])]);
+    freshToken ? unique([...known, ...await runningExtras(deps, token, known)]) : [...known];
   const launchOptions: LaunchOptions = {
     launchToken: token,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -154,12 +150,12 @@ export async function launchAndWait(
     const waitSettings = { ...settings, timeoutMs: settings.timeoutMs - spent };
     const read = (signal: AbortSignal | undefined) => deps.get(id, signal);
     instance = (await waitForInstance(id, read, deps.clock, waitSettings))!;
-    extras = before ? newer(await unnamedExtras(deps, token, ids, options.signal)) : [];
+    extras = freshToken ? await unnamedExtras(deps, token, ids, options.signal) : [];
   } catch (error) {
     // Failed or aborted: what the token finds is cleaned up with it. Listed beside an instance it
     // cannot name (which bills all the same): those it can name are.
     if (error instanceof LaunchOutcomeUnknownError) {
-      const found = unique([id, ...newer(error.instanceIds)]);
+      const found = unique([id, ...error.instanceIds]);
       throw await cleanUp(deps, found, error, options, token, unnamedError());
     }
     throw await cleanUp(deps, await withExtras([id]), error, options, token);
@@ -195,28 +191,6 @@ async function unnamedExtras(
       throw error;
     }
     return [];
-  } finally {
-    deadline.dispose();
-  }
-}
-
-/**
- * The ids of the instances that carry `token` before the launch is sent, bounded by the caller's
- * `signal` (nothing is sent yet, so an abort just ends the call) and by a time of its own;
- * `undefined` when the listing cannot tell.
- */
-async function carrying(
-  deps: LaunchAndWaitDeps,
-  token: string,
-  signal: AbortSignal | undefined,
-): Promise<ReadonlySet<string> | undefined> {
-  const deadline = new Deadline(deps.clock, EXTRAS_LOOKUP_MS);
-  try {
-    const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-    return new Set((await deps.findByToken(token, bound)).map((instance) => instance.id));
-  } catch {
-    signal?.throwIfAborted();
-    return undefined;
   } finally {
     deadline.dispose();
   }

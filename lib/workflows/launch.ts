@@ -80,9 +80,11 @@ export interface LaunchLookupOptions {
 export interface LaunchOptions extends RequestOptions {
   /**
    * The launch token: `true` for a fresh random one, a string of your own (1 to 128 characters,
-   * unique to this launch: launches that share a token cannot be told apart), or `false` to send
-   * the body untouched, in which case a launch of unknown outcome cannot be looked for. A token
-   * already in the body's tags is used as it is.
+   * unique to this launch: launches that share a token cannot be told apart, and a lookup after a
+   * lost answer takes any instance that carries it for this launch), or `false` to send the body
+   * untouched, in which case a launch of unknown outcome cannot be looked for. A token already in
+   * the body's tags is used as it is. With a token of your own, `launchAndWait()` does not look
+   * for extra instances a gateway made, since it cannot tell them from an earlier launch's.
    * @default {true}
    */
   launchToken?: boolean | string;
