@@ -392,3 +392,26 @@ Deno.test("cli review 3: launch --wait behind a gateway that sends the launch on
     [[false, "terminating"], [true, "active"]],
   );
 });
+
+Deno.test("cli review 3: a later launch --wait with the token of a launch without --wait leaves that one alone", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  const first = JSON.parse((await run([...launchArgs(), "--json"])).out);
+  const token =
+    emulator.instances()[0]!.tags!.find((tag) => tag.key === "lambda-cloud-client:launch-token")!
+      .value;
+  const again = await run([
+    ...launchArgs(),
+    "--wait",
+    "--tag",
+    `lambda-cloud-client:launch-token=${token}`,
+  ]);
+  assertEquals(again.code, EXIT.ok, again.err);
+  assertEquals(
+    emulator.instances().find((instance) => instance.id === first.instance_ids[0])?.status,
+    "active",
+  );
+});

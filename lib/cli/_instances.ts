@@ -355,7 +355,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       const { body, wait } = await launchPlan(context);
       // The token is chosen here, before anything is sent, so that even a second Ctrl-C, which
       // leaves at once, can name what to look for.
-      const launchToken = launchTokenFor(body);
+      const launchToken = launchTokenFor(body, args.booleans.has("wait"));
       const unfinished = context.unfinished;
       unfinished.launchToken = launchToken;
       const onInterrupt = () =>

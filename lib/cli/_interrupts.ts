@@ -90,11 +90,13 @@ export function listenForInterrupts(
 }
 
 /** The launch token of `body`: the one its tags carry, else a new one, as the client makes them. */
-export function launchTokenFor(body: { tags?: unknown }): string {
+export function launchTokenFor(body: { tags?: unknown }, forWait = false): string {
   const tags = Array.isArray(body.tags) ? body.tags : [];
   const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
-  // Minted, not just random: the client then knows nothing else carries it, and looks for extras.
-  return typeof tag?.value === "string" ? tag.value : mintLaunchToken();
+  if (typeof tag?.value === "string") return tag.value;
+  // For a launch-and-wait, minted: the client then knows nothing else carries it, and looks for
+  // extras. Only there: a minted token counts as fresh until a launch-and-wait uses it.
+  return forWait ? mintLaunchToken() : crypto.randomUUID().replaceAll("-", "");
 }
 
 /**
