@@ -47,22 +47,29 @@ export function lacksPermission(error: unknown): boolean {
  */
 export const RUNTIME_ERRORS: unique symbol = Symbol("lambda-cloud-client.runtimeErrors");
 
-/** `fetch`, marked with {@linkcode RUNTIME_ERRORS}. */
-export function passesRuntimeErrors<F extends object>(fetch: F): F {
-  Object.defineProperty(fetch, RUNTIME_ERRORS, { value: true });
-  return fetch;
-}
-
-/** Whether `fetch` was marked by {@linkcode passesRuntimeErrors}. */
+/** Whether `fetch` was marked as passing on the runtime's errors; see {@linkcode wrapFetch}. */
 export function hasRuntimeErrors(fetch: unknown): boolean {
   return typeof fetch === "function" &&
     (fetch as { [RUNTIME_ERRORS]?: unknown })[RUNTIME_ERRORS] === true;
 }
 
-// The runtime's own fetch, as it was when this module loaded.
-const RUNTIME_FETCH: unknown = globalThis.fetch;
+/** The runtime's own fetch, as it was when this module loaded. */
+export const RUNTIME_FETCH: typeof fetch | undefined = globalThis.fetch;
 
-/** Whether the global `fetch` is still the runtime's own, not a stub or wrapper put in its place. */
-export function globalFetchIsRuntime(): boolean {
-  return globalThis.fetch === RUNTIME_FETCH;
+type Send = (request: Request) => Promise<Response>;
+
+/**
+ * A wrapper, made by `wrap`, around `given` or else the global fetch as it is now (one put in its
+ * place later is not called). The wrapper is marked with {@linkcode RUNTIME_ERRORS} when what it
+ * wraps passes the runtime's errors on: a marked fetch, or the global one while it is still the
+ * runtime's. `wrap` must pass the errors of what it sends through on unchanged.
+ */
+export function wrapFetch(given: Send | undefined, wrap: (send: Send) => Send): Send {
+  const global = globalThis.fetch;
+  const runtime = given === undefined ? global === RUNTIME_FETCH : hasRuntimeErrors(given);
+  const wrapper = wrap(given ?? ((request) => global(request)));
+  if (runtime && !hasRuntimeErrors(wrapper)) {
+    Object.defineProperty(wrapper, RUNTIME_ERRORS, { value: true });
+  }
+  return wrapper;
 }

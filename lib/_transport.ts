@@ -7,7 +7,7 @@ import { shapeProblem } from "./_answer_shape.ts";
 import { callSafely } from "./_callback.ts";
 import { endDeadline, startDeadline } from "./_deadlines.ts";
 import { readEnv } from "./_env.ts";
-import { hasRuntimeErrors } from "./_never_sent.ts";
+import { hasRuntimeErrors, RUNTIME_FETCH } from "./_never_sent.ts";
 import {
   hashApiKey,
   type LimiterSettings,
@@ -70,9 +70,6 @@ const HOOK_NAMES: readonly (keyof Hooks)[] = [
 const DEFAULT_CLOCK_SKEW_MS = 10;
 const API_KEY_ENV = "LAMBDA_API_KEY";
 const REDACTED_AUTHORIZATION = "Bearer [REDACTED]";
-// The runtime's own fetch, as it was when this module loaded: one known to stop when its signal
-// aborts. A fetch put in its place later (a test stub, an instrumentation wrapper) is raced instead.
-const NATIVE_FETCH: typeof fetch | undefined = globalThis.fetch;
 
 /** The parameters of one call of an operation. */
 export interface CallParams {
@@ -381,7 +378,9 @@ export class Transport {
     // the abort keeps the timeout and the caller's abort binding anyway. Listening before anything
     // can abort the controller, so no abort goes unheard.
     const fetch = this.#customFetch ?? globalThis.fetch;
-    const native = fetch === NATIVE_FETCH ? NATIVE_FETCH : undefined;
+    // The runtime's own fetch, as it was when the package loaded, stops when its signal aborts; a
+    // fetch put in its place later (a test stub, an instrumentation wrapper) is raced instead.
+    const native = fetch === RUNTIME_FETCH ? RUNTIME_FETCH : undefined;
     const abandoned = native ? undefined : new Promise<never>((_, reject) => {
       controller.signal.addEventListener("abort", () => reject(controller.signal.reason), {
         once: true,

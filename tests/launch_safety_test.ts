@@ -17,7 +17,6 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { passesRuntimeErrors } from "../lib/_never_sent.ts";
 import { mintLaunchToken } from "../lib/workflows/_launch.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
@@ -28,6 +27,7 @@ import {
   FakeClock,
   FakeFetch,
   type Reply,
+  runtimeWrapped,
   sampleInstance,
   unhandledRejections,
 } from "./_fakes.ts";
@@ -358,7 +358,7 @@ Deno.test("a launch is sent again only when the server provably did not act", as
     dataResponse({ instance_ids: ["i-1"] }),
   );
   // As the runtime's own fetch, whose connection errors can prove nothing was sent.
-  const runtimeLike = passesRuntimeErrors((request: Request) => fake.fetch(request));
+  const runtimeLike = runtimeWrapped((request: Request) => fake.fetch(request));
   const { client, clock } = fakeClient(fake, { fetch: runtimeLike });
   assertEquals(await client.instances.launch(LAUNCH), { instance_ids: ["i-1"] });
   assertEquals(fake.requests.map((request) => request.method), ["POST", "POST", "POST"]);

@@ -3,7 +3,7 @@
 // an exit code that scripts can rely on.
 
 import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
-import { globalFetchIsRuntime, hasRuntimeErrors, passesRuntimeErrors } from "../_never_sent.ts";
+import { wrapFetch } from "../_never_sent.ts";
 import { VERSION } from "../version.ts";
 
 const PACKAGE = "@lambda-cloud/client";
@@ -254,30 +254,23 @@ function makeClient(
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
   const apiKey = readApiKey(io, dryRun);
-  // The runtime's own fetch, or the caller's; the wrappers below pass its errors on unchanged, so
-  // those of the runtime's fetch still prove when nothing was sent.
-  // (A global fetch replaced since the package loaded is someone's wrapper: its errors prove
-  // nothing.)
-  const runtime = options.fetch === undefined
-    ? globalFetchIsRuntime()
-    : hasRuntimeErrors(options.fetch);
-  // The global fetch as it is now: one put in its place later is not called, and so not trusted.
-  const globalFetch = globalThis.fetch;
-  const inner = options.fetch ?? ((request: Request) => globalFetch(request));
   const failFast = args.booleans.has("fail-fast");
-  const patient = failFast ? inner : patientFetch(inner, {
-    clock: options.clock ?? systemClock,
-    // A second or two is the usual price of sharing a key with other processes: say so only when
-    // it goes on.
-    onWait: (delayMs, refusals) => {
-      if (refusals < 3 && delayMs < 3000) return;
-      io.progress(
-        `Rate limited by the API: trying again in ${
-          (delayMs / 1000).toFixed(1)
-        } s (--fail-fast exits instead)`,
-      );
-    },
-  });
+  // Around the caller's fetch or the runtime's; like every wrapper here, it passes its errors on
+  // unchanged, so that those of the runtime's fetch still prove when nothing was sent.
+  const patient = wrapFetch(options.fetch, (send) =>
+    failFast ? send : patientFetch(send, {
+      clock: options.clock ?? systemClock,
+      // A second or two is the usual price of sharing a key with other processes: say so only when
+      // it goes on.
+      onWait: (delayMs, refusals) => {
+        if (refusals < 3 && delayMs < 3000) return;
+        io.progress(
+          `Rate limited by the API: trying again in ${
+            (delayMs / 1000).toFixed(1)
+          } s (--fail-fast exits instead)`,
+        );
+      },
+    }));
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;
   const stops = dryRun ? dryRunFetch(patient) : undefined;
@@ -306,7 +299,7 @@ function makeClient(
     ...(failFast || dryRun ? { maxRetries: 0 } : {}),
     // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever.
     ...(stops ? { rateLimit: false, fetch: stops.fetch } : {
-      fetch: runtime ? passesRuntimeErrors(patient) : patient,
+      fetch: patient,
       ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
     }),
   });
