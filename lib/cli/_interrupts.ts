@@ -4,7 +4,7 @@
 // sent) and any instance id, with the commands that find and terminate them.
 
 import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
-import { mintLaunchToken } from "../workflows/_launch.ts";
+import { mintLaunchToken, randomLaunchToken } from "../workflows/_launch.ts";
 import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
@@ -96,7 +96,7 @@ export function launchTokenFor(body: { tags?: unknown }, forWait = false): strin
   if (typeof tag?.value === "string") return tag.value;
   // For a launch-and-wait, minted: the client then knows nothing else carries it, and looks for
   // extras. Only there: a minted token counts as fresh until a launch-and-wait uses it.
-  return forWait ? mintLaunchToken() : crypto.randomUUID().replaceAll("-", "");
+  return forWait ? mintLaunchToken() : randomLaunchToken();
 }
 
 /**

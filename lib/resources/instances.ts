@@ -10,11 +10,11 @@ import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import {
   checkLaunchToken,
   chooseLaunchToken,
-  choosesFreshToken,
   findByLaunchToken,
   type LaunchDeps,
   launchDeps,
   launchOnce,
+  takesFreshToken,
 } from "../workflows/_launch.ts";
 import type { LaunchOptions } from "../workflows/launch.ts";
 import {
@@ -466,7 +466,7 @@ export class InstancesResource extends Resource {
       token,
       settings,
       options,
-      choosesFreshToken(checked, options.launchToken),
+      takesFreshToken(checked, options.launchToken),
     );
   }
 

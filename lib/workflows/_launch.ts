@@ -80,19 +80,24 @@ const MAX_MINTED = 1000;
  * nothing else carries, as a caller's own token cannot.
  */
 export function mintLaunchToken(): string {
-  const token = crypto.randomUUID().replaceAll("-", "");
+  const token = randomLaunchToken();
   minted.add(token);
   if (minted.size > MAX_MINTED) minted.delete(minted.values().next().value!);
   return token;
+}
+
+/** A random launch token: 32 hex digits. */
+export function randomLaunchToken(): string {
+  return crypto.randomUUID().replaceAll("-", "");
 }
 
 /**
  * Whether the token a launch will carry is fresh (made by {@linkcode chooseLaunchToken} or
  * {@linkcode mintLaunchToken}), so that nothing else carries it. A token of the caller's may be
  * one an earlier launch carries (a body whose tags were copied from a running instance). A minted
- * token counts once.
+ * token counts once: this uses it up.
  */
-export function choosesFreshToken(
+export function takesFreshToken(
   body: InstanceLaunchRequest,
   launchToken: LaunchOptions["launchToken"],
 ): boolean {
@@ -124,7 +129,7 @@ export function chooseLaunchToken(
     ? undefined
     : checkLaunchToken(ACTION, `tags[${tokenTags[0].index}].value`, tokenTags[0].tag.value);
   if (launchToken === undefined || launchToken === true) {
-    return inBody ?? crypto.randomUUID().replaceAll("-", "");
+    return inBody ?? randomLaunchToken();
   }
   if (launchToken === false) return undefined;
   const token = checkLaunchToken(ACTION, "launchToken", launchToken);
