@@ -129,9 +129,11 @@ export * from "./lib/resources/regions.ts";
 export * from "./lib/resources/ssh_keys.ts";
 export * from "./lib/resources/tickets.ts";
 
-// The workflows built on them: safe launches, waits, capacity.
+// Safe launches: the launch token, and what a launch can end in.
+export * from "./lib/launch/errors.ts";
+export * from "./lib/launch/options.ts";
+
+// The workflows built on the resources: waits and capacity.
 export * from "./lib/workflows/actions.ts";
 export * from "./lib/workflows/capacity.ts";
-export * from "./lib/workflows/launch.ts";
-export * from "./lib/workflows/launch_and_wait.ts";
 export * from "./lib/workflows/wait.ts";

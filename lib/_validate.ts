@@ -166,6 +166,11 @@ export function checkId(action: string, name: string, value: unknown): string {
   return encodeURIComponent(id);
 }
 
+/** Whether `value` is a plain object (not `null`, not an array): a record to read fields of. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /**
  * Whether an id read from an answer can be used in a later request: printable ASCII without spaces,
  * and not `.` or `..` (which {@linkcode checkId} refuses as path segments).

@@ -7,8 +7,9 @@
 import { Transport } from "./_transport.ts";
 import { describeValue } from "./_validate.ts";
 import { checkRawRequest, type RawParts } from "./_rules/raw.ts";
-import { launchDeps, launchRaw } from "./workflows/_launch.ts";
-import type { LaunchOptions } from "./workflows/launch.ts";
+import { type InstanceOps, instanceOps } from "./launch/_ops.ts";
+import { launchRaw } from "./launch/_send.ts";
+import type { LaunchOptions } from "./launch/options.ts";
 import type { LambdaCloudClientOptions, RequestOptions } from "./options.ts";
 import type { OperationResponse, RawRequest, RawRequestArgs } from "./raw_request.ts";
 import { type OperationId, OPERATIONS } from "./spec/operations.ts";
@@ -81,6 +82,7 @@ export class LambdaCloudClient {
   /** Support tickets and their attachments. */
   readonly tickets: TicketsResource;
   readonly #transport: Transport;
+  readonly #instanceOps: InstanceOps;
 
   /**
    * Creates a client. Options are checked here, so a typo fails at once rather than at the first
@@ -94,7 +96,8 @@ export class LambdaCloudClient {
     const transport = new Transport(options);
     this.#transport = transport;
     this.baseUrl = transport.baseUrl;
-    this.instances = new InstancesResource(transport);
+    this.#instanceOps = instanceOps(transport);
+    this.instances = new InstancesResource(transport, this.#instanceOps);
     this.instanceTypes = new InstanceTypesResource(transport);
     this.regions = new RegionsResource(transport);
     this.sshKeys = new SshKeysResource(transport);
@@ -158,7 +161,7 @@ export class LambdaCloudClient {
       return Promise.reject(error);
     }
     if (id === "launchInstance") {
-      return launchRaw(launchDeps(this.#transport), parts.body, options) as Promise<
+      return launchRaw(this.#instanceOps, parts.body, options) as Promise<
         OperationResponse<Id>
       >;
     }

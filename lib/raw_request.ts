@@ -6,7 +6,7 @@
  */
 
 import type { RequestOptions } from "./options.ts";
-import type { LaunchOptions } from "./workflows/launch.ts";
+import type { LaunchOptions } from "./launch/options.ts";
 import type { OperationId, OperationPathParams, OperationQueryParams } from "./spec/operations.ts";
 import type { AuditEventPage } from "./types/audit_events.ts";
 import type {

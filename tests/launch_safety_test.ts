@@ -15,9 +15,9 @@ import {
   NoCapacityError,
   ServerError,
   TimeoutError,
+  UnidentifiedInstanceError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { mintLaunchToken } from "../lib/workflows/_launch.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
@@ -861,11 +861,17 @@ Deno.test("launchAndWait() with a token of the caller's never terminates what an
   assert(second.id !== first.id);
 });
 
-Deno.test("launchAndWait() with a minted token of the caller's still terminates extras", async () => {
+Deno.test("launchAndWait() that hands its own token to onLaunchToken still terminates extras", async () => {
   const { clock, emulator } = await setup();
   const client = behindDoublingGateway(emulator, clock, (second) => Promise.resolve(second));
-  // A token minted for it, as the command line does, though the caller passes it.
-  const instance = await client.instances.launchAndWait(LAUNCH, { launchToken: mintLaunchToken() });
+  // The token is the client's, told to the caller before the launch is sent, as the command line
+  // learns it: nothing else carries it, so extras are looked for.
+  const told: string[] = [];
+  const instance = await client.instances.launchAndWait(LAUNCH, {
+    onLaunchToken: (token) => void told.push(token),
+  });
+  assertEquals(told.length, 1);
+  assertEquals(instance.tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value, told[0]);
   const statuses = Object.fromEntries(emulator.instances().map((item) => [item.id, item.status]));
   assertEquals(statuses[instance.id], "active");
   assertEquals(Object.values(statuses).sort(), ["active", "terminating"]);
@@ -1066,6 +1072,7 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
     terminateOnFailure: true,
     launchToken: "job-9",
     lookup: { timeout: 10_000 },
+    onLaunchToken: () => {},
     onLaunched: (ids: string[]) => launched.push(ids),
   };
   // A config whose every option throws when read a second time.
@@ -1147,8 +1154,8 @@ function listedBesideUnusable(badId: string): { fake: FakeFetch; client: LambdaC
 
 Deno.test("beside an instance listed without a usable id, one with a usable id is named, to terminate", async () => {
   const { client } = listedBesideUnusable(" ");
-  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
-  assertEquals([error.reason, error.instanceIds], ["listed-without-id", ["i-ok"]]);
+  const error = await assertRejects(client.instances.launch(LAUNCH), UnidentifiedInstanceError);
+  assertEquals(error.instanceIds, ["i-ok"]);
   assertMatch(error.message, /beside 'i-ok', which bills too/);
 });
 
@@ -1167,8 +1174,8 @@ Deno.test("launchAndWait() terminates the instance with a usable id listed besid
   assertEquals([error.instanceIds, error.terminated], [["i-ok"], false]);
   assertMatch(error.message, /has no usable id to terminate it by/);
   assertMatch(error.message, /it bills until then$/);
-  assert(error.cause instanceof LaunchOutcomeUnknownError);
-  assertEquals(error.cause.reason, "listed-without-id");
+  assert(error.cause instanceof UnidentifiedInstanceError);
+  assertEquals(error.cause.listedIds, [".."]);
   assertMatch(fake.requests.at(-1)!.url, /instance-operations\/terminate$/);
 });
 
@@ -1182,8 +1189,8 @@ Deno.test("ids a server chose, however long, are quoted in a message cut short",
       sampleInstance({ id: "i".repeat(100_000), tags }),
     ]);
   });
-  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
-  assertEquals(error.reason, "listed-without-id");
+  const error = await assertRejects(client.instances.launch(LAUNCH), UnidentifiedInstanceError);
+  assertEquals(error.listedIds, ["x ".repeat(100_000)]);
   assert(error.message.length < 4000, `${error.message.length} characters`);
   assertEquals(error.instanceIds, ["i".repeat(100_000)]); // the data itself is whole
 });
@@ -1199,9 +1206,9 @@ Deno.test("an instance listed with the launch token but without a usable id is r
     });
     const error = await assertRejects(
       client.instances.launch(LAUNCH, { lookup: { timeout: 60_000 } }),
-      LaunchOutcomeUnknownError,
+      UnidentifiedInstanceError,
     );
-    assertEquals([error.reason, error.launchToken], ["listed-without-id", tokenOf(fake.json(0))]);
+    assertEquals([error.listedIds, error.launchToken], [[id], tokenOf(fake.json(0))]);
     assert(error.cause instanceof ServerError);
     assertMatch(
       error.message,
@@ -1222,14 +1229,10 @@ Deno.test("an instance listed with the launch token but without a usable id is r
     );
     const found = await assertRejects(
       client.instances.findByLaunchToken("tok"),
-      LaunchOutcomeUnknownError,
+      UnidentifiedInstanceError,
       "Cannot find launch: an instance with launch token 'tok' is listed without a usable id",
     );
-    assertEquals([found.reason, found.launchToken, found.request], [
-      "listed-without-id",
-      "tok",
-      undefined,
-    ]);
+    assertEquals([found.listedIds, found.launchToken, found.request], [[id], "tok", undefined]);
   }
 
   // launchAndWait(): nothing it can terminate, so the error names the token and says it bills.
@@ -1240,10 +1243,10 @@ Deno.test("an instance listed with the launch token but without a usable id is r
   );
   const error = await assertRejects(
     client.instances.launchAndWait(LAUNCH, { launchToken: "job-3" }),
-    LaunchOutcomeUnknownError,
+    UnidentifiedInstanceError,
     "it bills until terminated",
   );
-  assertEquals([error.reason, error.launchToken], ["listed-without-id", "job-3"]);
+  assertEquals([error.listedIds, error.launchToken], [[undefined], "job-3"]);
 });
 
 Deno.test("an untagged listing's instance read by id is named by that id", async () => {

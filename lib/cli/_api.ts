@@ -16,7 +16,7 @@ import {
   type MustReach,
   perRun,
 } from "./_command.ts";
-import { launchedIds, launchTokenFor } from "./_interrupts.ts";
+import { launchedIds } from "./_interrupts.ts";
 import { jsonVisible } from "./_output.ts";
 import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
@@ -323,8 +323,10 @@ export const API_COMMANDS: Command[] = [{
       // Tagged with a launch token, as every launch of the command line is: a launch whose answer
       // is lost is then looked for rather than left unknown, and the token is known before it is
       // sent, so that even a second Ctrl-C can name it.
-      options.launchToken = launchTokenFor(body);
-      context.unfinished.launchToken = options.launchToken;
+      options.launchToken = true;
+      options.onLaunchToken = (token) => {
+        context.unfinished.launchToken = token;
+      };
     }
     const data = await context.client.request(id, call, options);
     context.unfinished = {};

@@ -24,7 +24,7 @@ import {
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
 import { EXIT } from "./_exit.ts";
-import { launchedIds, launchTokenFor } from "./_interrupts.ts";
+import { launchedIds } from "./_interrupts.ts";
 import { CliError } from "./_report.ts";
 import { didYouMean } from "./_suggest.ts";
 import { details, dollars, duration, price } from "./_table.ts";
@@ -353,11 +353,12 @@ export const INSTANCE_COMMANDS: Command[] = [
     async run(context) {
       const { client, args, io, signal } = context;
       const { body, wait } = await launchPlan(context);
-      // The token is chosen here, before anything is sent, so that even a second Ctrl-C, which
-      // leaves at once, can name what to look for.
-      const launchToken = launchTokenFor(body, args.booleans.has("wait"));
       const unfinished = context.unfinished;
-      unfinished.launchToken = launchToken;
+      // Known before anything is sent, so that even a second Ctrl-C, which leaves at once, can
+      // name what to look for.
+      const onLaunchToken = (token: string) => {
+        unfinished.launchToken = token;
+      };
       const onInterrupt = () =>
         io.progress(
           unfinished.instanceIds === undefined
@@ -371,7 +372,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       signal.addEventListener("abort", onInterrupt, { once: true });
       try {
         if (!args.booleans.has("wait")) {
-          const { instance_ids } = await client.instances.launch(body, { signal, launchToken });
+          const { instance_ids } = await client.instances.launch(body, { signal, onLaunchToken });
           return {
             data: { instance_ids },
             lines: [`Launched ${instance_ids.join(", ")}`],
@@ -381,7 +382,7 @@ export const INSTANCE_COMMANDS: Command[] = [
         }
         const instance = await client.instances.launchAndWait(body, {
           ...wait(),
-          launchToken,
+          onLaunchToken,
           until: "ip",
           terminateOnFailure: !args.booleans.has("keep"),
           // Said at once: if the wait fails, the user already knows the id.

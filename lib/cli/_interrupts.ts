@@ -4,7 +4,6 @@
 // sent) and any instance id, with the commands that find and terminate them.
 
 import { LAUNCH_TOKEN_KEY } from "../../mod.ts";
-import { mintLaunchToken, randomLaunchToken } from "../workflows/_launch.ts";
 import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
@@ -87,16 +86,6 @@ export function listenForInterrupts(
     }
     return controller.signal;
   };
-}
-
-/** The launch token of `body`: the one its tags carry, else a new one, as the client makes them. */
-export function launchTokenFor(body: { tags?: unknown }, forWait = false): string {
-  const tags = Array.isArray(body.tags) ? body.tags : [];
-  const tag = tags.find((tag) => tag?.key === LAUNCH_TOKEN_KEY);
-  if (typeof tag?.value === "string") return tag.value;
-  // For a launch-and-wait, minted: the client then knows nothing else carries it, and looks for
-  // extras. Only there: a minted token counts as fresh until a launch-and-wait uses it.
-  return forWait ? mintLaunchToken() : randomLaunchToken();
 }
 
 /**

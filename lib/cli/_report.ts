@@ -19,6 +19,7 @@ import {
   RateLimitError,
   ServerError,
   TimeoutError,
+  UnidentifiedInstanceError,
 } from "../../mod.ts";
 import { lacksPermission } from "../_never_sent.ts";
 import { clip, trimPeriods } from "../_text.ts";
@@ -97,8 +98,9 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
   if (
     error instanceof ConnectionError || error instanceof TimeoutError ||
     error instanceof ServerError || error instanceof InvalidResponseError ||
-    // The API failed mid-launch: unavailable, with the launch's fate still to find out.
-    error instanceof LaunchOutcomeUnknownError
+    // The API failed mid-launch: unavailable, with the launch's fate still to find out, or an
+    // instance it made that the API cannot name.
+    error instanceof LaunchOutcomeUnknownError || error instanceof UnidentifiedInstanceError
   ) return EXIT.unavailable;
   if (error instanceof InstanceWaitError || error instanceof LaunchWaitError) {
     return EXIT.waitFailed;
@@ -135,6 +137,9 @@ function suggestionOf(error: unknown, commandName: string | undefined): string |
     }`;
   }
   if (error instanceof LaunchOutcomeUnknownError) return lookForLaunch(error);
+  if (error instanceof UnidentifiedInstanceError) {
+    return `It launched, and bills until terminated, but Lambda listed it without a usable id: find it in Lambda's console by its tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}, and terminate it there`;
+  }
   return undefined;
 }
 
@@ -157,9 +162,6 @@ function lookForLaunch(error: LaunchOutcomeUnknownError): string {
     return `It carried no launch token. Before launching again, ${byHand}`;
   }
   const byTag = findLaunchCommand(error.launchToken);
-  if (error.reason === "listed-without-id") {
-    return `It launched, and bills until terminated, but Lambda listed it without a usable id: find it in Lambda's console by its tag ${LAUNCH_TOKEN_KEY}=${error.launchToken}, and terminate it there`;
-  }
   return error.reason === "untagged-listing"
     ? `The instance listing carries no tags. Before launching again, look for it: ${byTag} (which reads each instance's tags by id), or ${byHand}`
     : `Before launching again, look for it (it may take a few minutes to appear): ${byTag}`;
@@ -208,7 +210,8 @@ export function reportError(
         ...(error instanceof LaunchWaitError
           ? { instance_id: error.instanceId, terminated: error.terminated }
           : {}),
-        ...(error instanceof LaunchOutcomeUnknownError && error.launchToken !== undefined
+        ...((error instanceof LaunchOutcomeUnknownError ||
+            error instanceof UnidentifiedInstanceError) && error.launchToken !== undefined
           ? { launch_token: error.launchToken }
           : {}),
         ...(error instanceof LaunchAbortedError

@@ -1,29 +1,27 @@
 /**
- * Instances: list, inspect, launch, rename, restart and terminate GPU instances.
+ * Instances: list, inspect, launch, rename, restart and terminate GPU instances. How a launch is
+ * kept to one bill is told once, in the repository's `docs/launch-safety.md`.
  *
  * @module
  */
 
 import { Resource } from "./_resource.ts";
-import { snapshotBody } from "../_validate.ts";
-import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
-import {
-  checkLaunchToken,
-  chooseLaunchToken,
-  findByLaunchToken,
-  type LaunchDeps,
-  launchDeps,
-  launchOnce,
-  takesFreshToken,
-} from "../workflows/_launch.ts";
-import type { LaunchOptions } from "../workflows/launch.ts";
+import type { Transport } from "../_transport.ts";
+import { checkUpdateRequest } from "../_rules/instances.ts";
 import {
   checkId,
   checkIdList,
   checkObject,
   checkOptionalString,
-  describeValue,
+  snapshotBody,
 } from "../_validate.ts";
+import { launchAndWait } from "../launch/_and_wait.ts";
+import { findByLaunchToken } from "../launch/_find.ts";
+import { launchFirstAvailable } from "../workflows/_capacity.ts";
+import type { InstanceOps } from "../launch/_ops.ts";
+import { launch } from "../launch/_send.ts";
+import { checkLaunchToken } from "../launch/_token.ts";
+import type { LaunchAndWaitOptions, LaunchOptions } from "../launch/options.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
   Instance,
@@ -35,15 +33,8 @@ import type {
   ListInstancesParams,
 } from "../types/instances.ts";
 import { checkWaitOptions, waitForInstance } from "../workflows/_wait.ts";
-import { launchFirstAvailable } from "../workflows/_capacity.ts";
-import { launchAndWait, readLaunchAndWaitOptions } from "../workflows/_launch_and_wait.ts";
-import { terminateSettled } from "../workflows/_terminate.ts";
 import type { WaitForInstanceOptions } from "../workflows/wait.ts";
 import type { LaunchCandidate, LaunchFirstAvailableResult } from "../workflows/capacity.ts";
-import type { LaunchAndWaitOptions } from "../workflows/launch_and_wait.ts";
-
-// A just-launched instance can answer 404 for a moment before it is readable.
-const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
 
 /**
  * `client.instances`: your instances and the operations on them.
@@ -63,6 +54,18 @@ const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
  * ```
  */
 export class InstancesResource extends Resource {
+  readonly #ops: InstanceOps;
+
+  /**
+   * @ignore Made by `LambdaCloudClient`.
+   * @param transport The client's HTTP core.
+   * @param ops The client's instance operations, which launches go through.
+   */
+  constructor(transport: Transport, ops: InstanceOps) {
+    super(transport);
+    this.#ops = ops;
+  }
+
   /**
    * Lists your running instances (`GET /api/v1/instances`). Retried on transient failures.
    *
@@ -76,14 +79,12 @@ export class InstancesResource extends Resource {
    * import { LambdaCloudClient } from "@lambda-cloud/client";
    *
    * const client = new LambdaCloudClient();
-   * const all = await client.instances.list();
    * const cluster = await client.instances.list({ cluster_id: "c0ffee" });
    * ```
    */
   async list(params?: ListInstancesParams, options?: RequestOptions): Promise<Instance[]> {
-    const action = "list instances";
-    const query = params === undefined ? {} : checkObject(action, "params", params);
-    checkOptionalString(action, "cluster_id", query.cluster_id);
+    const query = params === undefined ? {} : checkObject("list instances", "params", params);
+    checkOptionalString("list instances", "cluster_id", query.cluster_id);
     return await this.transport.call<Instance[]>("listInstances", {
       query: { cluster_id: query.cluster_id as string | undefined },
     }, options);
@@ -106,8 +107,8 @@ export class InstancesResource extends Resource {
    * console.log(instance.status, instance.ip ?? "no IP yet");
    * ```
    */
-  async get(id: string, options?: RequestOptions): Promise<Instance> {
-    return await this.transport.call<Instance>("getInstance", { path: { id } }, options);
+  get(id: string, options?: RequestOptions): Promise<Instance> {
+    return this.#ops.get(id, options);
   }
 
   /**
@@ -141,27 +142,19 @@ export class InstancesResource extends Resource {
   }
 
   /**
-   * Launches one instance (`POST /api/v1/instance-operations/launch`). Billing starts as soon as it
-   * boots.
+   * Launches one instance (`POST /api/v1/instance-operations/launch`), which bills from boot. It
+   * is sent at most once: it carries a launch-token tag, and after a failure whose outcome is
+   * unknown the client looks for that token (for two minutes by default) rather than send it
+   * again. Launches are spaced 12 seconds apart.
    *
-   * A launch is sent again only after a failure that proves Lambda did not act on it: a 429, or a
-   * connection that was never made. Lambda has no idempotency key, so the client makes its own:
-   * each launch carries a tag `lambda-cloud-client:launch-token` with a random value. After a
-   * failure whose outcome is unknown (a 5xx, a timeout, a dropped connection, an unreadable or
-   * malformed answer, or an abort once the request was sent), the client lists instances and
-   * looks for that tag, every 5 s for up to two minutes (`lookup`), through the rate limiter: found,
-   * it returns those instances; not found, it throws a {@linkcode LaunchOutcomeUnknownError} with
-   * the token, and never sends the launch again. The client-side limiter spaces launches 12 seconds
-   * apart.
-   *
-   * @param body What to launch: region, type and exactly one SSH key, at least. A launch-token tag
-   * of your own is used as it is.
-   * @param options Per-call options; `launchToken` to pass your own token (or `false` to send the
-   * body untouched); `lookup` to tune the search after an unknown outcome.
+   * @param body What to launch: region, type and exactly one SSH key, at least.
+   * @param options Per-call options; `launchToken`, `lookup` and `onLaunchToken` shape the token
+   * and the search after an unknown outcome.
    * @returns The id of the launched instance, in `instance_ids`.
    * @throws {TypeError | RangeError} Before any request, when `body` breaks the API's rules.
    * @throws {LaunchOutcomeUnknownError} When the launch may have happened and its token was not
-   * found.
+   * found: look again with {@linkcode InstancesResource.findByLaunchToken}.
+   * @throws {UnidentifiedInstanceError} When it launched, but is listed without a usable id.
    * @throws {LaunchAbortedError} When the signal aborted after the launch was sent, and the
    * launch happened anyway.
    *
@@ -176,31 +169,26 @@ export class InstancesResource extends Resource {
    *   ssh_key_names: ["my-key"],
    *   name: "train-run-7",
    *   tags: [{ key: "run", value: "7" }],
-   *   image: { family: "lambda-stack-24-04" },
-   * });
+   * }, { onLaunchToken: (token) => console.error(`launch token ${token}`) });
    * ```
    */
-  async launch(
-    body: InstanceLaunchRequest,
-    options: LaunchOptions = {},
-  ): Promise<InstanceLaunchResponse> {
-    body = snapshotBody("launch instance", body);
-    checkLaunchRequest(body);
-    return await launchOnce(this.#launchDeps, body, options);
+  launch(body: InstanceLaunchRequest, options?: LaunchOptions): Promise<InstanceLaunchResponse> {
+    return launch(this.#ops, body, options);
   }
 
   /**
    * Finds the instances a launch made, by the launch token it carried: one listing
-   * (`GET /api/v1/instances`). Use it to resolve a {@linkcode LaunchOutcomeUnknownError} later.
-   * Terminated instances stay listed for a while, so check their status.
+   * (`GET /api/v1/instances`), and a read of each instance it lists without tags. Use it to
+   * resolve a {@linkcode LaunchOutcomeUnknownError} later. Terminated instances stay listed for a
+   * while, so check their status.
    *
    * @param token The launch token, such as `error.launchToken`.
    * @param options Per-call options.
    * @returns The instances that carry the token; empty only when no listed instance does.
    * @throws {TypeError | RangeError} Before any request, when `token` is not a token.
-   * @throws {LaunchOutcomeUnknownError} When none carries it and the listing has no tags, so it
-   * cannot tell (reason `untagged-listing`), or when one that carries it is listed without a
-   * usable id (reason `listed-without-id`): it launched, but cannot be named.
+   * @throws {LaunchOutcomeUnknownError} When none carries it and some instance's tags cannot be
+   * seen, so it cannot tell (reason `untagged-listing`).
+   * @throws {UnidentifiedInstanceError} When one that carries it is listed without a usable id.
    *
    * @example Did that launch happen after all?
    * ```ts ignore
@@ -211,18 +199,15 @@ export class InstancesResource extends Resource {
    * console.log(found.map((instance) => `${instance.id} ${instance.status}`));
    * ```
    */
-  async findByLaunchToken(token: string, options?: RequestOptions): Promise<Instance[]> {
+  async findByLaunchToken(token: string, options: RequestOptions = {}): Promise<Instance[]> {
     checkLaunchToken("find launch", "token", token);
-    return await findByLaunchToken(launchDeps(this.transport, options ?? {}), token);
+    return await findByLaunchToken(this.#ops, token, options);
   }
 
   /**
-   * Launches the first candidate that has capacity, in order of preference: on
-   * `insufficient-capacity` (capacity changes between a check and a launch), which proves nothing
-   * was launched, it moves on to the next. Any other error stops it, a launch of unknown outcome
-   * above all: moving on could launch a second instance elsewhere. Launches go through the
-   * client's launch limiter, one per 12 seconds, and each is as safe as
-   * {@linkcode InstancesResource.launch}.
+   * Launches the first candidate that has capacity, in order of preference. It moves on only
+   * after an `insufficient-capacity` refusal, which proves nothing was launched; any other error
+   * stops it. Each launch is as safe as {@linkcode InstancesResource.launch}.
    *
    * @param candidates (instance type, region) pairs, best first, such as the result of
    * `client.instanceTypes.available()`; an empty list is a {@linkcode NoCapacityError}.
@@ -231,8 +216,7 @@ export class InstancesResource extends Resource {
    * candidate in turn (only one of them can launch).
    * @returns The launched instance's id, where it launched, and every candidate tried.
    * @throws {TypeError | RangeError} Before any request, when a candidate or the body is invalid.
-   * @throws {NoCapacityError} When no candidate had capacity, or there were none; `tried` lists
-   * them, and nothing was launched.
+   * @throws {NoCapacityError} When no candidate had capacity; nothing was launched.
    * @throws {LaunchOutcomeUnknownError} When a launch may have happened and was not found; no
    * further candidate was tried.
    *
@@ -244,27 +228,21 @@ export class InstancesResource extends Resource {
    * const candidates = await client.instanceTypes.available({ gpu: "H100" });
    * const launched = await client.instances.launchFirstAvailable(candidates, {
    *   ssh_key_names: ["my-key"],
-   *   name: "h100-run",
    * });
    * console.log(`${launched.instance_type_name} in ${launched.region_name}`, launched.instance_ids);
    * ```
    */
-  async launchFirstAvailable(
+  launchFirstAvailable(
     candidates: readonly LaunchCandidate[],
     body: Omit<InstanceLaunchRequest, "region_name" | "instance_type_name">,
-    options: LaunchOptions = {},
+    options?: LaunchOptions,
   ): Promise<LaunchFirstAvailableResult> {
-    return await launchFirstAvailable(
-      (full, launchOptions) => this.launch(full, launchOptions),
-      candidates,
-      body,
-      options,
-    );
+    return launchFirstAvailable(this.#ops, candidates, body, options);
   }
 
   /**
    * Restarts one or more instances (`POST /api/v1/instance-operations/restart`). A second restart
-   * would reboot them again, so only a 429 is retried.
+   * would reboot them again, so only a refusal is retried.
    *
    * @param instanceIds One id, or an array of ids.
    * @param options Per-call options.
@@ -289,10 +267,10 @@ export class InstancesResource extends Resource {
   }
 
   /**
-   * Terminates one or more instances (`POST /api/v1/instance-operations/terminate`). Terminating
-   * twice ends in the same state, and a terminate that is not retried keeps billing, so this is
-   * retried on transient failures. Lambda fails the whole call with a 500 when any instance is
-   * already terminating, as a retry after a lost answer finds them; so after a server failure
+   * Terminates one or more instances (`POST /api/v1/instance-operations/terminate`), retried on
+   * transient failures: terminating twice ends in the same state, and a terminate not retried
+   * keeps billing. Lambda fails the whole call with a 500 when any instance is already
+   * terminating, as a retry after a lost answer finds them; so after a failure of unknown outcome
    * each instance is read, those `terminating` or `terminated` count as done, and any still
    * running get one more terminate. The original error is thrown when none was found ending.
    *
@@ -301,15 +279,12 @@ export class InstancesResource extends Resource {
    * @returns The terminated instances.
    * @throws {TypeError | RangeError} Before any request, when an id is invalid or none is given.
    *
-   * @example Terminate every instance with a given tag
+   * @example Terminate two instances
    * ```ts ignore
    * import { LambdaCloudClient } from "@lambda-cloud/client";
    *
    * const client = new LambdaCloudClient();
-   * const doomed = (await client.instances.list())
-   *   .filter((instance) => instance.tags?.some((tag) => tag.key === "run" && tag.value === "7"))
-   *   .map((instance) => instance.id);
-   * if (doomed.length > 0) await client.instances.terminate(doomed);
+   * await client.instances.terminate(["0920582c7ff041399e34823a0be62549", "6e1f0a55d0e74a36"]);
    * ```
    */
   async terminate(
@@ -317,25 +292,15 @@ export class InstancesResource extends Resource {
     options?: RequestOptions,
   ): Promise<InstanceTerminateResponse> {
     const ids = checkIdList("terminate instances", "instanceIds", instanceIds);
-    return await terminateSettled(
-      {
-        terminate: (some, someOptions) =>
-          this.transport.call<InstanceTerminateResponse>("terminateInstance", {
-            body: { instance_ids: some },
-          }, someOptions),
-        get: (id, getOptions) => this.get(id, getOptions),
-      },
-      ids,
-      options,
-    );
+    return await this.#ops.terminate(ids, options);
   }
 
   /**
-   * Waits until an instance is `active`, has an IP, or is terminated, polling `GET
-   * /instances/{id}` every `interval` (5 s) within the client's rate limit, for up to `timeout`
-   * (30 minutes). It fails fast with an {@linkcode InstanceWaitError} when the instance becomes
-   * `unhealthy`, `preempted` or terminated while waited on to run, and on timeout; both carry the
-   * last instance seen. Transient failures of a poll are waited out. When waiting for
+   * Waits until an instance is `active`, has an IP, or is terminated, polling
+   * `GET /instances/{id}` every `interval` (5 s) within the client's rate limit, for up to
+   * `timeout` (30 minutes). It fails fast with an {@linkcode InstanceWaitError} when the instance
+   * becomes `unhealthy`, `preempted` or terminated while waited on to run, and on timeout; both
+   * carry the last instance seen. Transient failures of a poll are waited out. When waiting for
    * termination, a 404 means the instance is gone and resolves with `undefined`.
    *
    * @param id The instance's id.
@@ -379,42 +344,30 @@ export class InstancesResource extends Resource {
     id: string,
     options?: WaitForInstanceOptions & { until?: "active" | "ip" },
   ): Promise<Instance>;
-  async waitFor(
-    id: string,
-    options: WaitForInstanceOptions = {},
-  ): Promise<Instance | undefined> {
-    const action = "wait for instance";
-    checkId(action, "id", id);
-    const settings = checkWaitOptions(action, options);
-    return await waitForInstance(
-      id,
-      (signal) => this.get(id, { signal }),
-      this.transport.clock,
-      settings,
-    );
+  async waitFor(id: string, options: WaitForInstanceOptions = {}): Promise<Instance | undefined> {
+    checkId("wait for instance", "id", id);
+    const settings = checkWaitOptions("wait for instance", options);
+    const read = (signal: AbortSignal) => this.get(id, { signal });
+    return await waitForInstance(id, read, this.#ops.clock, settings);
   }
 
   /**
    * Launches one instance and waits until it is `active` (or has an IP), then returns it. Whatever
-   * goes wrong after the launch was sent, it cleans up what the launch made, unless
-   * `terminateOnFailure` is `false`: when the wait fails or is aborted, and when the launch is
-   * aborted in flight and its launch token finds the instance. The cleanup takes at most a minute,
-   * requests in flight included, and is not cut short by `signal`. The
-   * {@linkcode LaunchWaitError} says whether termination succeeded. A 404 in the first 30 seconds
-   * is taken as "not readable yet". A launch whose outcome stays unknown throws the
-   * {@linkcode LaunchOutcomeUnknownError} with its token (nothing was found, or nothing with a
-   * usable id, so nothing can be terminated); other errors of the launch itself are thrown as they
-   * are. Once the instance is up, one listing by its launch token finds any extra instance a
-   * gateway made by sending the launch on twice, and terminates it.
+   * goes wrong after the launch was sent, it terminates what the launch made (unless
+   * `terminateOnFailure` is `false`), for at most a minute, not cut short by `signal`; extra
+   * instances a gateway made by sending the launch on twice are terminated too.
    *
    * @param body What to launch, as for {@linkcode InstancesResource.launch}.
    * @param options What to wait for and for how long, as for
-   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken` and `lookup`. Each is
-   * read once, before anything is sent.
+   * {@linkcode InstancesResource.waitFor}, and the launch's `launchToken`, `lookup` and
+   * `onLaunchToken`. Each is read once, before anything is sent.
    * @returns The running instance.
    * @throws {TypeError | RangeError} Before any request, when the body or an option is invalid, or
    * reading an option throws.
-   * @throws {LaunchWaitError} When something was launched but did not get there.
+   * @throws {LaunchWaitError} When something was launched but did not get there; it says whether
+   * it was terminated.
+   * @throws {LaunchOutcomeUnknownError} When the launch's outcome stays unknown (nothing found to
+   * terminate).
    *
    * @example Launch and get an address to SSH to
    * ```ts ignore
@@ -428,49 +381,7 @@ export class InstancesResource extends Resource {
    * console.log(instance.ip);
    * ```
    */
-  async launchAndWait(
-    body: InstanceLaunchRequest,
-    options: LaunchAndWaitOptions = {},
-  ): Promise<Instance> {
-    const action = "launch and wait";
-    // Read once, here: no getter of the caller's runs between the launch and its cleanup.
-    options = readLaunchAndWaitOptions(action, options);
-    if (options.until !== undefined && options.until !== "active" && options.until !== "ip") {
-      throw new RangeError(
-        `Cannot ${action}: 'until' must be active or ip, received ${describeValue(options.until)}`,
-      );
-    }
-    if ((options.launchToken as unknown) === false) {
-      throw new RangeError(
-        `Cannot ${action}: 'launchToken' must not be false: without it, an aborted launch could not be found and cleaned up`,
-      );
-    }
-    const settings = {
-      ...checkWaitOptions(action, options),
-      notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS,
-    };
-    const checked = snapshotBody("launch instance", body);
-    checkLaunchRequest(checked);
-    // Chosen here, so that every error can name it.
-    const token = chooseLaunchToken(checked, options.launchToken) ?? "";
-    return await launchAndWait(
-      {
-        clock: this.transport.clock,
-        launch: (launchBody, launchOptions, lookupAtLeastMs) =>
-          launchOnce(this.#launchDeps, launchBody, launchOptions, lookupAtLeastMs),
-        get: (id, signal) => this.get(id, signal === undefined ? {} : { signal }),
-        terminate: (id, signal) => this.terminate(id, { signal }),
-        findByToken: (launchToken, signal) => this.findByLaunchToken(launchToken, { signal }),
-      },
-      checked,
-      token,
-      settings,
-      options,
-      takesFreshToken(checked, options.launchToken),
-    );
-  }
-
-  get #launchDeps(): LaunchDeps {
-    return launchDeps(this.transport);
+  launchAndWait(body: InstanceLaunchRequest, options?: LaunchAndWaitOptions): Promise<Instance> {
+    return launchAndWait(this.#ops, body, options);
   }
 }

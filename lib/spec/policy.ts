@@ -31,7 +31,7 @@ const IDEMPOTENT = { retry: "idempotent" } as const;
 
 /** Every operation's policy, by id. */
 export const POLICY: Readonly<Record<OperationId, OperationPolicy>> = {
-  // Instances. Launch is billed and has no idempotency key: lib/workflows/launch.ts looks for it.
+  // Instances. Launch is billed and has no idempotency key: lib/launch/ looks for it.
   listInstances: { action: "list instances", ...IDEMPOTENT },
   getInstance: { action: "get instance", ...IDEMPOTENT },
   postInstance: { action: "update instance", ...IDEMPOTENT }, // sets a name and tags

@@ -1,6 +1,6 @@
 // The machinery of capacity searches: checking a filter, matching it against the instance types,
-// waiting for a match, and launching the first candidate that still has capacity. The public
-// shapes and errors are in capacity.ts.
+// waiting for a match, and launching the first candidate that still has capacity (each launch as
+// safe as launch(), which it goes through). The public shapes and errors are in capacity.ts.
 
 import {
   asList,
@@ -19,8 +19,11 @@ import { pollUntil } from "../_poll.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import type { Clock } from "../clock.ts";
 import { InsufficientCapacityError, InvalidResponseError } from "../errors.ts";
+import type { InstanceOps } from "../launch/_ops.ts";
+import { launch } from "../launch/_send.ts";
+import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
-import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
+import type { InstanceLaunchRequest } from "../types/instances.ts";
 import {
   type AvailableInstanceType,
   type CapacityFilter,
@@ -30,7 +33,6 @@ import {
   NoCapacityError,
   type WaitForCapacityOptions,
 } from "./capacity.ts";
-import type { LaunchOptions } from "./launch.ts";
 
 /** Checks a filter before anything is sent. */
 export function checkCapacityFilter(action: string, filter: unknown): CapacityFilter {
@@ -210,15 +212,15 @@ export async function waitForCapacity(
 }
 
 /**
- * Launches the first of `candidates` that has capacity, as
- * `client.instances.launchFirstAvailable()`: it moves on only after a clean
- * `insufficient-capacity` refusal.
+ * `client.instances.launchFirstAvailable()`: launches the first of `candidates` that has capacity.
+ * It moves on only after a clean `insufficient-capacity` refusal; any other error stops it, a
+ * launch of unknown outcome above all, since moving on could launch a second instance elsewhere.
  */
 export async function launchFirstAvailable(
-  launch: (body: InstanceLaunchRequest, options: LaunchOptions) => Promise<InstanceLaunchResponse>,
+  ops: InstanceOps,
   candidates: readonly LaunchCandidate[],
   body: Omit<InstanceLaunchRequest, "region_name" | "instance_type_name">,
-  options: LaunchOptions,
+  options: LaunchOptions = {},
 ): Promise<LaunchFirstAvailableResult> {
   const action = "launch the first available instance";
   checkArray(action, "candidates", candidates, (item, name) => {
@@ -243,7 +245,7 @@ export async function launchFirstAvailable(
     };
     tried.push(candidate);
     try {
-      const { instance_ids } = await launch(full, options);
+      const { instance_ids } = await launch(ops, full, options);
       return { ...candidate, instance_ids, tried };
     } catch (error) {
       // Only a clean refusal proves nothing launched here; anything else stops the search.

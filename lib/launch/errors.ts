@@ -1,14 +1,7 @@
 /**
- * One launch, one bill: sending a launch at most once, and finding out what became of it when the
- * answer is lost.
- *
- * Lambda has no idempotency key, so the client makes its own: every launch carries a tag
- * {@linkcode LAUNCH_TOKEN_KEY} with a token unique to it. A launch is sent again only after a
- * failure that proves the server did not act on it (a 429, or a connection that was never made).
- * After any failure whose outcome is unknown, the client lists instances and looks for the token
- * for a bounded time, through the rate limiter: found, it returns those instances; not found, it
- * throws a {@linkcode LaunchOutcomeUnknownError} that carries the token, and never sends the launch
- * again.
+ * What a launch can end in besides its instance: an outcome still unknown, an instance that
+ * launched but cannot be named, an abort after the launch was sent, and a launch-and-wait whose
+ * instance never got there. Each says what may be billing, and how to find it.
  *
  * @module
  */
@@ -20,77 +13,9 @@ import {
   LambdaCloudError,
   TimeoutError,
 } from "../errors.ts";
-import type { RequestOptions } from "../options.ts";
 import { clip } from "../_text.ts";
 import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
-
-/**
- * The key of the tag each launch carries, so that a launch of unknown outcome can be found.
- *
- * @example Find what a launch token launched
- * ```ts
- * import { type Instance, LAUNCH_TOKEN_KEY } from "@lambda-cloud/client";
- *
- * const launchedWith = (instances: Instance[], token: string) =>
- *   instances.filter((i) => i.tags?.some((t) => t.key === LAUNCH_TOKEN_KEY && t.value === token));
- * ```
- */
-export const LAUNCH_TOKEN_KEY = "lambda-cloud-client:launch-token";
-
-/**
- * How long, and how often, a launch of unknown outcome is looked for.
- *
- * @example Look for five minutes, every ten seconds
- * ```ts
- * import type { LaunchLookupOptions } from "@lambda-cloud/client";
- *
- * const lookup: LaunchLookupOptions = { timeout: 300_000, interval: 10_000 };
- * ```
- */
-export interface LaunchLookupOptions {
-  /**
-   * How long to keep looking, in milliseconds: long enough for a backend that finishes the launch
-   * after the client stopped listening.
-   * @default {120000} (two minutes), or the attempt `timeout` when that is longer; in
-   * `launchAndWait()`, the wait's `timeout` when that is longer still (the time it takes comes out
-   * of the wait's)
-   */
-  timeout?: number;
-  /** Time between two listings, in milliseconds; listings also keep to the rate limit. @default {5000} */
-  interval?: number;
-  /**
-   * When the caller's signal aborts after the launch was sent, the client still looks, for at
-   * most this long, so that the instance is found rather than lost.
-   * @default {15000}
-   */
-  timeoutAfterAbort?: number;
-}
-
-/**
- * Per-call options of `client.instances.launch()`.
- *
- * @example Launch with a token of your own, to look it up later yourself
- * ```ts
- * import type { LaunchOptions } from "@lambda-cloud/client";
- *
- * const options: LaunchOptions = { launchToken: crypto.randomUUID(), timeout: 120_000 };
- * ```
- */
-export interface LaunchOptions extends RequestOptions {
-  /**
-   * The launch token: `true` for a fresh random one, a string of your own (1 to 128 characters,
-   * unique to this launch: launches that share a token cannot be told apart, and a lookup after a
-   * lost answer takes any instance that carries it for this launch), or `false` to send the body
-   * untouched, in which case a launch of unknown outcome cannot be looked for. A token already in
-   * the body's tags is used as it is. With a token of your own, `launchAndWait()` does not look
-   * for extra instances a gateway made, since it cannot tell them from an earlier launch's.
-   * @default {true}
-   */
-  launchToken?: boolean | string;
-  /** How long and how often to look for a launch of unknown outcome. */
-  lookup?: LaunchLookupOptions;
-}
 
 /**
  * Why a launch's outcome is still unknown:
@@ -102,9 +27,6 @@ export interface LaunchOptions extends RequestOptions {
  *   by one (up to 20 per lookup) did not show them either, so the token cannot be seen.
  * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
  * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
- * - `listed-without-id`: an instance that carries the token was listed, so the launch happened and
- *   bills, but its `id` was missing or not a string: the client cannot name, wait for or terminate
- *   it. Find it in Lambda's console.
  *
  * @example Advice per reason
  * ```ts
@@ -114,18 +36,12 @@ export interface LaunchOptions extends RequestOptions {
  *   reason === "not-listed" ? "look again in a minute" : "check the console";
  * ```
  */
-export type LaunchLookupFailure =
-  | "not-listed"
-  | "untagged-listing"
-  | "listing-failed"
-  | "no-token"
-  | "listed-without-id";
+export type LaunchLookupFailure = "not-listed" | "untagged-listing" | "listing-failed" | "no-token";
 
 /**
  * A launch that may or may not have happened, and may be billing: the request was sent, no usable
  * answer came back (a 5xx, a timeout, a dropped connection, an unreadable success, or an abort),
- * and looking for its launch token did not find it (or, with reason `listed-without-id`, found it
- * listed without a usable id: then it did happen). The client never sends such a launch again by
+ * and looking for its launch token did not find it. The client never sends such a launch again by
  * itself. Look again later with `client.instances.findByLaunchToken(error.launchToken)` before
  * launching again. The failure that made the outcome unknown is the `cause`.
  *
@@ -158,11 +74,6 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
   readonly reason: LaunchLookupFailure;
   /** Whether the caller aborted the launch after it was sent. */
   readonly aborted: boolean;
-  /**
-   * For `listed-without-id`: the instances listed with the token that do have a usable id. They
-   * bill too; terminate them with `client.instances.terminate(error.instanceIds)`.
-   */
-  readonly instanceIds: readonly string[];
 
   /**
    * Creates the error.
@@ -179,20 +90,12 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       lookedForMs?: number;
       aborted?: boolean;
       lookupError?: unknown;
-      /** For `listed-without-id`: the `id` fields the listing gave the instances with the token. */
-      listedIds?: readonly unknown[];
-      /** For `listed-without-id`: the usable ids of the other instances listed with the token. */
-      instanceIds?: readonly string[];
     },
     options?: ErrorOptions,
   ) {
     const { launchToken, reason } = init;
     const what = init.request === undefined
       ? "Cannot find launch"
-      : reason === "listed-without-id"
-      ? `Cannot launch instance: it launched, but after ${
-        init.aborted ? "an abort" : describeFailure(options?.cause)
-      } it cannot be named`
       : init.aborted
       ? "Cannot launch instance: aborted after the request was sent, so the outcome is unknown"
       : `Cannot launch instance: the outcome is unknown after ${describeFailure(options?.cause)}`;
@@ -206,20 +109,8 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
         describeFailure(init.lookupError)
       })`,
       "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
-      "listed-without-id":
-        `an instance with launch token '${launchToken}' is listed without a usable id (received ${
-          clip((init.listedIds ?? [undefined]).map(describeValue).join(", "))
-        })${
-          init.instanceIds?.length
-            ? `, beside ${
-              clip(init.instanceIds.map((id) => `'${id}'`).join(", "))
-            }, which bills too (instanceIds: terminate it with client.instances.terminate)`
-            : ""
-        }`,
     }[reason];
-    const next = reason === "listed-without-id"
-      ? "it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console"
-      : launchToken === undefined
+    const next = launchToken === undefined
       ? "list your instances before launching again"
       : `it may still appear, and bills if it does: call client.instances.findByLaunchToken('${launchToken}') before launching again`;
     super(`${what}: ${why}; ${next}`, options);
@@ -227,7 +118,83 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
     this.request = init.request;
     this.reason = reason;
     this.aborted = init.aborted ?? false;
-    this.instanceIds = [...(init.instanceIds ?? [])];
+  }
+}
+
+/**
+ * A launch that happened, but whose instance cannot be named: an instance that carries its launch
+ * token is listed without a usable `id` (missing, empty, not a string). It bills, and the client
+ * can neither wait for it nor terminate it: terminate it from Lambda's console. Other instances
+ * listed with the token that do have an id are in `instanceIds`; they bill too.
+ *
+ * @example Terminate what can be named, and say what cannot
+ * ```ts ignore
+ * import { LambdaCloudClient, UnidentifiedInstanceError } from "@lambda-cloud/client";
+ *
+ * const client = new LambdaCloudClient();
+ * try {
+ *   await client.instances.findByLaunchToken("5f0c5a4bd3c84a7f9a1c2b3d4e5f6a7b");
+ * } catch (error) {
+ *   if (!(error instanceof UnidentifiedInstanceError)) throw error;
+ *   if (error.instanceIds.length > 0) await client.instances.terminate(error.instanceIds);
+ *   console.error(error.message); // the rest: terminate it from Lambda's console
+ * }
+ * ```
+ */
+export class UnidentifiedInstanceError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "UnidentifiedInstanceError";
+  /** The token the instance carries. */
+  readonly launchToken: string;
+  /** The body that was sent, launch-token tag included; `undefined` for `findByLaunchToken()`. */
+  readonly request: InstanceLaunchRequest | undefined;
+  /** The `id` fields the listing gave the instances with the token, as they came. */
+  readonly listedIds: readonly unknown[];
+  /** The usable ids of the other instances listed with the token: they bill too. */
+  readonly instanceIds: readonly string[];
+  /** Whether the caller aborted the launch after it was sent. */
+  readonly aborted: boolean;
+
+  /**
+   * Creates the error.
+   *
+   * @param init The token, the body sent, the `id` fields listed, the usable ids beside them, and
+   * whether the caller aborted.
+   * @param options The standard error options; `cause` is the failure that made the launch's
+   * answer unusable, when there was one.
+   */
+  constructor(
+    init: {
+      launchToken: string;
+      request?: InstanceLaunchRequest | undefined;
+      listedIds: readonly unknown[];
+      instanceIds?: readonly string[];
+      aborted?: boolean;
+    },
+    options?: ErrorOptions,
+  ) {
+    const { launchToken, instanceIds = [] } = init;
+    const what = init.request === undefined
+      ? "Cannot find launch"
+      : `Cannot launch instance: it launched, but after ${
+        init.aborted ? "an abort" : describeFailure(options?.cause)
+      } it cannot be named`;
+    const beside = instanceIds.length === 0
+      ? ""
+      : `, beside ${
+        clip(instanceIds.map((id) => `'${id}'`).join(", "))
+      }, which bills too (instanceIds: terminate it with client.instances.terminate)`;
+    super(
+      `${what}: an instance with launch token '${launchToken}' is listed without a usable id (received ${
+        clip(init.listedIds.map(describeValue).join(", "))
+      })${beside}; it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console`,
+      options,
+    );
+    this.launchToken = launchToken;
+    this.request = init.request;
+    this.listedIds = [...init.listedIds];
+    this.instanceIds = [...instanceIds];
+    this.aborted = init.aborted ?? false;
   }
 }
 
@@ -280,6 +247,72 @@ export class LaunchAbortedError extends LambdaCloudError {
     this.instanceIds = [...init.instanceIds];
     this.launchToken = init.launchToken;
     this.request = init.request;
+  }
+}
+
+/**
+ * A `launchAndWait()` that launched, but whose instance never got where it was waited for: the
+ * wait failed or was aborted, or the launch was aborted after it was sent and launched anyway.
+ * Says whether what was launched was terminated (it no longer bills) or is still there; the
+ * failure is the `cause`.
+ *
+ * @example Tell the user what is left
+ * ```ts
+ * import { LaunchWaitError } from "@lambda-cloud/client";
+ *
+ * const error = new LaunchWaitError("0920582c", true, new Error("timed out"));
+ * console.log(error.terminated, error.message);
+ * ```
+ */
+export class LaunchWaitError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "LaunchWaitError";
+  /** The instance that was launched (the first, if the launch token found several). */
+  readonly instanceId: string;
+  /** Every instance the launch made. */
+  readonly instanceIds: string[];
+  /** Whether they were terminated; when `false`, they are still billing. */
+  readonly terminated: boolean;
+  /** The token the launch carried, when known. */
+  readonly launchToken: string | undefined;
+
+  /**
+   * Creates the error.
+   *
+   * @param instanceIds The instance, or instances, that were launched.
+   * @param terminated Whether they were terminated.
+   * @param cause Why the wait failed.
+   * @param cleanupError Why terminating them failed, if it did.
+   * @param launchToken The token the launch carried.
+   */
+  constructor(
+    instanceIds: string | readonly string[],
+    terminated: boolean,
+    cause: unknown,
+    cleanupError?: unknown,
+    launchToken?: string,
+  ) {
+    const ids = typeof instanceIds === "string" ? [instanceIds] : [...instanceIds];
+    // Ids come from the server's listings: quoted cut short, kept whole in `instanceIds`.
+    const named = clip(ids.map((id) => `'${id}'`).join(", "));
+    // The aborted launch's own message says it bills: what follows here says whether it still does.
+    const why = cause instanceof LaunchAbortedError
+      ? "aborted after the launch was sent, and it launched anyway"
+      : cause instanceof Error
+      ? cause.message
+      : String(cause);
+    const after = terminated
+      ? "it was terminated, so it no longer bills"
+      : cleanupError === undefined
+      ? "it was left running as asked, and bills until terminated"
+      : `terminating it failed too (${
+        cleanupError instanceof Error ? cleanupError.message : String(cleanupError)
+      }): terminate it yourself, it bills until then`;
+    super(`Cannot launch and wait for instance ${named}: ${why}; ${after}`, { cause });
+    this.instanceId = ids[0] ?? "";
+    this.instanceIds = ids;
+    this.terminated = terminated;
+    this.launchToken = launchToken;
   }
 }
 

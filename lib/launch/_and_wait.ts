@@ -1,0 +1,99 @@
+// Launch and wait: one instance, launched and waited on until it runs, with whatever the launch
+// made terminated when it does not get there.
+
+import { callSafely } from "../_callback.ts";
+import { checkLaunchRequest } from "../_rules/instances.ts";
+import { snapshotBody } from "../_validate.ts";
+import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
+import { waitForInstance } from "../workflows/_wait.ts";
+import {
+  cleanUp,
+  extras,
+  type Launched,
+  terminateExtras,
+  unnamedError,
+  withExtras,
+} from "./_cleanup.ts";
+import type { InstanceOps } from "./_ops.ts";
+import { launchOnce, unique } from "./_send.ts";
+import { launchAndWaitSettings } from "./_settings.ts";
+import { planLaunch } from "./_token.ts";
+import { LaunchAbortedError, UnidentifiedInstanceError } from "./errors.ts";
+import type { LaunchAndWaitOptions } from "./options.ts";
+
+/**
+ * `client.instances.launchAndWait()`: launches `body`, waits as `options` say, and returns the
+ * running instance. Every failure after the launch was sent ends in a `LaunchWaitError` that says
+ * whether what was launched is terminated; extra instances (a launch sent twice upstream) are
+ * terminated first.
+ */
+export async function launchAndWait(
+  ops: InstanceOps,
+  body: InstanceLaunchRequest,
+  options?: LaunchAndWaitOptions,
+): Promise<Instance> {
+  // Read once, here: no getter of the caller's runs between the launch and its cleanup.
+  const settings = launchAndWaitSettings("launch and wait", options, ops.attemptTimeoutMs);
+  const checked = snapshotBody("launch instance", body);
+  checkLaunchRequest(checked);
+  const plan = planLaunch(checked, settings.launchToken);
+  const launched: Launched = {
+    ops,
+    token: plan.token!, // never undefined: `launchToken: false` was refused
+    fresh: plan.fresh,
+    terminateOnFailure: settings.terminateOnFailure,
+  };
+  const { wait } = settings;
+  // `timeout` bounds the whole call: a lookup after a lost answer comes out of the wait's time.
+  const started = ops.clock.now();
+  let ids: string[];
+  try {
+    // Each id once: an answer that names the same instance twice must not make it an "extra"
+    // to terminate, the very instance waited for.
+    ids = unique((await launchOnce(ops, plan, settings.launch)).instance_ids);
+  } catch (error) {
+    // What the lookup found, and what landed just after it (a launch sent on twice).
+    if (error instanceof LaunchAbortedError) {
+      throw await cleanUp(launched, await withExtras(launched, error.instanceIds), error);
+    }
+    // Listed beside one without a usable id, these can be named: they are terminated, the other
+    // stays for Lambda's console, as the error (the cause) says.
+    if (error instanceof UnidentifiedInstanceError && error.instanceIds.length > 0) {
+      const found = await withExtras(launched, error.instanceIds);
+      throw await cleanUp(launched, found, error, unnamedError());
+    }
+    throw error;
+  }
+  callSafely(settings.onLaunched, [...ids]);
+  const id = ids[0]!;
+  // One instance was asked for: more means the launch went upstream twice. Only the first is
+  // waited for; the others are terminated now rather than left billing unseen.
+  await terminateExtras(launched, ids);
+  let instance: Instance;
+  let more: string[];
+  try {
+    const spent = ops.clock.now() - started;
+    if (spent >= wait.timeoutMs) {
+      throw new Error(
+        `its launch was found only ${Math.round(spent / 1000)} s after it was sent, past the ` +
+          `'timeout' of ${Math.round(wait.timeoutMs / 1000)} s`,
+      );
+    }
+    const read = (signal: AbortSignal | undefined) => ops.get(id, signal && { signal });
+    instance = (await waitForInstance(id, read, ops.clock, {
+      ...wait,
+      timeoutMs: wait.timeoutMs - spent,
+    }))!;
+    more = await extras(launched, ids, wait.signal);
+  } catch (error) {
+    // Failed or aborted: what the token finds is cleaned up with it. Listed beside an instance it
+    // cannot name (which bills all the same): those it can name are.
+    if (error instanceof UnidentifiedInstanceError) {
+      const found = unique([id, ...error.instanceIds]);
+      throw await cleanUp(launched, found, error, unnamedError());
+    }
+    throw await cleanUp(launched, await withExtras(launched, [id]), error);
+  }
+  if (more.length > 0) await terminateExtras(launched, [id, ...more], true);
+  return instance;
+}

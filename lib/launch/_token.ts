@@ -1,0 +1,97 @@
+// The launch token: chosen once per launch, carried as a tag, and read back off instances.
+
+import { checkString, describeValue, isRecord } from "../_validate.ts";
+import type { InstanceLaunchRequest } from "../types/instances.ts";
+import { LAUNCH_TOKEN_KEY } from "./options.ts";
+
+const ACTION = "launch instance";
+const TOKEN_MAX_LENGTH = 128;
+
+/** One launch, decided before anything is sent: the body that goes out and the token it carries. */
+export interface LaunchPlan {
+  /** The body as sent: the caller's, with the token's tag added when it had none. */
+  readonly body: InstanceLaunchRequest;
+  /** The token it carries; `undefined` for `launchToken: false`. */
+  readonly token: string | undefined;
+  /**
+   * Whether the token was made for this launch, so that nothing else carries it. A caller's own
+   * may be one an earlier launch carries (tags copied from a running instance): what it finds
+   * beyond the launch's answer is then left alone.
+   */
+  readonly fresh: boolean;
+}
+
+/**
+ * Decides the token of a launch of `body` (plain JSON data: the tag is added to a shallow copy,
+ * which a `toJSON()` or a getter would not carry): the caller's `launchToken`, the one the body's
+ * tags carry, or a fresh random one; none for `false`.
+ */
+export function planLaunch(
+  body: InstanceLaunchRequest,
+  launchToken: boolean | string | undefined,
+): LaunchPlan {
+  // A raw body may be anything: only an array of objects is read for tags.
+  const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
+  const tokenTags = tags.flatMap((tag, index) => isTokenTag(tag) ? [{ tag, index }] : []);
+  if (tokenTags.length > 1) {
+    throw new RangeError(
+      `Cannot ${ACTION}: 'tags' must hold at most one ${LAUNCH_TOKEN_KEY} tag, received ${tokenTags.length}`,
+    );
+  }
+  // A token of the caller's, in the body, obeys the same rules as one passed as launchToken.
+  const inBody = tokenTags[0] &&
+    checkLaunchToken(ACTION, `tags[${tokenTags[0].index}].value`, tokenTags[0].tag.value);
+  if (launchToken === false) return { body, token: undefined, fresh: false };
+  if (launchToken === undefined || launchToken === true) {
+    if (inBody !== undefined) return { body, token: inBody, fresh: false };
+    const token = crypto.randomUUID().replaceAll("-", "");
+    return { body: withToken(body, token), token, fresh: true };
+  }
+  const token = checkLaunchToken(ACTION, "launchToken", launchToken);
+  if (inBody !== undefined && inBody !== token) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
+        describeValue(token)
+      } and ${describeValue(inBody)}`,
+    );
+  }
+  return { body: inBody === undefined ? withToken(body, token) : body, token, fresh: false };
+}
+
+function withToken(body: InstanceLaunchRequest, token: string): InstanceLaunchRequest {
+  return { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
+}
+
+/** Requires a launch token: a string a tag value can hold. */
+export function checkLaunchToken(action: string, name: string, value: unknown): string {
+  if (typeof value !== "string" && typeof value !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be a string or a boolean, received ${describeValue(value)}`,
+    );
+  }
+  return checkString(action, name, value, { maxLength: TOKEN_MAX_LENGTH });
+}
+
+/** Whether `tag` is a launch-token tag, whatever its value. */
+export function isTokenTag(tag: unknown): tag is { key: string; value?: unknown } {
+  return isRecord(tag) && tag.key === LAUNCH_TOKEN_KEY;
+}
+
+/**
+ * Whether `instance` shows launch token `token`: `"yes"` when a tag carries it, whatever the other
+ * tags look like; `"no"` when its tags are all as the spec has them (`{key, value}` strings) and
+ * none carries it; `"unknown"` when it lists no tags, or some in another form (`"key=value"`,
+ * `{Key, Value}`) that may carry the token unseen.
+ */
+export function showsToken(
+  instance: Record<string, unknown>,
+  token: string,
+): "yes" | "no" | "unknown" {
+  const { tags } = instance;
+  if (!Array.isArray(tags)) return "unknown";
+  if (tags.some((tag) => isTokenTag(tag) && tag.value === token)) return "yes";
+  const readable = tags.every((tag) =>
+    isRecord(tag) && typeof tag.key === "string" && typeof tag.value === "string"
+  );
+  return readable ? "no" : "unknown";
+}
