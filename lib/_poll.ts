@@ -4,7 +4,7 @@
 
 import type { Clock } from "./clock.ts";
 import { Deadline } from "./_deadline.ts";
-import { isRetryable, RETRY_IDEMPOTENT } from "./_retry.ts";
+import { isRetryable, RETRY_IDEMPOTENT } from "./transport/_retry.ts";
 
 /** When to poll and when to stop. */
 export interface PollSettings {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { Transport } from "./_transport.ts";
+import { Transport } from "./transport/_transport.ts";
 import { describeValue } from "./_validate.ts";
 import { checkRawRequest, type RawParts } from "./_rules/raw.ts";
 import { type InstanceOps, instanceOps } from "./launch/_ops.ts";

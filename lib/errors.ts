@@ -5,7 +5,7 @@
  * @module
  */
 
-import { wasNeverSent } from "./_never_sent.ts";
+import { lacksPermission, wasNeverSent } from "./transport/_never_sent.ts";
 import { clip, trimPeriods } from "./_text.ts";
 
 /**
@@ -447,6 +447,11 @@ export class ConnectionError extends LambdaCloudError {
    * went out.
    */
   readonly requestSent: boolean;
+  /**
+   * Whether the runtime refused the connection for want of permission (Deno without
+   * `--allow-net` for the host): nothing was sent, and trying again cannot help.
+   */
+  readonly permissionDenied: boolean;
 
   /**
    * Creates the error for an attempt that got no answer.
@@ -467,6 +472,7 @@ export class ConnectionError extends LambdaCloudError {
       { cause },
     );
     this.requestSent = requestSent;
+    this.permissionDenied = !requestSent && lacksPermission(cause);
   }
 }
 

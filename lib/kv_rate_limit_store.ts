@@ -5,7 +5,6 @@
  * @module
  */
 
-import { retryWhileLocked } from "./_kv_locked.ts";
 import type {
   RateLimitState,
   RateLimitStore,
@@ -60,9 +59,13 @@ const DEFAULT_PREFIX = ["lambda-cloud-client", "rate-limit"] as const;
  * atomic check-and-set, so two processes never take the same one. The KV holds, per API key, one
  * small entry named by a SHA-256 digest of the key: four numbers and two random ids, never the key.
  * Opening the KV is the caller's: `Deno.openKv()` needs `--unstable-kv` outside Deno Deploy, and a
- * KV file needs read and write permission for it.
+ * KV file needs read and write permission for it. Pass a function that opens it to have it opened
+ * when the store is first used: several processes started at once may find the file locked while
+ * one of them creates it, so the open is tried again while it is, and a failed open is not kept
+ * (the next use tries again).
  *
- * @param kv An open `Deno.Kv` (or an object with the same `get` and `atomic`).
+ * @param kv An open `Deno.Kv` (or an object with the same `get` and `atomic`), or a function that
+ * opens one.
  * @param options The key prefix, and patience with a locked KV file.
  * @returns The store.
  * @throws {TypeError} When `kv` lacks `get` or `atomic`, or an option is invalid.
@@ -79,14 +82,17 @@ const DEFAULT_PREFIX = ["lambda-cloud-client", "rate-limit"] as const;
  * ```
  */
 export function kvRateLimitStore(
-  kv: KvLike,
+  kv: KvLike | (() => Promise<KvLike>),
   options: KvRateLimitStoreOptions = {},
 ): RateLimitStore {
   if (
-    typeof kv !== "object" || kv === null || typeof kv.get !== "function" ||
-    typeof kv.atomic !== "function"
+    typeof kv !== "function" &&
+    (typeof kv !== "object" || kv === null || typeof kv.get !== "function" ||
+      typeof kv.atomic !== "function")
   ) {
-    throw new TypeError("Cannot create rate limit store: 'kv' must be an open Deno.Kv");
+    throw new TypeError(
+      "Cannot create rate limit store: 'kv' must be an open Deno.Kv, or a function that opens one",
+    );
   }
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (!Array.isArray(prefix) || !prefix.every((part) => typeof part === "string")) {
@@ -99,16 +105,24 @@ export function kvRateLimitStore(
     );
   }
   const keyOf = (keyId: string) => [...prefix, keyId];
+  let opened: Promise<KvLike> | undefined;
+  const open = typeof kv === "function"
+    ? () =>
+      opened ??= retryWhileLocked(lockedRetryMs, kv).catch((error) => {
+        opened = undefined;
+        throw error;
+      })
+    : () => Promise.resolve(kv);
   return {
     get: (keyId) =>
       retryWhileLocked(lockedRetryMs, async (): Promise<VersionedRateLimitState> => {
-        const entry = await kv.get(keyOf(keyId));
+        const entry = await (await open()).get(keyOf(keyId));
         return { state: readState(entry.value), version: entry.versionstamp };
       }),
     compareAndSet: (keyId, version, state, expireInMs) =>
       retryWhileLocked(lockedRetryMs, async () => {
         const key = keyOf(keyId);
-        const result = await kv.atomic()
+        const result = await (await open()).atomic()
           .check({ key, versionstamp: version })
           .set(key, { ...state }, { expireIn: Math.max(1, Math.ceil(expireInMs)) })
           .commit();
@@ -129,4 +143,31 @@ function readState(value: unknown): RateLimitState | undefined {
     return undefined;
   }
   return { requestAt, requestBy, launchAt, launchBy };
+}
+
+// SQLite, under a local Deno KV file, answers "database is locked" while another process writes
+// it: something to wait out briefly, not a failure.
+
+/**
+ * Runs `operation`, again after a short random pause while SQLite answers that another process
+ * holds the database, for up to `budgetMs`. Any other error, or one past the budget, is thrown.
+ */
+export async function retryWhileLocked<T>(
+  budgetMs: number,
+  operation: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isLocked(error) || performance.now() - started >= budgetMs) throw error;
+    }
+    // Random, so that processes that collided do not collide again.
+    await new Promise((resolve) => setTimeout(resolve, 1 + Math.random() * 4));
+  }
+}
+
+function isLocked(error: unknown): boolean {
+  return error instanceof Error && /database is (locked|busy)/i.test(error.message);
 }

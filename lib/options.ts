@@ -94,6 +94,17 @@ export interface BackoffOptions {
    * @default {60000}
    */
   maxRetryAfterMs?: number;
+  /**
+   * How long one call may go on waiting out 429s beyond its `maxRetries`, in milliseconds from its
+   * first failure: for processes that share a key without sharing a rate-limit `store` (a shell
+   * loop, CI jobs), whose requests the API refuses in turn. Only a 429 that refused the call counts
+   * (one whose code names a failing `provider/*` may come after the backend acted); each wait is as
+   * long as the server asked, spread by up to a second so that the processes do not all come back
+   * at once.
+   *
+   * @default {0}
+   */
+  patienceMs?: number;
 }
 
 /**

@@ -1,6 +1,5 @@
 // Test doubles: a fetch that records requests and answers from a script, and a clock that jumps.
 
-import { wrapFetch } from "../lib/_never_sent.ts";
 import type { KvAtomicLike, KvLike, LambdaCloudClientOptions } from "../mod.ts";
 import { LambdaCloudClient } from "../mod.ts";
 import { FakeClock as VirtualClock } from "../lib/testing/mod.ts";
@@ -210,14 +209,4 @@ export class FakeKv implements KvLike {
     const failure = this.failures.shift();
     return failure ? Promise.reject(failure) : Promise.resolve(act());
   }
-}
-
-/**
- * `fetch`, marked as the runtime's own fetch would be wrapped by the command line: its connection
- * errors can then prove that nothing was sent, which a custom fetch's cannot.
- */
-export function runtimeWrapped(
-  fetch: (request: Request) => Promise<Response>,
-): (request: Request) => Promise<Response> {
-  return wrapFetch(undefined, () => fetch);
 }

@@ -1,5 +1,5 @@
 import { InsufficientCapacityError, RateLimitError, ServerError } from "../mod.ts";
-import { parseRetryAfter, retryDelay } from "../lib/_retry.ts";
+import { parseRetryAfter, retryDelay } from "../lib/transport/_retry.ts";
 import { assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 

@@ -3,7 +3,7 @@
 import { ConnectionError, LambdaCloudClient, RateLimitError, TimeoutError } from "../mod.ts";
 import { LambdaEmulator } from "../lib/testing/mod.ts";
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { FakeClock } from "./_fakes.ts";
+import { SocketClock } from "./_loopback.ts";
 
 interface Seen {
   method: string;
@@ -43,7 +43,7 @@ function clientFor(
     apiKey: "secret_socket",
     baseUrl,
     rateLimit: false,
-    clock: new FakeClock(),
+    clock: new SocketClock(),
     ...options,
   });
 }
@@ -82,7 +82,7 @@ Deno.test("a 429 with Retry-After over a socket is waited out, then retried", as
       : Response.json({ data: [] })
   );
   await using _ = server;
-  const clock = new FakeClock();
+  const clock = new SocketClock();
   const client = clientFor(baseUrl, { clock });
   assertEquals(await client.sshKeys.list(), []);
   assertEquals(clock.sleeps, [1000]);

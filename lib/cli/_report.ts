@@ -21,8 +21,6 @@ import {
   TimeoutError,
   UnidentifiedInstanceError,
 } from "../../mod.ts";
-import { lacksPermission } from "../_never_sent.ts";
-import { clip, trimPeriods } from "../_text.ts";
 import { UsageError } from "./_args.ts";
 import type { CliIo, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -110,7 +108,7 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
 
 /** Whether Deno refused the connection for want of `--allow-net`: nothing was sent. */
 function isNetDenied(error: unknown): boolean {
-  return error instanceof ConnectionError && !error.requestSent && lacksPermission(error.cause);
+  return error instanceof ConnectionError && error.permissionDenied;
 }
 
 /** `cli/not-found` for 4, and so on: the code of a failure that is not one of Lambda's. */
@@ -226,10 +224,9 @@ export function reportError(
   const say = (line: string) => io.stderr(visible(line));
   say(`error: ${message}`);
   if (requestId !== undefined) say(`  request id: ${requestId}`);
-  // Lambda's messages often carry the suggestion already: say it once.
-  const said = suggestion === undefined || message.includes(clip(trimPeriods(suggestion)));
-  if (!said) {
-    say(error instanceof UsageError ? suggestion! + "." : `  suggestion: ${clip(suggestion!)}`);
+  // An API error's message carries Lambda's suggestion already (cut short): say it once.
+  if (suggestion !== undefined && !(error instanceof ApiError) && !message.includes(suggestion)) {
+    say(error instanceof UsageError ? suggestion + "." : `  suggestion: ${suggestion}`);
   }
   if (error instanceof LostOutputError && error.mustReach !== undefined) {
     const { lines, secret } = error.mustReach;

@@ -2,9 +2,14 @@
 // builds the client, asks before launching or destroying, and turns every outcome into output and
 // an exit code that scripts can rely on.
 
-import { type Clock, LambdaCloudClient, type RateLimitOptions, systemClock } from "../../mod.ts";
-import { wrapFetch } from "../_never_sent.ts";
-import { VERSION } from "../version.ts";
+import {
+  type Clock,
+  type Hooks,
+  LambdaCloudClient,
+  RateLimitError,
+  type RateLimitOptions,
+  VERSION,
+} from "../../mod.ts";
 
 const PACKAGE = "@lambda-cloud/client";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
@@ -13,14 +18,12 @@ import { EXIT } from "./_exit.ts";
 import { GLOBAL_FLAGS } from "./_globals.ts";
 import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
 import { Lookup } from "./_lookup.ts";
-import { patientFetch } from "./_patience.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark, visible } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
-import { Changes } from "./_changes.ts";
 import { BudgetUnavailableError } from "./_shared_budget.ts";
 
 /**
@@ -91,7 +94,7 @@ export async function runCli(
 ): Promise<number> {
   const { command, rest } = splitCommand(argv);
   let interrupted = (): unknown => false;
-  const changes = new Changes();
+  const changes: Changes = { sent: false };
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
     if (args.booleans.has("version")) {
@@ -114,7 +117,7 @@ export async function runCli(
     }
     const shown = view(command, args);
     const out = presentIo(io, shown.json);
-    const context = prepare(command, args, out, changes.watch(options), shown);
+    const { context, stopped } = prepare(command, args, out, options, shown, changes);
     await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
@@ -122,7 +125,7 @@ export async function runCli(
     const signal = options.interrupts?.((code) => sayUnfinished(context, code)) ?? context.signal;
     context.signal = signal;
     interrupted = () => signal.aborted && (signal.reason ?? true);
-    if (context.dryRun) return await dryRun(out, context, command);
+    if (stopped) return await dryRun(out, context, command, stopped);
     const output = await command.run(context);
     render(io, out, command, output, shown);
     checkDelivered(io, output, changes.sent);
@@ -202,14 +205,23 @@ function overview(io: CliIo, args: ParsedArgs): number {
   throw new UsageError(`unknown command '${words.join(" ")}'`);
 }
 
-/** Checks everything that can be checked before a request, and builds the client and context. */
+/** Whether a run has sent a request that may have changed something (one other than a read). */
+interface Changes {
+  sent: boolean;
+}
+
+/**
+ * Checks everything that can be checked before a request, and builds the client and context; for
+ * a dry run, with what tells the request its client stopped.
+ */
 function prepare(
   command: Command,
   args: ParsedArgs,
   io: CliIo,
   options: CliOptions,
   shown: View,
-): CommandContext {
+  changes: Changes,
+): { context: CommandContext; stopped?: () => Request | undefined } {
   const name = command.name.join(" ");
   const dryRun = args.booleans.has("dry-run");
   if (dryRun && !command.mutating) {
@@ -225,9 +237,10 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const client = command.local
-    ? new LambdaCloudClient()
-    : makeClient(args, io, options, dryRun, shown);
+  const made = command.local
+    ? { client: new LambdaCloudClient() }
+    : makeClient(args, io, options, dryRun, shown, changes);
+  const client = made.client;
   const context: CommandContext = {
     client,
     args,
@@ -241,8 +254,12 @@ function prepare(
     lookup: new Lookup(client, () => context.signal),
     unfinished: {},
   };
-  return context;
+  return made.stopped ? { context, stopped: made.stopped } : { context };
 }
+
+// How long one request may spend waiting out 429s from other processes that share the key. Kept
+// below the client's timeout per attempt (60 s).
+const PATIENCE_MS = 45_000;
 
 function makeClient(
   args: ParsedArgs,
@@ -250,61 +267,67 @@ function makeClient(
   options: CliOptions,
   dryRun: boolean,
   shown: View,
-): LambdaCloudClient {
+  changes: Changes,
+): { client: LambdaCloudClient; stopped?: () => Request | undefined } {
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
   const apiKey = readApiKey(io, dryRun);
   const failFast = args.booleans.has("fail-fast");
-  // Around the caller's fetch or the runtime's; like every wrapper here, it passes its errors on
-  // unchanged, so that those of the runtime's fetch still prove when nothing was sent.
-  const patient = wrapFetch(options.fetch, (send) =>
-    failFast ? send : patientFetch(send, {
-      clock: options.clock ?? systemClock,
-      // A second or two is the usual price of sharing a key with other processes: say so only when
-      // it goes on.
-      onWait: (delayMs, refusals) => {
-        if (refusals < 3 && delayMs < 3000) return;
-        io.progress(
-          `Rate limited by the API: trying again in ${
-            (delayMs / 1000).toFixed(1)
-          } s (--fail-fast exits instead)`,
-        );
-      },
-    }));
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;
-  const stops = dryRun ? dryRunFetch(patient) : undefined;
-  const client = new LambdaCloudClient({
-    apiKey,
-    userAgent: "lambda-cli",
+  const hooks: Hooks = {
+    // Exit code 2 promises "nothing was changed": once a request that may change something has
+    // gone, an error raised after it (an answer the command cannot read) must not claim it.
+    onRequest: ({ method }) => {
+      if (method !== "GET" && method !== "HEAD") changes.sent = true;
+    },
+    // A second or two is the usual price of sharing a key with other processes: said only when
+    // it goes on.
+    onRetry: ({ error, attempt, delayMs }) => {
+      if (!(error instanceof RateLimitError) || (attempt < 3 && delayMs < 3000)) return;
+      io.progress(
+        `Rate limited by the API: trying again in ${
+          (delayMs / 1000).toFixed(1)
+        } s (--fail-fast exits instead)`,
+      );
+    },
     // Once per run: the budget shared with other `lambda` processes could not be used (a note,
     // when it was never set up) or failed (a warning), and this one went on by itself.
-    ...(shared && !dryRun
-      ? {
-        hooks: {
-          onRateLimitFallback: ({ error }) => {
-            const unset = error instanceof BudgetUnavailableError;
-            if (toldAlone || (unset && shown.quiet)) return;
-            toldAlone = true;
-            const why = `the rate budget shared with other lambda processes is unavailable ` +
-              `(${error.message}): pacing this one alone`;
-            if (unset) remark(io, shown.json, "note", `Note: ${why}`);
-            else remark(io, shown.json, "warning", `warning: ${why}`);
-          },
-        },
-      }
-      : {}),
+    onRateLimitFallback: ({ error }) => {
+      const unset = error instanceof BudgetUnavailableError;
+      if (!shared || toldAlone || (unset && shown.quiet)) return;
+      toldAlone = true;
+      const why = `the rate budget shared with other lambda processes is unavailable ` +
+        `(${error.message}): pacing this one alone`;
+      if (unset) remark(io, shown.json, "note", `Note: ${why}`);
+      else remark(io, shown.json, "warning", `warning: ${why}`);
+    },
+  };
+  const common = {
+    apiKey,
+    userAgent: "lambda-cli",
     ...(baseUrl === undefined ? {} : { baseUrl }),
     ...(options.clock ? { clock: options.clock } : {}),
-    ...(failFast || dryRun ? { maxRetries: 0 } : {}),
+  };
+  if (dryRun) {
     // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever.
-    ...(stops ? { rateLimit: false, fetch: stops.fetch } : {
-      fetch: patient,
-      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-    }),
+    const stops = dryRunFetch(options.fetch ?? ((request) => fetch(request)));
+    const client = new LambdaCloudClient({
+      ...common,
+      maxRetries: 0,
+      rateLimit: false,
+      fetch: stops.fetch,
+    });
+    return { client, stopped: stops.stopped };
+  }
+  const client = new LambdaCloudClient({
+    ...common,
+    hooks,
+    ...(failFast ? { maxRetries: 0 } : { backoff: { patienceMs: PATIENCE_MS } }),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
-  if (stops) dryRunStops.set(client, stops.stopped);
-  return client;
+  return { client };
 }
 
 const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
@@ -525,12 +548,6 @@ function dryRunStop(): Response {
 }
 
 /**
- * The request each dry run's client stopped, by client. Kept here rather than on the error: the
- * client hands a copy of what its fetch threw on, without anything that could hold the key.
- */
-const dryRunStops = new WeakMap<LambdaCloudClient, () => Request | undefined>();
-
-/**
  * Reads go through (names become ids) until the first request that would change something, which
  * is kept and refused, and so is everything after it.
  */
@@ -549,12 +566,23 @@ function dryRunFetch(read: (request: Request) => Promise<Response>): {
   };
 }
 
-async function dryRun(io: CliIo, context: CommandContext, command: Command): Promise<number> {
+/**
+ * Runs `command` with a client that stops the first request that would change something, and
+ * prints that request. `stops` says which it stopped: kept beside the client rather than read off
+ * the error, since the client hands a copy of what its fetch threw on, without anything that could
+ * hold the key.
+ */
+async function dryRun(
+  io: CliIo,
+  context: CommandContext,
+  command: Command,
+  stops: () => Request | undefined,
+): Promise<number> {
   let stopped: Request | undefined;
   try {
     await command.run(context);
   } catch (error) {
-    stopped = dryRunStops.get(context.client)?.();
+    stopped = stops();
     if (stopped === undefined) throw error;
   }
   if (stopped === undefined) {

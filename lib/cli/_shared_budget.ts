@@ -2,9 +2,8 @@
 // which each invocation opens (the first time it sends a request) to book its turns, so that a shell
 // loop or parallel CI jobs wait their turn rather than being refused. Without `--unstable-kv`, or
 // without permission to find or write the folder, each invocation paces itself alone, as before,
-// says so once, and its patience with 429s (_patience.ts) still covers the rest.
+// says so once, and its patience with 429s (the client's backoff.patienceMs) still covers the rest.
 
-import { retryWhileLocked } from "../_kv_locked.ts";
 import type { DenoPermissions } from "./_deno_io.ts";
 import { type KvLike, kvRateLimitStore, type RateLimitStore } from "../../mod.ts";
 
@@ -52,8 +51,8 @@ export function budgetPath(deno: BudgetDeno): string | undefined {
  */
 export const SHARED_BUDGET_SKEW_MS = 100;
 
-/** How long to keep trying to open the budget's file while another process holds it. */
-const OPEN_LOCKED_RETRY_MS = 2000;
+/** How long to keep trying to open or use the budget's file while another process holds it. */
+const LOCKED_RETRY_MS = 2000;
 
 /**
  * Why this `lambda` cannot share the machine-wide budget (no `--unstable-kv`, no cache folder, no
@@ -88,22 +87,12 @@ export function sharedBudget(deno: BudgetDeno): RateLimitStore {
       `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,
     );
   }
-  let store: Promise<RateLimitStore> | undefined;
-  // Several `lambda` started at once may find the file locked while one of them creates it; a
-  // failed open is not kept, so the next turn after the fallback tries again.
-  const open = () =>
-    store ??= (async () => {
-      await deno.mkdir(folder, { recursive: true });
-      return kvRateLimitStore(await retryWhileLocked(OPEN_LOCKED_RETRY_MS, () => openKv(path)));
-    })().catch((error) => {
-      store = undefined;
-      throw error;
-    });
-  return {
-    get: async (keyId) => await (await open()).get(keyId),
-    compareAndSet: async (keyId, version, state, expireInMs) =>
-      await (await open()).compareAndSet(keyId, version, state, expireInMs),
-  };
+  // Opened when first used; several `lambda` started at once may find the file locked while one of
+  // them creates it, which the store waits out.
+  return kvRateLimitStore(async () => {
+    await deno.mkdir(folder, { recursive: true });
+    return await openKv(path);
+  }, { lockedRetryMs: LOCKED_RETRY_MS });
 }
 
 function unavailable(why: string): RateLimitStore {

@@ -2,7 +2,7 @@
 // seen, time runs out, or a listing fails for good.
 
 import { Deadline } from "../_deadline.ts";
-import { isRetryable, RETRY_IDEMPOTENT } from "../_retry.ts";
+import { isRetryable, RETRY_IDEMPOTENT } from "../transport/_retry.ts";
 import { look, type Reads } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
 import type { LookupSettings } from "./_settings.ts";

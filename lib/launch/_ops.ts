@@ -1,8 +1,8 @@
 // The instance operations that launch safety needs, on one client's transport: the one interface
 // every launch, lookup, wait and cleanup goes through, built once per client.
 
-import { isOutcomeUnknown } from "../_retry.ts";
-import type { SendTracker, Transport } from "../_transport.ts";
+import { isOutcomeUnknown } from "../transport/_retry.ts";
+import type { SendTracker, Transport } from "../transport/_transport.ts";
 import type { Clock } from "../clock.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance, InstanceTerminateResponse } from "../types/instances.ts";

@@ -1,8 +1,8 @@
 // One launch, sent at most once: after a failure whose outcome is unknown, its token is looked for
 // rather than the launch sent again.
 
-import { isOutcomeUnknown } from "../_retry.ts";
-import type { SendTracker } from "../_transport.ts";
+import { isOutcomeUnknown } from "../transport/_retry.ts";
+import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { describeValue, isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
 import { InvalidResponseError } from "../errors.ts";

@@ -1,7 +1,7 @@
 // The base of every resource class: it holds the client's transport, so that each resource is only
 // its methods.
 
-import type { Transport } from "../_transport.ts";
+import type { Transport } from "../transport/_transport.ts";
 
 /** @ignore The base of every resource class. */
 export abstract class Resource {

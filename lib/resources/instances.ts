@@ -6,7 +6,7 @@
  */
 
 import { Resource } from "./_resource.ts";
-import type { Transport } from "../_transport.ts";
+import type { Transport } from "../transport/_transport.ts";
 import { checkUpdateRequest } from "../_rules/instances.ts";
 import {
   checkId,

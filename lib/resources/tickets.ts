@@ -5,7 +5,7 @@
  */
 
 import { everyPage } from "../_paging.ts";
-import type { Transport } from "../_transport.ts";
+import type { Transport } from "../transport/_transport.ts";
 import { Resource } from "./_resource.ts";
 import { snapshotBody } from "../_validate.ts";
 import {

@@ -4,7 +4,7 @@
 // the rest (method, path, parameters, constraints). Both are keyed by operationId, and the type
 // checker requires an entry here for every operation there.
 
-import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED, type RetryPolicy } from "../_retry.ts";
+import { RETRY_IDEMPOTENT, RETRY_WHEN_REFUSED, type RetryPolicy } from "../transport/_retry.ts";
 import type { LimitKind } from "../_rate_limiter.ts";
 import type { OperationId } from "./operations.ts";
 

@@ -31,6 +31,8 @@ interface Sleeper {
   at: number;
   order: number;
   wake(): void;
+  /** A timer of `timer()`, rather than a sleep. */
+  timer?: true;
 }
 
 /**
@@ -83,6 +85,7 @@ export class FakeClock implements Clock {
     // Bound, so that `{ now: clock.now }` and wrappers of `clock.sleep` work.
     this.now = this.now.bind(this);
     this.sleep = this.sleep.bind(this);
+    this.timer = this.timer.bind(this);
   }
 
   /**
@@ -142,6 +145,43 @@ export class FakeClock implements Clock {
   }
 
   /**
+   * Calls `callback` once virtual time reaches `ms` from now, unless the function it returns is
+   * called first: the time limits of the client (an attempt's timeout, a lookup's window) run on
+   * it. Like a sleep, a timer lets time jump to it once nothing else can run, so a request that
+   * never answers still times out; unlike one, it is not counted in `sleeps`.
+   *
+   * @param ms How long until it fires, in virtual milliseconds.
+   * @param callback What it calls then.
+   * @returns A function that cancels it.
+   *
+   * @example A time limit that is cancelled leaves nothing behind
+   * ```ts
+   * import { FakeClock } from "@lambda-cloud/client/testing";
+   *
+   * const clock = new FakeClock();
+   * const cancel = clock.timer(60_000, () => console.log("timed out"));
+   * cancel();
+   * console.log(clock.pendingTimers, clock.sleeps); // 0 []
+   * ```
+   */
+  timer(ms: number, callback: () => void): () => void {
+    const sleeper: Sleeper = {
+      at: this.#time + Math.max(0, ms),
+      order: this.#order++,
+      wake: callback,
+      timer: true,
+    };
+    this.#sleepers.push(sleeper);
+    this.#scheduleTick();
+    return () => {
+      const index = this.#sleepers.indexOf(sleeper);
+      if (index < 0) return;
+      this.#sleepers.splice(index, 1);
+      if (this.#sleepers.length === 0) this.#cancelTick();
+    };
+  }
+
+  /**
    * Moves time forward by `ms`, and ends the sleeps whose time has come.
    *
    * @param ms How far to move, in milliseconds.
@@ -193,7 +233,21 @@ export class FakeClock implements Clock {
    * ```
    */
   get pendingSleeps(): number {
-    return this.#sleepers.length;
+    return this.#sleepers.filter((sleeper) => !sleeper.timer).length;
+  }
+
+  /**
+   * How many timers (see {@linkcode FakeClock.timer}) are still to fire.
+   *
+   * @example Nothing is timed on a new clock
+   * ```ts
+   * import { FakeClock } from "@lambda-cloud/client/testing";
+   *
+   * console.log(new FakeClock().pendingTimers); // 0
+   * ```
+   */
+  get pendingTimers(): number {
+    return this.#sleepers.filter((sleeper) => sleeper.timer).length;
   }
 
   #sortSleepers(): void {

@@ -41,35 +41,10 @@ export function lacksPermission(error: unknown): boolean {
 }
 
 /**
- * Marks a fetch whose errors are the runtime's own, passed on unchanged (the command line's
- * wrappers around the global fetch): its connection errors can then prove that nothing was sent,
- * as the runtime fetch's do. Errors of any other custom fetch prove nothing.
+ * The runtime's own fetch, as it was when this module loaded. What a fetch's failure proves is
+ * decided once, and the same for every caller: only this fetch's connection errors can prove that
+ * nothing was sent. Any other — a `fetch` option, or a global put in its place later (a test stub,
+ * an instrumentation wrapper) — may fail in its own work after the request went out, so its
+ * failures count as possibly sent.
  */
-export const RUNTIME_ERRORS: unique symbol = Symbol("lambda-cloud-client.runtimeErrors");
-
-/** Whether `fetch` was marked as passing on the runtime's errors; see {@linkcode wrapFetch}. */
-export function hasRuntimeErrors(fetch: unknown): boolean {
-  return typeof fetch === "function" &&
-    (fetch as { [RUNTIME_ERRORS]?: unknown })[RUNTIME_ERRORS] === true;
-}
-
-/** The runtime's own fetch, as it was when this module loaded. */
 export const RUNTIME_FETCH: typeof fetch | undefined = globalThis.fetch;
-
-type Send = (request: Request) => Promise<Response>;
-
-/**
- * A wrapper, made by `wrap`, around `given` or else the global fetch as it is now (one put in its
- * place later is not called). The wrapper is marked with {@linkcode RUNTIME_ERRORS} when what it
- * wraps passes the runtime's errors on: a marked fetch, or the global one while it is still the
- * runtime's. `wrap` must pass the errors of what it sends through on unchanged.
- */
-export function wrapFetch(given: Send | undefined, wrap: (send: Send) => Send): Send {
-  const global = globalThis.fetch;
-  const runtime = given === undefined ? global === RUNTIME_FETCH : hasRuntimeErrors(given);
-  const wrapper = wrap(given ?? ((request) => global(request)));
-  if (runtime && !hasRuntimeErrors(wrapper)) {
-    Object.defineProperty(wrapper, RUNTIME_ERRORS, { value: true });
-  }
-  return wrapper;
-}
