@@ -96,6 +96,7 @@
 export * from "./lib/client.ts";
 export * from "./lib/clock.ts";
 export * from "./lib/errors.ts";
+export * from "./lib/no_answer_errors.ts";
 export * from "./lib/kv_rate_limit_store.ts";
 export * from "./lib/options.ts";
 export * from "./lib/rate_limit_store.ts";

@@ -1,6 +1,6 @@
 // Reading every page of an endpoint that pages with an opaque token, one page at a time.
 
-import { InvalidResponseError } from "./errors.ts";
+import { InvalidResponseError } from "./no_answer_errors.ts";
 
 /** One page: its items, and the token of the next page (`null` on the last). */
 export interface Page<T> {

@@ -2,7 +2,7 @@
 // network), and a read by id of each instance it lists without tags. The one scan behind the
 // lookup after a lost answer, findByLaunchToken(), and the sweep for extras.
 
-import { InvalidResponseError } from "../errors.ts";
+import { InvalidResponseError } from "../no_answer_errors.ts";
 import { isRecord, isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance } from "../types/instances.ts";

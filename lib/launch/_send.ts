@@ -5,7 +5,7 @@ import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { describeValue, isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
-import { InvalidResponseError } from "../errors.ts";
+import { InvalidResponseError } from "../no_answer_errors.ts";
 import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
 import { lookForLaunch } from "./_lookup.ts";
 import type { InstanceOps } from "./_ops.ts";

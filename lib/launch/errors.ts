@@ -6,13 +6,8 @@
  * @module
  */
 
-import {
-  ApiError,
-  ConnectionError,
-  InvalidResponseError,
-  LambdaCloudError,
-  TimeoutError,
-} from "../errors.ts";
+import { ApiError, LambdaCloudError } from "../errors.ts";
+import { ConnectionError, InvalidResponseError, TimeoutError } from "../no_answer_errors.ts";
 import { clip } from "../_text.ts";
 import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";

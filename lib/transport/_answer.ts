@@ -4,7 +4,8 @@
 import { holdsSecret, MIN_REDACTED_LENGTH, redactSecret } from "../_redact.ts";
 import { isRecord } from "../_validate.ts";
 import type { Clock } from "../clock.ts";
-import { createApiError, InvalidResponseError } from "../errors.ts";
+import { createApiError } from "../errors.ts";
+import { InvalidResponseError } from "../no_answer_errors.ts";
 import type { SpecOperation } from "../spec/types.ts";
 import { parseRetryAfter } from "./_retry.ts";
 

@@ -5,7 +5,8 @@ import { abortable, Deadline } from "../_deadline.ts";
 import { readEnv } from "../_env.ts";
 import { hashApiKey } from "../_rate_limiter.ts";
 import { describeValue } from "../_validate.ts";
-import { LambdaCloudError, TimeoutError } from "../errors.ts";
+import { LambdaCloudError } from "../errors.ts";
+import { TimeoutError } from "../no_answer_errors.ts";
 import type { Clock } from "../clock.ts";
 import type { LambdaCloudClientOptions } from "../options.ts";
 

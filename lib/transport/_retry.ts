@@ -3,13 +3,8 @@
 // the whole key back, and when a delete whose answer was lost is done. The policy table
 // (lib/spec/policy.ts) picks a policy per operation; the transport's loop applies these rules.
 
-import {
-  ApiError,
-  ConnectionError,
-  InvalidResponseError,
-  NotFoundError,
-  TimeoutError,
-} from "../errors.ts";
+import { ApiError, NotFoundError } from "../errors.ts";
+import { ConnectionError, InvalidResponseError, TimeoutError } from "../no_answer_errors.ts";
 
 /** Which failures an operation may safely be sent again after. */
 export interface RetryPolicy {

@@ -3,7 +3,8 @@
 
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
-import { InvalidResponseError, NotFoundError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
+import { InvalidResponseError } from "../no_answer_errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import {
   checkNonNegativeNumber,
