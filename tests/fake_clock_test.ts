@@ -12,7 +12,7 @@ const LAUNCH = {
   ssh_key_names: ["laptop"] as [string],
 };
 
-Deno.test("the README's recipe: launch, two minutes of boot, terminate, on one virtual clock", async () => {
+Deno.test("docs/emulator.md's recipe: launch, two minutes of boot, terminate, on one virtual clock", async () => {
   const clock = new FakeClock();
   // Both sides at Lambda's real pace: rate limits on in the emulator and in the client.
   const emulator = testEmulator({ clock, rateLimit: {} });

@@ -1,5 +1,5 @@
-// The README's command-line session, as written: the install line's permissions, then every
-// `lambda` line of the session block in order, through the real entrypoint, against an emulator
+// The command-line session of docs/cli.md, as written, with the permissions of the README's
+// install line: every `lambda` line of the session block in order, through the real entrypoint, against an emulator
 // on 127.0.0.1. Only the emulator differs: a free port instead of 8787, instances that boot in half
 // a second instead of 10, and no rate limit on its side (each new process would wait a second or
 // so for the last one's; cli_entrypoint_test.ts covers that wait).
@@ -8,6 +8,9 @@ import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { lambda, withServedEmulator } from "./_entrypoint.ts";
 
 const README = await Deno.readTextFile("README.md");
+// The session, its sample output and the emulator line that starts it live in the command line's
+// own page; the install line stays in the README, where .ci/run reads it too.
+const CLI_DOC = await Deno.readTextFile("docs/cli.md");
 const MARKER =
   "<!-- tests/readme_session_test.ts runs the lambda lines of the next block, in order -->";
 
@@ -25,7 +28,8 @@ function installFlags(): string[] {
 
 /** The session block: its export line and its `lambda` command lines, comments dropped. */
 function session(): { exports: string; commands: string[][] } {
-  const block = README.slice(README.indexOf(MARKER)).split("```")[1]!;
+  if (!CLI_DOC.includes(MARKER)) throw new Error("docs/cli.md has no session marker");
+  const block = CLI_DOC.slice(CLI_DOC.indexOf(MARKER)).split("```")[1]!;
   const lines = block.split("\n").map((line) => line.replace(/\s+#.*$/, "").trim());
   return {
     exports: lines.find((line) => line.startsWith("export "))!,
@@ -35,22 +39,22 @@ function session(): { exports: string; commands: string[][] } {
   };
 }
 
-/** The README's sample output of `instances list` and `costs`, spaces collapsed. */
+/** The session's sample output of `instances list` and `costs`, spaces collapsed. */
 function sampleOutput(): string[] {
-  const after = README.slice(README.indexOf(MARKER));
+  const after = CLI_DOC.slice(CLI_DOC.indexOf(MARKER));
   const text = after.slice(after.indexOf("```text") + 7);
   return text.slice(0, text.indexOf("```")).trim().split("\n").map((line) =>
     line.replace(/ +/g, " ")
   );
 }
 
-Deno.test("README: the command-line session runs as written, on the emulator", async () => {
+Deno.test("docs/cli.md: the command-line session runs as written, on the emulator", async () => {
   const { exports, commands } = session();
   assertEquals(
     exports,
     "export LAMBDA_API_KEY=secret_emulator LAMBDA_BASE_URL=http://127.0.0.1:8787/api/v1",
   );
-  assert(README.includes("deno task emulator --port 8787 --boot-seconds 10"));
+  assert(CLI_DOC.includes("deno task emulator --port 8787 --boot-seconds 10"));
   assertEquals(commands.map((argv) => argv.slice(0, 2).join(" ")), [
     "ssh-keys add",
     "capacity --gpu",
@@ -80,7 +84,7 @@ Deno.test("README: the command-line session runs as written, on the emulator", a
           outputs[7]!,
           /instance\.terminate[\s\S]*instance\.update[\s\S]*instance\.launch[\s\S]*ssh_key\.create/,
         );
-        // The README's sample output is what the commands print, but for times and money so far.
+        // The sample output is what the commands print, but for times and money so far.
         const sample = sampleOutput();
         const printed = [...outputs[3]!.split("\n"), "", ...outputs[4]!.split("\n")]
           .map((line) => line.replace(/ +/g, " "));

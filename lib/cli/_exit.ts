@@ -1,7 +1,7 @@
-// The exit codes, in one place: scripts branch on them, and help and the README list them.
+// The exit codes, in one place: scripts branch on them, and help and docs/cli.md list them.
 
 /**
- * The exit codes of the command line, as its help and the README list them.
+ * The exit codes of the command line, as its help and the repository's docs/cli.md list them.
  *
  * @example Branch on the outcome in a script runner
  * ```ts

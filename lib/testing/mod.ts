@@ -40,8 +40,8 @@
  * Bodies and queries are checked with the client's own validators, as strictly as the spec, and
  * stricter only where the spec's prose is; behaviours users met in production are modelled
  * (`quantity: 1`, keys sharing a name, terminating twice, a key in use), and the 429's shape is
- * an option because the spec documents none (see `rate_limits.ts`). The README's "Testing your own
- * code" lists what the emulator models, what it assumes, and what it does not model.
+ * an option because the spec documents none (see `rate_limits.ts`). The repository's
+ * `docs/emulator.md` lists what the emulator models, what it assumes, and what it does not model.
  *
  * @module
  */
