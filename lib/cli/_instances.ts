@@ -1,214 +1,26 @@
 // Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
 // terminate and wait.
 
-import {
-  type Instance,
-  type InstanceLaunchRequest,
-  LAUNCH_TOKEN_KEY,
-  NotFoundError,
-  type TagEntry,
-  type WaitProgress,
-} from "../../mod.ts";
+import { type Instance, LAUNCH_TOKEN_KEY, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import {
-  type Command,
-  type CommandContext,
-  flag,
-  flagFile,
-  listFlag,
-  perRun,
-  requiredFlag,
-  seconds,
-  tags,
-} from "./_command.ts";
-import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
+import { type Command, type CommandContext, flag, listFlag, perRun, tags } from "./_command.ts";
+import { checkUpdateRequest } from "../_rules/instances.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
 import { EXIT } from "./_exit.ts";
-import { launchedIds } from "./_interrupts.ts";
 import { CliError } from "./_report.ts";
-import { didYouMean } from "./_suggest.ts";
-import { details, dollars, duration, price } from "./_table.ts";
-
-const TIMEOUT_FLAG = {
-  kind: "string",
-  value: "SECONDS",
-  help: "how long to wait (default 1800)",
-} as const;
-const INTERVAL_FLAG = {
-  kind: "string",
-  value: "SECONDS",
-  help: "time between polls (default 5)",
-} as const;
-
-/** The tags people set: the client's own launch-token tag is left out. */
-function visibleTags(instance: Instance): TagEntry[] {
-  return (Array.isArray(instance.tags) ? instance.tags : []).filter((tag) =>
-    tag?.key !== LAUNCH_TOKEN_KEY
-  );
-}
-
-function tagText(list: readonly TagEntry[]): string {
-  return list.map((tag) => `${tag.key}=${tag.value}`).join(", ");
-}
-
-/** An instance as a table row; `launchedAt` fills UPTIME when known. */
-function instanceRow(
-  instance: Instance,
-  launchedAt?: number,
-  now?: number,
-): Record<string, string> {
-  // Read with care: a row is also made of what a terminate or restart answered.
-  const cents = instance.instance_type?.price_cents_per_hour;
-  return {
-    ID: instance.id,
-    NAME: instance.name ?? "",
-    STATUS: instance.status,
-    TYPE: instance.instance_type?.name ?? "",
-    REGION: instance.region?.name ?? "",
-    IP: instance.ip ?? "",
-    PRICE: typeof cents === "number" ? price(cents) : "",
-    UPTIME: launchedAt === undefined || now === undefined || !isBilled(instance)
-      ? ""
-      : duration(now - launchedAt),
-    PRIVATE_IP: instance.private_ip ?? "",
-    HOSTNAME: instance.hostname ?? "",
-    TAGS: tagText(visibleTags(instance)),
-  };
-}
-
-const INSTANCE_COLUMNS = [
-  "ID",
-  "NAME",
-  "STATUS",
-  "TYPE",
-  "REGION",
-  "IP",
-  "PRICE",
-  "UPTIME",
-  "PRIVATE_IP",
-  "HOSTNAME",
-  "TAGS",
-] as const;
-const SHORT_INSTANCE_COLUMNS = ["ID", "NAME", "STATUS", "TYPE", "REGION", "IP"] as const;
-
-/** An instance as lines; read with care, since a launch that succeeded must not end in a crash. */
-function instanceDetails(instance: Instance): string[] {
-  const row = instanceRow(instance);
-  return details([
-    ["id", instance.id],
-    ["name", instance.name],
-    ["status", instance.status],
-    ["type", `${row.TYPE} (${row.PRICE})`],
-    ["region", row.REGION],
-    ["ip", instance.ip],
-    ["private ip", instance.private_ip],
-    ["hostname", instance.hostname],
-    ["ssh keys", instance.ssh_key_names?.join(", ")],
-    ["filesystems", instance.file_system_names?.join(", ")],
-    ["tags", tagText(visibleTags(instance))],
-    [
-      "unavailable",
-      Object.entries(instance.actions ?? {}).filter(([, action]) => !action?.available)
-        .map(([name, action]) => `${name} (${action?.reason_code ?? "no reason given"})`)
-        .join(", "),
-    ],
-  ]);
-}
-
-/**
- * `--timeout`, `--interval`, a progress line per poll and Ctrl-C, as every wait takes them. The
- * flags are checked at once, before anything is sent; the options are made per instance, whose id
- * names it in the progress line until a poll has seen it.
- */
-function waitOptions(context: CommandContext): (id?: string) => {
-  signal: AbortSignal;
-  onProgress: (progress: WaitProgress) => void;
-  timeout?: number;
-  interval?: number;
-} {
-  const timeout = seconds(context.args, "timeout");
-  const interval = seconds(context.args, "interval");
-  return (id) => ({
-    signal: context.signal,
-    onProgress: ({ instance, elapsedMs }: WaitProgress) =>
-      context.io.progress(
-        `${instance?.id ?? id ?? "instance"}: ${instance?.status ?? "gone"} after ${
-          Math.round(elapsedMs / 1000)
-        } s`,
-      ),
-    ...(timeout === undefined ? {} : { timeout }),
-    ...(interval === undefined ? {} : { interval }),
-  });
-}
-
-function launchBody({ args }: CommandContext): InstanceLaunchRequest {
-  const family = flag(args, "image-family");
-  const imageId = flag(args, "image-id");
-  if (family !== undefined && imageId !== undefined) {
-    throw new UsageError("give '--image-family' or '--image-id', not both");
-  }
-  if (args.booleans.has("keep") && !args.booleans.has("wait")) {
-    throw new UsageError("'--keep' only applies with '--wait'");
-  }
-  const body: InstanceLaunchRequest = {
-    region_name: requiredFlag(args, "region"),
-    instance_type_name: requiredFlag(args, "type"),
-    ssh_key_names: [requiredFlag(args, "ssh-key")],
-  };
-  const name = flag(args, "name");
-  if (name !== undefined) body.name = name;
-  const hostname = flag(args, "hostname");
-  if (hostname !== undefined) body.hostname = hostname;
-  if (family !== undefined) body.image = { family };
-  if (imageId !== undefined) body.image = { id: imageId };
-  const filesystems = listFlag(args, "filesystem");
-  if (filesystems) body.file_system_names = filesystems;
-  if (args.lists.has("tag")) body.tags = tags(args.lists.get("tag"));
-  return body;
-}
-
-/**
- * What `instances launch` sends and how it waits, worked out and checked once, before the
- * question: options, the user-data file, the rulesets named, and the body against the client's
- * own rules, so that a mistake is found before a yes, not after one.
- */
-const launchPlan = perRun(async (context) => {
-  const { args, io, lookup } = context;
-  const body = launchBody(context);
-  const wait = waitOptions(context);
-  const userData = await flagFile(io, args, "user-data-file");
-  if (userData !== undefined) body.user_data = userData;
-  const rulesets = listFlag(args, "firewall-ruleset");
-  if (rulesets) {
-    body.firewall_rulesets = await Promise.all(
-      rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
-    );
-  }
-  checkLaunchRequest(body);
-  return { body, wait };
-});
-
-/** The launch question, with what it costs: the type's price comes from the API's list. */
-async function launchQuestion(context: CommandContext): Promise<string> {
-  const { body } = await launchPlan(context);
-  const types = await context.lookup.instanceTypes();
-  const item = types.find((type) => type.instance_type.name === body.instance_type_name);
-  if (item === undefined) {
-    throw new UsageError(
-      `there is no instance type '${body.instance_type_name}'${
-        didYouMean(body.instance_type_name, types.map((type) => type.instance_type.name))
-      }`,
-    );
-  }
-  const cents = item.instance_type.price_cents_per_hour;
-  const where = body.region_name;
-  const capacity = item.regions_with_capacity_available.some((region) => region.name === where)
-    ? ""
-    : ` There is no capacity for it in ${where} right now, so Lambda will likely refuse.`;
-  return `Launch ${body.instance_type_name}${body.name ? ` '${body.name}'` : ""} in ${where} at ${
-    price(cents)
-  } (${dollars(cents * 24)} a day)? It bills by the minute until terminated.${capacity}`;
-}
+import { dollars, price } from "./_table.ts";
+import { LAUNCH_COMMAND } from "./_instance_launch.ts";
+import {
+  INSTANCE_COLUMNS,
+  instanceDetails,
+  instanceRow,
+  INTERVAL_FLAG,
+  SHORT_INSTANCE_COLUMNS,
+  tagText,
+  TIMEOUT_FLAG,
+  visibleTags,
+  waitOptions,
+} from "./_instance_view.ts";
 
 /** A question that names each instance a command acts on, with its type and price. */
 function instancesQuestion(verb: string, consequence: string) {
@@ -315,97 +127,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       return { data: instance, lines: instanceDetails(instance), ids: [instance.id] };
     },
   },
-  {
-    name: ["instances", "launch"],
-    summary: "Launch one instance (billed by the minute from boot)",
-    mutating: true,
-    flags: {
-      type: { kind: "string", value: "TYPE", help: "instance type, such as gpu_1x_a10 (required)" },
-      region: { kind: "string", value: "REGION", help: "region, such as us-east-1 (required)" },
-      "ssh-key": { kind: "string", value: "NAME", help: "the one SSH key to install (required)" },
-      name: { kind: "string", value: "NAME", help: "a name, up to 64 characters" },
-      hostname: { kind: "string", value: "HOST", help: "a hostname" },
-      "image-family": { kind: "string", value: "FAMILY", help: "an image family" },
-      "image-id": { kind: "string", value: "ID", help: "an image id" },
-      filesystem: { kind: "list", value: "NAME", help: "a filesystem to mount (repeatable)" },
-      "firewall-ruleset": {
-        kind: "list",
-        value: "ID|NAME",
-        help: "a firewall ruleset to apply (repeatable)",
-      },
-      tag: { kind: "list", value: "KEY=VALUE", help: "a tag (repeatable)" },
-      "user-data-file": { kind: "string", value: "PATH", help: "cloud-init user data" },
-      wait: {
-        kind: "boolean",
-        short: "w",
-        help: "wait for its IP; if the wait fails or you press Ctrl-C, terminate it",
-      },
-      keep: { kind: "boolean", help: "with --wait: keep the instance when the wait fails" },
-      timeout: TIMEOUT_FLAG,
-      interval: INTERVAL_FLAG,
-    },
-    check: async (context) => void await launchPlan(context),
-    confirm: { destructive: false, question: launchQuestion },
-    examples: [
-      "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --wait",
-      "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --dry-run",
-    ],
-    async run(context) {
-      const { client, args, io, signal } = context;
-      const { body, wait } = await launchPlan(context);
-      const unfinished = context.unfinished;
-      // Known before anything is sent, so that even a second Ctrl-C, which leaves at once, can
-      // name what to look for.
-      const onLaunchToken = (token: string) => {
-        unfinished.launchToken = token;
-      };
-      const onInterrupt = () =>
-        io.progress(
-          unfinished.instanceIds === undefined
-            ? "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)"
-            : args.booleans.has("keep")
-            ? `Stopping: ${unfinished.instanceIds.join(", ")} is kept, as asked`
-            : `Stopping: terminating ${
-              unfinished.instanceIds.join(", ")
-            } (Ctrl-C again to leave at once, leaving it billing)`,
-        );
-      signal.addEventListener("abort", onInterrupt, { once: true });
-      try {
-        if (!args.booleans.has("wait")) {
-          const { instance_ids } = await client.instances.launch(body, { signal, onLaunchToken });
-          return {
-            data: { instance_ids },
-            lines: [`Launched ${instance_ids.join(", ")}`],
-            ids: instance_ids,
-            mustReach: launchedIds(instance_ids),
-          };
-        }
-        const instance = await client.instances.launchAndWait(body, {
-          ...wait(),
-          onLaunchToken,
-          until: "ip",
-          terminateOnFailure: !args.booleans.has("keep"),
-          // Said at once: if the wait fails, the user already knows the id.
-          onLaunched: (ids) => {
-            unfinished.instanceIds = ids;
-            io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
-          },
-        });
-        return {
-          data: instance,
-          lines: [
-            `Launched ${instance.id}: active at ${instance.ip}`,
-            ...instanceDetails(instance),
-          ],
-          ids: [instance.id],
-          mustReach: launchedIds([instance.id]),
-        };
-      } finally {
-        signal.removeEventListener("abort", onInterrupt);
-        context.unfinished = {};
-      }
-    },
-  },
+  LAUNCH_COMMAND,
   {
     name: ["instances", "rename"],
     summary: "Rename an instance",

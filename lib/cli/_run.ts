@@ -2,16 +2,7 @@
 // builds the client, asks before launching or destroying, and turns every outcome into output and
 // an exit code that scripts can rely on.
 
-import {
-  type Clock,
-  type Hooks,
-  LambdaCloudClient,
-  RateLimitError,
-  type RateLimitOptions,
-  VERSION,
-} from "../../mod.ts";
-
-const PACKAGE = "@lambda-cloud/client";
+import { LambdaCloudClient, VERSION } from "../../mod.ts";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
@@ -24,39 +15,10 @@ import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark, visible } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
-import { BudgetUnavailableError } from "./_shared_budget.ts";
+import { type Changes, checkBaseUrl, type CliOptions, makeClient } from "./_client.ts";
+import { dryRun } from "./_dry_run.ts";
 
-/**
- * What an embedder (or a test) can replace when running the command line in-process.
- *
- * @example Run the command line against the emulator, in-process
- * ```ts
- * import type { CliOptions } from "@lambda-cloud/client/cli";
- * import { LambdaEmulator } from "@lambda-cloud/client/testing";
- *
- * const emulator = new LambdaEmulator({ rateLimit: false });
- * const options: CliOptions = { fetch: emulator.fetch, rateLimit: false };
- * ```
- */
-export interface CliOptions {
-  /** The `fetch` the client uses, such as an emulator's. */
-  fetch?: (request: Request) => Promise<Response>;
-  /** The clock behind backoff, pacing, waits, uptime and the patience with rate limits. */
-  clock?: Clock;
-  /**
-   * The client's rate limiter; the API's limits by default. A `store` shares the budget with
-   * other processes (the installed `lambda` uses a KV file in the user's cache folder).
-   */
-  rateLimit?: false | RateLimitOptions;
-  /**
-   * Starts listening for Ctrl-C and returns the signal it aborts. Called once every question has
-   * been asked, so that Ctrl-C at a prompt still ends the program at once. Once aborted, waits
-   * stop, and `instances launch --wait` terminates what it launched. `leaving` is for a second
-   * interrupt, which leaves at once: called first, it says what the run may leave billing (a
-   * launch token, instance ids) and how to find it.
-   */
-  interrupts?: (leaving: (exitCode: number) => void) => AbortSignal;
-}
+const PACKAGE = "@lambda-cloud/client";
 
 /**
  * Runs the command line with `argv` (the arguments after the program's name) and resolves with
@@ -205,11 +167,6 @@ function overview(io: CliIo, args: ParsedArgs): number {
   throw new UsageError(`unknown command '${words.join(" ")}'`);
 }
 
-/** Whether a run has sent a request that may have changed something (one other than a read). */
-interface Changes {
-  sent: boolean;
-}
-
 /**
  * Checks everything that can be checked before a request, and builds the client and context; for
  * a dry run, with what tells the request its client stopped.
@@ -255,151 +212,6 @@ function prepare(
     unfinished: {},
   };
   return made.stopped ? { context, stopped: made.stopped } : { context };
-}
-
-// How long one request may spend waiting out 429s from other processes that share the key. Kept
-// below the client's timeout per attempt (60 s).
-const PATIENCE_MS = 45_000;
-
-function makeClient(
-  args: ParsedArgs,
-  io: CliIo,
-  options: CliOptions,
-  dryRun: boolean,
-  shown: View,
-  changes: Changes,
-): { client: LambdaCloudClient; stopped?: () => Request | undefined } {
-  const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
-  if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
-  const apiKey = readApiKey(io, dryRun);
-  const failFast = args.booleans.has("fail-fast");
-  const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
-  let toldAlone = false;
-  const hooks: Hooks = {
-    // Exit code 2 promises "nothing was changed": once a request that may change something has
-    // gone, an error raised after it (an answer the command cannot read) must not claim it.
-    onRequest: ({ method }) => {
-      if (method !== "GET" && method !== "HEAD") changes.sent = true;
-    },
-    // A second or two is the usual price of sharing a key with other processes: said only when
-    // it goes on.
-    onRetry: ({ error, attempt, delayMs }) => {
-      if (!(error instanceof RateLimitError) || (attempt < 3 && delayMs < 3000)) return;
-      io.progress(
-        `Rate limited by the API: trying again in ${
-          (delayMs / 1000).toFixed(1)
-        } s (--fail-fast exits instead)`,
-      );
-    },
-    // Once per run: the budget shared with other `lambda` processes could not be used (a note,
-    // when it was never set up) or failed (a warning), and this one went on by itself.
-    onRateLimitFallback: ({ error }) => {
-      const unset = error instanceof BudgetUnavailableError;
-      if (!shared || toldAlone || (unset && shown.quiet)) return;
-      toldAlone = true;
-      const why = `the rate budget shared with other lambda processes is unavailable ` +
-        `(${error.message}): pacing this one alone`;
-      if (unset) remark(io, shown.json, "note", `Note: ${why}`);
-      else remark(io, shown.json, "warning", `warning: ${why}`);
-    },
-  };
-  const common = {
-    apiKey,
-    userAgent: "lambda-cli",
-    ...(baseUrl === undefined ? {} : { baseUrl }),
-    ...(options.clock ? { clock: options.clock } : {}),
-  };
-  if (dryRun) {
-    // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever.
-    const stops = dryRunFetch(options.fetch ?? ((request) => fetch(request)));
-    const client = new LambdaCloudClient({
-      ...common,
-      maxRetries: 0,
-      rateLimit: false,
-      fetch: stops.fetch,
-    });
-    return { client, stopped: stops.stopped };
-  }
-  const client = new LambdaCloudClient({
-    ...common,
-    hooks,
-    ...(failFast ? { maxRetries: 0 } : { backoff: { patienceMs: PATIENCE_MS } }),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
-  });
-  return { client };
-}
-
-const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
-
-/**
- * LAMBDA_BASE_URL; when it cannot be read, or is set but empty (`LAMBDA_BASE_URL=$UNSET`), an
- * error rather than a silent fall back to Lambda.
- */
-function readBaseUrl(io: CliIo): string | undefined {
-  try {
-    return io.env("LAMBDA_BASE_URL");
-  } catch {
-    throw new CliError(
-      "cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
-      EXIT.usage,
-      `${ENV_HELP}, or pass --base-url`,
-    );
-  }
-}
-
-function checkBaseUrl(value: string, fromFlag: boolean): void {
-  if (!fromFlag && value.trim() === "") {
-    throw new UsageError(
-      `LAMBDA_BASE_URL is set but empty, received '${value}': unset it to use Lambda's API (unset LAMBDA_BASE_URL), or set it to a URL`,
-    );
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw new UsageError(
-      `${
-        fromFlag ? "option '--base-url'" : "LAMBDA_BASE_URL"
-      } must be an http or https URL, such as http://127.0.0.1:8787/api/v1, received '${value}'`,
-    );
-  }
-}
-
-function readApiKey(io: CliIo, dryRun: boolean): string {
-  let key: string | undefined;
-  try {
-    key = io.env("LAMBDA_API_KEY")?.trim() || undefined;
-  } catch {
-    if (!dryRun) {
-      throw new CliError("cannot read LAMBDA_API_KEY (no permission)", EXIT.auth, ENV_HELP);
-    }
-  }
-  if (key !== undefined) return checkApiKey(key);
-  if (dryRun) return "dry-run"; // nothing that needs a key is sent
-  throw new CliError(
-    "no API key: LAMBDA_API_KEY is not set",
-    EXIT.auth,
-    "create a key at https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
-  );
-}
-
-/**
- * A key as an Authorization header can carry it: visible ASCII. A key with a line break, a space
- * or an accent in it was pasted wrong; it is refused as a bad key (exit 3), never echoed.
- */
-function checkApiKey(key: string): string {
-  if (!/^[\x21-\x7e]+$/.test(key)) {
-    throw new CliError(
-      "LAMBDA_API_KEY is not a valid API key: it holds a space, a line break, a control character or a character outside ASCII",
-      EXIT.auth,
-      "copy the key again from https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
-    );
-  }
-  return key;
 }
 
 /**
@@ -532,84 +344,4 @@ function render(
   }
   output.warnings?.forEach((line) => remark(io, shown.json, "warning", line));
   if (!shown.quiet) output.notes?.forEach((line) => remark(io, shown.json, "note", line));
-}
-
-/**
- * The answer a dry run gives in Lambda's place to the first request that would change something,
- * and everything after it: a refusal (a 4xx with a code of the command line's), which tells the
- * client that nothing was done, as is true: so nothing is retried, and a launch is not looked for
- * (for two minutes) as one whose answer was lost.
- */
-function dryRunStop(): Response {
-  return Response.json(
-    { error: { code: "cli/dry-run", message: "dry run: not sent" } },
-    { status: 400 },
-  );
-}
-
-/**
- * Reads go through (names become ids) until the first request that would change something, which
- * is kept and refused, and so is everything after it.
- */
-function dryRunFetch(read: (request: Request) => Promise<Response>): {
-  fetch: (request: Request) => Promise<Response>;
-  stopped: () => Request | undefined;
-} {
-  let stopped: Request | undefined;
-  return {
-    fetch: (request) => {
-      if (stopped === undefined && request.method === "GET") return read(request);
-      stopped ??= request;
-      return Promise.resolve(dryRunStop());
-    },
-    stopped: () => stopped,
-  };
-}
-
-/**
- * Runs `command` with a client that stops the first request that would change something, and
- * prints that request. `stops` says which it stopped: kept beside the client rather than read off
- * the error, since the client hands a copy of what its fetch threw on, without anything that could
- * hold the key.
- */
-async function dryRun(
-  io: CliIo,
-  context: CommandContext,
-  command: Command,
-  stops: () => Request | undefined,
-): Promise<number> {
-  let stopped: Request | undefined;
-  try {
-    await command.run(context);
-  } catch (error) {
-    stopped = stops();
-    if (stopped === undefined) throw error;
-  }
-  if (stopped === undefined) {
-    io.stdout("Dry run: nothing would be changed.");
-    return EXIT.ok;
-  }
-  const headers = Object.fromEntries(
-    [...stopped.headers].map(([name, value]) => [
-      name,
-      name === "authorization" ? "Bearer [REDACTED]" : value,
-    ]),
-  );
-  const text = await stopped.text();
-  const body = text === "" ? undefined : JSON.parse(text);
-  if (context.json) {
-    io.stdout(JSON.stringify(
-      { dry_run: true, method: stopped.method, url: stopped.url, headers, body },
-      null,
-      2,
-    ));
-  } else {
-    io.stdout(`Dry run: nothing was changed. The request would be:`);
-    io.stdout(`${stopped.method} ${stopped.url}`);
-    for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}`);
-    if (body !== undefined) {
-      ["", ...JSON.stringify(body, null, 2).split("\n")].forEach((line) => io.stdout(line));
-    }
-  }
-  return EXIT.ok;
 }

@@ -35,7 +35,8 @@ import type { CliIo, SecretFile } from "./_command.ts";
 import { denoIo } from "./_deno_io.ts";
 import { listenForInterrupts } from "./_interrupts.ts";
 import { EXIT } from "./_exit.ts";
-import { type CliOptions, runCli } from "./_run.ts";
+import type { CliOptions } from "./_client.ts";
+import { runCli } from "./_run.ts";
 import { SHARED_BUDGET_SKEW_MS, sharedBudget } from "./_shared_budget.ts";
 
 export type { CliIo, CliOptions, SecretFile };
