@@ -7,7 +7,7 @@ import { isRecord, isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance } from "../types/instances.ts";
 import type { InstanceOps } from "./_ops.ts";
-import { showsToken } from "./_token.ts";
+import { checkLaunchToken, showsToken } from "./_token.ts";
 import { LaunchOutcomeUnknownError, UnidentifiedInstanceError } from "./errors.ts";
 
 // A listing may leave tags out (the spec makes them optional); such instances are read one by
@@ -103,7 +103,7 @@ async function readTags(
 }
 
 /**
- * The instances that carry `token` (one look), as `findByLaunchToken()` returns them. Throws
+ * `client.instances.findByLaunchToken()`: the instances that carry `token` (one look). Throws
  * when one is listed without a usable id, since an empty answer would say it did not launch, and
  * when none is seen and some instance's tags could not be, since it then cannot tell.
  */
@@ -112,6 +112,7 @@ export async function findByLaunchToken(
   token: string,
   options: RequestOptions,
 ): Promise<Instance[]> {
+  checkLaunchToken("find launch", "token", token);
   const { found, unusableIds, unsure } = await look(ops, token, new Map(), options);
   if (unusableIds.length > 0) {
     throw new UnidentifiedInstanceError({

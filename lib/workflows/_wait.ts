@@ -3,6 +3,7 @@
 
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
+import { checkId } from "../_validate.ts";
 import { NotFoundError } from "../errors.ts";
 import { InvalidResponseError } from "../no_answer_errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
@@ -139,4 +140,19 @@ export function waitForInstance(
         lastFailure === undefined ? undefined : { cause: lastFailure },
       ),
   );
+}
+
+/**
+ * `client.instances.waitFor()`: checks `id` and `options` before anything is sent, then waits,
+ * reading the instance with `get`.
+ */
+export async function waitFor(
+  clock: Clock,
+  get: (id: string, signal: AbortSignal) => Promise<Instance>,
+  id: string,
+  options: WaitForInstanceOptions,
+): Promise<Instance | undefined> {
+  checkId("wait for instance", "id", id);
+  const settings = checkWaitOptions("wait for instance", options);
+  return await waitForInstance(id, (signal) => get(id, signal), clock, settings);
 }
