@@ -1,6 +1,6 @@
-// Polling until something is true, for waits built on reads: spaced polls, a deadline that bounds
-// the whole wait (a poll that hangs included), transient failures waited out, and an abort that
-// ends it at once.
+// Polling until something is true, for waits built on reads and for the search for a launch:
+// spaced polls, a deadline that bounds the whole wait (a poll that hangs included), transient
+// failures waited out, and an abort that ends it at once, or soon after.
 
 import type { Clock } from "./clock.ts";
 import { Deadline } from "./_deadline.ts";
@@ -11,14 +11,20 @@ export interface PollSettings {
   timeoutMs: number;
   intervalMs: number;
   signal: AbortSignal | undefined;
+  /**
+   * When set, the caller's abort does not end the poll at once but within this many milliseconds,
+   * and then as time running out does: for a search whose answer matters most after an abort.
+   */
+  afterAbortMs?: number;
 }
 
 /**
  * Calls `step` until it returns `{ value }`, waiting `intervalMs` between calls. A step that fails
  * the way a retried read may (no answer, 429, 5xx) counts as "not yet"; any other failure ends the
- * poll. `step` gets a signal that aborts when the caller aborts or `timeoutMs` runs out, so even a
- * poll that hangs cannot outlast the wait. When time runs out, throws what `timedOut` makes of the
- * time spent and the last transient failure; when the caller aborts, throws the caller's reason.
+ * poll. `step` gets a signal that aborts when the poll must end, so even a poll that hangs cannot
+ * outlast the wait. When time runs out, throws what `timedOut` makes of the time spent and the
+ * last transient failure; when the caller aborts, throws the caller's reason (unless
+ * `afterAbortMs` is set).
  */
 export async function pollUntil<T>(
   clock: Clock,
@@ -30,16 +36,22 @@ export async function pollUntil<T>(
   ) => Promise<{ value: T } | undefined>,
   timedOut: (elapsedMs: number, lastFailure: unknown) => Error,
 ): Promise<T> {
-  const { timeoutMs, intervalMs, signal: callerSignal } = settings;
-  callerSignal?.throwIfAborted();
+  const { intervalMs, signal: callerSignal, afterAbortMs } = settings;
+  const patient = afterAbortMs !== undefined;
+  if (!patient) callerSignal?.throwIfAborted();
   const started = clock.now();
   const elapsedMs = () => clock.now() - started;
-  const deadline = new Deadline(clock, timeoutMs);
-  const signal = callerSignal ? AbortSignal.any([callerSignal, deadline.signal]) : deadline.signal;
+  const deadline = new Deadline(clock, settings.timeoutMs);
+  const onAbort = () => deadline.shorten(afterAbortMs!);
+  if (patient && callerSignal?.aborted) onAbort();
+  else if (patient) callerSignal?.addEventListener("abort", onAbort, { once: true });
+  const signal = callerSignal && !patient
+    ? AbortSignal.any([callerSignal, deadline.signal])
+    : deadline.signal;
   let lastFailure: unknown;
   // Both ways out of a wait that was cut short: the caller's reason, or the timeout.
   const cutShort = (): Error | unknown =>
-    callerSignal?.aborted ? callerSignal.reason : timedOut(elapsedMs(), lastFailure);
+    callerSignal?.aborted && !patient ? callerSignal.reason : timedOut(elapsedMs(), lastFailure);
   try {
     for (let polls = 1;; polls++) {
       try {
@@ -51,7 +63,7 @@ export async function pollUntil<T>(
         if (!isRetryable(RETRY_IDEMPOTENT, error)) throw error;
         lastFailure = error;
       }
-      const remaining = timeoutMs - elapsedMs();
+      const remaining = deadline.remainingMs;
       if (remaining <= 0) throw timedOut(elapsedMs(), lastFailure);
       try {
         await clock.sleep(Math.min(intervalMs, remaining), signal);
@@ -61,5 +73,6 @@ export async function pollUntil<T>(
     }
   } finally {
     deadline.dispose();
+    callerSignal?.removeEventListener("abort", onAbort);
   }
 }

@@ -17,24 +17,18 @@ export interface Launched {
   terminateOnFailure: boolean;
 }
 
-/**
- * How long cleanup keeps trying to terminate, and to see the termination, before it gives up:
- * requests in flight, their retries and the rate limiter's waits included.
- */
+// How long cleanup keeps trying to terminate and to see it, requests in flight included.
 const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
+// How long the listing by token that looks for extras may take, retries included.
+const EXTRAS_LOOKUP_MS = 30_000;
 const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 
-/** How long the listing by token after the instance is up may take, retries included. */
-const EXTRAS_LOOKUP_MS = 30_000;
-
 /**
- * The instances carrying the token that no answer named (`known`) and that still run: a gateway
- * that sends the launch on twice and hands back one answer leaves such an extra, which one listing
- * by the token shows. Only a fresh token tells them from others. Bounded by `signal` (an abort is
- * a failure of the call, as during the wait) and by a time of its own. A listing that cannot tell
- * (no tags, a failure) finds none; one that shows the token on an instance without a usable id
- * throws, since that instance bills and cannot be terminated.
+ * The running instances carrying the token that no answer named (`known`): a gateway that sends
+ * the launch on twice and hands back one answer leaves such an extra. Only a fresh token tells
+ * them from others. Bounded by `signal` and a time of its own; a listing that cannot tell finds
+ * none, and one that shows the token on an instance without a usable id throws: it bills.
  */
 export async function extras(
   launched: Launched,
@@ -59,19 +53,14 @@ export async function extras(
 }
 
 /**
- * `known`, and the extras beside them, for a cleanup: not bound to the caller's signal (cleanup is
- * what an abort starts). Beside one it cannot name, those it can are named; the error that
- * follows says the rest.
+ * `known` and the extras beside them, for a cleanup: not bound to the caller's signal (an abort
+ * is what starts it). Beside one it cannot name, those it can are named.
  */
 export async function withExtras(launched: Launched, known: readonly string[]): Promise<string[]> {
-  try {
-    return unique([...known, ...await extras(launched, known, undefined)]);
-  } catch (error) {
-    return unique([
-      ...known,
-      ...(error instanceof UnidentifiedInstanceError ? error.instanceIds : []),
-    ]);
-  }
+  const more = await extras(launched, known, undefined).catch((error: unknown) =>
+    error instanceof UnidentifiedInstanceError ? error.instanceIds : []
+  );
+  return unique([...known, ...more]);
 }
 
 /** Why something a launch made cannot be terminated by the client. */
@@ -83,9 +72,9 @@ export function unnamedError(): Error {
 }
 
 /**
- * Terminates every instance of `ids` but the first (the one waited for), which one launch made
- * with it; if that fails, terminates them all and throws, since what bills can no longer be told
- * from what was asked for. Instances seen in a listing (`listed`) are gone when they answer 404.
+ * Terminates every instance of `ids` but the first (the one waited for); if that fails, all of
+ * them, and throws, since what bills can no longer be told from what was asked for. Those seen in
+ * a listing (`listed`) are gone when they answer 404.
  */
 export async function terminateExtras(
   launched: Launched,
@@ -95,20 +84,14 @@ export async function terminateExtras(
   if (ids.length < 2) return;
   const cleared = await terminateAll(launched.ops, ids.slice(1), listed);
   if (cleared === true) return;
-  throw await cleanUp(
-    launched,
-    ids,
-    new Error(
-      `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`,
-      { cause: cleared },
-    ),
-  );
+  const why =
+    `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`;
+  throw await cleanUp(launched, ids, new Error(why, { cause: cleared }));
 }
 
 /**
  * Terminates what a failed launch-and-wait made, unless told not to, and says how it went.
- * `leftBilling` says why something it made cannot be terminated by id: then it never reports
- * everything terminated.
+ * `leftBilling` says why something it made cannot be terminated: then it is never "terminated".
  */
 export async function cleanUp(
   launched: Launched,
@@ -127,13 +110,11 @@ export async function cleanUp(
 }
 
 /**
- * Terminates `ids` and sees each one `terminating` or `terminated`, trying again for up to a minute:
- * a fresh instance can answer 404 for a moment, an answer that does not list an instance as
- * terminating proves nothing, and a failed terminate may have worked all the same. The minute
- * bounds everything, requests in flight included: when it is up, a terminate or read still waiting
- * for an answer (or for its retry, or its turn) is cut off. Not bound to the caller's signal: an
- * abort is exactly when cleanup must still happen, and a signal aborts only once, so the first
- * terminate always goes out. Resolves with `true`, or with why it could not confirm.
+ * Terminates `ids` and sees each one terminating, trying again for up to a minute: a fresh
+ * instance can answer 404 for a moment, an answer that does not list one as terminating proves
+ * nothing, and a failed terminate may have worked all the same. The minute bounds everything,
+ * requests in flight included. Not bound to the caller's signal: an abort is exactly when cleanup
+ * must happen. Resolves with `true`, or with why it could not confirm.
  */
 async function terminateAll(
   ops: InstanceOps,
@@ -164,17 +145,14 @@ async function terminateAll(
             continue;
           }
           lastError = error;
-          // Lambda refuses to terminate what is already terminating (SkyPilot #3410): after a
-          // terminate whose answer was lost, the retry fails though the first one worked.
+          // A terminate whose answer was lost is refused when sent again (SkyPilot #3410).
           if (await ending(id).catch(() => false)) pending.delete(id);
         }
       }
       if (pending.size === 0) return true;
-      try {
-        await ops.clock.sleep(Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs), signal);
-      } catch {
-        break; // the minute is up
-      }
+      await ops.clock.sleep(Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs), signal).catch(
+        () => {},
+      );
       if (deadline.remainingMs <= 0) break;
     }
   } finally {

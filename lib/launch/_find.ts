@@ -2,7 +2,6 @@
 // network), and a read by id of each instance it lists without tags. The one scan behind the
 // lookup after a lost answer, findByLaunchToken(), and the sweep for extras.
 
-import { InvalidResponseError } from "../no_answer_errors.ts";
 import { isRecord, isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance } from "../types/instances.ts";
@@ -42,15 +41,8 @@ export async function look(
   reads: Reads,
   options: RequestOptions,
 ): Promise<Sighting> {
+  // A list, as the transport checks the answer's shape; its items are read with care.
   const listing = await ops.list(options);
-  if (!Array.isArray(listing)) {
-    throw new InvalidResponseError(
-      "list instances",
-      200,
-      JSON.stringify({ data: listing }) ?? "",
-      new Headers(),
-    );
-  }
   const found = new Map<string, Instance>();
   const unusableIds: unknown[] = [];
   const untagged: string[] = [];
@@ -88,18 +80,16 @@ async function readTags(
   token: string,
   options: RequestOptions,
 ): Promise<"other" | "untagged" | Instance | undefined> {
-  let instance: unknown;
+  let instance: Instance;
   try {
-    instance = await ops.get(id, options);
+    instance = await ops.get(id, options); // an object, as the transport checks
   } catch (error) {
     if (options.signal?.aborted) throw error;
     return undefined;
   }
-  const shows = isRecord(instance) ? showsToken(instance, token) : "unknown";
-  if (shows === "no") return "other";
-  if (shows === "unknown" || !isRecord(instance)) return "untagged";
-  // It was read by `id`: that is its id, whatever the answer's own field says.
-  return (instance.id === id ? instance : { ...instance, id }) as unknown as Instance;
+  const shows = showsToken(instance as unknown as Record<string, unknown>, token);
+  // Read by `id`: that is its id, whatever the answer's own field says.
+  return shows === "no" ? "other" : shows === "unknown" ? "untagged" : { ...instance, id };
 }
 
 /**

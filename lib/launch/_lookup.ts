@@ -1,8 +1,7 @@
 // Looking for a launch whose outcome is unknown: its token, in listing after listing, until it is
 // seen, time runs out, or a listing fails for good.
 
-import { Deadline } from "../_deadline.ts";
-import { isRetryable, RETRY_IDEMPOTENT } from "../transport/_retry.ts";
+import { pollUntil } from "../_poll.ts";
 import { look, type Reads } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
 import type { LookupSettings } from "./_settings.ts";
@@ -12,6 +11,13 @@ import type { LaunchLookupFailure } from "./errors.ts";
 export type LookupResult =
   | { ids: string[]; unusableIds: unknown[] }
   | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
+
+/** The lookup's window passed; `lastFailure` is the last transient failure of a listing. */
+class WindowPassed extends Error {
+  constructor(readonly lastFailure: unknown) {
+    super("the lookup's window passed");
+  }
+}
 
 /**
  * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
@@ -26,58 +32,37 @@ export async function lookForLaunch(
   settings: LookupSettings,
   callerSignal: AbortSignal | undefined,
 ): Promise<LookupResult> {
-  const { clock } = ops;
-  const deadline = new Deadline(clock, settings.timeoutMs);
-  const onAbort = () => deadline.shorten(settings.afterAbortMs);
-  if (callerSignal?.aborted) onAbort();
-  else callerSignal?.addEventListener("abort", onAbort, { once: true });
-  let unsure = false;
-  let lastError: unknown;
-  let answered = false;
   const reads: Reads = new Map();
+  let unsure = false;
+  let answered = false;
   try {
-    for (;;) {
-      try {
-        const seen = await look(ops, token, reads, { maxRetries: 0, signal: deadline.signal });
+    return await pollUntil(
+      ops.clock,
+      { ...settings, signal: callerSignal },
+      async (...[, , signal]) => {
+        const seen = await look(ops, token, reads, { maxRetries: 0, signal });
         answered = true;
-        const ids = seen.found.map((instance) => instance.id);
-        if (seen.unusableIds.length > 0 || ids.length > 0) {
-          return { ids, unusableIds: seen.unusableIds };
-        }
         unsure = seen.unsure;
-        lastError = undefined;
-      } catch (error) {
-        if (deadline.signal.aborted) {
-          // "Not listed" would claim a look that never happened.
-          if (!answered) {
-            lastError = new Error(
-              `no listing was answered before the lookup's ${
-                Math.round(settings.timeoutMs / 1000)
-              } s were up`,
-              { cause: error },
-            );
-          }
-          break;
-        }
-        lastError = error;
-        if (!isRetryable(RETRY_IDEMPOTENT, error)) return { reason: "listing-failed", lastError };
-      }
-      const remaining = deadline.remainingMs;
-      if (remaining <= 0) break;
-      try {
-        await clock.sleep(Math.min(settings.intervalMs, remaining), deadline.signal);
-      } catch {
-        break; // the deadline passed
-      }
-    }
-  } finally {
-    deadline.dispose();
-    callerSignal?.removeEventListener("abort", onAbort);
+        const ids = seen.found.map((instance) => instance.id);
+        const known = ids.length > 0 || seen.unusableIds.length > 0;
+        return known ? { value: { ids, unusableIds: seen.unusableIds } } : undefined;
+      },
+      (_, lastFailure) => new WindowPassed(lastFailure),
+    );
+  } catch (error) {
+    if (!(error instanceof WindowPassed)) return { reason: "listing-failed", lastError: error };
+    // "Not listed" would claim a look that never happened.
+    const lastError = answered ? error.lastFailure : new Error(
+      `no listing was answered before the lookup's ${
+        Math.round(settings.timeoutMs / 1000)
+      } s were up`,
+      { cause: error.lastFailure },
+    );
+    const reason = unsure
+      ? "untagged-listing"
+      : lastError === undefined
+      ? "not-listed"
+      : "listing-failed";
+    return { reason, lastError };
   }
-  const reason = unsure
-    ? "untagged-listing"
-    : lastError === undefined
-    ? "not-listed"
-    : "listing-failed";
-  return { reason, lastError };
 }

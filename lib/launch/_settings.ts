@@ -11,13 +11,6 @@ import type { RequestOptions } from "../options.ts";
 import { checkWaitOptions, type WaitSettings } from "../workflows/_wait.ts";
 import type { LaunchAndWaitOptions, LaunchLookupOptions, LaunchOptions } from "./options.ts";
 
-const DEFAULT_LOOKUP_MS = 120_000;
-const DEFAULT_LOOKUP_INTERVAL_MS = 5000;
-const DEFAULT_LOOKUP_AFTER_ABORT_MS = 15_000;
-
-// A just-launched instance can answer 404 for a moment before it is readable.
-const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
-
 /** How long and how often a launch of unknown outcome is looked for. */
 export interface LookupSettings {
   timeoutMs: number;
@@ -35,9 +28,9 @@ export interface LaunchSettings {
 }
 
 /**
- * Checks the options of a launch. Unless `lookup.timeout` says otherwise, a lookup lasts at least
- * the attempt timeout, and at least `atLeastMs` (a launch-and-wait's whole wait: its caller was
- * ready to wait that long).
+ * Checks the options of a launch. Unless `lookup.timeout` says otherwise, a lookup lasts two
+ * minutes, or the attempt timeout, or `atLeastMs` (a launch-and-wait's whole wait: its caller was
+ * ready to wait that long), whichever is longest.
  */
 export function launchSettings(
   action: string,
@@ -47,28 +40,22 @@ export function launchSettings(
 ): LaunchSettings & { launchToken: LaunchOptions["launchToken"] } {
   const { launchToken, lookup, onLaunchToken, ...request } = options;
   checkOptionalType(action, "onLaunchToken", onLaunchToken, "function");
-  const attemptMs = request.timeout ?? attemptTimeoutMs;
   const given: LaunchLookupOptions = lookup === undefined
     ? {}
     : checkObject(action, "lookup", lookup);
+  const attemptMs = typeof request.timeout === "number" ? request.timeout : attemptTimeoutMs;
+  const ms = (name: keyof LaunchLookupOptions, value: unknown, check = checkTimeout) =>
+    check(action, `lookup.${name}`, value);
   return {
     request,
     launchToken,
     onLaunchToken,
     lookup: {
       timeoutMs: given.timeout === undefined
-        ? Math.max(DEFAULT_LOOKUP_MS, typeof attemptMs === "number" ? attemptMs : 0, atLeastMs)
-        : checkTimeout(action, "lookup.timeout", given.timeout),
-      intervalMs: checkNonNegativeNumber(
-        action,
-        "lookup.interval",
-        given.interval ?? DEFAULT_LOOKUP_INTERVAL_MS,
-      ),
-      afterAbortMs: checkTimeout(
-        action,
-        "lookup.timeoutAfterAbort",
-        given.timeoutAfterAbort ?? DEFAULT_LOOKUP_AFTER_ABORT_MS,
-      ),
+        ? Math.max(120_000, attemptMs, atLeastMs)
+        : ms("timeout", given.timeout),
+      intervalMs: ms("interval", given.interval ?? 5000, checkNonNegativeNumber),
+      afterAbortMs: ms("timeoutAfterAbort", given.timeoutAfterAbort ?? 15_000),
     },
   };
 }
@@ -82,19 +69,24 @@ export interface LaunchAndWaitSettings {
   onLaunched: ((instanceIds: string[]) => unknown) | undefined;
 }
 
-/** Every option `launchAndWait()` reads. */
-const OPTION_NAMES: readonly (keyof LaunchAndWaitOptions)[] = [
-  "until",
-  "timeout",
-  "interval",
-  "signal",
-  "onProgress",
-  "terminateOnFailure",
-  "launchToken",
-  "lookup",
-  "onLaunchToken",
-  "onLaunched",
-];
+// Every option `launchAndWait()` reads; the type checker holds the list to the options' type.
+const OPTION_NAMES = Object.keys(
+  {
+    until: 0,
+    timeout: 0,
+    interval: 0,
+    signal: 0,
+    onProgress: 0,
+    terminateOnFailure: 0,
+    launchToken: 0,
+    lookup: 0,
+    onLaunchToken: 0,
+    onLaunched: 0,
+  } satisfies Record<keyof LaunchAndWaitOptions, 0>,
+) as (keyof LaunchAndWaitOptions)[];
+
+// A just-launched instance can answer 404 for a moment before it is readable.
+const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
 
 /**
  * Reads each of `options` once, before anything is sent, and checks them: a getter that throws
@@ -106,8 +98,8 @@ export function launchAndWaitSettings(
   options: unknown,
   attemptTimeoutMs: number,
 ): LaunchAndWaitSettings {
-  const read: LaunchAndWaitOptions = {};
   const given = options === undefined ? {} : checkObject(action, "options", options);
+  const read: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {
     let value: unknown;
     try {
@@ -120,11 +112,12 @@ export function launchAndWaitSettings(
         { cause: error },
       );
     }
-    if (value !== undefined) (read as Record<string, unknown>)[name] = value;
+    if (value !== undefined) read[name] = value;
   }
-  const { until, launchToken, lookup, onLaunchToken, signal } = read;
-  checkOptionalType(action, "onLaunched", read.onLaunched, "function");
-  checkOptionalType(action, "terminateOnFailure", read.terminateOnFailure, "boolean");
+  const { until, launchToken, lookup, onLaunchToken, signal, ...rest } =
+    read as LaunchAndWaitOptions;
+  checkOptionalType(action, "onLaunched", rest.onLaunched, "function");
+  checkOptionalType(action, "terminateOnFailure", rest.terminateOnFailure, "boolean");
   if (until !== undefined && until !== "active" && until !== "ip") {
     throw new RangeError(
       `Cannot ${action}: 'until' must be active or ip, received ${describeValue(until)}`,
@@ -136,21 +129,12 @@ export function launchAndWaitSettings(
     );
   }
   const wait = { ...checkWaitOptions(action, read), notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS };
-  const launch = launchSettings(
-    action,
-    {
-      ...(signal === undefined ? {} : { signal }),
-      ...(lookup === undefined ? {} : { lookup }),
-      ...(onLaunchToken === undefined ? {} : { onLaunchToken }),
-    },
-    attemptTimeoutMs,
-    wait.timeoutMs,
-  );
+  const launchOptions = { signal, lookup, onLaunchToken } as LaunchOptions;
   return {
-    launch,
+    launch: launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
     wait,
     launchToken,
-    terminateOnFailure: read.terminateOnFailure ?? true,
-    onLaunched: read.onLaunched,
+    terminateOnFailure: rest.terminateOnFailure ?? true,
+    onLaunched: rest.onLaunched,
   };
 }

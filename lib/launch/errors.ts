@@ -1,7 +1,6 @@
 /**
- * What a launch can end in besides its instance: an outcome still unknown, an instance that
- * launched but cannot be named, an abort after the launch was sent, and a launch-and-wait whose
- * instance never got there. Each says what may be billing, and how to find it.
+ * What a launch can end in besides its instance. Each error says what may be billing, and how to
+ * find it; the repository's `docs/launch-safety.md` tells when each is thrown.
  *
  * @module
  */
@@ -13,15 +12,11 @@ import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
 
 /**
- * Why a launch's outcome is still unknown:
- *
- * - `not-listed`: no instance with its token was listed while the client looked; it may still
- *   appear, if the backend is slow.
- * - `untagged-listing`: the instance listing carries no `tags` (the spec makes them optional), or
- *   tags in another form than the spec's `{key, value}` strings, and reading those instances one
- *   by one (up to 20 per lookup) did not show them either, so the token cannot be seen.
- * - `listing-failed`: listing instances failed in a way that is not transient, such as a 401.
- * - `no-token`: the launch was sent with `launchToken: false`, so there is nothing to look for.
+ * Why a launch's outcome is still unknown: `not-listed` (no instance with its token was listed
+ * while the client looked; it may still appear), `untagged-listing` (the listing shows no tags, or
+ * tags in another form than the spec's, and reading those instances did not show them either),
+ * `listing-failed` (listing failed for good, such as a 401), `no-token` (sent with
+ * `launchToken: false`: nothing to look for).
  *
  * @example Advice per reason
  * ```ts
@@ -34,23 +29,15 @@ import type { InstanceLaunchRequest } from "../types/instances.ts";
 export type LaunchLookupFailure = "not-listed" | "untagged-listing" | "listing-failed" | "no-token";
 
 /**
- * A launch that may or may not have happened, and may be billing: the request was sent, no usable
- * answer came back (a 5xx, a timeout, a dropped connection, an unreadable success, or an abort),
- * and looking for its launch token did not find it. The client never sends such a launch again by
- * itself. Look again later with `client.instances.findByLaunchToken(error.launchToken)` before
- * launching again. The failure that made the outcome unknown is the `cause`.
+ * A launch that may have happened, and may be billing: the request was sent, no usable answer came
+ * back, and looking for its launch token did not find it. The client never sends it again. Look
+ * again with `client.instances.findByLaunchToken(error.launchToken)` before launching again. The
+ * failure that made the outcome unknown is the `cause`.
  *
  * @example Resolve it later
  * ```ts ignore
- * import { LambdaCloudClient, LaunchOutcomeUnknownError } from "@lambda-cloud/client";
- *
- * const client = new LambdaCloudClient();
  * try {
- *   await client.instances.launch({
- *     region_name: "us-east-1",
- *     instance_type_name: "gpu_1x_a10",
- *     ssh_key_names: ["my-key"],
- *   });
+ *   await client.instances.launch(body);
  * } catch (error) {
  *   if (!(error instanceof LaunchOutcomeUnknownError) || !error.launchToken) throw error;
  *   const found = await client.instances.findByLaunchToken(error.launchToken);
@@ -72,7 +59,6 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   *
    * @param init What was sent, with which token, why the lookup could not tell, how long it looked,
    * and whether the caller aborted.
    * @param options The standard error options; `cause` is the failure that made the outcome unknown.
@@ -117,18 +103,14 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
 }
 
 /**
- * A launch that happened, but whose instance cannot be named: an instance that carries its launch
- * token is listed without a usable `id` (missing, empty, not a string). It bills, and the client
- * can neither wait for it nor terminate it: terminate it from Lambda's console. Other instances
- * listed with the token that do have an id are in `instanceIds`; they bill too.
+ * A launch that happened, but whose instance cannot be named: one that carries its launch token is
+ * listed without a usable `id`. It bills, and the client can neither wait for it nor terminate it:
+ * terminate it from Lambda's console. Others listed with the token are in `instanceIds`.
  *
  * @example Terminate what can be named, and say what cannot
  * ```ts ignore
- * import { LambdaCloudClient, UnidentifiedInstanceError } from "@lambda-cloud/client";
- *
- * const client = new LambdaCloudClient();
  * try {
- *   await client.instances.findByLaunchToken("5f0c5a4bd3c84a7f9a1c2b3d4e5f6a7b");
+ *   await client.instances.findByLaunchToken(token);
  * } catch (error) {
  *   if (!(error instanceof UnidentifiedInstanceError)) throw error;
  *   if (error.instanceIds.length > 0) await client.instances.terminate(error.instanceIds);
@@ -152,7 +134,6 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   *
    * @param init The token, the body sent, the `id` fields listed, the usable ids beside them, and
    * whether the caller aborted.
    * @param options The standard error options; `cause` is the failure that made the launch's
@@ -194,21 +175,13 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
 }
 
 /**
- * A launch that was aborted through its signal after the request had been sent, and that launched
- * anyway: the client looked for its token after the abort and found the instances, which bill until
- * terminated. The caller's abort reason is the `cause`. (An abort before the launch was sent
- * rejects with the signal's reason, untouched, as every other call does.)
+ * A launch aborted through its signal after it was sent, that launched anyway: its token found the
+ * instances, which bill until terminated. The abort reason is the `cause`. (An abort before the
+ * launch was sent rejects with the signal's reason, as every other call does.)
  *
  * @example Terminate what an aborted launch left
  * ```ts ignore
- * import { LambdaCloudClient, LaunchAbortedError } from "@lambda-cloud/client";
- *
- * const client = new LambdaCloudClient();
- * const launch = client.instances.launch(
- *   { region_name: "us-east-1", instance_type_name: "gpu_1x_a10", ssh_key_names: ["my-key"] },
- *   { signal: AbortSignal.timeout(5000) },
- * );
- * await launch.catch(async (error) => {
+ * await client.instances.launch(body, { signal: AbortSignal.timeout(5000) }).catch(async (error) => {
  *   if (error instanceof LaunchAbortedError) await client.instances.terminate(error.instanceIds);
  * });
  * ```
@@ -225,7 +198,6 @@ export class LaunchAbortedError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   *
    * @param init The instances found, the token, and the body that was sent.
    * @param options The standard error options; `cause` is the caller's abort reason.
    */
@@ -246,10 +218,9 @@ export class LaunchAbortedError extends LambdaCloudError {
 }
 
 /**
- * A `launchAndWait()` that launched, but whose instance never got where it was waited for: the
- * wait failed or was aborted, or the launch was aborted after it was sent and launched anyway.
- * Says whether what was launched was terminated (it no longer bills) or is still there; the
- * failure is the `cause`.
+ * A `launchAndWait()` that launched, but whose instance never got where it was waited for. Says
+ * whether what was launched was terminated (it no longer bills) or is still there; the failure is
+ * the `cause`.
  *
  * @example Tell the user what is left
  * ```ts
@@ -273,7 +244,6 @@ export class LaunchWaitError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   *
    * @param instanceIds The instance, or instances, that were launched.
    * @param terminated Whether they were terminated.
    * @param cause Why the wait failed.
