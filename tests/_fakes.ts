@@ -221,3 +221,9 @@ export function runtimeWrapped(
 ): (request: Request) => Promise<Response> {
   return wrapFetch(undefined, () => fetch);
 }
+
+/** A reply that hangs until its request is aborted. */
+export const hang = (request: Request): Promise<Response> =>
+  new Promise<Response>((_, reject) =>
+    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
+  );
