@@ -1,7 +1,9 @@
 // A terminal for the command line's tests: records what it prints and asks, holds files in memory.
 
+import { assertEquals } from "./_deps.ts";
+import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { type CliIo, type CliOptions, runCli } from "../lib/cli/mod.ts";
+import { type CliIo, type CliOptions, EXIT, runCli } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 /** `instances launch` with its three required options, as the tests write it. */
@@ -114,4 +116,39 @@ export function cliRunner(
     const code = await runCli(argv, io, { clock, ...options });
     return { code, out: out.join("\n"), err: err.join("\n"), progress, questions };
   };
+}
+
+/** Launches instances named `names` through the command line, and returns their ids. */
+export async function launched(
+  run: ReturnType<typeof cliRunner>,
+  ...names: string[]
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const name of names) {
+    const result = await run([...launchArgs(), "--name", name, "--json"]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    ids.push(JSON.parse(result.out).instance_ids[0]);
+  }
+  return ids;
+}
+
+/** The first line of a private key Lambda generates, as the command line prints it. */
+export const KEY_BEGIN = /^-----BEGIN OPENSSH PRIVATE KEY-----$/;
+
+/** An emulator with the SSH key `k`, and a command line on it set up as `setup` says. */
+export async function withKey(
+  setup: TerminalSetup = {},
+): Promise<{ emulator: LambdaEmulator; run: ReturnType<typeof cliRunner> }> {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
+  await cliRunner(emulator, { clock })([
+    "ssh-keys",
+    "add",
+    "k",
+    "--public-key",
+    "ssh-ed25519 AAAA k",
+  ]);
+  emulator.clearRequests();
+  return { emulator, run: cliRunner(emulator, { clock, ...setup }) };
 }

@@ -60,6 +60,17 @@ export const LAUNCH = {
   ssh_key_names: ["k"] as [string],
 };
 
+/** A minute, in the milliseconds of the emulator's clock. */
+export const MINUTE = 60_000;
+
+/** A firewall rule that lets SSH in from anywhere. */
+export const SSH_RULE = {
+  protocol: "tcp" as const,
+  port_range: [22, 22] as [number, number],
+  source_network: "0.0.0.0/0",
+  description: "SSH",
+};
+
 /** Sends a raw request to the emulator, to reach it with bodies the client would refuse. */
 export async function raw(
   emulator: LambdaEmulator,

@@ -210,3 +210,9 @@ export class FakeKv implements KvLike {
     return failure ? Promise.reject(failure) : Promise.resolve(act());
   }
 }
+
+/** A reply that hangs until its request is aborted. */
+export const hang = (request: Request): Promise<Response> =>
+  new Promise<Response>((_, reject) =>
+    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
+  );

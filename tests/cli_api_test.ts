@@ -1,9 +1,11 @@
-// `lambda api`: any operation by its operationId, from the same table as the client.
+// `lambda api`: any operation by its operationId, from the same table as the client. Its answer is
+// valid JSON even in text (control characters as JSON escapes), and a body is checked against the
+// operation's fields, at any depth, before anything is sent, but otherwise sent as given.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner, launchArgs } from "./_cli.ts";
+import { cliRunner, launchArgs, withKey } from "./_cli.ts";
 import { FakeClock } from "./_fakes.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 import { OPERATIONS } from "../lib/spec/operations.ts";
@@ -203,4 +205,76 @@ Deno.test("cli api: a launch carries a launch token, and one of unknown outcome 
     emulator.requests.filter((request) => request.operationId === "launchInstance").length,
     3,
   );
+});
+
+Deno.test("cli api: lambda api prints valid JSON in text, with DEL, C1 and bidi controls as JSON escapes", async () => {
+  const { emulator, run } = await withKey();
+  const name = "ev\x1b]52;c;SGVsbG8=\x07il\x9b31m\u202egnp.exe\x7f x";
+  await run([...launchArgs(), "--name", name]);
+  const id = emulator.instances()[0]!.id;
+  const got = await run(["api", "getInstance", "--path", `id=${id}`]);
+  assertEquals(got.code, EXIT.ok);
+  // deno-lint-ignore no-control-regex
+  assert(!/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e]/.test(got.out), got.out);
+  assertMatch(
+    got.out,
+    /"name": "ev\\u001b\]52;c;SGVsbG8=\\u0007il\\u009b31m\\u202egnp\.exe\\u007f x"/,
+  );
+  assertEquals(JSON.parse(got.out).name, name);
+});
+
+Deno.test("cli api: lambda api refuses body fields the operation does not take, at any depth, before sending", async () => {
+  const { emulator, run } = await withKey();
+  await run([...launchArgs(), "--name", "t1"]);
+  const id = emulator.instances()[0]!.id;
+  emulator.clearRequests();
+  for (
+    const [argv, message] of [
+      [
+        ["api", "postInstance", "--path", `id=${id}`, "--body", '{"nmae": "x"}'],
+        "error: Cannot update instance: 'body' of postInstance has no 'nmae' (it takes name, tags)",
+      ],
+      [
+        ["api", "createFilesystem", "--body", '{"name": "fs", "regoin": "us-east-1"}'],
+        "error: Cannot create filesystem: 'body' of createFilesystem has no 'regoin' (it takes name, region)",
+      ],
+      [
+        [
+          "api",
+          "postInstance",
+          "--path",
+          `id=${id}`,
+          "--body",
+          '{"tags": [{"key": "team", "value": "ml", "colour": "red"}]}',
+        ],
+        "error: Cannot update instance: 'body.tags[0]' of postInstance has no 'colour' (it takes key, value)",
+      ],
+    ] as const
+  ) {
+    const result = await cliRunner(emulator, { terminal: true, answer: true })([...argv]);
+    assertEquals([result.code, result.err.split("\n")[0]], [EXIT.usage, message]);
+    assertEquals(result.questions, []); // refused before it asks
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(emulator.instances()[0]!.name, "t1");
+});
+
+Deno.test("cli api: lambda api takes a launch's quantity, which the API holds to one", async () => {
+  const { emulator } = await withKey();
+  const run = cliRunner(emulator, { terminal: true, answer: true });
+  const body = (quantity: number) =>
+    JSON.stringify({
+      region_name: "us-east-1",
+      instance_type_name: "gpu_1x_a10",
+      ssh_key_names: ["k"],
+      quantity,
+    });
+  // Sent as given, as every body of `lambda api` is: the API refuses it, and nothing launches.
+  const two = await run(["api", "launchInstance", "--body", body(2)]);
+  assertEquals(two.code, EXIT.failed, two.err);
+  assertMatch(two.err, /Requested too many instances/);
+  assertEquals(emulator.instances().length, 0);
+  const one = await run(["api", "launchInstance", "--body", body(1)]);
+  assertEquals(one.code, EXIT.ok, one.err);
+  assertEquals(emulator.instances().length, 1);
 });

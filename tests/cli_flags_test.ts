@@ -1,15 +1,25 @@
-// The command line's flags, one by one, against the emulator.
+// The command line's flags, one by one, against the emulator: every option is checked before
+// anything is sent or asked, in the units given; -q, --format and --no-header where they cannot
+// apply are usage errors; --dry-run prints the launch at once.
 
 import { assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { cliRunner, launchArgs } from "./_cli.ts";
+import { cliRunner, launchArgs, launched, withKey } from "./_cli.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 function runner(emulator: LambdaEmulator) {
   const files = new Map([["init.yaml", "#cloud-config from init.yaml\n"]]);
   const run = cliRunner(emulator, { files, answer: true });
   return (...argv: string[]) => run(argv);
+}
+
+/** The requests sent that may change something. */
+function changes(emulator: LambdaEmulator): string[] {
+  return emulator.requests.filter((request) => request.method !== "GET").map((request) =>
+    `${request.method} ${request.operationId}`
+  );
 }
 
 Deno.test("cli flags: launch sends every option it is given", async () => {
@@ -184,4 +194,104 @@ Deno.test("cli flags: the parser's edge cases", async () => {
     await first("instances", "launch", "--type", "t", "--region", "r", "--ssh-key", "k", "--keep"),
     [EXIT.usage, "error: '--keep' only applies with '--wait'"],
   );
+});
+
+Deno.test("cli flags: --dry-run of a launch prints the request at once, with or without --wait", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  emulator.clearRequests();
+  const started = clock.now();
+  for (const extra of [[], ["--wait"]]) {
+    const result = await run([...launchArgs(), ...extra, "--dry-run"]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    assertMatch(result.out, /^Dry run: nothing was changed\. The request would be:\nPOST /);
+  }
+  // No looking for the launch the dry run never sent: no listing, no time spent.
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(clock.now(), started);
+});
+
+Deno.test("cli flags: every option is checked before anything is sent, in the units given", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const [id] = await launched(run, "a");
+  emulator.clearRequests();
+  for (const [flag, value] of [["--timeout", "3000000"], ["--interval", "1e12"]]) {
+    const result = await run(["instances", "terminate", "a", "--yes", "--wait", flag!, value!]);
+    assertEquals(result.code, EXIT.usage);
+    assertEquals(
+      result.err.split("\n")[0],
+      `error: option '${flag}' must be a number of seconds above 0 and at most 2147483 (about 24 days), received '${value}'`,
+    );
+  }
+  assertEquals(emulator.requests.length, 0);
+  assertEquals(emulator.instances().find((instance) => instance.id === id)!.status, "booting");
+});
+
+Deno.test("cli flags: -q, --format and --no-header where they cannot apply are usage errors, before anything is sent", async () => {
+  const { emulator, run } = await withKey();
+  for (
+    const [argv, message] of [
+      [["api", "addSSHKey", "--body", '{"name": "x"}', "-q"], "'--quiet'"],
+      [["api", "launchInstance", "--body", "{}", "-q"], "'--quiet'"],
+      [["api", "listRegions", "--format", "OPERATION"], "'--format'"],
+      [["api", "listRegions", "--no-header"], "'--no-header'"],
+    ] as const
+  ) {
+    const result = await run([...argv]);
+    assertEquals(result.code, EXIT.usage, argv.join(" "));
+    assertEquals(
+      result.err.split("\n")[0],
+      `error: 'lambda api ${
+        argv[1]
+      }' prints the API's answer as JSON: ${message} does not apply (it applies to the list of operations, 'lambda api' alone)`,
+    );
+  }
+  const completions = await run(["completions", "bash", "-q"]);
+  assertEquals([completions.code, completions.err.split("\n")[0]], [
+    EXIT.usage,
+    "error: 'completions' prints no ids: '--quiet' does not apply",
+  ]);
+  assertEquals(emulator.requests.length, 0);
+  // The list of operations still takes them.
+  const ids = await run(["api", "-q"]);
+  assertEquals([ids.code, ids.out.split("\n")[0]], [EXIT.ok, "addSSHKey"]);
+  // And `audit -q` prints each event's id.
+  const events = JSON.parse((await run(["audit", "--json"])).out);
+  assertEquals(
+    (await run(["audit", "-q"])).out,
+    events.map((e: { event_id: string }) => e.event_id).join("\n"),
+  );
+});
+
+Deno.test("cli flags: every option is checked before the question, not after a yes", async () => {
+  const { emulator, run: plain } = await withKey();
+  await plain([...launchArgs(), "--name", "t1"]);
+  await plain(["firewall", "rules", "set", "--rule", "tcp:22:0.0.0.0/0", "--yes"]);
+  await plain(["instances", "tag", "t1", "team=ml", "--yes"]);
+  emulator.clearRequests();
+  const run = cliRunner(emulator, { terminal: true, answer: true });
+  for (
+    const [argv, code, message] of [
+      [[...launchArgs(), "--wait", "--timeout", "abc"], EXIT.usage, /option '--timeout' must be/],
+      [[...launchArgs(), "--user-data-file", "none"], EXIT.usage, /cannot read 'none'/],
+      [[...launchArgs(), "--firewall-ruleset", "nosuch"], EXIT.notFound, /no firewall ruleset/],
+      [[...launchArgs(), "--tag", "A=b"], EXIT.usage, /'tags\[0\]\.key'/],
+      [["instances", "terminate", "t1", "--wait", "--interval=-1"], EXIT.usage, /'--interval'/],
+      [["instances", "tag", "t1", "X=1"], EXIT.usage, /'tags\[0\]\.key'/],
+      [["firewall", "rules", "set", "--rule", "tcp:99999:0.0.0.0/0"], EXIT.usage, /port from 1/],
+      [["firewall", "global", "set", "--rule", "tcp:70000:0.0.0.0/0"], EXIT.usage, /port from 1/],
+      [["firewall", "rulesets", "update", "x", "--rule", "udp:0:1.2.3.4"], EXIT.usage, /port/],
+    ] as const
+  ) {
+    const result = await run([...argv]);
+    assertEquals(result.questions, [], argv.join(" "));
+    assertEquals(result.code, code, `${argv.join(" ")}: ${result.err}`);
+    assertMatch(result.err, message);
+  }
+  assertEquals(changes(emulator), []);
+  assertEquals(emulator.instances()[0]!.status, "booting");
 });

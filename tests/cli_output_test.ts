@@ -1,11 +1,13 @@
 // The command line's output for people and scripts: columns, ids only, filters, money, the audit
-// trail, and shell completions.
+// trail, and shell completions; names with their control characters escaped (JSON exact), and
+// under --json every line JSON, the version and usage errors included.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { cliRunner, launchArgs } from "./_cli.ts";
+import { cliRunner, launchArgs, launched } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
+import { VERSION } from "../lib/version.ts";
 import { completionScript, completionTable } from "../lib/cli/_completions.ts";
 import { COMMANDS } from "../lib/cli/_registry.ts";
 
@@ -249,4 +251,82 @@ Deno.test("cli output: a server's long or hostile error text is quoted cut short
   const lines = result.err.split("\n");
   assert(lines.every((line) => line.length < 2500), lines.map((line) => line.length).join());
   assertMatch(lines[0]!, /^error: Cannot list regions: .*m{1000}…\. \.{1000}…$/);
+});
+
+Deno.test("cli output: names are shown with their control characters escaped; JSON stays exact", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  const osc52 = "\x1b]52;c;bHMgLWxh\x07";
+  const fake = `x\n${"f".repeat(32)}  scratch  active`;
+  const [a, b] = await launched(run, osc52, fake);
+  await run(["instances", "rename", b!, `${fake}\u202e\x9b`]);
+  const list = await run(["instances", "list", "--format", "ID,NAME,STATUS"]);
+  // Escaped before the columns are measured: they stay aligned.
+  const names = ["\\x1b]52;c;bHMgLWxh\\x07", `x\\n${"f".repeat(32)}  scratch  active\\u202e\\x9b`];
+  const width = Math.max(...names.map((name) => name.length));
+  assertEquals(list.out.split("\n"), [
+    `${"ID".padEnd(32)}  ${"NAME".padEnd(width)}  STATUS`,
+    `${a}  ${names[0]!.padEnd(width)}  booting`,
+    `${b}  ${names[1]!.padEnd(width)}  booting`,
+  ]);
+  const asked = await cliRunner(emulator, { terminal: true })(["instances", "terminate", a!]);
+  assertEquals(asked.questions, [
+    `Terminate '\\x1b]52;c;bHMgLWxh\\x07' ${a} (gpu_1x_a10, $0.75/h)? Its local disk is lost for good.`,
+  ]);
+  const json = JSON.parse((await run(["instances", "list", "--json"])).out);
+  assertEquals(json.map((instance: { name: string }) => instance.name), [
+    osc52,
+    `${fake}\u202e\x9b`,
+  ]);
+  // Errors that quote a name escape it too.
+  const missing = await run(["instances", "get", "no\x1b[2Jsuch"]);
+  assertMatch(missing.err, /^error: no instance has the id or name 'no\\x1b\[2Jsuch'/);
+});
+
+Deno.test("cli output: under --json every line on stderr is JSON, rate-limit waits included", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  emulator.faults.inject({
+    kind: "rate-limit",
+    operation: "listRegions",
+    times: 2,
+    retryAfterSeconds: 5,
+  });
+  const result = await run(["regions", "--json"]);
+  assertEquals(result.code, EXIT.ok);
+  JSON.parse(result.out);
+  const lines = result.err.split("\n").map((line) => JSON.parse(line));
+  assertEquals(lines.length, 2);
+  for (const line of lines) {
+    assertMatch(line.progress, /^Rate limited by the API: trying again in \d+\.\d s/);
+  }
+  assertEquals(result.progress, []); // not a line rewritten in place
+});
+
+Deno.test("cli output: under --json, the version is JSON and a group named alone is a JSON usage error", async () => {
+  const run = cliRunner(testEmulator());
+  const version = await run(["--version", "--json"]);
+  assertEquals([version.code, JSON.parse(version.out)], [EXIT.ok, {
+    program: "lambda",
+    version: VERSION,
+    package: "@lambda-cloud/client",
+  }]);
+  assertEquals((await run(["--version"])).out, `lambda ${VERSION} (@lambda-cloud/client)`);
+  const group = await run(["instances", "--json"]);
+  assertEquals([group.code, group.out], [EXIT.usage, ""]);
+  const { error } = JSON.parse(group.err);
+  assertEquals(error, {
+    code: "cli/usage",
+    message:
+      "'lambda instances' needs a command: list, get, launch, rename, tag, restart, terminate, wait",
+    suggestion: "Run 'lambda --help' for usage",
+    request_id: null,
+    exit_code: EXIT.usage,
+  });
+  // Help is text on stdout, as asked for, --json or not.
+  const help = await run(["instances", "--help", "--json"]);
+  assertEquals(help.code, EXIT.ok);
+  assertMatch(help.out, /^lambda instances: 8 commands/);
 });

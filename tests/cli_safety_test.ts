@@ -1,11 +1,15 @@
 // The command line's safety rules with money and access, in-process on a virtual clock. The same
-// rules run once more through the real Deno entrypoint in cli_entrypoint_test.ts.
+// rules run once more through the real Deno entrypoint in cli_entrypoint_test.ts. Among them: a
+// base URL or an API key that is empty or malformed is refused before anything is sent, a failure
+// after a change was sent never claims nothing changed, and launch --wait terminates the extras of
+// a launch sent twice, but never an instance of an earlier launch.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { cliRunner, launchArgs } from "./_cli.ts";
+import { cliRunner, launchArgs, launched } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 const LAUNCH = [...launchArgs(), "--wait"];
 
@@ -26,6 +30,16 @@ function setup(bootMs = 60_000) {
   const failingWrites = new Set(["full.pem"]);
   const run = cliRunner(emulator, { clock, files, failingWrites });
   return { clock, emulator, files, run };
+}
+
+/** Counts what is sent, and keeps the methods of the requests that change something. */
+function counting(emulator: LambdaEmulator) {
+  const sent: string[] = [];
+  const fetch = (request: Request) => {
+    sent.push(request.method);
+    return emulator.fetch(request);
+  };
+  return { sent, fetch };
 }
 
 Deno.test("cli safety: launch --wait that times out terminates what it launched, and says so", async () => {
@@ -228,4 +242,103 @@ Deno.test("cli safety: destructive commands refuse without --yes off a terminal,
     /^Restart 'box' [0-9a-f]{32} \(gpu_1x_a10, \$0\.75\/h\)\? Everything running on it is stopped\.$/,
   );
   assertEquals(emulator.requests.filter((r) => r.operationId === "restartInstance"), []);
+});
+
+Deno.test("cli safety: LAMBDA_BASE_URL set but empty or blank is refused, never taken for unset", async () => {
+  const emulator = testEmulator();
+  const { sent, fetch } = counting(emulator);
+  for (const value of ["", "  "]) {
+    const run = cliRunner(emulator, { env: { LAMBDA_BASE_URL: value } }, {
+      fetch,
+      rateLimit: false,
+    });
+    for (const extra of [[], ["--dry-run"]]) {
+      const result = await run(["instances", "terminate", "0".repeat(32), "--yes", ...extra]);
+      assertEquals(result.code, EXIT.usage, result.err);
+      assertMatch(result.err, /^error: LAMBDA_BASE_URL is set but empty, received '\s*'/);
+      assert(!result.out.includes("cloud.lambda.ai"));
+    }
+  }
+  assertEquals(sent, []);
+});
+
+Deno.test("cli safety: a malformed API key is an authentication error, and is not echoed", async () => {
+  const emulator = testEmulator();
+  const { sent, fetch } = counting(emulator);
+  for (const key of ["secret_abc\ndef123", "secret_abc def123", "secret_abc\u00e9def123"]) {
+    const run = cliRunner(emulator, { env: { LAMBDA_API_KEY: key } }, { fetch, rateLimit: false });
+    const result = await run(["regions"]);
+    assertEquals(result.code, EXIT.auth);
+    assertMatch(result.err, /^error: LAMBDA_API_KEY is not a valid API key: it holds a space/);
+    assert(!result.err.includes("def123"));
+  }
+  assertEquals(sent, []);
+});
+
+Deno.test("cli safety: a failure once a change was sent is no usage error (2, nothing changed)", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  // The client reads the answer's shape (a list here), not every item: a rule that is null
+  // makes the command fail as it prints, after the rules were replaced.
+  emulator.override("firewallRulesSet", () => Response.json({ data: [null] }), { times: 1 });
+  const replaced = await run(["firewall", "rules", "set", "--rule", "tcp:22:0.0.0.0/0", "--yes"]);
+  assertEquals(replaced.code, EXIT.failed);
+  assertMatch(
+    replaced.err,
+    /^error: .* \(after a request that changes something was sent: it may have taken effect\)$/,
+  );
+  // The same failure before anything that changes things was sent is still a 2.
+  emulator.override("firewallRulesList", () => Response.json({ data: [null] }), { times: 1 });
+  assertEquals((await run(["firewall", "rules", "list"])).code, EXIT.usage);
+  // A terminate answered {"data": {}} (a proxy) neither crashes nor claims nothing changed.
+  await run(["ssh-keys", "add", "k"]);
+  const [id] = await launched(run, "victim");
+  emulator.override("terminateInstance", () => Response.json({ data: {} }), { times: 1 });
+  const terminated = await run(["instances", "terminate", "victim", "--yes", "--json"]);
+  assertEquals(terminated.code, EXIT.ok, terminated.err);
+  assertEquals(JSON.parse(terminated.out)[0].id, id);
+  assertEquals(emulator.instances()[0]!.status, "terminating");
+});
+
+Deno.test("cli safety: launch --wait behind a gateway that sends the launch on twice terminates the extra", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
+  const doubling = async (request: Request) => {
+    if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
+    await (await emulator.fetch(request.clone())).body?.cancel();
+    return await emulator.fetch(request);
+  };
+  const run = cliRunner(emulator, { clock }, { fetch: doubling, rateLimit: false });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  const result = await run([...launchArgs(), "--wait", "--json"]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  const kept = JSON.parse(result.out).id;
+  assertEquals(
+    emulator.instances().map((instance) => [instance.id === kept, instance.status]).sort(),
+    [[false, "terminating"], [true, "active"]],
+  );
+});
+
+Deno.test("cli safety: a later launch --wait with the token of a launch without --wait leaves that one alone", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  const first = JSON.parse((await run([...launchArgs(), "--json"])).out);
+  const token =
+    emulator.instances()[0]!.tags!.find((tag) => tag.key === "lambda-cloud-client:launch-token")!
+      .value;
+  const again = await run([
+    ...launchArgs(),
+    "--wait",
+    "--tag",
+    `lambda-cloud-client:launch-token=${token}`,
+  ]);
+  assertEquals(again.code, EXIT.ok, again.err);
+  assertEquals(
+    emulator.instances().find((instance) => instance.id === first.instance_ids[0])?.status,
+    "active",
+  );
 });

@@ -2,14 +2,7 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
-import {
-  dataResponse,
-  fakeClient,
-  FakeClock,
-  FakeFetch,
-  type Reply,
-  sampleInstance,
-} from "./_fakes.ts";
+import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import {
   AuthenticationError,
   InstanceWaitError,
@@ -20,12 +13,6 @@ import {
 } from "../mod.ts";
 
 const MINUTE = 60_000;
-
-/** A reply that hangs until its request is aborted. */
-const hang: Reply = (request) =>
-  new Promise<Response>((_, reject) =>
-    request.signal.addEventListener("abort", () => reject(request.signal.reason), { once: true })
-  );
 
 async function setup(timing: { bootMs?: number; terminatedVisibleMs?: number } = {}) {
   const clock = new FakeClock();

@@ -1,0 +1,85 @@
+// Helpers for the launch tests (launch_*_test.ts): an emulator and a client on one clock, what the
+// emulator was asked, the launch token a launch carried, and clients whose listings or answers
+// show what a gateway or a proxy might.
+
+import { type LambdaCloudClient, type LambdaCloudClientOptions, LAUNCH_TOKEN_KEY } from "../mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+import { emulatorClient, testEmulator } from "./_emulator.ts";
+import {
+  dataResponse,
+  errorResponse,
+  fakeClient,
+  FakeClock,
+  FakeFetch,
+  sampleInstance,
+} from "./_fakes.ts";
+
+/** An emulator and a client on one virtual clock, with the SSH key the launches use. */
+export async function setup(
+  options: LambdaCloudClientOptions = {},
+): Promise<{ clock: FakeClock; emulator: LambdaEmulator; client: LambdaCloudClient }> {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  const client = emulatorClient(emulator, { clock, ...options });
+  await client.sshKeys.create({ name: "k" });
+  emulator.clearRequests();
+  return { clock, emulator, client };
+}
+
+/** Each request the emulator was sent, as its operation and the status it answered. */
+export const operations = (emulator: LambdaEmulator): string[] =>
+  emulator.requests.map((request) => `${request.operationId} ${request.status ?? "dropped"}`);
+
+/** How many launches the emulator was sent. */
+export const launches = (emulator: LambdaEmulator): number =>
+  emulator.requests.filter((request) => request.operationId === "launchInstance").length;
+
+/** The launch token a recorded launch body carried. */
+export function tokenOf(body: unknown): string | undefined {
+  const tags = (body as { tags?: { key: string; value: string }[] }).tags;
+  return tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
+}
+
+/** A client whose listings show the emulator's instances and `more`, each carrying `token()`. */
+export function listingAlso(
+  emulator: LambdaEmulator,
+  clock: FakeClock,
+  more: (token: string) => Record<string, unknown>[],
+  onList?: (request: Request) => Promise<Response> | undefined,
+  onOther?: (request: Request) => Promise<Response | undefined>,
+): LambdaCloudClient {
+  return emulatorClient(emulator, {
+    clock,
+    fetch: async (request) => {
+      const isList = request.method === "GET" &&
+        new URL(request.url).pathname.endsWith("/instances");
+      if (!isList) return await onOther?.(request) ?? await emulator.fetch(request);
+      const instead = onList?.(request);
+      if (instead) return await instead;
+      const { data } = await (await emulator.fetch(request)).json();
+      const token = tokenOf(
+        emulator.requests.find((r) => r.operationId === "launchInstance")!.body,
+      )!;
+      return Response.json({ data: [...data, ...more(token)] });
+    },
+  });
+}
+
+/**
+ * A client whose launch answer is lost (a 500), and whose lookup then lists the launch twice: as
+ * "i-ok", and with the unusable id `badId`.
+ */
+export function listedBesideUnusable(
+  badId: string,
+): { fake: FakeFetch; client: LambdaCloudClient } {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  const { client } = fakeClient(fake);
+  fake.push(() => {
+    const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
+    return dataResponse([
+      sampleInstance({ id: "i-ok", tags }),
+      { ...sampleInstance({ tags }), id: badId },
+    ]);
+  });
+  return { fake, client };
+}

@@ -1,0 +1,100 @@
+// The launch token that lets a launch be found when its answer is lost: minted for each launch, or
+// the caller's own, in the body's tags or as an option, and checked before anything is sent; a
+// launch without one (launchToken: false) is sent as given and, when its outcome is unknown,
+// reported at once. What is checked is what is sent: sparse arrays, toJSON and getters cannot slip
+// another body past the checks.
+
+import { LAUNCH_TOKEN_KEY, LaunchOutcomeUnknownError } from "../mod.ts";
+import { assertEquals, assertRejects } from "./_deps.ts";
+import { LAUNCH } from "./_emulator.ts";
+import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
+import { tokenOf } from "./_launch.ts";
+
+Deno.test("without a launch token, a launch of unknown outcome is reported at once", async () => {
+  const fake = new FakeFetch(errorResponse(502, { code: "global/internal-error" }));
+  const { client } = fakeClient(fake, { maxRetries: 5 });
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: false }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals([error.reason, error.launchToken], ["no-token", undefined]);
+  assertEquals(fake.json(0), LAUNCH); // the body, untouched
+  assertEquals(fake.requests.length, 1);
+});
+
+Deno.test("a caller's own launch token is sent, reported, and checked before anything is sent", async () => {
+  const fake = new FakeFetch(errorResponse(500, {}));
+  for (let i = 0; i < 5; i++) fake.push(dataResponse([]));
+  const { client } = fakeClient(fake);
+  const error = await assertRejects(
+    client.instances.launch(LAUNCH, { launchToken: "run-42", lookup: { timeout: 1000 } }),
+    LaunchOutcomeUnknownError,
+  );
+  assertEquals([error.launchToken, tokenOf(fake.json(0))], ["run-42", "run-42"]);
+
+  const none = new FakeFetch();
+  const strict = fakeClient(none).client;
+  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: "" }), RangeError);
+  await assertRejects(
+    strict.instances.launch(LAUNCH, { launchToken: "x".repeat(129) }),
+    RangeError,
+  );
+  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: 7 as never }), TypeError);
+  await assertRejects(
+    strict.instances.launch(
+      { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }] },
+      { launchToken: "b" },
+    ),
+    TypeError,
+    "differ",
+  );
+  await assertRejects(strict.instances.launch(LAUNCH, { lookup: { timeout: 0 } }), RangeError);
+  await assertRejects(strict.instances.findByLaunchToken(""), RangeError);
+  assertEquals(none.requests.length, 0);
+});
+
+Deno.test("a launch token in the body obeys the token rules, and only one may be given", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launch({ ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "" }] }),
+    RangeError,
+    "'tags[0].value' must not be empty",
+  );
+  await assertRejects(
+    client.instances.launch({
+      ...LAUNCH,
+      tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }, { key: LAUNCH_TOKEN_KEY, value: "b" }],
+    }),
+    RangeError,
+    "at most one",
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
+Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.launch({ ...LAUNCH, ssh_key_names: new Array(1) as [string] }),
+    TypeError,
+    "'ssh_key_names[0]' must be a string",
+  );
+  await assertRejects(client.instances.terminate(new Array(2)), TypeError, "'instanceIds[0]'");
+  const sneaky = {
+    ...LAUNCH,
+    toJSON: () => ({ ...LAUNCH, ssh_key_names: ["a", "b"], quantity: 5 }),
+  };
+  await assertRejects(client.instances.launch(sneaky), Error);
+  let reads = 0;
+  const shifty = {
+    region_name: "us-east-1",
+    instance_type_name: "gpu_1x_a10",
+    get ssh_key_names(): [string] {
+      return (reads++ === 0 ? ["k"] : ["k", "k2"]) as [string];
+    },
+  };
+  await client.instances.launch(shifty);
+  assertEquals((fake.json(0) as { ssh_key_names: string[] }).ssh_key_names, ["k"]);
+  assertEquals([fake.requests.length, reads], [1, 1]);
+});
