@@ -1,5 +1,6 @@
 // The launch token that lets a launch be found when its answer is lost: minted for each launch, or
-// the caller's own, in the body's tags or as an option, and checked before anything is sent; a
+// the caller's own, in the body's tags or as an option, and checked before anything is sent, and
+// told to onLaunchToken before the launch goes out; a
 // launch without one (launchToken: false) is sent as given and, when its outcome is unknown,
 // reported at once. What is checked is what is sent: sparse arrays, toJSON and getters cannot slip
 // another body past the checks.
@@ -97,4 +98,48 @@ Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", 
   await client.instances.launch(shifty);
   assertEquals((fake.json(0) as { ssh_key_names: string[] }).ssh_key_names, ["k"]);
   assertEquals([fake.requests.length, reads], [1, 1]);
+});
+
+Deno.test("onLaunchToken is told the token before the launch is sent, and awaited", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client } = fakeClient(fake);
+  const told: [string, number][] = [];
+  let release!: () => void;
+  const recorded = new Promise<void>((resolve) => (release = resolve));
+  const launch = client.instances.launch(LAUNCH, {
+    onLaunchToken: async (token) => {
+      told.push([token, fake.requests.length]);
+      await recorded; // a journal written to disk, say
+    },
+  });
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  assertEquals(fake.requests.length, 0); // nothing sent while the token is being recorded
+  release();
+  assertEquals(await launch, { instance_ids: ["i-1"] });
+  assertEquals(told, [[tokenOf(fake.json(0)), 0]]);
+});
+
+Deno.test("an onLaunchToken that throws sends nothing; none is called without a token", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client } = fakeClient(fake);
+  const failure = new Error("journal is full");
+  const error = await assertRejects(() =>
+    client.instances.launch(LAUNCH, {
+      onLaunchToken: () => {
+        throw failure;
+      },
+    })
+  );
+  assertEquals([error, fake.requests.length], [failure, 0]);
+  let called = false;
+  await client.instances.launch(LAUNCH, {
+    launchToken: false,
+    onLaunchToken: () => void (called = true),
+  });
+  assertEquals([called, fake.requests.length], [false, 1]);
+  await assertRejects(
+    () => client.instances.launch(LAUNCH, { onLaunchToken: "log" as never }),
+    TypeError,
+    "'onLaunchToken' must be a function",
+  );
 });
