@@ -4,31 +4,31 @@
 
 import type { Clock } from "./clock.ts";
 
-/** Why a deadline's signal aborted. */
+/** Why a deadline built on a clock's `sleep()` aborted. */
 export class DeadlinePassed extends Error {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "DeadlinePassed";
 }
 
 /**
- * A signal that aborts `ms` from now on `clock`, which can be brought forward. Call `dispose()`
- * when done: it stops listening to the timer, so that nothing is kept alive or fires later.
+ * A signal that aborts `ms` from now on `clock`. Call `dispose()` when done, so that nothing is
+ * left to fire later.
  */
 export class Deadline {
+  /** Aborts when the deadline passes. */
+  readonly signal: AbortSignal;
   readonly #clock: Clock;
-  readonly #controller = new AbortController();
-  #at: number;
-  #disarm: (() => void) | undefined;
+  readonly #at: number;
+  readonly #cancel: () => void;
 
   constructor(clock: Clock, ms: number) {
     this.#clock = clock;
     this.#at = clock.now() + ms;
-    this.#arm(ms);
-  }
-
-  /** Aborts, with a {@linkcode DeadlinePassed}, when the deadline passes. */
-  get signal(): AbortSignal {
-    return this.#controller.signal;
+    // The clock's own time limit when it has one (the system clock's is an AbortSignal.timeout,
+    // which costs a request no listener and no timer of its own), else a sleep that is cancelled.
+    const limit = clock.timeLimit?.(Math.max(0, ms)) ?? sleepLimit(clock, Math.max(0, ms));
+    this.signal = limit.signal;
+    this.#cancel = limit.cancel;
   }
 
   /** Milliseconds left; 0 or less once it has passed. */
@@ -36,41 +36,29 @@ export class Deadline {
     return this.#at - this.#clock.now();
   }
 
-  /** Brings the deadline forward to at most `ms` from now; never pushes it back. */
-  shorten(ms: number): void {
-    const at = this.#clock.now() + ms;
-    if (at >= this.#at || this.signal.aborted) return;
-    this.#at = at;
-    this.#arm(ms);
-  }
-
-  /** Stops the timer; the signal no longer aborts. */
+  /** Stops the timer: the signal will not abort. */
   dispose(): void {
-    this.#disarm?.();
-    this.#disarm = undefined;
+    this.#cancel();
   }
+}
 
-  // On the clock's own timer when it has one (the system clock's costs no timer object of its
-  // own), else on a sleep that dispose() cancels.
-  #arm(ms: number): void {
-    this.dispose();
-    const fire = () => this.#controller.abort(new DeadlinePassed("The deadline passed"));
-    if (this.#clock.timer !== undefined) {
-      this.#disarm = this.#clock.timer(Math.max(0, ms), fire);
-      return;
-    }
-    const cancel = new AbortController();
-    this.#clock.sleep(Math.max(0, ms), cancel.signal).then(fire, () => {}); // disposed or re-armed
-    this.#disarm = () => cancel.abort();
-  }
+function sleepLimit(clock: Clock, ms: number): { signal: AbortSignal; cancel: () => void } {
+  const controller = new AbortController();
+  const cancel = new AbortController();
+  clock.sleep(ms, cancel.signal).then(
+    () => controller.abort(new DeadlinePassed("The deadline passed")),
+    () => {}, // cancelled
+  );
+  return { signal: controller.signal, cancel: () => cancel.abort() };
 }
 
 /**
  * Settles as `promise` does, or rejects with `signal`'s reason as soon as it aborts: for work that
  * may not heed a signal (a custom fetch, a key from a secret store), so that a time limit binds it
- * all the same.
+ * all the same. Without a signal, `promise` itself.
  */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     if (signal.aborted) onAbort();

@@ -42,12 +42,20 @@ export async function pollUntil<T>(
   const started = clock.now();
   const elapsedMs = () => clock.now() - started;
   const deadline = new Deadline(clock, settings.timeoutMs);
-  const onAbort = () => deadline.shorten(afterAbortMs!);
-  if (patient && callerSignal?.aborted) onAbort();
-  else if (patient) callerSignal?.addEventListener("abort", onAbort, { once: true });
-  const signal = callerSignal && !patient
-    ? AbortSignal.any([callerSignal, deadline.signal])
-    : deadline.signal;
+  // Aborts when the poll must end: at the deadline, or at the caller's abort (or, when patient,
+  // once the grace after it is up).
+  const stop = new AbortController();
+  const end = () => stop.abort(deadline.signal.reason);
+  let grace: Deadline | undefined;
+  const onAbort = () => {
+    if (!patient) return stop.abort(callerSignal?.reason);
+    grace = new Deadline(clock, Math.min(afterAbortMs, deadline.remainingMs));
+    grace.signal.addEventListener("abort", end, { once: true });
+  };
+  deadline.signal.addEventListener("abort", end, { once: true });
+  if (callerSignal?.aborted) onAbort();
+  else callerSignal?.addEventListener("abort", onAbort, { once: true });
+  const { signal } = stop;
   let lastFailure: unknown;
   // Both ways out of a wait that was cut short: the caller's reason, or the timeout.
   const cutShort = (): Error | unknown =>
@@ -63,7 +71,7 @@ export async function pollUntil<T>(
         if (!isRetryable(RETRY_IDEMPOTENT, error)) throw error;
         lastFailure = error;
       }
-      const remaining = deadline.remainingMs;
+      const remaining = Math.min(deadline.remainingMs, grace?.remainingMs ?? Infinity);
       if (remaining <= 0) throw timedOut(elapsedMs(), lastFailure);
       try {
         await clock.sleep(Math.min(intervalMs, remaining), signal);
@@ -73,6 +81,8 @@ export async function pollUntil<T>(
     }
   } finally {
     deadline.dispose();
+    grace?.dispose();
+    deadline.signal.removeEventListener("abort", end);
     callerSignal?.removeEventListener("abort", onAbort);
   }
 }

@@ -31,13 +31,13 @@ export interface Clock {
    */
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /**
-   * Optional: calls `callback` once `ms` milliseconds have passed, unless the function it returns
-   * is called first. Time limits (an attempt's timeout, a lookup's window) run on it when the
-   * clock has one, and on `sleep()` otherwise. The system clock's is an `AbortSignal.timeout`,
-   * which costs the request path less than a timer of its own; `FakeClock`'s does not count among
-   * the waits its `sleeps` records.
+   * Optional: a signal that aborts once `ms` milliseconds have passed, unless `cancel()` is
+   * called first. Time limits (an attempt's timeout, a lookup's window) use it when the clock has
+   * one, and `sleep()` otherwise. The system clock's is an `AbortSignal.timeout` (which `cancel`
+   * leaves to fire unheard: it keeps nothing alive), the cheapest limit a request can have;
+   * `FakeClock`'s does not count among the waits its `sleeps` records.
    */
-  timer?(ms: number, callback: () => void): () => void;
+  timeLimit?(ms: number): { signal: AbortSignal; cancel(): void };
 }
 
 // setTimeout fires at once for delays past 2^31 - 1 ms; clamp rather than spin.
@@ -83,10 +83,11 @@ export const systemClock: Clock = {
       }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
       signal?.addEventListener("abort", onAbort, { once: true });
     }),
-  timer: (ms, callback) => {
-    const signal = AbortSignal.timeout(Math.min(Math.max(0, ms), MAX_TIMER_MS));
-    signal.addEventListener("abort", callback, { once: true });
-    // Unheard, it keeps nothing alive and fires unseen.
-    return () => signal.removeEventListener("abort", callback);
-  },
+  timeLimit: (ms) => ({
+    signal: AbortSignal.timeout(Math.min(Math.max(0, ms), MAX_TIMER_MS)),
+    cancel: unheard,
+  }),
 };
+
+/** Cancels a system time limit: its signal fires later unheard, and keeps nothing alive. */
+function unheard(): void {}

@@ -58,7 +58,7 @@ export class SocketClock implements Clock {
   /** Awaited before each wait returns. */
   before: Promise<unknown> = Promise.resolve();
   readonly now: () => number = systemClock.now;
-  readonly timer: (ms: number, callback: () => void) => () => void = systemClock.timer!;
+  readonly timeLimit: NonNullable<Clock["timeLimit"]> = systemClock.timeLimit!;
 
   /** Notes `ms`, and returns once `before` has settled, unless `signal` aborted. */
   readonly sleep = async (ms: number, signal?: AbortSignal): Promise<void> => {

@@ -31,7 +31,7 @@ interface Sleeper {
   at: number;
   order: number;
   wake(): void;
-  /** A timer of `timer()`, rather than a sleep. */
+  /** A time limit of `timeLimit()`, rather than a sleep. */
   timer?: true;
 }
 
@@ -85,7 +85,7 @@ export class FakeClock implements Clock {
     // Bound, so that `{ now: clock.now }` and wrappers of `clock.sleep` work.
     this.now = this.now.bind(this);
     this.sleep = this.sleep.bind(this);
-    this.timer = this.timer.bind(this);
+    this.timeLimit = this.timeLimit.bind(this);
   }
 
   /**
@@ -145,40 +145,41 @@ export class FakeClock implements Clock {
   }
 
   /**
-   * Calls `callback` once virtual time reaches `ms` from now, unless the function it returns is
-   * called first: the time limits of the client (an attempt's timeout, a lookup's window) run on
-   * it. Like a sleep, a timer lets time jump to it once nothing else can run, so a request that
-   * never answers still times out; unlike one, it is not counted in `sleeps`.
+   * A signal that aborts once virtual time reaches `ms` from now, unless `cancel()` is called
+   * first: the time limits of the client (an attempt's timeout, a lookup's window) run on it. Like
+   * a sleep, a time limit lets time jump to it once nothing else can run, so a request that never
+   * answers still times out; unlike one, it is not counted in `sleeps`.
    *
-   * @param ms How long until it fires, in virtual milliseconds.
-   * @param callback What it calls then.
-   * @returns A function that cancels it.
+   * @param ms How long until it aborts, in virtual milliseconds.
+   * @returns The signal, and a function that cancels it.
    *
    * @example A time limit that is cancelled leaves nothing behind
    * ```ts
    * import { FakeClock } from "@lambda-cloud/client/testing";
    *
    * const clock = new FakeClock();
-   * const cancel = clock.timer(60_000, () => console.log("timed out"));
-   * cancel();
-   * console.log(clock.pendingTimers, clock.sleeps); // 0 []
+   * const limit = clock.timeLimit(60_000);
+   * limit.cancel();
+   * console.log(clock.pendingTimers, clock.sleeps, limit.signal.aborted); // 0 [] false
    * ```
    */
-  timer(ms: number, callback: () => void): () => void {
+  timeLimit(ms: number): { signal: AbortSignal; cancel(): void } {
+    const controller = new AbortController();
     const sleeper: Sleeper = {
       at: this.#time + Math.max(0, ms),
       order: this.#order++,
-      wake: callback,
+      wake: () => controller.abort(new DOMException("The time limit passed", "TimeoutError")),
       timer: true,
     };
     this.#sleepers.push(sleeper);
     this.#scheduleTick();
-    return () => {
+    const cancel = () => {
       const index = this.#sleepers.indexOf(sleeper);
       if (index < 0) return;
       this.#sleepers.splice(index, 1);
       if (this.#sleepers.length === 0) this.#cancelTick();
     };
+    return { signal: controller.signal, cancel };
   }
 
   /**
@@ -237,7 +238,7 @@ export class FakeClock implements Clock {
   }
 
   /**
-   * How many timers (see {@linkcode FakeClock.timer}) are still to fire.
+   * How many time limits (see {@linkcode FakeClock.timeLimit}) are still to pass.
    *
    * @example Nothing is timed on a new clock
    * ```ts

@@ -73,6 +73,7 @@ export async function attempt(
   };
   const custom = settings.fetch;
   const fetch = custom ?? globalThis.fetch;
+  const trusted = fetch === RUNTIME_FETCH;
   const started = settings.observed ? settings.clock.now() : 0;
   let answer: Answer;
   let text: string;
@@ -82,10 +83,9 @@ export async function attempt(
     caller?.throwIfAborted();
     emit("onRequest", event);
     if (request.tracker) request.tracker.mayHaveActed = true;
-    ({ answer, text } = await abortable(
-      exchange(custom, url, init, settings.maxResponseBytes),
-      signal,
-    ));
+    const exchanged = exchange(custom, url, init, settings.maxResponseBytes);
+    // The runtime's own fetch heeds its signal; any other may not, and is raced against it.
+    ({ answer, text } = await (trusted ? exchanged : abortable(exchanged, signal)));
   } catch (error) {
     if (caller?.aborted) throw caller.reason;
     if (deadline.signal.aborted) {
@@ -96,7 +96,7 @@ export async function attempt(
       request.action,
       redactError(error, apiKey),
       request.ambiguityHint,
-      fetch === RUNTIME_FETCH,
+      trusted,
     );
   } finally {
     deadline.dispose();
@@ -154,14 +154,19 @@ function attemptHeaders(
  * fill the memory. A declared length is checked before reading; otherwise the body is counted as
  * it streams in.
  */
-async function readText(response: Response, maxBytes: number): Promise<string> {
+function readText(response: Response, maxBytes: number): Promise<string> {
   const declared = plainLength(response.headers);
   if (declared !== undefined && declared > maxBytes) {
-    await response.body?.cancel();
-    throw tooLarge(maxBytes);
+    return Promise.resolve(response.body?.cancel()).then(() => Promise.reject(tooLarge(maxBytes)));
   }
-  if (declared !== undefined || response.body === null) return await response.text();
-  const reader = response.body.getReader();
+  // The usual answer declares its length: read at once, without a frame of its own.
+  if (declared !== undefined || response.body === null) return response.text();
+  return readStream(response.body, maxBytes);
+}
+
+/** A body that declares no length, counted as it streams in. */
+async function readStream(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<string> {
+  const reader = body.getReader();
   const decoder = new TextDecoder();
   let size = 0;
   let text = "";
