@@ -4,25 +4,26 @@
  * @module
  */
 
-import { systemClock } from "../clock.ts";
 import type { Instance } from "../types/instances.ts";
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
 import { checkQuery, queryValues } from "../_rules/query.ts";
-import { EmulatedError, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
+import { DroppedConnection } from "./_dropped.ts";
+import { EmulatedError, notFound, validateWith } from "./_errors.ts";
+import { FAULTS, type StruckCall } from "./_fault_behaviours.ts";
+import { FaultRules } from "./_fault_rules.ts";
 import { FIREWALL_HANDLERS } from "./_firewall.ts";
-import type { Answer, Handler } from "./_handler.ts";
+import { type Answer, errorAnswer, type Handler, newRequestId } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
 import { SeededRandom } from "./_random.ts";
-import { gatewayPage } from "./_pages.ts";
 import { RateGate } from "./_rate_gate.ts";
 import { tooManyRequests } from "./_too_many.ts";
 import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 import { EmulatorState } from "./_state.ts";
 import { TICKET_HANDLERS } from "./_tickets.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
-import { type FaultKind, type FaultRule, type Faults, FaultTable } from "./faults.ts";
+import type { FaultKind, Faults } from "./faults.ts";
 import { matchOperation, methodsFor, type OperationId, OPERATIONS } from "./operations.ts";
 import { OverrideTable } from "./_overrides.ts";
 import type { EmulatorOverride, OverrideHandler, OverrideOptions } from "./overrides.ts";
@@ -192,14 +193,6 @@ export interface EmulatorServer extends AsyncDisposable {
   close(): Promise<void>;
 }
 
-/** Thrown inside the handler to make the connection drop with no answer. */
-class DroppedConnection extends TypeError {
-  constructor(message = "The emulator dropped the connection (an injected fault)") {
-    super(message);
-    this.name = "TypeError";
-  }
-}
-
 /** A request body larger than the emulator accepts. */
 class BodyTooLarge extends Error {}
 
@@ -213,11 +206,7 @@ const HANDLERS: Readonly<Record<OperationId, Handler>> = {
   ...AUDIT_HANDLERS,
   ...TICKET_HANDLERS,
 };
-const PROXY_PAGE = gatewayPage("502 Bad Gateway");
-const GATEWAY_TIMEOUT_PAGE = gatewayPage("504 Gateway Time-out");
-const DEFAULT_LATE_MS = 5000;
 const LOGGED_BODY_LIMIT = 64 * 1024;
-const DEFAULT_STALE_MS = 10_000;
 
 /**
  * An emulator of the Lambda Cloud API v1: every operation of the client's table (generated from
@@ -253,7 +242,7 @@ export class LambdaEmulator {
   /** Inject, count and clear faults. */
   readonly faults: Faults;
   readonly #state: EmulatorState;
-  readonly #faultTable: FaultTable;
+  readonly #faultRules: FaultRules;
   readonly #overrides = new OverrideTable();
   readonly #clock: { now(): number };
   #offsetMs = 0;
@@ -313,8 +302,8 @@ export class LambdaEmulator {
       pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
       now: () => this.now(),
     });
-    this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
-    this.faults = this.#faultTable;
+    this.#faultRules = new FaultRules(new SeededRandom(seed ^ 0x5eed));
+    this.faults = this.#faultRules;
     const rateLimit = options.rateLimit ?? {};
     if (rateLimit !== false) {
       const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
@@ -616,9 +605,9 @@ export class LambdaEmulator {
     };
     this.#record(record);
     if (request.method === "OPTIONS") return this.#options(record, apiPath);
-    const fault = tooLarge ? undefined : this.#faultTable.draw(operationId);
+    const fault = tooLarge ? undefined : this.#faultRules.draw(operationId);
     record.fault = fault?.kind;
-    const send = (answer: Answer, headers: Record<string, string> = {}) => {
+    const send = (answer: Answer) => {
       record.status = answer.status;
       this.#onResponse?.({
         operationId,
@@ -632,7 +621,7 @@ export class LambdaEmulator {
       const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
       const all = {
         "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
-        ...headers,
+        ...answer.headers,
       };
       return isHead
         ? withoutBody(new Response(body, { status: answer.status, headers: all }))
@@ -648,14 +637,21 @@ export class LambdaEmulator {
         newRequestId(),
       ));
     }
-    if (fault) {
-      const early = this.#earlyFault(fault);
-      if (early === "drop") throw new DroppedConnection();
-      if (early) return send(early.answer, early.headers);
-    }
+    const behaviour = fault && FAULTS[fault.kind];
+    const struck: StruckCall | undefined = fault && {
+      rule: fault,
+      operationId,
+      params: record.params,
+      request,
+      closing,
+      state: this.#state,
+      now: () => this.now(),
+      tooManyForm: this.#tooManyForm,
+    };
+    if (behaviour?.strikes === "before") return send(behaviour.reply(struck!));
     const requestId = newRequestId();
     const refused = this.#admit(request, matched, arrivedAt, requestId);
-    if (refused) return send(refused.answer, refused.headers);
+    if (refused) return send(refused);
     if (this.#overrides.has(matched!.operation.id)) {
       const response = await this.#overrides.answer({
         operationId: matched!.operation.id,
@@ -683,33 +679,16 @@ export class LambdaEmulator {
         return isHead ? withoutBody(response) : response;
       }
     }
-    if (fault?.kind === "late" || fault?.kind === "gateway-timeout") {
+    if (behaviour?.strikes === "later") {
       // The backend finishes the call after the client has stopped listening.
       this.#deferred.push({
-        at: this.now() + (fault.delayMs ?? DEFAULT_LATE_MS),
+        at: this.now() + (fault!.delayMs ?? behaviour.delayMs),
         run: () => this.#run(request, url, matched!, text, requestId),
       });
-      if (fault.kind === "late") throw new DroppedConnection();
-      return send({ status: 504, body: GATEWAY_TIMEOUT_PAGE });
+      return send(behaviour.reply(struck!));
     }
-    const answer = this.#reshape(this.#run(request, url, matched!, text, requestId), {
-      fault,
-      operationId,
-      params: matched!.params,
-    });
-    switch (fault?.kind) {
-      case "lost-answer":
-        throw new DroppedConnection();
-      case "slow": {
-        const signal = closing ? AbortSignal.any([request.signal, closing]) : request.signal;
-        await systemClock.sleep(fault.delayMs ?? 65_000, signal);
-        break;
-      }
-      case "truncate": {
-        const full = JSON.stringify(answer.body);
-        return send({ status: answer.status, body: full.slice(0, Math.floor(full.length / 2)) });
-      }
-    }
+    const answer = this.#run(request, url, matched!, text, requestId);
+    if (behaviour?.strikes === "after") return send(await behaviour.reply(answer, struck!));
     return send(answer);
   }
 
@@ -863,45 +842,6 @@ export class LambdaEmulator {
     return new Response(null, { status: 204, headers: { allow } });
   }
 
-  #earlyFault(
-    fault: Readonly<FaultRule>,
-  ): { answer: Answer; headers?: Record<string, string> } | "drop" | undefined {
-    switch (fault.kind) {
-      case "drop":
-        return "drop";
-      case "rate-limit":
-        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, newRequestId());
-      case "server-error":
-        return {
-          answer: errorAnswer(
-            new EmulatedError(
-              fault.status ?? 500,
-              "global/internal-error",
-              "An internal server error occurred.",
-              "Try again later. Contact Support if the problem persists.",
-            ),
-            newRequestId(),
-          ),
-        };
-      case "proxy-html":
-        return { answer: { status: 502, body: PROXY_PAGE } };
-      case "provider-unavailable":
-        return {
-          answer: errorAnswer(
-            new EmulatedError(
-              503,
-              "provider/internal-unavailable",
-              "Provider unavailable",
-              "Try again shortly",
-            ),
-            newRequestId(),
-          ),
-        };
-      default:
-        return undefined;
-    }
-  }
-
   /**
    * Refuses a call the way the API does before running it: authentication, an inactive account,
    * the rate limits, and paths that name no operation. `undefined` lets it run.
@@ -911,7 +851,7 @@ export class LambdaEmulator {
     matched: ReturnType<typeof matchOperation>,
     arrivedAt: number,
     requestId: string,
-  ): { answer: Answer; headers?: Record<string, string> } | undefined {
+  ): Answer | undefined {
     try {
       this.#authenticate(request.headers.get("authorization"));
       if (!this.#state.active) {
@@ -934,7 +874,7 @@ export class LambdaEmulator {
       if (!matched) throw notFound();
       return undefined;
     } catch (error) {
-      if (error instanceof EmulatedError) return { answer: errorAnswer(error, requestId) };
+      if (error instanceof EmulatedError) return errorAnswer(error, requestId);
       throw error;
     }
   }
@@ -974,44 +914,6 @@ export class LambdaEmulator {
       if (error instanceof EmulatedError) return errorAnswer(error, requestId);
       throw error;
     }
-  }
-
-  /** What `stale-read` and `untagged` faults make of a successful answer. */
-  #reshape(
-    answer: Answer,
-    context: {
-      fault: Readonly<FaultRule> | undefined;
-      operationId: OperationId | undefined;
-      params: Record<string, string>;
-    },
-  ): Answer {
-    const { fault, operationId } = context;
-    if (answer.status !== 200 || (fault?.kind !== "stale-read" && fault?.kind !== "untagged")) {
-      return answer;
-    }
-    const data = (answer.body as { data: unknown }).data;
-    if (fault.kind === "untagged") {
-      return { status: 200, body: { data: withoutTags(data) } };
-    }
-    // A read that lags: instances launched in the last `delayMs` are not there yet.
-    const since = this.now() - (fault.delayMs ?? DEFAULT_STALE_MS);
-    const fresh = (id: unknown) => {
-      const record = typeof id === "string" ? this.#state.instances.get(id) : undefined;
-      return record !== undefined && record.launchedAt > since;
-    };
-    if (operationId === "listInstances" && Array.isArray(data)) {
-      return { status: 200, body: { data: data.filter((item) => !fresh(item?.id)) } };
-    }
-    if (operationId === "getInstance" && fresh(context.params.id)) {
-      return errorAnswer(
-        objectDoesNotExist(
-          "Specified instance does not exist.",
-          "Check the instance ID and try again.",
-        ),
-        newRequestId(),
-      );
-    }
-    return answer;
   }
 
   /** Carries out the deferred calls whose time has come, oldest first. */
@@ -1069,29 +971,6 @@ export class LambdaEmulator {
     if (isLaunch) this.#launchGate.take(this.apiKey, now);
     return waitMs;
   }
-}
-
-function errorAnswer(error: EmulatedError, requestId: string): Answer {
-  const envelope: Record<string, string> = { code: error.code, message: error.message };
-  if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
-  envelope.request_id = requestId;
-  return { status: error.status, body: { error: envelope } };
-}
-
-/** The answer's data with `tags` removed from every instance in it. */
-function withoutTags(data: unknown): unknown {
-  const strip = (item: unknown) => {
-    if (typeof item !== "object" || item === null || !("instance_type" in item)) return item;
-    const { tags: _tags, ...rest } = item as Record<string, unknown>;
-    return rest;
-  };
-  if (Array.isArray(data)) return data.map(strip);
-  if (typeof data !== "object" || data === null) return data;
-  const copy: Record<string, unknown> = { ...strip(data) as Record<string, unknown> };
-  for (const [key, value] of Object.entries(copy)) {
-    if (Array.isArray(value)) copy[key] = value.map(strip); // restarted_instances and the like
-  }
-  return copy;
 }
 
 /**
@@ -1170,14 +1049,6 @@ function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<R
     );
   }
   return { body, retryAfter };
-}
-
-/**
- * A request id, random rather than seeded: two emulators with one seed (parallel test workers,
- * two processes) must still give ids that tell their requests apart in shared logs.
- */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
 }
 
 /** `response` as a HEAD answer: the same status and headers, and the length its body had. */
