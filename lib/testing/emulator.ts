@@ -5,7 +5,8 @@
  */
 
 import type { Instance } from "../types/instances.ts";
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import { checkNonNegativeInteger, checkNonNegativeNumber } from "../_validate.ts";
+import { Admission } from "./_admission.ts";
 import { ACCOUNT_HANDLERS } from "./_account.ts";
 import { AUDIT_HANDLERS } from "./_audit.ts";
 import { checkQuery, queryValues } from "../_rules/query.ts";
@@ -17,12 +18,10 @@ import { FIREWALL_HANDLERS } from "./_firewall.ts";
 import { type Answer, errorAnswer, type Handler, newRequestId } from "./_handler.ts";
 import { INSTANCE_HANDLERS } from "./_instances.ts";
 import { SeededRandom } from "./_random.ts";
-import { RateGate } from "./_rate_gate.ts";
-import { tooManyRequests } from "./_too_many.ts";
 import type { RateLimitAnswer } from "./rate_limits.ts";
+import { checkOptions } from "./_settings.ts";
 import { EmulatorState } from "./_state.ts";
 import { TICKET_HANDLERS } from "./_tickets.ts";
-import { defaultCatalog } from "./catalog.ts";
 import type { Faults } from "./faults.ts";
 import { matchOperation, methodsFor, type OperationId, OPERATIONS } from "./operations.ts";
 import { OverrideTable } from "./_overrides.ts";
@@ -34,7 +33,6 @@ import type { EmulatorServer } from "./server.ts";
 /** A request body larger than the emulator accepts. */
 class BodyTooLarge extends Error {}
 
-const DEFAULT_API_KEY = "secret_emulator";
 const API_PREFIX = "/api/v1";
 // Complete by type: an operation added to the table without a handler here fails type checking.
 const HANDLERS: Readonly<Record<OperationId, Handler>> = {
@@ -84,9 +82,7 @@ export class LambdaEmulator {
   readonly #overrides = new OverrideTable();
   readonly #clock: { now(): number };
   #offsetMs = 0;
-  readonly #requestGate: RateGate | undefined;
-  readonly #launchGate: RateGate | undefined;
-  readonly #countRefused: boolean = false;
+  readonly #admission: Admission;
   readonly #tooManyForm: Required<RateLimitAnswer>;
   readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
   readonly #requests: RecordedRequest[] = [];
@@ -103,74 +99,22 @@ export class LambdaEmulator {
    * @throws {TypeError | RangeError} When an option is invalid.
    */
   constructor(options: EmulatorOptions = {}) {
-    const action = "create emulator";
-    const seed = checkNonNegativeInteger(action, "seed", options.seed ?? 1);
-    const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-    if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new TypeError(
-        `Cannot ${action}: 'apiKey' must be printable ASCII without spaces, received ${
-          describeValue(apiKey)
-        }`,
-      );
-    }
-    this.apiKey = apiKey;
-    this.#clock = options.clock ?? { now: () => Date.now() };
-    const timing = options.timing ?? {};
-    const quota = options.quota ?? {};
-    const number = (name: string, value: number | undefined, fallback: number) =>
-      checkNonNegativeNumber(action, name, value ?? fallback);
-    this.#state = new EmulatorState({
-      seed,
-      catalog: options.catalog ? structuredClone(options.catalog) : defaultCatalog(),
-      timing: {
-        bootMs: number("timing.bootMs", timing.bootMs, 120_000),
-        restartMs: number("timing.restartMs", timing.restartMs, 60_000),
-        terminateMs: number("timing.terminateMs", timing.terminateMs, 30_000),
-        terminatedVisibleMs: number(
-          "timing.terminatedVisibleMs",
-          timing.terminatedVisibleMs,
-          300_000,
-        ),
-      },
-      quota: {
-        instances: number("quota.instances", quota.instances, 50),
-        filesystems: number("quota.filesystems", quota.filesystems, 20),
-        firewallRulesets: number("quota.firewallRulesets", quota.firewallRulesets, 20),
-      },
-      pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
-      now: () => this.now(),
-    });
-    this.#faultRules = new FaultRules(new SeededRandom(seed ^ 0x5eed));
+    const settings = checkOptions(options);
+    this.apiKey = settings.apiKey;
+    this.#clock = settings.clock;
+    this.#state = new EmulatorState({ ...settings.account, now: () => this.now() });
+    this.#faultRules = new FaultRules(new SeededRandom(settings.account.seed ^ 0x5eed));
     this.faults = this.#faultRules;
-    const rateLimit = options.rateLimit ?? {};
-    if (rateLimit !== false) {
-      const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
-      const burst = (name: string, value: number | undefined) =>
-        checkNonNegativeInteger(action, name, value ?? 0);
-      this.#requestGate = new RateGate(
-        number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
-        tolerance,
-        burst("rateLimit.requestBurst", rateLimit.requestBurst),
-      );
-      this.#launchGate = new RateGate(
-        number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
-        tolerance,
-        burst("rateLimit.launchBurst", rateLimit.launchBurst),
-      );
-      this.#countRefused = rateLimit.countRefused === true;
-    }
-    this.#tooManyForm = checkRateLimitAnswer(action, options.rateLimitAnswer ?? {});
-    this.#onResponse = options.onResponse;
-    this.#requestLogLimit = checkNonNegativeInteger(
-      action,
-      "requestLogLimit",
-      options.requestLogLimit ?? 10_000,
+    this.#admission = new Admission(
+      settings.apiKey,
+      this.#state,
+      settings.rateLimits,
+      settings.tooManyForm,
     );
-    this.#maxBodyBytes = checkNonNegativeInteger(
-      action,
-      "maxBodyBytes",
-      options.maxBodyBytes ?? 4 * 1024 * 1024,
-    );
+    this.#tooManyForm = settings.tooManyForm;
+    this.#onResponse = settings.onResponse;
+    this.#requestLogLimit = settings.requestLogLimit;
+    this.#maxBodyBytes = settings.maxBodyBytes;
   }
 
   /**
@@ -488,7 +432,7 @@ export class LambdaEmulator {
     };
     if (behaviour?.strikes === "before") return send(behaviour.reply(struck!));
     const requestId = newRequestId();
-    const refused = this.#admit(request, matched, arrivedAt, requestId);
+    const refused = this.#admission.admit(request, matched?.operation, arrivedAt, requestId);
     if (refused) return send(refused);
     if (this.#overrides.has(matched!.operation.id)) {
       const response = await this.#overrides.answer({
@@ -680,43 +624,6 @@ export class LambdaEmulator {
     return new Response(null, { status: 204, headers: { allow } });
   }
 
-  /**
-   * Refuses a call the way the API does before running it: authentication, an inactive account,
-   * the rate limits, and paths that name no operation. `undefined` lets it run.
-   */
-  #admit(
-    request: Request,
-    matched: ReturnType<typeof matchOperation>,
-    arrivedAt: number,
-    requestId: string,
-  ): Answer | undefined {
-    try {
-      this.#authenticate(request.headers.get("authorization"));
-      if (!this.#state.active) {
-        throw new EmulatedError(
-          403,
-          "global/account-inactive",
-          "Your account is inactive.",
-          "Make sure you have verified your email address and have a valid payment method. " +
-            "Contact Support if problems continue.",
-        );
-      }
-      const waitMs = this.#takeTurn(matched?.operation.id === "launchInstance", arrivedAt);
-      if (waitMs > 0) {
-        return tooManyRequests(
-          this.#tooManyForm,
-          this.#tooManyForm.retryAfter ? Math.ceil(waitMs / 1000) : undefined,
-          requestId,
-        );
-      }
-      if (!matched) throw notFound();
-      return undefined;
-    } catch (error) {
-      if (error instanceof EmulatedError) return errorAnswer(error, requestId);
-      throw error;
-    }
-  }
-
   /** Runs an admitted call's handler. */
   #run(
     request: Request,
@@ -767,47 +674,6 @@ export class LambdaEmulator {
     this.#requests.push(record);
     const excess = this.#requests.length - this.#requestLogLimit;
     if (excess > 0) this.#requests.splice(0, excess);
-  }
-
-  #authenticate(header: string | null): void {
-    const suggestion = "Check your API key or create a new one, then try again.";
-    const match = header === null ? null : /^(Bearer|Basic)\s+(\S+)$/i.exec(header.trim());
-    if (!match) {
-      throw new EmulatedError(
-        401,
-        "global/invalid-api-key",
-        "No API key was provided.",
-        suggestion,
-      );
-    }
-    const scheme = match[1]!.toLowerCase();
-    const credential = match[2]!;
-    // Basic takes base64("key:") or, for backward compatibility, the bare key.
-    const candidates = scheme === "bearer" ? [credential] : [credential, decodeBasic(credential)];
-    if (!candidates.includes(this.apiKey)) {
-      throw new EmulatedError(
-        401,
-        "global/invalid-api-key",
-        "API key was invalid, expired, or deleted.",
-        suggestion,
-      );
-    }
-  }
-
-  /**
-   * 0 when the call may go ahead (and is counted), else how long it should have waited (and it is
-   * counted only with `countRefused`).
-   */
-  #takeTurn(isLaunch: boolean, now: number): number {
-    if (!this.#requestGate || !this.#launchGate) return 0;
-    const waitMs = Math.max(
-      this.#requestGate.wait(this.apiKey, now),
-      isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
-    );
-    if (waitMs > 0 && !this.#countRefused) return waitMs;
-    this.#requestGate.take(this.apiKey, now);
-    if (isLaunch) this.#launchGate.take(this.apiKey, now);
-    return waitMs;
   }
 }
 
@@ -869,37 +735,9 @@ function parseBody(text: string): unknown {
   }
 }
 
-function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
-  const body = form.body ?? "text";
-  if (!["text", "html", "json"].includes(body)) {
-    throw new RangeError(
-      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
-        describeValue(body)
-      }`,
-    );
-  }
-  const retryAfter = form.retryAfter ?? false;
-  if (typeof retryAfter !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action}: 'rateLimitAnswer.retryAfter' must be a boolean, received ${
-        describeValue(retryAfter)
-      }`,
-    );
-  }
-  return { body, retryAfter };
-}
-
 /** `response` as a HEAD answer: the same status and headers, and the length its body had. */
 async function withoutBody(response: Response): Promise<Response> {
   const headers = new Headers(response.headers);
   headers.set("content-length", String((await response.arrayBuffer()).byteLength));
   return new Response(null, { status: response.status, headers });
-}
-
-function decodeBasic(credential: string): string {
-  try {
-    return atob(credential).replace(/:$/, "");
-  } catch {
-    return "";
-  }
 }
