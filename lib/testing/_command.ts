@@ -2,8 +2,9 @@
 // `deno run --allow-net=127.0.0.1 jsr:@lambda-cloud/client/testing`.
 
 import { describeValue } from "../_validate.ts";
-import type { EmulatorOptions, EmulatorServer } from "./emulator.ts";
 import { LambdaEmulator } from "./emulator.ts";
+import type { EmulatorOptions } from "./options.ts";
+import type { EmulatorServer } from "./server.ts";
 import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 
 /** The command's help, as `--help` prints it. */

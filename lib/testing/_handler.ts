@@ -1,7 +1,7 @@
-// What every operation handler receives and returns.
+// What every operation handler receives and returns, and the envelopes the answers come in.
 
 import type { EmulatorState } from "./_state.ts";
-import { invalidParameters } from "./_errors.ts";
+import { type EmulatedError, invalidParameters } from "./_errors.ts";
 
 /** What a handler works with. */
 export interface HandlerContext {
@@ -13,10 +13,12 @@ export interface HandlerContext {
   body: unknown;
 }
 
-/** A status and the JSON body to send. */
+/** A status and the JSON body to send (a string is sent as it is, as HTML or text). */
 export interface Answer {
   status: number;
   body: unknown;
+  /** Headers beside the content type; a handler's answers have none. */
+  headers?: Record<string, string>;
 }
 
 /** Handles one operation; throws an EmulatedError to answer with an error. */
@@ -25,6 +27,22 @@ export type Handler = (context: HandlerContext) => Answer;
 /** A success in Lambda's `{data}` envelope. */
 export function ok(data: unknown, status = 200): Answer {
   return { status, body: { data } };
+}
+
+/** An error in Lambda's `{error}` envelope. */
+export function errorAnswer(error: EmulatedError, requestId: string): Answer {
+  const envelope: Record<string, string> = { code: error.code, message: error.message };
+  if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
+  envelope.request_id = requestId;
+  return { status: error.status, body: { error: envelope } };
+}
+
+/**
+ * A request id, random rather than seeded: two emulators with one seed (parallel test workers,
+ * two processes) must still give ids that tell their requests apart in shared logs.
+ */
+export function newRequestId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
 }
 
 /** Cuts `items` into a page at the opaque `token`, and returns the token of the next page. */

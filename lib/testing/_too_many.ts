@@ -13,27 +13,25 @@ export function tooManyRequests(
   form: Required<RateLimitAnswer>,
   retryAfterSeconds: number | undefined,
   requestId: string,
-): { answer: Answer; headers: Record<string, string> } {
+): Answer {
   const headers: Record<string, string> = {};
   if (retryAfterSeconds !== undefined) headers["retry-after"] = String(retryAfterSeconds);
   switch (form.body) {
     case "text":
       headers["content-type"] = "text/plain; charset=utf-8";
-      return { answer: { status: 429, body: TEXT }, headers };
+      return { status: 429, body: TEXT, headers };
     case "html":
-      return { answer: { status: 429, body: HTML }, headers };
+      return { status: 429, body: HTML, headers };
     case "json":
       return {
-        answer: {
-          status: 429,
-          body: {
-            error: {
-              // Invented: the spec documents no code for a 429.
-              code: "global/rate-limit-exceeded",
-              message: "Too many requests.",
-              suggestion: "Send at most one request per second, and one launch per 12 seconds.",
-              request_id: requestId,
-            },
+        status: 429,
+        body: {
+          error: {
+            // Invented: the spec documents no code for a 429.
+            code: "global/rate-limit-exceeded",
+            message: "Too many requests.",
+            suggestion: "Send at most one request per second, and one launch per 12 seconds.",
+            request_id: requestId,
           },
         },
         headers,

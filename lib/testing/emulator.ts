@@ -4,220 +4,24 @@
  * @module
  */
 
-import { systemClock } from "../clock.ts";
 import type { Instance } from "../types/instances.ts";
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
-import { ACCOUNT_HANDLERS } from "./_account.ts";
-import { AUDIT_HANDLERS } from "./_audit.ts";
-import { checkQuery, queryValues } from "../_rules/query.ts";
-import { EmulatedError, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
-import { FIREWALL_HANDLERS } from "./_firewall.ts";
-import type { Answer, Handler } from "./_handler.ts";
-import { INSTANCE_HANDLERS } from "./_instances.ts";
-import { SeededRandom } from "./_random.ts";
-import { gatewayPage } from "./_pages.ts";
-import { RateGate } from "./_rate_gate.ts";
-import { tooManyRequests } from "./_too_many.ts";
-import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
-import { EmulatorState } from "./_state.ts";
-import { TICKET_HANDLERS } from "./_tickets.ts";
-import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
-import { type FaultKind, type FaultRule, type Faults, FaultTable } from "./faults.ts";
-import { matchOperation, methodsFor, type OperationId, OPERATIONS } from "./operations.ts";
+import { checkNonNegativeInteger, checkNonNegativeNumber } from "../_validate.ts";
+import { Admission } from "./_admission.ts";
+import { FaultRules } from "./_fault_rules.ts";
+import { LateCalls } from "./_late_calls.ts";
 import { OverrideTable } from "./_overrides.ts";
+import { RequestPipeline } from "./_pipeline.ts";
+import { SeededRandom } from "./_random.ts";
+import { RequestLog } from "./_request_log.ts";
+import { serveOnLoopback } from "./_serve.ts";
+import { checkOptions } from "./_settings.ts";
+import { EmulatorState } from "./_state.ts";
+import type { Faults } from "./faults.ts";
+import { type OperationId, OPERATIONS } from "./operations.ts";
+import type { EmulatorOptions } from "./options.ts";
 import type { EmulatorOverride, OverrideHandler, OverrideOptions } from "./overrides.ts";
-
-/**
- * Options for {@linkcode LambdaEmulator}. Every one has a default that behaves like the real API.
- *
- * @example A fast, fully controlled emulator for tests
- * ```ts
- * import type { EmulatorOptions } from "@lambda-cloud/client/testing";
- *
- * let now = Date.parse("2026-01-01T00:00:00Z");
- * const options: EmulatorOptions = {
- *   seed: 42,
- *   clock: { now: () => now },
- *   rateLimit: false,
- *   timing: { bootMs: 60_000 },
- * };
- * ```
- */
-export interface EmulatorOptions {
-  /** The seed for ids, addresses and fault draws: the same seed tells the same story. @default 1 */
-  seed?: number;
-  /** The one API key the emulator accepts. @default "secret_emulator" */
-  apiKey?: string;
-  /**
-   * Where the emulator's time comes from. `emulator.advance()` moves it forward on top. A
-   * `FakeClock` shared with the client makes every wait instant.
-   * @default Date.now
-   */
-  clock?: { now(): number };
-  /** What the emulator sells. @default defaultCatalog() */
-  catalog?: EmulatorCatalog;
-  /**
-   * The API's rate limits, on by default: one request per second and one launch per 12 seconds,
-   * per API key, answered with 429. See {@linkcode RateLimitOptions} for the burst, the tolerance
-   * and whether refused requests count, and what in them is assumed. `false` turns them off.
-   */
-  rateLimit?: RateLimitOptions | false;
-  /**
-   * What a 429 looks like, from the limits and the `rate-limit` fault. The default is the least a
-   * client can rely on, not a claim about production: see {@linkcode RateLimitAnswer}.
-   * @default { body: "text", retryAfter: false }
-   */
-  rateLimitAnswer?: RateLimitAnswer;
-  /** How long instances take to change state, in emulator milliseconds. */
-  timing?: {
-    /** From launch to `active`. @default 120000 */
-    bootMs?: number;
-    /** From restart back to `active`. @default 60000 */
-    restartMs?: number;
-    /** From `terminating` to `terminated`. @default 30000 */
-    terminateMs?: number;
-    /** How long a terminated instance stays listed before it is gone. @default 300000 */
-    terminatedVisibleMs?: number;
-  };
-  /** Account quotas; a launch or create past them answers `global/quota-exceeded`. */
-  quota?: { instances?: number; filesystems?: number; firewallRulesets?: number };
-  /** Items per page of audit events and tickets. @default 100 */
-  pageSize?: number;
-  /** Called after every answer, faults included: for logging, or checking answers. */
-  onResponse?: (exchange: EmulatorExchange) => void;
-  /**
-   * How many requests `emulator.requests` keeps; older ones are forgotten, so that a long-running
-   * emulator does not grow without bound.
-   * @default 10000
-   */
-  requestLogLimit?: number;
-  /**
-   * The largest request body accepted, in bytes; a larger one answers 413 without being read to
-   * the end.
-   * @default 4194304 (4 MiB: a launch's `user_data` may be 1 MB)
-   */
-  maxBodyBytes?: number;
-}
-
-/**
- * One answer the emulator gave, as `onResponse` sees it.
- *
- * @example Count answers by status
- * ```ts
- * import type { EmulatorExchange } from "@lambda-cloud/client/testing";
- *
- * const counts = new Map<number, number>();
- * const onResponse = (exchange: EmulatorExchange) =>
- *   counts.set(exchange.status, (counts.get(exchange.status) ?? 0) + 1);
- * ```
- */
-export interface EmulatorExchange {
-  /** The operation called, if the path named one. */
-  operationId: OperationId | undefined;
-  /** The request's method. */
-  method: string;
-  /** The request's path. */
-  path: string;
-  /** The status sent. */
-  status: number;
-  /** The JSON body sent, or the text when a fault sent something else. */
-  body: unknown;
-  /** The fault that shaped this answer, if any. */
-  fault: FaultKind | undefined;
-  /** Whether an `override()` gave this answer rather than the emulator. */
-  overridden: boolean;
-}
-
-/**
- * One request the emulator received, for assertions. The `Authorization` header is redacted.
- *
- * @example How many launches were sent?
- * ```ts
- * import type { RecordedRequest } from "@lambda-cloud/client/testing";
- *
- * const launches = (requests: readonly RecordedRequest[]) =>
- *   requests.filter((request) => request.operationId === "launchInstance").length;
- * ```
- */
-export interface RecordedRequest {
-  /** The operation, if the path named one. */
-  operationId: OperationId | undefined;
-  /** The method. */
-  method: string;
-  /** The path, such as `/api/v1/instances/abc`. */
-  path: string;
-  /** The path parameters, decoded, such as `{ id: "abc" }`; empty when no operation matched. */
-  params: Record<string, string>;
-  /** The query string parameters. */
-  query: URLSearchParams;
-  /** The request headers, with `authorization` redacted. */
-  headers: Record<string, string>;
-  /**
-   * The parsed JSON body, the raw text when it is not JSON, or `undefined` when empty. A body over
-   * 64 KiB is not kept: a note of its size stands in for it.
-   */
-  body: unknown;
-  /** When it arrived, on the emulator's clock. */
-  time: number;
-  /** The status answered; `undefined` when the connection was dropped. */
-  status: number | undefined;
-  /** The fault injected into this call, if any. */
-  fault: FaultKind | undefined;
-  /** Whether an `override()` answered it. */
-  overridden: boolean;
-}
-
-/**
- * A running emulator server on loopback.
- *
- * @example Point any HTTP client at it
- * ```ts
- * import { LambdaEmulator } from "@lambda-cloud/client/testing";
- *
- * const emulator = new LambdaEmulator({ rateLimit: false });
- * await using server = await emulator.serve();
- * const response = await fetch(`${server.url}/regions`, {
- *   headers: { authorization: `Bearer ${emulator.apiKey}` },
- * });
- * console.log(response.status); // 200
- * await response.body?.cancel();
- * ```
- */
-export interface EmulatorServer extends AsyncDisposable {
-  /** The base URL of the API, such as `http://127.0.0.1:41234/api/v1`. */
-  readonly url: string;
-  /** The port listened on. */
-  readonly port: number;
-  /** Stops listening and closes open connections. */
-  close(): Promise<void>;
-}
-
-/** Thrown inside the handler to make the connection drop with no answer. */
-class DroppedConnection extends TypeError {
-  constructor(message = "The emulator dropped the connection (an injected fault)") {
-    super(message);
-    this.name = "TypeError";
-  }
-}
-
-/** A request body larger than the emulator accepts. */
-class BodyTooLarge extends Error {}
-
-const DEFAULT_API_KEY = "secret_emulator";
-const API_PREFIX = "/api/v1";
-// Complete by type: an operation added to the table without a handler here fails type checking.
-const HANDLERS: Readonly<Record<OperationId, Handler>> = {
-  ...INSTANCE_HANDLERS,
-  ...ACCOUNT_HANDLERS,
-  ...FIREWALL_HANDLERS,
-  ...AUDIT_HANDLERS,
-  ...TICKET_HANDLERS,
-};
-const PROXY_PAGE = gatewayPage("502 Bad Gateway");
-const GATEWAY_TIMEOUT_PAGE = gatewayPage("504 Gateway Time-out");
-const DEFAULT_LATE_MS = 5000;
-const LOGGED_BODY_LIMIT = 64 * 1024;
-const DEFAULT_STALE_MS = 10_000;
+import type { RecordedRequest } from "./requests.ts";
+import type { EmulatorServer } from "./server.ts";
 
 /**
  * An emulator of the Lambda Cloud API v1: every operation of the client's table (generated from
@@ -253,20 +57,12 @@ export class LambdaEmulator {
   /** Inject, count and clear faults. */
   readonly faults: Faults;
   readonly #state: EmulatorState;
-  readonly #faultTable: FaultTable;
-  readonly #overrides = new OverrideTable();
   readonly #clock: { now(): number };
   #offsetMs = 0;
-  readonly #requestGate: RateGate | undefined;
-  readonly #launchGate: RateGate | undefined;
-  readonly #countRefused: boolean = false;
-  readonly #tooManyForm: Required<RateLimitAnswer>;
-  readonly #onResponse: ((exchange: EmulatorExchange) => void) | undefined;
-  readonly #requests: RecordedRequest[] = [];
-  readonly #requestLogLimit: number;
-  readonly #maxBodyBytes: number;
-  // Calls that a `late` or `gateway-timeout` fault carries out after their answer was lost.
-  #deferred: { at: number; run: () => void }[] = [];
+  readonly #overrides = new OverrideTable();
+  readonly #log: RequestLog;
+  readonly #late: LateCalls;
+  readonly #pipeline: RequestPipeline;
 
   /**
    * Creates an emulator with a fresh account: no instances, keys, filesystems or rulesets, the
@@ -276,74 +72,31 @@ export class LambdaEmulator {
    * @throws {TypeError | RangeError} When an option is invalid.
    */
   constructor(options: EmulatorOptions = {}) {
-    const action = "create emulator";
-    const seed = checkNonNegativeInteger(action, "seed", options.seed ?? 1);
-    const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-    if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
-      throw new TypeError(
-        `Cannot ${action}: 'apiKey' must be printable ASCII without spaces, received ${
-          describeValue(apiKey)
-        }`,
-      );
-    }
-    this.apiKey = apiKey;
-    this.#clock = options.clock ?? { now: () => Date.now() };
-    const timing = options.timing ?? {};
-    const quota = options.quota ?? {};
-    const number = (name: string, value: number | undefined, fallback: number) =>
-      checkNonNegativeNumber(action, name, value ?? fallback);
-    this.#state = new EmulatorState({
-      seed,
-      catalog: options.catalog ? structuredClone(options.catalog) : defaultCatalog(),
-      timing: {
-        bootMs: number("timing.bootMs", timing.bootMs, 120_000),
-        restartMs: number("timing.restartMs", timing.restartMs, 60_000),
-        terminateMs: number("timing.terminateMs", timing.terminateMs, 30_000),
-        terminatedVisibleMs: number(
-          "timing.terminatedVisibleMs",
-          timing.terminatedVisibleMs,
-          300_000,
-        ),
-      },
-      quota: {
-        instances: number("quota.instances", quota.instances, 50),
-        filesystems: number("quota.filesystems", quota.filesystems, 20),
-        firewallRulesets: number("quota.firewallRulesets", quota.firewallRulesets, 20),
-      },
-      pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
-      now: () => this.now(),
+    const settings = checkOptions(options);
+    const now = () => this.now();
+    this.apiKey = settings.apiKey;
+    this.#clock = settings.clock;
+    this.#state = new EmulatorState({ ...settings.account, now });
+    const faults = new FaultRules(new SeededRandom(settings.account.seed ^ 0x5eed));
+    this.faults = faults;
+    this.#log = new RequestLog(settings.requestLogLimit, settings.onResponse);
+    this.#late = new LateCalls(now);
+    this.#pipeline = new RequestPipeline({
+      state: this.#state,
+      faults,
+      overrides: this.#overrides,
+      admission: new Admission(
+        settings.apiKey,
+        this.#state,
+        settings.rateLimits,
+        settings.tooManyForm,
+      ),
+      late: this.#late,
+      log: this.#log,
+      tooManyForm: settings.tooManyForm,
+      maxBodyBytes: settings.maxBodyBytes,
+      now,
     });
-    this.#faultTable = new FaultTable(new SeededRandom(seed ^ 0x5eed));
-    this.faults = this.#faultTable;
-    const rateLimit = options.rateLimit ?? {};
-    if (rateLimit !== false) {
-      const tolerance = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
-      const burst = (name: string, value: number | undefined) =>
-        checkNonNegativeInteger(action, name, value ?? 0);
-      this.#requestGate = new RateGate(
-        number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
-        tolerance,
-        burst("rateLimit.requestBurst", rateLimit.requestBurst),
-      );
-      this.#launchGate = new RateGate(
-        number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
-        tolerance,
-        burst("rateLimit.launchBurst", rateLimit.launchBurst),
-      );
-      this.#countRefused = rateLimit.countRefused === true;
-    }
-    this.#tooManyForm = checkRateLimitAnswer(action, options.rateLimitAnswer ?? {});
-    this.#onResponse = options.onResponse;
-    this.#requestLogLimit = checkNonNegativeInteger(
-      action,
-      "requestLogLimit",
-      options.requestLogLimit ?? 10_000,
-    );
-    this.#maxBodyBytes = checkNonNegativeInteger(
-      action,
-      "maxBodyBytes",
-      options.maxBodyBytes ?? 4 * 1024 * 1024,
-    );
   }
 
   /**
@@ -396,7 +149,7 @@ export class LambdaEmulator {
    * ```
    */
   get requests(): readonly RecordedRequest[] {
-    return this.#requests;
+    return this.#log.requests;
   }
 
   /**
@@ -411,7 +164,7 @@ export class LambdaEmulator {
    * ```
    */
   clearRequests(): void {
-    this.#requests.length = 0;
+    this.#log.clear();
   }
 
   /**
@@ -429,7 +182,7 @@ export class LambdaEmulator {
    * ```
    */
   instances(): Instance[] {
-    this.#settle();
+    this.#late.settle();
     return this.#state.visibleInstances().map((record) => this.#state.view(record));
   }
 
@@ -447,8 +200,7 @@ export class LambdaEmulator {
    * ```
    */
   get pendingCalls(): number {
-    this.#settle();
-    return this.#deferred.length;
+    return this.#late.pending;
   }
 
   /**
@@ -568,149 +320,7 @@ export class LambdaEmulator {
    * ```
    */
   handle(request: Request): Promise<Response> {
-    return this.#handle(request, undefined);
-  }
-
-  async #handle(request: Request, closing: AbortSignal | undefined): Promise<Response> {
-    // Rate limits count arrivals, as a server does: read the time before waiting for the body.
-    const arrivedAt = this.now();
-    this.#settle();
-    const url = new URL(request.url);
-    const path = url.pathname;
-    const apiPath = path.startsWith(API_PREFIX + "/") ? path.slice(API_PREFIX.length) : undefined;
-    // HEAD is answered as the GET it shadows, without the body, as HTTP servers do.
-    const isHead = request.method === "HEAD";
-    const matched = apiPath === undefined
-      ? undefined
-      : matchOperation(isHead ? "GET" : request.method, apiPath);
-    const operationId = matched?.operation.id;
-    let text: string;
-    let tooLarge = false;
-    try {
-      text = await readBody(request, this.#maxBodyBytes, closing);
-    } catch (error) {
-      if (!(error instanceof BodyTooLarge)) throw error;
-      text = "";
-      tooLarge = true;
-    }
-    const record: RecordedRequest = {
-      operationId,
-      method: request.method,
-      path,
-      params: { ...matched?.params },
-      query: url.searchParams,
-      headers: Object.fromEntries(
-        [...request.headers].map(([name, value]) => [
-          name,
-          name === "authorization" ? "[REDACTED]" : value,
-        ]),
-      ),
-      // Large bodies are not kept whole: the log is for assertions, not for holding uploads.
-      body: text.length > LOGGED_BODY_LIMIT
-        ? `(a body of ${text.length} characters, not kept)`
-        : parseBody(text),
-      time: arrivedAt,
-      status: undefined,
-      fault: undefined,
-      overridden: false,
-    };
-    this.#record(record);
-    if (request.method === "OPTIONS") return this.#options(record, apiPath);
-    const fault = tooLarge ? undefined : this.#faultTable.draw(operationId);
-    record.fault = fault?.kind;
-    const send = (answer: Answer, headers: Record<string, string> = {}) => {
-      record.status = answer.status;
-      this.#onResponse?.({
-        operationId,
-        method: request.method,
-        path,
-        status: answer.status,
-        body: answer.body,
-        fault: fault?.kind,
-        overridden: false,
-      });
-      const body = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-      const all = {
-        "content-type": typeof answer.body === "string" ? "text/html" : "application/json",
-        ...headers,
-      };
-      return isHead
-        ? withoutBody(new Response(body, { status: answer.status, headers: all }))
-        : new Response(body, { status: answer.status, headers: all });
-    };
-    if (tooLarge) {
-      return send(errorAnswer(
-        new EmulatedError(
-          413,
-          "global/invalid-parameters",
-          `The request body is larger than ${this.#maxBodyBytes} bytes.`,
-        ),
-        newRequestId(),
-      ));
-    }
-    if (fault) {
-      const early = this.#earlyFault(fault);
-      if (early === "drop") throw new DroppedConnection();
-      if (early) return send(early.answer, early.headers);
-    }
-    const requestId = newRequestId();
-    const refused = this.#admit(request, matched, arrivedAt, requestId);
-    if (refused) return send(refused.answer, refused.headers);
-    if (this.#overrides.has(matched!.operation.id)) {
-      const response = await this.#overrides.answer({
-        operationId: matched!.operation.id,
-        request: new Request(request.url, {
-          method: request.method,
-          headers: request.headers,
-          body: text === "" || isHead || request.method === "GET" ? null : text,
-        }),
-        params: { ...matched!.params },
-        query: url.searchParams,
-        body: parseBody(text),
-      });
-      if (response) {
-        record.status = response.status;
-        record.overridden = true;
-        this.#onResponse?.({
-          operationId,
-          method: request.method,
-          path,
-          status: response.status,
-          body: parseBody(await response.clone().text()),
-          fault: fault?.kind,
-          overridden: true,
-        });
-        return isHead ? withoutBody(response) : response;
-      }
-    }
-    if (fault?.kind === "late" || fault?.kind === "gateway-timeout") {
-      // The backend finishes the call after the client has stopped listening.
-      this.#deferred.push({
-        at: this.now() + (fault.delayMs ?? DEFAULT_LATE_MS),
-        run: () => this.#run(request, url, matched!, text, requestId),
-      });
-      if (fault.kind === "late") throw new DroppedConnection();
-      return send({ status: 504, body: GATEWAY_TIMEOUT_PAGE });
-    }
-    const answer = this.#reshape(this.#run(request, url, matched!, text, requestId), {
-      fault,
-      operationId,
-      params: matched!.params,
-    });
-    switch (fault?.kind) {
-      case "lost-answer":
-        throw new DroppedConnection();
-      case "slow": {
-        const signal = closing ? AbortSignal.any([request.signal, closing]) : request.signal;
-        await systemClock.sleep(fault.delayMs ?? 65_000, signal);
-        break;
-      }
-      case "truncate": {
-        const full = JSON.stringify(answer.body);
-        return send({ status: answer.status, body: full.slice(0, Math.floor(full.length / 2)) });
-      }
-    }
-    return send(answer);
+    return this.#pipeline.handle(request, undefined);
   }
 
   /**
@@ -732,48 +342,7 @@ export class LambdaEmulator {
    * ```
    */
   serve(options: { port?: number; hostname?: string } = {}): Promise<EmulatorServer> {
-    const deno = (globalThis as { Deno?: typeof Deno }).Deno;
-    if (typeof deno?.serve !== "function") {
-      return Promise.reject(
-        new TypeError(
-          "Cannot start emulator server: Deno.serve is not available here; pass emulator.fetch " +
-            "to the client instead",
-        ),
-      );
-    }
-    const hostname = options.hostname ?? "127.0.0.1";
-    // Aborted by close(), so that a request whose body never finishes cannot hold the server open.
-    const closing = new AbortController();
-    const server = deno.serve({
-      port: options.port ?? 0,
-      hostname,
-      onListen: () => {},
-      onError: () => new Response(null, { status: 500 }),
-    }, async (request) => {
-      try {
-        return await this.#handle(request, closing.signal);
-      } catch (error) {
-        if (!(error instanceof DroppedConnection)) throw error;
-        // A body that fails at once makes the server cut the connection, as a dropped one would.
-        return new Response(
-          new ReadableStream({ start: (controller) => controller.error(error) }),
-          { headers: { "content-type": "application/json" } },
-        );
-      }
-    });
-    const port = server.addr.port;
-    const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-    let closed: Promise<void> | undefined;
-    const close = () => {
-      closing.abort(new DroppedConnection("The emulator server is closing"));
-      return closed ??= server.shutdown().then(() => server.finished);
-    };
-    return Promise.resolve({
-      url: `http://${host}:${port}${API_PREFIX}`,
-      port,
-      close,
-      [Symbol.asyncDispose]: close,
-    });
+    return serveOnLoopback((request, closing) => this.#pipeline.handle(request, closing), options);
   }
 
   /**
@@ -831,366 +400,5 @@ export class LambdaEmulator {
    */
   restoreOverrides(): void {
     this.#overrides.clear();
-  }
-
-  /**
-   * OPTIONS, as an HTTP server answers it: 204 with the methods the path allows in `Allow`,
-   * without asking for a key or counting against the rate limits (a browser's preflight carries
-   * no credentials); 404 on a path that names no operation.
-   */
-  #options(record: RecordedRequest, apiPath: string | undefined): Response {
-    const methods = apiPath === undefined ? [] : methodsFor(apiPath);
-    const exchange = (status: number, body: unknown) => {
-      record.status = status;
-      this.#onResponse?.({
-        operationId: undefined,
-        method: "OPTIONS",
-        path: record.path,
-        status,
-        body,
-        fault: undefined,
-        overridden: false,
-      });
-    };
-    if (methods.length === 0) {
-      const answer = errorAnswer(notFound(), newRequestId());
-      exchange(answer.status, answer.body);
-      return Response.json(answer.body, { status: answer.status });
-    }
-    const allow = [...new Set([...methods, ...(methods.includes("GET") ? ["HEAD"] : [])])]
-      .concat("OPTIONS").sort().join(", ");
-    exchange(204, undefined);
-    return new Response(null, { status: 204, headers: { allow } });
-  }
-
-  #earlyFault(
-    fault: Readonly<FaultRule>,
-  ): { answer: Answer; headers?: Record<string, string> } | "drop" | undefined {
-    switch (fault.kind) {
-      case "drop":
-        return "drop";
-      case "rate-limit":
-        return tooManyRequests(this.#tooManyForm, fault.retryAfterSeconds, newRequestId());
-      case "server-error":
-        return {
-          answer: errorAnswer(
-            new EmulatedError(
-              fault.status ?? 500,
-              "global/internal-error",
-              "An internal server error occurred.",
-              "Try again later. Contact Support if the problem persists.",
-            ),
-            newRequestId(),
-          ),
-        };
-      case "proxy-html":
-        return { answer: { status: 502, body: PROXY_PAGE } };
-      case "provider-unavailable":
-        return {
-          answer: errorAnswer(
-            new EmulatedError(
-              503,
-              "provider/internal-unavailable",
-              "Provider unavailable",
-              "Try again shortly",
-            ),
-            newRequestId(),
-          ),
-        };
-      default:
-        return undefined;
-    }
-  }
-
-  /**
-   * Refuses a call the way the API does before running it: authentication, an inactive account,
-   * the rate limits, and paths that name no operation. `undefined` lets it run.
-   */
-  #admit(
-    request: Request,
-    matched: ReturnType<typeof matchOperation>,
-    arrivedAt: number,
-    requestId: string,
-  ): { answer: Answer; headers?: Record<string, string> } | undefined {
-    try {
-      this.#authenticate(request.headers.get("authorization"));
-      if (!this.#state.active) {
-        throw new EmulatedError(
-          403,
-          "global/account-inactive",
-          "Your account is inactive.",
-          "Make sure you have verified your email address and have a valid payment method. " +
-            "Contact Support if problems continue.",
-        );
-      }
-      const waitMs = this.#takeTurn(matched?.operation.id === "launchInstance", arrivedAt);
-      if (waitMs > 0) {
-        return tooManyRequests(
-          this.#tooManyForm,
-          this.#tooManyForm.retryAfter ? Math.ceil(waitMs / 1000) : undefined,
-          requestId,
-        );
-      }
-      if (!matched) throw notFound();
-      return undefined;
-    } catch (error) {
-      if (error instanceof EmulatedError) return { answer: errorAnswer(error, requestId) };
-      throw error;
-    }
-  }
-
-  /** Runs an admitted call's handler. */
-  #run(
-    request: Request,
-    url: URL,
-    matched: NonNullable<ReturnType<typeof matchOperation>>,
-    text: string,
-    requestId: string,
-  ): Answer {
-    try {
-      const id = matched.operation.id;
-      validateWith(() => checkQuery(id, queryValues(id, url.searchParams)));
-      const handler = HANDLERS[id];
-      let body: unknown;
-      if (text.trim() !== "") {
-        try {
-          body = JSON.parse(text);
-        } catch {
-          throw new EmulatedError(
-            400,
-            "global/invalid-parameters",
-            "The request body is not valid JSON.",
-          );
-        }
-      }
-      return handler({
-        state: this.#state,
-        request,
-        params: matched.params,
-        query: url.searchParams,
-        body,
-      });
-    } catch (error) {
-      if (error instanceof EmulatedError) return errorAnswer(error, requestId);
-      throw error;
-    }
-  }
-
-  /** What `stale-read` and `untagged` faults make of a successful answer. */
-  #reshape(
-    answer: Answer,
-    context: {
-      fault: Readonly<FaultRule> | undefined;
-      operationId: OperationId | undefined;
-      params: Record<string, string>;
-    },
-  ): Answer {
-    const { fault, operationId } = context;
-    if (answer.status !== 200 || (fault?.kind !== "stale-read" && fault?.kind !== "untagged")) {
-      return answer;
-    }
-    const data = (answer.body as { data: unknown }).data;
-    if (fault.kind === "untagged") {
-      return { status: 200, body: { data: withoutTags(data) } };
-    }
-    // A read that lags: instances launched in the last `delayMs` are not there yet.
-    const since = this.now() - (fault.delayMs ?? DEFAULT_STALE_MS);
-    const fresh = (id: unknown) => {
-      const record = typeof id === "string" ? this.#state.instances.get(id) : undefined;
-      return record !== undefined && record.launchedAt > since;
-    };
-    if (operationId === "listInstances" && Array.isArray(data)) {
-      return { status: 200, body: { data: data.filter((item) => !fresh(item?.id)) } };
-    }
-    if (operationId === "getInstance" && fresh(context.params.id)) {
-      return errorAnswer(
-        objectDoesNotExist(
-          "Specified instance does not exist.",
-          "Check the instance ID and try again.",
-        ),
-        newRequestId(),
-      );
-    }
-    return answer;
-  }
-
-  /** Carries out the deferred calls whose time has come, oldest first. */
-  #settle(): void {
-    const now = this.now();
-    if (!this.#deferred.some((call) => call.at <= now)) return;
-    const due = this.#deferred.filter((call) => call.at <= now).sort((a, b) => a.at - b.at);
-    this.#deferred = this.#deferred.filter((call) => call.at > now);
-    for (const call of due) call.run();
-  }
-
-  #record(record: RecordedRequest): void {
-    this.#requests.push(record);
-    const excess = this.#requests.length - this.#requestLogLimit;
-    if (excess > 0) this.#requests.splice(0, excess);
-  }
-
-  #authenticate(header: string | null): void {
-    const suggestion = "Check your API key or create a new one, then try again.";
-    const match = header === null ? null : /^(Bearer|Basic)\s+(\S+)$/i.exec(header.trim());
-    if (!match) {
-      throw new EmulatedError(
-        401,
-        "global/invalid-api-key",
-        "No API key was provided.",
-        suggestion,
-      );
-    }
-    const scheme = match[1]!.toLowerCase();
-    const credential = match[2]!;
-    // Basic takes base64("key:") or, for backward compatibility, the bare key.
-    const candidates = scheme === "bearer" ? [credential] : [credential, decodeBasic(credential)];
-    if (!candidates.includes(this.apiKey)) {
-      throw new EmulatedError(
-        401,
-        "global/invalid-api-key",
-        "API key was invalid, expired, or deleted.",
-        suggestion,
-      );
-    }
-  }
-
-  /**
-   * 0 when the call may go ahead (and is counted), else how long it should have waited (and it is
-   * counted only with `countRefused`).
-   */
-  #takeTurn(isLaunch: boolean, now: number): number {
-    if (!this.#requestGate || !this.#launchGate) return 0;
-    const waitMs = Math.max(
-      this.#requestGate.wait(this.apiKey, now),
-      isLaunch ? this.#launchGate.wait(this.apiKey, now) : 0,
-    );
-    if (waitMs > 0 && !this.#countRefused) return waitMs;
-    this.#requestGate.take(this.apiKey, now);
-    if (isLaunch) this.#launchGate.take(this.apiKey, now);
-    return waitMs;
-  }
-}
-
-function errorAnswer(error: EmulatedError, requestId: string): Answer {
-  const envelope: Record<string, string> = { code: error.code, message: error.message };
-  if (error.suggestion !== undefined) envelope.suggestion = error.suggestion;
-  envelope.request_id = requestId;
-  return { status: error.status, body: { error: envelope } };
-}
-
-/** The answer's data with `tags` removed from every instance in it. */
-function withoutTags(data: unknown): unknown {
-  const strip = (item: unknown) => {
-    if (typeof item !== "object" || item === null || !("instance_type" in item)) return item;
-    const { tags: _tags, ...rest } = item as Record<string, unknown>;
-    return rest;
-  };
-  if (Array.isArray(data)) return data.map(strip);
-  if (typeof data !== "object" || data === null) return data;
-  const copy: Record<string, unknown> = { ...strip(data) as Record<string, unknown> };
-  for (const [key, value] of Object.entries(copy)) {
-    if (Array.isArray(value)) copy[key] = value.map(strip); // restarted_instances and the like
-  }
-  return copy;
-}
-
-/**
- * Reads a request body as text, up to `limit` bytes; a larger one is a {@linkcode BodyTooLarge},
- * and `closing` (the server shutting down) ends a body that never finishes.
- */
-async function readBody(
-  request: Request,
-  limit: number,
-  closing: AbortSignal | undefined,
-): Promise<string> {
-  if (request.body === null) return "";
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
-  if (declared > limit) {
-    await request.body.cancel().catch(() => {});
-    throw new BodyTooLarge();
-  }
-  const reader = request.body.getReader();
-  let onClose = () => {};
-  const stop = new Promise<never>((_, reject) => {
-    onClose = () => reject(closing?.reason);
-    if (closing?.aborted) onClose();
-    closing?.addEventListener("abort", onClose, { once: true });
-  });
-  stop.catch(() => {}); // only read when racing a chunk
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stop]);
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) throw new BodyTooLarge();
-      chunks.push(value);
-    }
-  } catch (error) {
-    await reader.cancel().catch(() => {});
-    throw error;
-  } finally {
-    closing?.removeEventListener("abort", onClose);
-    reader.releaseLock();
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
-}
-
-function parseBody(text: string): unknown {
-  if (text === "") return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
-  const body = form.body ?? "text";
-  if (!["text", "html", "json"].includes(body)) {
-    throw new RangeError(
-      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
-        describeValue(body)
-      }`,
-    );
-  }
-  const retryAfter = form.retryAfter ?? false;
-  if (typeof retryAfter !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action}: 'rateLimitAnswer.retryAfter' must be a boolean, received ${
-        describeValue(retryAfter)
-      }`,
-    );
-  }
-  return { body, retryAfter };
-}
-
-/**
- * A request id, random rather than seeded: two emulators with one seed (parallel test workers,
- * two processes) must still give ids that tell their requests apart in shared logs.
- */
-function newRequestId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
-}
-
-/** `response` as a HEAD answer: the same status and headers, and the length its body had. */
-async function withoutBody(response: Response): Promise<Response> {
-  const headers = new Headers(response.headers);
-  headers.set("content-length", String((await response.arrayBuffer()).byteLength));
-  return new Response(null, { status: response.status, headers });
-}
-
-function decodeBasic(credential: string): string {
-  try {
-    return atob(credential).replace(/:$/, "");
-  } catch {
-    return "";
   }
 }

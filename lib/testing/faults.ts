@@ -4,8 +4,6 @@
  * @module
  */
 
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
-import type { SeededRandom } from "./_random.ts";
 import type { OperationId } from "./operations.ts";
 
 /**
@@ -50,6 +48,8 @@ export type FaultKind =
   | "gateway-timeout"
   | "stale-read"
   | "untagged";
+// What each kind does is `FAULTS` in `_fault_behaviours.ts`, a record keyed by this type: a kind
+// added here without its entry there fails the type check.
 
 /**
  * Which calls fail, and how.
@@ -133,135 +133,4 @@ export interface Faults {
   clear(): void;
   /** How many calls have been failed by a fault, in all. */
   readonly injected: number;
-}
-
-const KINDS: readonly string[] = [
-  "rate-limit",
-  "server-error",
-  "proxy-html",
-  "provider-unavailable",
-  "slow",
-  "drop",
-  "truncate",
-  "lost-answer",
-  "late",
-  "gateway-timeout",
-  "stale-read",
-  "untagged",
-];
-
-interface ActiveRule {
-  rule: Readonly<FaultRule>;
-  operations: ReadonlySet<string> | undefined;
-  remaining: number;
-  skip: number;
-  hits: number;
-}
-
-/** The emulator's fault table. */
-export class FaultTable implements Faults {
-  readonly #random: SeededRandom;
-  #rules: ActiveRule[] = [];
-  #injected = 0;
-
-  constructor(random: SeededRandom) {
-    this.#random = random;
-  }
-
-  get injected(): number {
-    return this.#injected;
-  }
-
-  inject(rule: FaultRule): FaultHandle {
-    const checked = checkRule(rule);
-    const active: ActiveRule = {
-      rule: checked,
-      operations: checked.operation === undefined
-        ? undefined
-        : new Set(typeof checked.operation === "string" ? [checked.operation] : checked.operation),
-      remaining: checked.times ?? (checked.probability === undefined ? 1 : Infinity),
-      skip: checked.skip ?? 0,
-      hits: 0,
-    };
-    this.#rules.push(active);
-    return {
-      rule: checked,
-      get hits() {
-        return active.hits;
-      },
-      remove: () => {
-        this.#rules = this.#rules.filter((item) => item !== active);
-      },
-    };
-  }
-
-  clear(): void {
-    this.#rules = [];
-  }
-
-  /** The fault for this call, if one strikes; counts it. */
-  draw(operationId: OperationId | undefined): Readonly<FaultRule> | undefined {
-    let struck: ActiveRule | undefined;
-    for (const active of this.#rules) {
-      if (active.remaining <= 0) continue;
-      if (active.operations && (!operationId || !active.operations.has(operationId))) continue;
-      // Every matching call counts against `skip`, even one that another rule fails.
-      if (active.skip > 0) {
-        active.skip--;
-        continue;
-      }
-      if (struck) continue;
-      if (active.rule.probability !== undefined && this.#random.next() >= active.rule.probability) {
-        continue;
-      }
-      struck = active;
-    }
-    if (!struck) return undefined;
-    struck.remaining--;
-    struck.hits++;
-    this.#injected++;
-    return struck.rule;
-  }
-}
-
-function checkRule(rule: FaultRule): Readonly<FaultRule> {
-  const action = "inject fault";
-  if (typeof rule !== "object" || rule === null) {
-    throw new TypeError(
-      `Cannot ${action}: 'rule' must be an object, received ${describeValue(rule)}`,
-    );
-  }
-  if (!KINDS.includes(rule.kind)) {
-    throw new RangeError(
-      `Cannot ${action}: 'kind' must be one of ${KINDS.join(", ")}, received ${
-        describeValue(rule.kind)
-      }`,
-    );
-  }
-  if (rule.times !== undefined) checkNonNegativeInteger(action, "times", rule.times);
-  if (rule.skip !== undefined) checkNonNegativeInteger(action, "skip", rule.skip);
-  if (rule.probability !== undefined) {
-    const probability = checkNonNegativeNumber(action, "probability", rule.probability);
-    if (probability > 1) {
-      throw new RangeError(
-        `Cannot ${action}: 'probability' must be from 0 to 1, received ${probability}`,
-      );
-    }
-  }
-  if (rule.retryAfterSeconds !== undefined) {
-    checkNonNegativeNumber(action, "retryAfterSeconds", rule.retryAfterSeconds);
-  }
-  if (rule.delayMs !== undefined) checkNonNegativeNumber(action, "delayMs", rule.delayMs);
-  if (
-    rule.status !== undefined &&
-    (!Number.isInteger(rule.status) || rule.status < 500 || rule.status > 599)
-  ) {
-    throw new RangeError(
-      `Cannot ${action}: 'status' must be from 500 to 599, received ${describeValue(rule.status)}`,
-    );
-  }
-  return Object.freeze({
-    ...rule,
-    ...(Array.isArray(rule.operation) ? { operation: [...rule.operation] } : {}),
-  });
 }

@@ -47,13 +47,10 @@
  */
 
 export { type CatalogInstanceType, defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
-export {
-  type EmulatorExchange,
-  type EmulatorOptions,
-  type EmulatorServer,
-  LambdaEmulator,
-  type RecordedRequest,
-} from "./emulator.ts";
+export { LambdaEmulator } from "./emulator.ts";
+export { type EmulatorOptions } from "./options.ts";
+export { type EmulatorExchange, type RecordedRequest } from "./requests.ts";
+export { type EmulatorServer } from "./server.ts";
 export { FakeClock } from "./fake_clock.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
 export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";

@@ -1,0 +1,133 @@
+// The emulator's options, checked and with their defaults filled in, in the order the constructor
+// has always checked them (so that of two bad options, the same one is named).
+
+import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import type { Quota, Timing } from "./_state.ts";
+import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
+import type { EmulatorOptions } from "./options.ts";
+import type { RateLimitAnswer } from "./rate_limits.ts";
+import type { EmulatorExchange } from "./requests.ts";
+
+/** The rate limits, checked; `countRefused` with its default. */
+export interface RateLimits {
+  requestIntervalMs: number;
+  launchIntervalMs: number;
+  toleranceMs: number;
+  requestBurst: number;
+  launchBurst: number;
+  countRefused: boolean;
+}
+
+/** Everything an emulator is made from. */
+export interface Settings {
+  apiKey: string;
+  clock: { now(): number };
+  /** What the account's state starts from, all but its clock. */
+  account: {
+    seed: number;
+    catalog: EmulatorCatalog;
+    timing: Timing;
+    quota: Quota;
+    pageSize: number;
+  };
+  /** `undefined` when the rate limits are off. */
+  rateLimits: RateLimits | undefined;
+  tooManyForm: Required<RateLimitAnswer>;
+  onResponse: ((exchange: EmulatorExchange) => void) | undefined;
+  requestLogLimit: number;
+  maxBodyBytes: number;
+}
+
+const DEFAULT_API_KEY = "secret_emulator";
+
+/** Checks `options` as `new LambdaEmulator(options)` does; throws TypeError or RangeError. */
+export function checkOptions(options: EmulatorOptions): Settings {
+  const action = "create emulator";
+  const seed = checkNonNegativeInteger(action, "seed", options.seed ?? 1);
+  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
+  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
+    throw new TypeError(
+      `Cannot ${action}: 'apiKey' must be printable ASCII without spaces, received ${
+        describeValue(apiKey)
+      }`,
+    );
+  }
+  const clock = options.clock ?? { now: () => Date.now() };
+  const timing = options.timing ?? {};
+  const quota = options.quota ?? {};
+  const number = (name: string, value: number | undefined, fallback: number) =>
+    checkNonNegativeNumber(action, name, value ?? fallback);
+  const account = {
+    seed,
+    catalog: options.catalog ? structuredClone(options.catalog) : defaultCatalog(),
+    timing: {
+      bootMs: number("timing.bootMs", timing.bootMs, 120_000),
+      restartMs: number("timing.restartMs", timing.restartMs, 60_000),
+      terminateMs: number("timing.terminateMs", timing.terminateMs, 30_000),
+      terminatedVisibleMs: number(
+        "timing.terminatedVisibleMs",
+        timing.terminatedVisibleMs,
+        300_000,
+      ),
+    },
+    quota: {
+      instances: number("quota.instances", quota.instances, 50),
+      filesystems: number("quota.filesystems", quota.filesystems, 20),
+      firewallRulesets: number("quota.firewallRulesets", quota.firewallRulesets, 20),
+    },
+    pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
+  };
+  const rateLimit = options.rateLimit ?? {};
+  let rateLimits: RateLimits | undefined;
+  if (rateLimit !== false) {
+    const toleranceMs = number("rateLimit.toleranceMs", rateLimit.toleranceMs, 50);
+    const burst = (name: string, value: number | undefined) =>
+      checkNonNegativeInteger(action, name, value ?? 0);
+    rateLimits = {
+      requestIntervalMs: number("rateLimit.requestIntervalMs", rateLimit.requestIntervalMs, 1000),
+      toleranceMs,
+      requestBurst: burst("rateLimit.requestBurst", rateLimit.requestBurst),
+      launchIntervalMs: number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
+      launchBurst: burst("rateLimit.launchBurst", rateLimit.launchBurst),
+      countRefused: rateLimit.countRefused === true,
+    };
+  }
+  return {
+    apiKey,
+    clock,
+    account,
+    rateLimits,
+    tooManyForm: checkRateLimitAnswer(action, options.rateLimitAnswer ?? {}),
+    onResponse: options.onResponse,
+    requestLogLimit: checkNonNegativeInteger(
+      action,
+      "requestLogLimit",
+      options.requestLogLimit ?? 10_000,
+    ),
+    maxBodyBytes: checkNonNegativeInteger(
+      action,
+      "maxBodyBytes",
+      options.maxBodyBytes ?? 4 * 1024 * 1024,
+    ),
+  };
+}
+
+function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
+  const body = form.body ?? "text";
+  if (!["text", "html", "json"].includes(body)) {
+    throw new RangeError(
+      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
+        describeValue(body)
+      }`,
+    );
+  }
+  const retryAfter = form.retryAfter ?? false;
+  if (typeof retryAfter !== "boolean") {
+    throw new TypeError(
+      `Cannot ${action}: 'rateLimitAnswer.retryAfter' must be a boolean, received ${
+        describeValue(retryAfter)
+      }`,
+    );
+  }
+  return { body, retryAfter };
+}
