@@ -34,11 +34,12 @@ export interface OperationSpec {
  * Every operation the emulator answers, in the order it matches them: paths with fewer parameters
  * first, so that `/firewall-rulesets/global` wins over `/firewall-rulesets/{id}`.
  *
- * @example Count them
+ * @example Find one by its id
  * ```ts
  * import { OPERATIONS } from "@lambda-cloud/client/testing";
  *
- * console.log(OPERATIONS.length); // 34
+ * console.log(OPERATIONS.find((operation) => operation.id === "listRegions")?.path);
+ * // /api/v1/regions
  * ```
  */
 export const OPERATIONS: readonly OperationSpec[] = (Object.keys(TABLE) as OperationId[])
