@@ -45,6 +45,26 @@ export async function* everyPage<T>(
   } while (pageToken !== undefined);
 }
 
+/**
+ * Every item of a listing that pages by `page_token`, each page read by `listPage` with the
+ * filters `params` and the page's token: the items are the page's field `key`.
+ */
+export function everyPageOf<
+  P,
+  K extends string,
+  R extends { page_token: string | null } & Record<K, unknown[]>,
+>(
+  action: string,
+  key: K,
+  params: P,
+  listPage: (params: P & { page_token: string | undefined }) => Promise<R>,
+): AsyncGenerator<R[K][number]> {
+  return everyPage(action, async (pageToken) => {
+    const page = await listPage({ ...params, page_token: pageToken });
+    return { items: page[key], next: page.page_token };
+  });
+}
+
 function malformed<T>(action: string, page: Page<T>, fault: string): InvalidResponseError {
   return new InvalidResponseError(
     action,

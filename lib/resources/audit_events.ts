@@ -4,7 +4,7 @@
  * @module
  */
 
-import { everyPage } from "../_paging.ts";
+import { everyPageOf } from "../_paging.ts";
 import { Resource } from "./_resource.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
 import { checkQuery } from "../_rules/query.ts";
@@ -49,10 +49,7 @@ export class AuditEventsResource extends Resource {
    * ```
    */
   list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
-    return everyPage(ACTION_LIST, async (pageToken) => {
-      const page = await this.listPage({ ...params, page_token: pageToken }, options);
-      return { items: page.data, next: page.page_token };
-    });
+    return everyPageOf(ACTION_LIST, "data", params, (query) => this.listPage(query, options));
   }
 
   /**
