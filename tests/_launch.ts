@@ -4,7 +4,7 @@
 
 import { type LambdaCloudClient, type LambdaCloudClientOptions, LAUNCH_TOKEN_KEY } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
@@ -20,8 +20,7 @@ export async function setup(
 ): Promise<{ clock: FakeClock; emulator: LambdaEmulator; client: LambdaCloudClient }> {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
-  const client = emulatorClient(emulator, { clock, ...options });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, ...options }));
   emulator.clearRequests();
   return { clock, emulator, client };
 }

@@ -1,7 +1,7 @@
 // The emulator's rate limits and injected faults, in-process and over a real socket.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import {
   ConnectionError,
@@ -16,8 +16,7 @@ import {
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   emulator.clearRequests();
   return client;
 }
@@ -49,8 +48,7 @@ Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per la
 Deno.test("rate limits: the client's limiter at the same pace never meets a 429", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, rateLimit: {} });
-  const client = emulatorClient(emulator, { clock, rateLimit: {} });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, rateLimit: {} }));
   const started = clock.now();
   await Promise.all([
     client.instances.launch(LAUNCH),
