@@ -5,6 +5,7 @@ import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import {
   ConnectionError,
+  type InstanceLaunchResponse,
   InvalidResponseError,
   LambdaCloudClient,
   LaunchOutcomeUnknownError,
@@ -15,10 +16,17 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
-async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
+/** An emulator, and a client of it that has added the SSH key `k`; no request recorded yet. */
+async function withKey(): Promise<{ emulator: LambdaEmulator; client: LambdaCloudClient }> {
+  const emulator = testEmulator();
   const client = await keyed(emulatorClient(emulator));
   emulator.clearRequests();
-  return client;
+  return { emulator, client };
+}
+
+/** A launch with no launch token: when its outcome is unknown, there is nothing to look for. */
+function withoutToken(client: LambdaCloudClient): Promise<InstanceLaunchResponse> {
+  return client.instances.launch(LAUNCH, { launchToken: false });
 }
 
 Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per launch", async () => {
@@ -93,8 +101,7 @@ Deno.test("faults: 429 with and without Retry-After are retried after the right 
 });
 
 Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "server-error", status: 503 });
   emulator.faults.inject({ kind: "proxy-html", skip: 1 });
   assertEquals((await client.regions.list()).length, 12);
@@ -102,8 +109,7 @@ Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", as
 });
 
 Deno.test("faults: a launch answered 503 is looked for by its token, and never sent again", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
   const error = await assertRejects(
     client.instances.launch(LAUNCH, { lookup: { timeout: 20_000 } }),
@@ -119,13 +125,9 @@ Deno.test("faults: a launch answered 503 is looked for by its token, and never s
 });
 
 Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors are never resent", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
-  const provider = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const provider = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertEquals(provider.reason, "no-token");
   assert(provider.cause instanceof ServerError);
   assertEquals([provider.cause.status, provider.cause.code], [
@@ -133,10 +135,7 @@ Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors a
     "provider/internal-unavailable",
   ]);
   emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
-  const proxy = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const proxy = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(String(proxy.cause), /502 Bad Gateway/);
   assertMatch(proxy.message, /outcome is unknown after HTTP 502/);
   assertEquals(emulator.instances(), []); // neither fault let the launch through
@@ -155,30 +154,22 @@ Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, an
 });
 
 Deno.test("faults: a dropped connection means nothing happened; a lost answer means it did", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
-  const dropped = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const dropped = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   // The client cannot tell a drop before the call from one after it: both are unknown.
   assert(dropped.cause instanceof ConnectionError && dropped.cause.requestSent);
   assertEquals(emulator.instances().length, 0);
 
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
-  const lost = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const lost = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(lost.message, /list your instances before launching again/);
   assertEquals(emulator.instances().length, 1);
   assertEquals(emulator.requests.at(-1)?.status, undefined);
 });
 
 Deno.test("faults: with its launch token, a lost answer is found and returned, never launched twice", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   const { instance_ids } = await client.instances.launch(LAUNCH);
   assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
