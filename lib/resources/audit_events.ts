@@ -4,7 +4,7 @@
  * @module
  */
 
-import { everyPageOf } from "../_paging.ts";
+import { everyPage } from "../_paging.ts";
 import { Resource } from "./_resource.ts";
 import { checkObject, checkOptionalString, describeValue } from "../_validate.ts";
 import { checkQuery } from "../_rules/query.ts";
@@ -49,7 +49,7 @@ export class AuditEventsResource extends Resource {
    * ```
    */
   list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
-    return everyPageOf(ACTION_LIST, "data", params, (query) => this.listPage(query, options));
+    return everyPage(ACTION_LIST, "data", params, (query) => this.listPage(query, options));
   }
 
   /**

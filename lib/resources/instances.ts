@@ -97,9 +97,7 @@ export class InstancesResource extends Resource {
     body: InstanceModificationRequest,
     options?: RequestOptions,
   ): Promise<Instance> {
-    return await this.sendChecked("postInstance", body, checkUpdateRequest, options, {
-      id,
-    });
+    return await this.sendChecked("postInstance", body, checkUpdateRequest, options, { id });
   }
 
   /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { everyPageOf } from "../_paging.ts";
+import { everyPage } from "../_paging.ts";
 import type { Transport } from "../transport/_transport.ts";
 import { Resource } from "./_resource.ts";
 import {
@@ -259,7 +259,7 @@ export class TicketsResource extends Resource {
    * ```
    */
   list(params?: TicketsParams, options?: RequestOptions): AsyncGenerator<Ticket> {
-    return everyPageOf("list tickets", "tickets", params, (query) => this.listPage(query, options));
+    return everyPage("list tickets", "tickets", params, (query) => this.listPage(query, options));
   }
 
   /**
