@@ -17,7 +17,7 @@ import {
   dataResponse,
   errorResponse,
   fakeClient,
-  FakeClock,
+  type FakeClock,
   FakeFetch,
   hang,
   sampleInstance,
