@@ -3,26 +3,33 @@
 import { InvalidResponseError } from "./no_answer_errors.ts";
 
 /** One page: its items, and the token of the next page (`null` on the last). */
-export interface Page<T> {
+interface Page<T> {
   items: T[];
   next: string | null;
 }
 
+/** The token of the next page, as an answer that pages carries it. */
+type Next = { page_token: string | null };
+
 /**
- * Yields every item of every page, fetching the next page only when the loop asks for it. A page
- * that is not a list with a text token (or none), a token the server already gave or an empty
- * one (which would page forever), and a run of empty pages are an {@linkcode InvalidResponseError}
- * for `action`.
+ * Yields every item of a listing that pages by `page_token`, fetching each page only when the loop
+ * asks for it, by `listPage` with the filters `params` and that page's token: its items are the
+ * field `key`. A page that is not a list with a text token (or none), a token the server already
+ * gave or an empty one (which would page forever), and a run of empty pages are an
+ * {@linkcode InvalidResponseError} for `action`.
  */
-export async function* everyPage<T>(
+export async function* everyPage<P, K extends string, T>(
   action: string,
-  fetchPage: (pageToken: string | undefined) => Promise<Page<T>>,
+  key: K,
+  params: P,
+  listPage: (query: P & { page_token: string | undefined }) => Promise<Record<K, T[]> & Next>,
 ): AsyncGenerator<T> {
   const seen = new Set<string>();
   let pageToken: string | undefined;
   let emptyPages = 0;
   do {
-    const page = await fetchPage(pageToken);
+    const answer = await listPage({ ...params, page_token: pageToken });
+    const page: Page<T> = { items: answer[key], next: answer.page_token };
     if (!Array.isArray(page.items)) throw malformed(action, page, "the page holds no list");
     // The items come first: they are good data even when the token that follows is not.
     yield* page.items;

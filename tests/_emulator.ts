@@ -53,6 +53,12 @@ export function emulatorClient(
   });
 }
 
+/** Adds the SSH key `k`, which {@linkcode LAUNCH} names, through `client`; returns the client. */
+export async function keyed(client: LambdaCloudClient): Promise<LambdaCloudClient> {
+  await client.sshKeys.create({ name: "k" });
+  return client;
+}
+
 /** A launch body the default emulator accepts, once an SSH key named `k` exists. */
 export const LAUNCH = {
   region_name: "us-east-1",

@@ -4,7 +4,7 @@
 
 import { type LambdaCloudClient, type LambdaCloudClientOptions, LAUNCH_TOKEN_KEY } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
@@ -20,8 +20,7 @@ export async function setup(
 ): Promise<{ clock: FakeClock; emulator: LambdaEmulator; client: LambdaCloudClient }> {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
-  const client = emulatorClient(emulator, { clock, ...options });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, ...options }));
   emulator.clearRequests();
   return { clock, emulator, client };
 }
@@ -40,6 +39,27 @@ export function tokenOf(body: unknown): string | undefined {
   return tags?.find((tag) => tag.key === LAUNCH_TOKEN_KEY)?.value;
 }
 
+/**
+ * A client of `emulator` whose requests go through `fetch`, which passes them on to the emulator
+ * or answers them itself; on `clock`, else on a virtual clock of its own.
+ */
+export function through(
+  emulator: LambdaEmulator,
+  fetch: (request: Request) => Promise<Response>,
+  clock: FakeClock = new FakeClock(),
+): LambdaCloudClient {
+  return emulatorClient(emulator, { clock, fetch });
+}
+
+/** A fake API whose first answer, a launch's, is lost to a `status`, and a client of it. */
+export function lostLaunch(
+  status = 500,
+  options: LambdaCloudClientOptions = {},
+): { fake: FakeFetch; client: LambdaCloudClient; clock: FakeClock } {
+  const fake = new FakeFetch(errorResponse(status, {}));
+  return { fake, ...fakeClient(fake, options) };
+}
+
 /** A client whose listings show the emulator's instances and `more`, each carrying `token()`. */
 export function listingAlso(
   emulator: LambdaEmulator,
@@ -48,21 +68,18 @@ export function listingAlso(
   onList?: (request: Request) => Promise<Response> | undefined,
   onOther?: (request: Request) => Promise<Response | undefined>,
 ): LambdaCloudClient {
-  return emulatorClient(emulator, {
-    clock,
-    fetch: async (request) => {
-      const isList = request.method === "GET" &&
-        new URL(request.url).pathname.endsWith("/instances");
-      if (!isList) return await onOther?.(request) ?? await emulator.fetch(request);
-      const instead = onList?.(request);
-      if (instead) return await instead;
-      const { data } = await (await emulator.fetch(request)).json();
-      const token = tokenOf(
-        emulator.requests.find((r) => r.operationId === "launchInstance")!.body,
-      )!;
-      return Response.json({ data: [...data, ...more(token)] });
-    },
-  });
+  return through(emulator, async (request) => {
+    const isList = request.method === "GET" &&
+      new URL(request.url).pathname.endsWith("/instances");
+    if (!isList) return await onOther?.(request) ?? await emulator.fetch(request);
+    const instead = onList?.(request);
+    if (instead) return await instead;
+    const { data } = await (await emulator.fetch(request)).json();
+    const token = tokenOf(
+      emulator.requests.find((r) => r.operationId === "launchInstance")!.body,
+    )!;
+    return Response.json({ data: [...data, ...more(token)] });
+  }, clock);
 }
 
 /**
@@ -72,8 +89,7 @@ export function listingAlso(
 export function listedBesideUnusable(
   badId: string,
 ): { fake: FakeFetch; client: LambdaCloudClient } {
-  const fake = new FakeFetch(errorResponse(500, {}));
-  const { client } = fakeClient(fake);
+  const { fake, client } = lostLaunch();
   fake.push(() => {
     const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
     return dataResponse([

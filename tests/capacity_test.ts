@@ -1,7 +1,7 @@
 // Capacity: finding it, waiting for it, launching where it is, and what an instance allows.
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 import {
   actionAvailability,
@@ -16,8 +16,9 @@ import {
 async function setup(rateLimit = false) {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, ...(rateLimit ? { rateLimit: {} } : {}) });
-  const client = emulatorClient(emulator, { clock, ...(rateLimit ? { rateLimit: {} } : {}) });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(
+    emulatorClient(emulator, { clock, ...(rateLimit ? { rateLimit: {} } : {}) }),
+  );
   clock.time += 1000;
   return { clock, emulator, client };
 }
@@ -207,11 +208,7 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
 
 Deno.test("actionAvailability() says whether an action is open, and why not", async () => {
   const { emulator, client } = await setup();
-  const [id] = (await client.instances.launch({
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
-  })).instance_ids;
+  const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
   const booting = await client.instances.get(id!);
   assertEquals(actionAvailability(booting, "restart"), {
     available: false,

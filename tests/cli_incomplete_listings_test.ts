@@ -9,6 +9,22 @@ import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
+
+/**
+ * An emulator on a virtual clock whose next launch's answer is lost, and a command line on it
+ * that has added the SSH key `k`.
+ */
+async function launchAnswerLost(): Promise<
+  { emulator: LambdaEmulator; run: ReturnType<typeof cliRunner> }
+> {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  return { emulator, run };
+}
 
 Deno.test("cli incomplete listings: instances tag reads an instance listed without tags, and refuses when they stay unknown", async () => {
   const emulator = testEmulator();
@@ -42,11 +58,7 @@ Deno.test("cli incomplete listings: instances tag reads an instance listed witho
 });
 
 Deno.test("cli incomplete listings: a launch of unknown outcome with an untagged listing gets advice that works", async () => {
-  const clock = new FakeClock();
-  const emulator = testEmulator({ clock });
-  const run = cliRunner(emulator, { clock });
-  await run(["ssh-keys", "add", "k"]);
-  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  const { emulator, run } = await launchAnswerLost();
   emulator.faults.inject({ kind: "untagged", operation: "listInstances", times: 1000 });
   // Reads by id give no tags either, for the launch's own lookup.
   const blindReads = emulator.faults.inject({
@@ -79,11 +91,7 @@ Deno.test("cli incomplete listings: a launch of unknown outcome with an untagged
 });
 
 Deno.test("cli incomplete listings: a launch listed without a usable id is said to bill, with where to find it", async () => {
-  const clock = new FakeClock();
-  const emulator = testEmulator({ clock });
-  const run = cliRunner(emulator, { clock });
-  await run(["ssh-keys", "add", "k"]);
-  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  const { emulator, run } = await launchAnswerLost();
   // The listing shows the launched instance, its id mangled into a number.
   emulator.override("listInstances", () =>
     Response.json({

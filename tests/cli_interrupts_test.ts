@@ -10,39 +10,54 @@ import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs } from "./_cli.ts";
 import { Interruption, listenForInterrupts } from "../lib/cli/_interrupts.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
+import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
-Deno.test("cli interrupts: a second Ctrl-C says what may be left billing: the launch token, then the instance", async () => {
+/**
+ * The command line on an emulator whose instances take an hour to boot, its requests going through
+ * `fetch`, which may call `twice()` to press Ctrl-C twice: the first stops the run, the second
+ * leaves at once.
+ */
+function interruptible(
+  fetch: (request: Request, twice: () => void, send: LambdaEmulator["fetch"]) => Promise<Response>,
+): { emulator: LambdaEmulator; run: ReturnType<typeof cliRunner> } {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: 3_600_000 } });
   const controller = new AbortController();
   let leaving: ((code: number) => void) | undefined;
-  const sentTokens: string[] = [];
-  let stage: "launch" | "wait" | undefined;
+  const twice = () => {
+    controller.abort(new Error("interrupted (Ctrl-C)"));
+    leaving!(130);
+  };
   const run = cliRunner(emulator, { clock }, {
-    fetch: async (request) => {
-      const path = new URL(request.url).pathname;
-      if (stage === "launch" && path.endsWith("/launch")) {
-        const body = await request.clone().json();
-        sentTokens.push(
-          body.tags.find((tag: { key: string }) => tag.key === LAUNCH_TOKEN_KEY).value,
-        );
-        // Ctrl-C twice while the launch is in flight: the second leaves at once.
-        controller.abort(new Error("interrupted (Ctrl-C)"));
-        leaving!(130);
-      }
-      const response = await emulator.fetch(request);
-      if (stage === "wait" && request.method === "GET" && /\/instances\/\w+$/.test(path)) {
-        controller.abort(new Error("interrupted (Ctrl-C)"));
-        leaving!(130);
-        stage = undefined;
-      }
-      return response;
-    },
+    fetch: (request) => fetch(request, twice, emulator.fetch),
     rateLimit: false,
     interrupts: (leave) => {
       leaving = leave;
       return controller.signal;
     },
+  });
+  return { emulator, run };
+}
+
+Deno.test("cli interrupts: a second Ctrl-C says what may be left billing: the launch token, then the instance", async () => {
+  const sentTokens: string[] = [];
+  let stage: "launch" | "wait" | undefined;
+  const { run } = interruptible(async (request, twice, send) => {
+    const path = new URL(request.url).pathname;
+    if (stage === "launch" && path.endsWith("/launch")) {
+      const body = await request.clone().json();
+      sentTokens.push(
+        body.tags.find((tag: { key: string }) => tag.key === LAUNCH_TOKEN_KEY).value,
+      );
+      // Ctrl-C twice while the launch is in flight: the second leaves at once.
+      twice();
+    }
+    const response = await send(request);
+    if (stage === "wait" && request.method === "GET" && /\/instances\/\w+$/.test(path)) {
+      twice();
+      stage = undefined;
+    }
+    return response;
   });
   await run(["ssh-keys", "add", "k"]);
   stage = "launch";
@@ -59,26 +74,14 @@ Deno.test("cli interrupts: a second Ctrl-C says what may be left billing: the la
 });
 
 Deno.test("cli interrupts: a second Ctrl-C during the wait names the instance, as JSON under --json", async () => {
-  const clock = new FakeClock();
-  const emulator = testEmulator({ clock, timing: { bootMs: 3_600_000 } });
-  const controller = new AbortController();
-  let leaving: ((code: number) => void) | undefined;
   let armed = false;
-  const run = cliRunner(emulator, { clock }, {
-    fetch: async (request) => {
-      const response = await emulator.fetch(request);
-      if (armed && request.method === "GET" && /\/instances\/\w+$/.test(request.url)) {
-        armed = false;
-        controller.abort(new Error("interrupted (Ctrl-C)"));
-        leaving!(130);
-      }
-      return response;
-    },
-    rateLimit: false,
-    interrupts: (leave) => {
-      leaving = leave;
-      return controller.signal;
-    },
+  const { emulator, run } = interruptible(async (request, twice, send) => {
+    const response = await send(request);
+    if (armed && request.method === "GET" && /\/instances\/\w+$/.test(request.url)) {
+      armed = false;
+      twice();
+    }
+    return response;
   });
   await run(["ssh-keys", "add", "k"]);
   armed = true;

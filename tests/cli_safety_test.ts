@@ -220,22 +220,16 @@ Deno.test("cli safety: destructive commands refuse without --yes off a terminal,
     ]);
   }
   assertEquals(emulator.requests.length, 0); // refused before anything was sent, even a read
-  const asked = await cliRunner(emulator, { terminal: true, answer: false })([
-    "instances",
-    "terminate",
-    "box",
-  ]);
+  // On a terminal, where the answer is no.
+  const declining = cliRunner(emulator, { terminal: true, answer: false });
+  const asked = await declining(["instances", "terminate", "box"]);
   assertEquals(asked.code, EXIT.cancelled);
   assertMatch(
     asked.questions[0]!,
     /^Terminate 'box' [0-9a-f]{32} \(gpu_1x_a10, \$0\.75\/h\)\? Its local disk is lost for good\.$/,
   );
   assertEquals(emulator.instances()[0]!.status, "booting");
-  const restart = await cliRunner(emulator, { terminal: true, answer: false })([
-    "instances",
-    "restart",
-    "box",
-  ]);
+  const restart = await declining(["instances", "restart", "box"]);
   assertEquals(restart.code, EXIT.cancelled);
   assertMatch(
     restart.questions[0]!,

@@ -51,6 +51,13 @@ function fakeDeno(
   };
 }
 
+/** Makes the first `times` opens of `deno`'s KV file fail with `error()`, then open as before. */
+function failingOpens(deno: BudgetDeno, times: number, error: () => Error): void {
+  const openKv = deno.openKv!;
+  let left = times;
+  deno.openKv = (path: string) => left-- > 0 ? Promise.reject(error()) : openKv(path);
+}
+
 Deno.test("shared budget (cli): the KV file goes in the user's cache folder", () => {
   assertEquals(
     budgetPath(fakeDeno({ XDG_CACHE_HOME: "/x/cache", HOME: "/home/u" })),
@@ -114,18 +121,12 @@ Deno.test("shared budget (cli): used only with --unstable-kv and permission to w
 Deno.test("shared budget (cli): a file locked while another lambda creates it is waited for, and a failed open is tried again later", async () => {
   const kv = new FakeKv();
   const deno = fakeDeno({ HOME: "/home/ada" }, { kv });
-  let refusals = 2;
-  const openKv = deno.openKv!;
-  deno.openKv = (path: string) =>
-    refusals-- > 0 ? Promise.reject(new TypeError("database is locked")) : openKv(path);
+  failingOpens(deno, 2, () => new TypeError("database is locked"));
   const store = sharedBudget(deno);
   assertEquals(await store.get("k"), { state: undefined, version: null });
   // An open that fails for another reason is not kept: the next use opens again.
   const broken = fakeDeno({ HOME: "/home/ada" }, { kv });
-  let failures = 1;
-  const openBroken = broken.openKv!;
-  broken.openKv = (path: string) =>
-    failures-- > 0 ? Promise.reject(new Error("disk I/O error")) : openBroken(path);
+  failingOpens(broken, 1, () => new Error("disk I/O error"));
   const retried = sharedBudget(broken);
   await assertRejects(() => retried.get("k"), Error, "disk I/O error");
   assertEquals(await retried.get("k"), { state: undefined, version: null });

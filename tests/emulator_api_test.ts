@@ -11,7 +11,7 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "./_deps.ts";
-import { emulatorClient, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
 import {
   AuthenticationError,
   ConflictError,
@@ -149,18 +149,13 @@ Deno.test("the emulator authenticates like the API: 401 with two messages, Basic
 
 Deno.test("an inactive account gets 403 account-inactive; a bad billing address blocks launch", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   emulator.setAccount({ active: false });
   const inactive = await assertRejects(client.instances.list(), PermissionDeniedError);
   assertEquals(inactive.code, "global/account-inactive");
   emulator.setAccount({ active: true, billingAddressValid: false });
   const billing = await assertRejects(
-    client.instances.launch({
-      region_name: "us-east-1",
-      instance_type_name: "gpu_1x_a10",
-      ssh_key_names: ["k"],
-    }),
+    client.instances.launch(LAUNCH),
     PermissionDeniedError,
   );
   assertEquals(billing.code, "global/invalid-address");
@@ -168,20 +163,14 @@ Deno.test("an inactive account gets 403 account-inactive; a bad billing address 
 
 Deno.test("launch is validated like the spec: quantity, one key, patterns, unknown names", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
-  const base = {
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"] as [string],
-  };
+  const client = await keyed(emulatorClient(emulator));
   for (
     const body of [
-      { ...base, quantity: 2 },
-      { ...base, ssh_key_names: ["k", "k2"] },
-      { ...base, hostname: "Bad_Host" },
-      { ...base, tags: [{ key: "lambda-ai-x", value: "1" }] },
-      { ...base, file_system_mounts: [{ mount_point: "/etc", file_system_id: "x" }] },
+      { ...LAUNCH, quantity: 2 },
+      { ...LAUNCH, ssh_key_names: ["k", "k2"] },
+      { ...LAUNCH, hostname: "Bad_Host" },
+      { ...LAUNCH, tags: [{ key: "lambda-ai-x", value: "1" }] },
+      { ...LAUNCH, file_system_mounts: [{ mount_point: "/etc", file_system_id: "x" }] },
       { region_name: "us-east-1" },
     ]
   ) {
@@ -192,24 +181,24 @@ Deno.test("launch is validated like the spec: quantity, one key, patterns, unkno
   assertEquals(badJson.json.error?.message, "The request body is not valid JSON.");
 
   const unknownRegion = await assertRejects(
-    client.instances.launch({ ...base, region_name: "mars-north-1" } as never),
+    client.instances.launch({ ...LAUNCH, region_name: "mars-north-1" } as never),
     NotFoundError,
   );
   assertEquals(unknownRegion.code, "global/object-does-not-exist");
   await assertRejects(
-    client.instances.launch({ ...base, instance_type_name: "gpu_9x_nope" }),
+    client.instances.launch({ ...LAUNCH, instance_type_name: "gpu_9x_nope" }),
     NotFoundError,
   );
   await assertRejects(
-    client.instances.launch({ ...base, ssh_key_names: ["missing"] }),
+    client.instances.launch({ ...LAUNCH, ssh_key_names: ["missing"] }),
     NotFoundError,
   );
   await assertRejects(
-    client.instances.launch({ ...base, image: { family: "windows-11" } }),
+    client.instances.launch({ ...LAUNCH, image: { family: "windows-11" } }),
     NotFoundError,
   );
   const arch = await assertRejects(
-    client.instances.launch({ ...base, image: { family: "lambda-stack-24-04-arm64" } }),
+    client.instances.launch({ ...LAUNCH, image: { family: "lambda-stack-24-04-arm64" } }),
     InvalidParametersError,
   );
   assertMatch(arch.message, /arm64/);
@@ -218,23 +207,17 @@ Deno.test("launch is validated like the spec: quantity, one key, patterns, unkno
 
 Deno.test("capacity: launches use it up, termination and preemption give it back", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   emulator.setCapacity("gpu_1x_a10", "us-east-1", 1);
-  const body = {
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
-  } as const;
   const regionsWithA10 = async () =>
     (await client.instanceTypes.list()).gpu_1x_a10!.regions_with_capacity_available.map((r) =>
       r.name
     );
   assert((await regionsWithA10()).includes("us-east-1"));
-  const [first] = (await client.instances.launch({ ...body, ssh_key_names: ["k"] })).instance_ids;
+  const [first] = (await client.instances.launch(LAUNCH)).instance_ids;
   assert(!(await regionsWithA10()).includes("us-east-1"));
   const error = await assertRejects(
-    client.instances.launch({ ...body, ssh_key_names: ["k"] }),
+    client.instances.launch(LAUNCH),
     InsufficientCapacityError,
   );
   assertEquals([error.status, error.code], [
@@ -243,7 +226,7 @@ Deno.test("capacity: launches use it up, termination and preemption give it back
   ]);
   await client.instances.terminate(first!);
   assert((await regionsWithA10()).includes("us-east-1"));
-  const [second] = (await client.instances.launch({ ...body, ssh_key_names: ["k"] })).instance_ids;
+  const [second] = (await client.instances.launch(LAUNCH)).instance_ids;
   emulator.setInstanceStatus(second!, "preempted");
   assertEquals((await client.instances.get(second!)).status, "preempted");
   assert((await regionsWithA10()).includes("us-east-1"));
@@ -251,15 +234,9 @@ Deno.test("capacity: launches use it up, termination and preemption give it back
 
 Deno.test("quota: launches and filesystems past the quota answer quota-exceeded", async () => {
   const emulator = testEmulator({ quota: { instances: 1, filesystems: 1 } });
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
-  const body = {
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"] as [string],
-  };
-  await client.instances.launch(body);
-  const error = await assertRejects(client.instances.launch(body), QuotaExceededError);
+  const client = await keyed(emulatorClient(emulator));
+  await client.instances.launch(LAUNCH);
+  const error = await assertRejects(client.instances.launch(LAUNCH), QuotaExceededError);
   assertEquals(error.code, "global/quota-exceeded");
   await client.fileSystems.create({ name: "one", region: "us-east-1" });
   await assertRejects(
@@ -272,13 +249,8 @@ Deno.test("instances age on the emulator's clock: booting, active, terminating, 
   const emulator = testEmulator({
     timing: { bootMs: 5 * MINUTE, terminateMs: MINUTE, terminatedVisibleMs: 2 * MINUTE },
   });
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
-  const [id] = (await client.instances.launch({
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
-  })).instance_ids;
+  const client = await keyed(emulatorClient(emulator));
+  const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
   const booting = await client.instances.get(id!);
   assertEquals([booting.status, booting.ip, booting.actions.restart.reason_code], [
     "booting",
@@ -327,11 +299,7 @@ Deno.test("a seed gives the same ids and the same story every run, however often
     const key = await client.sshKeys.create({ name: "k" });
     for (let i = 0; i < reads; i++) await client.instances.list().catch(() => {});
     await client.instances.get("missing").catch(() => {}); // errors carry request ids
-    const [id] = (await client.instances.launch({
-      region_name: "us-east-1",
-      instance_type_name: "gpu_1x_a10",
-      ssh_key_names: ["k"],
-    })).instance_ids;
+    const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
     emulator.advance(10 * MINUTE);
     const instance = await client.instances.get(id!);
     return [key.id, key.public_key, id, instance.ip, instance.private_ip];
@@ -373,13 +341,7 @@ Deno.test("emulator options and helpers check their input", async () => {
 
 Deno.test("launch looks up every name and id it is given", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
-  const base = {
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"] as [string],
-  };
+  const client = await keyed(emulatorClient(emulator));
   for (
     const extra of [
       { file_system_names: ["nope"] },
@@ -389,7 +351,7 @@ Deno.test("launch looks up every name and id it is given", async () => {
     ]
   ) {
     const error = await assertRejects(
-      client.instances.launch({ ...base, ...extra }),
+      client.instances.launch({ ...LAUNCH, ...extra }),
       NotFoundError,
     );
     assertEquals(error.code, "global/object-does-not-exist");
@@ -398,7 +360,7 @@ Deno.test("launch looks up every name and id it is given", async () => {
     i.region.name === "us-east-1" && i.family === "ubuntu-22-04"
   )!;
   const [id] =
-    (await client.instances.launch({ ...base, image: { id: image.id }, hostname: "gpu-1" }))
+    (await client.instances.launch({ ...LAUNCH, image: { id: image.id }, hostname: "gpu-1" }))
       .instance_ids;
   const instance = await client.instances.get(id!);
   assertEquals([instance.image, instance.hostname], [

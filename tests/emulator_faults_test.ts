@@ -1,10 +1,11 @@
 // The emulator's rate limits and injected faults, in-process and over a real socket.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import {
   ConnectionError,
+  type InstanceLaunchResponse,
   InvalidResponseError,
   LambdaCloudClient,
   LaunchOutcomeUnknownError,
@@ -15,11 +16,17 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
-async function withKey(emulator: LambdaEmulator): Promise<LambdaCloudClient> {
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+/** An emulator, and a client of it that has added the SSH key `k`; no request recorded yet. */
+async function withKey(): Promise<{ emulator: LambdaEmulator; client: LambdaCloudClient }> {
+  const emulator = testEmulator();
+  const client = await keyed(emulatorClient(emulator));
   emulator.clearRequests();
-  return client;
+  return { emulator, client };
+}
+
+/** A launch with no launch token: when its outcome is unknown, there is nothing to look for. */
+function withoutToken(client: LambdaCloudClient): Promise<InstanceLaunchResponse> {
+  return client.instances.launch(LAUNCH, { launchToken: false });
 }
 
 Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per launch", async () => {
@@ -49,8 +56,7 @@ Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per la
 Deno.test("rate limits: the client's limiter at the same pace never meets a 429", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, rateLimit: {} });
-  const client = emulatorClient(emulator, { clock, rateLimit: {} });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, rateLimit: {} }));
   const started = clock.now();
   await Promise.all([
     client.instances.launch(LAUNCH),
@@ -95,8 +101,7 @@ Deno.test("faults: 429 with and without Retry-After are retried after the right 
 });
 
 Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "server-error", status: 503 });
   emulator.faults.inject({ kind: "proxy-html", skip: 1 });
   assertEquals((await client.regions.list()).length, 12);
@@ -104,8 +109,7 @@ Deno.test("faults: 5xx, proxy HTML and provider errors are retried on reads", as
 });
 
 Deno.test("faults: a launch answered 503 is looked for by its token, and never sent again", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
   const error = await assertRejects(
     client.instances.launch(LAUNCH, { lookup: { timeout: 20_000 } }),
@@ -121,13 +125,9 @@ Deno.test("faults: a launch answered 503 is looked for by its token, and never s
 });
 
 Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors are never resent", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
-  const provider = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const provider = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertEquals(provider.reason, "no-token");
   assert(provider.cause instanceof ServerError);
   assertEquals([provider.cause.status, provider.cause.code], [
@@ -135,10 +135,7 @@ Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors a
     "provider/internal-unavailable",
   ]);
   emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
-  const proxy = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const proxy = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(String(proxy.cause), /502 Bad Gateway/);
   assertMatch(proxy.message, /outcome is unknown after HTTP 502/);
   assertEquals(emulator.instances(), []); // neither fault let the launch through
@@ -157,30 +154,22 @@ Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, an
 });
 
 Deno.test("faults: a dropped connection means nothing happened; a lost answer means it did", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
-  const dropped = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const dropped = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   // The client cannot tell a drop before the call from one after it: both are unknown.
   assert(dropped.cause instanceof ConnectionError && dropped.cause.requestSent);
   assertEquals(emulator.instances().length, 0);
 
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
-  const lost = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
-    LaunchOutcomeUnknownError,
-  );
+  const lost = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(lost.message, /list your instances before launching again/);
   assertEquals(emulator.instances().length, 1);
   assertEquals(emulator.requests.at(-1)?.status, undefined);
 });
 
 Deno.test("faults: with its launch token, a lost answer is found and returned, never launched twice", async () => {
-  const emulator = testEmulator();
-  const client = await withKey(emulator);
+  const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   const { instance_ids } = await client.instances.launch(LAUNCH);
   assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);

@@ -3,7 +3,7 @@
 // validators the emulator shares).
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH, raw, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, raw, testEmulator } from "./_emulator.ts";
 import {
   ConflictError,
   type InstanceWaitError,
@@ -19,8 +19,7 @@ const MINUTE = 60_000;
 
 async function withKey(): Promise<{ emulator: LambdaEmulator; client: LambdaCloudClient }> {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   return { emulator, client };
 }
 

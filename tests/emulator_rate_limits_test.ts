@@ -2,7 +2,7 @@
 // burst and refused-request options of its limiter.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { LambdaCloudClient, RateLimitError } from "../mod.ts";
 import type { LambdaEmulator, RateLimitAnswer } from "../lib/testing/mod.ts";
@@ -59,8 +59,7 @@ Deno.test("429s: the client waits out every form and succeeds, launches included
     const emulator = testEmulator({ clock, rateLimit: {}, rateLimitAnswer: form });
     // The client's own limiter off, so that the emulator's limits are what it meets; without
     // Retry-After, backoff needs a few tries to cover a launch's 12 s.
-    const client = emulatorClient(emulator, { clock, maxRetries: 10 });
-    await client.sshKeys.create({ name: "k" });
+    const client = await keyed(emulatorClient(emulator, { clock, maxRetries: 10 }));
     const [first, second] = await Promise.all([
       client.instances.launch(LAUNCH),
       client.instances.launch(LAUNCH),
@@ -91,8 +90,7 @@ Deno.test("a burst lets that many more requests through at once, then the pace h
   assertEquals(emulator.requests.map((request) => request.status), [200, 200, 200, 429]);
   // Five launches at once ("five requests per minute"), then one per 12 s.
   clock.time += 60_000;
-  const client = emulatorClient(emulator, { clock, maxRetries: 0 });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, maxRetries: 0 }));
   emulator.setCapacity(LAUNCH.instance_type_name, LAUNCH.region_name, 10);
   emulator.clearRequests();
   for (let i = 0; i < 6; i++) {

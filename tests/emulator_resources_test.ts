@@ -5,7 +5,7 @@
 // order, pages, attachments).
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
 import { ConflictError, InvalidParametersError, NotFoundError } from "../mod.ts";
 
 Deno.test("SSH keys: generated pairs, any text of the spec's length, 404 global/not-found on delete", async () => {
@@ -22,8 +22,7 @@ Deno.test("SSH keys: generated pairs, any text of the spec's length, 404 global/
 
 Deno.test("filesystems: duplicates, wrong region at launch, in use until its instance goes", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   const fs = await client.fileSystems.create({ name: "data", region: "us-west-1" });
   const duplicate = await assertRejects(
     client.fileSystems.create({ name: "data", region: "us-west-1" }),
@@ -36,18 +35,15 @@ Deno.test("filesystems: duplicates, wrong region at launch, in use until its ins
   );
   const wrongRegion = await assertRejects(
     client.instances.launch({
-      region_name: "us-east-1",
-      instance_type_name: "gpu_1x_a10",
-      ssh_key_names: ["k"],
+      ...LAUNCH,
       file_system_names: ["data"],
     }),
     InvalidParametersError,
   );
   assertEquals(wrongRegion.code, "instance-operations/launch/file-system-in-wrong-region");
   const [id] = (await client.instances.launch({
+    ...LAUNCH,
     region_name: "us-west-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
     file_system_mounts: [{ mount_point: "/data/shared", file_system_id: fs.id }],
   })).instance_ids;
   const inUse = await assertRejects(client.fileSystems.delete(fs.id), ConflictError);
@@ -60,8 +56,7 @@ Deno.test("filesystems: duplicates, wrong region at launch, in use until its ins
 
 Deno.test("firewall rulesets: region checks, in-use deletes refused, rules validated", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   const west = await client.firewallRulesets.create({
     name: "west",
     region: "us-west-1",
@@ -69,17 +64,14 @@ Deno.test("firewall rulesets: region checks, in-use deletes refused, rules valid
   });
   await assertRejects(
     client.instances.launch({
-      region_name: "us-east-1",
-      instance_type_name: "gpu_1x_a10",
-      ssh_key_names: ["k"],
+      ...LAUNCH,
       firewall_rulesets: [{ id: west.id }],
     }),
     InvalidParametersError,
   );
   const [id] = (await client.instances.launch({
+    ...LAUNCH,
     region_name: "us-west-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
     firewall_rulesets: [{ id: west.id }],
   })).instance_ids;
   const inUse = await assertRejects(client.firewallRulesets.delete(west.id), ConflictError);
@@ -139,13 +131,8 @@ Deno.test("audit events: every change, in pages, filtered by type and time", asy
 Deno.test("audit events: a launch, update, restart and terminate each leave an event", async () => {
   let now = Date.parse("2026-01-01T00:00:00Z");
   const emulator = testEmulator({ clock: { now: () => now }, timing: { bootMs: MINUTE } });
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
-  const [id] = (await client.instances.launch({
-    region_name: "us-east-1",
-    instance_type_name: "gpu_1x_a10",
-    ssh_key_names: ["k"],
-  })).instance_ids;
+  const client = await keyed(emulatorClient(emulator));
+  const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
   await client.instances.update(id!, { name: "renamed" });
   now += 2 * MINUTE;
   await client.instances.restart(id!);

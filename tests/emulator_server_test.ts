@@ -10,7 +10,7 @@ import {
   assertStrictEquals,
   assertThrows,
 } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { InsufficientCapacityError, NotFoundError, ServerError } from "../mod.ts";
 import type { EmulatorExchange } from "../lib/testing/mod.ts";
 
@@ -24,8 +24,7 @@ function get(url: string, method = "GET", authorization?: string): Request {
 Deno.test("override() answers an operation in the emulator's place, then restores", async () => {
   const exchanges: EmulatorExchange[] = [];
   const emulator = testEmulator({ onResponse: (exchange) => exchanges.push(exchange) });
-  const client = emulatorClient(emulator, { maxRetries: 0 });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { maxRetries: 0 }));
   {
     using override = emulator.override(
       "launchInstance",

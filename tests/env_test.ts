@@ -19,12 +19,21 @@ function withEnv(value: string | undefined, fn: () => Promise<void>): () => Prom
   };
 }
 
+/**
+ * A client, with no limiter, of a fake API that answers one call with an empty list; its key from
+ * LAMBDA_API_KEY unless `apiKey` is given.
+ */
+function answeringOnce(apiKey?: string): { fake: FakeFetch; client: LambdaCloudClient } {
+  const fake = new FakeFetch(dataResponse([]));
+  const key = apiKey === undefined ? {} : { apiKey };
+  return { fake, client: new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false, ...key }) };
+}
+
 Deno.test(
   "LAMBDA_API_KEY is used when apiKey is absent and the permission is granted",
   { permissions: { env: ["LAMBDA_API_KEY"] } },
   withEnv("secret_from_env\n", async () => {
-    const fake = new FakeFetch(dataResponse([]));
-    const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
+    const { fake, client } = answeringOnce();
     await client.regions.list();
     assertStrictEquals(fake.requests[0]!.headers.get("authorization"), "Bearer secret_from_env");
   }),
@@ -44,12 +53,7 @@ Deno.test(
   "an explicit apiKey needs no env permission at all",
   { permissions: { env: false } },
   async () => {
-    const fake = new FakeFetch(dataResponse([]));
-    const client = new LambdaCloudClient({
-      apiKey: "secret_x",
-      fetch: fake.fetch,
-      rateLimit: false,
-    });
+    const { fake, client } = answeringOnce("secret_x");
     await client.regions.list();
     assertStrictEquals(fake.requests[0]!.headers.get("authorization"), "Bearer secret_x");
   },
@@ -126,8 +130,7 @@ Deno.test(
   "LAMBDA_API_KEY is read when the first request goes out, not when the client is made",
   { permissions: { env: ["LAMBDA_API_KEY"] } },
   withEnv("secret_at_construction", async () => {
-    const fake = new FakeFetch(dataResponse([]));
-    const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
+    const { fake, client } = answeringOnce();
     // A Deploy function sets its secrets after the module (and the client) loaded.
     Deno.env.set("LAMBDA_API_KEY", "secret_at_first_request");
     await client.regions.list();

@@ -3,7 +3,7 @@
 // emulator sees at the intended endpoint, with the argument whole in its own path segment.
 
 import { assert, assertEquals } from "./_deps.ts";
-import { emulatorClient, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import type { LambdaCloudClient } from "../mod.ts";
 import { LambdaCloudError } from "../mod.ts";
 import type { OperationId } from "../lib/testing/mod.ts";
@@ -102,9 +102,7 @@ const TARGETS: Target[] = [
     operation: "launchInstance",
     call: (c, v) =>
       c.instances.launch({
-        region_name: "us-east-1",
-        instance_type_name: "gpu_1x_a10",
-        ssh_key_names: ["k"],
+        ...LAUNCH,
         name: v,
       }),
   },
@@ -199,8 +197,7 @@ const TARGETS: Target[] = [
 
 Deno.test("hostile arguments are refused before sending, or reach exactly the intended endpoint", async () => {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator, { maxRetries: 0 });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { maxRetries: 0 }));
   const random = new SeededRandom(99);
   // Every hostile value, plus random strings of hostile characters.
   const values = [...HOSTILE_VALUES];

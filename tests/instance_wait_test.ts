@@ -1,7 +1,7 @@
 // Waiting for instances, against the emulator on a virtual clock shared with the client.
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import {
   AuthenticationError,
@@ -17,8 +17,7 @@ const MINUTE = 60_000;
 async function setup(timing: { bootMs?: number; terminatedVisibleMs?: number } = {}) {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: MINUTE, ...timing } });
-  const client = emulatorClient(emulator, { clock, maxRetries: 0 });
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator, { clock, maxRetries: 0 }));
   return { clock, emulator, client };
 }
 

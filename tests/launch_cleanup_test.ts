@@ -12,17 +12,17 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH } from "./_emulator.ts";
+import { LAUNCH } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
   fakeClient,
-  FakeClock,
+  type FakeClock,
   FakeFetch,
   hang,
   sampleInstance,
 } from "./_fakes.ts";
-import { listedBesideUnusable, listingAlso, setup, tokenOf } from "./_launch.ts";
+import { listedBesideUnusable, listingAlso, setup, through, tokenOf } from "./_launch.ts";
 
 /**
  * A client behind a gateway that sends each launch on twice, and answers what `answer` makes of
@@ -33,14 +33,11 @@ function behindDoublingGateway(
   clock: FakeClock,
   answer: (second: Response) => Promise<Response>,
 ): LambdaCloudClient {
-  return emulatorClient(emulator, {
-    clock,
-    fetch: async (request) => {
-      if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
-      await (await emulator.fetch(request.clone())).body?.cancel();
-      return await answer(await emulator.fetch(request));
-    },
-  });
+  return through(emulator, async (request) => {
+    if (!request.url.endsWith("/launch")) return await emulator.fetch(request);
+    await (await emulator.fetch(request.clone())).body?.cancel();
+    return await answer(await emulator.fetch(request));
+  }, clock);
 }
 
 Deno.test("launchAndWait() terminates the extra instances of a launch sent twice upstream", async () => {
@@ -179,14 +176,11 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
   const { emulator } = await setup();
   let ignored = 0;
   const controller = new AbortController();
-  const client = emulatorClient(emulator, {
-    clock: new FakeClock(),
-    fetch: (request) => {
-      if (request.url.endsWith("/terminate") && ignored++ < 2) {
-        return Promise.resolve(dataResponse({ terminated_instances: [] }));
-      }
-      return emulator.fetch(request);
-    },
+  const client = through(emulator, (request) => {
+    if (request.url.endsWith("/terminate") && ignored++ < 2) {
+      return Promise.resolve(dataResponse({ terminated_instances: [] }));
+    }
+    return emulator.fetch(request);
   });
   const done = await assertRejects(
     client.instances.launchAndWait(LAUNCH, {
@@ -200,13 +194,13 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
 
   // A terminate that never takes: after a minute of trying, it says the instance still bills.
   const stuck = await setup();
-  const stubborn = emulatorClient(stuck.emulator, {
-    clock: new FakeClock(),
-    fetch: (request) =>
+  const stubborn = through(
+    stuck.emulator,
+    (request) =>
       request.url.endsWith("/terminate")
         ? Promise.resolve(dataResponse({ terminated_instances: [] }))
         : stuck.emulator.fetch(request),
-  });
+  );
   const stop = new AbortController();
   const left = await assertRejects(
     stubborn.instances.launchAndWait(LAUNCH, {
@@ -288,10 +282,9 @@ Deno.test("launchAndWait() cleanup keeps to its minute, requests in flight inclu
     ["429 with Retry-After", () => errorResponse(429, {}, { "retry-after": "50" }), running],
   ];
   for (const [name, terminate, read] of cases) {
-    const clock = new FakeClock();
     let cleanupStarted: number | undefined;
     const fake = new FakeFetch();
-    const { client } = fakeClient(fake, { clock });
+    const { client, clock } = fakeClient(fake);
     // The launch, the wait's read, and the listing by token that looks for extras to clean up.
     fake.push(dataResponse({ instance_ids: ["i-1"] }), unhealthy, dataResponse([]));
     for (let i = 0; i < 50; i++) {

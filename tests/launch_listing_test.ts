@@ -12,16 +12,9 @@ import {
   UnidentifiedInstanceError,
 } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH } from "./_emulator.ts";
-import {
-  dataResponse,
-  errorResponse,
-  fakeClient,
-  FakeClock,
-  FakeFetch,
-  sampleInstance,
-} from "./_fakes.ts";
-import { launches, listedBesideUnusable, setup, tokenOf } from "./_launch.ts";
+import { LAUNCH } from "./_emulator.ts";
+import { dataResponse, sampleInstance } from "./_fakes.ts";
+import { launches, listedBesideUnusable, lostLaunch, setup, through, tokenOf } from "./_launch.ts";
 
 Deno.test("a listing without tags: instances are read by id, and the launch is found", async () => {
   const { emulator, client } = await setup();
@@ -76,13 +69,10 @@ Deno.test("tags in a form the spec does not have may hide the token: never read 
     await client.instances.launch(LAUNCH);
     const token = tokenOf(emulator.requests[0]!.body)!;
     // Listings and reads alike show each instance's tags in the odd form.
-    const oddly = emulatorClient(emulator, {
-      clock: new FakeClock(),
-      fetch: async (request) => {
-        const { data } = await (await emulator.fetch(request)).json();
-        const show = (instance: { tags: Tag[] }) => ({ ...instance, tags: instance.tags.map(odd) });
-        return Response.json({ data: Array.isArray(data) ? data.map(show) : show(data) });
-      },
+    const oddly = through(emulator, async (request) => {
+      const { data } = await (await emulator.fetch(request)).json();
+      const show = (instance: { tags: Tag[] }) => ({ ...instance, tags: instance.tags.map(odd) });
+      return Response.json({ data: Array.isArray(data) ? data.map(show) : show(data) });
     });
     const error = await assertRejects(
       oddly.instances.findByLaunchToken(token),
@@ -95,16 +85,13 @@ Deno.test("tags in a form the spec does not have may hide the token: never read 
   const { emulator, client } = await setup();
   const { instance_ids } = await client.instances.launch(LAUNCH);
   const token = tokenOf(emulator.requests[0]!.body)!;
-  const beside = emulatorClient(emulator, {
-    clock: new FakeClock(),
-    fetch: async (request) => {
-      const { data } = await (await emulator.fetch(request)).json();
-      const show = (instance: { tags: Tag[] }) => ({
-        ...instance,
-        tags: [...instance.tags, { key: "team", value: null }, "owner=me"],
-      });
-      return Response.json({ data: data.map(show) });
-    },
+  const beside = through(emulator, async (request) => {
+    const { data } = await (await emulator.fetch(request)).json();
+    const show = (instance: { tags: Tag[] }) => ({
+      ...instance,
+      tags: [...instance.tags, { key: "team", value: null }, "owner=me"],
+    });
+    return Response.json({ data: data.map(show) });
   });
   const found = await beside.instances.findByLaunchToken(token);
   assertEquals(found.map((instance) => instance.id), instance_ids);
@@ -118,8 +105,7 @@ Deno.test("beside an instance listed without a usable id, one with a usable id i
 });
 
 Deno.test("ids a server chose, however long, are quoted in a message cut short", async () => {
-  const fake = new FakeFetch(errorResponse(500, {}));
-  const { client } = fakeClient(fake);
+  const { fake, client } = lostLaunch();
   fake.push(() => {
     const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
     return dataResponse([
@@ -136,8 +122,7 @@ Deno.test("ids a server chose, however long, are quoted in a message cut short",
 Deno.test("an instance listed with the launch token but without a usable id is reported, never 'not launched'", async () => {
   for (const id of [12345, undefined, "", "..", " ", "i 1"]) {
     // launch(): the answer is lost, and the lookup's listing shows the launch with a bad id.
-    const fake = new FakeFetch(errorResponse(500, {}));
-    const { client } = fakeClient(fake);
+    const { fake, client } = lostLaunch();
     fake.push(() => {
       const tags = [{ key: LAUNCH_TOKEN_KEY, value: tokenOf(fake.json(0)) }];
       return dataResponse([sampleInstance({ id: "other" }), { ...sampleInstance({ tags }), id }]);
@@ -174,8 +159,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
   }
 
   // launchAndWait(): nothing it can terminate, so the error names the token and says it bills.
-  const fake = new FakeFetch(errorResponse(502, {}));
-  const { client } = fakeClient(fake);
+  const { fake, client } = lostLaunch(502);
   fake.push(() =>
     dataResponse([{ status: "booting", tags: [{ key: LAUNCH_TOKEN_KEY, value: "job-3" }] }])
   );
@@ -189,8 +173,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
 
 Deno.test("an untagged listing's instance read by id is named by that id", async () => {
   // The read shows the token; its own id field is junk, but it was read by "i-7".
-  const fake = new FakeFetch(errorResponse(500, {}));
-  const { client } = fakeClient(fake);
+  const { fake, client } = lostLaunch();
   fake.push(
     dataResponse([{ ...sampleInstance({ id: "i-7" }), tags: undefined }]),
     () =>

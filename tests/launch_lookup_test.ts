@@ -19,18 +19,17 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH } from "./_emulator.ts";
+import { LAUNCH } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
   fakeClient,
-  FakeClock,
   FakeFetch,
   hang,
   type Reply,
   sampleInstance,
 } from "./_fakes.ts";
-import { launches, operations, setup, tokenOf } from "./_launch.ts";
+import { launches, lostLaunch, operations, setup, through, tokenOf } from "./_launch.ts";
 
 Deno.test("a backend that finishes the launch after a gateway's 504 is found, never launched twice", async () => {
   const { clock, emulator, client } = await setup();
@@ -197,15 +196,12 @@ Deno.test("a lookup whose every listing hangs past its window says no listing wa
 });
 
 Deno.test("the lookup goes through the rate limiter", async () => {
-  const clock = new FakeClock();
   const times: number[] = [];
-  const fake = new FakeFetch(errorResponse(500, {}));
-  for (let i = 0; i < 10; i++) fake.push(dataResponse([]));
-  const { client } = fakeClient(fake, {
-    clock,
+  const { fake, client, clock } = lostLaunch(500, {
     rateLimit: { requestIntervalMs: 4000 },
     hooks: { onRequest: () => times.push(clock.now() - 1_000_000) },
   });
+  for (let i = 0; i < 10; i++) fake.push(dataResponse([]));
   await assertRejects(
     client.instances.launch(LAUNCH, { lookup: { timeout: 10_000, interval: 1000 } }),
     LaunchOutcomeUnknownError,
@@ -268,14 +264,11 @@ Deno.test("a launch answered with a provider code on a 4xx (a 429 too), or a red
   ) {
     const { emulator, client } = await setup();
     // The backend launched; the answer that came back does not prove it did not.
-    const acting = emulatorClient(emulator, {
-      clock: new FakeClock(),
-      fetch: async (request) => {
-        const done = await emulator.fetch(request);
-        if (!request.url.endsWith("/launch")) return done;
-        await done.body?.cancel();
-        return answer();
-      },
+    const acting = through(emulator, async (request) => {
+      const done = await emulator.fetch(request);
+      if (!request.url.endsWith("/launch")) return done;
+      await done.body?.cancel();
+      return answer();
     });
     const { instance_ids } = await acting.instances.launch(LAUNCH);
     assertEquals(emulator.instances().map((instance) => instance.id), instance_ids);
@@ -289,12 +282,9 @@ function answeringLaunch(
   emulator: LambdaEmulator,
   answer: (done: Response) => Response | Promise<Response>,
 ): LambdaCloudClient {
-  return emulatorClient(emulator, {
-    clock: new FakeClock(),
-    fetch: async (request) => {
-      const done = await emulator.fetch(request);
-      return request.url.endsWith("/launch") ? await answer(done) : done;
-    },
+  return through(emulator, async (request) => {
+    const done = await emulator.fetch(request);
+    return request.url.endsWith("/launch") ? await answer(done) : done;
   });
 }
 

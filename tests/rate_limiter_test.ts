@@ -24,6 +24,18 @@ function timedClient(
   return { client, times, fake };
 }
 
+/** A fake clock, and the times on it (from 0) at which a client given `hooks` sent requests. */
+function sendTimes(): { clock: FakeClock; times: number[]; hooks: { onRequest: () => void } } {
+  const clock = new FakeClock();
+  const times: number[] = [];
+  return { clock, times, hooks: { onRequest: () => times.push(clock.time - 1_000_000) } };
+}
+
+/** A 429 that asks for `retryAfter` seconds before the next call. */
+function tooMany(retryAfter: string): Response {
+  return new Response("", { status: 429, headers: { "retry-after": retryAfter } });
+}
+
 Deno.test("the limiter spaces requests one second apart, in call order", async () => {
   const { client, times } = timedClient(new FakeClock());
   const order: number[] = [];
@@ -48,11 +60,9 @@ Deno.test("launches are spaced 12 seconds apart; requests behind a waiting launc
 });
 
 Deno.test("clients that share a key share one budget; other keys do not", async () => {
-  const clock = new FakeClock();
-  const times: number[] = [];
-  const onRequest = () => times.push(clock.time - 1_000_000);
+  const { clock, times, hooks } = sendTimes();
   const fake = new FakeFetch(dataResponse([]), dataResponse([]), dataResponse([]));
-  const shared = { clock, rateLimit: {}, apiKey: "secret_shared", hooks: { onRequest } };
+  const shared = { clock, rateLimit: {}, apiKey: "secret_shared", hooks };
   const a = fakeClient(fake, shared).client;
   const b = fakeClient(fake, shared).client;
   const other = fakeClient(fake, { ...shared, apiKey: "secret_other" }).client;
@@ -76,18 +86,9 @@ Deno.test("intervals can be tuned, and the limiter turned off", async () => {
 });
 
 Deno.test("a 429 holds back every call that shares the key", async () => {
-  const clock = new FakeClock();
-  const times: number[] = [];
-  const fake = new FakeFetch(
-    new Response("", { status: 429, headers: { "retry-after": "5" } }),
-    dataResponse([]),
-    dataResponse([]),
-  );
-  const { client } = fakeClient(fake, {
-    clock,
-    rateLimit: {},
-    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
-  });
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(tooMany("5"), dataResponse([]), dataResponse([]));
+  const { client } = fakeClient(fake, { clock, rateLimit: {}, hooks });
   await Promise.all([client.regions.list(), client.regions.list()]);
   // The first call's 429 (at 0) asked for 5 s, so the second call, queued behind it, waits too;
   // the retry then goes one second after it.
@@ -95,17 +96,13 @@ Deno.test("a 429 holds back every call that shares the key", async () => {
 });
 
 Deno.test("a 429 asking for hours holds later calls back no longer than maxRetryAfterMs", async () => {
-  const clock = new FakeClock();
-  const times: number[] = [];
-  const fake = new FakeFetch(
-    new Response("", { status: 429, headers: { "retry-after": "7200" } }),
-    dataResponse([]),
-  );
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(tooMany("7200"), dataResponse([]));
   const { client } = fakeClient(fake, {
     clock,
     rateLimit: {},
     backoff: { maxRetryAfterMs: 30_000 },
-    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+    hooks,
   });
   await assertRejects(client.regions.list(), RateLimitError);
   // The next call asks again once maxRetryAfterMs has passed, not two hours later.
@@ -223,11 +220,7 @@ Deno.test("an aborted launch lets the launch behind it take its turn", async () 
 Deno.test("a 429 seen by one client holds back another client with the same key", async () => {
   const clock = new FakeClock();
   const times: string[] = [];
-  const fake = new FakeFetch(
-    new Response("", { status: 429, headers: { "retry-after": "7" } }),
-    dataResponse([]),
-    dataResponse([]),
-  );
+  const fake = new FakeFetch(tooMany("7"), dataResponse([]), dataResponse([]));
   const shared = { clock, rateLimit: {}, apiKey: "secret_two_clients" };
   const second = fakeClient(fake, {
     ...shared,
@@ -288,18 +281,9 @@ Deno.test("pacing survives a wall clock stepped back by a minute", async () => {
 });
 
 Deno.test("a 429 holds back the key even when its own call does not retry", async () => {
-  const clock = new FakeClock();
-  const times: number[] = [];
-  const fake = new FakeFetch(
-    new Response("", { status: 429, headers: { "retry-after": "90" } }),
-    dataResponse([]),
-  );
-  const shared = {
-    clock,
-    rateLimit: {},
-    apiKey: "secret_held_back",
-    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
-  };
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(tooMany("90"), dataResponse([]));
+  const shared = { clock, rateLimit: {}, apiKey: "secret_held_back", hooks };
   const first = fakeClient(fake, shared).client;
   // 90 s is past maxRetryAfterMs: the first call throws at once instead of waiting, and the key
   // is held back for maxRetryAfterMs (60 s), after which the next call asks again.
@@ -309,15 +293,14 @@ Deno.test("a 429 holds back the key even when its own call does not retry", asyn
 });
 
 Deno.test("a call backing off keeps its key's limiter in the registry", async () => {
-  const clock = new FakeClock();
-  const times: number[] = [];
+  const { clock, times, hooks } = sendTimes();
   const fake = new FakeFetch(new Response("", { status: 503 }), dataResponse([]), dataResponse([]));
   const options = {
     clock,
     rateLimit: {},
     apiKey: "secret_backing_off",
     backoff: { initialDelayMs: 4000, maxDelayMs: 4000 },
-    hooks: { onRequest: () => times.push(clock.time - 1_000_000) },
+    hooks,
   };
   const retrying = fakeClient(fake, options).client.regions.list(); // fails at 0, retries at 4 s
   await clock.sleep(2500); // the key's turns have passed: only the retry to come holds it

@@ -7,7 +7,7 @@ import {
   ServerError,
 } from "../mod.ts";
 import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 Deno.test("request() calls an operation by id: path filled and encoded, query sent, answer typed", async () => {
@@ -72,8 +72,7 @@ Deno.test("request() keeps each operation's retry policy: a raw launch is never 
 Deno.test("request('launchInstance'): a lost answer is looked for when a token is asked for or carried", async () => {
   for (const variant of ["option", "body"] as const) {
     const emulator = testEmulator();
-    const client = emulatorClient(emulator);
-    await client.sshKeys.create({ name: "k" });
+    const client = await keyed(emulatorClient(emulator));
     emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
     const tags = variant === "body"
       ? [{ key: "lambda-cloud-client:launch-token", value: "run-7" }]

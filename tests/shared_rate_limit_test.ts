@@ -65,14 +65,21 @@ function virtualTime(clock: Clock): number {
   return Math.round(clock.now() - 1_000_000);
 }
 
-const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
-
-Deno.test("shared budget: processes over one store take turns one interval apart, never the same one", async () => {
+/** Processes `a` and `b` over one store, on one clock, which `a` reads `aheadMs` ahead. */
+function twoProcesses(aheadMs = 0): { a: Process; b: Process; log: string[] } {
   const kv = new FakeKv();
   const clock = new FakeClock();
   const log: string[] = [];
-  const a = startProcess("a", kv, clock, log);
-  const b = startProcess("b", kv, clock, log);
+  const ahead: Clock = aheadMs === 0
+    ? clock
+    : { now: () => clock.now() + aheadMs, sleep: clock.sleep };
+  return { a: startProcess("a", kv, ahead, log), b: startProcess("b", kv, clock, log), log };
+}
+
+const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
+
+Deno.test("shared budget: processes over one store take turns one interval apart, never the same one", async () => {
+  const { a, b, log } = twoProcesses();
   // One call each first, one after the other: each client digests its key (a real crypto job,
   // which virtual time must not outrun) before the calls that race.
   await a.client.regions.list();
@@ -105,11 +112,7 @@ Deno.test("shared budget: without a store, the same two processes collide", asyn
 });
 
 Deno.test("shared budget: a launch in one process holds back the next launch in another", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const a = startProcess("a", kv, clock, log);
-  const b = startProcess("b", kv, clock, log);
+  const { a, b, log } = twoProcesses();
   await a.client.regions.list();
   await b.client.regions.list();
   await Promise.all([
@@ -184,12 +187,7 @@ Deno.test("shared budget: a turn come to too late is let pass, so the next proce
 });
 
 Deno.test("shared budget: a clock far ahead holds the others back no longer than MAX_LEAD_MS", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const ahead: Clock = { now: () => clock.now() + 600_000, sleep: clock.sleep };
-  const a = startProcess("a", kv, ahead, log);
-  const b = startProcess("b", kv, clock, log);
+  const { a, b, log } = twoProcesses(600_000);
   await a.client.regions.list();
   await b.client.regions.list();
   // a's turn, on a clock ten minutes ahead, reads as MAX_LEAD_MS ahead, not ten minutes.
@@ -197,12 +195,7 @@ Deno.test("shared budget: a clock far ahead holds the others back no longer than
 });
 
 Deno.test("shared budget: a launch after one booked on a clock an hour ahead waits MAX_LEAD_MS, not an hour", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const ahead: Clock = { now: () => clock.now() + 3_600_000, sleep: clock.sleep };
-  const a = startProcess("a", kv, ahead, log);
-  const b = startProcess("b", kv, clock, log);
+  const { a, b, log } = twoProcesses(3_600_000);
   await a.client.instances.launch(LAUNCH, { launchToken: false });
   await b.client.regions.list();
   await b.client.instances.launch(LAUNCH, { launchToken: false });

@@ -2,7 +2,7 @@
 // with a 500 for the whole call, so the client looks before it reports a failure.
 
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   InvalidResponseError,
   type LambdaCloudClient,
@@ -15,8 +15,7 @@ async function twoInstances(): Promise<
   { emulator: LambdaEmulator; client: LambdaCloudClient; ids: [string, string] }
 > {
   const emulator = testEmulator();
-  const client = emulatorClient(emulator);
-  await client.sshKeys.create({ name: "k" });
+  const client = await keyed(emulatorClient(emulator));
   const first = (await client.instances.launch(LAUNCH)).instance_ids[0]!;
   const second = (await client.instances.launch(LAUNCH)).instance_ids[0]!;
   return { emulator, client, ids: [first, second] };

@@ -8,9 +8,11 @@ import {
   type CommandOutput,
   flag,
   flagFile,
+  listCommand,
   type MustReach,
   requiredFlag,
   type SecretFile,
+  takes,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
 import { EXIT } from "./_exit.ts";
@@ -163,66 +165,46 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
 
 /** The region, image, SSH key and filesystem commands. */
 export const ACCOUNT_COMMANDS: Command[] = [
-  {
-    name: ["regions"],
-    summary: "List regions",
-    columns: ["REGION", "DESCRIPTION"],
-    async run({ client, signal }) {
-      const regions = await client.regions.list({ signal });
-      return {
-        data: regions,
-        rows: regions.map((r) => ({ REGION: r.name, DESCRIPTION: r.description })),
-      };
+  listCommand(
+    { name: ["regions"], summary: "List regions", columns: ["REGION", "DESCRIPTION"] },
+    ({ client, signal }) => client.regions.list({ signal }),
+    (r) => ({ REGION: r.name, DESCRIPTION: r.description }),
+  ),
+  listCommand(
+    {
+      name: ["images"],
+      summary: "List images",
+      flags: {
+        region: { kind: "string", value: "REGION", help: "only this region" },
+        family: { kind: "string", value: "FAMILY", help: "only this family" },
+      },
+      columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
     },
-  },
-  {
-    name: ["images"],
-    summary: "List images",
-    flags: {
-      region: { kind: "string", value: "REGION", help: "only this region" },
-      family: { kind: "string", value: "FAMILY", help: "only this family" },
-    },
-    columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
-    async run({ client, args, signal }) {
+    async ({ client, args, signal }) => {
       const region = flag(args, "region");
       const family = flag(args, "family");
-      const images = (await client.images.list({ signal })).filter((image) =>
+      return (await client.images.list({ signal })).filter((image) =>
         (region === undefined || image.region.name === region) &&
         (family === undefined || image.family === family)
       );
-      return {
-        data: images,
-        rows: images.map((i) => ({
-          ID: i.id,
-          FAMILY: i.family,
-          VERSION: i.version,
-          ARCH: i.architecture,
-          REGION: i.region.name,
-        })),
-      };
     },
-  },
-  {
-    name: ["ssh-keys", "list"],
-    summary: "List SSH keys",
-    columns: ["ID", "NAME", "PUBLIC_KEY"],
-    async run({ client, signal }) {
-      const keys = await client.sshKeys.list({ signal });
-      return {
-        data: keys,
-        rows: keys.map((key) => ({
-          ID: key.id,
-          NAME: key.name,
-          PUBLIC_KEY: `${key.public_key.slice(0, 40)}…`,
-        })),
-      };
-    },
-  },
+    (i) => ({
+      ID: i.id,
+      FAMILY: i.family,
+      VERSION: i.version,
+      ARCH: i.architecture,
+      REGION: i.region.name,
+    }),
+  ),
+  listCommand(
+    { name: ["ssh-keys", "list"], summary: "List SSH keys", columns: ["ID", "NAME", "PUBLIC_KEY"] },
+    ({ client, signal }) => client.sshKeys.list({ signal }),
+    (key) => ({ ID: key.id, NAME: key.name, PUBLIC_KEY: `${key.public_key.slice(0, 40)}…` }),
+  ),
   {
     name: ["ssh-keys", "add"],
     summary: "Add an SSH key, or have Lambda generate a pair",
-    usage: "<name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<name>"),
     mutating: true,
     flags: {
       "public-key": { kind: "string", value: "KEY", help: "the public key text" },
@@ -250,29 +232,25 @@ export const ACCOUNT_COMMANDS: Command[] = [
     (context, ref) => context.lookup.sshKey(ref),
     (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
   ),
-  {
-    name: ["filesystems", "list"],
-    summary: "List filesystems",
-    columns: ["ID", "NAME", "REGION", "IN_USE", "MOUNT_POINT"],
-    async run({ client, signal }) {
-      const filesystems = await client.fileSystems.list({ signal });
-      return {
-        data: filesystems,
-        rows: filesystems.map((fs) => ({
-          ID: fs.id,
-          NAME: fs.name,
-          REGION: fs.region.name,
-          IN_USE: fs.is_in_use ? "yes" : "no",
-          MOUNT_POINT: fs.mount_point,
-        })),
-      };
+  listCommand(
+    {
+      name: ["filesystems", "list"],
+      summary: "List filesystems",
+      columns: ["ID", "NAME", "REGION", "IN_USE", "MOUNT_POINT"],
     },
-  },
+    ({ client, signal }) => client.fileSystems.list({ signal }),
+    (fs) => ({
+      ID: fs.id,
+      NAME: fs.name,
+      REGION: fs.region.name,
+      IN_USE: fs.is_in_use ? "yes" : "no",
+      MOUNT_POINT: fs.mount_point,
+    }),
+  ),
   {
     name: ["filesystems", "create"],
     summary: "Create a filesystem",
-    usage: "<name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<name>"),
     mutating: true,
     flags: { region: { kind: "string", value: "REGION", help: "its region (required)" } },
     async run({ client, args, signal }) {

@@ -15,6 +15,7 @@ import {
   flagFile,
   type MustReach,
   perRun,
+  takes,
 } from "./_command.ts";
 import { launchedIds } from "./_interrupts.ts";
 import { jsonVisible } from "./_output.ts";
@@ -272,8 +273,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export const API_COMMANDS: Command[] = [{
   name: ["api"],
   summary: "Call any operation of Lambda's API by its operationId, or list them",
-  usage: "[<operationId>]",
-  positionals: { min: 0, max: 1 },
+  ...takes("[<operationId>]", 0, 1),
   flags: {
     path: { kind: "list", value: "NAME=VALUE", help: "a path parameter, by the spec's name" },
     query: { kind: "list", value: "NAME=VALUE", help: "a query parameter; repeat for a list" },

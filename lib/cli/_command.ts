@@ -191,6 +191,29 @@ export interface Command {
 }
 
 /**
+ * A command's positional arguments: `usage`, what help calls them, and how many it takes, from
+ * `min` to `max` (`Infinity`: as many as given).
+ */
+export function takes(usage: string, min = 1, max = min): Pick<Command, "usage" | "positionals"> {
+  return { usage, positionals: { min, max } };
+}
+
+/** A command that prints the list `read` gives, one row of its table per item, by `row`. */
+export function listCommand<T>(
+  command: Omit<Command, "run">,
+  read: (context: CommandContext) => Promise<readonly T[]>,
+  row: (item: T) => Record<string, string>,
+): Command {
+  return {
+    ...command,
+    async run(context) {
+      const items = await read(context);
+      return { data: items, rows: items.map((item) => row(item)) };
+    },
+  };
+}
+
+/**
  * `make`, worked out once per run and shared by the checks, the question and the run, so that
  * what was checked and asked about is what is sent.
  */

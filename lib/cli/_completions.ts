@@ -2,7 +2,7 @@
 // they never fall behind it. Each completes command words, then the chosen command's options.
 
 import { UsageError } from "./_args.ts";
-import type { Command } from "./_command.ts";
+import { type Command, takes } from "./_command.ts";
 import { globalFlagsFor } from "./_globals.ts";
 import { PROGRAM } from "./_help.ts";
 
@@ -92,8 +92,7 @@ export function completionsCommand(commands: () => readonly Command[]): Command 
   return {
     name: ["completions"],
     summary: "Print a shell completion script: bash, zsh or fish",
-    usage: "<bash|zsh|fish>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<bash|zsh|fish>"),
     local: true,
     quiet: false,
     examples: [

@@ -1,6 +1,6 @@
 // The shape every plain delete command shares: by id or name, after confirmation.
 
-import type { Command, CommandContext } from "./_command.ts";
+import { type Command, type CommandContext, takes } from "./_command.ts";
 import type { Resolved } from "./_lookup.ts";
 
 /** A resource that can be deleted, as far as the question needs to know it. */
@@ -20,8 +20,7 @@ export function deleteCommand<T extends Named>(
   return {
     name: [...group, "delete"],
     summary,
-    usage: "<id|name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id|name>"),
     mutating: true,
     confirm: {
       destructive: true,

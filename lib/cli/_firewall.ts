@@ -8,7 +8,9 @@ import {
   type CommandContext,
   type Confirmation,
   flag,
+  listCommand,
   requiredFlag,
+  takes,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
 import { checkFirewallRules, checkUpdateRulesetRequest } from "../_rules/firewall.ts";
@@ -155,29 +157,25 @@ export const FIREWALL_COMMANDS: Command[] = [
       return { data: list, rows: ruleRows(list) };
     },
   },
-  {
-    name: ["firewall", "rulesets", "list"],
-    summary: "List firewall rulesets",
-    columns: ["ID", "NAME", "REGION", "RULES", "INSTANCES"],
-    async run({ client, signal }) {
-      const list = await client.firewallRulesets.list({ signal });
-      return {
-        data: list,
-        rows: list.map((r) => ({
-          ID: r.id,
-          NAME: r.name,
-          REGION: r.region.name,
-          RULES: String(r.rules.length),
-          INSTANCES: String(r.instance_ids.length),
-        })),
-      };
+  listCommand(
+    {
+      name: ["firewall", "rulesets", "list"],
+      summary: "List firewall rulesets",
+      columns: ["ID", "NAME", "REGION", "RULES", "INSTANCES"],
     },
-  },
+    ({ client, signal }) => client.firewallRulesets.list({ signal }),
+    (r) => ({
+      ID: r.id,
+      NAME: r.name,
+      REGION: r.region.name,
+      RULES: String(r.rules.length),
+      INSTANCES: String(r.instance_ids.length),
+    }),
+  ),
   {
     name: ["firewall", "rulesets", "get"],
     summary: "Show a firewall ruleset and its rules",
-    usage: "<id|name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id|name>"),
     columns: RULE_COLUMNS,
     async run({ client, args, lookup, signal }) {
       const id = await lookup.rulesetId(args.positionals[0]!);
@@ -198,8 +196,7 @@ export const FIREWALL_COMMANDS: Command[] = [
   {
     name: ["firewall", "rulesets", "create"],
     summary: "Create a firewall ruleset",
-    usage: "<name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<name>"),
     mutating: true,
     flags: {
       region: { kind: "string", value: "REGION", help: "its region (required)" },
@@ -221,8 +218,7 @@ export const FIREWALL_COMMANDS: Command[] = [
   {
     name: ["firewall", "rulesets", "update"],
     summary: "Rename a ruleset or replace its rules",
-    usage: "<id|name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id|name>"),
     mutating: true,
     flags: { name: { kind: "string", value: "NAME", help: "the new name" }, rule: RULE_FLAG },
     check: checkedBy((args) => checkUpdateRulesetRequest(updateBody(args))),

@@ -3,7 +3,15 @@
 
 import { type Instance, LAUNCH_TOKEN_KEY, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, type CommandContext, flag, listFlag, perRun, tags } from "./_command.ts";
+import {
+  type Command,
+  type CommandContext,
+  flag,
+  listFlag,
+  perRun,
+  tags,
+  takes,
+} from "./_command.ts";
 import { checkUpdateRequest } from "../_rules/instances.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
 import { EXIT } from "./_exit.ts";
@@ -118,8 +126,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "get"],
     summary: "Show one instance",
-    usage: "<id|name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id|name>"),
     async run({ args, lookup, client, signal }) {
       const [ref] = args.positionals as [string];
       const id = (await lookup.instanceIds([ref]))[0]!;
@@ -131,8 +138,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "rename"],
     summary: "Rename an instance",
-    usage: "<id|name> <new-name>",
-    positionals: { min: 2, max: 2 },
+    ...takes("<id|name> <new-name>", 2),
     mutating: true,
     async run({ client, args, lookup, signal }) {
       const [ref, name] = args.positionals as [string, string];
@@ -144,8 +150,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "tag"],
     summary: "Replace an instance's tags (none given: remove them all)",
-    usage: "<id|name> [key=value...]",
-    positionals: { min: 1, max: Infinity },
+    ...takes("<id|name> [key=value...]", 1, Infinity),
     mutating: true,
     // The tags given, by the client's own rules, before a question about the ones they replace.
     check: (context) => {
@@ -172,8 +177,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "restart"],
     summary: "Restart instances (what runs on them is stopped)",
-    usage: "<id|name>...",
-    positionals: { min: 1, max: Infinity },
+    ...takes("<id|name>...", 1, Infinity),
     mutating: true,
     // A reboot kills every process on the instance: asked for like a terminate.
     confirm: {
@@ -191,8 +195,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "terminate"],
     summary: "Terminate instances (this cannot be undone)",
-    usage: "<id|name>...",
-    positionals: { min: 1, max: Infinity },
+    ...takes("<id|name>...", 1, Infinity),
     mutating: true,
     flags: {
       wait: { kind: "boolean", short: "w", help: "wait until they are terminated" },
@@ -229,8 +232,7 @@ export const INSTANCE_COMMANDS: Command[] = [
   {
     name: ["instances", "wait"],
     summary: "Wait until an instance is active, has an IP, or is terminated",
-    usage: "<id|name>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id|name>"),
     flags: {
       until: { kind: "string", value: "STATE", help: "active (default), ip or terminated" },
       timeout: TIMEOUT_FLAG,

@@ -163,23 +163,12 @@ export class Lookup {
   }
 }
 
-const INSTANCE: Kind<Instance> = {
-  noun: "instance",
-  id: (instance) => instance.id,
-  name: (instance) => instance.name,
-};
-const SSH_KEY: Kind<SshKey> = {
-  noun: "SSH key",
-  id: (key) => key.id,
-  name: (key) => key.name,
-};
-const FILESYSTEM: Kind<Filesystem> = {
-  noun: "filesystem",
-  id: (filesystem) => filesystem.id,
-  name: (filesystem) => filesystem.name,
-};
-const RULESET: Kind<FirewallRuleset> = {
-  noun: "firewall ruleset",
-  id: (ruleset) => ruleset.id,
-  name: (ruleset) => ruleset.name,
-};
+/** The kind of the items that carry their id and name as `id` and `name`, called `noun`. */
+function named<T extends { id: string; name?: string | undefined }>(noun: string): Kind<T> {
+  return { noun, id: (item) => item.id, name: (item) => item.name };
+}
+
+const INSTANCE = named<Instance>("instance");
+const SSH_KEY = named<SshKey>("SSH key");
+const FILESYSTEM = named<Filesystem>("filesystem");
+const RULESET = named<FirewallRuleset>("firewall ruleset");

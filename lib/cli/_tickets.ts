@@ -10,7 +10,15 @@ import type {
   UpdateTicketRequest,
 } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, flag, integer, listFlag, requiredFlag } from "./_command.ts";
+import {
+  type Command,
+  flag,
+  integer,
+  listCommand,
+  listFlag,
+  requiredFlag,
+  takes,
+} from "./_command.ts";
 import { details } from "./_table.ts";
 
 /** The first `limit` items, and whether there were more. */
@@ -46,7 +54,7 @@ function ticketDetails(ticket: Ticket): string[] {
   ];
 }
 
-const ATTACHMENT = { usage: "<ticket-id> <attachment-id>", positionals: { min: 2, max: 2 } };
+const ATTACHMENT = takes("<ticket-id> <attachment-id>", 2);
 
 /** The ticket commands. */
 export const TICKET_COMMANDS: Command[] = [
@@ -90,8 +98,7 @@ export const TICKET_COMMANDS: Command[] = [
   {
     name: ["tickets", "get"],
     summary: "Show a ticket and its comments",
-    usage: "<id>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id>"),
     async run({ client, args, signal }) {
       const ticket = await client.tickets.get(args.positionals[0]!, { signal });
       return { data: ticket, lines: ticketDetails(ticket), ids: [ticket.id] };
@@ -132,8 +139,7 @@ export const TICKET_COMMANDS: Command[] = [
   {
     name: ["tickets", "update"],
     summary: "Comment on a ticket, change its severity or priority, or mark it solved",
-    usage: "<id>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<id>"),
     mutating: true,
     flags: {
       comment: { kind: "string", value: "TEXT", help: "a comment to add" },
@@ -163,32 +169,26 @@ export const TICKET_COMMANDS: Command[] = [
       };
     },
   },
-  {
-    name: ["tickets", "attachments", "list"],
-    summary: "List a ticket's attachments",
-    usage: "<ticket-id>",
-    positionals: { min: 1, max: 1 },
-    columns: ["ID", "FILENAME", "BYTES", "STATUS"],
-    async run({ client, args, signal }) {
-      const attachments = await client.tickets.attachments.list(args.positionals[0]!, {}, {
-        signal,
-      });
-      return {
-        data: attachments,
-        rows: attachments.map((a) => ({
-          ID: a.id,
-          FILENAME: a.filename,
-          BYTES: String(a.size_bytes),
-          STATUS: a.upload_status,
-        })),
-      };
+  listCommand(
+    {
+      name: ["tickets", "attachments", "list"],
+      summary: "List a ticket's attachments",
+      ...takes("<ticket-id>"),
+      columns: ["ID", "FILENAME", "BYTES", "STATUS"],
     },
-  },
+    ({ client, args, signal }) =>
+      client.tickets.attachments.list(args.positionals[0]!, {}, { signal }),
+    (a) => ({
+      ID: a.id,
+      FILENAME: a.filename,
+      BYTES: String(a.size_bytes),
+      STATUS: a.upload_status,
+    }),
+  ),
   {
     name: ["tickets", "attachments", "initiate"],
     summary: "Start an upload; prints the URL to send the bytes to",
-    usage: "<ticket-id>",
-    positionals: { min: 1, max: 1 },
+    ...takes("<ticket-id>"),
     mutating: true,
     flags: {
       filename: { kind: "string", value: "NAME", help: "the file's name (required)" },

@@ -49,10 +49,7 @@ export class AuditEventsResource extends Resource {
    * ```
    */
   list(params?: AuditEventsParams, options?: RequestOptions): AsyncGenerator<AuditEvent> {
-    return everyPage(ACTION_LIST, async (pageToken) => {
-      const page = await this.listPage({ ...params, page_token: pageToken }, options);
-      return { items: page.data, next: page.page_token };
-    });
+    return everyPage(ACTION_LIST, "data", params, (query) => this.listPage(query, options));
   }
 
   /**

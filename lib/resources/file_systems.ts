@@ -8,7 +8,6 @@
  */
 
 import { Resource } from "./_resource.ts";
-import { snapshotBody } from "../_validate.ts";
 import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { RequestOptions } from "../options.ts";
 import type {
@@ -67,9 +66,7 @@ export class FileSystemsResource extends Resource {
    * ```
    */
   async create(body: CreateFilesystemRequest, options?: RequestOptions): Promise<Filesystem> {
-    body = snapshotBody("create filesystem", body);
-    checkCreateFilesystemRequest(body);
-    return await this.transport.call<Filesystem>("createFilesystem", { body }, options);
+    return await this.sendChecked("createFilesystem", body, checkCreateFilesystemRequest, options);
   }
 
   /**

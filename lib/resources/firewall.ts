@@ -150,9 +150,12 @@ export class FirewallRulesetsResource extends Resource {
     body: CreateFirewallRulesetRequest,
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
-    body = snapshotBody("create firewall ruleset", body);
-    checkCreateRulesetRequest(body);
-    return await this.transport.call<FirewallRuleset>("createFirewallRuleset", { body }, options);
+    return await this.sendChecked(
+      "createFirewallRuleset",
+      body,
+      checkCreateRulesetRequest,
+      options,
+    );
   }
 
   /**
@@ -205,12 +208,12 @@ export class FirewallRulesetsResource extends Resource {
     options?: RequestOptions,
   ): Promise<FirewallRuleset> {
     rejectGlobalId("update firewall ruleset", id);
-    body = snapshotBody("update firewall ruleset", body);
-    checkUpdateRulesetRequest(body);
-    return await this.transport.call<FirewallRuleset>(
+    return await this.sendChecked(
       "updateFirewallRuleset",
-      { path: { id }, body },
+      body,
+      checkUpdateRulesetRequest,
       options,
+      { id },
     );
   }
 
@@ -278,11 +281,10 @@ export class FirewallRulesetsResource extends Resource {
     body: UpdateGlobalFirewallRulesetRequest,
     options?: RequestOptions,
   ): Promise<GlobalFirewallRuleset> {
-    body = snapshotBody("update global firewall ruleset", body);
-    checkUpdateRulesetRequest(body, true);
-    return await this.transport.call<GlobalFirewallRuleset>(
+    return await this.sendChecked(
       "updateGlobalFirewallRuleset",
-      { body },
+      body,
+      (checked) => checkUpdateRulesetRequest(checked, true),
       options,
     );
   }

@@ -8,7 +8,7 @@
 import { Resource } from "./_resource.ts";
 import type { Transport } from "../transport/_transport.ts";
 import { checkUpdateRequest } from "../_rules/instances.ts";
-import { checkIdList, checkObject, checkOptionalString, snapshotBody } from "../_validate.ts";
+import { checkIdList, checkObject, checkOptionalString } from "../_validate.ts";
 import { launchAndWait } from "../launch/_and_wait.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
@@ -97,9 +97,7 @@ export class InstancesResource extends Resource {
     body: InstanceModificationRequest,
     options?: RequestOptions,
   ): Promise<Instance> {
-    body = snapshotBody("update instance", body);
-    checkUpdateRequest(body);
-    return await this.transport.call<Instance>("postInstance", { path: { id }, body }, options);
+    return await this.sendChecked("postInstance", body, checkUpdateRequest, options, { id });
   }
 
   /**

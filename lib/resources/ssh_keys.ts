@@ -5,7 +5,6 @@
  */
 
 import { Resource } from "./_resource.ts";
-import { snapshotBody } from "../_validate.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { RequestOptions } from "../options.ts";
 import type { CreateSshKeyRequest, GeneratedSshKey, SshKey } from "../types/ssh_keys.ts";
@@ -107,9 +106,7 @@ export class SshKeysResource extends Resource {
     body: CreateSshKeyRequest,
     options?: RequestOptions,
   ): Promise<SshKey | GeneratedSshKey> {
-    body = snapshotBody("create SSH key", body);
-    checkCreateSshKeyRequest(body);
-    return await this.transport.call<SshKey | GeneratedSshKey>("addSSHKey", { body }, options);
+    return await this.sendChecked("addSSHKey", body, checkCreateSshKeyRequest, options);
   }
 
   /**

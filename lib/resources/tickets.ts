@@ -7,7 +7,6 @@
 import { everyPage } from "../_paging.ts";
 import type { Transport } from "../transport/_transport.ts";
 import { Resource } from "./_resource.ts";
-import { snapshotBody } from "../_validate.ts";
 import {
   checkAttachmentsQuery,
   checkCreateTicketRequest,
@@ -17,6 +16,7 @@ import {
 } from "../_rules/tickets.ts";
 import { asList } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
+import type { OperationResponse } from "../raw_request.ts";
 import type {
   Attachment,
   AttachmentDownloadResponse,
@@ -110,12 +110,12 @@ export class TicketAttachmentsResource extends Resource {
     body: InitiateAttachmentRequest,
     options?: RequestOptions,
   ): Promise<AttachmentInitiateResponse> {
-    body = snapshotBody("initiate attachment upload", body);
-    checkInitiateAttachmentRequest(body);
-    return await this.transport.call<AttachmentInitiateResponse>(
+    return await this.sendChecked(
       "initiateAttachmentUpload",
-      { path: { ticket_id: ticketId }, body },
+      body,
+      checkInitiateAttachmentRequest,
       options,
+      { ticket_id: ticketId },
     );
   }
 
@@ -143,11 +143,7 @@ export class TicketAttachmentsResource extends Resource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<Attachment> {
-    return this.transport.call<Attachment>(
-      "completeAttachmentUpload",
-      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
-      options,
-    );
+    return this.#one("completeAttachmentUpload", ticketId, attachmentId, options);
   }
 
   /**
@@ -168,11 +164,7 @@ export class TicketAttachmentsResource extends Resource {
    * ```
    */
   async delete(ticketId: string, attachmentId: string, options?: RequestOptions): Promise<void> {
-    await this.transport.call<unknown>(
-      "deleteAttachment",
-      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
-      options,
-    );
+    await this.#one("deleteAttachment", ticketId, attachmentId, options);
   }
 
   /**
@@ -200,11 +192,18 @@ export class TicketAttachmentsResource extends Resource {
     attachmentId: string,
     options?: RequestOptions,
   ): Promise<AttachmentDownloadResponse> {
-    return this.transport.call<AttachmentDownloadResponse>(
-      "getAttachmentDownloadUrl",
-      { path: { ticket_id: ticketId, attachment_id: attachmentId } },
-      options,
-    );
+    return this.#one("getAttachmentDownloadUrl", ticketId, attachmentId, options);
+  }
+
+  /** Calls `operation` on one attachment of one ticket. */
+  #one<Id extends "completeAttachmentUpload" | "deleteAttachment" | "getAttachmentDownloadUrl">(
+    operation: Id,
+    ticketId: string,
+    attachmentId: string,
+    options: RequestOptions | undefined,
+  ): Promise<OperationResponse<Id>> {
+    const path = { ticket_id: ticketId, attachment_id: attachmentId };
+    return this.transport.call<OperationResponse<Id>>(operation, { path }, options);
   }
 }
 
@@ -260,10 +259,7 @@ export class TicketsResource extends Resource {
    * ```
    */
   list(params?: TicketsParams, options?: RequestOptions): AsyncGenerator<Ticket> {
-    return everyPage("list tickets", async (pageToken) => {
-      const page = await this.listPage({ ...params, page_token: pageToken }, options);
-      return { items: page.tickets, next: page.page_token };
-    });
+    return everyPage("list tickets", "tickets", params, (query) => this.listPage(query, options));
   }
 
   /**
@@ -324,9 +320,7 @@ export class TicketsResource extends Resource {
    * ```
    */
   async create(body: CreateTicketRequest, options?: RequestOptions): Promise<TicketCreateResponse> {
-    body = snapshotBody("create ticket", body);
-    checkCreateTicketRequest(body);
-    return await this.transport.call<TicketCreateResponse>("createTicket", { body }, options);
+    return await this.sendChecked("createTicket", body, checkCreateTicketRequest, options);
   }
 
   /**
@@ -378,12 +372,8 @@ export class TicketsResource extends Resource {
     body: UpdateTicketRequest,
     options?: RequestOptions,
   ): Promise<void> {
-    body = snapshotBody("update ticket", body);
-    checkUpdateTicketRequest(body);
-    await this.transport.call<unknown>(
-      "updateTicket",
-      { path: { ticket_id: ticketId }, body },
-      options,
-    );
+    await this.sendChecked("updateTicket", body, checkUpdateTicketRequest, options, {
+      ticket_id: ticketId,
+    });
   }
 }
