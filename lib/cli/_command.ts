@@ -2,7 +2,6 @@
 
 import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
-import type { Unfinished } from "./_interrupts.ts";
 import type { Lookup } from "./_lookup.ts";
 
 /**
@@ -75,6 +74,14 @@ export interface CliIo {
    * exists already or cannot be created.
    */
   createSecretFile(path: string): Promise<SecretFile>;
+}
+
+/** What a run may leave billing if it is cut short. */
+export interface Unfinished {
+  /** The token of a launch that is being sent, or was. */
+  launchToken?: string;
+  /** Instances launched and not yet seen terminating. */
+  instanceIds?: string[];
 }
 
 /** What a command runs with. */

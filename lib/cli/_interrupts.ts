@@ -8,14 +8,6 @@ import type { CommandContext, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
 
-/** What a run may leave billing if it is cut short. */
-export interface Unfinished {
-  /** The token of a launch that is being sent, or was. */
-  launchToken?: string;
-  /** Instances launched and not yet seen terminating. */
-  instanceIds?: string[];
-}
-
 /** The signals that interrupt a run. */
 export type InterruptSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
