@@ -82,6 +82,7 @@ export async function pollUntil<T>(
   } finally {
     deadline.dispose();
     grace?.dispose();
+    grace?.signal.removeEventListener("abort", end);
     deadline.signal.removeEventListener("abort", end);
     callerSignal?.removeEventListener("abort", onAbort);
   }

@@ -166,6 +166,28 @@ export function checkId(action: string, name: string, value: unknown): string {
   return encodeURIComponent(id);
 }
 
+/**
+ * Requires every field of `value` to be one of `known`: a mistyped option or filter would
+ * otherwise be ignored, and act on everything. `of` names what `where` belongs to, when it helps.
+ */
+export function checkNames(
+  action: string,
+  where: string,
+  value: Record<string, unknown>,
+  known: readonly string[],
+  of?: string,
+): void {
+  for (const name of Object.keys(value)) {
+    if (known.includes(name)) continue;
+    const takes = known.length === 0 ? "takes none" : `takes ${known.join(", ")}`;
+    throw new TypeError(
+      `Cannot ${action}: '${where}'${
+        of === undefined ? "" : ` of ${of}`
+      } has no '${name}' (it ${takes})`,
+    );
+  }
+}
+
 /** Whether `value` is a plain object (not `null`, not an array): a record to read fields of. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -1,5 +1,6 @@
 // A terminal for the command line's tests: records what it prints and asks, holds files in memory.
 
+import type { Clock } from "../mod.ts";
 import { assertEquals } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
@@ -38,8 +39,11 @@ export interface TerminalSetup {
   files?: Map<string, string>;
   /** Paths where a new file can be created but writing to it fails (a full disk). */
   failingWrites?: Set<string>;
-  /** The client's clock, shared with the emulator when its time matters. */
-  clock?: FakeClock;
+  /**
+   * The client's clock, shared with the emulator when its time matters; one of real time (a
+   * `SocketClock`) for runs over a socket, where a `FakeClock` would jump past a request in flight.
+   */
+  clock?: Clock;
   /** Whether stdout's reader has gone (`| true`): what is written there is lost. */
   stdoutGone?: boolean;
   /** A write to stdout fails with this (`> /dev/full`): what is written there is lost. */

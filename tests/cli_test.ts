@@ -1,5 +1,6 @@
 // The command line, end to end against the emulator: output, JSON, dry runs, prompts, exit codes.
 
+import { SocketClock } from "./_loopback.ts";
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
@@ -540,9 +541,10 @@ Deno.test("cli: filesystems, firewall, audit and tickets", async () => {
 Deno.test("cli: --base-url and LAMBDA_BASE_URL reach an emulator over a socket", async () => {
   const emulator = testEmulator();
   await using server = await emulator.serve();
-  const run = cliRunner(emulator, { env: { LAMBDA_BASE_URL: "http://127.0.0.1:1/api/v1" } }, {
-    rateLimit: false,
-  });
+  const run = cliRunner(emulator, {
+    env: { LAMBDA_BASE_URL: "http://127.0.0.1:1/api/v1" },
+    clock: new SocketClock(),
+  }, { rateLimit: false });
   const reached = await run(["regions", "--base-url", server.url]);
   assertEquals(reached.code, EXIT.ok);
   assertMatch(reached.out, /us-west-1/);

@@ -3,9 +3,14 @@
 // what is found is named (launch) or terminated (launchAndWait). An abort during launchAndWait()'s
 // listing for extras is kept to; one during its cleanup does not cut the cleanup short.
 
-import { LaunchAbortedError, LaunchOutcomeUnknownError, LaunchWaitError } from "../mod.ts";
+import {
+  LAUNCH_TOKEN_KEY,
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  LaunchWaitError,
+} from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { emulatorClient, LAUNCH } from "./_emulator.ts";
+import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import { launches, listingAlso, setup, tokenOf } from "./_launch.ts";
 
@@ -139,4 +144,56 @@ Deno.test("launchAndWait() cleanup is not cut short when the caller aborts durin
   );
   assertEquals(error.terminated, true);
   assertEquals(fake.requests.length, 4);
+});
+
+Deno.test("after an abort, a launch the listing shows is cleaned up, however many others hide their tags", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 60_000 } });
+  const setupClient = emulatorClient(emulator, { clock });
+  await setupClient.sshKeys.create({ name: "k" });
+  emulator.setCapacity(LAUNCH.instance_type_name, LAUNCH.region_name, 20);
+  for (let i = 0; i < 16; i++) await setupClient.instances.launch(LAUNCH, { launchToken: false });
+  // Instances without a launch token are listed without tags; the answer to the launch comes late.
+  const noTags = async (response: Response) => {
+    const json = await response.json();
+    const strip = (item: { tags?: { key: string }[] }) => {
+      if (!item.tags?.some((tag) => tag.key === LAUNCH_TOKEN_KEY)) delete item.tags;
+    };
+    if (Array.isArray(json.data)) json.data.forEach(strip);
+    else if (json.data) strip(json.data);
+    return Response.json(json, { status: response.status });
+  };
+  const controller = new AbortController();
+  const client = emulatorClient(emulator, {
+    clock,
+    rateLimit: {},
+    fetch: async (request) => {
+      const answer = emulator.fetch(request);
+      if (request.url.endsWith("/launch")) {
+        // Ctrl-C two seconds after the launch was sent, its answer still on its way.
+        clock.sleep(2000).then(() => controller.abort(new Error("Ctrl-C")));
+        await clock.sleep(30_000, request.signal).catch(() => {});
+      }
+      return request.method === "GET" ? noTags(await answer) : answer;
+    },
+  });
+  const launch = client.instances.launchAndWait(LAUNCH, { signal: controller.signal });
+  const error = await assertRejects(() => launch, LaunchWaitError);
+  assert(error.terminated, error.message);
+  const ours = emulator.instances().filter((item) => item.id === error.instanceId);
+  assertEquals(ours.map((item) => item.status), ["terminating"]);
+});
+
+Deno.test("onLaunchToken that never settles ends with the caller's abort, and nothing is sent", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client, clock } = fakeClient(fake);
+  const controller = new AbortController();
+  const reason = new Error("stop");
+  clock.sleep(500).then(() => controller.abort(reason));
+  const launch = client.instances.launch(LAUNCH, {
+    signal: controller.signal,
+    onLaunchToken: () => new Promise(() => {}),
+  });
+  assertStrictEquals(await launch.catch((error) => error), reason);
+  assertEquals(fake.requests.length, 0);
 });

@@ -5,7 +5,7 @@
 // reported at once. What is checked is what is sent: sparse arrays, toJSON and getters cannot slip
 // another body past the checks.
 
-import { LAUNCH_TOKEN_KEY, LaunchOutcomeUnknownError } from "../mod.ts";
+import { LAUNCH_TOKEN_KEY, LaunchOutcomeUnknownError, TimeoutError } from "../mod.ts";
 import { assertEquals, assertRejects } from "./_deps.ts";
 import { LAUNCH } from "./_emulator.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
@@ -142,4 +142,16 @@ Deno.test("an onLaunchToken that throws sends nothing; none is called without a 
     TypeError,
     "'onLaunchToken' must be a function",
   );
+});
+
+Deno.test("a launch never handed to fetch (its key timed out) is not looked for", async () => {
+  const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
+  const { client, clock } = fakeClient(fake, { apiKey: () => new Promise<string>(() => {}) });
+  const started = clock.now();
+  await assertRejects(
+    () => client.instances.launch(LAUNCH),
+    TimeoutError,
+    "waiting for the API key",
+  );
+  assertEquals([fake.requests.length, clock.now() - started], [0, 60_000]);
 });

@@ -407,3 +407,26 @@ Deno.test("plain http: is refused except to loopback or with allowInsecureHttp",
   });
   assertStrictEquals(insecure.baseUrl, "http://10.0.0.5/api/v1");
 });
+
+Deno.test("a mistyped filter is refused, never dropped to act on everything", async () => {
+  await rejectsUnsent(
+    (client) => client.instances.list({ clusterId: "c" } as never),
+    TypeError,
+    "Cannot list instances: 'params' has no 'clusterId' (it takes cluster_id)",
+  );
+  await rejectsUnsent(
+    (client) => client.instances.list({ signal: AbortSignal.abort() } as never),
+    TypeError,
+    "Cannot list instances: 'params' has no 'signal' (it takes cluster_id)",
+  );
+  await rejectsUnsent(
+    (client) => client.instanceTypes.available({ maxPriceCentsPerHr: 100 } as never),
+    TypeError,
+    "Cannot find available instance types: 'filter' has no 'maxPriceCentsPerHr' (it takes gpu, gpus, region, architecture, maxPriceCentsPerHour, instanceType)",
+  );
+  await rejectsUnsent(
+    (client) => client.instanceTypes.waitForCapacity({ GPU: "A10" } as never),
+    TypeError,
+    "Cannot wait for capacity: 'filter' has no 'GPU' (it takes gpu, gpus, region, architecture, maxPriceCentsPerHour, instanceType)",
+  );
+});

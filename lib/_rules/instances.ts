@@ -4,6 +4,7 @@
 
 import {
   checkArray,
+  checkNames,
   checkObject,
   checkOptionalString,
   checkString,
@@ -146,4 +147,12 @@ function checkTags(action: string, value: unknown): void {
     }
     checkString(action, `${name}.value`, tag.value, TAG_VALUE_RULE);
   });
+}
+
+/** The query of a listing of instances: `params` checked, and only what the API takes. */
+export function checkListQuery(params: unknown): { cluster_id: string | undefined } {
+  const query = checkObject("list instances", "params", params ?? {});
+  checkNames("list instances", "params", query, ["cluster_id"]);
+  checkOptionalString("list instances", "cluster_id", query.cluster_id);
+  return { cluster_id: query.cluster_id as string | undefined };
 }

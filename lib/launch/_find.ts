@@ -30,10 +30,9 @@ export interface Sighting {
 }
 
 /**
- * Lists instances once with `options` and returns what the listing, and reading the instances it
- * lists without tags, show of `token`. A read that fails is tried again in a later round (with the
- * same `reads`); an abort ends the reading. Reads are skipped when an instance that carries the
- * token has no usable id: that launch happened, whatever else is listed.
+ * Lists instances once with `options` and returns what the listing, or else reading the instances
+ * it lists without tags, show of `token`: the first sighting ends the look. A read that fails is
+ * tried again in a later round (with the same `reads`); an abort ends the reading.
  */
 export async function look(
   ops: InstanceOps,
@@ -60,14 +59,19 @@ export async function look(
       else if (!found.has(id)) found.set(id, item as unknown as Instance);
     }
   }
-  if (unusableIds.length > 0) return { found: [...found.values()], unusableIds, unsure: false };
+  // What the listing shows is known: reads of untagged instances (a turn of the rate limit each)
+  // are made only when it shows nothing, so that a sighting is never lost to a window running out.
+  if (unusableIds.length > 0 || found.size > 0) {
+    return { found: [...found.values()], unusableIds, unsure: false };
+  }
   for (const id of untagged) {
     if (!reads.has(id) && reads.size < MAX_READS_PER_LOOKUP) {
       const read = await readTags(ops, id, token, options);
       if (read !== undefined) reads.set(id, read);
     }
     const read = reads.get(id);
-    if (typeof read === "object" && !found.has(id)) found.set(id, read);
+    // Found by a read: the launch is known, whatever the rest would show.
+    if (typeof read === "object") return { found: [read], unusableIds, unsure: false };
   }
   const unsure = unnamed || untagged.some((id) => reads.get(id) !== "other");
   return { found: [...found.values()], unusableIds, unsure };

@@ -54,7 +54,11 @@ export async function lookForLaunch(
     // "Not listed" would claim a look that never happened.
     const lastError = answered ? error.lastFailure : new Error(
       `no listing was answered before the lookup's ${
-        Math.round(settings.timeoutMs / 1000)
+        Math.round(
+          (callerSignal?.aborted
+            ? Math.min(settings.afterAbortMs, settings.timeoutMs)
+            : settings.timeoutMs) / 1000,
+        )
       } s were up`,
       { cause: error.lastFailure },
     );

@@ -1,6 +1,7 @@
 // One launch, sent at most once: after a failure whose outcome is unknown, its token is looked for
 // rather than the launch sent again.
 
+import { abortable } from "../_deadline.ts";
 import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
@@ -78,7 +79,10 @@ export async function launchOnce(
   const hint = token === undefined ? undefined : `the launch carried launch token '${token}'`;
   // Awaited only when given: a launch made beside other calls keeps its place in the limiter's
   // queue, which is the order calls reach it.
-  if (token !== undefined && settings.onLaunchToken) await settings.onLaunchToken(token);
+  if (token !== undefined && settings.onLaunchToken) {
+    // Nothing is sent yet, so the caller's abort ends a wait for it at once.
+    await abortable(Promise.resolve().then(() => settings.onLaunchToken!(token)), signal);
+  }
   const tracker: SendTracker = { mayHaveActed: false };
   let failure: unknown;
   try {
@@ -95,7 +99,9 @@ export async function launchOnce(
       hint,
     );
   } catch (error) {
-    if (signal?.aborted ? !tracker.mayHaveActed : !isOutcomeUnknown(error)) throw error;
+    // Only a launch that may have reached the server is looked for: one never handed to fetch (a
+    // key that timed out) or refused is not, whatever the error.
+    if (!tracker.mayHaveActed || (!signal?.aborted && !isOutcomeUnknown(error))) throw error;
     failure = signal?.aborted ? signal.reason : error;
   }
   if (token === undefined) {

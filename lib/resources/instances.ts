@@ -7,8 +7,8 @@
 
 import { Resource } from "./_resource.ts";
 import type { Transport } from "../transport/_transport.ts";
-import { checkUpdateRequest } from "../_rules/instances.ts";
-import { checkIdList, checkObject, checkOptionalString } from "../_validate.ts";
+import { checkListQuery, checkUpdateRequest } from "../_rules/instances.ts";
+import { checkIdList } from "../_validate.ts";
 import { launchAndWait } from "../launch/_and_wait.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
@@ -59,10 +59,7 @@ export class InstancesResource extends Resource {
    * ```
    */
   async list(params?: ListInstancesParams, options?: RequestOptions): Promise<Instance[]> {
-    const { cluster_id } = checkObject("list instances", "params", params ?? {});
-    checkOptionalString("list instances", "cluster_id", cluster_id);
-    const query = { cluster_id: cluster_id as string | undefined };
-    return await this.transport.call("listInstances", { query }, options);
+    return await this.transport.call("listInstances", { query: checkListQuery(params) }, options);
   }
 
   /**
@@ -124,8 +121,8 @@ export class InstancesResource extends Resource {
   }
 
   /**
-   * The instances a launch made, by the launch token it carried: one listing, and a read of each
-   * instance it lists without tags.
+   * The instances a launch made, by the launch token it carried: one listing, and when it shows
+   * none, a read of each instance it lists without tags.
    *
    * @param token The launch token, such as `error.launchToken`.
    * @returns The instances that carry it; empty only when no listed instance does.

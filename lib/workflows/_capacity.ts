@@ -5,6 +5,7 @@
 import {
   asList,
   checkArray,
+  checkNames,
   checkNonNegativeInteger,
   checkNonNegativeNumber,
   checkObject,
@@ -36,8 +37,21 @@ import {
 } from "./capacity.ts";
 
 /** Checks a filter before anything is sent. */
+// Every field of a filter, held to its type by the checker: a mistyped one would match everything.
+const FILTER_NAMES = Object.keys(
+  {
+    gpu: 0,
+    gpus: 0,
+    region: 0,
+    architecture: 0,
+    maxPriceCentsPerHour: 0,
+    instanceType: 0,
+  } satisfies Record<keyof CapacityFilter, 0>,
+);
+
 export function checkCapacityFilter(action: string, filter: unknown): CapacityFilter {
   const checked = checkObject(action, "filter", filter);
+  checkNames(action, "filter", checked, FILTER_NAMES);
   for (const name of ["gpu", "region", "instanceType"]) {
     const list = asList(checked[name]);
     if (list !== undefined && !list.every((item) => typeof item === "string" && item !== "")) {
