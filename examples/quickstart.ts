@@ -37,7 +37,11 @@ export async function runQuickstart(
   const types = Object.values(await client.instanceTypes.list())
     .filter((item) => item.regions_with_capacity_available.length > 0)
     .sort((a, b) => a.instance_type.price_cents_per_hour - b.instance_type.price_cents_per_hour);
-  print(`1. Instance types with capacity now, cheapest first (${types.length}):`);
+  print(
+    `1. Instance types with capacity now, cheapest first (${
+      Math.min(types.length, 5)
+    } of ${types.length}):`,
+  );
   for (const item of types.slice(0, 5)) {
     const regions = item.regions_with_capacity_available.map((region) => region.name);
     print(

@@ -26,7 +26,7 @@ Deno.test("the quickstart tells the whole story, cleans up, and never meets a 42
   const text = lines.join("\n");
   assertMatch(
     text,
-    /^1\. Instance types with capacity now, cheapest first \(9\):\n +gpu_1x_a10 +\$0\.75\/h/m,
+    /^1\. Instance types with capacity now, cheapest first \(5 of 9\):\n +gpu_1x_a10 +\$0\.75\/h/m,
   );
   assertMatch(text, /^4\. Waiting for an IP: booting after 1 s\n +\.\.\. active after 121 s$/m);
   assertMatch(
