@@ -9,8 +9,7 @@ import {
   RateLimitError,
   type RateLimitOptions,
 } from "../../mod.ts";
-import { UsageError } from "./_args.ts";
-import type { ParsedArgs } from "./_args.ts";
+import { type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
 import { dryRunFetch } from "./_dry_run.ts";
 import { EXIT } from "./_exit.ts";

@@ -81,7 +81,8 @@ export interface LaunchOptions extends RequestOptions {
    * Called with the launch token once it is chosen, and awaited, before the launch is sent: to
    * record it (a log line, a journal on disk) so that even a process killed mid-launch leaves a
    * way to find the instance with `findByLaunchToken()`. When it throws or rejects, nothing is
-   * sent and the call rejects with its error. Not called for `launchToken: false`.
+   * sent and the call rejects with its error; the caller's `signal` ends a wait for it the same
+   * way. Not called for `launchToken: false`.
    */
   onLaunchToken?: (token: string) => unknown;
 }

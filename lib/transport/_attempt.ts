@@ -5,8 +5,7 @@ import { abortable, Deadline } from "../_deadline.ts";
 import { redactError } from "../_redact.ts";
 import { ConnectionError, TimeoutError } from "../no_answer_errors.ts";
 import type { RequestEvent, RequestOptions, ResponseEvent } from "../options.ts";
-import type { Answer } from "./_answer.ts";
-import { redactHeaders } from "./_answer.ts";
+import { type Answer, redactHeaders } from "./_answer.ts";
 import { RUNTIME_FETCH } from "./_never_sent.ts";
 import type { TransportSettings } from "./_settings.ts";
 

@@ -6,8 +6,8 @@ import {
   checkNonNegativeNumber,
   checkOptionalType,
   checkTimeout,
+  describeValue,
 } from "../_validate.ts";
-import { describeValue } from "../_validate.ts";
 import type { LimiterSettings } from "../_rate_limiter.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import type { Hooks, LambdaCloudClientOptions } from "../options.ts";

@@ -3,11 +3,11 @@
 
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
-import { checkId } from "../_validate.ts";
 import { NotFoundError } from "../errors.ts";
 import { InvalidResponseError } from "../no_answer_errors.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import {
+  checkId,
   checkNonNegativeNumber,
   checkOptionalType,
   checkTimeout,
