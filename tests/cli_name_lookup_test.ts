@@ -1,6 +1,6 @@
-// How the command line finds what a reference names, in-process: an id or a name, a reference that
-// is one thing's id and another's name (ambiguous, and refused), a name that looks like an id, and
-// empty or blank references, which are refused rather than taken for a name.
+// How the command line finds what a reference names, in-process: an id or a name, a reference
+// written as an id (always an id, whatever is named like it), and empty or blank references, which
+// are refused rather than taken for a name.
 
 import { assertEquals, assertMatch } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
@@ -49,46 +49,46 @@ Deno.test("cli name lookup: an empty or blank argument is refused, not taken for
   assertEquals(emulator.instances()[0]!.status, "booting");
 });
 
-Deno.test("cli name lookup: a reference that is one's id and another's name is ambiguous, and asked questions name what goes", async () => {
+Deno.test("cli name lookup: a reference written as an id selects by id, never the one named like it", async () => {
   const emulator = testEmulator();
   const run = cliRunner(emulator);
   await run(["ssh-keys", "add", "k"]);
   const [a, b] = await launched(run, "prod-db", "scratch");
   // Someone names their scratch box with prod-db's id.
   await run(["instances", "rename", b!, a!]);
-  emulator.clearRequests();
-  for (const argv of [["instances", "terminate", a!, "--yes"], ["instances", "get", a!]]) {
-    const result = await run(argv);
-    assertEquals(result.code, EXIT.usage, argv.join(" "));
-    assertEquals(
-      result.err.split("\n")[0],
-      `error: '${a}' is the id of the instance 'prod-db' (${a}) and the name of the instance ${b}: rename the one named like an id first, or use 'lambda api' with the id`,
-    );
-  }
-  assertEquals(emulator.requests.map((request) => request.method), ["GET", "GET"]);
-  assertEquals(emulator.instances().map((instance) => instance.status), ["booting", "booting"]);
-  // The same for SSH keys.
+  const got = await run(["instances", "get", a!, "--json"]);
+  assertEquals([got.code, JSON.parse(got.out).name], [EXIT.ok, "prod-db"]);
+  const gone = await run(["instances", "terminate", a!, "--yes"]);
+  assertEquals(gone.code, EXIT.ok, gone.err);
+  assertEquals(emulator.instances().map((instance) => instance.status), ["terminating", "booting"]);
+  // The same for SSH keys: the key with that id goes, not the one named with it.
   const key = JSON.parse((await run(["ssh-keys", "list", "--json"])).out)[0];
   await run(["api", "addSSHKey", "--body", JSON.stringify({ name: key.id })]);
-  const keys = await run(["ssh-keys", "delete", key.id, "--yes"]);
-  assertEquals(keys.code, EXIT.usage);
-  assertMatch(keys.err, /is the id of the SSH key 'k' .* and the name of the SSH key/);
-  assertEquals(JSON.parse((await run(["ssh-keys", "list", "--json"])).out).length, 2);
-  // A delete says which key goes, by name and id.
-  const asked = await cliRunner(emulator, { terminal: true })(["ssh-keys", "delete", "k"]);
+  const asked = await cliRunner(emulator, { terminal: true })(["ssh-keys", "delete", key.id]);
   assertEquals([asked.code, asked.questions], [EXIT.cancelled, [
     `Delete the SSH key 'k' (${key.id})?`,
   ]]);
 });
 
-Deno.test("cli name lookup: a name that looks like an id but is nobody's id is found by its name", async () => {
+Deno.test("cli name lookup: an id nothing has is refused when an instance merely has it as its name", async () => {
   const emulator = testEmulator();
   const run = cliRunner(emulator);
   await run(["ssh-keys", "add", "k"]);
-  const [id] = await launched(run, "deadbeefdeadbeefdeadbeefdeadbeef");
-  const got = await run(["instances", "get", "deadbeefdeadbeefdeadbeefdeadbeef", "-q"]);
-  assertEquals([got.code, got.out], [EXIT.ok, id]);
-  // An id that nothing lists is still sent as an id, for the API to answer.
-  const gone = await run(["instances", "get", "0".repeat(32)]);
-  assertEquals(gone.code, EXIT.notFound);
+  // A stale id (its instance gone from the listing) that a teammate's instance is named with.
+  const stale = "deadbeefdeadbeefdeadbeefdeadbeef";
+  const [teammate] = await launched(run, stale);
+  emulator.clearRequests();
+  for (const argv of [["instances", "terminate", stale, "--yes"], ["instances", "get", stale]]) {
+    const result = await run(argv);
+    assertEquals(result.code, EXIT.notFound, argv.join(" "));
+    assertEquals(
+      result.err.split("\n")[0],
+      `error: no instance has the id '${stale}': it is only the name of the instance ${teammate}, and a reference written as an id is always an id (give that id to mean it)`,
+    );
+  }
+  assertEquals(emulator.requests.map((request) => request.method), ["GET", "GET"]);
+  assertEquals(emulator.instances()[0]!.status, "booting");
+  // An id that nothing lists or is named is still sent as an id, for the API to answer.
+  const nobody = await run(["instances", "get", "0".repeat(32)]);
+  assertEquals(nobody.code, EXIT.notFound);
 });

@@ -52,6 +52,9 @@ export function printOverview(io: CliIo, commands: readonly Command[], group: st
       "LAMBDA_API_KEY   your API key, from https://cloud.lambda.ai/api-keys",
       "LAMBDA_BASE_URL  another API address, such as an emulator's",
     ]);
+    section(io, "Names", [
+      "a unique name works wherever an id goes; 32 hex digits are always an id, never a name",
+    ]);
     section(io, "Exit codes", EXIT_HELP);
   }
   io.stdout("");

@@ -16,14 +16,10 @@ export class NoSuchResourceError extends Error {
   override name = "NoSuchResourceError";
 }
 
-// Lambda's ids are 32 lower-case hex digits. Such a reference is still looked up in the list, since
-// a name may look like an id too; one that nothing in the list has is used as an id.
+// Lambda's ids are 32 lower-case hex digits. A reference written so is only ever an id: a name
+// that looks like one never stands in for it, or a stale id could select a teammate's instance
+// named with it.
 const ID_PATTERN = /^[0-9a-f]{32}$/;
-
-/** Whether `ref` is written as an id rather than a name. */
-export function looksLikeId(ref: string): boolean {
-  return ID_PATTERN.test(ref);
-}
 
 /** One kind of resource that can be named: what it is called, and what its id and name are. */
 interface Kind<T> {
@@ -40,22 +36,22 @@ export interface Resolved<T> {
 }
 
 /**
- * The item of `items` whose id is `ref`, else the one named `ref`. A reference that is one item's
- * id and another's name is refused as ambiguous: a name chosen to look like someone else's id must
- * never select either by surprise. A reference written as an id that nothing listed has is used as
- * an id (the API answers for it); anything else is a clear error.
+ * The item of `items` whose id is `ref`, else the one named `ref`. A reference written as an id is
+ * an id: when nothing listed has it, it is sent as it is for the API to answer, unless an item
+ * merely has it as its name, which is an error that names that item. Anything else is a clear error.
  */
 export function resolve<T>(kind: Kind<T>, ref: string, items: readonly T[]): Resolved<T> {
   const byId = items.find((item) => kind.id(item) === ref);
-  const named = items.filter((item) => kind.name(item) === ref && item !== byId);
-  if (byId !== undefined && named.length > 0) {
-    throw new UsageError(
-      `'${ref}' is the id of the ${kind.noun} ${describe(kind, byId)} and the name of ${
-        named.map((item) => `the ${kind.noun} ${kind.id(item)}`).join(", ")
-      }: rename the one named like an id first, or use 'lambda api' with the id`,
+  if (byId !== undefined) return { id: ref, item: byId };
+  const named = items.filter((item) => kind.name(item) === ref);
+  if (ID_PATTERN.test(ref)) {
+    if (named.length === 0) return { id: ref, item: undefined };
+    throw new NoSuchResourceError(
+      `no ${kind.noun} has the id '${ref}': it is only the name of the ${kind.noun} ${
+        named.map((item) => kind.id(item)).join(", ")
+      }, and a reference written as an id is always an id (give that id to mean it)`,
     );
   }
-  if (byId !== undefined) return { id: ref, item: byId };
   if (named.length === 1) return { id: kind.id(named[0]!), item: named[0]! };
   if (named.length > 1) {
     throw new UsageError(
@@ -64,17 +60,10 @@ export function resolve<T>(kind: Kind<T>, ref: string, items: readonly T[]): Res
       }): give the id instead`,
     );
   }
-  if (looksLikeId(ref)) return { id: ref, item: undefined };
   const names = items.map(kind.name).filter((name): name is string => name !== undefined);
   throw new NoSuchResourceError(
     `no ${kind.noun} has the id or name '${ref}'${didYouMean(ref, names)}`,
   );
-}
-
-/** `'name' (id)`, or the id alone when it has no name. */
-function describe<T>(kind: Kind<T>, item: T): string {
-  const name = kind.name(item);
-  return name ? `'${name}' (${kind.id(item)})` : kind.id(item);
 }
 
 /**
