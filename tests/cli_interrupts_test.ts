@@ -67,10 +67,10 @@ Deno.test("cli interrupts: a second Ctrl-C says what may be left billing: the la
     `error: interrupted again, so it left at once while launching: the launch may have gone through, and bills if it did (launch token '${token}')`,
     `  suggestion: Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (then terminate what it lists)`,
   ]);
-  assertEquals(
-    inFlight.progress[0],
-    "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)",
-  );
+  assertEquals(inFlight.progress.slice(0, 2), [
+    `Launching with launch token '${token}': if this run is cut short, find it with 'lambda instances recover' or 'lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token}'`,
+    `Stopping: finding out whether the launch with token '${token}' went through (Ctrl-C again to leave at once)`,
+  ]);
 });
 
 Deno.test("cli interrupts: a second Ctrl-C during the wait names the instance, as JSON under --json", async () => {

@@ -26,7 +26,7 @@ Deno.test("cli lost output: the ids of a launch whose stdout is lost go to stder
     }
     // Under --json, one JSON error on stderr, with the ids in a field.
     const json = await run([...launchArgs(), "--json"]);
-    const { error } = JSON.parse(json.err);
+    const { error } = JSON.parse(json.err.split("\n").at(-1)!);
     assertEquals([json.code, error.code, error.exit_code], [
       EXIT.failed,
       "cli/output-lost",

@@ -320,7 +320,7 @@ Deno.test("cli output: under --json, the version is JSON and a group named alone
   assertEquals(error, {
     code: "cli/usage",
     message:
-      "'lambda instances' needs a command: list, get, launch, rename, tag, restart, terminate, wait",
+      "'lambda instances' needs a command: list, get, launch, recover, rename, tag, restart, terminate, wait",
     suggestion: "Run 'lambda --help' for usage",
     request_id: null,
     exit_code: EXIT.usage,
@@ -328,5 +328,5 @@ Deno.test("cli output: under --json, the version is JSON and a group named alone
   // Help is text on stdout, as asked for, --json or not.
   const help = await run(["instances", "--help", "--json"]);
   assertEquals(help.code, EXIT.ok);
-  assertMatch(help.out, /^lambda instances: 8 commands/);
+  assertMatch(help.out, /^lambda instances: 9 commands/);
 });

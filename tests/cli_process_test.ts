@@ -7,6 +7,7 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
 import { INSTALL_PERMISSIONS, lambda, type Served, withServedEmulator } from "./_entrypoint.ts";
+import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
 const LAUNCH = launchArgs();
@@ -206,6 +207,51 @@ Deno.test("process: a rate budget that cannot be shared is said once, with why",
       });
       assertEquals([shared.code, shared.err], [0, ""]);
       assert((await Deno.stat(`${cache}/lambda-cloud/rate-limit.kv`)).isFile);
+    });
+  } finally {
+    await Deno.remove(cache, { recursive: true });
+  }
+});
+
+Deno.test("process: a launch killed (SIGKILL) as it is sent leaves its token on stderr and an open journal entry, which recover resolves", async () => {
+  const cache = await Deno.makeTempDir();
+  try {
+    await withServedEmulator({}, async (served) => {
+      const permissions = [
+        "--allow-net=cloud.lambda.ai,127.0.0.1",
+        "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,XDG_CACHE_HOME,HOME",
+        "--allow-read",
+        `--allow-write=${cache}`,
+      ];
+      const spawn = { permissions, env: { XDG_CACHE_HOME: cache } };
+      await served.run(KEY, spawn);
+      // The launch reaches the API, and the process is killed before it can hear back; the
+      // emulator carries the launch out all the same.
+      let child: Deno.ChildProcess | undefined;
+      using _killed = served.emulator.override("launchInstance", () => {
+        child!.kill("SIGKILL");
+        return undefined;
+      }, { times: 1 });
+      const killed = await served.run(LAUNCH, { ...spawn, started: (started) => child = started });
+      assertEquals(killed.code, 137, killed.err);
+      const id = served.emulator.instances()[0]!.id;
+      const token = served.emulator.instances()[0]!.tags!.find((tag) =>
+        tag.key === LAUNCH_TOKEN_KEY
+      )!
+        .value;
+      assertEquals(
+        killed.err.split("\n")[0],
+        `Launching with launch token '${token}': if this run is cut short, find it with 'lambda instances recover' or 'lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token}'`,
+      );
+      const journal = await Deno.readTextFile(`${cache}/lambda-cloud/launches.jsonl`);
+      assertEquals(journal.trim().split("\n").map((line) => JSON.parse(line).event), ["sending"]);
+      assertEquals((await Deno.stat(`${cache}/lambda-cloud/launches.jsonl`)).mode! & 0o777, 0o600);
+      const recovered = await served.run(["instances", "recover", "--terminate", "--yes"], spawn);
+      assertEquals(recovered.code, 0, recovered.err);
+      assertMatch(recovered.out, new RegExp(`${token} .* terminated now +${id} `));
+      assertEquals(served.emulator.instances()[0]!.status, "terminating");
+      const after = await served.run(["instances", "recover", "-q"], spawn);
+      assertEquals([after.code, after.out], [0, ""]);
     });
   } finally {
     await Deno.remove(cache, { recursive: true });

@@ -51,8 +51,9 @@ Deno.test("cli safety: launch --wait that times out terminates what it launched,
   assertEquals(instance!.status, "terminating");
   assertTerminated(result.err, instance!.id, ".*gave up after 60 s");
   // The id is said as soon as the launch answers, before the first poll.
-  assertEquals(result.progress[0], `Launched ${instance!.id}; waiting for it to run`);
-  assertMatch(result.progress[1]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
+  assertMatch(result.progress[0]!, /^Launching with launch token '[0-9a-f]{32}'/);
+  assertEquals(result.progress[1], `Launched ${instance!.id}; waiting for it to run`);
+  assertMatch(result.progress[2]!, new RegExp(`^${instance!.id}: booting after 0 s$`));
 });
 
 Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --keep keeps it, with the way out", async () => {
@@ -79,8 +80,12 @@ Deno.test("cli safety: launch --wait on an unhealthy instance terminates it; --k
   const id = emulator.instances()[1]!.id;
   // Under --json every line on stderr is JSON: the progress, then the error.
   const lines = kept.err.split("\n").map((line) => JSON.parse(line));
-  assertEquals(lines.slice(0, -1).map((line) => Object.keys(line)), [["progress"], ["progress"]]);
-  assertEquals(lines[0].progress, `Launched ${emulator.instances()[1]!.id}; waiting for it to run`);
+  assertEquals(lines.slice(0, -1).map((line) => Object.keys(line)), [
+    ["progress", "launch_token", "find"],
+    ["progress"],
+    ["progress"],
+  ]);
+  assertEquals(lines[1].progress, `Launched ${emulator.instances()[1]!.id}; waiting for it to run`);
   const error = lines.at(-1).error;
   assertEquals(
     [error.exit_code, error.instance_id, error.terminated, error.suggestion],

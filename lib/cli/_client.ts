@@ -16,6 +16,7 @@ import { EXIT } from "./_exit.ts";
 import { remark } from "./_output.ts";
 import { CliError } from "./_report.ts";
 import { BudgetUnavailableError } from "./_shared_budget.ts";
+import { type JournalFile, keyFingerprint } from "./_journal.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -47,6 +48,11 @@ export interface CliOptions {
    * launch token, instance ids) and how to find it.
    */
   interrupts?: (leaving: (exitCode: number) => void) => AbortSignal;
+  /**
+   * Where `instances launch` records each launch before sending it, for `instances recover` to
+   * find after a crash; none when left out (the installed `lambda` keeps one in its cache folder).
+   */
+  journal?: JournalFile;
 }
 
 /** Whether a run has sent a request that may have changed something (one other than a read). */
@@ -69,10 +75,12 @@ export function makeClient(
   dryRun: boolean,
   shown: { json: boolean; quiet: boolean },
   changes: Changes,
-): { client: LambdaCloudClient; stopped?: () => Request | undefined } {
+): { client: LambdaCloudClient; keyId: Promise<string>; stopped?: () => Request | undefined } {
   const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
   if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
   const apiKey = readApiKey(io, dryRun);
+  // What tells this key's launches in the journal from another's, without holding the key.
+  const keyId = keyFingerprint(apiKey);
   const failFast = args.booleans.has("fail-fast");
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;
@@ -119,7 +127,7 @@ export function makeClient(
       rateLimit: false,
       fetch: stops.fetch,
     });
-    return { client, stopped: stops.stopped };
+    return { client, keyId, stopped: stops.stopped };
   }
   const client = new LambdaCloudClient({
     ...common,
@@ -128,7 +136,7 @@ export function makeClient(
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
-  return { client };
+  return { client, keyId };
 }
 
 const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";

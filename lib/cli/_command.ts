@@ -3,6 +3,7 @@
 import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import type { Lookup } from "./_lookup.ts";
+import type { LaunchJournal } from "./_journal.ts";
 
 /**
  * A file opened for a secret before the secret exists, so that a path that cannot be written is
@@ -108,6 +109,8 @@ export interface CommandContext {
    * that launches fills it in as it learns, so that even then the user is told what to look for.
    */
   unfinished: Unfinished;
+  /** Where launches are recorded before they are sent, when this run keeps a journal. */
+  journal: LaunchJournal | undefined;
 }
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */

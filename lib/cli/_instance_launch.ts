@@ -1,7 +1,13 @@
 // `instances launch`: what it sends, checked once before the question (which names the price),
 // and a launch that names its token before anything is sent, waited for with --wait.
 
-import type { InstanceLaunchRequest } from "../../mod.ts";
+import {
+  type InstanceLaunchRequest,
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  LaunchWaitError,
+  UnidentifiedInstanceError,
+} from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
@@ -15,7 +21,10 @@ import {
 } from "./_command.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { instanceDetails, INTERVAL_FLAG, TIMEOUT_FLAG, waitOptions } from "./_instance_view.ts";
-import { launchedIds } from "./_interrupts.ts";
+import { findLaunchCommand, launchedIds } from "./_interrupts.ts";
+import type { JournalOutcome } from "./_journal.ts";
+import { PROGRAM } from "./_help.ts";
+import { remark } from "./_output.ts";
 import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
 
@@ -125,18 +134,29 @@ export const LAUNCH_COMMAND: Command = {
     "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --dry-run",
   ],
   async run(context) {
-    const { client, args, io, signal } = context;
+    const { client, args, io, signal, journal } = context;
     const { body, wait } = await launchPlan(context);
     const unfinished = context.unfinished;
-    // Known before anything is sent, so that even a second Ctrl-C, which leaves at once, can
-    // name what to look for.
-    const onLaunchToken = (token: string) => {
+    // Known before anything is sent, and said then, so that even a run killed at once (SIGKILL)
+    // leaves what to look for: on stderr, and in the journal.
+    const onLaunchToken = async (token: string) => {
       unfinished.launchToken = token;
+      if (!context.dryRun) sayLaunching(context, token);
+      await journal?.sending(token, body, context.now()).catch((error: unknown) =>
+        remark(
+          io,
+          context.json,
+          "note",
+          `Note: no launch journal (${
+            error instanceof Error ? error.message : String(error)
+          }): the line above is all that names this launch if the run is cut short`,
+        )
+      );
     };
     const onInterrupt = () =>
       io.progress(
         unfinished.instanceIds === undefined
-          ? "Stopping: finding out whether the launch went through (Ctrl-C again to leave at once)"
+          ? `Stopping: finding out whether the launch with token '${unfinished.launchToken}' went through (Ctrl-C again to leave at once)`
           : args.booleans.has("keep")
           ? `Stopping: ${unfinished.instanceIds.join(", ")} is kept, as asked`
           : `Stopping: terminating ${
@@ -144,9 +164,16 @@ export const LAUNCH_COMMAND: Command = {
           } (Ctrl-C again to leave at once, leaving it billing)`,
       );
     signal.addEventListener("abort", onInterrupt, { once: true });
+    // The journal's entry is closed once the run knows and says what the launch left; one that
+    // may bill unseen stays open for `instances recover`.
+    const resolved = (outcome: JournalOutcome, ids?: readonly string[]) =>
+      unfinished.launchToken === undefined
+        ? undefined
+        : journal?.resolved(unfinished.launchToken, outcome, context.now(), ids).catch(() => {});
     try {
       if (!args.booleans.has("wait")) {
         const { instance_ids } = await client.instances.launch(body, { signal, onLaunchToken });
+        await resolved("launched", instance_ids);
         return {
           data: { instance_ids },
           lines: [`Launched ${instance_ids.join(", ")}`],
@@ -165,6 +192,7 @@ export const LAUNCH_COMMAND: Command = {
           io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
         },
       });
+      await resolved("launched", [instance.id]);
       return {
         data: instance,
         lines: [
@@ -174,9 +202,32 @@ export const LAUNCH_COMMAND: Command = {
         ids: [instance.id],
         mustReach: launchedIds([instance.id]),
       };
+    } catch (error) {
+      if (error instanceof LaunchWaitError && error.terminated) {
+        await resolved("terminated", error.instanceIds);
+      } else if (!mayBill(error)) await resolved("not-launched");
+      throw error;
     } finally {
       signal.removeEventListener("abort", onInterrupt);
       context.unfinished = {};
     }
   },
 };
+
+/** Whether a failed launch may have left an instance billing. */
+function mayBill(error: unknown): boolean {
+  return error instanceof LaunchOutcomeUnknownError || error instanceof LaunchAbortedError ||
+    error instanceof UnidentifiedInstanceError || error instanceof LaunchWaitError;
+}
+
+/**
+ * Says, before the launch is sent, its token and the command that finds what it launched: a
+ * progress line (stderr), as a JSON line with the token in a field under `--json`.
+ */
+function sayLaunching({ io, json }: CommandContext, token: string): void {
+  const find = findLaunchCommand(token);
+  const line = `Launching with launch token '${token}': if this run is cut short, find it with ` +
+    `'${PROGRAM} instances recover' or '${find}'`;
+  if (json) io.stderr(JSON.stringify({ progress: line, launch_token: token, find }));
+  else io.progress(line);
+}

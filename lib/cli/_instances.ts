@@ -18,6 +18,7 @@ import { EXIT } from "./_exit.ts";
 import { CliError } from "./_report.ts";
 import { dollars, price } from "./_table.ts";
 import { LAUNCH_COMMAND } from "./_instance_launch.ts";
+import { RECOVER_COMMAND } from "./_recover.ts";
 import {
   INSTANCE_COLUMNS,
   instanceDetails,
@@ -135,6 +136,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     },
   },
   LAUNCH_COMMAND,
+  RECOVER_COMMAND,
   {
     name: ["instances", "rename"],
     summary: "Rename an instance",

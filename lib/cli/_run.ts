@@ -8,6 +8,7 @@ import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.t
 import { EXIT } from "./_exit.ts";
 import { GLOBAL_FLAGS } from "./_globals.ts";
 import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
+import { launchJournal } from "./_journal.ts";
 import { Lookup } from "./_lookup.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
@@ -194,8 +195,8 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const made = command.local
-    ? { client: new LambdaCloudClient() }
+  const made: ReturnType<typeof makeClient> = command.local
+    ? { client: new LambdaCloudClient(), keyId: Promise.resolve("") }
     : makeClient(args, io, options, dryRun, shown, changes);
   const client = made.client;
   const context: CommandContext = {
@@ -210,6 +211,10 @@ function prepare(
     now: () => clock?.now() ?? Date.now(),
     lookup: new Lookup(client, () => context.signal),
     unfinished: {},
+    // A dry run sends no launch, so it records none.
+    journal: options.journal && !dryRun
+      ? launchJournal(options.journal, client.baseUrl, made.keyId)
+      : undefined,
   };
   return made.stopped ? { context, stopped: made.stopped } : { context };
 }

@@ -21,11 +21,15 @@ export interface BudgetDeno {
 export const BUDGET_FILE = "lambda-cloud/rate-limit.kv";
 
 /**
- * Where the shared budget is kept: `$XDG_CACHE_HOME`, else `~/.cache` (Linux, macOS),
- * `%LOCALAPPDATA%` (Windows), followed by {@linkcode BUDGET_FILE}. `undefined` when the variables
- * cannot be read (no `--allow-env` for them) or are unset.
+ * Where the shared budget (or another of the command line's files, `file`) is kept:
+ * `$XDG_CACHE_HOME`, else `~/.cache` (Linux, macOS), `%LOCALAPPDATA%` (Windows), followed by
+ * {@linkcode BUDGET_FILE}. `undefined` when the variables cannot be read (no `--allow-env` for
+ * them) or are unset.
  */
-export function budgetPath(deno: BudgetDeno): string | undefined {
+export function budgetPath(
+  deno: Pick<BudgetDeno, "build" | "env" | "permissions">,
+  file: string = BUDGET_FILE,
+): string | undefined {
   const read = (name: string) => {
     try {
       if (deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
@@ -38,10 +42,10 @@ export function budgetPath(deno: BudgetDeno): string | undefined {
   };
   if (deno.build.os === "windows") {
     const local = read("LOCALAPPDATA");
-    return local && `${local}\\${BUDGET_FILE.replace("/", "\\")}`;
+    return local && `${local}\\${file.replace("/", "\\")}`;
   }
   const cache = read("XDG_CACHE_HOME") ?? (read("HOME") && `${read("HOME")}/.cache`);
-  return cache && `${cache}/${BUDGET_FILE}`;
+  return cache && `${cache}/${file}`;
 }
 
 /**
@@ -100,7 +104,8 @@ function unavailable(why: string): RateLimitStore {
   return { get: () => Promise.reject(error), compareAndSet: () => Promise.reject(error) };
 }
 
-function granted(deno: BudgetDeno, path: string): boolean {
+/** Whether this process may read and write `path` without being asked (no prompt). */
+export function granted(deno: Pick<BudgetDeno, "permissions">, path: string): boolean {
   try {
     return (["read", "write"] as const).every((name) =>
       deno.permissions.querySync({ name, path }).state === "granted"

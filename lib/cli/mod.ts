@@ -21,7 +21,9 @@
  * `--save-private-key` into the current folder; without them those flags say what is missing.
  * `--unstable-kv`, the cache variables and the cache folder let every `lambda` on the machine share
  * one rate budget in a KV file there, so that parallel invocations wait their turn rather than being
- * refused; without them each paces itself alone, and says so once (a note on stderr).
+ * refused; without them each paces itself alone, and says so once (a note on stderr). The same
+ * folder holds the launch journal: each launch is recorded before it is sent, so that
+ * `lambda instances recover` finds what a killed run left billing.
  *
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate
@@ -36,10 +38,11 @@ import { denoIo } from "./_deno_io.ts";
 import { listenForInterrupts } from "./_interrupts.ts";
 import { EXIT } from "./_exit.ts";
 import type { CliOptions } from "./_client.ts";
+import { type JournalFile, journalFile } from "./_journal.ts";
 import { runCli } from "./_run.ts";
 import { SHARED_BUDGET_SKEW_MS, sharedBudget } from "./_shared_budget.ts";
 
-export type { CliIo, CliOptions, SecretFile };
+export type { CliIo, CliOptions, JournalFile, SecretFile };
 export type { Clock } from "../../mod.ts";
 export { EXIT, runCli };
 
@@ -53,6 +56,7 @@ if (import.meta.main) {
     await runCli(Deno.args, denoIo(Deno), {
       interrupts,
       rateLimit: { store: sharedBudget(Deno), clockSkewMs: SHARED_BUDGET_SKEW_MS },
+      journal: journalFile(Deno),
     }),
   );
 }

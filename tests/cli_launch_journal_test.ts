@@ -1,0 +1,202 @@
+// The launch journal and `instances recover`, in-process: a launch is recorded before it is sent
+// (without its user data or the key) and closed once its outcome is said; recover looks for every
+// open launch by its token, shows what it left billing, and terminates or keeps it as asked.
+
+import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { cliRunner, launchArgs } from "./_cli.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
+import { EXIT, type JournalFile } from "../lib/cli/mod.ts";
+import { keyFingerprint } from "../lib/cli/_journal.ts";
+import { LAUNCH_TOKEN_KEY } from "../mod.ts";
+
+/** A journal file in memory. */
+function memoryJournal(text = ""): JournalFile & { text: string } {
+  const file = {
+    where: "/state/launches.jsonl",
+    text,
+    read: () => Promise.resolve(file.text),
+    append: (more: string) => Promise.resolve(void (file.text += more)),
+  };
+  return file;
+}
+
+/** The journal's lines, parsed. */
+const lines = (file: { text: string }) =>
+  file.text.split("\n").filter((line) => line !== "").map((line) => JSON.parse(line));
+
+/** An emulator with the key `k`, a clock, and a command line that keeps `journal`. */
+async function setUp(journal = memoryJournal()) {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
+  const files = new Map([["init.sh", "#!/bin/sh\nexport TOKEN=hunter2\n"]]);
+  const run = cliRunner(emulator, { clock, files }, {
+    fetch: emulator.fetch,
+    rateLimit: false,
+    journal,
+  });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  return { clock, emulator, run, journal };
+}
+
+/** An open launch of `token`, written as a run of this key that was killed would have left it. */
+async function openLaunch(apiKey: string, token: string, sentAt: number, api?: string) {
+  return `${
+    JSON.stringify({
+      v: 1,
+      api: api ?? "https://cloud.lambda.ai/api/v1",
+      key: await keyFingerprint(apiKey),
+      event: "sending",
+      launch_token: token,
+      sent_at: new Date(sentAt).toISOString(),
+      request: { instance_type_name: "gpu_1x_a10", region_name: "us-east-1", ssh_key_names: ["k"] },
+    })
+  }\n`;
+}
+
+Deno.test("launch journal: a launch is recorded before it is sent, without its user data or the key, and closed once it is known", async () => {
+  const { emulator, run, journal } = await setUp();
+  let atSend = "";
+  emulator.override("launchInstance", () => {
+    atSend = journal.text;
+    return undefined; // the emulator launches as usual
+  });
+  const result = await run([...launchArgs(), "--user-data-file", "init.sh", "--json"]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  const id = JSON.parse(result.out).instance_ids[0];
+  const [sending] = lines({ text: atSend });
+  const token = emulator.instances()[0]!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
+  assertEquals([sending.event, sending.launch_token], ["sending", token]);
+  assertEquals(sending.request.instance_type_name, "gpu_1x_a10");
+  assert(!("user_data" in sending.request));
+  assert(!journal.text.includes("hunter2") && !journal.text.includes(emulator.apiKey));
+  // Said on stderr before it was sent too, with the command that finds it.
+  assertEquals(JSON.parse(result.err.split("\n")[0]!).launch_token, token);
+  const [, resolved] = lines(journal);
+  assertEquals([resolved.event, resolved.outcome, resolved.instance_ids], [
+    "resolved",
+    "launched",
+    [id],
+  ]);
+  const recovered = await run(["instances", "recover", "--json"]);
+  assertEquals([recovered.code, JSON.parse(recovered.out)], [EXIT.ok, []]);
+});
+
+Deno.test("launch journal: a launch the API refuses is closed as not launched; a dry run records nothing", async () => {
+  const { emulator, run, journal } = await setUp();
+  emulator.override("launchInstance", () =>
+    Response.json({
+      error: {
+        code: "instance-operations/launch/insufficient-capacity",
+        message: "Not enough capacity to fulfill launch request.",
+      },
+    }, { status: 400 }), { times: 1 });
+  const refused = await run(launchArgs());
+  assertEquals(refused.code, EXIT.noCapacity);
+  assertEquals(lines(journal).map((line) => line.outcome ?? line.event), [
+    "sending",
+    "not-launched",
+  ]);
+  const dry = await run([...launchArgs(), "--dry-run"]);
+  assertEquals(dry.code, EXIT.ok, dry.err);
+  assertEquals(lines(journal).length, 2);
+  assert(!dry.progress.some((line) => line.startsWith("Launching")));
+});
+
+Deno.test("launch journal: a launch whose outcome is unknown stays open, and recover finds it billing and terminates it", async () => {
+  const { emulator, run, journal, clock } = await setUp();
+  // The launch lands, and its answer and every listing after it are lost.
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
+  emulator.faults.inject({
+    kind: "server-error",
+    status: 503,
+    operation: "listInstances",
+    times: 1000,
+  });
+  const lost = await run([...launchArgs(), "--name", "train-1"]);
+  assertEquals(lost.code, EXIT.unavailable, lost.err);
+  emulator.faults.clear();
+  assertEquals(lines(journal).map((line) => line.event), ["sending"]);
+  const id = emulator.instances()[0]!.id;
+  clock.advance(10 * 60_000);
+  // Without --terminate, it is shown and stays open.
+  const shown = await run(["instances", "recover"]);
+  assertEquals(shown.code, EXIT.ok, shown.err);
+  assertMatch(shown.out, new RegExp(`billing +${id} \\(active\\)`));
+  assertMatch(
+    shown.err,
+    /1 found billing: '--terminate' terminates them, '--keep' closes their entries/,
+  );
+  // Off a terminal, terminating needs --yes.
+  const refused = await run(["instances", "recover", "--terminate"]);
+  assertEquals(refused.code, EXIT.usage);
+  assertEquals(emulator.instances()[0]!.status, "active");
+  const asked = await cliRunner(emulator, { terminal: true, clock }, {
+    fetch: emulator.fetch,
+    rateLimit: false,
+    journal,
+  })(["instances", "recover", "--terminate"]);
+  assertEquals(asked.code, EXIT.cancelled);
+  assertMatch(asked.questions[0]!, new RegExp(`^Terminate 'train-1' ${id} \\(gpu_1x_a10, \\$`));
+  const done = await run(["instances", "recover", "--terminate", "--yes", "--json"]);
+  assertEquals(done.code, EXIT.ok, done.err);
+  assertEquals(
+    JSON.parse(done.out).map((
+      entry: { outcome: string; closed: boolean },
+    ) => [entry.outcome, entry.closed]),
+    [["billing", true]],
+  );
+  assertEquals(emulator.instances()[0]!.status, "terminating");
+  assertEquals((await run(["instances", "recover", "-q"])).out, "");
+});
+
+Deno.test("launch journal: recover closes what did not launch, waits on what may not be listed yet, and keeps when asked", async () => {
+  const { emulator, run, journal, clock } = await setUp();
+  const old = "a".repeat(32);
+  const recent = "b".repeat(32);
+  const kept = "c".repeat(32);
+  await run([...launchArgs(), "--tag", `${LAUNCH_TOKEN_KEY}=${kept}`]);
+  journal.text = await openLaunch(emulator.apiKey, old, clock.now() - 10 * 60_000) +
+    await openLaunch(emulator.apiKey, recent, clock.now() - 30_000) +
+    await openLaunch(emulator.apiKey, kept, clock.now() - 60_000);
+  const result = await run(["instances", "recover", "--keep", "--json"]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  assertEquals(
+    JSON.parse(result.out).map((
+      entry: { outcome: string; closed: boolean },
+    ) => [entry.outcome, entry.closed]),
+    [["not-launched", true], ["not-listed-yet", false], ["billing", true]],
+  );
+  assertEquals(emulator.instances()[0]!.status, "booting");
+  const again = await run([
+    "instances",
+    "recover",
+    "--format",
+    "LAUNCH_TOKEN,OUTCOME",
+    "--no-header",
+  ]);
+  assertEquals(again.out.split(/\s+/), [recent, "not", "listed", "yet"]);
+});
+
+Deno.test("launch journal: recover leaves another key's launches and lines cut short, and says so", async () => {
+  const { emulator, run, journal, clock } = await setUp();
+  journal.text = await openLaunch("another-key", "d".repeat(32), clock.now() - 600_000) +
+    await openLaunch(
+      emulator.apiKey,
+      "e".repeat(32),
+      clock.now() - 600_000,
+      "http://127.0.0.1:1/api/v1",
+    ) +
+    '{"v":1,"event":"sending","launch_to';
+  const result = await run(["instances", "recover"]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  assertEquals(result.err.split("\n"), [
+    "No launch in the journal (/state/launches.jsonl) is open.",
+    "2 other open launches were sent with another key or to another API: run this with that key to look for them",
+    "1 unreadable lines of /state/launches.jsonl were skipped",
+  ]);
+  assertEquals(
+    emulator.requests.filter((request) => request.path.endsWith("/instances")).length,
+    0,
+  );
+});
