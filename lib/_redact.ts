@@ -11,6 +11,14 @@ const MARK = "[REDACTED]";
  */
 export const MIN_REDACTED_LENGTH = 12;
 
+/**
+ * `text` without the API key, in any form {@linkcode redactSecret} knows, unless the key is too
+ * short to search for without harm (see {@linkcode MIN_REDACTED_LENGTH}).
+ */
+export function redactKey(text: string, apiKey: string): string {
+  return apiKey.length < MIN_REDACTED_LENGTH ? text : redactSecret(text, apiKey);
+}
+
 interface Forms {
   /** The secret itself, in any case: an echo that upper-cases it still gives it away. */
   folded: RegExp;

@@ -124,7 +124,7 @@ export interface RequestEvent {
   action: string;
   /** The HTTP method. */
   method: string;
-  /** The full URL. */
+  /** The full URL; the key, where it was passed as an id (`instances.get(key)`), as `[REDACTED]`. */
   url: string;
   /** The request headers, lower-case names, with the key redacted. */
   headers: Record<string, string>;

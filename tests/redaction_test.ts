@@ -46,6 +46,48 @@ Deno.test("errors and hook events never hold the key", async () => {
   for (const event of events) assert(!leaks(event));
 });
 
+Deno.test("the key passed where an id goes never reaches a hook event, nor an error", async () => {
+  const events: unknown[] = [];
+  const fake = new FakeFetch(
+    errorResponse(500, { code: "global/internal-error", message: "boom" }),
+    errorResponse(404, { code: "global/object-does-not-exist", message: "not found" }),
+    errorResponse(404, { code: "global/object-does-not-exist", message: "not found" }),
+  );
+  const { client } = fakeClient(fake, {
+    apiKey: KEY,
+    // A store that fails: every turn falls back, with an event of its own.
+    rateLimit: {
+      store: {
+        get: () => Promise.reject(new Error("store down")),
+        compareAndSet: () => Promise.reject(new Error("store down")),
+      },
+    },
+    hooks: {
+      onRequest: (event) => events.push(event),
+      onResponse: (event) => events.push(event),
+      onRetry: (event) => events.push(event),
+      onRateLimitFallback: (event) => events.push(event),
+    },
+  });
+  const get = await client.instances.get(KEY).catch((e) => e);
+  const rename = await client.instances.update(KEY, { name: "x" }).catch((e) => e);
+  assert(get instanceof ApiError && rename instanceof ApiError);
+  assert(!leaks(get) && !leaks(rename));
+  // It was sent as given: only what is shown of it hides the key.
+  assertEquals(fake.requests.map((request) => request.url.endsWith(`/instances/${KEY}`)), [
+    true,
+    true,
+    true,
+  ]);
+  assert(events.some((event) => "delayMs" in (event as object)), "a retry was seen");
+  assert(events.some((event) => (event as { error?: Error }).error?.message === "store down"));
+  assert(events.length >= 8, `${events.length} events`);
+  for (const event of events) {
+    assert(!leaks(event), Deno.inspect(event));
+    assertMatch((event as { url: string }).url, /\/instances\/\[REDACTED\]$/);
+  }
+});
+
 Deno.test("the key is attached only to the request that is sent", async () => {
   const fake = new FakeFetch(errorResponse(404, { code: "global/not-found" }));
   const headers = new Headers({ "x-custom": "1" });

@@ -333,7 +333,7 @@ export const API_COMMANDS: Command[] = [{
     const mustReach = answerMustReach(id, data);
     return {
       data,
-      // JSON still, with what a terminal would obey written as JSON escapes (`\u001b`, `\u007f`).
+      // JSON still in text, with what a terminal would obey or not show as JSON escapes (`\u009b`).
       lines: (JSON.stringify(data, null, 2) ?? "null").split("\n").map(jsonVisible),
       ...(mustReach === undefined ? {} : { mustReach, ids: mustReach.lines }),
     };

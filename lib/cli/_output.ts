@@ -1,60 +1,92 @@
-// What reaches the terminal. Names and other strings come from the API, and anyone who can name an
-// instance can put terminal escapes in them (an OSC 52 sequence writes the clipboard, a line feed
-// fakes a table row), so text output shows control characters as visible escapes. JSON output stays
-// exact, and under `--json` everything on stderr is JSON too, one object a line, so that a script
-// can read both streams.
+// What reaches the terminal, made safe in one place. Names and other strings come from the API, and
+// anyone who can name an instance can put in them what a terminal obeys (an OSC 52 sequence writes
+// the clipboard, U+009B alone starts an escape sequence, a line feed fakes a table row) or what
+// hides (a bidirectional override reorders the text after it, a zero-width space makes two names
+// look the same). Every line is written through presentIo: in text, such characters show as
+// escapes; under `--json`, as JSON `\u` escapes, still valid JSON that reads back to the same value,
+// and everything on stderr is JSON too, one object a line, so that a script can read both streams.
+// The API key, typed where an id goes, shows as `[REDACTED]`, as the library's hook events show it.
 
+import { redactKey } from "../_redact.ts";
 import type { CliIo } from "./_command.ts";
 
-// C0 controls, DEL, C1 controls, and the bidirectional overrides and isolates that reorder text.
-// deno-lint-ignore no-control-regex
-const CONTROL = /[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+// Controls (C0, DEL, C1), format characters (bidirectional overrides and isolates, zero-width
+// spaces and joiners, the byte-order mark, the soft hyphen), lone surrogates, and every separator
+// but the plain space (line and paragraph separators, no-break and other wide or narrow spaces).
+const UNSAFE = /[[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}]--[ ]]/gv;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
-/** `text` with every control character shown as an escape, such as `\x1b`, `\n` or `\u202e`. */
+/**
+ * `text` with every character that a terminal obeys or that does not show written as an escape,
+ * such as `\x1b`, `\n`, `\u202e` or `\u{e0041}`.
+ */
 export function visible(text: string): string {
-  return text.replace(CONTROL, (char) => {
-    const code = char.charCodeAt(0);
+  return text.replace(UNSAFE, (char) => {
+    const code = char.codePointAt(0)!;
+    const hex = code.toString(16);
     return NAMED[char] ??
       (code <= 0xff
-        ? `\\x${code.toString(16).padStart(2, "0")}`
-        : `\\u${code.toString(16).padStart(4, "0")}`);
+        ? `\\x${hex.padStart(2, "0")}`
+        : code <= 0xffff
+        ? `\\u${hex.padStart(4, "0")}`
+        : `\\u{${hex}}`);
   });
 }
 
 /**
- * A line of JSON text with every control character that JSON.stringify leaves as it is (DEL, C1
- * controls, bidirectional overrides) written as a JSON escape such as `\u007f`: still valid JSON
- * that reads back to the same value, and nothing left for a terminal to obey.
+ * JSON text (JSON.stringify's, pretty or not) with every such character that it leaves as it is
+ * (DEL, C1 controls, format characters, separators) written as a JSON escape such as `\u009b`:
+ * still valid JSON that reads back to the same value. Its own line breaks stay: JSON.stringify
+ * escapes every one inside a string.
  */
 export function jsonVisible(json: string): string {
-  return json.replace(CONTROL, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return json.replace(UNSAFE, (char) => {
+    if (char === "\n") return char;
+    let escaped = "";
+    for (let unit = 0; unit < char.length; unit++) {
+      escaped += `\\u${char.charCodeAt(unit).toString(16).padStart(4, "0")}`;
+    }
+    return escaped;
+  });
 }
 
 /**
- * `io` as the commands should write to it: in text, every line, progress line and question with
- * its control characters made visible (a line never holds a line feed of its own: a command that
- * prints several lines writes them one by one); under `--json`, progress as `{"progress": …}` lines
- * on stderr rather than a line rewritten in place.
+ * `io` as the commands should write to it: every line, progress line and question without the
+ * API key and, in text, with the characters {@linkcode visible} escapes shown as escapes (a line
+ * never holds a line feed of its own: a command that prints several lines writes them one by one);
+ * under `--json`, lines are JSON, escaped by {@linkcode jsonVisible}, and progress goes to stderr
+ * as `{"progress": …}` lines rather than a line rewritten in place.
  */
 export function presentIo(io: CliIo, json: boolean): CliIo {
-  const shown = json ? (line: string) => line : visible;
+  const key = apiKeyOf(io);
+  const text = (line: string) => visible(redactKey(line, key));
+  const shown = json ? (line: string) => jsonVisible(redactKey(line, key)) : text;
+  const stderr = (line: string) => io.stderr(shown(line));
   return {
     stdout: (line) => io.stdout(shown(line)),
     stdoutLost: () => io.stdoutLost?.() ?? false,
     stdoutError: () => io.stdoutError?.(),
-    stderr: (line) => io.stderr(shown(line)),
+    stderr,
     progress: json
-      ? (line) => io.stderr(JSON.stringify({ progress: line }))
-      : (line) => io.progress(visible(line)),
+      ? (line) => stderr(JSON.stringify({ progress: line }))
+      : (line) => io.progress(text(line)),
     env: (name) => io.env(name),
     isTerminal: io.isTerminal,
     ...(io.stdoutIsTerminal === undefined ? {} : { stdoutIsTerminal: io.stdoutIsTerminal }),
-    confirm: (question) => io.confirm(visible(question)),
+    confirm: (question) => io.confirm(text(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),
   };
+}
+
+/** The key the run sends, as the client reads it; empty, so hiding nothing, when it cannot be read. */
+function apiKeyOf(io: CliIo): string {
+  try {
+    return io.env("LAMBDA_API_KEY")?.trim() ?? "";
+  } catch {
+    return "";
+  }
 }
 
 /** A remark on stderr: as it is in text, as `{"warning": …}` or `{"note": …}` under `--json`. */

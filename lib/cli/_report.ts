@@ -26,7 +26,7 @@ import type { CliIo, MustReach } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { PROGRAM } from "./_help.ts";
 import { findLaunchCommand, interruptedExitCode } from "./_interrupts.ts";
-import { visible } from "./_output.ts";
+import { presentIo } from "./_output.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 
 /** A failure of the command line itself, with its exit code and what to do about it. */
@@ -197,8 +197,10 @@ export function reportError(
   const message = messageOf(error, changed);
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
+  // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
+  const say = presentIo(io, options.json).stderr;
   if (options.json) {
-    io.stderr(JSON.stringify({
+    say(JSON.stringify({
       error: {
         code: (error instanceof ApiError ? error.code : undefined) ?? cliCode(exitCode, error),
         message,
@@ -220,8 +222,6 @@ export function reportError(
     }));
     return exitCode;
   }
-  // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
-  const say = (line: string) => io.stderr(visible(line));
   say(`error: ${message}`);
   if (requestId !== undefined) say(`  request id: ${requestId}`);
   // An API error's message carries Lambda's suggestion already (cut short): say it once.

@@ -14,7 +14,7 @@ import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
 import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
-import { presentIo, remark, visible } from "./_output.ts";
+import { presentIo, remark } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { type Changes, checkBaseUrl, type CliOptions, makeClient } from "./_client.ts";
 import { dryRun } from "./_dry_run.ts";
@@ -91,7 +91,7 @@ export async function runCli(
     if (stopped) return await dryRun(out, context, command, stopped);
     const output = await command.run(context);
     render(io, out, command, output, shown);
-    checkDelivered(io, output, changes.sent);
+    checkDelivered(io, out, output, changes.sent);
     return output.exitCode ?? EXIT.ok;
   } catch (error) {
     return reportError(io, error, {
@@ -298,10 +298,11 @@ function view(command: Command, args: ParsedArgs): View {
  * nothing was lost that mattered: a reader that left a listing early (`| head -1`) had what it
  * wanted.
  */
-function checkDelivered(io: CliIo, output: CommandOutput, changed: boolean): void {
+function checkDelivered(raw: CliIo, io: CliIo, output: CommandOutput, changed: boolean): void {
   const { mustReach } = output;
   if (mustReach?.offStdout) {
-    mustReach.lines.forEach((line) => io.stderr(mustReach.secret ? line : visible(line)));
+    // A secret exactly as it is, like render's secretLines.
+    mustReach.lines.forEach((line) => (mustReach.secret ? raw : io).stderr(line));
   }
   if (!io.stdoutLost?.()) return;
   const failure = io.stdoutError?.();

@@ -21,11 +21,14 @@ export function table(
   );
 }
 
-/** One `key: value` line per entry, keys aligned, empty values left out. */
+/**
+ * One `key: value` line per entry, keys aligned, empty values left out (each value last on its
+ * line, so escaped with the line as it is written: see _output.ts).
+ */
 export function details(entries: readonly [string, string | undefined][]): string[] {
   const shown = entries.filter(([, value]) => value !== undefined && value !== "");
   const width = Math.max(...shown.map(([key]) => key.length));
-  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${visible(value!)}`);
+  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 1)} ${value}`);
 }
 
 /** US cents as dollars, such as `$1.29`. */

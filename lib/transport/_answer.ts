@@ -1,7 +1,7 @@
 // Reading an answer once its body is in: the key redacted wherever a server echoed it, the JSON
 // envelope checked against the shape the spec gives, and a failure turned into a typed error.
 
-import { holdsSecret, MIN_REDACTED_LENGTH, redactSecret } from "../_redact.ts";
+import { holdsSecret, MIN_REDACTED_LENGTH, redactKey, redactSecret } from "../_redact.ts";
 import { isRecord } from "../_validate.ts";
 import type { Clock } from "../clock.ts";
 import { createApiError } from "../errors.ts";
@@ -105,11 +105,6 @@ function shapeProblem(shape: SpecOperation["data"] | undefined, data: unknown): 
   return shape.list === undefined || Array.isArray(data[shape.list])
     ? undefined
     : `its data holds no '${shape.list}' list`;
-}
-
-/** `text` without the key, unless the key is too short to search for without harm. */
-export function redactKey(text: string, apiKey: string): string {
-  return apiKey.length < MIN_REDACTED_LENGTH ? text : redactSecret(text, apiKey);
 }
 
 /**

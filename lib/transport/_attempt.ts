@@ -39,7 +39,8 @@ export type Emit = <K extends "onRequest" | "onResponse">(
 ) => void;
 
 /**
- * Sends one attempt of `request` to `event.url` and reads its whole answer. Rejects with the
+ * Sends one attempt of `request` to `url` (not `event.url`, which hides the key where it was passed
+ * as an id, and which a hook may change) and reads its whole answer. Rejects with the
  * caller's abort reason, a {@linkcode TimeoutError} once `timeoutMs` has passed on the client's
  * clock, or a {@linkcode ConnectionError} for any other failure before the body was in. The
  * fetch is raced against its time limit, so that one that ignores its signal (a custom fetch) is
@@ -49,13 +50,12 @@ export async function attempt(
   settings: TransportSettings,
   emit: Emit,
   request: AttemptRequest,
+  url: string,
   event: RequestEvent,
   apiKey: string,
   timeoutMs: number,
   options: RequestOptions,
 ): Promise<{ answer: Answer; text: string }> {
-  // Read before any hook runs: a hook may change the event it is given, never what is sent.
-  const url = event.url;
   const hasBody = request.body !== undefined;
   const headers = attemptHeaders(settings, apiKey, hasBody, options.headers);
   if (settings.observed) event.headers = { ...headers, authorization: REDACTED_AUTHORIZATION };

@@ -6,6 +6,7 @@
 
 import { callSafely } from "../_callback.ts";
 import { type LimitKind, sharedRateLimiter } from "../_rate_limiter.ts";
+import { redactKey } from "../_redact.ts";
 import { checkId, checkNonNegativeInteger, checkTimeout } from "../_validate.ts";
 import type { Clock } from "../clock.ts";
 import type { Hooks, LambdaCloudClientOptions, RequestEvent, RequestOptions } from "../options.ts";
@@ -145,6 +146,8 @@ export class Transport {
     const limiter = settings.limiter &&
       sharedRateLimiter(settings.limiter, await this.#key.hash(apiKey));
     const url = buildUrl(this.baseUrl, operation);
+    // What hooks see: the key passed where an id goes (`instances.get(key)`) stays secret there too.
+    const shownUrl = redactKey(url, apiKey);
     // Patience is counted from the first failure, so that a call that succeeds reads no clock.
     let failedAt: number | undefined;
     let unknownBefore = false;
@@ -157,7 +160,7 @@ export class Transport {
         const event: RequestEvent = {
           action,
           method: operation.method,
-          url,
+          url: shownUrl,
           headers: {},
           attempt: attemptNumber,
         };
@@ -173,6 +176,7 @@ export class Transport {
             settings,
             this.#emitAttempt,
             operation,
+            url,
             event,
             apiKey,
             timeoutMs,
