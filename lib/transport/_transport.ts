@@ -147,7 +147,7 @@ export class Transport {
       sharedRateLimiter(settings.limiter, await this.#key.hash(apiKey));
     const url = buildUrl(this.baseUrl, operation);
     // What hooks see: the key passed where an id goes (`instances.get(key)`) stays secret there too.
-    const shownUrl = redactKey(url, apiKey);
+    const shownUrl = settings.observed ? redactKey(url, apiKey) : url;
     // Patience is counted from the first failure, so that a call that succeeds reads no clock.
     let failedAt: number | undefined;
     let unknownBefore = false;
