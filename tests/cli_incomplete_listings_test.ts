@@ -86,7 +86,7 @@ Deno.test("cli incomplete listings: a launch of unknown outcome with an untagged
   assertEquals(blind.out, "(none)");
   assertMatch(
     blind.err,
-    /^warning: the API gave no tags for [0-9a-f]{32}, even read one by one, so whether they carry the tag cannot be told/,
+    /^warning: the API gave no tags for 1 instance\(s\) \([0-9a-f]{32}\), listed or read one by one \(at most 20 a run\), so whether they carry the tag cannot be told/,
   );
 });
 
@@ -110,4 +110,28 @@ Deno.test("cli incomplete listings: a launch listed without a usable id is said 
     `  suggestion: It launched, and bills until terminated, but Lambda listed it without a usable id: find it in Lambda's console by its tag ${LAUNCH_TOKEN_KEY}=${token}, and terminate it there`,
   );
   assertEquals(emulator.requests.filter((r) => r.operationId === "launchInstance").length, 1);
+});
+
+Deno.test("cli incomplete listings: instances list --tag reads at most 20 instances listed without tags, with progress, and says which it could not tell", async () => {
+  const emulator = testEmulator();
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 30);
+  const run = cliRunner(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  await run([...launchArgs(), "--tag", "team=ml", "-q"]);
+  for (let index = 0; index < 24; index++) await run([...launchArgs(), "-q"]);
+  const wanted = emulator.instances()[0]!.id;
+  emulator.faults.inject({ kind: "untagged", operation: "listInstances" });
+  emulator.clearRequests();
+  const result = await run(["instances", "list", "--tag", "team=ml", "-q"]);
+  assertEquals([result.code, result.out], [EXIT.ok, wanted]);
+  assertEquals(emulator.requests.filter((r) => r.operationId === "getInstance").length, 20);
+  assertEquals(result.progress.length, 20);
+  assertMatch(
+    result.progress[19]!,
+    /^Reading the tags of [0-9a-f]{32} \(20 of 20\): the listing gave none$/,
+  );
+  assertMatch(
+    result.err,
+    /^warning: the API gave no tags for 5 instance\(s\) \([0-9a-f]{32}, [0-9a-f]{32}, [0-9a-f]{32}, …\), listed or read one by one \(at most 20 a run\)/,
+  );
 });

@@ -118,8 +118,10 @@ export const INSTANCE_COMMANDS: Command[] = [
           : [`Uptime unknown: the audit trail could not be read (${launched.unavailable})`],
         // Not "(none)" alone when the tags could not be seen: the instance sought may be one.
         warnings: untagged.length === 0 ? [] : [
-          `warning: the API gave no tags for ${untagged.join(", ")}, even read one by one, so ` +
-          `whether they carry the tag cannot be told: they are left out`,
+          `warning: the API gave no tags for ${untagged.length} instance(s) (${
+            [...untagged.slice(0, 3), ...untagged.length > 3 ? ["…"] : []].join(", ")
+          }), listed or read one by one (at most ${MAX_TAG_READS} a run), so whether they carry ` +
+          `the tag cannot be told: they are left out`,
         ],
       };
     },
@@ -266,11 +268,16 @@ export const INSTANCE_COMMANDS: Command[] = [
   },
 ];
 
+// Each read by id takes a turn of the rate limit (one a second): an account whose listing gives no
+// tags at all would otherwise cost a read per instance, unbounded.
+const MAX_TAG_READS = 20;
+
 /**
  * The instances of `instances` that carry every tag in `wanted`. The API may list instances without
- * their tags (the spec makes them optional): those are read one by one, which gives them, so that a
- * tag filter (such as the one that finds a launch of unknown outcome) does not miss an instance for
- * want of its tags. The ids whose tags stay unknown even then are returned apart.
+ * their tags (the spec makes them optional): up to {@linkcode MAX_TAG_READS} of those are read one
+ * by one, with progress, which gives them, so that a tag filter (such as the one that finds a launch
+ * of unknown outcome) does not miss an instance for want of its tags. The ids whose tags stay
+ * unknown (unread, or read without them) are returned apart.
  */
 async function withTags(
   context: CommandContext,
@@ -279,13 +286,20 @@ async function withTags(
 ): Promise<{ instances: Instance[]; untagged: string[] }> {
   const kept: Instance[] = [];
   const untagged: string[] = [];
+  const toRead = Math.min(MAX_TAG_READS, instances.filter((i) => !Array.isArray(i.tags)).length);
+  let reads = 0;
   for (const listed of instances) {
-    const instance = Array.isArray(listed.tags) ? listed : await context.client.instances
-      .get(listed.id, { signal: context.signal })
-      .catch((error) => {
-        if (error instanceof NotFoundError) return undefined; // gone since it was listed
-        throw error;
-      });
+    let instance: Instance | undefined = listed;
+    if (!Array.isArray(listed.tags) && reads < MAX_TAG_READS) {
+      context.io.progress(
+        `Reading the tags of ${listed.id} (${++reads} of ${toRead}): the listing gave none`,
+      );
+      instance = await context.client.instances.get(listed.id, { signal: context.signal })
+        .catch((error) => {
+          if (error instanceof NotFoundError) return undefined; // gone since it was listed
+          throw error;
+        });
+    }
     if (instance === undefined) continue;
     if (!Array.isArray(instance.tags)) {
       untagged.push(instance.id);
