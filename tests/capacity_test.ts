@@ -246,3 +246,25 @@ Deno.test("a malformed instance-type answer is a typed error, and a capacity wai
   assert(found.length > 0 && polls === 2);
   await client.regions.list();
 });
+
+Deno.test("launchFirstAvailable() does not move on when a refusal hides a launch: a gateway sent it on twice and handed back the second answer", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 1);
+  // The gateway retries the launch upstream: the first attempt launched, the second is refused
+  // for the capacity the first took, and that refusal is what the client hears.
+  const gateway = async (request: Request) => {
+    if (!new URL(request.url).pathname.endsWith("/launch")) return await emulator.fetch(request);
+    await emulator.fetch(request.clone());
+    return await emulator.fetch(request);
+  };
+  const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
+  const launched = await client.instances.launchFirstAvailable([
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ], { ssh_key_names: ["k"] });
+  assertEquals(emulator.instances().length, 1);
+  assertEquals(launched.region_name, "us-east-1");
+  assertEquals(launched.instance_ids, [emulator.instances()[0]!.id]);
+  assertEquals(pairs(launched.tried), ["gpu_1x_a10@us-east-1"]);
+});

@@ -140,7 +140,8 @@ export class InstancesResource extends Resource {
 
   /**
    * Launches the first candidate that has capacity, best first, moving on only after an
-   * `insufficient-capacity` refusal; each launch is as safe as `launch()`.
+   * `insufficient-capacity` refusal and a listing that shows nothing carrying its launch token
+   * (a refusal may hide a launch a gateway sent on twice); each launch is as safe as `launch()`.
    *
    * @param candidates (instance type, region) pairs, such as `client.instanceTypes.available()`.
    * @param body The rest of the launch body: SSH key, name, tags, image…

@@ -22,6 +22,7 @@ import type { Clock } from "../clock.ts";
 import { InsufficientCapacityError } from "../errors.ts";
 import { InvalidResponseError } from "../no_answer_errors.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
+import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
 import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
@@ -259,13 +260,29 @@ export async function launchFirstAvailable(
       region_name: full.region_name,
     };
     tried.push(candidate);
+    let token: string | undefined;
     try {
-      const { instance_ids } = await launch(ops, full, options);
+      const { instance_ids } = await launch(ops, full, {
+        ...options,
+        onLaunchToken: (sent) => (token = sent, options.onLaunchToken?.(sent)),
+      });
       return { ...candidate, instance_ids, tried };
     } catch (error) {
-      // Only a clean refusal proves nothing launched here; anything else stops the search.
+      // Only a refusal proves nothing launched here; anything else stops the search.
       if (!(error instanceof InsufficientCapacityError)) throw error;
       lastRefusal = error;
+    }
+    // A gateway that sent the launch on again hands back the second answer: the first may have
+    // launched, taking the capacity the second was refused for. Its token tells, before moving on.
+    if (token !== undefined) {
+      const found = await findByLaunchToken(
+        ops,
+        token,
+        options.signal ? { signal: options.signal } : {},
+      );
+      if (found.length > 0) {
+        return { ...candidate, instance_ids: found.map((instance) => instance.id), tried };
+      }
     }
   }
   throw new NoCapacityError(tried, lastRefusal === undefined ? undefined : { cause: lastRefusal });
