@@ -2,7 +2,7 @@
 // process and through the real entrypoint.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { LambdaCloudClient, RateLimitError } from "../mod.ts";
+import { ConflictError, LambdaCloudClient, RateLimitError } from "../mod.ts";
 import { EMULATOR_USAGE, emulatorMain, runEmulatorCommand } from "../lib/testing/_command.ts";
 
 const ENTRYPOINT = new URL("../lib/testing/mod.ts", import.meta.url).pathname;
@@ -76,12 +76,66 @@ Deno.test("command: the rate-limit flags reach the emulator", async () => {
   assertStrictEquals(error.retryAfterMs !== undefined, true);
 });
 
+Deno.test("command: --assume, --boot-seconds and --count-invalid-launches reach the emulator", async () => {
+  await using server = (await runEmulatorCommand(
+    ["--assume", "reterminate=200,keyInUse=400", "--boot-seconds", "0", "--no-rate-limit"],
+    () => {},
+  ))!;
+  const client = new LambdaCloudClient({
+    baseUrl: server.url,
+    apiKey: "secret_emulator",
+    rateLimit: false,
+    maxRetries: 0,
+  });
+  const key = await client.sshKeys.create({ name: "k" });
+  const [id] = (await client.instances.launch({
+    region_name: "us-east-3",
+    instance_type_name: "gpu_8x_h100_sxm5",
+    ssh_key_names: ["k"],
+  })).instance_ids;
+  assertEquals((await client.instances.get(id!)).status, "active"); // 0 s, whatever the type
+  const inUse = await assertRejects(client.sshKeys.delete(key.id), ConflictError);
+  assertEquals(inUse.status, 400);
+  await client.instances.terminate(id!);
+  const again = { instance_ids: [id] };
+  assertEquals(await post(server.url, "/instance-operations/terminate", again), 200); // not 500
+
+  await using limited = (await runEmulatorCommand(
+    ["--count-invalid-launches", "--request-interval-ms", "0"],
+    () => {},
+  ))!;
+  const bad = { region_name: "us-east-1", instance_type_name: "gpu_1x_a10", ssh_key_names: [] };
+  assertEquals([
+    await post(limited.url, "/instance-operations/launch", bad),
+    await post(limited.url, "/instance-operations/launch", bad),
+  ], [400, 429]);
+});
+
+/** The status of a POST to the served emulator at `url`. */
+async function post(url: string, path: string, body: unknown): Promise<number> {
+  const response = await fetch(`${url}${path}`, {
+    method: "POST",
+    headers: { authorization: "Bearer secret_emulator" },
+    body: JSON.stringify(body),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
 Deno.test("command: --help prints the usage; bad options are one clean line and exit 2", async () => {
   const help = capture();
   assertStrictEquals(await emulatorMain(["--help"], help.output), undefined);
   assertEquals(help.out, [EMULATOR_USAGE]);
   for (
-    const flag of ["--port", "--seed", "--boot-seconds", "--no-rate-limit", "--rate-limit-body"]
+    const flag of [
+      "--port",
+      "--seed",
+      "--boot-seconds",
+      "--no-rate-limit",
+      "--rate-limit-body",
+      "--count-invalid-launches",
+      "--assume",
+    ]
   ) {
     assert(EMULATOR_USAGE.includes(flag), flag);
   }
@@ -110,6 +164,14 @@ Deno.test("command: --help prints the usage; bad options are one clean line and 
       [
         ["--rate-limit-body", "xml"],
         "error: Cannot start emulator: '--rate-limit-body' must be text, html or json, received 'xml'",
+      ],
+      [
+        ["--assume", "reterminate"],
+        "error: Cannot start emulator: '--assume' takes NAME=CHOICE pairs separated by commas, received 'reterminate'",
+      ],
+      [
+        ["--assume", "reterminate=201"],
+        "error: Cannot create emulator: 'assumptions.reterminate' must be one of 500, 200, received '201'",
       ],
       [
         ["--api-key", "has space"],

@@ -1,5 +1,5 @@
 // The emulator's 429s in every form production might send, and the client coping with each; the
-// burst and refused-request options of its limiter.
+// burst and refused-request options of its limiter, and which launches use the launch slot.
 
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
@@ -138,4 +138,44 @@ Deno.test("429s over a socket reach a client on another stack the same way", asy
   const error = await assertRejects(client.regions.list(), RateLimitError);
   assertMatch(error.message, /body '429 Too Many Requests: slow down'/);
   assertStrictEquals(error.retryAfterMs, undefined);
+});
+
+/** The status of a POST to `path`: a 429's body is not JSON. */
+async function post(emulator: LambdaEmulator, path: string, body: unknown): Promise<number> {
+  const response = await emulator.fetch(`https://cloud.lambda.ai/api/v1${path}`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${emulator.apiKey}` },
+    body: JSON.stringify(body),
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+Deno.test("a launch refused for its body uses no launch slot, unless countInvalidLaunches", async () => {
+  for (const countInvalidLaunches of [false, true]) {
+    const clock = new FakeClock();
+    const emulator = testEmulator({ clock, rateLimit: { countInvalidLaunches } });
+    const launch = (body: unknown) => {
+      clock.time += 1000; // one request a second: only the launch limit can refuse
+      return post(emulator, "/instance-operations/launch", body);
+    };
+    await post(emulator, "/ssh-keys", { name: "k" });
+    const statuses = [
+      await launch({ ...LAUNCH, ssh_key_names: [] }), // refused by the API's checks
+      await launch(LAUNCH),
+      await launch({ ...LAUNCH, hostname: "-" }), // the slot is taken: still its body's 400
+    ];
+    assertEquals(statuses, countInvalidLaunches ? [400, 429, 429] : [400, 200, 400]);
+  }
+});
+
+Deno.test("a launch refused once its body passed, for a name that names nothing, uses its slot", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, rateLimit: {} });
+  await post(emulator, "/ssh-keys", { name: "k" });
+  clock.time += 1000;
+  const nowhere = { ...LAUNCH, region_name: "nowhere-1" };
+  assertEquals(await post(emulator, "/instance-operations/launch", nowhere), 404);
+  clock.time += 1000;
+  assertEquals(await post(emulator, "/instance-operations/launch", LAUNCH), 429);
 });

@@ -4,6 +4,7 @@ import { checkCreateFilesystemRequest } from "../_rules/file_systems.ts";
 import type { CreateFilesystemRequest } from "../types/file_systems.ts";
 import { checkCreateSshKeyRequest } from "../_rules/ssh_keys.ts";
 import type { CreateSshKeyRequest, SshKey } from "../types/ssh_keys.ts";
+import { isRecord } from "../_validate.ts";
 import {
   EmulatedError,
   invalidAddress,
@@ -44,10 +45,14 @@ function generateKeyPair(state: EmulatorState, name: string) {
 }
 
 function addSshKey({ state, request, body }: HandlerContext) {
-  validateWith(() => checkCreateSshKeyRequest(body));
+  const sent = isRecord(body) ? body : {};
+  const added = typeof sent.public_key === "string" && state.assumptions.publicKey === "trimmed"
+    ? { ...sent, public_key: sent.public_key.trim() }
+    : body;
+  validateWith(() => checkCreateSshKeyRequest(added));
   // Production takes a second key under a name already used (SkyPilot #8221), and the spec puts
   // no rule on the key's text beyond its length: neither is refused here.
-  const { name, public_key } = body as CreateSshKeyRequest;
+  const { name, public_key } = added as CreateSshKeyRequest;
   const id = state.random.id();
   const generated = public_key === undefined ? generateKeyPair(state, name) : undefined;
   const key: SshKey = { id, name, public_key: generated?.public_key ?? public_key! };
@@ -59,13 +64,12 @@ function addSshKey({ state, request, body }: HandlerContext) {
 function deleteSshKey({ state, request, params }: HandlerContext) {
   const key = state.sshKeys.get(params.id!);
   if (!key) throw notFound("SSH key was not found.", "Check the SSH key ID and try again.");
-  // `ssh-keys/key-in-use` is a code seen in the wild (users-and-pitfalls.md); when it is sent,
-  // and with which status, is our assumption: while a live instance names the key, as 409, since
-  // the spec's 400 for this operation carries only `global/invalid-parameters`.
+  // `ssh-keys/key-in-use` is a code seen in the wild (users-and-pitfalls.md); when it is sent
+  // (while a live instance names the key) is our assumption, and its status the `keyInUse` one.
   const user = state.liveInstances().find((record) => record.sshKeyNames.includes(key.name));
   if (user) {
     throw new EmulatedError(
-      409,
+      Number(state.assumptions.keyInUse),
       "ssh-keys/key-in-use",
       `SSH key '${key.name}' is in use by instance ${user.id}.`,
       "Terminate the instances that use it first.",

@@ -1,8 +1,11 @@
 // What the API checks before it carries a call out: the key, the account, the rate limits (a turn
-// is taken as the call arrives), and that the path names an operation.
+// is taken as the call arrives; a launch's, only once its body passes the checks), and that the
+// path names an operation.
 
+import { parseBody } from "./_body.ts";
 import { EmulatedError, notFound } from "./_errors.ts";
 import { type Answer, errorAnswer } from "./_handler.ts";
+import { checkedLaunch } from "./_instances.ts";
 import { RateGate } from "./_rate_gate.ts";
 import type { RateLimits } from "./_settings.ts";
 import type { EmulatorState } from "./_state.ts";
@@ -15,6 +18,7 @@ interface Gates {
   request: RateGate;
   launch: RateGate;
   countRefused: boolean;
+  countInvalidLaunches: boolean;
 }
 
 /** The checks of one emulator. */
@@ -39,17 +43,19 @@ export class Admission {
       request: new RateGate(rateLimits.requestIntervalMs, toleranceMs, rateLimits.requestBurst),
       launch: new RateGate(rateLimits.launchIntervalMs, toleranceMs, rateLimits.launchBurst),
       countRefused: rateLimits.countRefused,
+      countInvalidLaunches: rateLimits.countInvalidLaunches,
     };
   }
 
   /**
    * Refuses a call the way the API does before running it: authentication, an inactive account,
    * the rate limits, and paths that name no operation (`operation` undefined). `undefined` lets
-   * it run.
+   * it run. `text` is the body, as it came.
    */
   admit(
     request: Request,
     operation: OperationSpec | undefined,
+    text: string,
     arrivedAt: number,
     requestId: string,
   ): Answer | undefined {
@@ -64,7 +70,10 @@ export class Admission {
             "Contact Support if problems continue.",
         );
       }
-      const waitMs = this.#takeTurn(operation?.id === "launchInstance", arrivedAt);
+      const waitMs = this.#takeTurn(
+        operation?.id === "launchInstance" && this.#meetsLaunchLimit(text),
+        arrivedAt,
+      );
       if (waitMs > 0) {
         return tooManyRequests(
           this.#tooManyForm,
@@ -102,6 +111,21 @@ export class Admission {
         "API key was invalid, expired, or deleted.",
         suggestion,
       );
+    }
+  }
+
+  /**
+   * Whether a launch with body `text` meets the launch limit: only one that its body's checks let
+   * through, unless `countInvalidLaunches`.
+   */
+  #meetsLaunchLimit(text: string): boolean {
+    if (this.#gates?.countInvalidLaunches !== false) return true;
+    try {
+      checkedLaunch(this.#state, parseBody(text));
+      return true;
+    } catch (error) {
+      if (error instanceof EmulatedError) return false;
+      throw error;
     }
   }
 

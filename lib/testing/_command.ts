@@ -3,6 +3,7 @@
 
 import { describeValue } from "../_validate.ts";
 import { LambdaEmulator } from "./emulator.ts";
+import type { EmulatorAssumptions } from "./assumptions.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { EmulatorServer } from "./server.ts";
 import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
@@ -19,7 +20,8 @@ Options:
   --port N                  the port to listen on (default 0: a free one)
   --seed N                  ids and addresses follow the seed (default 1)
   --api-key KEY             the one API key it accepts (default secret_emulator)
-  --boot-seconds N          how long an instance takes to boot (default 120)
+  --boot-seconds N          how long every instance takes to boot (default: by type,
+                            from 120 for one GPU to 1320 for 8x H100)
   --no-rate-limit           no rate limits at all
   --request-interval-ms N   the least time between two requests (default 1000)
   --launch-interval-ms N    the least time between two launches (default 12000)
@@ -27,8 +29,11 @@ Options:
   --launch-burst N          launches beyond that pace let through at once (default 0;
                             4 reads "five requests per minute" as five at once)
   --count-refused           a request refused with 429 still uses its turn
+  --count-invalid-launches  a launch refused for its body still uses the launch slot
   --rate-limit-body FORM    the body of a 429: text (default), html or json
   --retry-after             send Retry-After with each 429 (default: none)
+  --assume NAME=CHOICE,...  the other choice of a guess about production: reterminate=200,
+                            sharedKeyName=400, keyInUse=400, publicKey=trimmed, nullName=absent
   -h, --help                show this help
 
 An option's value may follow it (--port 8080) or be joined to it (--port=8080).
@@ -44,8 +49,14 @@ const VALUE_FLAGS = new Set([
   "--request-burst",
   "--launch-burst",
   "--rate-limit-body",
+  "--assume",
 ]);
-const SWITCHES = new Set(["--no-rate-limit", "--count-refused", "--retry-after"]);
+const SWITCHES = new Set([
+  "--no-rate-limit",
+  "--count-refused",
+  "--count-invalid-launches",
+  "--retry-after",
+]);
 const HELP = new Set(["-h", "--help"]);
 const ACTION = "start emulator";
 
@@ -127,10 +138,10 @@ export async function runEmulatorCommand(
 }
 
 function emulatorOptions(values: Map<string, string>, switches: Set<string>): EmulatorOptions {
-  const options: EmulatorOptions = {
-    seed: wholeNumber(values, "--seed", 1),
-    timing: { bootMs: wholeNumber(values, "--boot-seconds", 120) * 1000 },
-  };
+  const options: EmulatorOptions = { seed: wholeNumber(values, "--seed", 1) };
+  if (values.has("--boot-seconds")) {
+    options.timing = { bootMs: wholeNumber(values, "--boot-seconds", 0) * 1000 };
+  }
   const apiKey = values.get("--api-key");
   if (apiKey !== undefined) options.apiKey = apiKey;
   const limits: RateLimitOptions = {
@@ -139,6 +150,7 @@ function emulatorOptions(values: Map<string, string>, switches: Set<string>): Em
     requestBurst: wholeNumber(values, "--request-burst", 0),
     launchBurst: wholeNumber(values, "--launch-burst", 0),
     countRefused: switches.has("--count-refused"),
+    countInvalidLaunches: switches.has("--count-invalid-launches"),
   };
   options.rateLimit = switches.has("--no-rate-limit") ? false : limits;
   const body = values.get("--rate-limit-body") ?? "text";
@@ -149,7 +161,23 @@ function emulatorOptions(values: Map<string, string>, switches: Set<string>): Em
   }
   const answer: RateLimitAnswer = { body, retryAfter: switches.has("--retry-after") };
   options.rateLimitAnswer = answer;
+  const assume = values.get("--assume");
+  if (assume !== undefined) options.assumptions = assumptions(assume);
   return options;
+}
+
+/** `--assume reterminate=200,keyInUse=400`, as the `assumptions` option (which checks it). */
+function assumptions(list: string): EmulatorAssumptions {
+  const pairs = list.split(",").map((pair) => {
+    const [name, choice, ...more] = pair.split("=");
+    if (!name || choice === undefined || more.length > 0) {
+      throw new TypeError(
+        `Cannot ${ACTION}: '--assume' takes NAME=CHOICE pairs separated by commas, received '${list}'`,
+      );
+    }
+    return [name, choice];
+  });
+  return Object.fromEntries(pairs) as EmulatorAssumptions;
 }
 
 function wholeNumber(

@@ -49,11 +49,11 @@ export function invalidAddress(): EmulatedError {
 
 /**
  * `global/unknown`, "An unknown error occurred.": what production answers where its own code
- * fails, as users reported it (SkyPilot #3410, #8221). No report gives the status; 500 is our
- * assumption, since the words are those of a catch-all.
+ * fails, as users reported it (SkyPilot #3410, #8221). No report gives the status: the callers'
+ * assumptions choose it.
  */
-export function unknownError(): EmulatedError {
-  return new EmulatedError(500, "global/unknown", "An unknown error occurred.");
+export function unknownError(status: number): EmulatedError {
+  return new EmulatedError(status, "global/unknown", "An unknown error occurred.");
 }
 
 /**

@@ -2,7 +2,7 @@
 
 import { checkLaunchRequest, checkUpdateRequest } from "../_rules/instances.ts";
 import type { InstanceLaunchRequest, InstanceModificationRequest } from "../types/instances.ts";
-import { checkArray, checkObject, checkString } from "../_validate.ts";
+import { checkArray, checkObject, checkString, isRecord } from "../_validate.ts";
 import { PROSE_RULES } from "../spec/policy.ts";
 import {
   EmulatedError,
@@ -44,17 +44,27 @@ function instanceIds({ body }: HandlerContext, action: string): string[] {
   return [...new Set(ids)];
 }
 
-function launch({ state, request, body }: HandlerContext) {
+/**
+ * A launch's body, checked as the API checks it before looking anything up; a body that breaks
+ * the rules is a 400 `global/invalid-parameters`. The launch limit counts only launches that pass.
+ */
+export function checkedLaunch(state: EmulatorState, body: unknown): InstanceLaunchRequest {
+  const { name, ...unnamed } = isRecord(body) ? body : {};
   // The API's own words for a quantity over one, before any other check (SkyPilot #7084).
-  const quantity = (body as { quantity?: unknown } | null | undefined)?.quantity;
+  const quantity = unnamed.quantity;
   if (
     typeof quantity === "number" && Number.isInteger(quantity) &&
     quantity > PROSE_RULES.launchQuantity
   ) {
     throw invalidParameters(PROSE_RULES.tooManyInstances);
   }
-  validateWith(() => checkLaunchRequest(body));
-  const launch = body as InstanceLaunchRequest;
+  const checked = name === null && state.assumptions.nullName === "absent" ? unnamed : body;
+  validateWith(() => checkLaunchRequest(checked));
+  return checked as InstanceLaunchRequest;
+}
+
+function launch({ state, request, body }: HandlerContext) {
+  const launch = checkedLaunch(state, body);
   if (!state.billingAddressValid) throw invalidAddress();
   const region = state.region(launch.region_name);
   if (!region) {
@@ -78,7 +88,7 @@ function launch({ state, request, body }: HandlerContext) {
     );
   }
   // Two keys under one name: production fails the launch with an unknown error (SkyPilot #8221).
-  if (keys.length > 1) throw unknownError();
+  if (keys.length > 1) throw unknownError(Number(state.assumptions.sharedKeyName));
   const filesystems = [...state.filesystems.values()];
   const inRegion = (fs: { name: string; region: { name: string } }) => {
     if (fs.region.name !== region.name) {
@@ -169,6 +179,7 @@ function launch({ state, request, body }: HandlerContext) {
     privateIp: state.ip("10.19"),
     jupyterToken: state.random.id(),
     launchedAt: state.now(),
+    bootedAt: state.now() + state.timing.bootMs(entry.instance_type),
     capacityReleased: false,
   };
   if (launch.name !== undefined) record.name = launch.name;
@@ -206,11 +217,13 @@ function restart(context: HandlerContext) {
 function terminate(context: HandlerContext) {
   const { state, request } = context;
   const records = instanceIds(context, "terminate instances").map((id) => instanceOr404(state, id));
+  const running = records.filter((record) => record.terminateRequestedAt === undefined);
   // Production answers a terminate of an instance already terminating with an unknown error
-  // (SkyPilot #3410). That a terminated one (still listed) does too, and that the whole call
-  // fails before anything changes, are our assumptions.
-  if (records.some((record) => record.terminateRequestedAt !== undefined)) throw unknownError();
-  for (const record of records) {
+  // (SkyPilot #3410): the `reterminate` assumption says how the call ends.
+  if (running.length < records.length && state.assumptions.reterminate === "500") {
+    throw unknownError(500);
+  }
+  for (const record of running) {
     record.terminateRequestedAt = state.now();
     state.releaseCapacity(record);
     state.audit(request, "instance", "terminated", [record.id], {

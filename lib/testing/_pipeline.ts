@@ -106,7 +106,13 @@ export class RequestPipeline {
     };
     if (behaviour?.strikes === "before") return send(behaviour.reply(struck!));
     const requestId = newRequestId();
-    const refused = this.#parts.admission.admit(request, matched?.operation, arrivedAt, requestId);
+    const refused = this.#parts.admission.admit(
+      request,
+      matched?.operation,
+      text,
+      arrivedAt,
+      requestId,
+    );
     if (refused) return send(refused);
     const call: AdmittedCall = { request, url, matched: matched!, text, requestId };
     if (this.#parts.overrides.has(call.matched.operation.id)) {

@@ -1,7 +1,14 @@
 // The emulator's options, checked and with their defaults filled in, in the order the constructor
 // has always checked them (so that of two bad options, the same one is named).
 
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import { expectedBootMs } from "../_rules/boot_time.ts";
+import {
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  describeValue,
+  isRecord,
+} from "../_validate.ts";
+import { type Assumptions, checkAssumptions } from "./_assumptions.ts";
 import type { Quota, Timing } from "./_state.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import type { EmulatorOptions } from "./options.ts";
@@ -16,6 +23,7 @@ export interface RateLimits {
   requestBurst: number;
   launchBurst: number;
   countRefused: boolean;
+  countInvalidLaunches: boolean;
 }
 
 /** Everything an emulator is made from. */
@@ -29,6 +37,7 @@ export interface Settings {
     timing: Timing;
     quota: Quota;
     pageSize: number;
+    assumptions: Assumptions;
   };
   /** `undefined` when the rate limits are off. */
   rateLimits: RateLimits | undefined;
@@ -57,11 +66,12 @@ export function checkOptions(options: EmulatorOptions): Settings {
   const quota = options.quota ?? {};
   const number = (name: string, value: number | undefined, fallback: number) =>
     checkNonNegativeNumber(action, name, value ?? fallback);
+  const catalog = options.catalog ? structuredClone(options.catalog) : defaultCatalog();
   const account = {
     seed,
-    catalog: options.catalog ? structuredClone(options.catalog) : defaultCatalog(),
+    catalog,
     timing: {
-      bootMs: number("timing.bootMs", timing.bootMs, 120_000),
+      bootMs: checkBootMs(action, timing.bootMs, catalog),
       restartMs: number("timing.restartMs", timing.restartMs, 60_000),
       terminateMs: number("timing.terminateMs", timing.terminateMs, 30_000),
       terminatedVisibleMs: number(
@@ -76,6 +86,7 @@ export function checkOptions(options: EmulatorOptions): Settings {
       firewallRulesets: number("quota.firewallRulesets", quota.firewallRulesets, 20),
     },
     pageSize: Math.max(1, checkNonNegativeInteger(action, "pageSize", options.pageSize ?? 100)),
+    assumptions: checkAssumptions(action, options.assumptions),
   };
   const rateLimit = options.rateLimit ?? {};
   let rateLimits: RateLimits | undefined;
@@ -90,6 +101,7 @@ export function checkOptions(options: EmulatorOptions): Settings {
       launchIntervalMs: number("rateLimit.launchIntervalMs", rateLimit.launchIntervalMs, 12_000),
       launchBurst: burst("rateLimit.launchBurst", rateLimit.launchBurst),
       countRefused: rateLimit.countRefused === true,
+      countInvalidLaunches: rateLimit.countInvalidLaunches === true,
     };
   }
   return {
@@ -110,6 +122,39 @@ export function checkOptions(options: EmulatorOptions): Settings {
       options.maxBodyBytes ?? 4 * 1024 * 1024,
     ),
   };
+}
+
+/**
+ * The boot time of each type: one number for all, or numbers by type name (each naming a type of
+ * the catalogue) with the model of `lib/_rules/boot_time.ts` for the others, or the model alone.
+ */
+function checkBootMs(
+  action: string,
+  given: unknown,
+  catalog: EmulatorCatalog,
+): Timing["bootMs"] {
+  if (given === undefined) return (type) => expectedBootMs(type.name);
+  if (typeof given === "number") {
+    const ms = checkNonNegativeNumber(action, "timing.bootMs", given);
+    return () => ms;
+  }
+  if (!isRecord(given)) {
+    throw new TypeError(
+      `Cannot ${action}: 'timing.bootMs' must be a number, or numbers by instance type name, received ${
+        describeValue(given)
+      }`,
+    );
+  }
+  const byName = new Map<string, number>();
+  for (const [name, ms] of Object.entries(given)) {
+    if (!catalog.instanceTypes.some((entry) => entry.instance_type.name === name)) {
+      throw new RangeError(
+        `Cannot ${action}: 'timing.bootMs' must name instance types of the catalog, received '${name}'`,
+      );
+    }
+    byName.set(name, checkNonNegativeNumber(action, `timing.bootMs.${name}`, ms));
+  }
+  return (type) => byName.get(type.name) ?? expectedBootMs(type.name);
 }
 
 function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {

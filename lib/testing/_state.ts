@@ -17,11 +17,13 @@ import type { Region } from "../types/regions.ts";
 import type { SshKey } from "../types/ssh_keys.ts";
 import type { Attachment, Ticket } from "../types/tickets.ts";
 import type { EmulatorCatalog } from "./catalog.ts";
+import type { Assumptions } from "./_assumptions.ts";
 import { SeededRandom } from "./_random.ts";
 
 /** How long instances take to change state, in emulator milliseconds. */
 export interface Timing {
-  bootMs: number;
+  /** From launch to `active`, for an instance of `type`. */
+  bootMs: (type: InstanceType) => number;
   restartMs: number;
   terminateMs: number;
   terminatedVisibleMs: number;
@@ -51,6 +53,8 @@ export interface InstanceRecord {
   privateIp: string;
   jupyterToken: string;
   launchedAt: number;
+  /** When it first becomes `active`: its launch plus its type's boot time. */
+  bootedAt: number;
   restartingUntil?: number;
   terminateRequestedAt?: number;
   forcedStatus?: "unhealthy" | "preempted";
@@ -103,6 +107,8 @@ export class EmulatorState {
   readonly timing: Timing;
   readonly quota: Quota;
   readonly pageSize: number;
+  /** The choices made where production's behaviour is a guess. */
+  readonly assumptions: Assumptions;
   readonly instances = new Map<string, InstanceRecord>();
   readonly sshKeys = new Map<string, SshKey>();
   readonly filesystems = new Map<string, FilesystemRecord>();
@@ -122,6 +128,7 @@ export class EmulatorState {
       timing: Timing;
       quota: Quota;
       pageSize: number;
+      assumptions: Assumptions;
       now: () => number;
     },
   ) {
@@ -130,6 +137,7 @@ export class EmulatorState {
     this.timing = options.timing;
     this.quota = options.quota;
     this.pageSize = options.pageSize;
+    this.assumptions = options.assumptions;
     this.#now = options.now;
     const ssh: FirewallRule = {
       protocol: "tcp",
@@ -161,7 +169,7 @@ export class EmulatorState {
         : "terminated";
     }
     if (record.forcedStatus) return record.forcedStatus;
-    if (now < record.launchedAt + this.timing.bootMs) return "booting";
+    if (now < record.bootedAt) return "booting";
     if (record.restartingUntil !== undefined && now < record.restartingUntil) return "booting";
     return "active";
   }
@@ -200,7 +208,7 @@ export class EmulatorState {
 
   view(record: InstanceRecord): Instance {
     const status = this.status(record);
-    const booted = this.now() >= record.launchedAt + this.timing.bootMs;
+    const booted = this.now() >= record.bootedAt;
     const running = status !== "terminated" && booted;
     const instance: Instance = {
       id: record.id,
@@ -247,7 +255,7 @@ export class EmulatorState {
     } else if (status === "preempted") {
       others = no("vm-is-preempted", "The instance was preempted.");
     } else if (status === "booting") {
-      others = this.now() < record.launchedAt + this.timing.bootMs
+      others = this.now() < record.bootedAt
         ? no("vm-has-not-launched", "The instance has not finished launching.")
         : no("vm-action-in-progress", "Another action is in progress on the instance.");
     }

@@ -31,21 +31,26 @@
  * ```
  *
  * `--help` lists the options: `--port N` (0 picks a free port), `--seed N`, `--api-key KEY`,
- * `--boot-seconds N`, and for the rate limits `--no-rate-limit`, `--request-interval-ms N`,
- * `--launch-interval-ms N`, `--request-burst N`, `--launch-burst N`, `--count-refused`,
- * `--rate-limit-body text|html|json` and `--retry-after`.
+ * `--boot-seconds N` (by default, boot time follows the type), for the rate limits
+ * `--no-rate-limit`, `--request-interval-ms N`, `--launch-interval-ms N`, `--request-burst N`,
+ * `--launch-burst N`, `--count-refused`, `--count-invalid-launches`,
+ * `--rate-limit-body text|html|json` and `--retry-after`, and `--assume NAME=CHOICE,...` for the
+ * emulator's guesses (see `assumptions.ts`).
  *
  * ## How close to production
  *
  * Bodies and queries are checked with the client's own validators, as strictly as the spec, and
  * stricter only where the spec's prose is; behaviours users met in production are modelled
- * (`quantity: 1`, keys sharing a name, terminating twice, a key in use), and the 429's shape is
- * an option because the spec documents none (see `rate_limits.ts`). The repository's
- * `docs/emulator.md` lists what the emulator models, what it assumes, and what it does not model.
+ * (`quantity: 1`, keys sharing a name, terminating twice, a key in use, large types' long
+ * boots), the 429's shape is an option because the spec documents none (see `rate_limits.ts`),
+ * and where the emulator has to guess, the other guess is an option too (see `assumptions.ts`).
+ * The repository's `docs/emulator.md` lists what the emulator models, what it assumes, and what
+ * it does not model.
  *
  * @module
  */
 
+export { type EmulatorAssumptions } from "./assumptions.ts";
 export { type CatalogInstanceType, defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 export { LambdaEmulator } from "./emulator.ts";
 export { type EmulatorOptions } from "./options.ts";

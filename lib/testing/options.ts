@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { EmulatorAssumptions } from "./assumptions.ts";
 import type { EmulatorCatalog } from "./catalog.ts";
 import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 import type { EmulatorExchange } from "./requests.ts";
@@ -52,8 +53,14 @@ export interface EmulatorOptions {
   rateLimitAnswer?: RateLimitAnswer;
   /** How long instances take to change state, in emulator milliseconds. */
   timing?: {
-    /** From launch to `active`. @default 120000 */
-    bootMs?: number;
+    /**
+     * From launch to `active`: one number for every type (tests set it small), or a number per
+     * type name, the others following the default. By default it follows the type's GPUs, as
+     * users of the real API record them: 2 minutes with one GPU, rising to 15 minutes for
+     * 8x A100 and 22 for 8x H100 (`docs/emulator.md` says what the model rests on).
+     * @default by type, from 120000 to 1320000
+     */
+    bootMs?: number | Readonly<Record<string, number>>;
     /** From restart back to `active`. @default 60000 */
     restartMs?: number;
     /** From `terminating` to `terminated`. @default 30000 */
@@ -61,6 +68,11 @@ export interface EmulatorOptions {
     /** How long a terminated instance stays listed before it is gone. @default 300000 */
     terminatedVisibleMs?: number;
   };
+  /**
+   * The emulator's guesses where production's behaviour is not known, each switchable to the
+   * other plausible one: see {@linkcode EmulatorAssumptions}.
+   */
+  assumptions?: EmulatorAssumptions;
   /** Account quotas; a launch or create past them answers `global/quota-exceeded`. */
   quota?: { instances?: number; filesystems?: number; firewallRulesets?: number };
   /** Items per page of audit events and tickets. @default 100 */

@@ -7,8 +7,12 @@
  * `Retry-After`. Everything else here is the emulator's assumption, and can be changed:
  *
  * - the limits count per API key (Lambda's are per account: the emulator has one key);
- * - a request's turn is taken when it arrives, before its body is read or checked, so a launch
- *   refused for a bad body, a missing key or no capacity still uses its 12 s slot;
+ * - a request's turn is taken when it arrives, before its body is read or checked;
+ * - a launch uses its 12 s slot only once its body passes the checks the spec's schema and prose
+ *   make (so one refused with 400 `global/invalid-parameters`, which the API refuses before it
+ *   looks anything up, does not meet the launch limit at all, and uses only the one-per-second
+ *   turn); one refused after that (a name that names nothing, no capacity, the quota) uses it
+ *   (`countInvalidLaunches: true` makes every launch use it as it arrives);
  * - a request refused with 429 uses no turn (`countRefused: true` makes it use one);
  * - "one per 12 seconds, or five per minute" is read as one per 12 s with no burst
  *   (`launchBurst: 4` reads it as five at once, then one per 12 s);
@@ -68,6 +72,14 @@ export interface RateLimitOptions {
    * @default false
    */
   countRefused?: boolean;
+  /**
+   * Whether a launch whose body fails the API's checks (400 `global/invalid-parameters`) still
+   * meets the launch limit, and uses its slot, as every launch would behind a limiter that runs
+   * before the API reads the body. By default only a launch whose body passes does: Lambda
+   * documents neither.
+   * @default false
+   */
+  countInvalidLaunches?: boolean;
 }
 
 /**
