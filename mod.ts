@@ -6,7 +6,7 @@
  * ## Quick start
  *
  * ```ts ignore
- * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY quick_start.ts
+ * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL quick_start.ts
  * import { LambdaCloudClient } from "@lambda-cloud/client";
  *
  * const client = new LambdaCloudClient(); // reads LAMBDA_API_KEY when the first request goes out
@@ -31,9 +31,9 @@
  * ## Permissions
  *
  * ```sh
- * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY script.ts
+ * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL script.ts
  * # or with a .env file holding LAMBDA_API_KEY=...
- * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY --env-file script.ts
+ * deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL --env-file script.ts
  * ```
  *
  * `--allow-env` is only needed when the key is not passed as `apiKey`. Without it the client does

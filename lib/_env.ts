@@ -19,6 +19,24 @@ export interface RuntimeGlobals {
 }
 
 /**
+ * Whether `name` may be read here without a prompt: always off Deno, and on Deno only when the
+ * permission is granted ("prompt" can also mean "denied" under --no-prompt).
+ */
+export function mayReadEnv(
+  name: string,
+  runtime: RuntimeGlobals = globalThis as RuntimeGlobals,
+): boolean {
+  const deno = runtime.Deno;
+  if (!deno?.env) return true;
+  try {
+    const state = deno.permissions?.querySync?.({ name: "env", variable: name }).state;
+    return state === undefined || state === "granted";
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The value of `name`, or `undefined` when it is unset or cannot be read here: on Deno without
  * `--allow-env=<name>` (a TTY user is not prompted), or on a runtime with neither `Deno` nor
  * `process`.
@@ -29,10 +47,8 @@ export function readEnv(
 ): string | undefined {
   const deno = runtime.Deno;
   if (deno?.env) {
+    if (!mayReadEnv(name, runtime)) return undefined;
     try {
-      // "prompt" can also mean "denied" under --no-prompt: only "granted" is safe to read.
-      const state = deno.permissions?.querySync?.({ name: "env", variable: name }).state;
-      if (state !== undefined && state !== "granted") return undefined;
       return deno.env.get(name);
     } catch {
       return undefined;

@@ -26,13 +26,14 @@ import { TicketsResource } from "./resources/tickets.ts";
 /**
  * A client for the Lambda Cloud API.
  *
- * Making one sends nothing and reads nothing: the key is read (from `apiKey`, else from
- * `LAMBDA_API_KEY`) when the first request goes out. The key is kept in a private field; it never
+ * Making one sends nothing and reads nothing: the key (from `apiKey`, else `LAMBDA_API_KEY`) and
+ * the base URL (from `baseUrl`, else `LAMBDA_BASE_URL`, else Lambda's) are read when the first
+ * request goes out. The key is kept in a private field; it never
  * shows in `Deno.inspect`, `JSON.stringify`, `String()`, errors or hook events.
  *
  * @example List instances
  * ```ts ignore
- * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY list.ts
+ * // deno run --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL list.ts
  * import { LambdaCloudClient } from "@lambda-cloud/client";
  *
  * const client = new LambdaCloudClient();
@@ -59,8 +60,6 @@ import { TicketsResource } from "./resources/tickets.ts";
  * ```
  */
 export class LambdaCloudClient {
-  /** The base URL requests go to, without a trailing slash. */
-  readonly baseUrl: string;
   /** Instances: list, get, update, launch, restart, terminate. */
   readonly instances: InstancesResource;
   /** Instance types, with prices and the regions that have capacity now. */
@@ -95,7 +94,6 @@ export class LambdaCloudClient {
   constructor(options: LambdaCloudClientOptions = {}) {
     const transport = new Transport(options);
     this.#transport = transport;
-    this.baseUrl = transport.baseUrl;
     this.#instanceOps = instanceOps(transport);
     this.instances = new InstancesResource(transport, this.#instanceOps);
     this.instanceTypes = new InstanceTypesResource(transport);
@@ -173,7 +171,20 @@ export class LambdaCloudClient {
   }
 
   /**
-   * What `JSON.stringify` shows of the client: its base URL, never its key.
+   * The base URL requests go to, without a trailing slash: the `baseUrl` option, else
+   * `LAMBDA_BASE_URL` (read once, when first needed, as the key is), else Lambda's.
+   *
+   * @throws {LambdaCloudError} When the key comes from `LAMBDA_API_KEY` but `LAMBDA_BASE_URL` may
+   * not be read (Deno without `--allow-env` for it), so that where requests go cannot be told.
+   * @throws {TypeError} When `LAMBDA_BASE_URL` is not a URL the `baseUrl` option would accept.
+   */
+  get baseUrl(): string {
+    return this.#transport.baseUrl;
+  }
+
+  /**
+   * What `JSON.stringify` shows of the client: its base URL (`null` when it cannot be told, see
+   * {@linkcode LambdaCloudClient.baseUrl}), never its key.
    *
    * @returns A plain object with the base URL.
    *
@@ -185,7 +196,11 @@ export class LambdaCloudClient {
    * console.log(JSON.stringify(client)); // {"baseUrl":"https://cloud.lambda.ai/api/v1"}
    * ```
    */
-  toJSON(): { baseUrl: string } {
-    return { baseUrl: this.baseUrl };
+  toJSON(): { baseUrl: string | null } {
+    try {
+      return { baseUrl: this.baseUrl };
+    } catch {
+      return { baseUrl: null };
+    }
   }
 }

@@ -72,7 +72,7 @@ const DEFAULT_PREFIX = ["lambda-cloud-client", "rate-limit"] as const;
  *
  * @example Share one budget between every process that opens the same KV file
  * ```ts ignore
- * // deno run --unstable-kv --allow-read=rate.kv --allow-write=rate.kv --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY script.ts
+ * // deno run --unstable-kv --allow-read=rate.kv --allow-write=rate.kv --allow-net=cloud.lambda.ai --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL script.ts
  * import { kvRateLimitStore, LambdaCloudClient } from "@lambda-cloud/client";
  *
  * const kv = await Deno.openKv("rate.kv");

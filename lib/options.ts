@@ -263,7 +263,7 @@ export interface Hooks {
 export interface LambdaCloudClientOptions {
   /**
    * The API key. When absent, the client reads `LAMBDA_API_KEY` from the environment the first time
-   * it sends a request: on Deno only if `--allow-env=LAMBDA_API_KEY` was granted (it never prompts),
+   * it sends a request: on Deno only if `--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL` was granted (it never prompts),
    * elsewhere from `process.env`. Leading and trailing white space is removed.
    *
    * A function is called once per call (before its first attempt), so a key can come from a
@@ -271,7 +271,11 @@ export interface LambdaCloudClientOptions {
    */
   apiKey?: string | (() => string | Promise<string>);
   /**
-   * The API's base URL, up to and including `/api/v1`.
+   * The API's base URL, up to and including `/api/v1`. When absent, the client reads
+   * `LAMBDA_BASE_URL` (such as an emulator's address) the first time it sends a request, under the
+   * key's rules, and holds it to the same checks; unset, Lambda's. On Deno, a key read from
+   * `LAMBDA_API_KEY` without permission to read `LAMBDA_BASE_URL` is an error, since the variable
+   * may name an emulator: grant both (`--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL`).
    *
    * @default {"https://cloud.lambda.ai/api/v1"}
    */

@@ -1,4 +1,5 @@
-// The key from LAMBDA_API_KEY: read only when needed, only with permission, never with a prompt.
+// The key from LAMBDA_API_KEY and the address from LAMBDA_BASE_URL: read only when needed, only with
+// permission, never with a prompt.
 
 import { LambdaCloudClient, LambdaCloudError } from "../mod.ts";
 import { readEnv } from "../lib/_env.ts";
@@ -31,7 +32,7 @@ function answeringOnce(apiKey?: string): { fake: FakeFetch; client: LambdaCloudC
 
 Deno.test(
   "LAMBDA_API_KEY is used when apiKey is absent and the permission is granted",
-  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
   withEnv("secret_from_env\n", async () => {
     const { fake, client } = answeringOnce();
     await client.regions.list();
@@ -69,7 +70,7 @@ Deno.test(
     assertStrictEquals(
       error.message,
       "Cannot list instances: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
-        "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY",
+        "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
     );
     assertStrictEquals(fake.requests.length, 0);
     assertStrictEquals(readEnv("LAMBDA_API_KEY"), undefined);
@@ -128,7 +129,7 @@ Deno.test("readEnv() reads only when the permission is granted, and survives a t
 
 Deno.test(
   "LAMBDA_API_KEY is read when the first request goes out, not when the client is made",
-  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
   withEnv("secret_at_construction", async () => {
     const { fake, client } = answeringOnce();
     // A Deploy function sets its secrets after the module (and the client) loaded.
@@ -139,4 +140,98 @@ Deno.test(
       "Bearer secret_at_first_request",
     );
   }),
+);
+
+/** Runs `fn` with LAMBDA_BASE_URL set to `value` (unset for `undefined`), restoring it after. */
+function withBaseUrl(value: string | undefined, fn: () => Promise<void>): () => Promise<void> {
+  return async () => {
+    const before = Deno.env.get("LAMBDA_BASE_URL");
+    if (value === undefined) Deno.env.delete("LAMBDA_BASE_URL");
+    else Deno.env.set("LAMBDA_BASE_URL", value);
+    try {
+      await fn();
+    } finally {
+      if (before === undefined) Deno.env.delete("LAMBDA_BASE_URL");
+      else Deno.env.set("LAMBDA_BASE_URL", before);
+    }
+  };
+}
+
+Deno.test(
+  "LAMBDA_BASE_URL is where requests go when baseUrl is absent, read when the first request goes out",
+  { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
+  withEnv(
+    "secret_from_env",
+    withBaseUrl("https://elsewhere.example/api/v1", async () => {
+      const { fake, client } = answeringOnce();
+      Deno.env.set("LAMBDA_BASE_URL", "http://127.0.0.1:8787/api/v1/");
+      await client.regions.list();
+      assertStrictEquals(fake.requests[0]!.url, "http://127.0.0.1:8787/api/v1/regions");
+      assertStrictEquals(client.baseUrl, "http://127.0.0.1:8787/api/v1");
+      assertStrictEquals(JSON.stringify(client), '{"baseUrl":"http://127.0.0.1:8787/api/v1"}');
+      // Read once: the client keeps where it sent its first request.
+      Deno.env.set("LAMBDA_BASE_URL", "https://third.example/api/v1");
+      fake.push(dataResponse([]));
+      await client.regions.list();
+      assertStrictEquals(fake.requests[1]!.url, "http://127.0.0.1:8787/api/v1/regions");
+    }),
+  ),
+);
+
+Deno.test(
+  "LAMBDA_BASE_URL is held to baseUrl's checks, and a baseUrl given is never overridden by it",
+  { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
+  withEnv("secret_from_env", async () => {
+    for (
+      const [value, message] of [
+        ["", "Cannot list regions: 'LAMBDA_BASE_URL' is not a valid URL, received ''"],
+        [
+          "http://emulator.internal:8787/api/v1",
+          "Cannot list regions: refusing to send the API key over plain http: to 'emulator.internal:8787'; use https:, or pass allowInsecureHttp: true if you accept that risk",
+        ],
+      ]
+    ) {
+      await withBaseUrl(value, async () => {
+        const { fake, client } = answeringOnce();
+        const error = await assertRejects(() => client.regions.list(), TypeError);
+        assertStrictEquals(error.message, message);
+        assertStrictEquals(fake.requests.length, 0);
+      })();
+    }
+    await withBaseUrl("http://127.0.0.1:1/api/v1", async () => {
+      const fake = new FakeFetch(dataResponse([]));
+      const client = new LambdaCloudClient({
+        fetch: fake.fetch,
+        rateLimit: false,
+        baseUrl: "https://given.example/api/v1",
+      });
+      await client.regions.list();
+      assertStrictEquals(fake.requests[0]!.url, "https://given.example/api/v1/regions");
+    })();
+  }),
+);
+
+Deno.test(
+  "a key from LAMBDA_API_KEY without permission to read LAMBDA_BASE_URL is an error, never production by default",
+  { permissions: { env: ["LAMBDA_API_KEY"] } },
+  withEnv("secret_from_env", async () => {
+    const { fake, client } = answeringOnce();
+    const error = await assertRejects(() => client.regions.list(), LambdaCloudError);
+    assertStrictEquals(
+      error.message,
+      "Cannot list regions: the API key comes from LAMBDA_API_KEY, but whether LAMBDA_BASE_URL is set cannot be told (no permission to read it), so where to send requests is unknown: run with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL, or pass { baseUrl }",
+    );
+    assertStrictEquals(fake.requests.length, 0);
+    assertStrictEquals(JSON.stringify(client), '{"baseUrl":null}');
+  }),
+);
+
+Deno.test(
+  "an explicit apiKey without any env permission goes to Lambda's API",
+  { permissions: { env: false } },
+  async () => {
+    const { fake, client } = answeringOnce("secret_x");
+    await client.regions.list();
+    assertStrictEquals(fake.requests[0]!.url, "https://cloud.lambda.ai/api/v1/regions");
+  },
 );

@@ -208,7 +208,7 @@ Deno.test("with no key anywhere, the error names both fixes", {
   assertStrictEquals(
     error.message,
     "Cannot list regions: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
-      "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY",
+      "or set LAMBDA_API_KEY and run with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
   );
 });
 

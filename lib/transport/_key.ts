@@ -95,7 +95,7 @@ function checkApiKey(action: string, raw: unknown): string {
   if (key === "") {
     throw new LambdaCloudError(
       `Cannot ${action}: no API key found. Pass { apiKey } to new LambdaCloudClient(), or set ` +
-        `${API_KEY_ENV} and run with --allow-env=${API_KEY_ENV}`,
+        `${API_KEY_ENV} and run with --allow-env=${API_KEY_ENV},LAMBDA_BASE_URL`,
     );
   }
   // The key goes into a header: refuse characters that would break it, without echoing it.

@@ -13,6 +13,8 @@ import { type Clock, systemClock } from "../clock.ts";
 import type { Hooks, LambdaCloudClientOptions } from "../options.ts";
 import type { RateLimitStore } from "../rate_limit_store.ts";
 import { VERSION } from "../version.ts";
+import { mayReadEnv, readEnv } from "../_env.ts";
+import { LambdaCloudError } from "../errors.ts";
 import type { BackoffSettings } from "./_retry.ts";
 
 /** The default base URL: Lambda's production API. */
@@ -33,7 +35,11 @@ const DEFAULT_CLOCK_SKEW_MS = 10;
 
 /** A client's options, checked, with their defaults filled in. */
 export interface TransportSettings {
-  baseUrl: string;
+  /** The `baseUrl` option, checked; `undefined` when left out, for the environment to say. */
+  baseUrl: string | undefined;
+  allowInsecureHttp: boolean | undefined;
+  /** Whether the key comes from the environment (no `apiKey` option). */
+  keyFromEnvironment: boolean;
   fetch: ((input: Request) => Promise<Response>) | undefined;
   timeoutMs: number;
   maxRetries: number;
@@ -60,7 +66,11 @@ export function transportSettings(options: LambdaCloudClientOptions): TransportS
   const rateLimit = options.rateLimit ?? {};
   const hooks = options.hooks ?? {};
   return {
-    baseUrl: checkBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL, options.allowInsecureHttp),
+    baseUrl: options.baseUrl === undefined
+      ? undefined
+      : checkBaseUrl(ACTION, "baseUrl", options.baseUrl, options.allowInsecureHttp),
+    allowInsecureHttp: options.allowInsecureHttp,
+    keyFromEnvironment: options.apiKey === undefined,
     fetch: customFetch,
     timeoutMs: checkTimeout(ACTION, "timeout", options.timeout ?? DEFAULT_TIMEOUT_MS),
     maxRetries: checkNonNegativeInteger(
@@ -149,32 +159,61 @@ function buildUserAgent(product: string | undefined): string {
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
-function checkBaseUrl(value: string | URL, allowInsecureHttp: boolean | undefined): string {
+/** The environment variable that names another API address, such as an emulator's. */
+export const BASE_URL_ENV = "LAMBDA_BASE_URL";
+
+/**
+ * The base URL when the `baseUrl` option was left out: `LAMBDA_BASE_URL`, held to the option's
+ * checks, else Lambda's. When the key comes from the environment but `LAMBDA_BASE_URL` may not be
+ * read (Deno without `--allow-env` for it), whether it is set cannot be told: an error, rather than
+ * production in place of the emulator the variable may name.
+ */
+export function environmentBaseUrl(action: string, settings: TransportSettings): string {
+  const value = readEnv(BASE_URL_ENV);
+  if (value !== undefined) {
+    return checkBaseUrl(action, BASE_URL_ENV, value, settings.allowInsecureHttp);
+  }
+  if (settings.keyFromEnvironment && !mayReadEnv(BASE_URL_ENV)) {
+    throw new LambdaCloudError(
+      `Cannot ${action}: the API key comes from LAMBDA_API_KEY, but whether ${BASE_URL_ENV} is set ` +
+        `cannot be told (no permission to read it), so where to send requests is unknown: run with ` +
+        `--allow-env=LAMBDA_API_KEY,${BASE_URL_ENV}, or pass { baseUrl }`,
+    );
+  }
+  return DEFAULT_BASE_URL;
+}
+
+function checkBaseUrl(
+  action: string,
+  name: string,
+  value: string | URL,
+  allowInsecureHttp: boolean | undefined,
+): string {
   let url: URL;
   // new URL() drops a bare "?" or "#", which would then end up in front of every path.
   if (/[?#]/.test(String(value))) {
     throw new TypeError(
-      `Cannot ${ACTION}: 'baseUrl' must not hold credentials, a query or a fragment`,
+      `Cannot ${action}: '${name}' must not hold credentials, a query or a fragment`,
     );
   }
   try {
     url = new URL(value);
   } catch {
-    throw new TypeError(`Cannot ${ACTION}: 'baseUrl' is not a valid URL, received '${value}'`);
+    throw new TypeError(`Cannot ${action}: '${name}' is not a valid URL, received '${value}'`);
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
     throw new TypeError(
-      `Cannot ${ACTION}: 'baseUrl' must use https: or http:, received '${url.protocol}'`,
+      `Cannot ${action}: '${name}' must use https: or http:, received '${url.protocol}'`,
     );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw new TypeError(
-      `Cannot ${ACTION}: 'baseUrl' must not hold credentials, a query or a fragment`,
+      `Cannot ${action}: '${name}' must not hold credentials, a query or a fragment`,
     );
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname) && allowInsecureHttp !== true) {
     throw new TypeError(
-      `Cannot ${ACTION}: refusing to send the API key over plain http: to '${url.host}'; ` +
+      `Cannot ${action}: refusing to send the API key over plain http: to '${url.host}'; ` +
         "use https:, or pass allowInsecureHttp: true if you accept that risk",
     );
   }

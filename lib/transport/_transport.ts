@@ -17,7 +17,7 @@ import { readAnswer } from "./_answer.ts";
 import { attempt, type Emit, type SendTracker } from "./_attempt.ts";
 import { ApiKey } from "./_key.ts";
 import { isOutcomeUnknown, isRefusal, nextStep, type RetryPolicy } from "./_retry.ts";
-import { type TransportSettings, transportSettings } from "./_settings.ts";
+import { environmentBaseUrl, type TransportSettings, transportSettings } from "./_settings.ts";
 
 export type { SendTracker } from "./_attempt.ts";
 export { DEFAULT_BASE_URL } from "./_settings.ts";
@@ -64,16 +64,28 @@ export interface Operation {
 
 /** Sends {@linkcode Operation}s and returns the `data` of their answers. */
 export class Transport {
-  readonly baseUrl: string;
+  #baseUrl: string | undefined;
   readonly #settings: TransportSettings;
   readonly #key: ApiKey;
   readonly #emitAttempt: Emit;
 
   constructor(options: LambdaCloudClientOptions) {
     this.#settings = transportSettings(options);
-    this.baseUrl = this.#settings.baseUrl;
+    this.#baseUrl = this.#settings.baseUrl;
     this.#key = new ApiKey(options.apiKey, this.#settings.clock);
     this.#emitAttempt = (name, event) => this.#emit(name, event as never);
+  }
+
+  /**
+   * The base URL: the `baseUrl` option, else `LAMBDA_BASE_URL` (read once, when first needed),
+   * else Lambda's. Throws what {@linkcode environmentBaseUrl} throws.
+   */
+  get baseUrl(): string {
+    return this.#baseUrlFor("read the base URL");
+  }
+
+  #baseUrlFor(action: string): string {
+    return this.#baseUrl ??= environmentBaseUrl(action, this.#settings);
   }
 
   /** The client's attempt timeout, in milliseconds, for workflows that size their own waits on it. */
@@ -145,7 +157,7 @@ export class Transport {
     const apiKey = typeof key === "string" ? key : await key;
     const limiter = settings.limiter &&
       sharedRateLimiter(settings.limiter, await this.#key.hash(apiKey));
-    const url = buildUrl(this.baseUrl, operation);
+    const url = buildUrl(this.#baseUrlFor(action), operation);
     // What hooks see: the key passed where an id goes (`instances.get(key)`) stays secret there too.
     const shownUrl = settings.observed ? redactKey(url, apiKey) : url;
     // Patience is counted from the first failure, so that a call that succeeds reads no clock.
