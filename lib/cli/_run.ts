@@ -211,8 +211,8 @@ function prepare(
     now: () => clock?.now() ?? Date.now(),
     lookup: new Lookup(client, () => context.signal),
     unfinished: {},
-    // A dry run sends no launch, so it records none.
-    journal: options.journal && !dryRun
+    // A dry run sends no launch, so it records none; a local command sends nothing at all.
+    journal: options.journal && !dryRun && !command.local
       ? launchJournal(options.journal, client.baseUrl, made.keyId)
       : undefined,
   };
