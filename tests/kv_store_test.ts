@@ -4,7 +4,7 @@
 import { kvRateLimitStore } from "../mod.ts";
 import { assert, assertEquals } from "./_deps.ts";
 
-const STATE = { requestAt: 1, requestBy: "a", launchAt: 0, launchBy: "a" };
+const STATE = { requestAt: 1, launchAt: 0, writtenAt: 0, writtenBy: "a" };
 
 Deno.test("kv store: compare-and-set on a real Deno.Kv writes only over the version it read", async () => {
   using kv = await Deno.openKv(":memory:");

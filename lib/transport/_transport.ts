@@ -142,8 +142,8 @@ export class Transport {
     signal?.throwIfAborted();
     const key = this.#key.get(action, signal, timeoutMs);
     const apiKey = typeof key === "string" ? key : await key;
-    const limiter = settings.limiter &&
-      sharedRateLimiter(settings.limiter, await this.#key.hash(apiKey));
+    const limits = settings.limiter;
+    const limiter = limits && sharedRateLimiter(limits, await this.#key.hash(apiKey));
     const url = buildUrl(this.baseUrl, operation);
     // Patience is counted from the first failure, so that a call that succeeds reads no clock.
     let failedAt: number | undefined;
@@ -151,9 +151,21 @@ export class Transport {
     // Held for the whole call, backoff included, so the shared registry never drops this key's
     // budget while a retry is still to come.
     limiter?.retain();
+    // Once first in line, a call waits for its turn no longer than the client would hold it back
+    // itself (for a 429, or by its own intervals): a turn further off fails it unsent.
+    const bound = limits && {
+      action,
+      maxWaitMs: Math.max(
+        settings.backoff.maxRetryAfterMs,
+        limits.requestIntervalMs,
+        limits.launchIntervalMs,
+      ),
+    };
     try {
       for (let attemptNumber = 1;; attemptNumber++) {
-        const storeError = limiter ? await limiter.acquire(operation.limit, signal) : undefined;
+        const storeError = limiter
+          ? await limiter.acquire(operation.limit, signal, bound)
+          : undefined;
         const event: RequestEvent = {
           action,
           method: operation.method,
