@@ -271,6 +271,40 @@ Deno.test("shared budget: a store that stalls is given up on after its timeout",
   );
 });
 
+Deno.test("shared budget: while a process stopped mid-write leaves every operation hanging, the others pace alone at the interval, and share again once it resumes", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const [holder, a, b] = ["holder", "a", "b"].map((name) => startProcess(name, kv, clock, log));
+  for (const process of [holder!, a!, b!]) await process.client.regions.list();
+  // The holder is stopped (SIGSTOP, Ctrl-Z) inside a write: a local KV file then answers nobody.
+  kv.stalled = true;
+  log.length = 0;
+  await Promise.all([a!.client.regions.list(), a!.client.regions.list(), b!.client.regions.list()]);
+  // Each waits for the store once, then paces alone from the last state it saw: a from its own
+  // turn, b from its own, which came after a's. Alone, they can meet: a wider interval would not
+  // keep apart processes that know neither how many they are nor each other's turns.
+  assertEquals(log, [
+    `a@${2000 + STORE_TIMEOUT_MS} list regions`,
+    `b@${2000 + STORE_TIMEOUT_MS} list regions`,
+    `a@${3000 + STORE_TIMEOUT_MS} list regions`,
+  ]);
+  assertEquals([a!.fallbacks.length, b!.fallbacks.length], [2, 1]);
+  assertEquals(
+    a!.fallbacks[0]!.error.message,
+    `the rate limit store did not answer within ${STORE_TIMEOUT_MS} ms`,
+  );
+  // Resumed, the holder finishes its write; after FALLBACK_MS the others use the store again.
+  kv.stalled = false;
+  await clock.sleep(FALLBACK_MS);
+  log.length = 0;
+  await Promise.all([a!.client.regions.list(), b!.client.regions.list(), a!.client.regions.list()]);
+  const times = log.map((line) => Number(line.split("@")[1]!.split(" ")[0]));
+  assertEquals(times.length, 3);
+  for (let i = 1; i < times.length; i++) assert(times[i]! - times[i - 1]! >= 1000, log.join());
+  assertEquals([a!.fallbacks.length, b!.fallbacks.length], [2, 1]);
+});
+
 Deno.test("shared budget: a process that booked a turn and died only lets that turn pass", async () => {
   const kv = new FakeKv();
   const clock = new FakeClock();
