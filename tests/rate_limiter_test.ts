@@ -1,8 +1,8 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { LocalLedger } from "../lib/_turn_ledger.ts";
-import { RateLimitError, RateLimitWaitError, systemClock } from "../mod.ts";
+import { ApiError, RateLimitError, RateLimitWaitError, systemClock } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
+import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
 function timedClient(
@@ -155,6 +155,39 @@ Deno.test("the wait for a turn is bounded at the front of the line only, and nev
   });
   await Promise.all(Array.from({ length: 20 }, () => client.regions.list()));
   assertEquals(times, Array.from({ length: 20 }, (_, i) => i * 1000));
+});
+
+const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
+const LAUNCHED = () => dataResponse({ instance_ids: ["i"] });
+
+Deno.test("a launch refused by the client's own checks takes no launch turn", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(LAUNCHED(), LAUNCHED());
+  const { client } = fakeClient(fake, { clock, rateLimit: {}, hooks });
+  const twoKeys = { ...LAUNCH, ssh_key_names: ["k", "l"] as unknown as [string] };
+  await assertRejects(() => client.instances.launch(twoKeys), RangeError);
+  await assertRejects(
+    () => client.instances.launch(LAUNCH, { headers: { "x-note": "secret_\0" } }),
+    TypeError,
+    "Cannot launch instance: 'headers' must hold valid HTTP header names and values",
+  );
+  await client.instances.launch(LAUNCH);
+  await client.instances.launch(LAUNCH);
+  // Neither refusal was sent, so neither holds the launches after it back.
+  assertEquals(times, [0, 12_000]);
+});
+
+Deno.test("a launch Lambda refused still holds the next launch its interval: the spec limits requests to the endpoint", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const refused = errorResponse(400, { code: "global/invalid-parameters", message: "bad" });
+  const { client } = fakeClient(new FakeFetch(refused, LAUNCHED()), {
+    clock,
+    rateLimit: {},
+    hooks,
+  });
+  await assertRejects(() => client.instances.launch(LAUNCH), ApiError);
+  await client.instances.launch(LAUNCH);
+  assertEquals(times, [0, 12_000]);
 });
 
 Deno.test("a waiting call can be aborted, and the queue moves on without it", async () => {

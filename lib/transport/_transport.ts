@@ -13,7 +13,7 @@ import { type OperationId, OPERATIONS } from "../spec/operations.ts";
 import { POLICY, retryPolicy } from "../spec/policy.ts";
 import type { SpecOperation } from "../spec/types.ts";
 import { readAnswer } from "./_answer.ts";
-import { attempt, type Emit, type SendTracker } from "./_attempt.ts";
+import { attempt, callerHeaders, type Emit, type SendTracker } from "./_attempt.ts";
 import { ApiKey } from "./_key.ts";
 import { isOutcomeUnknown, isRefusal, nextStep, type RetryPolicy } from "./_retry.ts";
 import { type TransportSettings, transportSettings } from "./_settings.ts";
@@ -139,6 +139,7 @@ export class Transport {
       ? settings.maxRetries
       : checkNonNegativeInteger(action, "maxRetries", options.maxRetries);
     const signal = options.signal;
+    const caller = { signal, headers: callerHeaders(action, options.headers) };
     signal?.throwIfAborted();
     const key = this.#key.get(action, signal, timeoutMs);
     const apiKey = typeof key === "string" ? key : await key;
@@ -188,7 +189,7 @@ export class Transport {
             event,
             apiKey,
             timeoutMs,
-            options,
+            caller,
           );
           return readAnswer<T>(operation, sent.answer, sent.text, apiKey, clock);
         } catch (error) {
