@@ -161,11 +161,12 @@ export class SharedLedger implements TurnLedger {
   /** Reads the key's state, its times moved onto this process's clock (see the file's top). */
   async #readState(): Promise<{ state?: RateLimitState; version: string | null }> {
     const { store, keyId, clock } = this.#settings;
+    // Only a look made before this read was asked proves anything about what it returns.
+    const since = this.#lookedAt;
     const asked = clock.now();
     const { state, version } = await store.get(keyId);
     const answered = clock.now();
-    const since = this.#lookedAt;
-    this.#lookedAt = Math.max(since, asked);
+    this.#lookedAt = Math.max(this.#lookedAt, asked);
     if (!state) return { version };
     if (this.#read?.version !== version) {
       const { writtenAt, writtenBy } = state;
