@@ -1,6 +1,7 @@
 // Client-side pacing that keeps to Lambda's documented limits before the server has to refuse.
 
 import type { Clock } from "./clock.ts";
+import { RateLimitWaitError } from "./no_answer_errors.ts";
 import type { RateLimitStore } from "./rate_limit_store.ts";
 import { SharedLedger } from "./_shared_ledger.ts";
 import { type LimitKind, LocalLedger, type Turn, type TurnLedger } from "./_turn_ledger.ts";
@@ -14,9 +15,19 @@ export type { LimitKind };
  */
 const MAX_LATE_TURNS = 3;
 
+/** How long a call may wait at the front of the line, and its action, for the error. */
+export interface WaitBound {
+  action: string;
+  maxWaitMs: number;
+}
+
 interface Waiter {
   kind: LimitKind;
+  bound: WaitBound | undefined;
+  /** When it first waited at the front of the line. */
+  frontSince?: number;
   grant(fallback: Error | undefined): void;
+  fail(error: Error): void;
 }
 
 /**
@@ -25,8 +36,10 @@ interface Waiter {
  * counted from when a call is let through, which is when it goes out. Callers go in the order they
  * came, except that a launch whose launch turn has not come yet lets the requests behind it pass;
  * it keeps its place, and goes at the first request turn after its launch turn. A waiting caller
- * can abort; when nobody waits, no timer runs. The turns themselves are kept by a ledger: in this
- * process's memory, or in a store shared with other processes.
+ * can abort; one at the front of the line whose turn would come later than its bound allows fails
+ * at once with a {@linkcode RateLimitWaitError}. When nobody waits, no timer runs. The turns
+ * themselves are kept by a ledger: in this process's memory, or in a store shared with other
+ * processes.
  */
 export class RateLimiter {
   readonly #clock: Clock;
@@ -49,23 +62,31 @@ export class RateLimiter {
 
   /**
    * Resolves when a call of this kind may be sent: with the error of a shared store when this turn
-   * was paced without it, else `undefined`. Rejects with `signal.reason` on abort.
+   * was paced without it, else `undefined`. Rejects with `signal.reason` on abort, and with a
+   * {@linkcode RateLimitWaitError} when its turn would come more than `bound.maxWaitMs` after it
+   * was first at the front of the line (calls of this process ahead of it do not count).
    */
-  acquire(kind: LimitKind, signal?: AbortSignal): Promise<Error | undefined> {
+  acquire(kind: LimitKind, signal?: AbortSignal, bound?: WaitBound): Promise<Error | undefined> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise<Error | undefined>((resolve, reject) => {
-      const onAbort = () => {
+      const onAbort = () => waiter.fail(signal?.reason);
+      const leave = () => {
+        signal?.removeEventListener("abort", onAbort);
         const index = this.#waiters.indexOf(waiter);
         if (index !== -1) this.#waiters.splice(index, 1);
-        // Look again: the head may have left, or nobody is left to serve (then no timer stays).
-        this.#wake?.abort();
-        reject(signal?.reason);
       };
       const waiter: Waiter = {
         kind,
+        bound,
         grant: (fallback) => {
-          signal?.removeEventListener("abort", onAbort);
+          leave();
           resolve(fallback);
+        },
+        fail: (error) => {
+          leave();
+          // Look again: the head may have left, or nobody is left to serve (then no timer stays).
+          this.#wake?.abort();
+          reject(error);
         },
       };
       signal?.addEventListener("abort", onAbort, { once: true });
@@ -106,7 +127,7 @@ export class RateLimiter {
         const booked = this.#booked;
         if (booked !== undefined) {
           if (booked.at > now) {
-            await this.#pause(booked.at - now);
+            await this.#waitFor(this.#servedBy(booked.kind), booked.at, now);
             continue;
           }
           this.#booked = undefined;
@@ -115,22 +136,19 @@ export class RateLimiter {
             continue;
           }
           this.#lateTurns = 0;
-          // A launch's turn serves any call; a request's, only a request.
-          const index = this.#waiters.findIndex((waiter) =>
-            booked.kind === "launch" || waiter.kind === "request"
-          );
-          if (index !== -1) this.#waiters.splice(index, 1)[0]!.grant(booked.fallback);
+          this.#servedBy(booked.kind)?.grant(booked.fallback);
           continue;
         }
         const launchReady = this.#launchReady(now);
         const next = this.#waiters.findIndex((waiter) => waiter.kind === "request" || launchReady);
         if (next === -1) {
           // Only launches wait, and their turn is further off than the next request's.
-          await this.#pause(this.#ledger.launchAt - now);
+          await this.#waitFor(this.#waiters[0], this.#ledger.launchAt, now);
           continue;
         }
-        const kind = this.#waiters[next]!.kind;
-        const pending = this.#ledger.take(kind, now);
+        const waiter = this.#waiters[next]!;
+        const kind = waiter.kind;
+        const pending = this.#ledger.take(kind, now, this.#latest(waiter, now));
         const turn: Turn = pending instanceof Promise ? await pending : pending;
         if ("at" in turn) {
           this.#booked = {
@@ -145,12 +163,35 @@ export class RateLimiter {
         // requests behind this launch go first.
         const later = this.#clock.now();
         if (kind === "launch" && !this.#launchReady(later)) continue;
-        await this.#pause(turn.retryAt - later);
+        await this.#waitFor(waiter, turn.retryAt, later);
       }
     } finally {
       this.#booked = undefined;
       this.#running = false;
     }
+  }
+
+  /** The first waiter a turn of `kind` serves: a launch's, any call; a request's, a request. */
+  #servedBy(kind: LimitKind): Waiter | undefined {
+    return this.#waiters.find((waiter) => kind === "launch" || waiter.kind === "request");
+  }
+
+  /** The latest time `waiter`, at the front of the line since `now` or before, waits until. */
+  #latest(waiter: Waiter, now: number): number {
+    if (waiter.bound === undefined) return Number.POSITIVE_INFINITY;
+    return (waiter.frontSince ??= now) + waiter.bound.maxWaitMs;
+  }
+
+  /**
+   * Waits until `until` for `waiter`, at the front of the line (for nobody when `undefined`), or
+   * fails it at once when that is later than it waits.
+   */
+  async #waitFor(waiter: Waiter | undefined, until: number, now: number): Promise<void> {
+    if (waiter?.bound && this.#waiters.includes(waiter) && until > this.#latest(waiter, now)) {
+      waiter.fail(new RateLimitWaitError(waiter.bound.action, until - now, waiter.bound.maxWaitMs));
+      return;
+    }
+    await this.#pause(until - now);
   }
 
   /** Whether a launch may take the next request turn, as far as the ledger knows. */

@@ -7,11 +7,18 @@
 // interval, so waiting for the store's answer costs no throughput, and no lock is ever held: a
 // process killed with a turn booked only lets that turn pass unused.
 //
-// Times in the store are on the clock of the process that wrote them. A limiter trusts its own,
-// and adds `clockSkewMs` to times another limiter wrote, so that a clock a little behind (or a
-// timer a little late) in one process never makes two turns closer than the interval; a clock
-// that is ahead only makes others wait a little longer: a turn further off than MAX_LEAD_MS is
-// asked about again MAX_LEAD_MS later, and taken as come if it has not moved by then.
+// Clocks. Each state is written whole by one process, on its own clock, with the time it was
+// written; a process trusts its own. Of another's, nothing is believed further than the store can
+// prove: a state was written before the read that returned it answered, and after this process's
+// last look at the store (a read, or a write of its own) that found something else. A writtenAt in
+// that window is believed, and the state's times with it, plus `clockSkewMs` (a clock a little
+// behind, a request a little slower to reach Lambda). One outside it proves that the clocks
+// disagree: the state is taken as written at the window's end, the latest it can have been, which
+// is never too early and holds this process back no longer than the writer meant to wait. So no
+// clock, however far ahead, stalls another process; and a process whose own clock is ahead, once it
+// has looked at the store, does not read the turns of the others as past. A disagreement smaller
+// than the window (or met on a process's first look) goes unnoticed. A state read again keeps the
+// reading first made of it.
 //
 // A booked turn is used at most `clockSkewMs` late (MIN_LATE_MS at least): a process that comes to
 // it later (an event loop blocked, a process stopped, a machine short of CPU) would send closer to
@@ -40,14 +47,6 @@ const EXPIRE_AFTER_MS = 60_000;
  */
 export const MAX_WRITE_TRIES = 100;
 /**
- * The furthest ahead of this process's clock that another process's time is believed at once: a
- * 429's hold (60 s at most by default) and a launch's turn with some turns queued before it. A time
- * further ahead may come from a clock that is wrong, and waiting for it would stall this process
- * for as long as that clock is ahead: it is asked about again this much later instead, believed
- * then if it is near, and taken as come if it has not moved.
- */
-export const MAX_LEAD_MS = 75_000;
-/**
  * How late a booked turn may still be used, at least: timers in a busy process are often a few
  * milliseconds late, and a `clockSkewMs` smaller than that would let every turn pass.
  */
@@ -70,12 +69,10 @@ export class SharedLedger implements TurnLedger {
   readonly #id: string = crypto.randomUUID();
   // The latest state seen, on this process's clock; it paces alone while the store is down.
   readonly #seen: LocalLedger;
-  // The time each far-off turn read from the store was taken as (by writer and time), so that it
-  // stays put as this clock moves on; the last few only.
-  readonly #farOff = new Map<string, number>();
-  // The latest pinned far-off turn met while reading the store, still to come: wait for it rather
-  // than book, since the real end of the queue is not known.
-  #pinnedUntil = Number.NEGATIVE_INFINITY;
+  // The version last read, and how far its times were moved to be on this process's clock.
+  #read: { version: string | null; shift: number } | undefined;
+  // When this process last looked at the store: any other state it reads was written after then.
+  #lookedAt = Number.NEGATIVE_INFINITY;
   #storeDownUntil = Number.NEGATIVE_INFINITY;
   // How long the last write to the store took.
   #writeMs = 0;
@@ -94,10 +91,10 @@ export class SharedLedger implements TurnLedger {
     return this.#seen.launchAt;
   }
 
-  async take(kind: LimitKind, now: number): Promise<Turn> {
+  async take(kind: LimitKind, now: number, latest: number): Promise<Turn> {
     if (now < this.#storeDownUntil) return this.#alone(kind, now, this.#storeError!);
     try {
-      return await this.#bounded((stopped) => this.#takeShared(kind, stopped));
+      return await this.#bounded((stopped) => this.#takeShared(kind, latest, stopped));
     } catch (error) {
       return this.#alone(kind, this.#settings.clock.now(), this.#failed(error));
     }
@@ -106,19 +103,13 @@ export class SharedLedger implements TurnLedger {
   async hold(time: number): Promise<void> {
     this.#seen.hold(time);
     if (this.#settings.clock.now() < this.#storeDownUntil) return;
-    const { store, keyId } = this.#settings;
     try {
       await this.#bounded(async (stopped) => {
         for (let tries = 0;; tries++) {
           checkTries(tries, stopped);
-          const { state, version } = await store.get(keyId);
-          if (state && this.#onOurClock(state.requestAt, state.requestBy) >= time) return;
-          const next: RateLimitState = {
-            ...(state ?? this.#blank()),
-            requestAt: time,
-            requestBy: this.#id,
-          };
-          if (await store.compareAndSet(keyId, version, next, this.#expireIn(next))) return;
+          const { state, version } = await this.#readState();
+          if (state && this.#believed(state, state.requestAt) >= time) return;
+          if (await this.#write(version, this.#state(time, state?.launchAt ?? 0))) return;
         }
       });
     } catch (error) {
@@ -130,19 +121,14 @@ export class SharedLedger implements TurnLedger {
     return this.#seen.isIdle(now);
   }
 
-  async #takeShared(kind: LimitKind, stopped: AbortSignal): Promise<Turn> {
-    const { store, keyId, clock, requestIntervalMs, launchIntervalMs } = this.#settings;
+  async #takeShared(kind: LimitKind, latest: number, stopped: AbortSignal): Promise<Turn> {
+    const { clock, requestIntervalMs, launchIntervalMs } = this.#settings;
     for (let tries = 0;; tries++) {
       checkTries(tries, stopped);
       const asked = clock.now();
-      const { state, version } = await store.get(keyId);
-      this.#pinnedUntil = Number.NEGATIVE_INFINITY;
+      const { state, version } = await this.#readState();
       if (state) this.#see(state);
       const now = clock.now();
-      // A turn too far off to believe: book nothing now (a booking from the pinned time would land
-      // before the queue's real end, beside every other process that pinned it alike); ask again
-      // then, when the same turn is believed as come, or a fresher state is read.
-      if (this.#pinnedUntil > now) return { retryAt: this.#pinnedUntil };
       // The turn must still be ahead when the write lands, or this process would send late and
       // the turn booked after it would follow too closely: book at least the store's latency ahead.
       const lead = Math.max(now - asked, this.#writeMs);
@@ -153,16 +139,13 @@ export class SharedLedger implements TurnLedger {
         return { retryAt: seen.launchAt };
       }
       const at = Math.max(now + lead, seen.requestAt, kind === "launch" ? seen.launchAt : now);
-      const base = state ?? this.#blank();
-      const next: RateLimitState = kind === "launch"
-        ? {
-          requestAt: at + requestIntervalMs,
-          requestBy: this.#id,
-          launchAt: at + launchIntervalMs,
-          launchBy: this.#id,
-        }
-        : { ...base, requestAt: at + requestIntervalMs, requestBy: this.#id };
-      const written = await store.compareAndSet(keyId, version, next, this.#expireIn(next));
+      // A turn the caller would not wait for is not booked: it would only hold the others back.
+      if (at > latest) return { retryAt: at };
+      const next = this.#state(
+        at + requestIntervalMs,
+        kind === "launch" ? at + launchIntervalMs : state?.launchAt ?? 0,
+      );
+      const written = await this.#write(version, next);
       const landed = clock.now();
       this.#writeMs = landed - now;
       if (written) this.#see(next);
@@ -173,6 +156,43 @@ export class SharedLedger implements TurnLedger {
       if (written && landed <= useBy) return { at, useBy };
       // Or another process booked a turn in between: read its state and book after it.
     }
+  }
+
+  /** Reads the key's state, its times moved onto this process's clock (see the file's top). */
+  async #readState(): Promise<{ state?: RateLimitState; version: string | null }> {
+    const { store, keyId, clock } = this.#settings;
+    // Only a look made before this read was asked proves anything about what it returns.
+    const since = this.#lookedAt;
+    const asked = clock.now();
+    const { state, version } = await store.get(keyId);
+    const answered = clock.now();
+    this.#lookedAt = Math.max(this.#lookedAt, asked);
+    if (!state) return { version };
+    if (this.#read?.version !== version) {
+      const { writtenAt, writtenBy } = state;
+      const believed = writtenBy === this.#id || (writtenAt >= since && writtenAt <= answered);
+      this.#read = { version, shift: believed ? 0 : answered - writtenAt };
+    }
+    const { shift } = this.#read;
+    return {
+      state: { ...state, requestAt: state.requestAt + shift, launchAt: state.launchAt + shift },
+      version,
+    };
+  }
+
+  /** Writes `state` over `version`: whether it did. */
+  async #write(version: string | null, state: RateLimitState): Promise<boolean> {
+    const { store, keyId, clock } = this.#settings;
+    const issued = clock.now();
+    const written = await store.compareAndSet(keyId, version, state, this.#expireIn(state));
+    // Another state read from now on was written after this one.
+    if (written) this.#lookedAt = Math.max(this.#lookedAt, issued);
+    return written;
+  }
+
+  /** A state of this process's, written now. */
+  #state(requestAt: number, launchAt: number): RateLimitState {
+    return { requestAt, launchAt, writtenAt: this.#settings.clock.now(), writtenBy: this.#id };
   }
 
   /** Books a turn from the last state seen, as the store could not be used. */
@@ -190,33 +210,16 @@ export class SharedLedger implements TurnLedger {
     return this.#storeError;
   }
 
-  /** Takes what `state` says into the state seen, on this process's clock. */
+  /** Takes what `state` (read by {@linkcode SharedLedger.#readState}) says into the state seen. */
   #see(state: RateLimitState): void {
     const seen = this.#seen;
-    seen.requestAt = Math.max(seen.requestAt, this.#onOurClock(state.requestAt, state.requestBy));
-    seen.launchAt = Math.max(seen.launchAt, this.#onOurClock(state.launchAt, state.launchBy));
+    seen.requestAt = Math.max(seen.requestAt, this.#believed(state, state.requestAt));
+    seen.launchAt = Math.max(seen.launchAt, this.#believed(state, state.launchAt));
   }
 
-  #onOurClock(time: number, writer: string): number {
-    if (writer === this.#id) return time;
-    const believed = time + this.#settings.clockSkewMs;
-    const limit = this.#settings.clock.now() + MAX_LEAD_MS;
-    if (believed <= limit) return believed;
-    // A turn further off than MAX_LEAD_MS is taken as MAX_LEAD_MS away from when it was first
-    // read, and stays there: read again, it must not recede as this clock moves on. Only that
-    // turn: the writer's next ones are read afresh (a long hold is no proof of a wrong clock).
-    const key = `${writer}@${time}`;
-    const taken = this.#farOff.get(key) ?? limit;
-    if (!this.#farOff.has(key)) {
-      if (this.#farOff.size >= 16) this.#farOff.delete(this.#farOff.keys().next().value!);
-      this.#farOff.set(key, taken);
-    }
-    this.#pinnedUntil = Math.max(this.#pinnedUntil, taken);
-    return taken;
-  }
-
-  #blank(): RateLimitState {
-    return { requestAt: 0, requestBy: this.#id, launchAt: 0, launchBy: this.#id };
+  /** `time` of `state`, with the room left after another process's turns. */
+  #believed(state: RateLimitState, time: number): number {
+    return state.writtenBy === this.#id ? time : time + this.#settings.clockSkewMs;
   }
 
   #expireIn(state: RateLimitState): number {

@@ -9,7 +9,8 @@ export type LimitKind = "request" | "launch";
  * A turn, or when to ask again. `at`: the turn is the limiter's, to be used at `at` (never before
  * the time asked at) and no later than `useBy` when given, since the turns booked after it follow
  * at the interval; `fallback` says the shared store failed and the turn was paced locally.
- * `retryAt`: no turn was taken, because a launch's turn is further off than the next request's.
+ * `retryAt`: no turn was taken, because a launch's turn is further off than the next request's, or
+ * the turn would come after the latest time the caller accepts.
  */
 export type Turn = { at: number; useBy?: number; fallback?: Error } | { retryAt: number };
 
@@ -19,8 +20,8 @@ export interface TurnLedger {
   readonly requestAt: number;
   /** When the next launch may go, as last known. */
   readonly launchAt: number;
-  /** Takes a turn of `kind` at `now` or later. */
-  take(kind: LimitKind, now: number): Turn | Promise<Turn>;
+  /** Takes a turn of `kind` at `now` or later, but none after `latest`. */
+  take(kind: LimitKind, now: number, latest: number): Turn | Promise<Turn>;
   /** Holds every call back until `time`, as after a 429. */
   hold(time: number): void | Promise<void>;
   /** Whether nothing it holds would be lost if it were forgotten at `now`. */

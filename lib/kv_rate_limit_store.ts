@@ -57,7 +57,7 @@ const DEFAULT_PREFIX = ["lambda-cloud-client", "rate-limit"] as const;
  * A {@linkcode RateLimitStore} on Deno KV, for clients in several processes (or Deno Deploy
  * isolates) that share an API key: pass it as `rateLimit: { store }`. Turns are taken with KV's
  * atomic check-and-set, so two processes never take the same one. The KV holds, per API key, one
- * small entry named by a SHA-256 digest of the key: four numbers and two random ids, never the key.
+ * small entry named by a SHA-256 digest of the key: three times and a random id, never the key.
  * Opening the KV is the caller's: `Deno.openKv()` needs `--unstable-kv` outside Deno Deploy, and a
  * KV file needs read and write permission for it. Pass a function that opens it to have it opened
  * when the store is first used: several processes started at once may find the file locked while
@@ -134,15 +134,16 @@ export function kvRateLimitStore(
 /** The state in `value`, or `undefined` if it is not one (another version wrote it, say). */
 function readState(value: unknown): RateLimitState | undefined {
   if (typeof value !== "object" || value === null) return undefined;
-  const { requestAt, requestBy, launchAt, launchBy } = value as Record<string, unknown>;
-  if (
-    typeof requestAt !== "number" || !Number.isFinite(requestAt) ||
-    typeof launchAt !== "number" || !Number.isFinite(launchAt) ||
-    typeof requestBy !== "string" || typeof launchBy !== "string"
-  ) {
-    return undefined;
-  }
-  return { requestAt, requestBy, launchAt, launchBy };
+  const { requestAt, launchAt, writtenAt, writtenBy } = value as Record<string, unknown>;
+  const times = [requestAt, launchAt, writtenAt];
+  if (!times.every((time) => typeof time === "number" && Number.isFinite(time))) return undefined;
+  if (typeof writtenBy !== "string") return undefined;
+  return {
+    requestAt: requestAt as number,
+    launchAt: launchAt as number,
+    writtenAt: writtenAt as number,
+    writtenBy,
+  };
 }
 
 // SQLite, under a local Deno KV file, answers "database is locked" while another process writes

@@ -1,8 +1,8 @@
 /**
  * The errors of a call that got no usable answer: no answer at all (a connection that failed, or
- * one that ran out of time) or a success whose body is not Lambda's JSON. Whether such a call may
- * have acted is told by {@linkcode ConnectionError.requestSent}; the client's retry rules decide
- * from it.
+ * one that ran out of time), a success whose body is not Lambda's JSON, or no turn under the rate
+ * limit within the call's timeout (then nothing was sent). Whether such a call may have acted is
+ * told by {@linkcode ConnectionError.requestSent}; the client's retry rules decide from it.
  *
  * @module
  */
@@ -143,4 +143,51 @@ export class InvalidResponseError extends LambdaCloudError {
     this.body = body;
     this.headers = headers;
   }
+}
+
+/**
+ * A call whose turn under the rate limit would come later than the client waits for one: nothing
+ * was sent. Once a call is first in line, the client waits at most `backoff.maxRetryAfterMs` (60 s
+ * by default, never less than the rate limit's intervals), the longest it holds calls back for a
+ * 429. A turn further off comes from other clients sharing the key, across processes when they
+ * share a `rateLimit.store`: the turns they booked, or a longer hold one of them took. Not retried
+ * by the client.
+ *
+ * @example Read how far off the turn was
+ * ```ts
+ * import { RateLimitWaitError } from "@lambda-cloud/client";
+ *
+ * const error = new RateLimitWaitError("list instances", 83_000, 60_000);
+ * console.log(error.message);
+ * // Cannot list instances: its turn under the rate limit is 83 s away, longer than the client waits for one (60 s); nothing was sent
+ * ```
+ */
+export class RateLimitWaitError extends LambdaCloudError {
+  /** The class name, kept as a string so minified bundles still report it. */
+  override name: string = "RateLimitWaitError";
+
+  /** How far off the turn was when the call gave up, in milliseconds. */
+  readonly waitMs: number;
+  /** The longest the client waits for a turn, in milliseconds. */
+  readonly maxWaitMs: number;
+
+  /**
+   * Creates the error for a call whose turn was too far off.
+   *
+   * @param action The action that was not sent, such as `"list instances"`.
+   * @param waitMs How far off its turn was, in milliseconds.
+   * @param maxWaitMs The longest the client waits for a turn, in milliseconds.
+   */
+  constructor(action: string, waitMs: number, maxWaitMs: number) {
+    super(
+      `Cannot ${action}: its turn under the rate limit is ${seconds(waitMs)} away, longer than ` +
+        `the client waits for one (${seconds(maxWaitMs)}); nothing was sent`,
+    );
+    this.waitMs = waitMs;
+    this.maxWaitMs = maxWaitMs;
+  }
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
 }

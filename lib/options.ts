@@ -89,7 +89,9 @@ export interface BackoffOptions {
   /**
    * The longest `Retry-After` (seconds or HTTP date) the client waits out by itself, in
    * milliseconds. When the server asks for more, the error is thrown at once, with
-   * `retryAfterMs` set, so the caller decides.
+   * `retryAfterMs` set, so the caller decides. Also the longest a call waits for its turn under
+   * the rate limit once first in line (never less than the limiter's intervals): a turn further
+   * off fails it with a `RateLimitWaitError`, unsent.
    *
    * @default {60000}
    */

@@ -7,18 +7,21 @@
  */
 
 /**
- * The turns an API key has given out, as a store keeps them. Times are in milliseconds since the
- * Unix epoch, on the clock of the process that wrote them.
+ * The turns an API key has given out, as a store keeps them: written whole by one limiter, on its
+ * own clock. Times are in milliseconds since the Unix epoch on that clock.
  */
 export interface RateLimitState {
   /** The earliest time the next request may be sent. */
   requestAt: number;
-  /** A random id of the limiter that set `requestAt`: a limiter trusts its own clock. */
-  requestBy: string;
   /** The earliest time the next launch may be sent. */
   launchAt: number;
-  /** A random id of the limiter that set `launchAt`. */
-  launchBy: string;
+  /**
+   * When the state was written. A reader believes the writer's clock only when this falls between
+   * its own last look at the store and the read that returned the state.
+   */
+  writtenAt: number;
+  /** A random id of the limiter that wrote it: a limiter trusts its own clock. */
+  writtenBy: string;
 }
 
 /** A key's state as read from a store, with the version a write must find to succeed. */

@@ -2,7 +2,7 @@
 // when it is used, what is said when it fails, and parallel invocations through the real
 // entrypoint that wait their turn instead of being refused.
 
-import { kvRateLimitStore } from "../mod.ts";
+import { kvRateLimitStore, LambdaCloudClient } from "../mod.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import {
   type BudgetDeno,
@@ -13,7 +13,7 @@ import {
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
 import { cliRunner } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
-import { FakeKv } from "./_fakes.ts";
+import { FakeClock, FakeKv } from "./_fakes.ts";
 import { INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
 
 /** A Deno with these variables readable, write permission where `writable` says, and a KV. */
@@ -99,9 +99,9 @@ Deno.test("shared budget (cli): used only with --unstable-kv and permission to w
       const ask of [() => unavailable.get("k"), () =>
         unavailable.compareAndSet("k", null, {
           requestAt: 0,
-          requestBy: "x",
           launchAt: 0,
-          launchBy: "x",
+          writtenAt: 0,
+          writtenBy: "x",
         }, 1000)]
     ) {
       const error = await assertRejects(ask, BudgetUnavailableError);
@@ -169,6 +169,31 @@ Deno.test("shared budget (cli): one that was never set up is a note, said once, 
   assertEquals([quiet.code, quiet.err], [EXIT.ok, ""]);
   // Nothing is paced, so nothing is said, where nothing is sent.
   assertEquals((await run(["regions", "--help"])).err, "");
+});
+
+Deno.test("shared budget (cli): a turn further off than a minute exits 6 at once, saying why", async () => {
+  const emulator = testEmulator();
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  // Another process with the key met a 429 asking for five minutes, and holds the budget so long.
+  const other = new LambdaCloudClient({
+    apiKey: emulator.apiKey,
+    fetch: () =>
+      Promise.resolve(new Response("", { status: 429, headers: { "retry-after": "300" } })),
+    clock,
+    maxRetries: 0,
+    backoff: { maxRetryAfterMs: 600_000 },
+    rateLimit: { store: kvRateLimitStore(kv) },
+  });
+  await assertRejects(() => other.regions.list());
+  const run = cliRunner(emulator, { clock }, {
+    fetch: emulator.fetch,
+    rateLimit: { store: kvRateLimitStore(kv) },
+  });
+  const result = await run(["regions"]);
+  assertEquals(result.code, EXIT.rateLimited);
+  assertMatch(result.err, /its turn under the rate limit is 300 s away, longer than the client/);
+  assertEquals([emulator.requests.length, clock.now() - clock.start], [0, 0]);
 });
 
 Deno.test("shared budget (cli): parallel invocations through the real entrypoint wait their turn, none refused, even with --fail-fast", async () => {

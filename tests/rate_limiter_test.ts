@@ -1,8 +1,8 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { LocalLedger } from "../lib/_turn_ledger.ts";
-import { RateLimitError, systemClock } from "../mod.ts";
+import { ApiError, RateLimitError, RateLimitWaitError, systemClock } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
-import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
+import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
 function timedClient(
@@ -108,6 +108,86 @@ Deno.test("a 429 asking for hours holds later calls back no longer than maxRetry
   // The next call asks again once maxRetryAfterMs has passed, not two hours later.
   await client.regions.list();
   assertEquals(times, [0, 30_000]);
+});
+
+Deno.test("a call whose turn is further off than the client waits for one fails at once, unsent, saying why", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const apiKey = "secret_patient_and_not";
+  // A client that waits out long holds met a 429 asking for 90 s: it holds every client of the key.
+  const patient = fakeClient(new FakeFetch(tooMany("90")), {
+    apiKey,
+    clock,
+    rateLimit: {},
+    maxRetries: 0,
+    backoff: { maxRetryAfterMs: 120_000 },
+    hooks,
+  }).client;
+  await assertRejects(() => patient.regions.list(), RateLimitError);
+  const { client } = fakeClient(new FakeFetch(dataResponse([])), {
+    apiKey,
+    clock,
+    rateLimit: {},
+    hooks,
+  });
+  // This one waits 60 s at most (its backoff.maxRetryAfterMs).
+  const error = await assertRejects(() => client.regions.list(), RateLimitWaitError);
+  assertEquals(
+    error.message,
+    "Cannot list regions: its turn under the rate limit is 90 s away, longer than the client waits for one (60 s); nothing was sent",
+  );
+  assertEquals([error.waitMs, error.maxWaitMs, clock.time - 1_000_000], [90_000, 60_000, 0]);
+  await clock.sleep(30_000);
+  await client.regions.list();
+  assertEquals(times, [0, 90_000]);
+});
+
+Deno.test("the wait for a turn is bounded at the front of the line only, and never below the limiter's own intervals", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(...Array.from({ length: 20 }, () => dataResponse([])));
+  // No Retry-After is ever waited out, and each attempt has 5 ms for its answer: still, every call
+  // waits its turn, 19 s for the last one in all, and never more than 1 s once first in line.
+  const { client } = fakeClient(fake, {
+    clock,
+    rateLimit: {},
+    timeout: 5,
+    backoff: { maxRetryAfterMs: 0 },
+    hooks,
+  });
+  await Promise.all(Array.from({ length: 20 }, () => client.regions.list()));
+  assertEquals(times, Array.from({ length: 20 }, (_, i) => i * 1000));
+});
+
+const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
+const LAUNCHED = () => dataResponse({ instance_ids: ["i"] });
+
+Deno.test("a launch refused by the client's own checks takes no launch turn", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const fake = new FakeFetch(LAUNCHED(), LAUNCHED());
+  const { client } = fakeClient(fake, { clock, rateLimit: {}, hooks });
+  const twoKeys = { ...LAUNCH, ssh_key_names: ["k", "l"] as unknown as [string] };
+  await assertRejects(() => client.instances.launch(twoKeys), RangeError);
+  await assertRejects(
+    () => client.instances.launch(LAUNCH, { headers: { "x-note": "secret_\0" } }),
+    TypeError,
+    "Cannot launch instance: 'headers' must hold valid HTTP header names and values",
+  );
+  await client.instances.launch(LAUNCH);
+  await client.instances.launch(LAUNCH);
+  // Neither refusal was sent, so neither holds the launches after it back.
+  assertEquals(times, [0, 12_000]);
+});
+
+Deno.test("a launch Lambda refused still holds the next launch its interval: the spec limits requests to the endpoint", async () => {
+  const { clock, times, hooks } = sendTimes();
+  const refused = errorResponse(400, { code: "global/invalid-parameters", message: "bad" });
+  const { client } = fakeClient(new FakeFetch(refused, LAUNCHED()), {
+    clock,
+    rateLimit: {},
+    hooks,
+  });
+  await assertRejects(() => client.instances.launch(LAUNCH), ApiError);
+  await client.instances.launch(LAUNCH);
+  assertEquals(times, [0, 12_000]);
 });
 
 Deno.test("a waiting call can be aborted, and the queue moves on without it", async () => {

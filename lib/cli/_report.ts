@@ -17,6 +17,7 @@ import {
   NotFoundError,
   PermissionDeniedError,
   RateLimitError,
+  RateLimitWaitError,
   ServerError,
   TimeoutError,
   UnidentifiedInstanceError,
@@ -92,7 +93,9 @@ function plainExitCode(error: unknown, interrupted: unknown): number {
     error instanceof InsufficientCapacityError || error instanceof NoCapacityError ||
     error instanceof CapacityWaitError
   ) return EXIT.noCapacity;
-  if (error instanceof RateLimitError) return EXIT.rateLimited;
+  if (error instanceof RateLimitError || error instanceof RateLimitWaitError) {
+    return EXIT.rateLimited;
+  }
   if (
     error instanceof ConnectionError || error instanceof TimeoutError ||
     error instanceof ServerError || error instanceof InvalidResponseError ||

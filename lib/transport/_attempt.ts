@@ -4,7 +4,7 @@
 import { abortable, Deadline } from "../_deadline.ts";
 import { redactError } from "../_redact.ts";
 import { ConnectionError, TimeoutError } from "../no_answer_errors.ts";
-import type { RequestEvent, RequestOptions, ResponseEvent } from "../options.ts";
+import type { RequestEvent, ResponseEvent } from "../options.ts";
 import { type Answer, redactHeaders } from "./_answer.ts";
 import { RUNTIME_FETCH } from "./_never_sent.ts";
 import type { TransportSettings } from "./_settings.ts";
@@ -32,6 +32,29 @@ export interface SendTracker {
   mayHaveActed: boolean;
 }
 
+/** What the caller of one request added to it: its abort signal, and its extra headers, checked. */
+export interface CallerOptions {
+  signal: AbortSignal | undefined;
+  headers: Record<string, string> | undefined;
+}
+
+/**
+ * The caller's extra headers as a record, read once per call, before it waits for its turn: a
+ * header that is not one throws a `TypeError` then, so that nothing is sent and no turn is spent.
+ */
+export function callerHeaders(
+  action: string,
+  headers: HeadersInit | undefined,
+): Record<string, string> | undefined {
+  if (headers === undefined) return undefined;
+  try {
+    return Object.fromEntries(new Headers(headers));
+  } catch {
+    // The runtime's message may quote a header's value, which may be a secret: not passed on.
+    throw new TypeError(`Cannot ${action}: 'headers' must hold valid HTTP header names and values`);
+  }
+}
+
 /** Calls a hook by name, if there is one; the transport's own, which swallows what hooks throw. */
 export type Emit = <K extends "onRequest" | "onResponse">(
   name: K,
@@ -54,7 +77,7 @@ export async function attempt(
   event: RequestEvent,
   apiKey: string,
   timeoutMs: number,
-  options: RequestOptions,
+  options: CallerOptions,
 ): Promise<{ answer: Answer; text: string }> {
   const hasBody = request.body !== undefined;
   const headers = attemptHeaders(settings, apiKey, hasBody, options.headers);
@@ -136,11 +159,9 @@ function attemptHeaders(
   settings: TransportSettings,
   apiKey: string,
   hasBody: boolean,
-  extra: HeadersInit | undefined,
+  extra: Record<string, string> | undefined,
 ): Record<string, string> {
-  const headers: Record<string, string> = extra === undefined
-    ? {}
-    : Object.fromEntries(new Headers(extra));
+  const headers: Record<string, string> = { ...extra };
   headers.accept = "application/json";
   headers["user-agent"] = settings.userAgent;
   if (hasBody) headers["content-type"] = "application/json";

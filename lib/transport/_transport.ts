@@ -14,7 +14,7 @@ import { type OperationId, OPERATIONS } from "../spec/operations.ts";
 import { POLICY, retryPolicy } from "../spec/policy.ts";
 import type { SpecOperation } from "../spec/types.ts";
 import { readAnswer } from "./_answer.ts";
-import { attempt, type Emit, type SendTracker } from "./_attempt.ts";
+import { attempt, callerHeaders, type Emit, type SendTracker } from "./_attempt.ts";
 import { ApiKey } from "./_key.ts";
 import { isOutcomeUnknown, isRefusal, nextStep, type RetryPolicy } from "./_retry.ts";
 import { environmentBaseUrl, type TransportSettings, transportSettings } from "./_settings.ts";
@@ -152,11 +152,12 @@ export class Transport {
       ? settings.maxRetries
       : checkNonNegativeInteger(action, "maxRetries", options.maxRetries);
     const signal = options.signal;
+    const caller = { signal, headers: callerHeaders(action, options.headers) };
     signal?.throwIfAborted();
     const key = this.#key.get(action, signal, timeoutMs);
     const apiKey = typeof key === "string" ? key : await key;
-    const limiter = settings.limiter &&
-      sharedRateLimiter(settings.limiter, await this.#key.hash(apiKey));
+    const limits = settings.limiter;
+    const limiter = limits && sharedRateLimiter(limits, await this.#key.hash(apiKey));
     const url = buildUrl(this.#baseUrlFor(action), operation);
     // What hooks see: the key passed where an id goes (`instances.get(key)`) stays secret there too.
     const shownUrl = settings.observed ? redactKey(url, apiKey) : url;
@@ -166,9 +167,21 @@ export class Transport {
     // Held for the whole call, backoff included, so the shared registry never drops this key's
     // budget while a retry is still to come.
     limiter?.retain();
+    // Once first in line, a call waits for its turn no longer than the client would hold it back
+    // itself (for a 429, or by its own intervals): a turn further off fails it unsent.
+    const bound = limits && {
+      action,
+      maxWaitMs: Math.max(
+        settings.backoff.maxRetryAfterMs,
+        limits.requestIntervalMs,
+        limits.launchIntervalMs,
+      ),
+    };
     try {
       for (let attemptNumber = 1;; attemptNumber++) {
-        const storeError = limiter ? await limiter.acquire(operation.limit, signal) : undefined;
+        const storeError = limiter
+          ? await limiter.acquire(operation.limit, signal, bound)
+          : undefined;
         const event: RequestEvent = {
           action,
           method: operation.method,
@@ -192,7 +205,7 @@ export class Transport {
             event,
             apiKey,
             timeoutMs,
-            options,
+            caller,
           );
           return readAnswer<T>(operation, sent.answer, sent.text, apiKey, clock);
         } catch (error) {

@@ -1,0 +1,199 @@
+// The rate budget shared through a store, between processes whose clocks disagree: each "process"
+// is a client with its own limiter, store object and clock over one FakeKv, all on one virtual time.
+// Times in the logs are that virtual time, whatever each process's clock reads.
+
+import { type Clock, kvRateLimitStore, LambdaCloudClient, RateLimitWaitError } from "../mod.ts";
+import { assert, assertEquals, assertRejects } from "./_deps.ts";
+import { dataResponse, FakeClock, FakeKv } from "./_fakes.ts";
+
+const KEY = "secret_shared_budget";
+
+interface ProcessOptions {
+  /** How far ahead of the true time this process's clock reads. */
+  aheadMs?: number;
+  clockSkewMs?: number;
+  /** The answer to its first request; a list otherwise, a launch's ids for a launch. */
+  first?: Response;
+  maxRetryAfterMs?: number;
+}
+
+/** A "process" over `kv`, logging the true time of each request it sends. */
+function startProcess(
+  name: string,
+  kv: FakeKv,
+  clock: FakeClock,
+  log: string[],
+  options: ProcessOptions = {},
+): LambdaCloudClient {
+  const aheadMs = options.aheadMs ?? 0;
+  const own: Clock = { now: () => clock.now() + aheadMs, sleep: clock.sleep };
+  let first = options.first;
+  return new LambdaCloudClient({
+    apiKey: KEY,
+    fetch: (request) => {
+      const answer = first ??
+        dataResponse(request.url.endsWith("/launch") ? { instance_ids: ["i"] } : []);
+      first = undefined;
+      return Promise.resolve(answer);
+    },
+    clock: own,
+    random: () => 1,
+    maxRetries: 0,
+    backoff: { maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000 },
+    rateLimit: { store: kvRateLimitStore(kv), clockSkewMs: options.clockSkewMs ?? 0 },
+    hooks: { onRequest: () => log.push(`${name}@${clock.now() - clock.start}`) },
+  });
+}
+
+/** The true times in `log`, in order. */
+function times(log: string[]): number[] {
+  return log.map((line) => Number(line.split("@")[1]));
+}
+
+/** Asserts that no two requests in `log` went less than `intervalMs` apart. */
+function assertApart(log: string[], intervalMs = 1000): void {
+  const sorted = times(log).sort((a, b) => a - b);
+  for (let i = 1; i < sorted.length; i++) {
+    assert(sorted[i]! - sorted[i - 1]! >= intervalMs, log.join(", "));
+  }
+}
+
+const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
+
+Deno.test("shared budget, clocks apart: a clock a little ahead of another's is covered by clockSkewMs", async () => {
+  for (const [skew, gap] of [[0, 995], [10, 1005]] as const) {
+    const kv = new FakeKv();
+    const clock = new FakeClock();
+    const log: string[] = [];
+    const a = startProcess("a", kv, clock, log, { clockSkewMs: skew });
+    const b = startProcess("b", kv, clock, log, { clockSkewMs: skew, aheadMs: 5 });
+    await a.regions.list();
+    await b.regions.list();
+    // b's clock runs 5 ms ahead of a's, so it reads a's turn as ending 5 ms early.
+    const [first, second] = times(log);
+    assertEquals(second! - first!, gap, `clockSkewMs ${skew}`);
+  }
+});
+
+Deno.test("shared budget, clocks apart: a busy process whose clock is five minutes ahead holds another back a turn or two, not for as long as it runs", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const honest = startProcess("honest", kv, clock, log);
+  const busy = startProcess("busy", kv, clock, log, { aheadMs: 300_000 });
+  // One call each first, one after the other (each digests its key).
+  await honest.regions.list();
+  await busy.regions.list();
+  log.length = 0;
+  let done = false;
+  const loop = (async () => {
+    for (let calls = 0; !done && calls < 500; calls++) await busy.regions.list();
+  })();
+  await clock.sleep(5000);
+  const asked = clock.now();
+  await honest.regions.list();
+  const tookMs = clock.now() - asked;
+  done = true;
+  await loop;
+  // Well within its timeout (60 s): the busy process's booked turn, then its own.
+  assert(tookMs <= 2000, `the honest call took ${tookMs} ms: ${log.slice(-5).join(", ")}`);
+  assertApart(log);
+});
+
+Deno.test("shared budget, clocks apart: a turn booked on a clock minutes or an hour ahead holds the others back an interval, not the clock's lead", async () => {
+  for (const aheadMs of [600_000, 3_600_000]) {
+    const kv = new FakeKv();
+    const clock = new FakeClock();
+    const log: string[] = [];
+    const a = startProcess("a", kv, clock, log, { aheadMs });
+    const b = startProcess("b", kv, clock, log);
+    await a.regions.list();
+    await b.regions.list();
+    assertEquals(log, ["a@0", "b@1000"], `${aheadMs} ms ahead`);
+  }
+});
+
+Deno.test("shared budget, clocks apart: a launch after one booked on a clock an hour ahead waits the launch interval", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const a = startProcess("a", kv, clock, log, { aheadMs: 3_600_000 });
+  const b = startProcess("b", kv, clock, log);
+  await a.instances.launch(LAUNCH, { launchToken: false });
+  await b.regions.list();
+  await b.instances.launch(LAUNCH, { launchToken: false });
+  assertEquals(log, ["a@0", "b@1000", "b@12000"]);
+});
+
+Deno.test("shared budget, clocks apart: a process whose own clock is ahead does not read the others' turns as past once it has looked at the store", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const honest = startProcess("honest", kv, clock, log);
+  const ahead = startProcess("ahead", kv, clock, log, { aheadMs: 300_000 });
+  await ahead.regions.list();
+  await honest.regions.list();
+  log.length = 0;
+  // Each call as soon as the other's is done: the honest process's next turn, booked an interval
+  // after its last, is five minutes in the past on the other's clock.
+  for (let round = 0; round < 3; round++) {
+    await honest.regions.list();
+    await ahead.regions.list();
+  }
+  assertEquals(log.length, 6);
+  assertApart(log);
+});
+
+Deno.test("shared budget, clocks apart: a long hold written on a correct clock is waited out, and leaves no lasting offset", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const refused = new Response("", { status: 429, headers: { "retry-after": "120" } });
+  const a = startProcess("a", kv, clock, log, { first: refused, maxRetryAfterMs: 120_000 });
+  const b = startProcess("b", kv, clock, log, { maxRetryAfterMs: 120_000 });
+  await assertRejects(() => a.regions.list());
+  await b.regions.list();
+  assertEquals(log, ["a@0", "b@120000"]);
+  // Later, both busy: their turns stay an interval apart, as with no hold ever seen.
+  await clock.sleep(200_000);
+  log.length = 0;
+  await Promise.all([a.regions.list(), b.regions.list(), a.regions.list(), b.regions.list()]);
+  assertApart(log);
+});
+
+Deno.test("shared budget, clocks apart: a hold written on a clock an hour ahead, longer than a process waits for a turn, fails its call at once, saying why", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const refused = new Response("", { status: 429, headers: { "retry-after": "300" } });
+  const a = startProcess("a", kv, clock, log, {
+    aheadMs: 3_600_000,
+    first: refused,
+    maxRetryAfterMs: 600_000,
+  });
+  const b = startProcess("b", kv, clock, log);
+  await assertRejects(() => a.regions.list());
+  const error = await assertRejects(() => b.regions.list(), RateLimitWaitError);
+  assertEquals(
+    error.message,
+    "Cannot list regions: its turn under the rate limit is 300 s away, longer than the client waits for one (60 s); nothing was sent",
+  );
+  assertEquals(clock.now() - clock.start, 0);
+  // A process that waits longer waits out what the other asked, counted from when it read it.
+  const patient = startProcess("patient", kv, clock, log, { maxRetryAfterMs: 600_000 });
+  await patient.regions.list();
+  assertEquals(log, ["a@0", "patient@300000"]);
+});
+
+Deno.test("shared budget, clocks apart: a long queue is joined at its end", async () => {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const processes = Array.from({ length: 40 }, (_, i) => startProcess(`p${i}`, kv, clock, log));
+  // One call each first, one after the other (each digests its key), then all at once.
+  for (const process of processes) await process.regions.list();
+  log.length = 0;
+  await Promise.all(processes.map((process) => process.regions.list()));
+  assertEquals(log.length, processes.length);
+  assertApart(log);
+});
