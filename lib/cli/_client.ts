@@ -63,6 +63,9 @@ export interface Changes {
 // How long one request may spend waiting out 429s from other processes that share the key. Kept
 // below the client's timeout per attempt (60 s).
 const PATIENCE_MS = 45_000;
+// How far off a turn in the shared budget may be, and still be waited for: a loop or CI fan-out of
+// a hundred `lambda` started at once queues that far, one turn a second.
+const MAX_TURN_WAIT_MS = 300_000;
 
 /**
  * The client of a run that is not local, and for a dry run what tells the request it stopped.
@@ -132,7 +135,9 @@ export function makeClient(
   const client = new LambdaCloudClient({
     ...common,
     hooks,
-    ...(failFast ? { maxRetries: 0 } : { backoff: { patienceMs: PATIENCE_MS } }),
+    ...(failFast
+      ? { maxRetries: 0, backoff: { maxRetryAfterMs: MAX_TURN_WAIT_MS } }
+      : { backoff: { patienceMs: PATIENCE_MS, maxRetryAfterMs: MAX_TURN_WAIT_MS } }),
     ...(options.fetch ? { fetch: options.fetch } : {}),
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
