@@ -2,11 +2,11 @@
 // rather than the launch sent again.
 
 import { abortable } from "../_deadline.ts";
+import { unusableAnswer } from "../transport/_answer.ts";
 import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { describeValue, isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
-import { InvalidResponseError } from "../no_answer_errors.ts";
 import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
 import { lookForLaunch } from "./_lookup.ts";
 import type { InstanceOps } from "./_ops.ts";
@@ -91,13 +91,7 @@ export async function launchOnce(
     // named twice is one instance, named once.
     if (isLaunchAnswer(data)) return withUniqueIds(data);
     // Lambda said it launched, but not what: look for it rather than guess.
-    failure = new InvalidResponseError(
-      ACTION,
-      200,
-      JSON.stringify({ data }) ?? "",
-      new Headers(),
-      hint,
-    );
+    failure = unusableAnswer(ACTION, { data }, hint);
   } catch (error) {
     // Only a launch that may have reached the server is looked for: one never handed to fetch (a
     // key that timed out) or refused is not, whatever the error.

@@ -1,5 +1,6 @@
 // The options of a launch and of a launch-and-wait, checked in one place before anything is sent.
 
+import { messageOf } from "../_text.ts";
 import {
   checkNonNegativeNumber,
   checkObject,
@@ -107,7 +108,7 @@ export function launchAndWaitSettings(
     } catch (error) {
       throw new TypeError(
         `Cannot ${action}: reading 'options.${name}' threw (${
-          error instanceof Error ? error.message : String(error)
+          messageOf(error)
         }), so nothing was sent`,
         { cause: error },
       );

@@ -7,7 +7,7 @@
 
 import { ApiError, LambdaCloudError } from "../errors.ts";
 import { ConnectionError, InvalidResponseError, TimeoutError } from "../no_answer_errors.ts";
-import { clip } from "../_text.ts";
+import { clip, messageOf } from "../_text.ts";
 import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
 
@@ -263,15 +263,13 @@ export class LaunchWaitError extends LambdaCloudError {
     // The aborted launch's own message says it bills: what follows here says whether it still does.
     const why = cause instanceof LaunchAbortedError
       ? "aborted after the launch was sent, and it launched anyway"
-      : cause instanceof Error
-      ? cause.message
-      : String(cause);
+      : messageOf(cause);
     const after = terminated
       ? "it was terminated, so it no longer bills"
       : cleanupError === undefined
       ? "it was left running as asked, and bills until terminated"
       : `terminating it failed too (${
-        cleanupError instanceof Error ? cleanupError.message : String(cleanupError)
+        messageOf(cleanupError)
       }): terminate it yourself, it bills until then`;
     super(`Cannot launch and wait for instance ${named}: ${why}; ${after}`, { cause });
     this.instanceId = ids[0] ?? "";

@@ -4,7 +4,7 @@
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
-import { InvalidResponseError } from "../no_answer_errors.ts";
+import { unusableAnswer } from "../transport/_answer.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import {
   checkId,
@@ -116,12 +116,7 @@ export function waitForInstance(
       // One junk answer is a failed poll, waited out like any transient failure: never the end of
       // a wait on a billed instance (which launchAndWait would then terminate).
       if (!isInstance(seen)) {
-        throw new InvalidResponseError(
-          "get instance",
-          200,
-          JSON.stringify({ data: seen }) ?? "",
-          new Headers(),
-        );
+        throw unusableAnswer("get instance", { data: seen });
       }
       last = seen;
       report(last, elapsedMs(), polls);
