@@ -86,7 +86,7 @@ export async function launchOnce(
   const tracker: SendTracker = { mayHaveActed: false };
   let failure: unknown;
   try {
-    const data = await ops.launch(body, settings.request, tracker, hint);
+    const data = await ops.launch(body, settings.request, { tracker, ambiguityHint: hint });
     // Returned as it came, so that fields this client does not know yet are not lost; an id
     // named twice is one instance, named once.
     if (isLaunchAnswer(data)) return withUniqueIds(data);
