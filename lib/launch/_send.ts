@@ -6,7 +6,7 @@ import { unusableAnswer } from "../transport/_answer.ts";
 import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
-import { describeValue, isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
+import { isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
 import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
 import { lookForLaunch } from "./_lookup.ts";
 import type { InstanceOps } from "./_ops.ts";
@@ -43,26 +43,13 @@ export async function launchRaw(
   given: unknown,
   options: LaunchOptions = {},
 ): Promise<InstanceLaunchResponse> {
-  // What goes out is the body's JSON: a copy of that is sent, and a token is added to, or looked
-  // for in, the copy. Added to the body itself, a `toJSON()` would drop it from what is sent while
-  // the client looked for it; a getter could show one token here and send another.
-  const body = jsonCopy(ACTION, given);
+  // What goes out is the body's JSON: a token is added to, or looked for in, a copy of that. On the
+  // body itself, a `toJSON()` or a getter could send another token than the one looked for.
+  const body = jsonCopy(ACTION, given) as InstanceLaunchRequest;
   const { launchToken, ...settings } = launchSettings(ACTION, options, ops.attemptTimeoutMs);
-  const taggable = isRecord(body) && (body.tags === undefined || Array.isArray(body.tags));
-  if (!taggable && launchToken !== undefined && launchToken !== false) {
-    throw new TypeError(
-      `Cannot ${ACTION}: 'launchToken' needs a body that is an object whose 'tags' is an array, received ${
-        describeValue(isRecord(body) ? body.tags : body)
-      }`,
-    );
-  }
   // Left out, the body's own token is used; with none, nothing is added.
-  const carries = taggable && Array.isArray(body.tags) && body.tags.some(isTokenTag);
-  return await launchOnce(
-    ops,
-    planLaunch(body as InstanceLaunchRequest, launchToken ?? carries),
-    settings,
-  );
+  const carries = Array.isArray(body?.tags) && body.tags.some(isTokenTag);
+  return await launchOnce(ops, planLaunch(body, launchToken ?? carries), settings);
 }
 
 /**

@@ -30,7 +30,7 @@ export function planLaunch(
   body: InstanceLaunchRequest,
   launchToken: boolean | string | undefined,
 ): LaunchPlan {
-  // A raw body may be anything: only an array of objects is read for tags.
+  // A raw body may be anything: only an array of tags is read for a token, or given one.
   const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
   const tokenTags = tags.flatMap((tag, index) => isTokenTag(tag) ? [{ tag, index }] : []);
   if (tokenTags.length > 1) {
@@ -42,6 +42,13 @@ export function planLaunch(
   const inBody = tokenTags[0] &&
     checkLaunchToken(ACTION, `tags[${tokenTags[0].index}].value`, tokenTags[0].tag.value);
   if (launchToken === false) return { body, token: undefined, fresh: false };
+  if (!isRecord(body) || (body.tags !== undefined && !Array.isArray(body.tags))) {
+    throw new TypeError(
+      `Cannot ${ACTION}: 'launchToken' needs a body that is an object whose 'tags' is an array, received ${
+        describeValue(isRecord(body) ? body.tags : body)
+      }`,
+    );
+  }
   if (launchToken === undefined || launchToken === true) {
     if (inBody !== undefined) return { body, token: inBody, fresh: false };
     const token = crypto.randomUUID().replaceAll("-", "");
