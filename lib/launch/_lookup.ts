@@ -4,69 +4,78 @@
 import { pollUntil } from "../_poll.ts";
 import { look, type Reads } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
-import type { LookupSettings } from "./_settings.ts";
-import type { LaunchLookupFailure } from "./errors.ts";
-
-/** What a lookup found out: the launch's instances, one it cannot name, or nothing certain. */
-export type LookupResult =
-  | { ids: string[]; unusableIds: unknown[] }
-  | { ids?: undefined; reason: Exclude<LaunchLookupFailure, "no-token">; lastError: unknown };
-
-/** The lookup's window passed; `lastFailure` is the last transient failure of a listing. */
-class WindowPassed extends Error {
-  constructor(readonly lastFailure: unknown) {
-    super("the lookup's window passed");
-  }
-}
+import type { LaunchSettings } from "./_settings.ts";
+import type { LaunchPlan } from "./_token.ts";
+import {
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  UnidentifiedInstanceError,
+} from "./errors.ts";
 
 /**
- * Lists instances until one carries `token`, for `settings.timeoutMs`, or for at most
- * `settings.afterAbortMs` once `callerSignal` aborts (it may have aborted already). Each listing
- * goes through the rate limiter, once (a lookup polls again by itself); transient failures are
- * waited out. An instance listed with the token but without a usable id ends the lookup at once:
- * it launched, and cannot be named.
+ * Settles the launch `plan` sent, whose outcome `failure` left unknown, by listing instances until
+ * one carries its token: for `lookup.timeoutMs`, or at most `lookup.afterAbortMs` once the caller's
+ * signal aborts (it may have already). Each listing takes a turn of the rate limiter and is sent
+ * once; transient failures are waited out. Returns the ids found, or throws what it found out: an
+ * abort, an instance without a usable id, or an outcome still unknown.
  */
 export async function lookForLaunch(
   ops: InstanceOps,
-  token: string,
-  settings: LookupSettings,
-  callerSignal: AbortSignal | undefined,
-): Promise<LookupResult> {
+  { body: request, token }: LaunchPlan,
+  { lookup, request: { signal: callerSignal } }: LaunchSettings,
+  failure: unknown,
+): Promise<string[]> {
+  const started = ops.clock.now();
+  const aborted = () => callerSignal?.aborted === true;
+  const unknown = (reason: LaunchOutcomeUnknownError["reason"], lookupError?: unknown) =>
+    new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request,
+      reason,
+      lookedForMs: ops.clock.now() - started,
+      aborted: aborted(),
+      lookupError,
+    }, { cause: failure });
+  if (token === undefined) throw unknown("no-token");
   const reads: Reads = new Map();
   let unsure = false;
   let answered = false;
-  try {
-    return await pollUntil(
-      ops.clock,
-      { ...settings, signal: callerSignal },
-      async (...[, , signal]) => {
-        const seen = await look(ops, token, reads, { maxRetries: 0, signal });
-        answered = true;
-        unsure = seen.unsure;
-        const ids = seen.found.map((instance) => instance.id);
-        const known = ids.length > 0 || seen.unusableIds.length > 0;
-        return known ? { value: { ids, unusableIds: seen.unusableIds } } : undefined;
-      },
-      (_, lastFailure) => new WindowPassed(lastFailure),
-    );
-  } catch (error) {
-    if (!(error instanceof WindowPassed)) return { reason: "listing-failed", lastError: error };
-    // "Not listed" would claim a look that never happened.
-    const lastError = answered ? error.lastFailure : new Error(
-      `no listing was answered before the lookup's ${
-        Math.round(
-          (callerSignal?.aborted
-            ? Math.min(settings.afterAbortMs, settings.timeoutMs)
-            : settings.timeoutMs) / 1000,
-        )
-      } s were up`,
-      { cause: error.lastFailure },
-    );
-    const reason = unsure
-      ? "untagged-listing"
-      : lastError === undefined
-      ? "not-listed"
-      : "listing-failed";
-    return { reason, lastError };
+  const seen = await pollUntil(
+    ops.clock,
+    { ...lookup, signal: callerSignal },
+    async (...[, , signal]) => {
+      const seen = await look(ops, token, reads, { maxRetries: 0, signal });
+      answered = true;
+      unsure = seen.unsure;
+      return seen.found.length > 0 || seen.unusableIds.length > 0 ? { value: seen } : undefined;
+    },
+    (_, lastFailure) => {
+      // "Not listed" would claim a look that never happened.
+      const windowMs = Math.min(aborted() ? lookup.afterAbortMs : Infinity, lookup.timeoutMs);
+      const lastError = answered ? lastFailure : new Error(
+        `no listing was answered before the lookup's ${Math.round(windowMs / 1000)} s were up`,
+        { cause: lastFailure },
+      );
+      if (unsure) return unknown("untagged-listing", lastError);
+      return unknown(lastError === undefined ? "not-listed" : "listing-failed", lastError);
+    },
+  ).catch((error: unknown) => {
+    throw error instanceof LaunchOutcomeUnknownError ? error : unknown("listing-failed", error);
+  });
+  const ids = seen.found.map((instance) => instance.id);
+  if (seen.unusableIds.length > 0) {
+    throw new UnidentifiedInstanceError({
+      launchToken: token,
+      request,
+      listedIds: seen.unusableIds,
+      instanceIds: ids,
+      aborted: aborted(),
+    }, { cause: failure });
   }
+  if (aborted()) {
+    throw new LaunchAbortedError({ instanceIds: ids, launchToken: token, request }, {
+      cause: callerSignal?.reason,
+    });
+  }
+  return ids;
 }
