@@ -21,6 +21,9 @@ import { planLaunch } from "./_token.ts";
 import { LaunchAbortedError, UnidentifiedInstanceError } from "./errors.ts";
 import type { LaunchAndWaitOptions } from "./options.ts";
 
+// A just-launched instance can answer 404 for a moment before it is readable.
+const NOT_FOUND_GRACE_MS = 30_000;
+
 /**
  * `client.instances.launchAndWait()`: launches `body`, waits as `options` say, and returns the
  * running instance. Every failure after the launch was sent ends in a `LaunchWaitError` that says
@@ -50,7 +53,7 @@ export async function launchAndWait(
   try {
     // Each id once: an answer that names the same instance twice must not make it an "extra"
     // to terminate, the very instance waited for.
-    ids = unique((await launchOnce(ops, plan, settings.launch)).instance_ids);
+    ids = unique((await launchOnce(ops, plan, settings)).instance_ids);
   } catch (error) {
     // What the lookup found, and what landed just after it (a launch sent on twice).
     if (error instanceof LaunchAbortedError) {
@@ -79,10 +82,10 @@ export async function launchAndWait(
           `'timeout' of ${Math.round(wait.timeoutMs / 1000)} s`,
       );
     }
-    const read = (signal: AbortSignal | undefined) => ops.get(id, signal && { signal });
-    instance = (await waitForInstance(id, read, ops.clock, {
+    instance = (await waitForInstance(id, (signal) => ops.get(id, { signal }), ops.clock, {
       ...wait,
       timeoutMs: wait.timeoutMs - spent,
+      notFoundGraceMs: NOT_FOUND_GRACE_MS,
     }))!;
     more = await extras(launched, ids, wait.signal);
   } catch (error) {

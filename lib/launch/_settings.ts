@@ -1,30 +1,24 @@
 // The options of a launch and of a launch-and-wait, checked in one place before anything is sent.
 
+import type { PollSettings } from "../_poll.ts";
 import { messageOf } from "../_text.ts";
 import {
   checkNonNegativeNumber,
   checkObject,
   checkOptionalType,
   checkTimeout,
-  describeValue,
 } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import { checkWaitOptions, type WaitSettings } from "../workflows/_wait.ts";
 import type { LaunchAndWaitOptions, LaunchLookupOptions, LaunchOptions } from "./options.ts";
 
-/** How long and how often a launch of unknown outcome is looked for. */
-export interface LookupSettings {
-  timeoutMs: number;
-  intervalMs: number;
-  /** How long a lookup goes on once the caller's signal has aborted. */
-  afterAbortMs: number;
-}
-
 /** The checked options of one launch. */
 export interface LaunchSettings {
   /** What the transport is given: the signal, timeout, retries and headers. */
   request: RequestOptions;
-  lookup: LookupSettings;
+  /** How long and how often a launch of unknown outcome is looked for, and after an abort. */
+  lookup: Required<Omit<PollSettings, "signal">>;
+  launchToken: LaunchOptions["launchToken"];
   onLaunchToken: ((token: string) => unknown) | undefined;
 }
 
@@ -38,7 +32,7 @@ export function launchSettings(
   options: LaunchOptions,
   attemptTimeoutMs: number,
   atLeastMs = 0,
-): LaunchSettings & { launchToken: LaunchOptions["launchToken"] } {
+): LaunchSettings {
   const { launchToken, lookup, onLaunchToken, ...request } = options;
   checkOptionalType(action, "onLaunchToken", onLaunchToken, "function");
   const given: LaunchLookupOptions = lookup === undefined
@@ -62,10 +56,9 @@ export function launchSettings(
 }
 
 /** The checked options of a launch-and-wait. */
-export interface LaunchAndWaitSettings {
-  launch: LaunchSettings;
-  wait: WaitSettings;
+export interface LaunchAndWaitSettings extends LaunchSettings {
   launchToken: true | string | undefined;
+  wait: WaitSettings;
   terminateOnFailure: boolean;
   onLaunched: ((instanceIds: string[]) => unknown) | undefined;
 }
@@ -86,9 +79,6 @@ const OPTION_NAMES = Object.keys(
   } satisfies Record<keyof LaunchAndWaitOptions, 0>,
 ) as (keyof LaunchAndWaitOptions)[];
 
-// A just-launched instance can answer 404 for a moment before it is readable.
-const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
-
 /**
  * Reads each of `options` once, before anything is sent, and checks them: a getter that throws
  * (a lazily built logger, a Proxy-based config) then fails the call while nothing bills, and
@@ -102,40 +92,29 @@ export function launchAndWaitSettings(
   const given = options === undefined ? {} : checkObject(action, "options", options);
   const read: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {
-    let value: unknown;
     try {
-      value = given[name];
-    } catch (error) {
-      throw new TypeError(
-        `Cannot ${action}: reading 'options.${name}' threw (${
-          messageOf(error)
-        }), so nothing was sent`,
-        { cause: error },
-      );
+      read[name] = given[name];
+    } catch (cause) {
+      const why = `reading 'options.${name}' threw (${messageOf(cause)}), so nothing was sent`;
+      throw new TypeError(`Cannot ${action}: ${why}`, { cause });
     }
-    if (value !== undefined) read[name] = value;
   }
-  const { until, launchToken, lookup, onLaunchToken, signal, ...rest } =
+  const { launchToken, lookup, onLaunchToken, signal, onLaunched, terminateOnFailure } =
     read as LaunchAndWaitOptions;
-  checkOptionalType(action, "onLaunched", rest.onLaunched, "function");
-  checkOptionalType(action, "terminateOnFailure", rest.terminateOnFailure, "boolean");
-  if (until !== undefined && until !== "active" && until !== "ip") {
-    throw new RangeError(
-      `Cannot ${action}: 'until' must be active or ip, received ${describeValue(until)}`,
-    );
-  }
+  checkOptionalType(action, "onLaunched", onLaunched, "function");
+  checkOptionalType(action, "terminateOnFailure", terminateOnFailure, "boolean");
   if ((launchToken as unknown) === false) {
     throw new RangeError(
       `Cannot ${action}: 'launchToken' must not be false: without it, an aborted launch could not be found and cleaned up`,
     );
   }
-  const wait = { ...checkWaitOptions(action, read), notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS };
-  const launchOptions = { signal, lookup, onLaunchToken } as LaunchOptions;
+  const wait = checkWaitOptions(action, read, ["active", "ip"]);
+  const launchOptions = { signal, lookup, onLaunchToken, launchToken } as LaunchOptions;
   return {
-    launch: launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
-    wait,
+    ...launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
     launchToken,
-    terminateOnFailure: rest.terminateOnFailure ?? true,
-    onLaunched: rest.onLaunched,
+    wait,
+    terminateOnFailure: terminateOnFailure ?? true,
+    onLaunched,
   };
 }

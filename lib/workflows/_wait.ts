@@ -26,7 +26,7 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 const DEFAULT_INTERVAL_MS = 5000;
 
-const UNTILS: readonly string[] = ["active", "ip", "terminated"];
+const UNTILS: readonly WaitUntil[] = ["active", "ip", "terminated"];
 
 // A Map, so that a status such as "constructor" finds nothing on Object.prototype.
 const DEAD_WHILE_STARTING: ReadonlyMap<string, InstanceWaitFailure> = new Map([
@@ -47,13 +47,17 @@ export interface WaitSettings extends PollSettings {
   notFoundGraceMs?: number;
 }
 
-/** Checks wait options before anything is sent. */
-export function checkWaitOptions(action: string, options: WaitForInstanceOptions): WaitSettings {
+/** Checks wait options before anything is sent; `untils` are what it may wait for. */
+export function checkWaitOptions(
+  action: string,
+  options: WaitForInstanceOptions,
+  untils: readonly WaitUntil[] = UNTILS,
+): WaitSettings {
   const until = options.until ?? "active";
   checkOptionalType(action, "onProgress", options.onProgress, "function");
-  if (!UNTILS.includes(until)) {
+  if (!untils.includes(until)) {
     throw new RangeError(
-      `Cannot ${action}: 'until' must be one of ${UNTILS.join(", ")}, received ${
+      `Cannot ${action}: 'until' must be one of ${untils.join(", ")}, received ${
         describeValue(until)
       }`,
     );
