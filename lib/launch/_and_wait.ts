@@ -6,16 +6,9 @@ import { checkLaunchRequest } from "../_rules/instances.ts";
 import { snapshotBody } from "../_validate.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
 import { waitForInstance } from "../workflows/_wait.ts";
-import {
-  cleanUp,
-  extras,
-  type Launched,
-  terminateExtras,
-  unnamedError,
-  withExtras,
-} from "./_cleanup.ts";
+import { cleanUp, extras, type Launched, terminateExtras } from "./_cleanup.ts";
 import type { InstanceOps } from "./_ops.ts";
-import { launchOnce, unique } from "./_send.ts";
+import { launchOnce } from "./_send.ts";
 import { launchAndWaitSettings } from "./_settings.ts";
 import { planLaunch } from "./_token.ts";
 import { LaunchAbortedError, UnidentifiedInstanceError } from "./errors.ts";
@@ -40,30 +33,21 @@ export async function launchAndWait(
   const checked = snapshotBody("launch instance", body);
   checkLaunchRequest(checked);
   const plan = planLaunch(checked, settings.launchToken);
-  const launched: Launched = {
-    ops,
-    token: plan.token!, // never undefined: `launchToken: false` was refused
-    fresh: plan.fresh,
-    terminateOnFailure: settings.terminateOnFailure,
-  };
+  const launched: Launched = { ...plan, ops, terminateOnFailure: settings.terminateOnFailure };
   const { wait } = settings;
   // `timeout` bounds the whole call: a lookup after a lost answer comes out of the wait's time.
   const started = ops.clock.now();
   let ids: string[];
   try {
-    // Each id once: an answer that names the same instance twice must not make it an "extra"
-    // to terminate, the very instance waited for.
-    ids = unique((await launchOnce(ops, plan, settings)).instance_ids);
+    ids = (await launchOnce(ops, plan, settings)).instance_ids;
   } catch (error) {
-    // What the lookup found, and what landed just after it (a launch sent on twice).
-    if (error instanceof LaunchAbortedError) {
-      throw await cleanUp(launched, await withExtras(launched, error.instanceIds), error);
-    }
-    // Listed beside one without a usable id, these can be named: they are terminated, the other
-    // stays for Lambda's console, as the error (the cause) says.
-    if (error instanceof UnidentifiedInstanceError && error.instanceIds.length > 0) {
-      const found = await withExtras(launched, error.instanceIds);
-      throw await cleanUp(launched, found, error, unnamedError());
+    // What the lookup found is cleaned up. Beside one without a usable id, those with one are;
+    // the other stays for Lambda's console, as the error (the cause) says.
+    if (
+      error instanceof LaunchAbortedError ||
+      (error instanceof UnidentifiedInstanceError && error.instanceIds.length > 0)
+    ) {
+      throw await cleanUp(launched, error.instanceIds, error);
     }
     throw error;
   }
@@ -89,14 +73,13 @@ export async function launchAndWait(
     }))!;
     more = await extras(launched, ids, wait.signal);
   } catch (error) {
-    // Failed or aborted: what the token finds is cleaned up with it. Listed beside an instance it
-    // cannot name (which bills all the same): those it can name are.
+    // Failed or aborted: what the token finds is cleaned up with it. When the sweep lists one it
+    // cannot name (it bills all the same), the others it lists are.
     if (error instanceof UnidentifiedInstanceError) {
-      const found = unique([id, ...error.instanceIds]);
-      throw await cleanUp(launched, found, error, unnamedError());
+      throw await cleanUp(launched, [id, ...error.instanceIds], error, false);
     }
-    throw await cleanUp(launched, await withExtras(launched, [id]), error);
+    throw await cleanUp(launched, [id], error);
   }
-  if (more.length > 0) await terminateExtras(launched, [id, ...more], true);
+  await terminateExtras(launched, [id, ...more], true);
   return instance;
 }

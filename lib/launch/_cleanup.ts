@@ -3,18 +3,17 @@
 
 import { Deadline } from "../_deadline.ts";
 import { NotFoundError } from "../errors.ts";
+import { ENDING } from "../workflows/_terminate.ts";
 import { findByLaunchToken } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
 import { unique } from "./_send.ts";
+import type { LaunchPlan } from "./_token.ts";
 import { LaunchWaitError, UnidentifiedInstanceError } from "./errors.ts";
 
 /** One launch-and-wait's launch, as its cleanup needs it. */
-export interface Launched {
-  ops: InstanceOps;
-  token: string;
-  /** Whether the token was made for this launch: only then are extras looked for. */
-  fresh: boolean;
-  terminateOnFailure: boolean;
+export interface Launched extends LaunchPlan {
+  readonly ops: InstanceOps;
+  readonly terminateOnFailure: boolean;
 }
 
 // How long cleanup keeps trying to terminate and to see it, requests in flight included.
@@ -22,7 +21,8 @@ const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
 // How long the listing by token that looks for extras may take, retries included.
 const EXTRAS_LOOKUP_MS = 30_000;
-const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
+const UNNAMED =
+  "an instance listed with the launch token has no usable id to terminate it by: find it in Lambda's console";
 
 /**
  * The running instances carrying the token that no answer named (`known`): a gateway that sends
@@ -33,15 +33,18 @@ const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 export async function extras(
   launched: Launched,
   known: readonly string[],
-  signal: AbortSignal | undefined,
+  signal?: AbortSignal,
 ): Promise<string[]> {
   if (!launched.fresh) return [];
   const deadline = new Deadline(launched.ops.clock, EXTRAS_LOOKUP_MS);
   try {
     const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-    const listed = await findByLaunchToken(launched.ops, launched.token, { signal: bound });
+    // A fresh token is one the launch was given, never undefined.
+    const listed = await findByLaunchToken(launched.ops, launched.token!, { signal: bound });
     return unique(
-      listed.filter((item) => !known.includes(item.id) && !GONE.has(item.status)).map((i) => i.id),
+      listed.filter((item) => !known.includes(item.id) && !ENDING.has(item.status)).map((i) =>
+        i.id
+      ),
     );
   } catch (error) {
     signal?.throwIfAborted();
@@ -50,25 +53,6 @@ export async function extras(
   } finally {
     deadline.dispose();
   }
-}
-
-/**
- * `known` and the extras beside them, for a cleanup: not bound to the caller's signal (an abort
- * is what starts it). Beside one it cannot name, those it can are named.
- */
-export async function withExtras(launched: Launched, known: readonly string[]): Promise<string[]> {
-  const more = await extras(launched, known, undefined).catch((error: unknown) =>
-    error instanceof UnidentifiedInstanceError ? error.instanceIds : []
-  );
-  return unique([...known, ...more]);
-}
-
-/** Why something a launch made cannot be terminated by the client. */
-export function unnamedError(): Error {
-  return new Error(
-    "an instance listed with the launch token has no usable id to terminate it by: find it in " +
-      "Lambda's console",
-  );
 }
 
 /**
@@ -86,35 +70,39 @@ export async function terminateExtras(
   if (cleared === true) return;
   const why =
     `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`;
-  throw await cleanUp(launched, ids, new Error(why, { cause: cleared }));
+  throw await cleanUp(launched, ids, new Error(why, { cause: cleared }), false);
 }
 
 /**
- * Terminates what a failed launch-and-wait made, unless told not to, and says how it went.
- * `leftBilling` says why something it made cannot be terminated: then it is never "terminated".
+ * Terminates what a failed launch-and-wait made (`known`, and unless told not to `sweep`, the
+ * extras beside it), unless told not to, and says how it went. Not bound to the caller's signal:
+ * an abort is what starts it. An instance listed without a usable id bills whatever is done here:
+ * when that is the `failure`, nothing is "terminated".
  */
 export async function cleanUp(
   launched: Launched,
-  ids: readonly string[],
+  known: readonly string[],
   failure: unknown,
-  leftBilling?: Error,
+  sweep = true,
 ): Promise<LaunchWaitError> {
+  // Without a signal, a sweep fails only on one it cannot name, and names the others beside it.
+  const more = sweep
+    ? await extras(launched, known).catch((error: UnidentifiedInstanceError) => error.instanceIds)
+    : [];
+  const ids = unique([...known, ...more]);
   const { token } = launched;
-  if (!launched.terminateOnFailure) {
-    return new LaunchWaitError(ids, false, failure, leftBilling, token);
-  }
+  const unnamed = failure instanceof UnidentifiedInstanceError ? new Error(UNNAMED) : undefined;
+  if (!launched.terminateOnFailure) return new LaunchWaitError(ids, false, failure, unnamed, token);
   const cleared = await terminateAll(launched.ops, ids);
-  return cleared === true && leftBilling === undefined
-    ? new LaunchWaitError(ids, true, failure, undefined, token)
-    : new LaunchWaitError(ids, false, failure, cleared === true ? leftBilling : cleared, token);
+  const terminated = cleared === true && unnamed === undefined;
+  return new LaunchWaitError(ids, terminated, failure, cleared === true ? unnamed : cleared, token);
 }
 
 /**
  * Terminates `ids` and sees each one terminating, trying again for up to a minute: a fresh
  * instance can answer 404 for a moment, an answer that does not list one as terminating proves
  * nothing, and a failed terminate may have worked all the same. The minute bounds everything,
- * requests in flight included. Not bound to the caller's signal: an abort is exactly when cleanup
- * must happen. Resolves with `true`, or with why it could not confirm.
+ * requests in flight included. Resolves with `true`, or with why it could not confirm.
  */
 async function terminateAll(
   ops: InstanceOps,
@@ -125,14 +113,14 @@ async function terminateAll(
   const { signal } = deadline;
   const pending = new Set(ids);
   let lastError: unknown;
-  const ending = async (id: string) => GONE.has((await ops.get(id, { signal })).status);
+  const ending = async (id: string) => ENDING.has((await ops.get(id, { signal })).status);
   try {
     while (!signal.aborted) {
       for (const id of [...pending]) {
         try {
           const answer = await ops.terminate([id], { signal });
           const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
-          if ((seen && GONE.has(seen.status)) || await ending(id)) pending.delete(id);
+          if ((seen && ENDING.has(seen.status)) || await ending(id)) pending.delete(id);
         } catch (error) {
           if (signal.aborted) break; // the minute is up, with this request unanswered
           // One seen in a listing is past the moments a fresh instance answers 404: Lambda's own
