@@ -41,11 +41,8 @@ export async function extras(
     const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
     // A fresh token is one the launch was given, never undefined.
     const listed = await findByLaunchToken(launched.ops, launched.token!, { signal: bound });
-    return unique(
-      listed.filter((item) => !known.includes(item.id) && !ENDING.has(item.status)).map((i) =>
-        i.id
-      ),
-    );
+    const running = listed.filter((item) => !known.includes(item.id) && !ENDING.has(item.status));
+    return running.map((item) => item.id);
   } catch (error) {
     signal?.throwIfAborted();
     if (error instanceof UnidentifiedInstanceError) throw error;
@@ -74,8 +71,8 @@ export async function terminateExtras(
 }
 
 /**
- * Terminates what a failed launch-and-wait made (`known`, and unless told not to `sweep`, the
- * extras beside it), unless told not to, and says how it went. Not bound to the caller's signal:
+ * Terminates what a failed launch-and-wait made (`known`, and the extras beside it unless told not
+ * to `sweep`), unless `terminateOnFailure` is off, and says how it went. Not bound to the caller's signal:
  * an abort is what starts it. An instance listed without a usable id bills whatever is done here:
  * when that is the `failure`, nothing is "terminated".
  */

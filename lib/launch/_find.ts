@@ -1,26 +1,32 @@
-// Finding the instances that carry a launch token: one listing, read with care (it comes off the
-// network), and a read by id of each instance it lists without tags. The one scan behind the
-// lookup after a lost answer, findByLaunchToken(), and the sweep for extras.
+// Finding a launch by its token: one look at a listing, read with care (it comes off the network),
+// with a read by id of each instance it lists without tags. findByLaunchToken() is one look; the
+// lookup after a lost answer looks again until the token shows or its window passes.
 
+import { pollUntil } from "../_poll.ts";
 import { isRecord, isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance } from "../types/instances.ts";
 import type { InstanceOps } from "./_ops.ts";
-import { checkLaunchToken, showsToken } from "./_token.ts";
-import { LaunchOutcomeUnknownError, UnidentifiedInstanceError } from "./errors.ts";
+import type { LaunchSettings } from "./_settings.ts";
+import { checkLaunchToken, type LaunchPlan, showsToken } from "./_token.ts";
+import {
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  UnidentifiedInstanceError,
+} from "./errors.ts";
 
 // A listing may leave tags out (the spec makes them optional); such instances are read one by
 // one, up to this many per lookup, since each read takes a turn of the rate limit.
 const MAX_READS_PER_LOOKUP = 20;
 
 /**
- * What reading untagged instances by id found out, kept across the rounds of one lookup so that
- * each is read at most once: another instance, one still without tags, or one that carries it.
+ * What reading untagged instances by id showed of the token, kept across the rounds of one lookup
+ * so that each is read at most once.
  */
-export type Reads = Map<string, "other" | "untagged" | Instance>;
+type Reads = Map<string, "no" | "unknown">;
 
 /** What one look shows of a launch token. */
-export interface Sighting {
+interface Sighting {
   /** The instances that carry it, each once. */
   found: Instance[];
   /** The `id` fields (missing, empty, a number…) of listed instances that carry it. */
@@ -34,7 +40,7 @@ export interface Sighting {
  * it lists without tags, show of `token`: the first sighting ends the look. A read that fails is
  * tried again in a later round (with the same `reads`); an abort ends the reading.
  */
-export async function look(
+async function look(
   ops: InstanceOps,
   token: string,
   reads: Reads,
@@ -65,35 +71,21 @@ export async function look(
     return { found: [...found.values()], unusableIds, unsure: false };
   }
   for (const id of untagged) {
-    if (!reads.has(id) && reads.size < MAX_READS_PER_LOOKUP) {
-      const read = await readTags(ops, id, token, options);
-      if (read !== undefined) reads.set(id, read);
+    if (reads.has(id) || reads.size >= MAX_READS_PER_LOOKUP) continue;
+    let instance: Instance;
+    try {
+      instance = await ops.get(id, options); // an object, as the transport checks
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      continue; // read again in a later round
     }
-    const read = reads.get(id);
-    // Found by a read: the launch is known, whatever the rest would show.
-    if (typeof read === "object") return { found: [read], unusableIds, unsure: false };
+    const shows = showsToken(instance as unknown as Record<string, unknown>, token);
+    // Found by a read, as the id it was read by: the launch is known, whatever the rest show.
+    if (shows === "yes") return { found: [{ ...instance, id }], unusableIds: [], unsure: false };
+    reads.set(id, shows);
   }
-  const unsure = unnamed || untagged.some((id) => reads.get(id) !== "other");
-  return { found: [...found.values()], unusableIds, unsure };
-}
-
-/** What reading instance `id` shows of `token`; `undefined` when the read failed, to try again. */
-async function readTags(
-  ops: InstanceOps,
-  id: string,
-  token: string,
-  options: RequestOptions,
-): Promise<"other" | "untagged" | Instance | undefined> {
-  let instance: Instance;
-  try {
-    instance = await ops.get(id, options); // an object, as the transport checks
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    return undefined;
-  }
-  const shows = showsToken(instance as unknown as Record<string, unknown>, token);
-  // Read by `id`: that is its id, whatever the answer's own field says.
-  return shows === "no" ? "other" : shows === "unknown" ? "untagged" : { ...instance, id };
+  const unsure = unnamed || untagged.some((id) => reads.get(id) !== "no");
+  return { found: [], unusableIds: [], unsure };
 }
 
 /**
@@ -115,7 +107,7 @@ export async function findByLaunchToken(
       instanceIds: found.map((instance) => instance.id),
     });
   }
-  if (found.length === 0 && unsure) {
+  if (unsure) {
     throw new LaunchOutcomeUnknownError({
       launchToken: token,
       request: undefined,
@@ -123,4 +115,72 @@ export async function findByLaunchToken(
     });
   }
   return found;
+}
+
+/**
+ * Settles the launch `plan` sent, whose outcome `failure` left unknown, by listing instances until
+ * one carries its token: for `lookup.timeoutMs`, or at most `lookup.afterAbortMs` once the caller's
+ * signal aborts (it may have already). Each listing takes a turn of the rate limiter and is sent
+ * once; transient failures are waited out. Returns the ids found, or throws what it found out: an
+ * abort, an instance without a usable id, or an outcome still unknown.
+ */
+export async function lookForLaunch(
+  ops: InstanceOps,
+  { body: request, token }: LaunchPlan,
+  { lookup, request: { signal: callerSignal } }: LaunchSettings,
+  failure: unknown,
+): Promise<string[]> {
+  const started = ops.clock.now();
+  const aborted = () => callerSignal?.aborted === true;
+  const unknown = (reason: LaunchOutcomeUnknownError["reason"], lookupError?: unknown) =>
+    new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request,
+      reason,
+      lookedForMs: ops.clock.now() - started,
+      aborted: aborted(),
+      lookupError,
+    }, { cause: failure });
+  if (token === undefined) throw unknown("no-token");
+  const reads: Reads = new Map();
+  let unsure = false;
+  let answered = false;
+  const seen = await pollUntil(
+    ops.clock,
+    { ...lookup, signal: callerSignal },
+    async (...[, , signal]) => {
+      const seen = await look(ops, token, reads, { maxRetries: 0, signal });
+      answered = true;
+      unsure = seen.unsure;
+      return seen.found.length > 0 || seen.unusableIds.length > 0 ? { value: seen } : undefined;
+    },
+    (_, lastFailure) => {
+      // "Not listed" would claim a look that never happened.
+      const windowMs = Math.min(aborted() ? lookup.afterAbortMs : Infinity, lookup.timeoutMs);
+      const lastError = answered ? lastFailure : new Error(
+        `no listing was answered before the lookup's ${Math.round(windowMs / 1000)} s were up`,
+        { cause: lastFailure },
+      );
+      if (unsure) return unknown("untagged-listing", lastError);
+      return unknown(lastError === undefined ? "not-listed" : "listing-failed", lastError);
+    },
+  ).catch((error: unknown) => {
+    throw error instanceof LaunchOutcomeUnknownError ? error : unknown("listing-failed", error);
+  });
+  const ids = seen.found.map((instance) => instance.id);
+  if (seen.unusableIds.length > 0) {
+    throw new UnidentifiedInstanceError({
+      launchToken: token,
+      request,
+      listedIds: seen.unusableIds,
+      instanceIds: ids,
+      aborted: aborted(),
+    }, { cause: failure });
+  }
+  if (aborted()) {
+    throw new LaunchAbortedError({ instanceIds: ids, launchToken: token, request }, {
+      cause: callerSignal?.reason,
+    });
+  }
+  return ids;
 }

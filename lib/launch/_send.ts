@@ -8,7 +8,7 @@ import type { SendTracker } from "../transport/_transport.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { isRecord, isUsableId, jsonCopy, snapshotBody } from "../_validate.ts";
 import type { InstanceLaunchRequest, InstanceLaunchResponse } from "../types/instances.ts";
-import { lookForLaunch } from "./_lookup.ts";
+import { lookForLaunch } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
 import { type LaunchSettings, launchSettings } from "./_settings.ts";
 import { isTokenTag, type LaunchPlan, planLaunch } from "./_token.ts";
