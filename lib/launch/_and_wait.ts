@@ -17,12 +17,7 @@ import type { LaunchAndWaitOptions } from "./options.ts";
 // A just-launched instance can answer 404 for a moment before it is readable.
 const NOT_FOUND_GRACE_MS = 30_000;
 
-/**
- * `client.instances.launchAndWait()`: launches `body`, waits as `options` say, and returns the
- * running instance. Every failure after the launch was sent ends in a `LaunchWaitError` that says
- * whether what was launched is terminated; extra instances (a launch sent twice upstream) are
- * terminated first.
- */
+/** `client.instances.launchAndWait()`: a failure once the launch is sent is a `LaunchWaitError`. */
 export async function launchAndWait(
   ops: InstanceOps,
   body: InstanceLaunchRequest,
@@ -41,15 +36,13 @@ export async function launchAndWait(
   try {
     ids = (await launchOnce(ops, plan, settings)).instance_ids;
   } catch (error) {
-    // What the lookup found is cleaned up. Beside one without a usable id, those with one are;
-    // the other stays for Lambda's console, as the error (the cause) says.
-    if (
-      error instanceof LaunchAbortedError ||
-      (error instanceof UnidentifiedInstanceError && error.instanceIds.length > 0)
-    ) {
-      throw await cleanUp(launched, error.instanceIds, error);
-    }
-    throw error;
+    // What the lookup found is cleaned up: beside one without a usable id, those with one (the
+    // other stays for Lambda's console, as the error, the cause, says).
+    const found = error instanceof LaunchAbortedError || error instanceof UnidentifiedInstanceError
+      ? error.instanceIds
+      : [];
+    if (found.length === 0) throw error;
+    throw await cleanUp(launched, found, error);
   }
   callSafely(settings.onLaunched, [...ids]);
   const id = ids[0]!;

@@ -25,10 +25,9 @@ const UNNAMED =
   "an instance listed with the launch token has no usable id to terminate it by: find it in Lambda's console";
 
 /**
- * The running instances carrying the token that no answer named (`known`): a gateway that sends
- * the launch on twice and hands back one answer leaves such an extra. Only a fresh token tells
- * them from others. Bounded by `signal` and a time of its own; a listing that cannot tell finds
- * none, and one that shows the token on an instance without a usable id throws: it bills.
+ * The running instances with the token that `known` does not name, when the token is fresh (only
+ * then are they this launch's). Bounded by `signal` and a time of its own: a listing that cannot
+ * tell finds none, and one that lists it on an instance without a usable id throws, since it bills.
  */
 export async function extras(
   launched: Launched,
@@ -72,9 +71,8 @@ export async function terminateExtras(
 
 /**
  * Terminates what a failed launch-and-wait made (`known`, and the extras beside it unless told not
- * to `sweep`), unless `terminateOnFailure` is off, and says how it went. Not bound to the caller's signal:
- * an abort is what starts it. An instance listed without a usable id bills whatever is done here:
- * when that is the `failure`, nothing is "terminated".
+ * to `sweep`) as `terminateOnFailure` says, and says how it went. Not bound to the caller's signal:
+ * an abort is what starts it. A `failure` that is an instance without a usable id still bills.
  */
 export async function cleanUp(
   launched: Launched,
@@ -122,30 +120,22 @@ async function terminateAll(
           if (signal.aborted) break; // the minute is up, with this request unanswered
           // One seen in a listing is past the moments a fresh instance answers 404: Lambda's own
           // "does not exist" means it is gone (a proxy's 404 page proves nothing).
-          if (
-            listed && error instanceof NotFoundError &&
-            error.code === "global/object-does-not-exist"
-          ) {
-            pending.delete(id);
-            continue;
-          }
-          lastError = error;
+          const gone = listed && error instanceof NotFoundError &&
+            error.code === "global/object-does-not-exist";
+          if (!gone) lastError = error;
           // A terminate whose answer was lost is refused when sent again (SkyPilot #3410).
-          if (await ending(id).catch(() => false)) pending.delete(id);
+          if (gone || await ending(id).catch(() => false)) pending.delete(id);
         }
       }
       if (pending.size === 0) return true;
-      await ops.clock.sleep(Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs), signal).catch(
-        () => {},
-      );
+      const pause = Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs);
+      await ops.clock.sleep(pause, signal).catch(() => {});
       if (deadline.remainingMs <= 0) break;
     }
   } finally {
     deadline.dispose();
   }
-  return lastError instanceof NotFoundError || lastError === undefined
-    ? new Error(
-      `could not see ${[...pending].join(", ")} terminating within ${CLEANUP_MS / 1000} s`,
-    )
-    : lastError;
+  if (lastError !== undefined && !(lastError instanceof NotFoundError)) return lastError;
+  const unseen = [...pending].join(", ");
+  return new Error(`could not see ${unseen} terminating within ${CLEANUP_MS / 1000} s`);
 }
