@@ -23,7 +23,6 @@ export async function launchAndWait(
   body: InstanceLaunchRequest,
   options?: LaunchAndWaitOptions,
 ): Promise<Instance> {
-  // Read once, here: no getter of the caller's runs between the launch and its cleanup.
   const settings = launchAndWaitSettings("launch and wait", options, ops.attemptTimeoutMs);
   const checked = snapshotBody("launch instance", body);
   checkLaunchRequest(checked);

@@ -19,12 +19,6 @@ import {
 // one, up to this many per lookup, since each read takes a turn of the rate limit.
 const MAX_READS_PER_LOOKUP = 20;
 
-/**
- * What reading untagged instances by id showed of the token, kept across the rounds of one lookup
- * so that each is read at most once.
- */
-type Reads = Map<string, "no" | "unknown">;
-
 /** What one look shows of a launch token. */
 interface Sighting {
   /** The instances that carry it, each once. */
@@ -37,13 +31,14 @@ interface Sighting {
 
 /**
  * Lists instances once with `options` and returns what the listing, or else reading the instances
- * it lists without tags, show of `token`: the first sighting ends the look. A read that fails is
- * tried again in a later round (with the same `reads`); an abort ends the reading.
+ * it lists without tags, show of `token`: the first sighting ends the look. `reads` keeps what each
+ * read showed across the rounds of one lookup, so that none is read twice; a read that fails is
+ * made again in a later round, and an abort ends the reading.
  */
 async function look(
   ops: InstanceOps,
   token: string,
-  reads: Reads,
+  reads: Map<string, "no" | "unknown">,
   options: RequestOptions,
 ): Promise<Sighting> {
   // A list, as the transport checks the answer's shape; its items are read with care.
@@ -142,26 +137,23 @@ export async function lookForLaunch(
       lookupError,
     }, { cause: failure });
   if (token === undefined) throw unknown("no-token");
-  const reads: Reads = new Map();
-  let unsure = false;
-  let answered = false;
+  const reads = new Map<string, "no" | "unknown">();
+  let last: Sighting | undefined; // the last look that was answered
   const seen = await pollUntil(
     ops.clock,
     { ...lookup, signal: callerSignal },
     async (...[, , signal]) => {
-      const seen = await look(ops, token, reads, { maxRetries: 0, signal });
-      answered = true;
-      unsure = seen.unsure;
-      return seen.found.length > 0 || seen.unusableIds.length > 0 ? { value: seen } : undefined;
+      last = await look(ops, token, reads, { maxRetries: 0, signal });
+      return last.found.length > 0 || last.unusableIds.length > 0 ? { value: last } : undefined;
     },
     (_, lastFailure) => {
       // "Not listed" would claim a look that never happened.
       const windowMs = Math.min(aborted() ? lookup.afterAbortMs : Infinity, lookup.timeoutMs);
-      const lastError = answered ? lastFailure : new Error(
+      const lastError = last ? lastFailure : new Error(
         `no listing was answered before the lookup's ${Math.round(windowMs / 1000)} s were up`,
         { cause: lastFailure },
       );
-      if (unsure) return unknown("untagged-listing", lastError);
+      if (last?.unsure) return unknown("untagged-listing", lastError);
       return unknown(lastError === undefined ? "not-listed" : "listing-failed", lastError);
     },
   ).catch((error: unknown) => {

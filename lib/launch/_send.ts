@@ -29,17 +29,15 @@ export async function launch(
 }
 
 /**
- * `client.request("launchInstance")`: sends a body as the caller gave it. No token is added unless
- * `launchToken` asks for one, but a token the body already carries is looked for when the outcome
- * is unknown, and the launch is never sent again after it may have acted.
+ * `client.request("launchInstance")`: sends the body's JSON, once. A token is added to, or looked
+ * for in, that copy: on the body itself, a `toJSON()` or a getter could send another token than the
+ * one looked for.
  */
 export async function launchRaw(
   ops: InstanceOps,
   given: unknown,
   options: LaunchOptions = {},
 ): Promise<InstanceLaunchResponse> {
-  // What goes out is the body's JSON: a token is added to, or looked for in, a copy of that. On the
-  // body itself, a `toJSON()` or a getter could send another token than the one looked for.
   const body = jsonCopy(ACTION, given) as InstanceLaunchRequest;
   const settings = launchSettings(ACTION, options, ops.attemptTimeoutMs);
   // Left out, the body's own token is used; with none, nothing is added.
@@ -83,8 +81,7 @@ export async function launchOnce(
 
 /** Whether `data` is a launch answer: `{instance_ids: [id, …]}`, with at least one usable id. */
 function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
-  if (!isRecord(data)) return false;
-  const ids = data.instance_ids;
+  const ids = isRecord(data) ? data.instance_ids : undefined;
   return Array.isArray(ids) && ids.length > 0 && ids.every(isUsableId);
 }
 

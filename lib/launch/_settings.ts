@@ -23,9 +23,8 @@ export interface LaunchSettings {
 }
 
 /**
- * Checks the options of a launch. Unless `lookup.timeout` says otherwise, a lookup lasts two
- * minutes, or the attempt timeout, or `atLeastMs` (a launch-and-wait's whole wait: its caller was
- * ready to wait that long), whichever is longest.
+ * Checks the options of a launch. A lookup lasts as `lookup.timeout` says, else the longest of two
+ * minutes, the attempt timeout and `atLeastMs` (the whole wait of a launch-and-wait).
  */
 export function launchSettings(
   action: string,
@@ -57,7 +56,6 @@ export function launchSettings(
 
 /** The checked options of a launch-and-wait. */
 export interface LaunchAndWaitSettings extends LaunchSettings {
-  launchToken: true | string | undefined;
   wait: WaitSettings;
   terminateOnFailure: boolean;
   onLaunched: ((instanceIds: string[]) => unknown) | undefined;
@@ -80,9 +78,8 @@ const OPTION_NAMES = Object.keys(
 ) as (keyof LaunchAndWaitOptions)[];
 
 /**
- * Reads each of `options` once, before anything is sent, and checks them: a getter that throws
- * (a lazily built logger, a Proxy-based config) then fails the call while nothing bills, and
- * nothing the caller's object does after the launch can change or break the cleanup.
+ * Reads each of `options` once and checks them, before anything is sent: a getter that throws
+ * fails the call while nothing bills, and nothing the caller's object does later breaks a cleanup.
  */
 export function launchAndWaitSettings(
   action: string,

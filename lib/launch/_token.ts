@@ -13,18 +13,13 @@ export interface LaunchPlan {
   readonly body: InstanceLaunchRequest;
   /** The token it carries; `undefined` for `launchToken: false`. */
   readonly token: string | undefined;
-  /**
-   * Whether the token was made for this launch, so that nothing else carries it. A caller's own
-   * may be one an earlier launch carries (tags copied from a running instance): what it finds
-   * beyond the launch's answer is then left alone.
-   */
+  /** Whether the token was made for this launch: a caller's own may be an earlier launch's too. */
   readonly fresh: boolean;
 }
 
 /**
- * Decides the token of a launch of `body` (plain JSON data: the tag is added to a shallow copy,
- * which a `toJSON()` or a getter would not carry): the caller's `launchToken`, the one the body's
- * tags carry, or a fresh random one; none for `false`.
+ * Decides the token of a launch of `body`, plain JSON data: the caller's `launchToken`, the one the
+ * body's tags carry, or a fresh random one; none for `false`.
  */
 export function planLaunch(
   body: InstanceLaunchRequest,
