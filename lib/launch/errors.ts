@@ -80,15 +80,14 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       : init.aborted
       ? "Cannot launch instance: aborted after the request was sent, so the outcome is unknown"
       : `Cannot launch instance: the outcome is unknown after ${describeFailure(options?.cause)}`;
+    const token = `launch token '${launchToken}'`;
+    const seconds = Math.round((init.lookedForMs ?? 0) / 1000);
+    const failed = describeFailure(init.lookupError);
     const why = {
-      "not-listed": `no instance with launch token '${launchToken}' was listed within ${
-        Math.round((init.lookedForMs ?? 0) / 1000)
-      } s`,
+      "not-listed": `no instance with ${token} was listed within ${seconds} s`,
       "untagged-listing":
-        `the instance listing carries no tags, nor did reading the untagged instances show them, so launch token '${launchToken}' cannot be seen`,
-      "listing-failed": `listing instances to look for launch token '${launchToken}' failed (${
-        describeFailure(init.lookupError)
-      })`,
+        `the instance listing carries no tags, nor did reading the untagged instances show them, so ${token} cannot be seen`,
+      "listing-failed": `listing instances to look for ${token} failed (${failed})`,
       "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
     }[reason];
     const next = launchToken === undefined
@@ -150,20 +149,17 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
     options?: ErrorOptions,
   ) {
     const { launchToken, instanceIds = [] } = init;
+    const after = init.aborted ? "an abort" : describeFailure(options?.cause);
     const what = init.request === undefined
       ? "Cannot find launch"
-      : `Cannot launch instance: it launched, but after ${
-        init.aborted ? "an abort" : describeFailure(options?.cause)
-      } it cannot be named`;
+      : `Cannot launch instance: it launched, but after ${after} it cannot be named`;
+    const named = clip(instanceIds.map((id) => `'${id}'`).join(", "));
     const beside = instanceIds.length === 0
       ? ""
-      : `, beside ${
-        clip(instanceIds.map((id) => `'${id}'`).join(", "))
-      }, which bills too (instanceIds: terminate it with client.instances.terminate)`;
+      : `, beside ${named}, which bills too (instanceIds: terminate it with client.instances.terminate)`;
+    const listed = clip(init.listedIds.map(describeValue).join(", "));
     super(
-      `${what}: an instance with launch token '${launchToken}' is listed without a usable id (received ${
-        clip(init.listedIds.map(describeValue).join(", "))
-      })${beside}; it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console`,
+      `${what}: an instance with launch token '${launchToken}' is listed without a usable id (received ${listed})${beside}; it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console`,
       options,
     );
     this.launchToken = launchToken;
@@ -205,10 +201,9 @@ export class LaunchAbortedError extends LambdaCloudError {
     init: { instanceIds: readonly string[]; launchToken: string; request: InstanceLaunchRequest },
     options?: ErrorOptions,
   ) {
+    const named = init.instanceIds.map((id) => `'${id}'`).join(", ");
     super(
-      `Cannot launch instance: aborted after the request was sent, and it launched ${
-        init.instanceIds.map((id) => `'${id}'`).join(", ")
-      } anyway; it bills until terminated`,
+      `Cannot launch instance: aborted after the request was sent, and it launched ${named} anyway; it bills until terminated`,
       options,
     );
     this.instanceIds = [...init.instanceIds];
