@@ -30,10 +30,9 @@ interface Sighting {
 }
 
 /**
- * Lists instances once with `options` and returns what the listing, or else reading the instances
- * it lists without tags, show of `token`: the first sighting ends the look. `reads` keeps what each
- * read showed across the rounds of one lookup, so that none is read twice; a read that fails is
- * made again in a later round, and an abort ends the reading.
+ * Lists instances once and returns what the listing, or else reading the instances it lists
+ * without tags, show of `token`. `reads` keeps what each read showed across the rounds of a lookup,
+ * so that none is read twice; a read that fails is made again in a later round.
  */
 async function look(
   ops: InstanceOps,
@@ -113,11 +112,9 @@ export async function findByLaunchToken(
 }
 
 /**
- * Settles the launch `plan` sent, whose outcome `failure` left unknown, by listing instances until
- * one carries its token: for `lookup.timeoutMs`, or at most `lookup.afterAbortMs` once the caller's
- * signal aborts (it may have already). Each listing takes a turn of the rate limiter and is sent
- * once; transient failures are waited out. Returns the ids found, or throws what it found out: an
- * abort, an instance without a usable id, or an outcome still unknown.
+ * Settles the launch `plan` sent, whose outcome `failure` left unknown, by looking for its token
+ * within `lookup`'s window (each listing sent once: the lookup itself looks again). Returns the ids
+ * found, or throws what it found out: an abort, one without a usable id, or an outcome unknown.
  */
 export async function lookForLaunch(
   ops: InstanceOps,

@@ -45,10 +45,7 @@ export async function launchRaw(
   return await launchOnce(ops, planLaunch(body, settings.launchToken ?? carries), settings);
 }
 
-/**
- * Sends the launch `plan` decided, and returns the ids it made. Never sends it again after a
- * failure of unknown outcome: looks for its token instead.
- */
+/** Sends the launch `plan` decided, once, and returns the ids it made. */
 export async function launchOnce(
   ops: InstanceOps,
   plan: LaunchPlan,

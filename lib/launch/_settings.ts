@@ -109,7 +109,6 @@ export function launchAndWaitSettings(
   const launchOptions = { signal, lookup, onLaunchToken, launchToken } as LaunchOptions;
   return {
     ...launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
-    launchToken,
     wait,
     terminateOnFailure: terminateOnFailure ?? true,
     onLaunched,

@@ -59,8 +59,7 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   * @param init What was sent, with which token, why the lookup could not tell, how long it looked,
-   * and whether the caller aborted.
+   * @param init What was sent, its token, why the lookup could not tell, and for how long.
    * @param options The standard error options; `cause` is the failure that made the outcome unknown.
    */
   constructor(
@@ -133,10 +132,8 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   * @param init The token, the body sent, the `id` fields listed, the usable ids beside them, and
-   * whether the caller aborted.
-   * @param options The standard error options; `cause` is the failure that made the launch's
-   * answer unusable, when there was one.
+   * @param init The token, the body sent, the `id` fields listed and the usable ids beside them.
+   * @param options The standard error options; `cause` is what made the launch's answer unusable.
    */
   constructor(
     init: {
