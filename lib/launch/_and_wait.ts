@@ -6,7 +6,7 @@ import { checkLaunchRequest } from "../_rules/instances.ts";
 import { snapshotBody } from "../_validate.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
 import { waitForInstance } from "../workflows/_wait.ts";
-import { cleanUp, extras, type Launched, terminateExtras } from "./_cleanup.ts";
+import { Launched } from "./_cleanup.ts";
 import type { InstanceOps } from "./_ops.ts";
 import { launchOnce } from "./_send.ts";
 import { launchAndWaitSettings } from "./_settings.ts";
@@ -27,7 +27,7 @@ export async function launchAndWait(
   const checked = snapshotBody("launch instance", body);
   checkLaunchRequest(checked);
   const plan = planLaunch(checked, settings.launchToken);
-  const launched: Launched = { ...plan, ops, terminateOnFailure: settings.terminateOnFailure };
+  const launched = new Launched(ops, plan, settings.terminateOnFailure);
   const { wait } = settings;
   // `timeout` bounds the whole call: a lookup after a lost answer comes out of the wait's time.
   const started = ops.clock.now();
@@ -41,13 +41,13 @@ export async function launchAndWait(
       ? error.instanceIds
       : [];
     if (found.length === 0) throw error;
-    throw await cleanUp(launched, found, error);
+    throw await launched.cleanUp(found, error);
   }
   callSafely(settings.onLaunched, [...ids]);
   const id = ids[0]!;
   // One instance was asked for: more means the launch went upstream twice. Only the first is
   // waited for; the others are terminated now rather than left billing unseen.
-  await terminateExtras(launched, ids);
+  await launched.terminateExtras(ids);
   let instance: Instance;
   let more: string[];
   try {
@@ -63,15 +63,15 @@ export async function launchAndWait(
       timeoutMs: wait.timeoutMs - spent,
       notFoundGraceMs: NOT_FOUND_GRACE_MS,
     }))!;
-    more = await extras(launched, ids, wait.signal);
+    more = await launched.extras(ids, wait.signal);
   } catch (error) {
     // Failed or aborted: what the token finds is cleaned up with it. When the sweep lists one it
     // cannot name (it bills all the same), the others it lists are.
     if (error instanceof UnidentifiedInstanceError) {
-      throw await cleanUp(launched, [id, ...error.instanceIds], error, false);
+      throw await launched.cleanUp([id, ...error.instanceIds], error, false);
     }
-    throw await cleanUp(launched, [id], error);
+    throw await launched.cleanUp([id], error);
   }
-  await terminateExtras(launched, [id, ...more], true);
+  await launched.terminateExtras([id, ...more], true);
   return instance;
 }

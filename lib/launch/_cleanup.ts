@@ -10,12 +10,6 @@ import { unique } from "./_send.ts";
 import type { LaunchPlan } from "./_token.ts";
 import { LaunchWaitError, UnidentifiedInstanceError } from "./errors.ts";
 
-/** One launch-and-wait's launch, as its cleanup needs it. */
-export interface Launched extends LaunchPlan {
-  readonly ops: InstanceOps;
-  readonly terminateOnFailure: boolean;
-}
-
 // How long cleanup keeps trying to terminate and to see it, requests in flight included.
 const CLEANUP_MS = 60_000;
 const CLEANUP_INTERVAL_MS = 5000;
@@ -24,73 +18,70 @@ const EXTRAS_LOOKUP_MS = 30_000;
 const UNNAMED =
   "an instance listed with the launch token has no usable id to terminate it by: find it in Lambda's console";
 
-/**
- * The running instances with the token that `known` does not name, when the token is fresh (only
- * then are they this launch's). Bounded by `signal` and a time of its own: a listing that cannot
- * tell finds none, and one that lists it on an instance without a usable id throws, since it bills.
- */
-export async function extras(
-  launched: Launched,
-  known: readonly string[],
-  signal?: AbortSignal,
-): Promise<string[]> {
-  if (!launched.fresh) return [];
-  const deadline = new Deadline(launched.ops.clock, EXTRAS_LOOKUP_MS);
-  try {
-    const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
-    // A fresh token is one the launch was given, never undefined.
-    const listed = await findByLaunchToken(launched.ops, launched.token!, { signal: bound });
-    const running = listed.filter((item) => !known.includes(item.id) && !ENDING.has(item.status));
-    return running.map((item) => item.id);
-  } catch (error) {
-    signal?.throwIfAborted();
-    if (error instanceof UnidentifiedInstanceError) throw error;
-    return [];
-  } finally {
-    deadline.dispose();
+/** What a launch-and-wait launched, as its cleanup needs it: its ops, its plan, and what to do. */
+export class Launched {
+  constructor(
+    readonly ops: InstanceOps,
+    readonly plan: LaunchPlan,
+    readonly terminateOnFailure: boolean,
+  ) {}
+
+  /**
+   * The running instances with the token that `known` does not name, when the token is fresh
+   * (only then are they this launch's). Bounded by `signal` and a time of its own: a listing that
+   * cannot tell finds none, and one that lists the token without a usable id throws: it bills.
+   */
+  async extras(known: readonly string[], signal?: AbortSignal): Promise<string[]> {
+    if (!this.plan.fresh) return [];
+    const deadline = new Deadline(this.ops.clock, EXTRAS_LOOKUP_MS);
+    try {
+      const bound = signal ? AbortSignal.any([signal, deadline.signal]) : deadline.signal;
+      // A fresh token is one the launch was given, never undefined.
+      const listed = await findByLaunchToken(this.ops, this.plan.token!, { signal: bound });
+      const running = listed.filter((item) => !known.includes(item.id) && !ENDING.has(item.status));
+      return running.map((item) => item.id);
+    } catch (error) {
+      signal?.throwIfAborted();
+      if (error instanceof UnidentifiedInstanceError) throw error;
+      return [];
+    } finally {
+      deadline.dispose();
+    }
   }
-}
 
-/**
- * Terminates every instance of `ids` but the first (the one waited for); if that fails, all of
- * them, and throws, since what bills can no longer be told from what was asked for. Those seen in
- * a listing (`listed`) are gone when they answer 404.
- */
-export async function terminateExtras(
-  launched: Launched,
-  ids: readonly string[],
-  listed = false,
-): Promise<void> {
-  if (ids.length < 2) return;
-  const cleared = await terminateAll(launched.ops, ids.slice(1), listed);
-  if (cleared === true) return;
-  const why =
-    `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`;
-  throw await cleanUp(launched, ids, new Error(why, { cause: cleared }), false);
-}
+  /**
+   * Terminates every instance of `ids` but the first (the one waited for); if that fails, all of
+   * them, and throws, since what bills can no longer be told from what was asked for. Those seen
+   * in a listing (`listed`) are gone when they answer 404.
+   */
+  async terminateExtras(ids: readonly string[], listed = false): Promise<void> {
+    if (ids.length < 2) return;
+    const cleared = await terminateAll(this.ops, ids.slice(1), listed);
+    if (cleared === true) return;
+    const why =
+      `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`;
+    throw await this.cleanUp(ids, new Error(why, { cause: cleared }), false);
+  }
 
-/**
- * Terminates what a failed launch-and-wait made (`known`, and the extras beside it unless told not
- * to `sweep`) as `terminateOnFailure` says, and says how it went. Not bound to the caller's signal:
- * an abort is what starts it. A `failure` that is an instance without a usable id still bills.
- */
-export async function cleanUp(
-  launched: Launched,
-  known: readonly string[],
-  failure: unknown,
-  sweep = true,
-): Promise<LaunchWaitError> {
-  // Without a signal, a sweep fails only on one it cannot name, and names the others beside it.
-  const more = sweep
-    ? await extras(launched, known).catch((error: UnidentifiedInstanceError) => error.instanceIds)
-    : [];
-  const ids = unique([...known, ...more]);
-  const { token } = launched;
-  const unnamed = failure instanceof UnidentifiedInstanceError ? new Error(UNNAMED) : undefined;
-  if (!launched.terminateOnFailure) return new LaunchWaitError(ids, false, failure, unnamed, token);
-  const cleared = await terminateAll(launched.ops, ids);
-  const terminated = cleared === true && unnamed === undefined;
-  return new LaunchWaitError(ids, terminated, failure, cleared === true ? unnamed : cleared, token);
+  /**
+   * Terminates what the launch made (`ids`, and the extras beside them unless told not to `sweep`)
+   * as `terminateOnFailure` says, and says how it went. Not bound to the caller's signal: an abort
+   * is what starts it. A `failure` that is an instance without a usable id still bills.
+   */
+  async cleanUp(ids: readonly string[], failure: unknown, sweep = true): Promise<LaunchWaitError> {
+    // Without a signal, a sweep fails only on one it cannot name, and names the others beside it.
+    const more = sweep
+      ? await this.extras(ids).catch((error: UnidentifiedInstanceError) => error.instanceIds)
+      : [];
+    const all = unique([...ids, ...more]);
+    const { token } = this.plan;
+    const unnamed = failure instanceof UnidentifiedInstanceError ? new Error(UNNAMED) : undefined;
+    if (!this.terminateOnFailure) return new LaunchWaitError(all, false, failure, unnamed, token);
+    const cleared = await terminateAll(this.ops, all);
+    const terminated = cleared === true && unnamed === undefined;
+    const cleanupError = cleared === true ? unnamed : cleared;
+    return new LaunchWaitError(all, terminated, failure, cleanupError, token);
+  }
 }
 
 /**
