@@ -102,11 +102,7 @@ export async function findByLaunchToken(
     });
   }
   if (unsure) {
-    throw new LaunchOutcomeUnknownError({
-      launchToken: token,
-      request: undefined,
-      reason: "untagged-listing",
-    });
+    throw new LaunchOutcomeUnknownError({ launchToken: token, reason: "untagged-listing" });
   }
   return found;
 }

@@ -66,11 +66,6 @@ function withToken(body: InstanceLaunchRequest, token: string): InstanceLaunchRe
 
 /** Requires a launch token: a string a tag value can hold. */
 export function checkLaunchToken(action: string, name: string, value: unknown): string {
-  if (typeof value !== "string" && typeof value !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action}: '${name}' must be a string or a boolean, received ${describeValue(value)}`,
-    );
-  }
   return checkString(action, name, value, { maxLength: TOKEN_MAX_LENGTH });
 }
 

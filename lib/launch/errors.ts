@@ -65,7 +65,7 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
   constructor(
     init: {
       launchToken: string | undefined;
-      request: InstanceLaunchRequest | undefined;
+      request?: InstanceLaunchRequest | undefined;
       reason: LaunchLookupFailure;
       lookedForMs?: number;
       aborted?: boolean;
