@@ -35,8 +35,7 @@ export async function launchAndWait(
   try {
     ids = (await launchOnce(ops, plan, settings)).instance_ids;
   } catch (error) {
-    // What the lookup found is cleaned up: beside one without a usable id, those with one (the
-    // other stays for Lambda's console, as the error, the cause, says).
+    // What the lookup found is cleaned up; beside one without a usable id, those with one.
     const found = error instanceof LaunchAbortedError || error instanceof UnidentifiedInstanceError
       ? error.instanceIds
       : [];
@@ -45,8 +44,7 @@ export async function launchAndWait(
   }
   callSafely(settings.onLaunched, [...ids]);
   const id = ids[0]!;
-  // One instance was asked for: more means the launch went upstream twice. Only the first is
-  // waited for; the others are terminated now rather than left billing unseen.
+  // More than the one instance asked for: the launch went upstream twice, and the extras go now.
   await launched.terminateExtras(ids);
   let instance: Instance;
   let more: string[];
@@ -65,8 +63,7 @@ export async function launchAndWait(
     }))!;
     more = await launched.extras(ids, wait.signal);
   } catch (error) {
-    // Failed or aborted: what the token finds is cleaned up with it. When the sweep lists one it
-    // cannot name (it bills all the same), the others it lists are.
+    // Failed or aborted: cleaned up with what the token finds, or lists beside one it cannot name.
     if (error instanceof UnidentifiedInstanceError) {
       throw await launched.cleanUp([id, ...error.instanceIds], error, false);
     }

@@ -6,7 +6,6 @@ import { NotFoundError } from "../errors.ts";
 import { ENDING } from "../workflows/_terminate.ts";
 import { findByLaunchToken } from "./_find.ts";
 import type { InstanceOps } from "./_ops.ts";
-import { unique } from "./_send.ts";
 import type { LaunchPlan } from "./_token.ts";
 import { LaunchWaitError, UnidentifiedInstanceError } from "./errors.ts";
 
@@ -73,7 +72,7 @@ export class Launched {
     const more = sweep
       ? await this.extras(ids).catch((error: UnidentifiedInstanceError) => error.instanceIds)
       : [];
-    const all = unique([...ids, ...more]);
+    const all = [...new Set([...ids, ...more])];
     const { token } = this.plan;
     const unnamed = failure instanceof UnidentifiedInstanceError ? new Error(UNNAMED) : undefined;
     if (!this.terminateOnFailure) return new LaunchWaitError(all, false, failure, unnamed, token);

@@ -64,7 +64,7 @@ export async function launchOnce(
   try {
     const data = await ops.launch(body, settings.request, { tracker, ambiguityHint: hint });
     // Returned as it came, with fields this client does not know yet; an id named twice is one.
-    if (isLaunchAnswer(data)) return { ...data, instance_ids: unique(data.instance_ids) };
+    if (isLaunchAnswer(data)) return { ...data, instance_ids: [...new Set(data.instance_ids)] };
     // Lambda said it launched, but not what: look for it rather than guess.
     failure = unusableAnswer(ACTION, { data }, hint);
   } catch (error) {
@@ -80,9 +80,4 @@ export async function launchOnce(
 function isLaunchAnswer(data: unknown): data is InstanceLaunchResponse {
   const ids = isRecord(data) ? data.instance_ids : undefined;
   return Array.isArray(ids) && ids.length > 0 && ids.every(isUsableId);
-}
-
-/** `ids` in their order, each once. */
-export function unique(ids: readonly string[]): string[] {
-  return [...new Set(ids)];
 }

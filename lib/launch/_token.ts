@@ -44,24 +44,22 @@ export function planLaunch(
       }`,
     );
   }
-  if (launchToken === undefined || launchToken === true) {
-    if (inBody !== undefined) return { body, token: inBody, fresh: false };
-    const token = crypto.randomUUID().replaceAll("-", "");
-    return { body: withToken(body, token), token, fresh: true };
+  const given = launchToken === undefined || launchToken === true
+    ? undefined
+    : checkLaunchToken(ACTION, "launchToken", launchToken);
+  if (inBody !== undefined) {
+    if (given !== undefined && given !== inBody) {
+      throw new TypeError(
+        `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
+          describeValue(given)
+        } and ${describeValue(inBody)}`,
+      );
+    }
+    return { body, token: inBody, fresh: false };
   }
-  const token = checkLaunchToken(ACTION, "launchToken", launchToken);
-  if (inBody !== undefined && inBody !== token) {
-    throw new TypeError(
-      `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
-        describeValue(token)
-      } and ${describeValue(inBody)}`,
-    );
-  }
-  return { body: inBody === undefined ? withToken(body, token) : body, token, fresh: false };
-}
-
-function withToken(body: InstanceLaunchRequest, token: string): InstanceLaunchRequest {
-  return { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
+  const token = given ?? crypto.randomUUID().replaceAll("-", "");
+  const tag = { key: LAUNCH_TOKEN_KEY, value: token };
+  return { body: { ...body, tags: [...body.tags ?? [], tag] }, token, fresh: given === undefined };
 }
 
 /** Requires a launch token: a string a tag value can hold. */
