@@ -55,7 +55,7 @@ export class Launched {
    */
   async terminateExtras(ids: readonly string[], listed = false): Promise<void> {
     if (ids.length < 2) return;
-    const cleared = await terminateAll(this.ops, ids.slice(1), listed);
+    const cleared = await this.#terminateAll(ids.slice(1), listed);
     if (cleared === true) return;
     const why =
       `Lambda made ${ids.length} instances for one launch, and terminating the extras failed`;
@@ -76,56 +76,52 @@ export class Launched {
     const { token } = this.plan;
     const unnamed = failure instanceof UnidentifiedInstanceError ? new Error(UNNAMED) : undefined;
     if (!this.terminateOnFailure) return new LaunchWaitError(all, false, failure, unnamed, token);
-    const cleared = await terminateAll(this.ops, all);
+    const cleared = await this.#terminateAll(all);
     const terminated = cleared === true && unnamed === undefined;
     const cleanupError = cleared === true ? unnamed : cleared;
     return new LaunchWaitError(all, terminated, failure, cleanupError, token);
   }
-}
 
-/**
- * Terminates `ids` and sees each one terminating, trying again for up to a minute: a fresh
- * instance can answer 404 for a moment, an answer that does not list one as terminating proves
- * nothing, and a failed terminate may have worked all the same. The minute bounds everything,
- * requests in flight included. Resolves with `true`, or with why it could not confirm.
- */
-async function terminateAll(
-  ops: InstanceOps,
-  ids: readonly string[],
-  listed = false,
-): Promise<unknown> {
-  const deadline = new Deadline(ops.clock, CLEANUP_MS);
-  const { signal } = deadline;
-  const pending = new Set(ids);
-  let lastError: unknown;
-  const ending = async (id: string) => ENDING.has((await ops.get(id, { signal })).status);
-  try {
-    while (!signal.aborted) {
-      for (const id of [...pending]) {
-        try {
-          const answer = await ops.terminate([id], { signal });
-          const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
-          if ((seen && ENDING.has(seen.status)) || await ending(id)) pending.delete(id);
-        } catch (error) {
-          if (signal.aborted) break; // the minute is up, with this request unanswered
-          // One seen in a listing is past the moments a fresh instance answers 404: Lambda's own
-          // "does not exist" means it is gone (a proxy's 404 page proves nothing).
-          const gone = listed && error instanceof NotFoundError &&
-            error.code === "global/object-does-not-exist";
-          if (!gone) lastError = error;
-          // A terminate whose answer was lost is refused when sent again (SkyPilot #3410).
-          if (gone || await ending(id).catch(() => false)) pending.delete(id);
+  /**
+   * Terminates `ids` and sees each one terminating, trying again for up to a minute: a fresh
+   * instance can answer 404 for a moment, an answer that does not list one as terminating proves
+   * nothing, and a failed terminate may have worked all the same. The minute bounds everything,
+   * requests in flight included. Resolves with `true`, or with why it could not confirm.
+   */
+  async #terminateAll(ids: readonly string[], listed = false): Promise<unknown> {
+    const deadline = new Deadline(this.ops.clock, CLEANUP_MS);
+    const { signal } = deadline;
+    const pending = new Set(ids);
+    let lastError: unknown;
+    const ending = async (id: string) => ENDING.has((await this.ops.get(id, { signal })).status);
+    try {
+      while (!signal.aborted) {
+        for (const id of [...pending]) {
+          try {
+            const answer = await this.ops.terminate([id], { signal });
+            const seen = answer?.terminated_instances?.find?.((instance) => instance?.id === id);
+            if ((seen && ENDING.has(seen.status)) || await ending(id)) pending.delete(id);
+          } catch (error) {
+            if (signal.aborted) break; // the minute is up, with this request unanswered
+            // One seen in a listing is past the moments a fresh instance answers 404: Lambda's own
+            // "does not exist" means it is gone (a proxy's 404 page proves nothing).
+            const gone = listed && error instanceof NotFoundError &&
+              error.code === "global/object-does-not-exist";
+            if (!gone) lastError = error;
+            // A terminate whose answer was lost is refused when sent again (SkyPilot #3410).
+            if (gone || await ending(id).catch(() => false)) pending.delete(id);
+          }
         }
+        if (pending.size === 0) return true;
+        const pause = Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs);
+        await this.ops.clock.sleep(pause, signal).catch(() => {});
+        if (deadline.remainingMs <= 0) break;
       }
-      if (pending.size === 0) return true;
-      const pause = Math.min(CLEANUP_INTERVAL_MS, deadline.remainingMs);
-      await ops.clock.sleep(pause, signal).catch(() => {});
-      if (deadline.remainingMs <= 0) break;
+    } finally {
+      deadline.dispose();
     }
-  } finally {
-    deadline.dispose();
+    if (lastError !== undefined && !(lastError instanceof NotFoundError)) return lastError;
+    const unseen = [...pending].join(", ");
+    return new Error(`could not see ${unseen} terminating within ${CLEANUP_MS / 1000} s`);
   }
-  if (lastError !== undefined && !(lastError instanceof NotFoundError)) return lastError;
-  const unseen = [...pending].join(", ");
-  return new Error(`could not see ${unseen} terminating within ${CLEANUP_MS / 1000} s`);
 }
