@@ -1,6 +1,5 @@
-// Finding a launch by its token: one look at a listing, read with care (it comes off the network),
-// with a read by id of each instance it lists without tags. findByLaunchToken() is one look; the
-// lookup after a lost answer looks again until the token shows or its window passes.
+// Finding a launch by its token: one look at a listing (and the instances it lists without tags),
+// which is findByLaunchToken(), and the lookup after a lost answer, which looks until it shows.
 
 import { pollUntil } from "../_poll.ts";
 import { isRecord, isUsableId } from "../_validate.ts";

@@ -29,9 +29,8 @@ export async function launch(
 }
 
 /**
- * `client.request("launchInstance")`: sends the body's JSON, once. A token is added to, or looked
- * for in, that copy: on the body itself, a `toJSON()` or a getter could send another token than the
- * one looked for.
+ * `client.request("launchInstance")`: sends the body's JSON, once, and adds a token to that copy
+ * or finds one in it: on the body itself, a `toJSON()` or a getter could send another one.
  */
 export async function launchRaw(
   ops: InstanceOps,

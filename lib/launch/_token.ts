@@ -17,10 +17,7 @@ export interface LaunchPlan {
   readonly fresh: boolean;
 }
 
-/**
- * Decides the token of a launch of `body`, plain JSON data: the caller's `launchToken`, the one the
- * body's tags carry, or a fresh random one; none for `false`.
- */
+/** Decides the token of a launch of `body` (JSON data): the caller's, the body's, or a new one. */
 export function planLaunch(
   body: InstanceLaunchRequest,
   launchToken: boolean | string | undefined,
