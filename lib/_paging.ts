@@ -1,6 +1,7 @@
 // Reading every page of an endpoint that pages with an opaque token, one page at a time.
 
-import { InvalidResponseError } from "./no_answer_errors.ts";
+import type { InvalidResponseError } from "./no_answer_errors.ts";
+import { unusableAnswer } from "./transport/_answer.ts";
 
 /** One page: its items, and the token of the next page (`null` on the last). */
 interface Page<T> {
@@ -53,13 +54,7 @@ export async function* everyPage<P, K extends string, T>(
 }
 
 function malformed<T>(action: string, page: Page<T>, fault: string): InvalidResponseError {
-  return new InvalidResponseError(
-    action,
-    200,
-    JSON.stringify({ data: page.items, page_token: page.next }) ?? "",
-    new Headers(),
-    fault,
-  );
+  return unusableAnswer(action, { data: page.items, page_token: page.next }, fault);
 }
 
 // More empty pages in a row than any real listing sends, fewer than a loop that never yields.

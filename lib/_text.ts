@@ -53,6 +53,11 @@ function excerpt(text: string): string {
     : head;
 }
 
+/** What `thrown` says: an error's message, or anything else as text. */
+export function messageOf(thrown: unknown): string {
+  return thrown instanceof Error ? thrown.message : String(thrown);
+}
+
 /** `message`, with `hint` after it when there is one. */
 export function withHint(message: string, hint: string | undefined): string {
   return hint ? `${message}; ${hint}` : message;

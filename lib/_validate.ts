@@ -1,6 +1,8 @@
 // Argument checks that run before any request is sent. They throw TypeError for a wrong kind of
 // value and RangeError for a value out of bounds, in the std message style.
 
+import { messageOf } from "./_text.ts";
+
 /** A short description of a value for an error message, never its full contents. */
 export function describeValue(value: unknown): string {
   if (value === null) return "null";
@@ -220,11 +222,7 @@ export function jsonCopy(action: string, value: unknown): unknown {
   try {
     text = JSON.stringify(value);
   } catch (error) {
-    throw new TypeError(
-      `Cannot ${action}: 'body' must be JSON data (${
-        error instanceof Error ? error.message : String(error)
-      })`,
-    );
+    throw new TypeError(`Cannot ${action}: 'body' must be JSON data (${messageOf(error)})`);
   }
   return text === undefined ? undefined : JSON.parse(text);
 }

@@ -8,7 +8,7 @@
  */
 
 import { LambdaCloudError } from "./errors.ts";
-import { describeBody, withHint } from "./_text.ts";
+import { describeBody, messageOf, withHint } from "./_text.ts";
 import { lacksPermission, wasNeverSent } from "./transport/_never_sent.ts";
 
 /**
@@ -55,7 +55,7 @@ export class ConnectionError extends LambdaCloudError {
    * that nothing was sent; `true` unless told otherwise.
    */
   constructor(action: string, cause: unknown, hint?: string, fromRuntime: boolean = true) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    const reason = messageOf(cause);
     const requestSent = !fromRuntime || !wasNeverSent(cause);
     super(
       requestSent

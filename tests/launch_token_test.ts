@@ -73,6 +73,23 @@ Deno.test("a launch token in the body obeys the token rules, and only one may be
   assertEquals(fake.requests.length, 0);
 });
 
+Deno.test("a token to find, or one in a raw body's tags, is refused as one that must be a string", async () => {
+  const fake = new FakeFetch();
+  const { client } = fakeClient(fake);
+  await assertRejects(
+    client.instances.findByLaunchToken(7 as never),
+    TypeError,
+    "Cannot find launch: 'token' must be a string, received 7",
+  );
+  const body = { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: 7 }] };
+  await assertRejects(
+    client.request("launchInstance", { body } as never),
+    TypeError,
+    "Cannot launch instance: 'tags[0].value' must be a string, received 7",
+  );
+  assertEquals(fake.requests.length, 0);
+});
+
 Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", async () => {
   const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
   const { client } = fakeClient(fake);

@@ -1,26 +1,25 @@
-// Finding the instances that carry a launch token: one listing, read with care (it comes off the
-// network), and a read by id of each instance it lists without tags. The one scan behind the
-// lookup after a lost answer, findByLaunchToken(), and the sweep for extras.
+// Finding a launch by its token: one look at a listing (and the instances it lists without tags),
+// which is findByLaunchToken(), and the lookup after a lost answer, which looks until it shows.
 
+import { pollUntil } from "../_poll.ts";
 import { isRecord, isUsableId } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import type { Instance } from "../types/instances.ts";
 import type { InstanceOps } from "./_ops.ts";
-import { checkLaunchToken, showsToken } from "./_token.ts";
-import { LaunchOutcomeUnknownError, UnidentifiedInstanceError } from "./errors.ts";
+import type { LaunchSettings } from "./_settings.ts";
+import { checkLaunchToken, type LaunchPlan, showsToken } from "./_token.ts";
+import {
+  LaunchAbortedError,
+  LaunchOutcomeUnknownError,
+  UnidentifiedInstanceError,
+} from "./errors.ts";
 
 // A listing may leave tags out (the spec makes them optional); such instances are read one by
 // one, up to this many per lookup, since each read takes a turn of the rate limit.
 const MAX_READS_PER_LOOKUP = 20;
 
-/**
- * What reading untagged instances by id found out, kept across the rounds of one lookup so that
- * each is read at most once: another instance, one still without tags, or one that carries it.
- */
-export type Reads = Map<string, "other" | "untagged" | Instance>;
-
 /** What one look shows of a launch token. */
-export interface Sighting {
+interface Sighting {
   /** The instances that carry it, each once. */
   found: Instance[];
   /** The `id` fields (missing, empty, a number…) of listed instances that carry it. */
@@ -30,14 +29,14 @@ export interface Sighting {
 }
 
 /**
- * Lists instances once with `options` and returns what the listing, or else reading the instances
- * it lists without tags, show of `token`: the first sighting ends the look. A read that fails is
- * tried again in a later round (with the same `reads`); an abort ends the reading.
+ * Lists instances once and returns what the listing, or else reading the instances it lists
+ * without tags, show of `token`. `reads` keeps what each read showed across the rounds of a lookup,
+ * so that none is read twice; a read that fails is made again in a later round.
  */
-export async function look(
+async function look(
   ops: InstanceOps,
   token: string,
-  reads: Reads,
+  reads: Map<string, "no" | "unknown">,
   options: RequestOptions,
 ): Promise<Sighting> {
   // A list, as the transport checks the answer's shape; its items are read with care.
@@ -65,35 +64,21 @@ export async function look(
     return { found: [...found.values()], unusableIds, unsure: false };
   }
   for (const id of untagged) {
-    if (!reads.has(id) && reads.size < MAX_READS_PER_LOOKUP) {
-      const read = await readTags(ops, id, token, options);
-      if (read !== undefined) reads.set(id, read);
+    if (reads.has(id) || reads.size >= MAX_READS_PER_LOOKUP) continue;
+    let instance: Instance;
+    try {
+      instance = await ops.get(id, options); // an object, as the transport checks
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      continue; // read again in a later round
     }
-    const read = reads.get(id);
-    // Found by a read: the launch is known, whatever the rest would show.
-    if (typeof read === "object") return { found: [read], unusableIds, unsure: false };
+    const shows = showsToken(instance as unknown as Record<string, unknown>, token);
+    // Found by a read, as the id it was read by: the launch is known, whatever the rest show.
+    if (shows === "yes") return { found: [{ ...instance, id }], unusableIds: [], unsure: false };
+    reads.set(id, shows);
   }
-  const unsure = unnamed || untagged.some((id) => reads.get(id) !== "other");
-  return { found: [...found.values()], unusableIds, unsure };
-}
-
-/** What reading instance `id` shows of `token`; `undefined` when the read failed, to try again. */
-async function readTags(
-  ops: InstanceOps,
-  id: string,
-  token: string,
-  options: RequestOptions,
-): Promise<"other" | "untagged" | Instance | undefined> {
-  let instance: Instance;
-  try {
-    instance = await ops.get(id, options); // an object, as the transport checks
-  } catch (error) {
-    if (options.signal?.aborted) throw error;
-    return undefined;
-  }
-  const shows = showsToken(instance as unknown as Record<string, unknown>, token);
-  // Read by `id`: that is its id, whatever the answer's own field says.
-  return shows === "no" ? "other" : shows === "unknown" ? "untagged" : { ...instance, id };
+  const unsure = unnamed || untagged.some((id) => reads.get(id) !== "no");
+  return { found: [], unusableIds: [], unsure };
 }
 
 /**
@@ -115,12 +100,71 @@ export async function findByLaunchToken(
       instanceIds: found.map((instance) => instance.id),
     });
   }
-  if (found.length === 0 && unsure) {
-    throw new LaunchOutcomeUnknownError({
-      launchToken: token,
-      request: undefined,
-      reason: "untagged-listing",
-    });
+  if (unsure) {
+    throw new LaunchOutcomeUnknownError({ launchToken: token, reason: "untagged-listing" });
   }
   return found;
+}
+
+/**
+ * Settles the launch `plan` sent, whose outcome `failure` left unknown, by looking for its token
+ * within `lookup`'s window (each listing sent once: the lookup itself looks again). Returns the ids
+ * found, or throws what it found out: an abort, one without a usable id, or an outcome unknown.
+ */
+export async function lookForLaunch(
+  ops: InstanceOps,
+  { body: request, token }: LaunchPlan,
+  { lookup, request: { signal: callerSignal } }: LaunchSettings,
+  failure: unknown,
+): Promise<string[]> {
+  const started = ops.clock.now();
+  const aborted = () => callerSignal?.aborted === true;
+  const unknown = (reason: LaunchOutcomeUnknownError["reason"], lookupError?: unknown) =>
+    new LaunchOutcomeUnknownError({
+      launchToken: token,
+      request,
+      reason,
+      lookedForMs: ops.clock.now() - started,
+      aborted: aborted(),
+      lookupError,
+    }, { cause: failure });
+  if (token === undefined) throw unknown("no-token");
+  const reads = new Map<string, "no" | "unknown">();
+  let last: Sighting | undefined; // the last look that was answered
+  const seen = await pollUntil(
+    ops.clock,
+    { ...lookup, signal: callerSignal },
+    async (...[, , signal]) => {
+      last = await look(ops, token, reads, { maxRetries: 0, signal });
+      return last.found.length > 0 || last.unusableIds.length > 0 ? { value: last } : undefined;
+    },
+    (_, lastFailure) => {
+      // "Not listed" would claim a look that never happened.
+      const windowMs = Math.min(aborted() ? lookup.afterAbortMs : Infinity, lookup.timeoutMs);
+      const lastError = last ? lastFailure : new Error(
+        `no listing was answered before the lookup's ${Math.round(windowMs / 1000)} s were up`,
+        { cause: lastFailure },
+      );
+      if (last?.unsure) return unknown("untagged-listing", lastError);
+      return unknown(lastError === undefined ? "not-listed" : "listing-failed", lastError);
+    },
+  ).catch((error: unknown) => {
+    throw error instanceof LaunchOutcomeUnknownError ? error : unknown("listing-failed", error);
+  });
+  const ids = seen.found.map((instance) => instance.id);
+  if (seen.unusableIds.length > 0) {
+    throw new UnidentifiedInstanceError({
+      launchToken: token,
+      request,
+      listedIds: seen.unusableIds,
+      instanceIds: ids,
+      aborted: aborted(),
+    }, { cause: failure });
+  }
+  if (aborted()) {
+    throw new LaunchAbortedError({ instanceIds: ids, launchToken: token, request }, {
+      cause: callerSignal?.reason,
+    });
+  }
+  return ids;
 }

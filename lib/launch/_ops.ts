@@ -1,7 +1,7 @@
 // The instance operations that launch safety needs, on one client's transport: the one interface
 // every launch, lookup, wait and cleanup goes through, built once per client.
 
-import type { SendTracker, Transport } from "../transport/_transport.ts";
+import type { CallExtras, Transport } from "../transport/_transport.ts";
 import type { Clock } from "../clock.ts";
 import { terminateSettled } from "../workflows/_terminate.ts";
 import type { RequestOptions } from "../options.ts";
@@ -13,16 +13,8 @@ export interface InstanceOps {
   readonly clock: Clock;
   /** The client's attempt timeout, in milliseconds: a lookup lasts at least as long. */
   readonly attemptTimeoutMs: number;
-  /**
-   * Sends one launch, retried only after a refusal; `tracker` is told whether its last attempt
-   * may have been acted on, and `hint` ends the message of a failure of unknown outcome.
-   */
-  launch(
-    body: unknown,
-    options: RequestOptions,
-    tracker: SendTracker,
-    hint: string | undefined,
-  ): Promise<unknown>;
+  /** Sends one launch, retried only after a refusal; `extras` carry its tracker and hint. */
+  launch(body: unknown, options: RequestOptions, extras: CallExtras): Promise<unknown>;
   /** Lists instances: a list, its items as they came, to be read with care. */
   list(options?: RequestOptions): Promise<unknown[]>;
   /** Reads one instance. */
@@ -36,11 +28,7 @@ export function instanceOps(transport: Transport): InstanceOps {
   const ops: InstanceOps = {
     clock: transport.clock,
     attemptTimeoutMs: transport.timeoutMs,
-    launch: (body, options, tracker, hint) =>
-      transport.call("launchInstance", { body }, options, {
-        tracker,
-        ...(hint === undefined ? {} : { ambiguityHint: hint }),
-      }),
+    launch: (body, options, extras) => transport.call("launchInstance", { body }, options, extras),
     list: (options) => transport.call("listInstances", {}, options),
     get: (id, options) => transport.call<Instance>("getInstance", { path: { id } }, options),
     terminate: (ids, options) =>

@@ -1,43 +1,37 @@
 // The options of a launch and of a launch-and-wait, checked in one place before anything is sent.
 
+import type { PollSettings } from "../_poll.ts";
+import { messageOf } from "../_text.ts";
 import {
   checkNonNegativeNumber,
   checkObject,
   checkOptionalType,
   checkTimeout,
-  describeValue,
 } from "../_validate.ts";
 import type { RequestOptions } from "../options.ts";
 import { checkWaitOptions, type WaitSettings } from "../workflows/_wait.ts";
 import type { LaunchAndWaitOptions, LaunchLookupOptions, LaunchOptions } from "./options.ts";
 
-/** How long and how often a launch of unknown outcome is looked for. */
-export interface LookupSettings {
-  timeoutMs: number;
-  intervalMs: number;
-  /** How long a lookup goes on once the caller's signal has aborted. */
-  afterAbortMs: number;
-}
-
 /** The checked options of one launch. */
 export interface LaunchSettings {
   /** What the transport is given: the signal, timeout, retries and headers. */
   request: RequestOptions;
-  lookup: LookupSettings;
+  /** How long and how often a launch of unknown outcome is looked for, and after an abort. */
+  lookup: Required<Omit<PollSettings, "signal">>;
+  launchToken: LaunchOptions["launchToken"];
   onLaunchToken: ((token: string) => unknown) | undefined;
 }
 
 /**
- * Checks the options of a launch. Unless `lookup.timeout` says otherwise, a lookup lasts two
- * minutes, or the attempt timeout, or `atLeastMs` (a launch-and-wait's whole wait: its caller was
- * ready to wait that long), whichever is longest.
+ * Checks the options of a launch. A lookup lasts as `lookup.timeout` says, else the longest of two
+ * minutes, the attempt timeout and `atLeastMs` (the whole wait of a launch-and-wait).
  */
 export function launchSettings(
   action: string,
   options: LaunchOptions,
   attemptTimeoutMs: number,
   atLeastMs = 0,
-): LaunchSettings & { launchToken: LaunchOptions["launchToken"] } {
+): LaunchSettings {
   const { launchToken, lookup, onLaunchToken, ...request } = options;
   checkOptionalType(action, "onLaunchToken", onLaunchToken, "function");
   const given: LaunchLookupOptions = lookup === undefined
@@ -61,10 +55,8 @@ export function launchSettings(
 }
 
 /** The checked options of a launch-and-wait. */
-export interface LaunchAndWaitSettings {
-  launch: LaunchSettings;
+export interface LaunchAndWaitSettings extends LaunchSettings {
   wait: WaitSettings;
-  launchToken: true | string | undefined;
   terminateOnFailure: boolean;
   onLaunched: ((instanceIds: string[]) => unknown) | undefined;
 }
@@ -85,13 +77,9 @@ const OPTION_NAMES = Object.keys(
   } satisfies Record<keyof LaunchAndWaitOptions, 0>,
 ) as (keyof LaunchAndWaitOptions)[];
 
-// A just-launched instance can answer 404 for a moment before it is readable.
-const LAUNCH_NOT_FOUND_GRACE_MS = 30_000;
-
 /**
- * Reads each of `options` once, before anything is sent, and checks them: a getter that throws
- * (a lazily built logger, a Proxy-based config) then fails the call while nothing bills, and
- * nothing the caller's object does after the launch can change or break the cleanup.
+ * Reads each of `options` once and checks them, before anything is sent: a getter that throws
+ * fails the call while nothing bills, and nothing the caller's object does later breaks a cleanup.
  */
 export function launchAndWaitSettings(
   action: string,
@@ -101,40 +89,28 @@ export function launchAndWaitSettings(
   const given = options === undefined ? {} : checkObject(action, "options", options);
   const read: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {
-    let value: unknown;
     try {
-      value = given[name];
-    } catch (error) {
-      throw new TypeError(
-        `Cannot ${action}: reading 'options.${name}' threw (${
-          error instanceof Error ? error.message : String(error)
-        }), so nothing was sent`,
-        { cause: error },
-      );
+      read[name] = given[name];
+    } catch (cause) {
+      const why = `reading 'options.${name}' threw (${messageOf(cause)}), so nothing was sent`;
+      throw new TypeError(`Cannot ${action}: ${why}`, { cause });
     }
-    if (value !== undefined) read[name] = value;
   }
-  const { until, launchToken, lookup, onLaunchToken, signal, ...rest } =
+  const { launchToken, lookup, onLaunchToken, signal, onLaunched, terminateOnFailure } =
     read as LaunchAndWaitOptions;
-  checkOptionalType(action, "onLaunched", rest.onLaunched, "function");
-  checkOptionalType(action, "terminateOnFailure", rest.terminateOnFailure, "boolean");
-  if (until !== undefined && until !== "active" && until !== "ip") {
-    throw new RangeError(
-      `Cannot ${action}: 'until' must be active or ip, received ${describeValue(until)}`,
-    );
-  }
+  checkOptionalType(action, "onLaunched", onLaunched, "function");
+  checkOptionalType(action, "terminateOnFailure", terminateOnFailure, "boolean");
   if ((launchToken as unknown) === false) {
     throw new RangeError(
       `Cannot ${action}: 'launchToken' must not be false: without it, an aborted launch could not be found and cleaned up`,
     );
   }
-  const wait = { ...checkWaitOptions(action, read), notFoundGraceMs: LAUNCH_NOT_FOUND_GRACE_MS };
-  const launchOptions = { signal, lookup, onLaunchToken } as LaunchOptions;
+  const wait = checkWaitOptions(action, read, ["active", "ip"]);
+  const launchOptions = { signal, lookup, onLaunchToken, launchToken } as LaunchOptions;
   return {
-    launch: launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
+    ...launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),
     wait,
-    launchToken,
-    terminateOnFailure: rest.terminateOnFailure ?? true,
-    onLaunched: rest.onLaunched,
+    terminateOnFailure: terminateOnFailure ?? true,
+    onLaunched,
   };
 }

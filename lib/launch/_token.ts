@@ -13,24 +13,16 @@ export interface LaunchPlan {
   readonly body: InstanceLaunchRequest;
   /** The token it carries; `undefined` for `launchToken: false`. */
   readonly token: string | undefined;
-  /**
-   * Whether the token was made for this launch, so that nothing else carries it. A caller's own
-   * may be one an earlier launch carries (tags copied from a running instance): what it finds
-   * beyond the launch's answer is then left alone.
-   */
+  /** Whether the token was made for this launch: a caller's own may be an earlier launch's too. */
   readonly fresh: boolean;
 }
 
-/**
- * Decides the token of a launch of `body` (plain JSON data: the tag is added to a shallow copy,
- * which a `toJSON()` or a getter would not carry): the caller's `launchToken`, the one the body's
- * tags carry, or a fresh random one; none for `false`.
- */
+/** Decides the token of a launch of `body` (JSON data): the caller's, the body's, or a new one. */
 export function planLaunch(
   body: InstanceLaunchRequest,
   launchToken: boolean | string | undefined,
 ): LaunchPlan {
-  // A raw body may be anything: only an array of objects is read for tags.
+  // A raw body may be anything: only an array of tags is read for a token, or given one.
   const tags: unknown[] = Array.isArray(body?.tags) ? body.tags : [];
   const tokenTags = tags.flatMap((tag, index) => isTokenTag(tag) ? [{ tag, index }] : []);
   if (tokenTags.length > 1) {
@@ -42,33 +34,33 @@ export function planLaunch(
   const inBody = tokenTags[0] &&
     checkLaunchToken(ACTION, `tags[${tokenTags[0].index}].value`, tokenTags[0].tag.value);
   if (launchToken === false) return { body, token: undefined, fresh: false };
-  if (launchToken === undefined || launchToken === true) {
-    if (inBody !== undefined) return { body, token: inBody, fresh: false };
-    const token = crypto.randomUUID().replaceAll("-", "");
-    return { body: withToken(body, token), token, fresh: true };
-  }
-  const token = checkLaunchToken(ACTION, "launchToken", launchToken);
-  if (inBody !== undefined && inBody !== token) {
+  if (!isRecord(body) || (body.tags !== undefined && !Array.isArray(body.tags))) {
     throw new TypeError(
-      `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
-        describeValue(token)
-      } and ${describeValue(inBody)}`,
+      `Cannot ${ACTION}: 'launchToken' needs a body that is an object whose 'tags' is an array, received ${
+        describeValue(isRecord(body) ? body.tags : body)
+      }`,
     );
   }
-  return { body: inBody === undefined ? withToken(body, token) : body, token, fresh: false };
-}
-
-function withToken(body: InstanceLaunchRequest, token: string): InstanceLaunchRequest {
-  return { ...body, tags: [...body.tags ?? [], { key: LAUNCH_TOKEN_KEY, value: token }] };
+  const given = launchToken === undefined || launchToken === true
+    ? undefined
+    : checkLaunchToken(ACTION, "launchToken", launchToken);
+  if (inBody !== undefined) {
+    if (given !== undefined && given !== inBody) {
+      throw new TypeError(
+        `Cannot ${ACTION}: 'launchToken' and the body's ${LAUNCH_TOKEN_KEY} tag differ, received ${
+          describeValue(given)
+        } and ${describeValue(inBody)}`,
+      );
+    }
+    return { body, token: inBody, fresh: false };
+  }
+  const token = given ?? crypto.randomUUID().replaceAll("-", "");
+  const tag = { key: LAUNCH_TOKEN_KEY, value: token };
+  return { body: { ...body, tags: [...body.tags ?? [], tag] }, token, fresh: given === undefined };
 }
 
 /** Requires a launch token: a string a tag value can hold. */
 export function checkLaunchToken(action: string, name: string, value: unknown): string {
-  if (typeof value !== "string" && typeof value !== "boolean") {
-    throw new TypeError(
-      `Cannot ${action}: '${name}' must be a string or a boolean, received ${describeValue(value)}`,
-    );
-  }
   return checkString(action, name, value, { maxLength: TOKEN_MAX_LENGTH });
 }
 

@@ -7,7 +7,7 @@
 
 import { ApiError, LambdaCloudError } from "../errors.ts";
 import { ConnectionError, InvalidResponseError, TimeoutError } from "../no_answer_errors.ts";
-import { clip } from "../_text.ts";
+import { clip, messageOf } from "../_text.ts";
 import { describeValue } from "../_validate.ts";
 import type { InstanceLaunchRequest } from "../types/instances.ts";
 
@@ -59,14 +59,13 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   * @param init What was sent, with which token, why the lookup could not tell, how long it looked,
-   * and whether the caller aborted.
+   * @param init What was sent, its token, why the lookup could not tell, and for how long.
    * @param options The standard error options; `cause` is the failure that made the outcome unknown.
    */
   constructor(
     init: {
       launchToken: string | undefined;
-      request: InstanceLaunchRequest | undefined;
+      request?: InstanceLaunchRequest | undefined;
       reason: LaunchLookupFailure;
       lookedForMs?: number;
       aborted?: boolean;
@@ -80,15 +79,14 @@ export class LaunchOutcomeUnknownError extends LambdaCloudError {
       : init.aborted
       ? "Cannot launch instance: aborted after the request was sent, so the outcome is unknown"
       : `Cannot launch instance: the outcome is unknown after ${describeFailure(options?.cause)}`;
+    const token = `launch token '${launchToken}'`;
+    const seconds = Math.round((init.lookedForMs ?? 0) / 1000);
+    const failed = describeFailure(init.lookupError);
     const why = {
-      "not-listed": `no instance with launch token '${launchToken}' was listed within ${
-        Math.round((init.lookedForMs ?? 0) / 1000)
-      } s`,
+      "not-listed": `no instance with ${token} was listed within ${seconds} s`,
       "untagged-listing":
-        `the instance listing carries no tags, nor did reading the untagged instances show them, so launch token '${launchToken}' cannot be seen`,
-      "listing-failed": `listing instances to look for launch token '${launchToken}' failed (${
-        describeFailure(init.lookupError)
-      })`,
+        `the instance listing carries no tags, nor did reading the untagged instances show them, so ${token} cannot be seen`,
+      "listing-failed": `listing instances to look for ${token} failed (${failed})`,
       "no-token": "it carried no launch token (launchToken: false), so it cannot be looked for",
     }[reason];
     const next = launchToken === undefined
@@ -134,10 +132,8 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
 
   /**
    * Creates the error.
-   * @param init The token, the body sent, the `id` fields listed, the usable ids beside them, and
-   * whether the caller aborted.
-   * @param options The standard error options; `cause` is the failure that made the launch's
-   * answer unusable, when there was one.
+   * @param init The token, the body sent, the `id` fields listed and the usable ids beside them.
+   * @param options The standard error options; `cause` is what made the launch's answer unusable.
    */
   constructor(
     init: {
@@ -150,20 +146,17 @@ export class UnidentifiedInstanceError extends LambdaCloudError {
     options?: ErrorOptions,
   ) {
     const { launchToken, instanceIds = [] } = init;
+    const after = init.aborted ? "an abort" : describeFailure(options?.cause);
     const what = init.request === undefined
       ? "Cannot find launch"
-      : `Cannot launch instance: it launched, but after ${
-        init.aborted ? "an abort" : describeFailure(options?.cause)
-      } it cannot be named`;
+      : `Cannot launch instance: it launched, but after ${after} it cannot be named`;
+    const named = clip(instanceIds.map((id) => `'${id}'`).join(", "));
     const beside = instanceIds.length === 0
       ? ""
-      : `, beside ${
-        clip(instanceIds.map((id) => `'${id}'`).join(", "))
-      }, which bills too (instanceIds: terminate it with client.instances.terminate)`;
+      : `, beside ${named}, which bills too (instanceIds: terminate it with client.instances.terminate)`;
+    const listed = clip(init.listedIds.map(describeValue).join(", "));
     super(
-      `${what}: an instance with launch token '${launchToken}' is listed without a usable id (received ${
-        clip(init.listedIds.map(describeValue).join(", "))
-      })${beside}; it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console`,
+      `${what}: an instance with launch token '${launchToken}' is listed without a usable id (received ${listed})${beside}; it bills until terminated, and the client cannot terminate it without its id: terminate it from Lambda's console`,
       options,
     );
     this.launchToken = launchToken;
@@ -205,10 +198,9 @@ export class LaunchAbortedError extends LambdaCloudError {
     init: { instanceIds: readonly string[]; launchToken: string; request: InstanceLaunchRequest },
     options?: ErrorOptions,
   ) {
+    const named = init.instanceIds.map((id) => `'${id}'`).join(", ");
     super(
-      `Cannot launch instance: aborted after the request was sent, and it launched ${
-        init.instanceIds.map((id) => `'${id}'`).join(", ")
-      } anyway; it bills until terminated`,
+      `Cannot launch instance: aborted after the request was sent, and it launched ${named} anyway; it bills until terminated`,
       options,
     );
     this.instanceIds = [...init.instanceIds];
@@ -263,15 +255,13 @@ export class LaunchWaitError extends LambdaCloudError {
     // The aborted launch's own message says it bills: what follows here says whether it still does.
     const why = cause instanceof LaunchAbortedError
       ? "aborted after the launch was sent, and it launched anyway"
-      : cause instanceof Error
-      ? cause.message
-      : String(cause);
+      : messageOf(cause);
     const after = terminated
       ? "it was terminated, so it no longer bills"
       : cleanupError === undefined
       ? "it was left running as asked, and bills until terminated"
       : `terminating it failed too (${
-        cleanupError instanceof Error ? cleanupError.message : String(cleanupError)
+        messageOf(cleanupError)
       }): terminate it yourself, it bills until then`;
     super(`Cannot launch and wait for instance ${named}: ${why}; ${after}`, { cause });
     this.instanceId = ids[0] ?? "";

@@ -34,11 +34,10 @@ export const LAUNCH_TOKEN_KEY = "lambda-cloud-client:launch-token";
  */
 export interface LaunchLookupOptions {
   /**
-   * How long to keep looking, in milliseconds: long enough for a backend that finishes the launch
-   * after the client stopped listening.
-   * @default {120000} (two minutes), or the attempt `timeout` when that is longer; in
-   * `launchAndWait()`, the wait's `timeout` when that is longer still (the time it takes comes out
-   * of the wait's)
+   * How long to keep looking, in milliseconds: a backend may finish a launch after the client
+   * stopped listening.
+   * @default {120000} (two minutes), or the attempt `timeout`, or in `launchAndWait()` the wait's
+   * `timeout`, whichever is longest
    */
   timeout?: number;
   /** Time between two listings, in milliseconds; listings also keep to the rate limit. @default {5000} */
@@ -67,22 +66,19 @@ export interface LaunchLookupOptions {
 export interface LaunchOptions extends RequestOptions {
   /**
    * The launch token: `true` for a fresh random one, a string of your own (1 to 128 characters,
-   * unique to this launch: launches that share a token cannot be told apart, and a lookup after a
-   * lost answer takes any instance that carries it for this launch), or `false` to send the body
-   * untouched, in which case a launch of unknown outcome cannot be looked for. A token already in
-   * the body's tags is used as it is. With a token of your own, `launchAndWait()` does not look
-   * for extra instances a gateway made, since it cannot tell them from an earlier launch's.
+   * unique to this launch: a lookup after a lost answer takes any instance that carries it), or
+   * `false` to send the body untouched, with nothing to look for if its answer is lost. A token
+   * already in the body's tags is used as it is.
    * @default {true}
    */
   launchToken?: boolean | string;
   /** How long and how often to look for a launch of unknown outcome. */
   lookup?: LaunchLookupOptions;
   /**
-   * Called with the launch token once it is chosen, and awaited, before the launch is sent: to
-   * record it (a log line, a journal on disk) so that even a process killed mid-launch leaves a
-   * way to find the instance with `findByLaunchToken()`. When it throws or rejects, nothing is
-   * sent and the call rejects with its error; the caller's `signal` ends a wait for it the same
-   * way. Not called for `launchToken: false`.
+   * Called with the launch token, and awaited, before the launch is sent: to record it, so that
+   * even a process killed mid-launch can find the instance with `findByLaunchToken()`. When it
+   * throws or rejects, nothing is sent and the call rejects with its error; an abort of `signal`
+   * ends a wait for it the same way. Not called for `launchToken: false`.
    */
   onLaunchToken?: (token: string) => unknown;
 }
@@ -103,18 +99,15 @@ export interface LaunchAndWaitOptions
   /** What to wait for after the launch. @default "active" */
   until?: Exclude<WaitUntil, "terminated">;
   /**
-   * How long to wait, in milliseconds. A lookup after a lost launch answer comes out of it (though
-   * it lasts at least two minutes, or the attempt timeout), and an instance found after it has
-   * passed is terminated; a cleanup adds up to two and a half minutes (half a minute to list by
-   * the launch token, a minute to terminate extras, a minute for the rest).
+   * How long to wait, in milliseconds. A lookup after a lost launch answer comes out of it, and an
+   * instance found after it has passed is terminated; a cleanup adds up to two and a half minutes.
    * @default 1_800_000 (30 minutes)
    */
   timeout?: number;
   /**
    * Terminate what was launched when the launch is aborted after it was sent, or the wait fails or
-   * is aborted, so nobody pays for a broken instance. The cleanup tries for at most a minute,
-   * requests in flight included, and `signal` does not cut it short (it is what an abort starts);
-   * pass `false` to be back at once and terminate the error's `instanceIds` yourself.
+   * is aborted. The cleanup tries for at most a minute, and `signal` does not cut it short; pass
+   * `false` to be back at once and terminate the error's `instanceIds` yourself.
    * @default true
    */
   terminateOnFailure?: boolean;

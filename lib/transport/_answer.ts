@@ -28,6 +28,18 @@ export interface AnswerContext {
 }
 
 /**
+ * The error for an answer the transport handed on (`envelope`, a success) that a workflow finds it
+ * cannot use, such as a launch's without instance ids.
+ */
+export function unusableAnswer(
+  action: string,
+  envelope: unknown,
+  hint?: string,
+): InvalidResponseError {
+  return new InvalidResponseError(action, 200, JSON.stringify(envelope) ?? "", new Headers(), hint);
+}
+
+/**
  * The answer's `data` (the whole answer when `wholeEnvelope`), or the typed error it is. A server
  * that echoes the Authorization header, even JSON-escaped, must not carry the key into results,
  * errors or logs: the scan is cheap next to parsing, and the deep walk only runs when the body

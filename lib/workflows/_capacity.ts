@@ -20,7 +20,7 @@ import { pollUntil } from "../_poll.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import type { Clock } from "../clock.ts";
 import { InsufficientCapacityError } from "../errors.ts";
-import { InvalidResponseError } from "../no_answer_errors.ts";
+import { unusableAnswer } from "../transport/_answer.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
@@ -187,12 +187,7 @@ function checkInstanceTypes(types: unknown): void {
       )
     );
   if (!valid) {
-    throw new InvalidResponseError(
-      "list instance types",
-      200,
-      JSON.stringify({ data: types }) ?? "",
-      new Headers(),
-    );
+    throw unusableAnswer("list instance types", { data: types });
   }
 }
 

@@ -5,7 +5,8 @@
 import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { Instance, InstanceTerminateResponse } from "../types/instances.ts";
 
-const ENDING: ReadonlySet<string> = new Set(["terminating", "terminated"]);
+/** The statuses of an instance on its way out. */
+export const ENDING: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 
 /**
  * Terminates `ids`. A terminate whose answer is lost is retried, and the retry meets instances

@@ -4,7 +4,7 @@
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
-import { InvalidResponseError } from "../no_answer_errors.ts";
+import { unusableAnswer } from "../transport/_answer.ts";
 import { type PollSettings, pollUntil } from "../_poll.ts";
 import {
   checkId,
@@ -26,7 +26,7 @@ const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 
 const DEFAULT_INTERVAL_MS = 5000;
 
-const UNTILS: readonly string[] = ["active", "ip", "terminated"];
+const UNTILS: readonly WaitUntil[] = ["active", "ip", "terminated"];
 
 // A Map, so that a status such as "constructor" finds nothing on Object.prototype.
 const DEAD_WHILE_STARTING: ReadonlyMap<string, InstanceWaitFailure> = new Map([
@@ -47,13 +47,17 @@ export interface WaitSettings extends PollSettings {
   notFoundGraceMs?: number;
 }
 
-/** Checks wait options before anything is sent. */
-export function checkWaitOptions(action: string, options: WaitForInstanceOptions): WaitSettings {
+/** Checks wait options before anything is sent; `untils` are what it may wait for. */
+export function checkWaitOptions(
+  action: string,
+  options: WaitForInstanceOptions,
+  untils: readonly WaitUntil[] = UNTILS,
+): WaitSettings {
   const until = options.until ?? "active";
   checkOptionalType(action, "onProgress", options.onProgress, "function");
-  if (!UNTILS.includes(until)) {
+  if (!untils.includes(until)) {
     throw new RangeError(
-      `Cannot ${action}: 'until' must be one of ${UNTILS.join(", ")}, received ${
+      `Cannot ${action}: 'until' must be one of ${untils.join(", ")}, received ${
         describeValue(until)
       }`,
     );
@@ -116,12 +120,7 @@ export function waitForInstance(
       // One junk answer is a failed poll, waited out like any transient failure: never the end of
       // a wait on a billed instance (which launchAndWait would then terminate).
       if (!isInstance(seen)) {
-        throw new InvalidResponseError(
-          "get instance",
-          200,
-          JSON.stringify({ data: seen }) ?? "",
-          new Headers(),
-        );
+        throw unusableAnswer("get instance", { data: seen });
       }
       last = seen;
       report(last, elapsedMs(), polls);
