@@ -7,10 +7,11 @@
 
 import { LaunchOutcomeUnknownError, LaunchWaitError } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
-import { LAUNCH } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   fakeClient,
+  FakeClock,
   FakeFetch,
   sampleInstance,
   unhandledRejections,
@@ -195,4 +196,25 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
     "/api/v1/instances/i-1",
     "/api/v1/instance-operations/terminate",
   ]);
+});
+
+Deno.test("launchAndWait() waits by default twice as long as a type is expected to boot, and 30 minutes at least", async () => {
+  const clock = new FakeClock();
+  // Both boot for 35 minutes, past the 30 a small type is given, inside the 44 of an 8x H100.
+  const emulator = testEmulator({
+    clock,
+    timing: { bootMs: { gpu_8x_h100_sxm5: 35 * 60_000, gpu_1x_a10: 35 * 60_000 } },
+  });
+  emulator.setCapacity("gpu_8x_h100_sxm5", "us-east-3", 1);
+  const client = await keyed(emulatorClient(emulator, { clock }));
+  const big = await client.instances.launchAndWait({
+    ...LAUNCH,
+    instance_type_name: "gpu_8x_h100_sxm5",
+    region_name: "us-east-3",
+  });
+  assertEquals(big.status, "active");
+  const started = clock.now();
+  const small = await assertRejects(() => client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  assertMatch(small.message, /gave up after 1800 s/);
+  assert(clock.now() - started < 35 * 60_000);
 });

@@ -26,9 +26,9 @@ export async function launchAndWait(
   body: InstanceLaunchRequest,
   options?: LaunchAndWaitOptions,
 ): Promise<Instance> {
-  const settings = launchAndWaitSettings("launch and wait", options, ops.attemptTimeoutMs);
   const checked = snapshotBody("launch instance", body);
   checkLaunchRequest(checked);
+  const settings = launchAndWaitSettings(options, ops.attemptTimeoutMs, checked);
   const plan = planLaunch(checked, settings.launchToken);
   const launched = new Launched(ops, plan, settings.terminateOnFailure);
   const { wait } = settings;

@@ -82,10 +82,11 @@ const OPTION_NAMES = Object.keys(
  * fails the call while nothing bills, and nothing the caller's object does later breaks a cleanup.
  */
 export function launchAndWaitSettings(
-  action: string,
   options: unknown,
   attemptTimeoutMs: number,
+  body: { instance_type_name: string },
 ): LaunchAndWaitSettings {
+  const action = "launch and wait";
   const given = options === undefined ? {} : checkObject(action, "options", options);
   const read: Record<string, unknown> = {};
   for (const name of OPTION_NAMES) {
@@ -105,7 +106,7 @@ export function launchAndWaitSettings(
       `Cannot ${action}: 'launchToken' must not be false: without it, an aborted launch could not be found and cleaned up`,
     );
   }
-  const wait = checkWaitOptions(action, read, ["active", "ip"]);
+  const wait = checkWaitOptions(action, read, ["active", "ip"], body.instance_type_name);
   const launchOptions = { signal, lookup, onLaunchToken, launchToken } as LaunchOptions;
   return {
     ...launchSettings(action, launchOptions, attemptTimeoutMs, wait.timeoutMs),

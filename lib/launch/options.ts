@@ -101,7 +101,7 @@ export interface LaunchAndWaitOptions
   /**
    * How long to wait, in milliseconds. A lookup after a lost launch answer comes out of it, and an
    * instance found after it has passed is terminated; a cleanup adds up to two and a half minutes.
-   * @default 1_800_000 (30 minutes)
+   * @default twice the type's expected boot (44 minutes for an 8x H100), and 30 minutes at least
    */
   timeout?: number;
   /**

@@ -1,6 +1,7 @@
 // The machinery of waits: checking their options, and polling an instance until it gets where
 // it is waited for. The public shapes and the error are in wait.ts.
 
+import { expectedBootMs } from "../_rules/boot_time.ts";
 import { callSafely } from "../_callback.ts";
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
@@ -52,7 +53,12 @@ export function checkWaitOptions(
   action: string,
   options: WaitForInstanceOptions,
   untils: readonly WaitUntil[] = UNTILS,
+  instanceType?: string,
 ): WaitSettings {
+  // Large types boot for twenty minutes and more: by default, twice what the type is expected to.
+  const defaultTimeoutMs = instanceType === undefined
+    ? DEFAULT_TIMEOUT_MS
+    : Math.max(DEFAULT_TIMEOUT_MS, 2 * expectedBootMs(instanceType));
   const until = options.until ?? "active";
   checkOptionalType(action, "onProgress", options.onProgress, "function");
   if (!untils.includes(until)) {
@@ -64,7 +70,7 @@ export function checkWaitOptions(
   }
   return {
     until,
-    timeoutMs: checkTimeout(action, "timeout", options.timeout ?? DEFAULT_TIMEOUT_MS),
+    timeoutMs: checkTimeout(action, "timeout", options.timeout ?? defaultTimeoutMs),
     intervalMs: checkNonNegativeNumber(action, "interval", options.interval ?? DEFAULT_INTERVAL_MS),
     signal: options.signal,
     onProgress: options.onProgress,
