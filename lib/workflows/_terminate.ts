@@ -1,6 +1,7 @@
 // Terminating, settled: a terminate whose answer is lost is retried, and the retry meets instances
-// already terminating, which Lambda refuses with a 500 for the whole call. So a failure that may
-// hide a terminate carried out is settled by looking.
+// already terminating, which Lambda refuses for the whole call (SkyPilot #3410; the status, a 500,
+// is a guess: see the emulator's assumptions). So a failure that may hide a terminate carried out
+// is settled by looking, whatever its status.
 
 import { isOutcomeUnknown } from "../transport/_retry.ts";
 import type { Instance, InstanceTerminateResponse } from "../types/instances.ts";
@@ -10,7 +11,7 @@ export const ENDING: ReadonlySet<string> = new Set(["terminating", "terminated"]
 
 /**
  * Terminates `ids`. A terminate whose answer is lost is retried, and the retry meets instances
- * already terminating, which Lambda answers with a 500 `global/unknown` for the whole call: so
+ * already terminating, which Lambda refuses for the whole call (a 500 `global/unknown`, it seems): so
  * when the call fails in a way that may hide a terminate carried out, each instance is read, and
  * those `terminating` or `terminated` count as done. Any still running get one more terminate.
  * When none was found ending, or an instance cannot be read, the original error is thrown.
