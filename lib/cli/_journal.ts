@@ -6,6 +6,7 @@
 import type { InstanceLaunchRequest } from "../../mod.ts";
 import type { DenoPermissions } from "./_deno_io.ts";
 import { budgetPath, granted } from "./_shared_budget.ts";
+import { folderOf } from "./_user_folders.ts";
 
 /** The journal's file, in the command line's cache folder. */
 export const JOURNAL_FILE = "lambda-cloud/launches.jsonl";
@@ -177,7 +178,7 @@ export function journalFile(deno: JournalDeno): JournalFile {
     );
     return { where: "(none)", read: () => Promise.resolve(""), append: () => Promise.reject(why) };
   }
-  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+  const folder = folderOf(path);
   // Checked without prompting: only permissions already granted count.
   if (!granted(deno, path)) {
     const why = new Error(
