@@ -6,7 +6,13 @@
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
-import { INSTALL_PERMISSIONS, lambda, type Served, withServedEmulator } from "./_entrypoint.ts";
+import {
+  DENO_ENV,
+  INSTALL_PERMISSIONS,
+  lambda,
+  type Served,
+  withServedEmulator,
+} from "./_entrypoint.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
@@ -56,7 +62,7 @@ async function withReaderGone(
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...INSTALL_PERMISSIONS, CLI, ...args],
     clearEnv: true,
-    env: { NO_COLOR: "1", ...served.env },
+    env: { NO_COLOR: "1", ...DENO_ENV, ...served.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
