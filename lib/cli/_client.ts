@@ -81,10 +81,16 @@ export function makeClient(
   dryRun: boolean,
   shown: { json: boolean; quiet: boolean },
   changes: Changes,
-): { client: LambdaCloudClient; keyId: Promise<string>; stopped?: () => Request | undefined } {
+): {
+  client: LambdaCloudClient;
+  keyId: () => Promise<string>;
+  stopped?: () => Request | undefined;
+} {
   const { apiKey, baseUrl } = credentials;
   // What tells this key's launches in the journal from another's, without holding the key.
-  const keyId = keyFingerprint(apiKey);
+  // Worked out only when the journal asks: a digest nobody awaits would outlive a short run.
+  let fingerprint: Promise<string> | undefined;
+  const keyId = () => fingerprint ??= keyFingerprint(apiKey);
   const failFast = args.booleans.has("fail-fast");
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;

@@ -18,7 +18,11 @@ export interface DenoPermissions {
 export interface DenoLike {
   stdout: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
-  stdin: { isTerminal(): boolean; readSync(buffer: Uint8Array): number | null };
+  stdin: {
+    isTerminal(): boolean;
+    readSync(buffer: Uint8Array): number | null;
+    setRaw?(mode: boolean): void;
+  };
   permissions: DenoPermissions;
   env: { get(name: string): string | undefined };
   readTextFile(path: string): Promise<string>;
@@ -114,8 +118,10 @@ export function denoIo(deno: DenoLike): CliIo {
     readSecret: (question) => {
       endProgress();
       // @std/cli's promptSecret asks on stdout, and hides what is typed by turning the terminal's
-      // echo off: only when stdin and stdout are both the terminal.
+      // echo off: only when stdin and stdout are both the terminal. It turns echo off after it
+      // asks; turned off first, nothing typed (or pasted) as soon as the question shows is echoed.
       if (!deno.stdin.isTerminal() || !deno.stdout.isTerminal()) return Promise.resolve(undefined);
+      deno.stdin.setRaw?.(true);
       return Promise.resolve(promptSecret(question, { mask: "" }) ?? undefined);
     },
     readStdin: () => Promise.resolve(readText(deno.stdin, false)),

@@ -77,9 +77,13 @@ export interface LaunchJournal {
  * The journal in `file`, for the API at `api` and the key whose fingerprint `key` gives. The
  * journal never holds the key: only a fingerprint that tells one key's launches from another's.
  */
-export function launchJournal(file: JournalFile, api: string, key: Promise<string>): LaunchJournal {
+export function launchJournal(
+  file: JournalFile,
+  api: string,
+  key: () => Promise<string>,
+): LaunchJournal {
   const append = async (line: Record<string, unknown>) =>
-    await file.append(`${JSON.stringify({ v: 1, api, key: await key, ...line })}\n`);
+    await file.append(`${JSON.stringify({ v: 1, api, key: await key(), ...line })}\n`);
   return {
     where: file.where,
     sending: (token, body, now) => {
@@ -100,7 +104,7 @@ export function launchJournal(file: JournalFile, api: string, key: Promise<strin
         ...(ids === undefined ? {} : { instance_ids: ids }),
       }),
     async open() {
-      const mine = await key;
+      const mine = await key();
       const sent = new Map<string, OpenLaunch & { ours: boolean }>();
       let unreadable = 0;
       for (const line of (await file.read()).split("\n")) {

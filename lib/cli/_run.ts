@@ -209,7 +209,7 @@ async function prepare(
     : await resolveCredentials(args, raw, profiles, dryRun);
   const io = presentIo(raw, shown.json, credentials?.apiKey);
   const made: ReturnType<typeof makeClient> = credentials === undefined
-    ? { client: new LambdaCloudClient(), keyId: Promise.resolve("") }
+    ? { client: new LambdaCloudClient(), keyId: () => Promise.resolve("") }
     : makeClient(args, io, options, credentials, dryRun, shown, changes);
   const client = made.client;
   const context: CommandContext = {
