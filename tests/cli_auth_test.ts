@@ -250,12 +250,17 @@ Deno.test("auth: login over a profile replaces its key, says so, and keeps every
     "SOMETHING_ELSE=kept",
   ]);
   assert(!file.text!.includes(OTHER + "\n") && !file.text!.includes(`=${OTHER}\n`));
-  const json = await withFile(emulator, file, { stdin: KEY })([
+  const json = await withFile(emulator, file, { stdin: KEY, env: { LAMBDA_API_KEY: OTHER } })([
     "auth",
     "login",
     "--with-key-stdin",
     "--json",
   ]);
+  // LAMBDA_API_KEY would still come first: said, lest the next command surprise.
+  assertEquals(JSON.parse(json.err), {
+    note:
+      "LAMBDA_API_KEY is set, and comes before this profile unless a command names it with --profile default.",
+  });
   assertEquals(JSON.parse(json.out), {
     profile: "default",
     key: "…tor",

@@ -117,7 +117,15 @@ const login: Command = {
           : `Stored the key ${masked(apiKey)} as profile '${name}', in ${profiles.where}`,
         `The API at ${client.baseUrl} accepted it.`,
       ],
-      notes: replaced ? [`Delete the old key at ${KEYS_PAGE} once nothing else uses it.`] : [],
+      notes: [
+        ...(replaced ? [`Delete the old key at ${KEYS_PAGE} once nothing else uses it.`] : []),
+        // Else the next command sends LAMBDA_API_KEY, and the user wonders why.
+        ...(isSet(context, "LAMBDA_API_KEY")
+          ? [
+            `LAMBDA_API_KEY is set, and comes before this profile unless a command names it with --profile ${name}.`,
+          ]
+          : []),
+      ],
     };
   },
   examples: [
@@ -134,22 +142,24 @@ const SOURCE_WORDS = {
   default: "Lambda's",
 } as const;
 
+/** Whether the variable `name` is set, and not empty (one that cannot be read is not). */
+function isSet(context: CommandContext, name: string): boolean {
+  try {
+    return (context.io.env(name)?.trim() ?? "") !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** The variables that are set but lost to one that comes first, for `status` to say. */
 function unused(context: CommandContext, credentials: Credentials): string[] {
-  const set = (name: string) => {
-    try {
-      return (context.io.env(name)?.trim() ?? "") !== "";
-    } catch {
-      return false;
-    }
-  };
   const { source } = credentials;
   const shadowed = source.kind === "env"
     ? ["LAMBDA_PROFILE"]
     : source.kind === "profile" && source.chosenBy === "--profile"
     ? ["LAMBDA_API_KEY", "LAMBDA_PROFILE"]
     : [];
-  return shadowed.filter(set);
+  return shadowed.filter((name) => isSet(context, name));
 }
 
 const status: Command = {
