@@ -51,6 +51,7 @@ export function printOverview(io: CliIo, commands: readonly Command[], group: st
     section(io, "Environment", [
       "LAMBDA_API_KEY   your API key, from https://cloud.lambda.ai/api-keys",
       "LAMBDA_BASE_URL  another API address, such as an emulator's",
+      "LAMBDA_PROFILE   the profile whose key to use when LAMBDA_API_KEY is unset ('lambda auth')",
     ]);
     section(io, "Names", [
       "a unique name works wherever an id goes; 32 hex digits are always an id, never a name",

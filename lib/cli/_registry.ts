@@ -3,6 +3,7 @@
 import { ACCOUNT_COMMANDS } from "./_account.ts";
 import { API_COMMANDS } from "./_api.ts";
 import { AUDIT_COMMANDS } from "./_audit.ts";
+import { AUTH_COMMANDS } from "./_auth.ts";
 import { CAPACITY_COMMANDS } from "./_capacity.ts";
 import type { Command } from "./_command.ts";
 import { completionsCommand } from "./_completions.ts";
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ...AUDIT_COMMANDS,
   ...TICKET_COMMANDS,
   ...API_COMMANDS,
+  ...AUTH_COMMANDS,
   completionsCommand(() => COMMANDS),
 ];
 

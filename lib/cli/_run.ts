@@ -16,8 +16,10 @@ import { closest, didYouMean } from "./_suggest.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
-import { type Changes, checkBaseUrl, type CliOptions, makeClient } from "./_client.ts";
+import { type Changes, type CliOptions, makeClient } from "./_client.ts";
+import { checkBaseUrl, type Credentials, resolveCredentials } from "./_credentials.ts";
 import { dryRun } from "./_dry_run.ts";
+import { Profiles } from "./_profiles.ts";
 
 const PACKAGE = "@lambda-cloud/client";
 
@@ -57,6 +59,7 @@ export async function runCli(
 ): Promise<number> {
   const { command, rest } = splitCommand(argv);
   let interrupted = (): unknown => false;
+  let apiKey: string | undefined;
   const changes: Changes = { sent: false };
   try {
     const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
@@ -71,7 +74,7 @@ export async function runCli(
     if (command === undefined) {
       // `--base-url $UNSET instances list` takes `instances` for the URL: say that, not "no command".
       const baseUrl = args.strings.get("base-url");
-      if (baseUrl !== undefined) checkBaseUrl(baseUrl, true);
+      if (baseUrl !== undefined) checkBaseUrl(baseUrl, "option '--base-url'");
       return overview(io, args);
     }
     if (args.booleans.has("help")) {
@@ -79,8 +82,9 @@ export async function runCli(
       return EXIT.ok;
     }
     const shown = view(command, args);
-    const out = presentIo(io, shown.json);
-    const { context, stopped } = prepare(command, args, out, options, shown, changes);
+    const { context, stopped } = await prepare(command, args, io, options, shown, changes);
+    apiKey = context.credentials?.apiKey;
+    const out = context.io;
     await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
@@ -99,6 +103,7 @@ export async function runCli(
       interrupted: interrupted(),
       changed: changes.sent,
       ...(command === undefined ? {} : { commandName: command.name.join(" ") }),
+      ...(apiKey === undefined ? {} : { apiKey }),
     });
   }
 }
@@ -169,17 +174,18 @@ function overview(io: CliIo, args: ParsedArgs): number {
 }
 
 /**
- * Checks everything that can be checked before a request, and builds the client and context; for
- * a dry run, with what tells the request its client stopped.
+ * Checks everything that can be checked before a request, finds the key, and builds the client
+ * and context (whose `io` is made safe to print to, the key hidden); for a dry run, with what
+ * tells the request its client stopped.
  */
-function prepare(
+async function prepare(
   command: Command,
   args: ParsedArgs,
-  io: CliIo,
+  raw: CliIo,
   options: CliOptions,
   shown: View,
   changes: Changes,
-): { context: CommandContext; stopped?: () => Request | undefined } {
+): Promise<{ context: CommandContext; stopped?: () => Request | undefined }> {
   const name = command.name.join(" ");
   const dryRun = args.booleans.has("dry-run");
   if (dryRun && !command.mutating) {
@@ -195,9 +201,16 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const made: ReturnType<typeof makeClient> = command.local
-    ? { client: new LambdaCloudClient(), keyId: Promise.resolve("") }
-    : makeClient(args, io, options, dryRun, shown, changes);
+  const profiles = new Profiles(options.credentials);
+  const credentials: Credentials | undefined = command.local
+    ? undefined
+    : command.ownCredentials
+    ? await command.ownCredentials({ args, io: raw, profiles })
+    : await resolveCredentials(args, raw, profiles, dryRun);
+  const io = presentIo(raw, shown.json, credentials?.apiKey);
+  const made: ReturnType<typeof makeClient> = credentials === undefined
+    ? { client: new LambdaCloudClient(), keyId: () => Promise.resolve("") }
+    : makeClient(args, io, options, credentials, dryRun, shown, changes);
   const client = made.client;
   const context: CommandContext = {
     client,
@@ -215,6 +228,8 @@ function prepare(
     journal: options.journal && !dryRun && !command.local
       ? launchJournal(options.journal, client.baseUrl, made.keyId)
       : undefined,
+    credentials,
+    profiles,
   };
   return made.stopped ? { context, stopped: made.stopped } : { context };
 }
