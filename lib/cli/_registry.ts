@@ -10,6 +10,7 @@ import { COSTS_COMMANDS } from "./_costs.ts";
 import { FIREWALL_COMMANDS } from "./_firewall.ts";
 import { INSTANCE_COMMANDS } from "./_instances.ts";
 import { TICKET_COMMANDS } from "./_tickets.ts";
+import { WEBHOOK_COMMANDS } from "./_webhooks.ts";
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   ...FIREWALL_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TICKET_COMMANDS,
+  ...WEBHOOK_COMMANDS,
   ...API_COMMANDS,
   completionsCommand(() => COMMANDS),
 ];
