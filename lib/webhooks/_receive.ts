@@ -15,9 +15,9 @@ import { checkEvent } from "./_event.ts";
 import type { ReceiveWebhookOptions } from "./options.ts";
 import { bearerToken, sameBytes, tokenDigest } from "./_token.ts";
 
-/** The receive options, checked: the expected token kept only as its digest. */
+/** The receive options, checked. */
 export interface ReceiveSettings {
-  readonly expected: Promise<Uint8Array>;
+  readonly token: string;
   readonly maxBodyBytes: number;
 }
 
@@ -44,7 +44,7 @@ export function checkReceiveOptions(
     );
   }
   return {
-    expected: tokenDigest(token),
+    token,
     maxBodyBytes: checkNonNegativeInteger(
       action,
       "maxBodyBytes",
@@ -58,7 +58,7 @@ export async function receive(request: Request, settings: ReceiveSettings): Prom
   if (request.method !== "POST") throw new WebhookMethodError(request.method);
   const token = bearerToken(request.headers.get("authorization"));
   if (token === undefined) throw new WebhookAuthError("missing");
-  const [given, expected] = await Promise.all([tokenDigest(token), settings.expected]);
+  const [given, expected] = await Promise.all([tokenDigest(token), tokenDigest(settings.token)]);
   if (!sameBytes(given, expected)) throw new WebhookAuthError("wrong");
   const contentType = request.headers.get("content-type");
   if (contentType?.split(";", 1)[0]?.trim().toLowerCase() !== "application/json") {
