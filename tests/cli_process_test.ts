@@ -214,7 +214,8 @@ Deno.test("process: a rate budget that cannot be shared is said once, with why",
 });
 
 Deno.test("process: a launch killed (SIGKILL) as it is sent leaves its token on stderr and an open journal entry, which recover resolves", async () => {
-  const cache = await Deno.makeTempDir();
+  await Deno.mkdir(".tmp", { recursive: true });
+  const cache = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "cache-" }));
   try {
     await withServedEmulator({}, async (served) => {
       const permissions = [
