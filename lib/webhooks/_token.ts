@@ -1,6 +1,6 @@
 // The bearer token of a webhook, compared in constant time: both tokens are hashed with SHA-256
-// (so that what is compared always has the same length, and says nothing of the expected token's),
-// and the digests compared byte by byte to the last, whatever the first byte that differs.
+// (so that what is compared always has one length, whatever the tokens'), and the digests compared
+// byte by byte to the last, whatever the first byte that differs.
 
 const encoder = new TextEncoder();
 
