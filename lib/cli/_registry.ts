@@ -11,6 +11,7 @@ import { COSTS_COMMANDS } from "./_costs.ts";
 import { FIREWALL_COMMANDS } from "./_firewall.ts";
 import { INSTANCE_COMMANDS } from "./_instances.ts";
 import { TICKET_COMMANDS } from "./_tickets.ts";
+import { WEBHOOK_COMMANDS } from "./_webhooks.ts";
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,7 @@ export const COMMANDS: readonly Command[] = [
   ...FIREWALL_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TICKET_COMMANDS,
+  ...WEBHOOK_COMMANDS,
   ...API_COMMANDS,
   ...AUTH_COMMANDS,
   completionsCommand(() => COMMANDS),
