@@ -11,7 +11,7 @@
  *   jsr:@lambda-cloud/client/cli instances list
  * # or install it as `lambda` (127.0.0.1 lets it reach a local emulator too)
  * deno install -g -n lambda --no-prompt --unstable-kv --allow-net=cloud.lambda.ai,127.0.0.1 \
- *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,LAMBDA_PROFILE,XDG_CACHE_HOME,XDG_CONFIG_HOME,HOME \
+ *   --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,LAMBDA_PROFILE,LAMBDA_WEBHOOK_TOKEN,XDG_CACHE_HOME,XDG_CONFIG_HOME,HOME \
  *   --allow-read --allow-write=.,"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud","${XDG_CONFIG_HOME:-$HOME/.config}/lambda-cloud" \
  *   jsr:@lambda-cloud/client/cli
  * lambda auth login   # asks for the key (it does not show), checks it, and keeps it as a profile
