@@ -13,10 +13,11 @@
 // last look at the store (a read, or a write of its own) that found something else. A writtenAt in
 // that window is believed, and the state's times with it, plus `clockSkewMs` (a clock a little
 // behind, a request a little slower to reach Lambda). One outside it proves that the clocks
-// disagree: the state is taken as written at the window's end, the latest it can have been, which
-// is never too early and holds this process back no longer than the writer meant to wait. So no
-// clock, however far ahead, stalls another process; and a process whose own clock is ahead, once it
-// has looked at the store, does not read the turns of the others as past. A disagreement smaller
+// disagree: each look bounds the writer's offset, the bounds of every look at one writer are kept
+// and narrowed, and its times are moved by the largest offset they allow, which is never too early.
+// One offset per writer, not a reading of a reading: the error never grows with the exchanges. So
+// no clock, however far ahead, stalls another process; and a process whose own clock is ahead, once
+// it has looked at the store, does not read the turns of the others as past. A disagreement smaller
 // than the window (or met on a process's first look) goes unnoticed. A state read again keeps the
 // reading first made of it.
 //
@@ -51,6 +52,8 @@ export const MAX_WRITE_TRIES = 100;
  * milliseconds late, and a `clockSkewMs` smaller than that would let every turn pass.
  */
 export const MIN_LATE_MS = 4;
+/** How many other writers' clocks a process keeps what it learned of. */
+const MAX_WRITERS = 64;
 
 /** What a shared ledger needs. */
 export interface SharedLedgerSettings {
@@ -73,6 +76,8 @@ export class SharedLedger implements TurnLedger {
   #read: { version: string | null; shift: number } | undefined;
   // When this process last looked at the store: any other state it reads was written after then.
   #lookedAt = Number.NEGATIVE_INFINITY;
+  // What the looks so far bound each other writer's clock offset to.
+  readonly #offsets = new Map<string, { lo: number; hi: number }>();
   #storeDownUntil = Number.NEGATIVE_INFINITY;
   // How long the last write to the store took.
   #writeMs = 0;
@@ -169,15 +174,35 @@ export class SharedLedger implements TurnLedger {
     this.#lookedAt = Math.max(this.#lookedAt, asked);
     if (!state) return { version };
     if (this.#read?.version !== version) {
-      const { writtenAt, writtenBy } = state;
-      const believed = writtenBy === this.#id || (writtenAt >= since && writtenAt <= answered);
-      this.#read = { version, shift: believed ? 0 : answered - writtenAt };
+      this.#read = { version, shift: this.#offsetOf(state, since, answered) };
     }
     const { shift } = this.#read;
     return {
       state: { ...state, requestAt: state.requestAt + shift, launchAt: state.launchAt + shift },
       version,
     };
+  }
+
+  /**
+   * How far to move the times of `state`, read in a look that started after `since` and answered
+   * at `answered`, onto this process's clock. Each look bounds the writer's offset (this clock's
+   * time minus the writer's): the state was written after `since` and before `answered`. The
+   * bounds of every look at one writer's states are kept and narrowed, so that what is believed
+   * of a writer's clock is one offset, never a reading of a reading: 0 while the clocks may agree,
+   * else the largest offset the looks allow, which is never too early.
+   */
+  #offsetOf(state: RateLimitState, since: number, answered: number): number {
+    const { writtenAt, writtenBy } = state;
+    if (writtenBy === this.#id) return 0;
+    const known = this.#offsets.get(writtenBy);
+    let lo = Math.max(known?.lo ?? -Infinity, since - writtenAt);
+    let hi = Math.min(known?.hi ?? Infinity, answered - writtenAt);
+    // Bounds that no longer meet: the writer's clock was stepped. This look alone says what it is.
+    if (lo > hi) [lo, hi] = [since - writtenAt, answered - writtenAt];
+    this.#offsets.delete(writtenBy); // kept in order of use, so the oldest goes first
+    this.#offsets.set(writtenBy, { lo, hi });
+    if (this.#offsets.size > MAX_WRITERS) this.#offsets.delete(this.#offsets.keys().next().value!);
+    return lo <= 0 && hi >= 0 ? 0 : hi;
   }
 
   /** Writes `state` over `version`: whether it did. */

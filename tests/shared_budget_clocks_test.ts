@@ -197,3 +197,30 @@ Deno.test("shared budget, clocks apart: a long queue is joined at its end", asyn
   assertEquals(log.length, processes.length);
   assertApart(log);
 });
+
+Deno.test("shared budget, clocks apart: two busy processes whose clocks disagree keep the shared pace, however long they run", async () => {
+  for (const aheadMs of [2000, 300_000, -300_000]) {
+    const kv = new FakeKv();
+    const clock = new FakeClock();
+    const log: string[] = [];
+    const honest = startProcess("honest", kv, clock, log);
+    const other = startProcess("other", kv, clock, log, { aheadMs });
+    await honest.regions.list();
+    await other.regions.list();
+    log.length = 0;
+    const started = clock.now();
+    // Each sends forty requests as fast as the budget lets it: two processes, one a second.
+    const run = async (client: LambdaCloudClient) => {
+      for (let call = 0; call < 40; call++) await client.regions.list();
+    };
+    await Promise.all([run(honest), run(other)]);
+    const sent = times(log).sort((a, b) => a - b).map((time) => time - (started - clock.start));
+    // What a clock that disagrees costs is bounded (the time between a write and its reading, at
+    // most an interval a turn) and the same all along: the second forty requests take no longer
+    // than the first, however long the two run.
+    const [first, second] = [sent[39]! - sent[0]!, sent[79]! - sent[40]!];
+    assert(second <= first + 1000, `${aheadMs} ms ahead: ${first} ms, then ${second} ms`);
+    assert(sent[79]! <= 2 * 80_000, `${aheadMs} ms ahead: eighty requests took ${sent[79]} ms`);
+    assertApart(log);
+  }
+});
