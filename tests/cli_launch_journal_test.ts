@@ -39,6 +39,12 @@ async function setUp(journal = memoryJournal()) {
   return { clock, emulator, run, journal };
 }
 
+const LAUNCH_BODY = {
+  instance_type_name: "gpu_1x_a10",
+  region_name: "us-east-1",
+  ssh_key_names: ["k"],
+};
+
 /** An open launch of `token`, written as a run of this key that was killed would have left it. */
 async function openLaunch(apiKey: string, token: string, sentAt: number, api?: string) {
   return `${
@@ -150,50 +156,97 @@ Deno.test("launch journal: a launch whose outcome is unknown stays open, and rec
   assertEquals((await run(["instances", "recover", "-q"])).out, "");
 });
 
-Deno.test("launch journal: recover closes what did not launch, waits on what may not be listed yet, and keeps when asked", async () => {
+Deno.test("launch journal: recover closes what did not launch, waits on what may land late or whose run goes on, and keeps when asked", async () => {
   const { emulator, run, journal, clock } = await setUp();
-  const old = "a".repeat(32);
-  const recent = "b".repeat(32);
-  const kept = "c".repeat(32);
-  await run([...launchArgs(), "--tag", `${LAUNCH_TOKEN_KEY}=${kept}`]);
-  journal.text = await openLaunch(emulator.apiKey, old, clock.now() - 10 * 60_000) +
-    await openLaunch(emulator.apiKey, recent, clock.now() - 30_000) +
-    await openLaunch(emulator.apiKey, kept, clock.now() - 60_000);
-  const result = await run(["instances", "recover", "--keep", "--json"]);
-  assertEquals(result.code, EXIT.ok, result.err);
-  assertEquals(
-    JSON.parse(result.out).map((
-      entry: { outcome: string; closed: boolean },
-    ) => [entry.outcome, entry.closed]),
-    [["not-launched", true], ["not-listed-yet", false], ["billing", true]],
-  );
-  assertEquals(emulator.instances()[0]!.status, "booting");
-  const again = await run([
-    "instances",
-    "recover",
-    "--format",
-    "LAUNCH_TOKEN,OUTCOME",
-    "--no-header",
+  const [old, late, live, kept] = ["a", "b", "c", "d"].map((char) => char.repeat(32)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  for (const token of [live, kept]) {
+    const body = { ...LAUNCH_BODY, tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] };
+    assertEquals((await run(["api", "launchInstance", "--body", JSON.stringify(body)])).code, 0);
+  }
+  journal.text = await openLaunch(emulator.apiKey, old, clock.now() - 20 * 60_000) +
+    await openLaunch(emulator.apiKey, late, clock.now() - 5 * 60_000) +
+    await openLaunch(emulator.apiKey, live, clock.now() - 30_000) +
+    await openLaunch(emulator.apiKey, kept, clock.now() - 5 * 60_000);
+  const outcomes = async (...flags: string[]) => {
+    const result = await run(["instances", "recover", "--json", ...flags]);
+    assertEquals(result.code, EXIT.ok, result.err);
+    return JSON.parse(result.out).map((entry: { outcome: string; closed: boolean }) =>
+      `${entry.outcome}${entry.closed ? " (closed)" : ""}`
+    );
+  };
+  // The live run's instance is left alone, even with --terminate: another lambda may wait on it.
+  assertEquals(await outcomes("--keep"), [
+    "not-launched (closed)",
+    "not-listed-yet",
+    "running",
+    "billing (closed)",
   ]);
-  assertEquals(again.out.split(/\s+/), [recent, "not", "listed", "yet"]);
+  assertEquals(await outcomes("--terminate", "--yes"), ["not-listed-yet", "running"]);
+  assertEquals(emulator.instances().map((instance) => instance.status), ["booting", "booting"]);
+  assertEquals(await outcomes("--terminate", "--yes", "--force"), [
+    "not-listed-yet",
+    "billing (closed)",
+  ]);
+  assertEquals(emulator.instances()[0]!.status, "terminating");
 });
 
-Deno.test("launch journal: recover leaves another key's launches and lines cut short, and says so", async () => {
+Deno.test("launch journal: recover reads by id what a run learned it launched, when the listing lags behind it", async () => {
   const { emulator, run, journal, clock } = await setUp();
+  const [instance] = JSON.parse((await run([...launchArgs(), "--json"])).out).instance_ids;
+  const token = "f".repeat(32);
+  journal.text = await openLaunch(emulator.apiKey, token, clock.now() - 20 * 60_000) +
+    JSON.stringify({
+      v: 1,
+      api: "https://cloud.lambda.ai/api/v1",
+      key: await keyFingerprint(emulator.apiKey),
+      event: "launched",
+      launch_token: token,
+      at: new Date(clock.now() - 20 * 60_000).toISOString(),
+      instance_ids: [instance],
+    });
+  const result = await run(["instances", "recover", "--json"]);
+  assertEquals(JSON.parse(result.out)[0].outcome, "billing");
+  assertEquals(JSON.parse(result.out)[0].instance_ids, [instance]);
+});
+
+Deno.test("launch journal: a launch after a line cut short, a key typed into the body, and a caller's token tag", async () => {
+  const { emulator, run, journal } = await setUp(
+    memoryJournal('{"v":1,"event":"sending","launch_to'),
+  );
+  const result = await run([...launchArgs(), "--image-id", emulator.apiKey, "--json"]);
+  assert(!journal.text.includes(emulator.apiKey), journal.text);
+  assertEquals(lines({ text: journal.text.split("\n").slice(1).join("\n") }).length, 2);
+  assert(result.code !== EXIT.ok); // there is no such image
+  const tagged = await run([...launchArgs(), "--tag", `${LAUNCH_TOKEN_KEY}=job-1`]);
+  assertEquals(tagged.code, EXIT.usage);
+  assertMatch(tagged.err, /is the launch token, which the command line chooses for each launch/);
+});
+
+Deno.test("launch journal: recover leaves another key's launches and lines not its own, and says so", async () => {
+  const { emulator, run, journal, clock } = await setUp();
+  const mine = "e".repeat(32);
   journal.text = await openLaunch("another-key", "d".repeat(32), clock.now() - 600_000) +
     await openLaunch(
       emulator.apiKey,
-      "e".repeat(32),
+      mine,
       clock.now() - 600_000,
       "http://127.0.0.1:1/api/v1",
     ) +
+    // A close from no one in particular closes nothing; lines not wholly the journal's are skipped.
+    `${JSON.stringify({ v: 1, event: "resolved", launch_token: mine })}\n` +
+    `${JSON.stringify({ v: 1, event: "sending", launch_token: "x".repeat(200) })}\n` +
     '{"v":1,"event":"sending","launch_to';
   const result = await run(["instances", "recover"]);
   assertEquals(result.code, EXIT.ok, result.err);
   assertEquals(result.err.split("\n"), [
     "No launch in the journal (/state/launches.jsonl) is open.",
     "2 other open launches were sent with another key or to another API: run this with that key to look for them",
-    "1 unreadable lines of /state/launches.jsonl were skipped",
+    "2 unreadable lines of /state/launches.jsonl were skipped",
   ]);
   assertEquals(
     emulator.requests.filter((request) => request.path.endsWith("/instances")).length,

@@ -253,7 +253,15 @@ Deno.test("process: a launch killed (SIGKILL) as it is sent leaves its token on 
       const journal = await Deno.readTextFile(`${cache}/lambda-cloud/launches.jsonl`);
       assertEquals(journal.trim().split("\n").map((line) => JSON.parse(line).event), ["sending"]);
       assertEquals((await Deno.stat(`${cache}/lambda-cloud/launches.jsonl`)).mode! & 0o777, 0o600);
-      const recovered = await served.run(["instances", "recover", "--terminate", "--yes"], spawn);
+      // Its last sign of life is seconds old: left alone, since a run may still wait on it, unless
+      // the user knows it is gone.
+      const waiting = await served.run(["instances", "recover", "--terminate", "--yes"], spawn);
+      assertMatch(waiting.out, new RegExp(`${token} .* running +${id} `));
+      assertEquals(served.emulator.instances()[0]!.status, "booting");
+      const recovered = await served.run(
+        ["instances", "recover", "--terminate", "--yes", "--force"],
+        spawn,
+      );
       assertEquals(recovered.code, 0, recovered.err);
       assertMatch(recovered.out, new RegExp(`${token} .* terminated now +${id} `));
       assertEquals(served.emulator.instances()[0]!.status, "terminating");

@@ -3,6 +3,7 @@
 
 import {
   type InstanceLaunchRequest,
+  LAUNCH_TOKEN_KEY,
   LaunchAbortedError,
   LaunchOutcomeUnknownError,
   LaunchWaitError,
@@ -22,7 +23,7 @@ import {
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { instanceDetails, INTERVAL_FLAG, TIMEOUT_FLAG, waitOptions } from "./_instance_view.ts";
 import { findLaunchCommand, launchedIds } from "./_interrupts.ts";
-import type { JournalOutcome } from "./_journal.ts";
+import { HEARTBEAT_MS, type JournalOutcome } from "./_journal.ts";
 import { PROGRAM } from "./_help.ts";
 import { remark } from "./_output.ts";
 import { didYouMean } from "./_suggest.ts";
@@ -51,6 +52,13 @@ function launchBody({ args }: CommandContext): InstanceLaunchRequest {
   const filesystems = listFlag(args, "filesystem");
   if (filesystems) body.file_system_names = filesystems;
   if (args.lists.has("tag")) body.tags = tags(args.lists.get("tag"));
+  // A token of the user's could be one an earlier launch carries: recover would take that
+  // launch's instance for this one's.
+  if (body.tags?.some((tag) => tag.key === LAUNCH_TOKEN_KEY)) {
+    throw new UsageError(
+      `the tag '${LAUNCH_TOKEN_KEY}' is the launch token, which the command line chooses for each launch`,
+    );
+  }
   return body;
 }
 
@@ -142,17 +150,25 @@ export const LAUNCH_COMMAND: Command = {
     const onLaunchToken = async (token: string) => {
       unfinished.launchToken = token;
       if (!context.dryRun) sayLaunching(context, token);
-      await journal?.sending(token, body, context.now()).catch((error: unknown) =>
+      try {
+        await journal?.sending(token, body, context.now());
+      } catch (error) {
+        const why = error instanceof Error ? error.message : String(error);
         remark(
           io,
           context.json,
           "note",
-          `Note: no launch journal (${
-            error instanceof Error ? error.message : String(error)
-          }): the line above is all that names this launch if the run is cut short`,
-        )
+          `Note: no launch journal (${why}): the line above is all that names this launch if the run is cut short`,
+        );
+        return;
+      }
+      // While the launch is unsettled, a sign of life now and then tells recover this run goes on.
+      heartbeat = setInterval(
+        () => journal?.alive(token, context.now()).catch(() => {}),
+        HEARTBEAT_MS,
       );
     };
+    let heartbeat: ReturnType<typeof setInterval> | undefined;
     const onInterrupt = () =>
       io.progress(
         unfinished.instanceIds === undefined
@@ -189,6 +205,9 @@ export const LAUNCH_COMMAND: Command = {
         // Said at once: if the wait fails, the user already knows the id.
         onLaunched: (ids) => {
           unfinished.instanceIds = ids;
+          if (unfinished.launchToken !== undefined) {
+            journal?.launched(unfinished.launchToken, ids, context.now()).catch(() => {});
+          }
           io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
         },
       });
@@ -205,9 +224,12 @@ export const LAUNCH_COMMAND: Command = {
     } catch (error) {
       if (error instanceof LaunchWaitError && error.terminated) {
         await resolved("terminated", error.instanceIds);
+      } else if (error instanceof LaunchWaitError && args.booleans.has("keep")) {
+        await resolved("kept", error.instanceIds);
       } else if (!mayBill(error)) await resolved("not-launched");
       throw error;
     } finally {
+      clearInterval(heartbeat);
       signal.removeEventListener("abort", onInterrupt);
       context.unfinished = {};
     }

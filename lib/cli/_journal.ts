@@ -43,8 +43,16 @@ export interface OpenLaunch {
   launch_token: string;
   /** When it was about to be sent, as an ISO 8601 time. */
   sent_at: string;
+  /**
+   * The run's last sign of life, as an ISO 8601 time: a run writes one every
+   * {@linkcode HEARTBEAT_MS} while its launch is unsettled, so a recent one means another `lambda`
+   * may still be waiting on what it launched.
+   */
+  alive_at: string;
   /** The body sent, without its user data (which may hold secrets). */
   request: Omit<InstanceLaunchRequest, "user_data">;
+  /** The instances the run learned it launched, before it could say how the launch went. */
+  instance_ids: string[];
 }
 
 /** The open launches of one account, and how many lines were left aside. */
@@ -53,7 +61,7 @@ export interface OpenLaunches {
   mine: OpenLaunch[];
   /** How many were sent to another API or with another key: not this run's to look for. */
   others: number;
-  /** Lines that could not be read (one cut short by a crash). */
+  /** Lines that could not be read (one cut short by a crash, or not the journal's). */
   unreadable: number;
 }
 
@@ -62,6 +70,10 @@ export interface LaunchJournal {
   readonly where: string;
   /** Records that the launch carrying `token` is about to be sent. */
   sending(token: string, body: InstanceLaunchRequest, now: number): Promise<void>;
+  /** Records that the run that sent the launch carrying `token` is still going. */
+  alive(token: string, now: number): Promise<void>;
+  /** Records the instances the launch carrying `token` made, while its outcome is not yet said. */
+  launched(token: string, ids: readonly string[], now: number): Promise<void>;
   /** Records how the launch carrying `token` turned out. */
   resolved(
     token: string,
@@ -73,59 +85,90 @@ export interface LaunchJournal {
   open(): Promise<OpenLaunches>;
 }
 
+/** How often a run whose launch is unsettled says in the journal that it is still going. */
+export const HEARTBEAT_MS = 60_000;
+
+// A journal on a folder that hangs (a stuck network mount) must not hold a launch forever.
+const WRITE_TIMEOUT_MS = 5000;
+
 /**
  * The journal in `file`, for the API at `api` and the key whose fingerprint `key` gives. The
- * journal never holds the key: only a fingerprint that tells one key's launches from another's.
+ * journal never holds the key: only a fingerprint that tells one key's launches from another's,
+ * and every line goes through `hide`, which takes the key out of what was typed where it does not
+ * belong (an image id, a name).
  */
 export function launchJournal(
   file: JournalFile,
   api: string,
   key: () => Promise<string>,
+  hide: (text: string) => string,
 ): LaunchJournal {
-  const append = async (line: Record<string, unknown>) =>
-    await file.append(`${JSON.stringify({ v: 1, api, key: await key(), ...line })}\n`);
+  const append = async (line: Record<string, unknown>) => {
+    // Each line starts on a line of its own, even after one a crash cut short.
+    const text = `\n${hide(JSON.stringify({ v: 1, api, key: await key(), ...line }))}\n`;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await Promise.race([
+        file.append(text),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`writing ${file.where} took over ${WRITE_TIMEOUT_MS / 1000} s`)),
+            WRITE_TIMEOUT_MS,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  const at = (now: number) => new Date(now).toISOString();
   return {
     where: file.where,
     sending: (token, body, now) => {
       const { user_data: _secret, ...request } = body;
-      return append({
-        event: "sending",
-        launch_token: token,
-        sent_at: new Date(now).toISOString(),
-        request,
-      });
+      return append({ event: "sending", launch_token: token, sent_at: at(now), request });
     },
+    alive: (token, now) => append({ event: "alive", launch_token: token, at: at(now) }),
+    launched: (token, ids, now) =>
+      append({ event: "launched", launch_token: token, at: at(now), instance_ids: ids }),
     resolved: (token, outcome, now, ids) =>
       append({
         event: "resolved",
         launch_token: token,
-        resolved_at: new Date(now).toISOString(),
+        resolved_at: at(now),
         outcome,
         ...(ids === undefined ? {} : { instance_ids: ids }),
       }),
     async open() {
       const mine = await key();
-      const sent = new Map<string, OpenLaunch & { ours: boolean }>();
+      // Each open launch with whom it was sent by: a later line acts on it only from the same.
+      const open = new Map<string, { launch: OpenLaunch; by: string }>();
       let unreadable = 0;
       for (const line of (await file.read()).split("\n")) {
         if (line.trim() === "") continue;
         const entry = parse(line);
         if (entry === undefined) {
           unreadable++;
-        } else if (entry.event === "sending") {
+          continue;
+        }
+        const by = JSON.stringify([entry.api, entry.key]);
+        const known = open.get(entry.launch_token);
+        if (entry.event === "sending") {
           const { launch_token, sent_at, request } = entry;
-          sent.set(launch_token, {
-            launch_token,
-            sent_at,
-            request,
-            ours: entry.api === api && entry.key === mine,
-          });
-        } else sent.delete(entry.launch_token);
+          const launch = { launch_token, sent_at, alive_at: sent_at, request, instance_ids: [] };
+          open.set(launch_token, { launch, by });
+        } else if (known?.by !== by) continue;
+        else if (entry.event === "resolved") open.delete(entry.launch_token);
+        else {
+          known.launch.alive_at = entry.at;
+          if (entry.event === "launched") known.launch.instance_ids.push(...entry.instance_ids);
+        }
       }
-      const all = [...sent.values()];
+      const ours = JSON.stringify([api, mine]);
+      const all = [...open.values()];
       return {
-        mine: all.filter((entry) => entry.ours).map(({ ours: _, ...entry }) => entry),
-        others: all.filter((entry) => !entry.ours).length,
+        mine: all.filter((entry) => entry.by === ours).map((entry) => entry.launch),
+        others: all.filter((entry) => entry.by !== ours).length,
         unreadable,
       };
     },
@@ -134,19 +177,37 @@ export function launchJournal(
 
 type Line =
   & { api: unknown; key: unknown; launch_token: string }
-  & ({ event: "sending"; sent_at: string; request: OpenLaunch["request"] } | { event: "resolved" });
+  & (
+    | { event: "sending"; sent_at: string; request: OpenLaunch["request"] }
+    | { event: "alive"; at: string }
+    | { event: "launched"; at: string; instance_ids: string[] }
+    | { event: "resolved" }
+  );
 
+const TOKEN = /^[\x21-\x7e]{1,128}$/;
+const ID = /^[\x21-\x7e]{1,128}$/;
+
+/** One line of the journal, or `undefined` for one that is not wholly as the journal writes it. */
 function parse(line: string): Line | undefined {
+  let entry;
   try {
-    const entry = JSON.parse(line);
-    const known = entry?.v === 1 && typeof entry.launch_token === "string" &&
-      (entry.event === "resolved" ||
-        (entry.event === "sending" && typeof entry.sent_at === "string" &&
-          typeof entry.request === "object" && entry.request !== null));
-    return known ? entry : undefined;
+    entry = JSON.parse(line);
   } catch {
     return undefined;
   }
+  if (entry?.v !== 1 || typeof entry.launch_token !== "string" || !TOKEN.test(entry.launch_token)) {
+    return undefined;
+  }
+  const time = (value: unknown) => typeof value === "string" && !Number.isNaN(Date.parse(value));
+  const request = entry.request;
+  const known = entry.event === "resolved" ||
+    (entry.event === "alive" && time(entry.at)) ||
+    (entry.event === "launched" && time(entry.at) && Array.isArray(entry.instance_ids) &&
+      entry.instance_ids.every((id: unknown) => typeof id === "string" && ID.test(id))) ||
+    (entry.event === "sending" && time(entry.sent_at) &&
+      typeof request?.instance_type_name === "string" &&
+      typeof request?.region_name === "string");
+  return known ? entry : undefined;
 }
 
 /** A short fingerprint of `apiKey` (SHA-256, 64 bits), which tells keys apart without holding one. */

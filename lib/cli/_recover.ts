@@ -2,28 +2,58 @@
 // crashed, cut off), each looked for by its launch token; what they left billing is shown, and
 // terminated or kept as asked.
 
-import { type Instance, LaunchOutcomeUnknownError, UnidentifiedInstanceError } from "../../mod.ts";
+import {
+  type Instance,
+  LaunchOutcomeUnknownError,
+  NotFoundError,
+  UnidentifiedInstanceError,
+} from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, type CommandContext, perRun } from "./_command.ts";
-import type { JournalOutcome, OpenLaunch } from "./_journal.ts";
+import { HEARTBEAT_MS, type JournalOutcome, type OpenLaunch } from "./_journal.ts";
 import { price } from "./_table.ts";
 
-// A launch sent this recently may be running yet not listed: not found, it stays open.
-const LISTING_LAG_MS = 120_000;
+// A launch can be carried out minutes after it was sent (a gateway that timed out, a queue): one
+// not seen this long after it was sent stays open rather than be closed as never launched.
+const LATE_LAUNCH_MS = 10 * 60_000;
+// A run writes a sign of life every HEARTBEAT_MS while its launch is unsettled: one this recent
+// means another `lambda` may still be waiting on what it launched.
+const RUNNING_MS = 3 * HEARTBEAT_MS;
 const GONE: ReadonlySet<string> = new Set(["terminating", "terminated"]);
 
 /** What looking for one open launch found. */
 interface Finding {
   launch: OpenLaunch;
-  /** `billing`: found, not all terminating; `gone`: found, all terminating or terminated. */
-  outcome: "billing" | "gone" | "not-launched" | "not-listed-yet" | "cannot-tell";
+  /**
+   * `running`: its run may still be going (left alone without `--force`); `billing`: found, not
+   * all terminating; `gone`: found, all terminating or terminated.
+   */
+  outcome: "running" | "billing" | "gone" | "not-launched" | "not-listed-yet" | "cannot-tell";
   instances: Instance[];
   /** Why it cannot tell. */
   why?: string;
 }
 
+/**
+ * What `launch` left: the instances its token finds, and those its run learned it made, read by
+ * id (a listing may lag behind them).
+ */
+async function lookFor(context: CommandContext, launch: OpenLaunch): Promise<Instance[]> {
+  const { client, signal } = context;
+  const found = await client.instances.findByLaunchToken(launch.launch_token, { signal });
+  for (const id of launch.instance_ids) {
+    if (found.some((instance) => instance.id === id)) continue;
+    const read = await client.instances.get(id, { signal }).catch((error) => {
+      if (error instanceof NotFoundError) return undefined; // gone, or never readable again
+      throw error;
+    });
+    if (read !== undefined) found.push(read);
+  }
+  return found;
+}
+
 const recovery = perRun(async (context: CommandContext) => {
-  const { client, args, signal } = context;
+  const { args } = context;
   if (args.booleans.has("terminate") && args.booleans.has("keep")) {
     throw new UsageError("give '--terminate' or '--keep', not both");
   }
@@ -31,16 +61,18 @@ const recovery = perRun(async (context: CommandContext) => {
   if (journal === undefined) throw new UsageError("this run keeps no launch journal");
   const open = await journal.open();
   const findings: Finding[] = [];
+  const now = context.now();
   for (const launch of open.mine) {
-    const token = launch.launch_token;
     try {
-      const instances = await client.instances.findByLaunchToken(token, { signal });
-      const recent = context.now() - Date.parse(launch.sent_at) < LISTING_LAG_MS;
-      const outcome = instances.some((instance) => !GONE.has(instance.status))
+      const instances = await lookFor(context, launch);
+      const running = now - Date.parse(launch.alive_at) < RUNNING_MS && !args.booleans.has("force");
+      const outcome = running
+        ? "running"
+        : instances.some((instance) => !GONE.has(instance.status))
         ? "billing"
         : instances.length > 0
         ? "gone"
-        : recent
+        : now - Date.parse(launch.sent_at) < LATE_LAUNCH_MS
         ? "not-listed-yet"
         : "not-launched";
       findings.push({ launch, outcome, instances });
@@ -70,6 +102,10 @@ export const RECOVER_COMMAND: Command = {
   flags: {
     terminate: { kind: "boolean", help: "terminate what they left billing" },
     keep: { kind: "boolean", help: "keep what they left billing, and close their entries" },
+    force: {
+      kind: "boolean",
+      help: "also launches whose run gave a sign of life in the last 3 minutes (it may go on)",
+    },
   },
   check: async (context) => void await recovery(context),
   confirm: {
@@ -128,6 +164,11 @@ export const RECOVER_COMMAND: Command = {
       ...(billed.length > 0 && !terminate && !args.booleans.has("keep")
         ? [
           `${billed.length} found billing: '--terminate' terminates them, '--keep' closes their entries`,
+        ]
+        : []),
+      ...(findings.some((finding) => finding.outcome === "running")
+        ? [
+          `Launches marked running may still be waited on by another lambda (a sign of life under 3 minutes old): '--force' includes them`,
         ]
         : []),
       ...(open.others > 0

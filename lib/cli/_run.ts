@@ -9,6 +9,7 @@ import { EXIT } from "./_exit.ts";
 import { GLOBAL_FLAGS } from "./_globals.ts";
 import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
 import { launchJournal } from "./_journal.ts";
+import { redactKey } from "../_redact.ts";
 import { Lookup } from "./_lookup.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
@@ -226,7 +227,12 @@ async function prepare(
     unfinished: {},
     // A dry run sends no launch, so it records none; a local command sends nothing at all.
     journal: options.journal && !dryRun && !command.local
-      ? launchJournal(options.journal, client.baseUrl, made.keyId)
+      ? launchJournal(
+        options.journal,
+        client.baseUrl,
+        made.keyId,
+        (text) => redactKey(text, credentials?.apiKey ?? ""),
+      )
       : undefined,
     credentials,
     profiles,
