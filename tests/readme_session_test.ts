@@ -14,15 +14,15 @@ const CLI_DOC = await Deno.readTextFile("docs/cli.md");
 const MARKER =
   "<!-- tests/readme_session_test.ts runs the lambda lines of the next block, in order -->";
 
-/** The permission flags of the README's `deno install -g -n lambda …` line. */
-function installFlags(): string[] {
+/**
+ * The permission flags of the README's `deno install -g -n lambda …` line, with the cache folder
+ * (of the shared rate budget and the launch journal) that the shell would expand for `cache`.
+ */
+function installFlags(cache: string): string[] {
   const line = README.split("\n").find((text) => text.startsWith("deno install -g -n lambda "));
   if (line === undefined) throw new Error("README.md has no 'deno install -g -n lambda' line");
-  // The shell would expand the cache folder of the shared rate budget; the session runs without
-  // HOME or XDG_CACHE_HOME, so each command paces itself alone (cli_shared_budget_test.ts covers
-  // the shared budget).
   return line.split(/\s+/).slice(5, -1).map((flag) =>
-    flag.replace('"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud"', ".tmp/no-cache")
+    flag.replace('"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud"', `${cache}/lambda-cloud`)
   );
 }
 
@@ -72,8 +72,14 @@ Deno.test("docs/cli.md: the command-line session runs as written, on the emulato
       { timing: { bootMs: 500 } },
       async ({ emulator, env }) => {
         const outputs: string[] = [];
+        // Its own cache folder, as XDG_CACHE_HOME gives it: the launch journal gives the uptime.
+        const cache = `${cwd}/cache`;
         for (const argv of commands) {
-          const result = await lambda(argv, { env, cwd, permissions: installFlags() });
+          const result = await lambda(argv, {
+            env: { ...env, XDG_CACHE_HOME: cache },
+            cwd,
+            permissions: installFlags(cache),
+          });
           assertEquals(result.code, 0, `lambda ${argv.join(" ")}: ${result.err}`);
           outputs.push(result.out);
         }

@@ -70,6 +70,11 @@ export interface LaunchJournal {
   ): Promise<void>;
   /** The launches sent to this API with this key whose outcome is not recorded. */
   open(): Promise<OpenLaunches>;
+  /**
+   * When each instance launched through this API with this key was sent, in milliseconds since
+   * the epoch, by id: the launch times the API does not give, for as many as the journal holds.
+   */
+  launched(): Promise<Map<string, number>>;
 }
 
 /**
@@ -99,22 +104,12 @@ export function launchJournal(file: JournalFile, api: string, key: Promise<strin
         ...(ids === undefined ? {} : { instance_ids: ids }),
       }),
     async open() {
-      const mine = await key;
+      const { entries, unreadable } = await read(file, api, await key);
       const sent = new Map<string, OpenLaunch & { ours: boolean }>();
-      let unreadable = 0;
-      for (const line of (await file.read()).split("\n")) {
-        if (line.trim() === "") continue;
-        const entry = parse(line);
-        if (entry === undefined) {
-          unreadable++;
-        } else if (entry.event === "sending") {
+      for (const entry of entries) {
+        if (entry.event === "sending") {
           const { launch_token, sent_at, request } = entry;
-          sent.set(launch_token, {
-            launch_token,
-            sent_at,
-            request,
-            ours: entry.api === api && entry.key === mine,
-          });
+          sent.set(launch_token, { launch_token, sent_at, request, ours: entry.ours });
         } else sent.delete(entry.launch_token);
       }
       const all = [...sent.values()];
@@ -124,12 +119,45 @@ export function launchJournal(file: JournalFile, api: string, key: Promise<strin
         unreadable,
       };
     },
+    async launched() {
+      const sentAt = new Map<string, number>();
+      const times = new Map<string, number>();
+      for (const entry of (await read(file, api, await key)).entries) {
+        if (!entry.ours) continue;
+        if (entry.event === "sending") sentAt.set(entry.launch_token, Date.parse(entry.sent_at));
+        const at = sentAt.get(entry.launch_token);
+        if (entry.event !== "resolved" || at === undefined || Number.isNaN(at)) continue;
+        const ids = Array.isArray(entry.instance_ids) ? entry.instance_ids : [];
+        ids.filter((id) => typeof id === "string").forEach((id) => times.set(id, at));
+      }
+      return times;
+    },
   };
+}
+
+/** The readable lines of the journal, each marked as this API's and key's or not. */
+async function read(
+  file: JournalFile,
+  api: string,
+  key: string,
+): Promise<{ entries: (Line & { ours: boolean })[]; unreadable: number }> {
+  const entries: (Line & { ours: boolean })[] = [];
+  let unreadable = 0;
+  for (const line of (await file.read()).split("\n")) {
+    if (line.trim() === "") continue;
+    const entry = parse(line);
+    if (entry === undefined) unreadable++;
+    else entries.push({ ...entry, ours: entry.api === api && entry.key === key });
+  }
+  return { entries, unreadable };
 }
 
 type Line =
   & { api: unknown; key: unknown; launch_token: string }
-  & ({ event: "sending"; sent_at: string; request: OpenLaunch["request"] } | { event: "resolved" });
+  & (
+    | { event: "sending"; sent_at: string; request: OpenLaunch["request"] }
+    | { event: "resolved"; instance_ids?: unknown }
+  );
 
 function parse(line: string): Line | undefined {
   try {
