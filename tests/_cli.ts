@@ -4,7 +4,7 @@ import type { Clock } from "../mod.ts";
 import { assertEquals } from "./_deps.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { type CliIo, type CliOptions, EXIT, runCli } from "../lib/cli/mod.ts";
+import { type CliIo, type CliOptions, EXIT, type JournalFile, runCli } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
 /** `instances launch` with its three required options, as the tests write it. */
@@ -59,11 +59,25 @@ export interface TerminalSetup {
   stdoutTerminal?: boolean;
 }
 
-/** A function that runs the command line against `emulator`, in-process, and records the run. */
+/** A launch journal in memory, as the installed command line keeps one on disk. */
+export function memoryJournal(text = ""): JournalFile & { text: string } {
+  const file = {
+    where: "/state/launches.jsonl",
+    text,
+    read: () => Promise.resolve(file.text),
+    append: (more: string) => Promise.resolve(void (file.text += more)),
+  };
+  return file;
+}
+
+/**
+ * A function that runs the command line against `emulator`, in-process, and records the run; its
+ * runs share one launch journal in memory unless `options` say otherwise.
+ */
 export function cliRunner(
   emulator: LambdaEmulator,
   setup: TerminalSetup = {},
-  options: CliOptions = { fetch: emulator.fetch, rateLimit: false },
+  options: CliOptions = { fetch: emulator.fetch, rateLimit: false, journal: memoryJournal() },
 ): (argv: string[], env?: Record<string, string>) => Promise<CliRun> {
   const files = setup.files ?? new Map<string, string>();
   const clock = setup.clock ?? new FakeClock();

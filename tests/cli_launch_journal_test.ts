@@ -3,23 +3,12 @@
 // open launch by its token, shows what it left billing, and terminates or keeps it as asked.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
-import { cliRunner, launchArgs } from "./_cli.ts";
+import { cliRunner, launchArgs, memoryJournal } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
-import { EXIT, type JournalFile } from "../lib/cli/mod.ts";
+import { EXIT } from "../lib/cli/mod.ts";
 import { keyFingerprint } from "../lib/cli/_journal.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
-
-/** A journal file in memory. */
-function memoryJournal(text = ""): JournalFile & { text: string } {
-  const file = {
-    where: "/state/launches.jsonl",
-    text,
-    read: () => Promise.resolve(file.text),
-    append: (more: string) => Promise.resolve(void (file.text += more)),
-  };
-  return file;
-}
 
 /** The journal's lines, parsed. */
 const lines = (file: { text: string }) =>
@@ -111,12 +100,14 @@ Deno.test("launch journal: a launch the API refuses is closed as not launched; a
 
 Deno.test("launch journal: a launch whose outcome is unknown stays open, and recover finds it billing and terminates it", async () => {
   const { emulator, run, journal, clock } = await setUp();
-  // The launch lands, and its answer and every listing after it are lost.
+  // The launch lands, and its answer and every listing after it are lost (the one before it, which
+  // finds no other instance named train-1, is answered).
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
   emulator.faults.inject({
     kind: "server-error",
     status: 503,
     operation: "listInstances",
+    skip: 1,
     times: 1000,
   });
   const lost = await run([...launchArgs(), "--name", "train-1"]);

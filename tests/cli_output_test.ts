@@ -77,7 +77,8 @@ Deno.test("cli output: instances list shows price and uptime, the burn rate, and
     `b  ${/10\.\d+\.\d+\.\d+/.exec((await run(["instances", "get", "b"])).out)![0]}`,
   );
   assertEquals(
-    (await run(["instances", "list", "--status", "booting,terminated", "--type", "x"])).out,
+    (await run(["instances", "list", "--status", "booting,terminated", "--type", "gpu_1x_a10"]))
+      .out,
     "(none)",
   );
   assertEquals(
@@ -108,15 +109,108 @@ Deno.test("cli output: lambda costs adds up what each instance has cost since la
   assertEquals(json.instances[0].launched_at, "2026-03-01T09:00:00.000Z");
 });
 
-Deno.test("cli output: uptime unknown when the audit trail cannot be read, prices still shown", async () => {
-  const { run, emulator } = await fleet();
-  emulator.faults.inject({ kind: "server-error", operation: "getAuditEvents" });
-  const list = await run(["instances", "list", "--fail-fast"]);
-  assertEquals(list.code, EXIT.ok);
-  assertMatch(list.out, /\$0\.75\/h\n/);
+Deno.test("cli output: uptime and cost come from the launch journal, with no request for them", async () => {
+  const { clock, emulator, run, ids } = await fleet();
+  emulator.clearRequests();
+  for (const argv of [["instances", "list"], ["instances", "list", "-q"], ["costs"]]) {
+    assertEquals((await run(argv)).code, EXIT.ok);
+  }
+  // One listing each, whatever the account's history: the audit trail is not read.
+  assertEquals(emulator.requests.map((request) => request.operationId), [
+    "listInstances",
+    "listInstances",
+    "listInstances",
+  ]);
+  // Launched from elsewhere (another machine, the console): no uptime, and a pointer to the trail.
+  const elsewhere = cliRunner(emulator, { clock });
+  const list = await elsewhere(["instances", "list"]);
+  assertMatch(list.out.split("\n")[1]!, new RegExp(`^${ids[0]} +a +active .* \\$0\\.75/h$`));
   assertMatch(
-    list.err,
-    /^Uptime unknown: the audit trail could not be read \(Cannot list audit events/,
+    list.out,
+    /\nNo uptime for 3: launched from elsewhere \(not in this machine's launch journal; --audit-trail finds them\)\.$/,
+  );
+  assertMatch(
+    (await elsewhere(["costs"])).out,
+    /Since launch: \$0\.00, plus 3 instance\(s\) launched from elsewhere \(not in this machine's launch journal; --audit-trail finds them\)\./,
+  );
+});
+
+Deno.test("cli output: --audit-trail finds launches from elsewhere in the trail, with progress, and says what it could not", async () => {
+  const { clock, emulator, run, ids } = await fleet();
+  clock.time += 31 * 86_400_000;
+  await run(launchArgs("gpu_1x_a10", "us-west-1"));
+  clock.time += HOUR;
+  const elsewhere = cliRunner(emulator, { clock });
+  const costs = await elsewhere(["costs", "--audit-trail"]);
+  const rows = costs.out.split("\n").slice(1, 5).map((line) => line.replace(/ +/g, " "));
+  assertEquals(rows.map((row) => row.endsWith(" ? ?")), [true, true, true, false]);
+  assertMatch(rows[3]!, / 1h 00m \$0\.75$/);
+  assertMatch(
+    costs.out,
+    /Since launch: \$0\.75, plus 3 instance\(s\) launched before the last 30 days of the audit trail\./,
+  );
+  assertEquals(costs.progress, [
+    "Reading the audit trail for 4 launch time(s): page 1 (at most 120)",
+  ]);
+  // It stops as soon as every instance has its launch.
+  emulator.clearRequests();
+  const list = await elsewhere(["instances", "list", "--audit-trail", "--status", "active"]);
+  assertMatch(list.out, new RegExp(`\n${ids[0]} +a +active .* \\$0\\.75/h$`, "m"));
+  // The trail cannot be read: prices still show, and it says why.
+  emulator.faults.inject({ kind: "server-error", operation: "getAuditEvents" });
+  const failed = await elsewhere(["instances", "list", "--audit-trail", "--fail-fast"]);
+  assertEquals(failed.code, EXIT.ok);
+  assertMatch(failed.out, /\$0\.75\/h\n/);
+  assertMatch(
+    failed.err,
+    /^Launch times unknown: the audit trail could not be read \(Cannot list audit events/,
+  );
+  // Where no uptime is shown, it is a mistake.
+  const quiet = await elsewhere(["instances", "list", "--audit-trail", "-q"]);
+  assertEquals(quiet.code, EXIT.usage);
+});
+
+Deno.test("cli output: --audit-trail reads no further than it must, and at most 120 pages", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, pageSize: 1 }); // a page per event
+  const run = cliRunner(emulator, { clock });
+  await run(["ssh-keys", "add", "k"]);
+  const [first] = await launched(run, "first");
+  for (let rename = 0; rename < 125; rename++) {
+    assertEquals((await run(["instances", "rename", first!, `first-${rename}`])).code, EXIT.ok);
+  }
+  const elsewhere = cliRunner(emulator, { clock });
+  // The launch is the first event: one page.
+  assertEquals((await elsewhere(["costs", "--audit-trail"])).progress.length, 1);
+  // A launch after 125 other events is past the bound: said, not waited for.
+  await launched(run, "last");
+  const cut = await elsewhere(["costs", "--audit-trail"]);
+  assertEquals(
+    cut.progress.at(-1),
+    "Reading the audit trail for 1 launch time(s): page 120 (at most 120)",
+  );
+  assertEquals(
+    cut.err,
+    "The audit trail was read for 120 pages, not to its end: the launch of 1 instance(s) may be in the rest",
+  );
+});
+
+Deno.test("cli output: costs and the burn rate count only what bills: not terminating instances", async () => {
+  const { run } = await fleet();
+  const terminated = await run(["instances", "terminate", "a", "b", "c", "--yes", "--json"]);
+  assertEquals(
+    JSON.parse(terminated.out).map((instance: { status: string }) => instance.status),
+    ["terminating", "terminating", "terminating"],
+  );
+  const costs = await run(["costs"]);
+  assertMatch(costs.out, /^Now: \$0\.00\/h \(\$0\.00 a day\) for 0 instance\(s\)\.$/m);
+  assertMatch(
+    (await run(["instances", "list"])).out,
+    /^0 billed instance\(s\): \$0\.00\/h in all, \$0\.00 a day\./m,
+  );
+  assertMatch(
+    (await run(["costs", "--help"])).out,
+    /\(those booting, active or unhealthy: Lambda bills until terminating\)/,
   );
 });
 
@@ -191,7 +285,7 @@ Deno.test("cli output: completions cover every command and its options, in three
 
 Deno.test("cli output: a name two things share is an error that lists their ids", async () => {
   const { run, ids } = await fleet();
-  await run(["instances", "rename", ids[1]!, "a"]);
+  await run(["instances", "rename", ids[1]!, "a", "--allow-duplicate"]);
   for (const argv of [["instances", "get", "a"], ["instances", "terminate", "a", "--yes"]]) {
     const result = await run(argv);
     assertEquals([result.code, result.err.split("\n")[0]], [
@@ -200,21 +294,6 @@ Deno.test("cli output: a name two things share is an error that lists their ids"
     ]);
   }
   assertEquals((await run(["instances", "get", ids[0]!, "-q"])).out, ids[0]);
-});
-
-Deno.test("cli output: costs says which launches are too old for the audit trail", async () => {
-  const { run, clock } = await fleet();
-  clock.time += 31 * 86_400_000;
-  await run(launchArgs("gpu_1x_a10", "us-west-1"));
-  clock.time += HOUR;
-  const costs = await run(["costs"]);
-  const rows = costs.out.split("\n").slice(1, 5).map((line) => line.replace(/ +/g, " "));
-  assertEquals(rows.map((row) => row.endsWith(" ? ?")), [true, true, true, false]);
-  assertMatch(rows[3]!, / 1h 00m \$0\.75$/);
-  assertMatch(
-    costs.out,
-    /Since launch: \$0\.75, plus 3 instance\(s\) launched before the last 30 days of the audit trail\./,
-  );
 });
 
 Deno.test("cli output: tickets list says when --limit cut it", async () => {

@@ -162,7 +162,7 @@ Deno.test("cli safety: a generated key is saved before it is shown, and never sh
     Response.json({
       error: { code: "global/invalid-parameters", message: "Invalid request data." },
     }, { status: 400 }), { times: 1 });
-  const refused = await run(["ssh-keys", "add", "b", "--save-private-key", "b.pem"]);
+  const refused = await run(["ssh-keys", "add", "b2", "--save-private-key", "b.pem"]);
   assertEquals([refused.code, files.has("b.pem")], [EXIT.failed, false]);
   // With -q a generated key would be lost: it must be saved.
   assertEquals((await run(["ssh-keys", "add", "c", "-q"])).code, EXIT.usage);

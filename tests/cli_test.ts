@@ -133,7 +133,7 @@ Deno.test("cli: reads as tables and as JSON", async () => {
   const capacity = await run(["capacity", "--gpu", "H100", "--max-price", "3"]);
   assertEquals(capacity.code, EXIT.ok);
   assertEquals(capacity.out.split("\n").length, 3);
-  const none = await run(["capacity", "--gpu", "V100"]);
+  const none = await run(["capacity", "--gpu", "A6000", "--gpus", "4"]);
   assertEquals([none.code, none.out], [EXIT.noCapacity, "(none)"]);
   emulator.setCapacity("gpu_8x_b200_sxm6", "us-south-3", 0);
   emulator.faults.inject({
@@ -191,6 +191,8 @@ Deno.test("cli: SSH keys are added, generated, saved, listed and deleted", async
 Deno.test("cli: --dry-run prints the launch it would send, key redacted, and sends nothing", async () => {
   const emulator = testEmulator();
   const { run } = cli(emulator);
+  await run(["ssh-keys", "add", "k"]);
+  emulator.clearRequests();
   const result = await run([...LAUNCH, "--name", "dry", "--tag", "team=ml", "--dry-run"]);
   assertEquals(result.code, EXIT.ok);
   assertMatch(
@@ -201,7 +203,9 @@ Deno.test("cli: --dry-run prints the launch it would send, key redacted, and sen
   assertMatch(result.out, /"name": "dry"/);
   assertMatch(result.out, /"key": "lambda-cloud-client:launch-token"/);
   assert(!result.out.includes(emulator.apiKey));
-  assertEquals(emulator.requests.length, 0);
+  // What it reads to check what the launch names is all that is sent.
+  assertEquals(emulator.requests.filter((request) => request.method !== "GET"), []);
+  emulator.clearRequests();
   const id = "0".repeat(32);
   const json = JSON.parse(
     (await run(["instances", "terminate", id, "--dry-run", "--json"])).out,
@@ -210,7 +214,6 @@ Deno.test("cli: --dry-run prints the launch it would send, key redacted, and sen
   // Even an id is looked up, in case it is another instance's name; the read is all that is sent.
   assertEquals(emulator.requests.map((request) => request.method), ["GET"]);
   // A name needs a read to become an id; the read is all that is sent.
-  await run(["ssh-keys", "add", "k"]);
   const named = await run([...LAUNCH, "--name", "web"]);
   assertEquals(named.code, EXIT.ok);
   emulator.clearRequests();
@@ -229,7 +232,12 @@ Deno.test("cli: asks before launching on a terminal; no means nothing is sent", 
   assertEquals(declined.questions, [
     "Launch gpu_1x_a10 in us-east-1 at $0.75/h ($18.00 a day)? It bills by the minute until terminated.",
   ]);
-  assertEquals(emulator.requests.map((request) => request.method), ["GET"]); // the price
+  // What it names is checked (the types, which give the price and where there is capacity, and
+  // the keys): reads only.
+  assertEquals(emulator.requests.map((request) => request.operationId), [
+    "listInstanceTypes",
+    "listSSHKeys",
+  ]);
   const soldOut = await cli(emulator, { terminal: true }).run([
     ...LAUNCH.slice(0, 4),
     "--region",
@@ -255,7 +263,7 @@ Deno.test("cli: asks before launching on a terminal; no means nothing is sent", 
   ]);
   assertEquals(
     typo.err.split("\n")[0],
-    "error: there is no instance type 'gpu_1x_a11'; did you mean 'gpu_1x_a10'?",
+    "error: there is no instance type 'gpu_1x_a11'; did you mean 'gpu_1x_a10'? ('lambda types' lists them)",
   );
   emulator.clearRequests();
   const yes = await cli(emulator, { terminal: true, answer: false }).run([...LAUNCH, "--yes"]);

@@ -59,13 +59,15 @@ Deno.test("docs/cli.md: the command-line session runs as written, on the emulato
       { timing: { bootMs: 500 } },
       async ({ emulator, env }) => {
         const outputs: string[] = [];
+        // Its own cache folder, as XDG_CACHE_HOME gives it: the launch journal gives the uptime.
+        const cache = `${cwd}/cache`;
         for (const argv of commands) {
-          // The session runs without HOME or XDG_CACHE_HOME, so each command paces itself alone
-          // (cli_shared_budget_test.ts covers the shared budget), and keeps no profiles.
+          // The session keeps no profiles, and runs without HOME, so each command paces itself
+          // alone (cli_shared_budget_test.ts covers the shared budget).
           const result = await lambda(argv, {
-            env,
+            env: { ...env, XDG_CACHE_HOME: cache },
             cwd,
-            permissions: installFlags({ cache: ".tmp/no-cache", config: ".tmp/no-config" }),
+            permissions: installFlags({ cache, config: ".tmp/no-config" }),
           });
           assertEquals(result.code, 0, `lambda ${argv.join(" ")}: ${result.err}`);
           outputs.push(result.out);

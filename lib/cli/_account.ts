@@ -16,6 +16,15 @@ import {
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
 import { EXIT } from "./_exit.ts";
+import {
+  ALLOW_DUPLICATE_FLAG,
+  checkKnown,
+  checkNewName,
+  IMAGE_FAMILY,
+  REGION,
+  regionNames,
+  seenIn,
+} from "./_known_values.ts";
 
 /**
  * A generated private key, which must reach the user whatever becomes of stdout: Lambda keeps no
@@ -105,6 +114,14 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
     : await openKeyFile(context, savePath);
   let key: SshKey | GeneratedSshKey;
   try {
+    // After every check that needs no request, so that a mistake there sends nothing.
+    checkNewName(
+      context,
+      "SSH key",
+      name,
+      await context.lookup.sshKeys(),
+      "a launch names its key, and Lambda cannot tell two of one name apart",
+    );
     key = await client.sshKeys.create(
       publicKey === undefined ? { name } : { name, public_key: publicKey },
       { signal: context.signal },
@@ -180,10 +197,19 @@ export const ACCOUNT_COMMANDS: Command[] = [
       },
       columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
     },
-    async ({ client, args, signal }) => {
+    async ({ client, args, lookup, signal }) => {
       const region = flag(args, "region");
       const family = flag(args, "family");
-      return (await client.images.list({ signal })).filter((image) =>
+      const images = await client.images.list({ signal });
+      const families = [...new Set(images.map((image) => image.family))];
+      await checkKnown(IMAGE_FAMILY, family === undefined ? undefined : [family], () => families);
+      await checkKnown(
+        REGION,
+        region === undefined ? undefined : [region],
+        () => regionNames(lookup),
+        seenIn(images, (image) => image.region.name),
+      );
+      return images.filter((image) =>
         (region === undefined || image.region.name === region) &&
         (family === undefined || image.family === family)
       );
@@ -219,6 +245,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
         help:
           "print the generated private key even to a pipe or a file (a terminal shows it anyway)",
       },
+      "allow-duplicate": ALLOW_DUPLICATE_FLAG,
     },
     examples: [
       "lambda ssh-keys add laptop --public-key-file ~/.ssh/id_ed25519.pub",

@@ -1,9 +1,20 @@
 // Commands for instance types and capacity: what exists, what it costs, and where it can launch now.
 
-import type { CapacityFilter } from "../../mod.ts";
+import { type AvailableInstanceType, type CapacityFilter, hasGpuModel } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, type CommandContext, flag, integer, listFlag, seconds } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
+import {
+  ARCHITECTURE,
+  ARCHITECTURES,
+  checkKnown,
+  INSTANCE_TYPE,
+  REGION,
+  regionNames,
+  seenIn,
+  typeNames,
+} from "./_known_values.ts";
+import { didYouMean } from "./_suggest.ts";
 import { price } from "./_table.ts";
 
 function capacityFilter({ args }: CommandContext): CapacityFilter {
@@ -27,6 +38,53 @@ function capacityFilter({ args }: CommandContext): CapacityFilter {
   const types = listFlag(args, "type");
   if (types) filter.instanceType = types;
   return filter;
+}
+
+/**
+ * Refuses a filter value that names nothing Lambda has (a GPU model no type has, a type or region
+ * that does not exist), so that a typo is not taken for "no capacity". A value some match has is
+ * real: the lists are read only for the others (all of them before a wait, which has no matches).
+ */
+async function checkFilter(
+  { lookup }: CommandContext,
+  filter: CapacityFilter,
+  matches: readonly AvailableInstanceType[],
+): Promise<void> {
+  const models = filter.gpu as string[] | undefined;
+  const unseen =
+    models?.filter((model) => !matches.some((match) => hasGpuModel(match.instance_type, model))) ??
+      [];
+  if (unseen.length > 0) {
+    const types = (await lookup.instanceTypes()).map((item) => item.instance_type);
+    const unknown = unseen.find((model) => !types.some((type) => hasGpuModel(type, model)));
+    if (unknown !== undefined) {
+      const known = [...new Set(types.map((type) => type.gpu_description.split(" (")[0]!))].sort();
+      throw new UsageError(
+        `there is no GPU model '${unknown}'${didYouMean(unknown, known)} (the types have ${
+          known.join(", ")
+        })`,
+      );
+    }
+  }
+  await checkKnown(
+    INSTANCE_TYPE,
+    filter.instanceType as string[] | undefined,
+    () => typeNames(lookup),
+    seenIn(matches, (match) => match.instance_type_name),
+  );
+  await checkKnown(
+    REGION,
+    filter.region as string[] | undefined,
+    () => regionNames(lookup),
+    seenIn(matches, (match) => match.region_name),
+  );
+  const architecture = filter.architecture;
+  await checkKnown(
+    ARCHITECTURE,
+    architecture === undefined ? undefined : [architecture],
+    () => ARCHITECTURES,
+    seenIn(matches, (match) => match.instance_type.architecture),
+  );
 }
 
 /** The type and capacity commands. */
@@ -79,6 +137,7 @@ export const CAPACITY_COMMANDS: Command[] = [
       if (args.booleans.has("wait")) {
         const interval = seconds(args, "interval");
         const timeout = seconds(args, "timeout");
+        await checkFilter(context, filter, []);
         matches = await client.instanceTypes.waitForCapacity(filter, {
           onPoll: (found, polls) => io.progress(`poll ${polls}: ${found.length} match(es)`),
           signal,
@@ -87,6 +146,7 @@ export const CAPACITY_COMMANDS: Command[] = [
         });
       } else {
         matches = await client.instanceTypes.available(filter, { signal });
+        await checkFilter(context, filter, matches);
       }
       return {
         data: matches,

@@ -1,62 +1,23 @@
-// Money at a glance: when each instance was launched (from the audit trail, since the instance
-// itself does not say), how long it has run, and what it has cost at its list price.
+// Money at a glance: what the instances that bill burn per hour, how long each has run, and what
+// it has cost at its list price since its launch (see _launch_times.ts).
 
-import type { Instance, LambdaCloudClient } from "../../mod.ts";
+import type { Instance } from "../../mod.ts";
 import type { Command } from "./_command.ts";
-import { lrnId } from "./_audit.ts";
+import { INSTANCE_STATUSES } from "./_known_values.ts";
+import { AUDIT_TRAIL_FLAG, launchTimes } from "./_launch_times.ts";
 import { dollars, duration, price } from "./_table.ts";
 
-/** How far back the audit trail is read for launches. */
-export const LAUNCH_LOOKBACK_MS = 30 * 86_400_000;
+// Lambda bills from the moment an instance starts booting until it is terminating: a status Lambda
+// adds later counts as billing, which overstates rather than hides a cost.
+const NOT_BILLED: readonly string[] = ["terminating", "terminated", "preempted"];
 
-/** Statuses that no longer bill. */
-const NOT_BILLED: readonly string[] = ["terminated", "preempted"];
+/** The statuses of the spec that bill, in words, for help. */
+const BILLED = INSTANCE_STATUSES.filter((status) => !NOT_BILLED.includes(status));
+const BILLED_HELP = `${BILLED.slice(0, -1).join(", ")} or ${BILLED.at(-1)}`;
 
 /** Whether `instance` is still billed by the minute. */
 export function isBilled(instance: Instance): boolean {
   return !NOT_BILLED.includes(instance.status);
-}
-
-/** When the instances were launched, as far as the audit trail tells, and why not if it cannot. */
-export interface LaunchTimes {
-  /** Launch time in milliseconds since the epoch, by instance id. */
-  times: Map<string, number>;
-  /** Why the audit trail could not be read, when it could not. */
-  unavailable?: string;
-}
-
-/**
- * Reads the launch times of `ids` from the audit trail of the last 30 days. A failure to read it
- * (such as a key without access to audit events) is reported, not thrown: prices still show.
- */
-export async function launchTimes(
-  client: LambdaCloudClient,
-  ids: readonly string[],
-  now: number,
-  signal: AbortSignal,
-): Promise<LaunchTimes> {
-  const times = new Map<string, number>();
-  if (ids.length === 0) return { times };
-  const wanted = new Set(ids);
-  try {
-    const events = client.auditEvents.list(
-      { start: new Date(now - LAUNCH_LOOKBACK_MS), resource_type: "cloud.instance" },
-      { signal },
-    );
-    // Oldest first: the first event that names an instance is its launch, whatever verb the
-    // catalogue gives it (the spec documents none for instances).
-    for await (const event of events) {
-      if (event.resource_name !== "instance") continue;
-      for (const lrn of event.resource_lrns) {
-        const id = lrnId(lrn);
-        if (wanted.has(id) && !times.has(id)) times.set(id, Date.parse(event.event_time));
-      }
-    }
-    return { times };
-  } catch (error) {
-    if (signal.aborted) throw error;
-    return { times, unavailable: error instanceof Error ? error.message : String(error) };
-  }
 }
 
 /** What an instance has cost since `launchedAt`, in cents: its hourly price, by the started minute. */
@@ -77,17 +38,17 @@ export function burnRate(instances: readonly Instance[]): number {
 export const COSTS_COMMANDS: Command[] = [
   {
     name: ["costs"],
-    summary: "What your instances cost: per hour now, and in all since each was launched",
+    summary:
+      `What your instances cost: per hour now, and in all since each was launched (those ${BILLED_HELP}: Lambda bills until terminating)`,
+    flags: { "audit-trail": AUDIT_TRAIL_FLAG },
     columns: ["ID", "NAME", "TYPE", "STATUS", "PRICE", "UPTIME", "COST"],
-    examples: ["lambda costs", "lambda costs --json"],
-    async run({ client, lookup, now, signal }) {
-      const instances = (await lookup.instances()).filter(isBilled);
-      const at = now();
-      const { times, unavailable } = await launchTimes(
-        client,
+    examples: ["lambda costs", "lambda costs --audit-trail --json"],
+    async run(context) {
+      const instances = (await context.lookup.instances()).filter(isBilled);
+      const at = context.now();
+      const { times, unknownWhy, notes } = await launchTimes(
+        context,
         instances.map((instance) => instance.id),
-        at,
-        signal,
       );
       const items = instances.map((instance) => {
         const launchedAt = times.get(instance.id);
@@ -127,14 +88,10 @@ export const COSTS_COMMANDS: Command[] = [
           "",
           `Now: ${price(rate)} (${dollars(rate * 24)} a day) for ${instances.length} instance(s).`,
           `Since launch: ${dollars(spent)}${
-            unknown > 0
-              ? `, plus ${unknown} instance(s) launched before the last 30 days of the audit trail`
-              : ""
+            unknown > 0 ? `, plus ${unknown} instance(s) launched ${unknownWhy}` : ""
           }. Estimated from list prices, by the minute.`,
         ],
-        notes: unavailable === undefined
-          ? []
-          : [`Launch times unknown: the audit trail could not be read (${unavailable})`],
+        notes,
       };
     },
   },

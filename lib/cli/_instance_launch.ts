@@ -24,9 +24,10 @@ import { checkLaunchRequest } from "../_rules/instances.ts";
 import { instanceDetails, INTERVAL_FLAG, TIMEOUT_FLAG, waitOptions } from "./_instance_view.ts";
 import { findLaunchCommand, launchedIds } from "./_interrupts.ts";
 import { HEARTBEAT_MS, type JournalOutcome } from "./_journal.ts";
+import { ALLOW_DUPLICATE_FLAG } from "./_known_values.ts";
+import { checkLaunchValues } from "./_launch_checks.ts";
 import { PROGRAM } from "./_help.ts";
 import { remark } from "./_output.ts";
-import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
 
 function launchBody({ args }: CommandContext): InstanceLaunchRequest {
@@ -64,21 +65,17 @@ function launchBody({ args }: CommandContext): InstanceLaunchRequest {
 
 /**
  * What `instances launch` sends and how it waits, worked out and checked once, before the
- * question: options, the user-data file, the rulesets named, and the body against the client's
- * own rules, so that a mistake is found before a yes, not after one.
+ * question: options, the user-data file, every value against what exists (the type, region, SSH
+ * key, filesystems, rulesets, image and name) and the body against the client's own rules, so
+ * that a mistake is found before a yes, not after one, and never spends the launch slot.
  */
 const launchPlan = perRun(async (context) => {
-  const { args, io, lookup } = context;
+  const { args, io } = context;
   const body = launchBody(context);
   const wait = waitOptions(context);
   const userData = await flagFile(io, args, "user-data-file");
   if (userData !== undefined) body.user_data = userData;
-  const rulesets = listFlag(args, "firewall-ruleset");
-  if (rulesets) {
-    body.firewall_rulesets = await Promise.all(
-      rulesets.map(async (ref) => ({ id: await lookup.rulesetId(ref) })),
-    );
-  }
+  await checkLaunchValues(context, body, listFlag(args, "firewall-ruleset"));
   checkLaunchRequest(body);
   return { body, wait };
 });
@@ -86,15 +83,9 @@ const launchPlan = perRun(async (context) => {
 /** The launch question, with what it costs: the type's price comes from the API's list. */
 async function launchQuestion(context: CommandContext): Promise<string> {
   const { body } = await launchPlan(context);
-  const types = await context.lookup.instanceTypes();
-  const item = types.find((type) => type.instance_type.name === body.instance_type_name);
-  if (item === undefined) {
-    throw new UsageError(
-      `there is no instance type '${body.instance_type_name}'${
-        didYouMean(body.instance_type_name, types.map((type) => type.instance_type.name))
-      }`,
-    );
-  }
+  // There is one: the plan checked the type.
+  const item = (await context.lookup.instanceTypes())
+    .find((type) => type.instance_type.name === body.instance_type_name)!;
   const cents = item.instance_type.price_cents_per_hour;
   const where = body.region_name;
   const capacity = item.regions_with_capacity_available.some((region) => region.name === where)
@@ -125,6 +116,7 @@ export const LAUNCH_COMMAND: Command = {
       help: "a firewall ruleset to apply (repeatable)",
     },
     tag: { kind: "list", value: "KEY=VALUE", help: "a tag (repeatable)" },
+    "allow-duplicate": ALLOW_DUPLICATE_FLAG,
     "user-data-file": { kind: "string", value: "PATH", help: "cloud-init user data" },
     wait: {
       kind: "boolean",

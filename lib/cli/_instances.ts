@@ -13,7 +13,21 @@ import {
   takes,
 } from "./_command.ts";
 import { checkUpdateRequest } from "../_rules/instances.ts";
-import { burnRate, isBilled, launchTimes } from "./_costs.ts";
+import { burnRate, isBilled } from "./_costs.ts";
+import {
+  ALLOW_DUPLICATE_FLAG,
+  checkKnown,
+  checkNewName,
+  INSTANCE_NAME_CLASH,
+  INSTANCE_STATUSES,
+  INSTANCE_TYPE,
+  REGION,
+  regionNames,
+  seenIn,
+  STATUS,
+  typeNames,
+} from "./_known_values.ts";
+import { AUDIT_TRAIL_FLAG, launchTimes } from "./_launch_times.ts";
 import { EXIT } from "./_exit.ts";
 import { CliError } from "./_report.ts";
 import { dollars, price } from "./_table.ts";
@@ -68,6 +82,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       type: { kind: "list", value: "TYPE", help: "only these instance types" },
       tag: { kind: "list", value: "KEY=VALUE", help: "only those with this tag (repeatable)" },
       "cluster-id": { kind: "string", value: "ID", help: "only those of this cluster" },
+      "audit-trail": AUDIT_TRAIL_FLAG,
     },
     columns: INSTANCE_COLUMNS,
     defaultColumns: INSTANCE_COLUMNS.slice(0, 8),
@@ -77,7 +92,13 @@ export const INSTANCE_COMMANDS: Command[] = [
       "lambda instances list --format ID,NAME,IP --no-header",
     ],
     async run(context) {
-      const { client, args, signal } = context;
+      const { client, args, lookup, signal } = context;
+      const showUptime = context.columns.includes("UPTIME") && !context.json && !context.quiet;
+      if (args.booleans.has("audit-trail") && !showUptime) {
+        throw new UsageError(
+          "'--audit-trail' finds launch times for the UPTIME column, which --json, -q or this --format does not show",
+        );
+      }
       const clusterId = flag(args, "cluster-id");
       const statuses = listFlag(args, "status");
       const regions = listFlag(args, "region");
@@ -86,6 +107,17 @@ export const INSTANCE_COMMANDS: Command[] = [
       const all = await client.instances.list(
         clusterId === undefined ? {} : { cluster_id: clusterId },
         { signal },
+      );
+      // A filter value that no instance has is a typo unless Lambda knows it: read then, so that
+      // "(none)" never stands for a status, region or type that does not exist.
+      const seen = (field: (instance: Instance) => string) => seenIn(all, field);
+      await checkKnown(STATUS, statuses, () => INSTANCE_STATUSES, seen((i) => i.status));
+      await checkKnown(REGION, regions, () => regionNames(lookup), seen((i) => i.region.name));
+      await checkKnown(
+        INSTANCE_TYPE,
+        types,
+        () => typeNames(lookup),
+        seen((i) => i.instance_type.name),
       );
       const filtered = all.filter((instance) =>
         (!statuses || statuses.includes(instance.status)) &&
@@ -96,26 +128,27 @@ export const INSTANCE_COMMANDS: Command[] = [
         ? { instances: filtered, untagged: [] }
         : await withTags(context, filtered, wanted);
       const now = context.now();
-      const showUptime = context.columns.includes("UPTIME") && !context.json;
-      const launched = showUptime
-        ? await launchTimes(client, instances.filter(isBilled).map((i) => i.id), now, signal)
-        : { times: new Map<string, number>() };
       const billed = instances.filter(isBilled);
+      const launched = showUptime
+        ? await launchTimes(context, billed.map((instance) => instance.id))
+        : undefined;
+      const unknown = billed.filter((instance) => !launched?.times.has(instance.id)).length;
       const rate = burnRate(instances);
       return {
         data: instances,
         rows: instances.map((instance) =>
-          instanceRow(instance, launched.times.get(instance.id), now)
+          instanceRow(instance, launched?.times.get(instance.id), now)
         ),
         footer: instances.length === 0 ? [] : [
           "",
           `${billed.length} billed instance(s): ${price(rate)} in all, ${
             dollars(rate * 24)
           } a day. 'lambda costs' adds up what they have cost.`,
+          ...(launched && unknown > 0
+            ? [`No uptime for ${unknown}: launched ${launched.unknownWhy}.`]
+            : []),
         ],
-        notes: launched.unavailable === undefined
-          ? []
-          : [`Uptime unknown: the audit trail could not be read (${launched.unavailable})`],
+        notes: launched?.notes ?? [],
         // Not "(none)" alone when the tags could not be seen: the instance sought may be one.
         warnings: untagged.length === 0 ? [] : [
           `warning: the API gave no tags for ${untagged.length} instance(s) (${
@@ -144,6 +177,13 @@ export const INSTANCE_COMMANDS: Command[] = [
     summary: "Rename an instance",
     ...takes("<id|name> <new-name>", 2),
     mutating: true,
+    flags: { "allow-duplicate": ALLOW_DUPLICATE_FLAG },
+    check: async (context) => {
+      const [ref, name] = context.args.positionals as [string, string];
+      const { id } = await context.lookup.resolveInstance(ref);
+      const others = (await context.lookup.instances()).filter((instance) => instance.id !== id);
+      checkNewName(context, "instance", name, others, INSTANCE_NAME_CLASH);
+    },
     async run({ client, args, lookup, signal }) {
       const [ref, name] = args.positionals as [string, string];
       const id = (await lookup.instanceIds([ref]))[0]!;

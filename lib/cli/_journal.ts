@@ -83,6 +83,11 @@ export interface LaunchJournal {
   ): Promise<void>;
   /** The launches sent to this API with this key whose outcome is not recorded. */
   open(): Promise<OpenLaunches>;
+  /**
+   * When each instance launched through this API with this key was sent, in milliseconds since
+   * the epoch, by id: the launch times the API does not give, for as many as the journal holds.
+   */
+  launchTimes(): Promise<Map<string, number>>;
 }
 
 /** How often a run whose launch is unsettled says in the journal that it is still going. */
@@ -140,18 +145,10 @@ export function launchJournal(
         ...(ids === undefined ? {} : { instance_ids: ids }),
       }),
     async open() {
-      const mine = await key();
+      const { lines, unreadable, ours } = await read();
       // Each open launch with whom it was sent by: a later line acts on it only from the same.
       const open = new Map<string, { launch: OpenLaunch; by: string }>();
-      let unreadable = 0;
-      for (const line of (await file.read()).split("\n")) {
-        if (line.trim() === "") continue;
-        const entry = parse(line);
-        if (entry === undefined) {
-          unreadable++;
-          continue;
-        }
-        const by = JSON.stringify([entry.api, entry.key]);
+      for (const { entry, by } of lines) {
         const known = open.get(entry.launch_token);
         if (entry.event === "sending") {
           const { launch_token, sent_at, request } = entry;
@@ -164,7 +161,6 @@ export function launchJournal(
           if (entry.event === "launched") known.launch.instance_ids.push(...entry.instance_ids);
         }
       }
-      const ours = JSON.stringify([api, mine]);
       const all = [...open.values()];
       return {
         mine: all.filter((entry) => entry.by === ours).map((entry) => entry.launch),
@@ -172,7 +168,36 @@ export function launchJournal(
         unreadable,
       };
     },
+    async launchTimes() {
+      const { lines, ours } = await read();
+      const sentAt = new Map<string, number>();
+      const times = new Map<string, number>();
+      for (const { entry, by } of lines) {
+        if (by !== ours) continue;
+        if (entry.event === "sending") sentAt.set(entry.launch_token, Date.parse(entry.sent_at));
+        const at = sentAt.get(entry.launch_token);
+        if (at === undefined || entry.event === "sending" || entry.event === "alive") continue;
+        const ids: unknown = entry.instance_ids;
+        if (Array.isArray(ids)) {
+          ids.filter((id) => typeof id === "string").forEach((id) => times.set(id, at));
+        }
+      }
+      return times;
+    },
   };
+
+  /** The journal's lines as the journal wrote them, each with whom it was written by. */
+  async function read() {
+    const lines: { entry: Line; by: string }[] = [];
+    let unreadable = 0;
+    for (const line of (await file.read()).split("\n")) {
+      if (line.trim() === "") continue;
+      const entry = parse(line);
+      if (entry === undefined) unreadable++;
+      else lines.push({ entry, by: JSON.stringify([entry.api, entry.key]) });
+    }
+    return { lines, unreadable, ours: JSON.stringify([api, await key()]) };
+  }
 }
 
 type Line =
@@ -181,7 +206,7 @@ type Line =
     | { event: "sending"; sent_at: string; request: OpenLaunch["request"] }
     | { event: "alive"; at: string }
     | { event: "launched"; at: string; instance_ids: string[] }
-    | { event: "resolved" }
+    | { event: "resolved"; instance_ids?: unknown }
   );
 
 const TOKEN = /^[\x21-\x7e]{1,128}$/;

@@ -6,6 +6,7 @@ import type {
   Instance,
   InstanceTypesItem,
   LambdaCloudClient,
+  Region,
   SshKey,
 } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
@@ -119,32 +120,44 @@ export class Lookup {
     return refs.map((ref) => resolve(INSTANCE, ref, instances).id);
   }
 
+  /** Every region. */
+  regions(): Promise<Region[]> {
+    return this.#once("regions", () => this.#client.regions.list(this.#options()));
+  }
+
+  /** Every SSH key. */
+  sshKeys(): Promise<SshKey[]> {
+    return this.#once("keys", () => this.#client.sshKeys.list(this.#options()));
+  }
+
+  /** Every filesystem. */
+  fileSystems(): Promise<Filesystem[]> {
+    return this.#once("filesystems", () => this.#client.fileSystems.list(this.#options()));
+  }
+
+  /** Every firewall ruleset. */
+  rulesets(): Promise<FirewallRuleset[]> {
+    return this.#once("rulesets", () => this.#client.firewallRulesets.list(this.#options()));
+  }
+
   /** What `ref` stands for among the SSH keys. */
-  sshKey(ref: string): Promise<Resolved<SshKey>> {
-    return this.#resolve(SSH_KEY, ref, () => this.#client.sshKeys.list(this.#options()));
+  async sshKey(ref: string): Promise<Resolved<SshKey>> {
+    return resolve(SSH_KEY, ref, await this.sshKeys());
   }
 
   /** What `ref` stands for among the filesystems. */
-  fileSystem(ref: string): Promise<Resolved<Filesystem>> {
-    return this.#resolve(FILESYSTEM, ref, () => this.#client.fileSystems.list(this.#options()));
+  async fileSystem(ref: string): Promise<Resolved<Filesystem>> {
+    return resolve(FILESYSTEM, ref, await this.fileSystems());
   }
 
   /** What `ref` stands for among the firewall rulesets. */
-  ruleset(ref: string): Promise<Resolved<FirewallRuleset>> {
-    return this.#resolve(
-      RULESET,
-      ref,
-      () => this.#client.firewallRulesets.list(this.#options()),
-    );
+  async ruleset(ref: string): Promise<Resolved<FirewallRuleset>> {
+    return resolve(RULESET, ref, await this.rulesets());
   }
 
   /** The id of the firewall ruleset with this id or name. */
   async rulesetId(ref: string): Promise<string> {
     return (await this.ruleset(ref)).id;
-  }
-
-  async #resolve<T>(kind: Kind<T>, ref: string, read: () => Promise<T[]>): Promise<Resolved<T>> {
-    return resolve(kind, ref, await this.#once(kind.noun, read));
   }
 
   #options(): { signal: AbortSignal } {

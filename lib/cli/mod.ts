@@ -25,11 +25,11 @@
  * one rate budget in a KV file there, so that parallel invocations wait their turn rather than being
  * refused; without them each paces itself alone, and says so once (a note on stderr). The same
  * folder holds the launch journal: each launch is recorded before it is sent, so that
- * `lambda instances recover` finds what a killed run left billing. `LAMBDA_PROFILE`,
- * `XDG_CONFIG_HOME` and writing the configuration folder are for `lambda auth`, which keeps API keys
- * as named profiles in a file there (mode 600); the key a run sends is the first of: the profile
- * `--profile` names, `LAMBDA_API_KEY`, the profile `LAMBDA_PROFILE` names, else the profile
- * `default`.
+ * `lambda instances recover` finds what a killed run left billing, and `instances list` and `costs`
+ * know when each instance was launched. `LAMBDA_PROFILE`, `XDG_CONFIG_HOME` and writing the
+ * configuration folder are for `lambda auth`, which keeps API keys as named profiles in a file
+ * there (mode 600); the key a run sends is the first of: the profile `--profile` names,
+ * `LAMBDA_API_KEY`, the profile `LAMBDA_PROFILE` names, else the profile `default`.
  *
  * Exit codes: 0 done, 1 refused by the API or failed, 2 bad usage, bad arguments or not confirmed
  * (nothing was changed), 3 authentication or permission, 4 not found, 5 no capacity, 6 rate

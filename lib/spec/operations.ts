@@ -202,7 +202,7 @@ export const OPERATIONS: Readonly<Record<OperationId, SpecOperation>> = table
     Record<OperationId, SpecOperation>
   >;
 
-/** The schemas that request bodies and query values refer to, by name. */
+/** The schemas that bodies and queries refer to, and the enums of answers filters take, by name. */
 export const SCHEMAS: Readonly<Record<string, SchemaRule>> = table.schemas as Readonly<
   Record<string, SchemaRule>
 >;

@@ -17,6 +17,7 @@ import {
 } from "../_validate.ts";
 import { callSafely } from "../_callback.ts";
 import { pollUntil } from "../_poll.ts";
+import { modelPattern, modelText } from "./_gpu_model.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import type { Clock } from "../clock.ts";
 import { InsufficientCapacityError } from "../errors.ts";
@@ -108,24 +109,6 @@ function checkGpuCount(action: string, name: string, value: unknown): number {
   return count;
 }
 
-/**
- * A GPU model as a pattern of whole runs of letters and of digits, without regard to case: "A10"
- * finds "1x A10 (24 GB PCIe)" and `gpu_1x_a10`, never an A100; "H100 80GB" finds "H100 (80 GB
- * SXM5)" and `gpu_8x_h100_80gb_sxm5`; "H200" never finds a GH200.
- */
-function modelPattern(model: string): RegExp {
-  const runs = model.toLowerCase().match(/[a-z]+|[0-9]+/g) ?? [];
-  const kind = (run: string) => /[a-z]/.test(run) ? "[a-z]" : "[0-9]";
-  // Whole at both ends: "L40" is not an L40S, "6000" not an A6000.
-  let pattern = "(?<![a-z0-9])";
-  runs.forEach((run, index) => {
-    // Two runs of one kind are two words only with something between them.
-    if (index > 0) pattern += kind(run) === kind(runs[index - 1]!) ? "[^a-z0-9]+" : "[^a-z0-9]*";
-    pattern += run;
-  });
-  return new RegExp(`${pattern}(?![a-z0-9])`);
-}
-
 /** The pairs in `types` that match `filter`, cheapest first (then by type, then region name). */
 export function findAvailable(
   types: InstanceTypes,
@@ -142,7 +125,7 @@ export function findAvailable(
   const pairs: AvailableInstanceType[] = [];
   for (const [name, item] of Object.entries(types)) {
     const type = item.instance_type;
-    const text = `${type.gpu_description} ${name}`.toLowerCase();
+    const text = modelText(name, type.gpu_description);
     if (gpuModels && !gpuModels.some((model) => model.test(text))) continue;
     if (type.specs.gpus < minGpus || type.specs.gpus > maxGpus) continue;
     if (filter.architecture !== undefined && type.architecture !== filter.architecture) continue;

@@ -6,6 +6,7 @@
  */
 
 import { LambdaCloudError } from "../errors.ts";
+import { modelPattern, modelText } from "./_gpu_model.ts";
 import type { Architecture, InstanceType } from "../types/instance_types.ts";
 import type { Region, RegionName } from "../types/regions.ts";
 
@@ -41,6 +42,30 @@ export interface CapacityFilter {
   maxPriceCentsPerHour?: number;
   /** Only these instance types, by name. */
   instanceType?: string | readonly string[];
+}
+
+/**
+ * Whether the instance type `type` has the GPU model `model`, as a {@linkcode CapacityFilter}'s
+ * `gpu` matches it: whole runs of letters and digits, without regard to case, against the type's
+ * GPU description and name. Capacity plays no part: it tells a model that exists from a typo.
+ *
+ * @param type The instance type, or its name and GPU description.
+ * @param model A GPU model, such as `"H100"` or `"a10"`.
+ * @returns Whether the type has that model.
+ *
+ * @example A10 is not an A100
+ * ```ts
+ * import { hasGpuModel } from "@lambda-cloud/client";
+ *
+ * const type = { name: "gpu_1x_a100_sxm4", gpu_description: "A100 (40 GB SXM4)" };
+ * console.log(hasGpuModel(type, "A100"), hasGpuModel(type, "A10")); // true false
+ * ```
+ */
+export function hasGpuModel(
+  type: Pick<InstanceType, "name" | "gpu_description">,
+  model: string,
+): boolean {
+  return modelPattern(model).test(modelText(type.name, type.gpu_description));
 }
 
 /**

@@ -151,6 +151,9 @@ for (const [fullPath, item] of Object.entries(spec.paths)) {
   }
 }
 rows.sort((a, b) => a.id.localeCompare(b.id));
+// Enums of answers that the command line's filters take (`instances list --status`, `capacity
+// --arch`), so that a value it checks comes from the spec, as those of bodies and queries do.
+for (const name of ["InstanceStatus", "InstanceTypeArchitecture"]) collect(name);
 
 /** One line for an operation's doc comment: `METHOD /path`: its summary. */
 function describe(row: Row): string {
@@ -193,7 +196,7 @@ const lines = [
   "  Record<OperationId, SpecOperation>",
   ">;",
   "",
-  "/** The schemas that request bodies and query values refer to, by name. */",
+  "/** The schemas that bodies and queries refer to, and the enums of answers filters take, by name. */",
   "export const SCHEMAS: Readonly<Record<string, SchemaRule>> = table.schemas as Readonly<",
   "  Record<string, SchemaRule>",
   ">;",
