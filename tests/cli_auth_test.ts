@@ -449,7 +449,9 @@ Deno.test("auth: the launch journal tells a profile's key from another by its fi
   await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k", "--profile", "work"]);
   const launched = await run([...launchArgs(), "--profile", "work"]);
   assertEquals(launched.code, EXIT.ok, launched.err);
-  const [sending] = journal.trim().split("\n").map((line) => JSON.parse(line));
+  const [sending] = journal.split("\n").filter((line) => line !== "").map((line) =>
+    JSON.parse(line)
+  );
   assertEquals([sending.api, sending.key], [api, await keyFingerprint(KEY)]);
   // An open launch of this key and API, as a killed run would leave it.
   journal += JSON.stringify({ ...sending, launch_token: "lost-token" }) + "\n";

@@ -319,7 +319,7 @@ Deno.test("cli safety: launch --wait behind a gateway that sends the launch on t
   );
 });
 
-Deno.test("cli safety: a later launch --wait with the token of a launch without --wait leaves that one alone", async () => {
+Deno.test("cli safety: a launch with the token of an earlier launch is refused, and that one left alone", async () => {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock, timing: { bootMs: 1000 } });
   emulator.setCapacity("gpu_1x_a10", "us-east-1", 20);
@@ -329,15 +329,19 @@ Deno.test("cli safety: a later launch --wait with the token of a launch without 
   const token =
     emulator.instances()[0]!.tags!.find((tag) => tag.key === "lambda-cloud-client:launch-token")!
       .value;
+  emulator.clearRequests();
   const again = await run([
     ...launchArgs(),
     "--wait",
     "--tag",
     `lambda-cloud-client:launch-token=${token}`,
   ]);
-  assertEquals(again.code, EXIT.ok, again.err);
+  // The token is the command line's own to choose: one copied from an earlier launch would make
+  // that launch's instance look like this one's, to clean up or to recover.
+  assertEquals(again.code, EXIT.usage, again.err);
+  assertEquals(emulator.requests.length, 0);
   assertEquals(
     emulator.instances().find((instance) => instance.id === first.instance_ids[0])?.status,
-    "active",
+    "booting",
   );
 });
