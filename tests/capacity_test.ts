@@ -130,7 +130,7 @@ Deno.test("waitForCapacity() polls until a match appears, and gives up at its ti
   assertMatch(error.message, /none matched in 180 s \(3 polls\)/);
 });
 
-Deno.test("launchFirstAvailable() moves on past insufficient capacity, one launch per 12 s", async () => {
+Deno.test("launchFirstAvailable() moves on past insufficient capacity once listings for 15 s show nothing launched, one launch per 12 s at most", async () => {
   const { clock, emulator, client } = await setup(true);
   emulator.setCapacity("gpu_1x_h100_pcie", "us-south-1", 0);
   emulator.setCapacity("gpu_1x_h100_pcie", "us-west-3", 0);
@@ -158,7 +158,8 @@ Deno.test("launchFirstAvailable() moves on past insufficient capacity, one launc
   assertEquals(pairs(retried.tried), ["gpu_1x_h100_pcie@us-south-1", "gpu_1x_a10@us-east-1"]);
   const launches = emulator.requests.filter((request) => request.operationId === "launchInstance");
   assertEquals(launches.map((request) => request.status), [200, 400, 200]);
-  assertEquals(launches.map((request) => request.time - launches[0]!.time), [0, 12_000, 24_000]);
+  // The refused launch's token is looked for 15 s (four listings, a turn each) before the next.
+  assertEquals(launches.map((request) => request.time - launches[0]!.time), [0, 12_000, 28_000]);
   assert(launches[0]!.time - started <= 1000); // the limiter's one-second turn, no more
   assert(emulator.requests.every((request) => request.status !== 429));
 });
@@ -258,6 +259,8 @@ Deno.test("launchFirstAvailable() does not move on when a refusal hides a launch
     await emulator.fetch(request.clone());
     return await emulator.fetch(request);
   };
+  // And the listing lags ten seconds behind what was done.
+  emulator.faults.inject({ kind: "stale-read", operation: "listInstances", times: 1000 });
   const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
   const launched = await client.instances.launchFirstAvailable([
     { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },

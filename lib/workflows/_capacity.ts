@@ -27,7 +27,7 @@ import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
 import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
-import type { InstanceLaunchRequest } from "../types/instances.ts";
+import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
 import {
   type AvailableInstanceType,
   type CapacityFilter,
@@ -253,15 +253,30 @@ export async function launchFirstAvailable(
     // A gateway that sent the launch on again hands back the second answer: the first may have
     // launched, taking the capacity the second was refused for. Its token tells, before moving on.
     if (token !== undefined) {
-      const found = await findByLaunchToken(
-        ops,
-        token,
-        options.signal ? { signal: options.signal } : {},
-      );
+      const found = await hiddenLaunch(ops, token, options.signal);
       if (found.length > 0) {
         return { ...candidate, instance_ids: found.map((instance) => instance.id), tried };
       }
     }
   }
   throw new NoCapacityError(tried, lastRefusal === undefined ? undefined : { cause: lastRefusal });
+}
+
+// A listing can lag behind a launch for seconds: a refused launch's token is looked for this long,
+// about as long as the next launch would wait for its turn anyway (one each 12 s).
+const HIDDEN_LAUNCH_MS = 15_000;
+const HIDDEN_LAUNCH_INTERVAL_MS = 5000;
+
+/** The instances carrying `token`, looked for in listings for {@linkcode HIDDEN_LAUNCH_MS}. */
+async function hiddenLaunch(
+  ops: InstanceOps,
+  token: string,
+  signal: AbortSignal | undefined,
+): Promise<Instance[]> {
+  const until = ops.clock.now() + HIDDEN_LAUNCH_MS;
+  for (;;) {
+    const found = await findByLaunchToken(ops, token, signal ? { signal } : {});
+    if (found.length > 0 || ops.clock.now() >= until) return found;
+    await ops.clock.sleep(Math.min(HIDDEN_LAUNCH_INTERVAL_MS, until - ops.clock.now()), signal);
+  }
 }
