@@ -11,9 +11,10 @@ import { redactKey } from "../_redact.ts";
 import type { CliIo } from "./_command.ts";
 
 // Controls (C0, DEL, C1), format characters (bidirectional overrides and isolates, zero-width
-// spaces and joiners, the byte-order mark, the soft hyphen), lone surrogates, and every separator
-// but the plain space (line and paragraph separators, no-break and other wide or narrow spaces).
-const UNSAFE = /[[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}]--[ ]]/gv;
+// spaces and joiners, the byte-order mark, the soft hyphen), lone surrogates, every separator but
+// the plain space (line and paragraph separators, no-break and other wide or narrow spaces), and
+// whatever else Unicode says shows nothing (fillers, variation selectors, the grapheme joiner).
+const UNSAFE = /[[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\p{Zs}\p{Default_Ignorable_Code_Point}]--[ ]]/gv;
 
 const NAMED: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
 
