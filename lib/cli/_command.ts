@@ -165,6 +165,36 @@ export interface Confirmation {
   needed?(context: CommandContext): Promise<boolean>;
   /** The question, such as "Terminate train-1 (0920…)?". */
   question(context: CommandContext): Promise<string>;
+  /** What the change takes away, for a dry run to list: see {@linkcode removing}. */
+  removes?(context: CommandContext): Promise<Removal>;
+}
+
+/** What a change would take away: `items` (in words, such as `tcp 22 from 0.0.0.0/0`) from `from`. */
+export interface Removal {
+  /** What is taken away, in the singular, such as `rule`. */
+  noun: string;
+  /** What they are taken from, such as `the legacy rules`. */
+  from: string;
+  items: readonly string[];
+}
+
+/**
+ * The confirmation of a change that may take things away (a replace of rules or tags, a rule
+ * removed): asked, and refused off a terminal without `--yes`, only when it would remove
+ * something; a dry run lists what.
+ */
+export function removing(removal: (context: CommandContext) => Promise<Removal>): Confirmation {
+  return {
+    destructive: true,
+    removes: removal,
+    needed: async (context) => (await removal(context)).items.length > 0,
+    question: async (context) => `${removalText(await removal(context))} Go ahead?`,
+  };
+}
+
+/** `This removes 1 rule(s) from the ruleset: tcp 22 from 0.0.0.0/0.` */
+export function removalText({ noun, from, items }: Removal): string {
+  return `This removes ${items.length} ${noun}(s) from ${from}: ${items.join(", ")}.`;
 }
 
 /** One command of the command line. */

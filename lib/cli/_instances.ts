@@ -1,33 +1,28 @@
 // Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
 // terminate and wait.
 
-import { type Instance, LAUNCH_TOKEN_KEY, NotFoundError, type TagEntry } from "../../mod.ts";
+import { type Instance, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
   type CommandContext,
   flag,
   listFlag,
-  perRun,
   tags,
   takes,
 } from "./_command.ts";
-import { checkUpdateRequest } from "../_rules/instances.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
-import { EXIT } from "./_exit.ts";
-import { CliError } from "./_report.ts";
 import { dollars, price } from "./_table.ts";
 import { LAUNCH_COMMAND } from "./_instance_launch.ts";
 import { RECOVER_COMMAND } from "./_recover.ts";
+import { TAG_COMMAND } from "./_instance_tags.ts";
 import {
   INSTANCE_COLUMNS,
   instanceDetails,
   instanceRow,
   INTERVAL_FLAG,
   SHORT_INSTANCE_COLUMNS,
-  tagText,
   TIMEOUT_FLAG,
-  visibleTags,
   waitOptions,
 } from "./_instance_view.ts";
 
@@ -151,33 +146,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       return { data: instance, lines: [`Renamed ${id} to '${instance.name}'`], ids: [id] };
     },
   },
-  {
-    name: ["instances", "tag"],
-    summary: "Replace an instance's tags (none given: remove them all)",
-    ...takes("<id|name> [key=value...]", 1, Infinity),
-    mutating: true,
-    // The tags given, by the client's own rules, before a question about the ones they replace.
-    check: (context) => {
-      checkUpdateRequest({ tags: tags(context.args.positionals.slice(1)) });
-      return Promise.resolve();
-    },
-    confirm: {
-      destructive: true,
-      needed: async (context) => (await tagChange(context)).removed.length > 0,
-      question: async (context) => {
-        const { instance, removed } = await tagChange(context);
-        return `Remove the tag(s) ${tagText(removed)} from ${instance.name ?? instance.id}?`;
-      },
-    },
-    async run(context) {
-      const { instance, kept } = await tagChange(context);
-      const updated = await context.client.instances.update(instance.id, { tags: kept }, {
-        signal: context.signal,
-      });
-      const shown = tagText(visibleTags(updated)) || "none";
-      return { data: updated, lines: [`Tags of ${instance.id}: ${shown}`], ids: [instance.id] };
-    },
-  },
+  TAG_COMMAND,
   {
     name: ["instances", "restart"],
     summary: "Restart instances (what runs on them is stopped)",
@@ -314,41 +283,3 @@ async function withTags(
   }
   return { instances: kept, untagged };
 }
-
-/** What `instances tag` would do to an instance. */
-interface TagChange {
-  instance: Instance;
-  /** The tags it sends: those given, and the client's launch-token tag. */
-  kept: TagEntry[];
-  /** The tags people set that it would remove. */
-  removed: TagEntry[];
-}
-
-/**
- * What `instances tag` would do, worked out once for the question and the change: the tags it keeps
- * (those given, plus the client's launch-token tag, which is the client's own bookkeeping) and the
- * ones it would remove. An instance listed without its tags is read by id; if its tags are still
- * unknown, it refuses, since replacing them could remove tags nobody was asked about.
- */
-const tagChange = perRun(async (context): Promise<TagChange> => {
-  const [ref, ...pairs] = context.args.positionals as [string, ...string[]];
-  const given = tags(pairs);
-  let instance = await context.lookup.instance(ref);
-  if (!Array.isArray(instance.tags)) {
-    instance = await context.client.instances.get(instance.id, { signal: context.signal });
-  }
-  if (!Array.isArray(instance.tags)) {
-    throw new CliError(
-      `Cannot tag instance '${instance.id}': the API did not say which tags it has, so replacing them could remove tags unseen: nothing was changed`,
-      EXIT.failed,
-      "try again later, or set every tag it should keep with: lambda api postInstance --path id=… --body '{\"tags\": […]}'",
-    );
-  }
-  const token = given.some((tag) => tag.key === LAUNCH_TOKEN_KEY)
-    ? []
-    : instance.tags.filter((tag) => tag.key === LAUNCH_TOKEN_KEY);
-  const removed = visibleTags(instance).filter((tag) =>
-    !given.some((kept) => kept.key === tag.key && kept.value === tag.value)
-  );
-  return { instance, kept: [...given, ...token], removed };
-});
