@@ -166,7 +166,12 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
 /** The region, image, SSH key and filesystem commands. */
 export const ACCOUNT_COMMANDS: Command[] = [
   listCommand(
-    { name: ["regions"], summary: "List regions", columns: ["REGION", "DESCRIPTION"] },
+    {
+      name: ["regions"],
+      summary: "List regions",
+      columns: ["REGION", "DESCRIPTION"],
+      examples: ["lambda regions", "lambda regions -q"],
+    },
     ({ client, signal }) => client.regions.list({ signal }),
     (r) => ({ REGION: r.name, DESCRIPTION: r.description }),
   ),
@@ -179,6 +184,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
         family: { kind: "string", value: "FAMILY", help: "only this family" },
       },
       columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
+      examples: ["lambda images --region us-east-1", "lambda images --family lambda-stack-24-04"],
     },
     async ({ client, args, signal }) => {
       const region = flag(args, "region");
@@ -197,7 +203,12 @@ export const ACCOUNT_COMMANDS: Command[] = [
     }),
   ),
   listCommand(
-    { name: ["ssh-keys", "list"], summary: "List SSH keys", columns: ["ID", "NAME", "PUBLIC_KEY"] },
+    {
+      name: ["ssh-keys", "list"],
+      summary: "List SSH keys",
+      columns: ["ID", "NAME", "PUBLIC_KEY"],
+      examples: ["lambda ssh-keys list", "lambda ssh-keys ls --format NAME --no-header"],
+    },
     ({ client, signal }) => client.sshKeys.list({ signal }),
     (key) => ({ ID: key.id, NAME: key.name, PUBLIC_KEY: `${key.public_key.slice(0, 40)}…` }),
   ),
@@ -231,12 +242,14 @@ export const ACCOUNT_COMMANDS: Command[] = [
     "SSH key",
     (context, ref) => context.lookup.sshKey(ref),
     (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
+    "laptop",
   ),
   listCommand(
     {
       name: ["filesystems", "list"],
       summary: "List filesystems",
       columns: ["ID", "NAME", "REGION", "IN_USE", "MOUNT_POINT"],
+      examples: ["lambda filesystems list"],
     },
     ({ client, signal }) => client.fileSystems.list({ signal }),
     (fs) => ({
@@ -253,6 +266,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     ...takes("<name>"),
     mutating: true,
     flags: { region: { kind: "string", value: "REGION", help: "its region (required)" } },
+    examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({
         name: args.positionals[0]!,
@@ -270,6 +284,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     "filesystem",
     (context, ref) => context.lookup.fileSystem(ref),
     (context, id) => context.client.fileSystems.delete(id, { signal: context.signal }),
+    "datasets",
     "Delete a filesystem and its data (it must not be mounted)",
   ),
 ];

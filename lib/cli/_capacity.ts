@@ -36,6 +36,7 @@ export const CAPACITY_COMMANDS: Command[] = [
     summary: "List instance types, prices and where they have capacity now",
     flags: { available: { kind: "boolean", help: "only those with capacity somewhere" } },
     columns: ["TYPE", "GPUS", "PRICE", "ARCH", "CAPACITY_IN"],
+    examples: ["lambda types --available", "lambda types --format TYPE,PRICE --no-header"],
     async run({ args, lookup }) {
       const items = (await lookup.instanceTypes())
         .filter((item) =>

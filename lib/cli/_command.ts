@@ -115,6 +115,7 @@ export interface CommandContext {
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
 export interface CommandOutput {
+  /** What `--json` prints; when `undefined`, the output is text only (help), `--json` or not. */
   data: unknown;
   /** The rows of the command's table, keyed by column name; see {@linkcode Command.columns}. */
   rows?: readonly Record<string, string>[];

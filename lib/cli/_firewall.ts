@@ -363,6 +363,7 @@ export const FIREWALL_COMMANDS: Command[] = [
     "firewall ruleset",
     (context, ref) => context.lookup.ruleset(ref),
     (context, id) => context.client.firewallRulesets.delete(id, { signal: context.signal }),
+    "web",
     "Delete a ruleset (no instance may use it)",
   ),
   {

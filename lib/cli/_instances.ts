@@ -3,14 +3,7 @@
 
 import { type Instance, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import {
-  type Command,
-  type CommandContext,
-  flag,
-  listFlag,
-  tags,
-  takes,
-} from "./_command.ts";
+import { type Command, type CommandContext, flag, listFlag, tags, takes } from "./_command.ts";
 import { burnRate, isBilled, launchTimes } from "./_costs.ts";
 import { dollars, price } from "./_table.ts";
 import { LAUNCH_COMMAND } from "./_instance_launch.ts";
@@ -125,6 +118,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "get"],
     summary: "Show one instance",
     ...takes("<id|name>"),
+    examples: ["lambda instances get train-1", "lambda instances get train-1 --json"],
     async run({ args, lookup, client, signal }) {
       const [ref] = args.positionals as [string];
       const id = (await lookup.instanceIds([ref]))[0]!;
@@ -139,6 +133,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     summary: "Rename an instance",
     ...takes("<id|name> <new-name>", 2),
     mutating: true,
+    examples: ["lambda instances rename train-1 train-2"],
     async run({ client, args, lookup, signal }) {
       const [ref, name] = args.positionals as [string, string];
       const id = (await lookup.instanceIds([ref]))[0]!;
@@ -211,6 +206,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       timeout: TIMEOUT_FLAG,
       interval: INTERVAL_FLAG,
     },
+    examples: ["lambda instances wait train-1 --until ip --timeout 1200"],
     async run(context) {
       const until = flag(context.args, "until") ?? "active";
       if (until !== "active" && until !== "ip" && until !== "terminated") {

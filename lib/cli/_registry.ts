@@ -8,7 +8,9 @@ import type { Command } from "./_command.ts";
 import { completionsCommand } from "./_completions.ts";
 import { COSTS_COMMANDS } from "./_costs.ts";
 import { FIREWALL_COMMANDS } from "./_firewall.ts";
+import { helpCommand, VERSION_COMMAND } from "./_help.ts";
 import { INSTANCE_COMMANDS } from "./_instances.ts";
+import { findIn } from "./_names.ts";
 import { TICKET_COMMANDS } from "./_tickets.ts";
 
 /** Every command, in the order help lists them. */
@@ -22,11 +24,11 @@ export const COMMANDS: readonly Command[] = [
   ...TICKET_COMMANDS,
   ...API_COMMANDS,
   completionsCommand(() => COMMANDS),
+  helpCommand(() => COMMANDS),
+  VERSION_COMMAND,
 ];
 
-/** The command named by the longest run of leading `words`, if any. */
+/** The command named by the longest run of leading `words` (or its short form), if any. */
 export function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS
-    .filter((command) => command.name.every((word, index) => words[index] === word))
-    .sort((a, b) => b.name.length - a.name.length)[0];
+  return findIn(COMMANDS, words);
 }
