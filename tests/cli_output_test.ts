@@ -165,13 +165,15 @@ Deno.test("cli output: audit is newest first, in a window, short names, and says
 });
 
 Deno.test("cli output: completions cover every command and its options, in three shells", async () => {
-  const table = completionTable(COMMANDS);
+  const table = new Map(completionTable(COMMANDS).map((entry) => [entry.patterns[0], entry.words]));
   assertEquals(table.get("")?.includes("instances"), true);
   assertEquals(table.get("firewall rulesets")?.sort(), [
+    "add-rule",
     "create",
     "delete",
     "get",
     "list",
+    "remove-rule",
     "update",
   ]);
   assert(table.get("instances launch")?.includes("--ssh-key"));

@@ -180,7 +180,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
       name: ["images"],
       summary: "List images",
       flags: {
-        region: { kind: "string", value: "REGION", help: "only this region" },
+        region: { kind: "string", value: "REGION", help: "only this region", complete: "regions" },
         family: { kind: "string", value: "FAMILY", help: "only this family" },
       },
       columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
@@ -237,13 +237,16 @@ export const ACCOUNT_COMMANDS: Command[] = [
     ],
     run: addSshKey,
   },
-  deleteCommand(
-    ["ssh-keys"],
-    "SSH key",
-    (context, ref) => context.lookup.sshKey(ref),
-    (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
-    "laptop",
-  ),
+  {
+    ...deleteCommand(
+      ["ssh-keys"],
+      "SSH key",
+      (context, ref) => context.lookup.sshKey(ref),
+      (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
+      "laptop",
+    ),
+    completes: "ssh-keys",
+  },
   listCommand(
     {
       name: ["filesystems", "list"],
@@ -265,7 +268,14 @@ export const ACCOUNT_COMMANDS: Command[] = [
     summary: "Create a filesystem",
     ...takes("<name>"),
     mutating: true,
-    flags: { region: { kind: "string", value: "REGION", help: "its region (required)" } },
+    flags: {
+      region: {
+        kind: "string",
+        value: "REGION",
+        help: "its region (required)",
+        complete: "regions",
+      },
+    },
     examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({

@@ -17,6 +17,7 @@ import { remark } from "./_output.ts";
 import { CliError } from "./_report.ts";
 import { BudgetUnavailableError } from "./_shared_budget.ts";
 import { type JournalFile, keyFingerprint } from "./_journal.ts";
+import type { CacheFile } from "./_value_cache.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -53,6 +54,11 @@ export interface CliOptions {
    * find after a crash; none when left out (the installed `lambda` keeps one in its cache folder).
    */
   journal?: JournalFile;
+  /**
+   * Where `completions values` keeps for a minute the names it offers shell completion; none when
+   * left out (the installed `lambda` keeps them in its cache folder).
+   */
+  valueCache?: CacheFile;
 }
 
 /** Whether a run has sent a request that may have changed something (one other than a read). */

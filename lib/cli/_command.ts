@@ -4,6 +4,7 @@ import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import type { Lookup } from "./_lookup.ts";
 import type { LaunchJournal } from "./_journal.ts";
+import type { ValueCache, ValueKind } from "./_value_cache.ts";
 
 /**
  * A file opened for a secret before the secret exists, so that a path that cannot be written is
@@ -111,6 +112,8 @@ export interface CommandContext {
   unfinished: Unfinished;
   /** Where launches are recorded before they are sent, when this run keeps a journal. */
   journal: LaunchJournal | undefined;
+  /** Where the names shell completion offers are kept a minute, when this run keeps them. */
+  valueCache: ValueCache | undefined;
 }
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
@@ -228,6 +231,8 @@ export interface Command {
   local?: boolean;
   /** Command lines shown under "Examples" in its help. */
   examples?: readonly string[];
+  /** What shell completion offers for its arguments: names of this kind. */
+  completes?: ValueKind;
   run(context: CommandContext): Promise<CommandOutput>;
 }
 

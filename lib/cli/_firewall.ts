@@ -305,7 +305,12 @@ export const FIREWALL_COMMANDS: Command[] = [
     ...takes("<name>"),
     mutating: true,
     flags: {
-      region: { kind: "string", value: "REGION", help: "its region (required)" },
+      region: {
+        kind: "string",
+        value: "REGION",
+        help: "its region (required)",
+        complete: "regions",
+      },
       rule: RULE_FLAG,
     },
     examples: ["lambda firewall rulesets create web --region us-east-1 --rule tcp:443:0.0.0.0/0"],

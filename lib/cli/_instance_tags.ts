@@ -87,6 +87,7 @@ export const TAG_COMMAND: Command = {
   name: ["instances", "tag"],
   summary: "Replace an instance's tags (none given: remove them all), or --add and --remove some",
   ...takes("<id|name> [key=value...]", 1, Infinity),
+  completes: "instances",
   mutating: true,
   flags: {
     add: {

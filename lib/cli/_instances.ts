@@ -52,8 +52,8 @@ export const INSTANCE_COMMANDS: Command[] = [
         value: "STATUS",
         help: "only these statuses, such as active,booting",
       },
-      region: { kind: "list", value: "REGION", help: "only these regions" },
-      type: { kind: "list", value: "TYPE", help: "only these instance types" },
+      region: { kind: "list", value: "REGION", help: "only these regions", complete: "regions" },
+      type: { kind: "list", value: "TYPE", help: "only these instance types", complete: "types" },
       tag: { kind: "list", value: "KEY=VALUE", help: "only those with this tag (repeatable)" },
       "cluster-id": { kind: "string", value: "ID", help: "only those of this cluster" },
     },
@@ -118,6 +118,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "get"],
     summary: "Show one instance",
     ...takes("<id|name>"),
+    completes: "instances",
     examples: ["lambda instances get train-1", "lambda instances get train-1 --json"],
     async run({ args, lookup, client, signal }) {
       const [ref] = args.positionals as [string];
@@ -132,6 +133,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "rename"],
     summary: "Rename an instance",
     ...takes("<id|name> <new-name>", 2),
+    completes: "instances",
     mutating: true,
     examples: ["lambda instances rename train-1 train-2"],
     async run({ client, args, lookup, signal }) {
@@ -146,6 +148,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "restart"],
     summary: "Restart instances (what runs on them is stopped)",
     ...takes("<id|name>...", 1, Infinity),
+    completes: "instances",
     mutating: true,
     // A reboot kills every process on the instance: asked for like a terminate.
     confirm: {
@@ -164,6 +167,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "terminate"],
     summary: "Terminate instances (this cannot be undone)",
     ...takes("<id|name>...", 1, Infinity),
+    completes: "instances",
     mutating: true,
     flags: {
       wait: { kind: "boolean", short: "w", help: "wait until they are terminated" },
@@ -201,6 +205,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "wait"],
     summary: "Wait until an instance is active, has an IP, or is terminated",
     ...takes("<id|name>"),
+    completes: "instances",
     flags: {
       until: { kind: "string", value: "STATE", help: "active (default), ip or terminated" },
       timeout: TIMEOUT_FLAG,

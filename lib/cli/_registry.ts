@@ -5,7 +5,7 @@ import { API_COMMANDS } from "./_api.ts";
 import { AUDIT_COMMANDS } from "./_audit.ts";
 import { CAPACITY_COMMANDS } from "./_capacity.ts";
 import type { Command } from "./_command.ts";
-import { completionsCommand } from "./_completions.ts";
+import { completionsCommand, VALUES_COMMAND } from "./_completions.ts";
 import { COSTS_COMMANDS } from "./_costs.ts";
 import { FIREWALL_COMMANDS } from "./_firewall.ts";
 import { helpCommand, VERSION_COMMAND } from "./_help.ts";
@@ -24,6 +24,7 @@ export const COMMANDS: readonly Command[] = [
   ...TICKET_COMMANDS,
   ...API_COMMANDS,
   completionsCommand(() => COMMANDS),
+  VALUES_COMMAND,
   helpCommand(() => COMMANDS),
   VERSION_COMMAND,
 ];

@@ -9,6 +9,7 @@ import { EXIT } from "./_exit.ts";
 import { GLOBAL_FLAGS } from "./_globals.ts";
 import { commandHelp, overviewHelp, PROGRAM } from "./_help.ts";
 import { launchJournal } from "./_journal.ts";
+import { valueCache } from "./_value_cache.ts";
 import { Lookup } from "./_lookup.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
@@ -211,6 +212,7 @@ function prepare(
     journal: options.journal && !dryRun && !command.local
       ? launchJournal(options.journal, client.baseUrl, made.keyId)
       : undefined,
+    valueCache: options.valueCache && valueCache(options.valueCache, client.baseUrl, made.keyId),
   };
   return made.stopped ? { context, stopped: made.stopped } : { context };
 }

@@ -116,7 +116,12 @@ export const TICKET_COMMANDS: Command[] = [
       type: { kind: "string", value: "TYPE", help: "incident or service_request (required)" },
       severity: { kind: "string", value: "SEV", help: "sev_1, sev_2 or sev_3 (incidents)" },
       priority: { kind: "string", value: "PRIORITY", help: "low, normal, high or urgent" },
-      "instance-id": { kind: "string", value: "ID", help: "the affected instance (id or name)" },
+      "instance-id": {
+        kind: "string",
+        value: "ID",
+        help: "the affected instance (id or name)",
+        complete: "instances",
+      },
     },
     examples: [
       "lambda tickets create --type incident --severity sev_2 --subject 'A GPU is missing' --description 'nvidia-smi shows 7 of 8' --instance-id train-1",
