@@ -53,6 +53,8 @@ export interface TerminalSetup {
    * @default true
    */
   stdoutTerminal?: boolean;
+  /** Whether stdout and stderr take colour (terminals, without NO_COLOR). @default false */
+  colour?: boolean;
 }
 
 /** A function that runs the command line against `emulator`, in-process, and records the run. */
@@ -81,6 +83,7 @@ export function cliRunner(
       stdoutLost: () => lost,
       stdoutError: () => setup.stdoutError,
       stdoutIsTerminal: setup.stdoutTerminal ?? true,
+      colour: { stdout: setup.colour ?? false, stderr: setup.colour ?? false },
       stderr: (line) => err.push(line),
       progress: (line) => progress.push(line),
       env: (name) => {

@@ -67,6 +67,11 @@ export interface CliIo {
    * asked. Taken as `false` when left out.
    */
   stdoutIsTerminal?: boolean;
+  /**
+   * Which streams take colour (statuses, the word "error"): those that are terminals, unless
+   * NO_COLOR is set. Neither when left out.
+   */
+  colour?: { stdout: boolean; stderr: boolean };
   /** Asks a yes-or-no question; resolves `true` for yes. */
   confirm(question: string): Promise<boolean>;
   /** Reads a text file (for `--public-key-file`, `--user-data-file`). */

@@ -16,7 +16,7 @@ import { CliError, LostOutputError, reportError } from "./_report.ts";
 import { didYouMean } from "./_suggest.ts";
 import { isGroup, unknownCommand } from "./_names.ts";
 import { table } from "./_table.ts";
-import { presentIo, remark } from "./_output.ts";
+import { presentIo, remark, type ShownIo } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { type Changes, checkBaseUrl, type CliOptions, makeClient } from "./_client.ts";
 import { dryRun } from "./_dry_run.ts";
@@ -324,7 +324,7 @@ function checkDelivered(raw: CliIo, io: CliIo, output: CommandOutput, changed: b
 
 function render(
   raw: CliIo,
-  io: CliIo,
+  io: ShownIo,
   command: Command,
   output: CommandOutput,
   shown: View,
@@ -342,7 +342,7 @@ function render(
     if (output.rows !== undefined) {
       if (output.rows.length === 0 && shown.plain) io.stdout("(none)");
       else if (output.rows.length > 0) {
-        table(shown.columns, output.rows, shown.header).forEach((line) => io.stdout(line));
+        table(shown.columns, output.rows, shown.header).forEach((line) => io.parts("stdout", line));
       }
       if (shown.plain) output.footer?.forEach((line) => io.stdout(line));
     }
