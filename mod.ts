@@ -83,6 +83,13 @@
  * die; `client.instanceTypes.available()`, `waitForCapacity()` and
  * `client.instances.launchFirstAvailable()` find capacity and launch where it is.
  *
+ * ## Webhooks
+ *
+ * `webhookHandler({ token, onEvent, dedup })` is a `fetch` handler (Deno Deploy, `deno serve`,
+ * Workers, Bun) for the ticket events Lambda posts: the bearer token compared in constant time,
+ * refusals answered with their status, each event handed to `onEvent` once, across isolates, with
+ * `dedup: kvWebhookDedupStore(kv)`; `receiveWebhook(request, { token })` is the check alone.
+ *
  * ## Two more entrypoints
  *
  * - `@lambda-cloud/client/testing`: an emulator of the whole API, in-process or on 127.0.0.1, with
@@ -118,6 +125,7 @@ export * from "./lib/types/instances.ts";
 export * from "./lib/types/regions.ts";
 export * from "./lib/types/ssh_keys.ts";
 export * from "./lib/types/tickets.ts";
+export * from "./lib/types/webhooks.ts";
 
 // The resources: client.instances, client.sshKeys and the rest.
 export * from "./lib/resources/audit_events.ts";
@@ -133,6 +141,15 @@ export * from "./lib/resources/tickets.ts";
 // Safe launches: the launch token, and what a launch can end in.
 export * from "./lib/launch/errors.ts";
 export * from "./lib/launch/options.ts";
+
+// Webhooks: Lambda's ticket events, received, checked and handled once.
+export * from "./lib/webhooks/dedup_store.ts";
+export * from "./lib/webhooks/errors.ts";
+export * from "./lib/webhooks/events.ts";
+export * from "./lib/webhooks/handler.ts";
+export * from "./lib/webhooks/kv_dedup_store.ts";
+export * from "./lib/webhooks/options.ts";
+export * from "./lib/webhooks/receive.ts";
 
 // The workflows built on the resources: waits and capacity.
 export * from "./lib/workflows/actions.ts";

@@ -35,6 +35,10 @@ export interface TerminalSetup {
   terminal?: boolean;
   /** The answer to every confirmation. @default false */
   answer?: boolean;
+  /** What is typed at the prompt for a secret (on a terminal); the prompt goes in `questions`. */
+  typed?: string;
+  /** What standard input holds (`auth login --with-key-stdin`). */
+  stdin?: string;
   /** Files the command line can read, and where it writes. */
   files?: Map<string, string>;
   /** Paths where a new file can be created but writing to it fails (a full disk). */
@@ -95,6 +99,11 @@ export function cliRunner(
         questions.push(question);
         return Promise.resolve(setup.answer ?? false);
       },
+      readSecret: (question) => {
+        questions.push(question);
+        return Promise.resolve(setup.terminal ? setup.typed : undefined);
+      },
+      readStdin: () => Promise.resolve(setup.stdin ?? ""),
       readTextFile: (path) =>
         files.has(path)
           ? Promise.resolve(files.get(path)!)

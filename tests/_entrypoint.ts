@@ -2,6 +2,9 @@
 // permissions the README documents, against an emulator served on 127.0.0.1.
 
 import { testEmulator } from "./_emulator.ts";
+// Loaded here, so that the command line's @std packages are in Deno's cache before a child resolves
+// them: a child that downloads them says so on its stderr, among the lines the tests read.
+import "../lib/cli/mod.ts";
 import type { EmulatorOptions, EmulatorServer, LambdaEmulator } from "../lib/testing/mod.ts";
 
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
@@ -11,6 +14,37 @@ export const INSTALL_PERMISSIONS = [
   "--allow-net=cloud.lambda.ai,127.0.0.1",
   "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL",
 ];
+
+/**
+ * What a child `deno` needs of this process's environment to load the command line (and its @std
+ * packages) the way this one does, without a download: Deno's cache folder (which a child given
+ * XDG_CACHE_HOME would otherwise look for there), and JSR_URL when a mirror serves JSR
+ * (`../shared/jsr/with-mirror`).
+ */
+export const DENO_ENV: Record<string, string> = (() => {
+  const info = new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stderr: "null" })
+    .outputSync();
+  const env: Record<string, string> = {
+    DENO_DIR: JSON.parse(new TextDecoder().decode(info.stdout)).denoDir,
+  };
+  const granted = Deno.permissions.querySync({ name: "env", variable: "JSR_URL" }).state;
+  const url = granted === "granted" ? Deno.env.get("JSR_URL") : undefined;
+  return url === undefined ? env : { ...env, JSR_URL: url };
+})();
+
+/**
+ * The permission flags of the README's `deno install -g -n lambda …` line, with the cache and
+ * configuration folders it names (which the shell would expand) replaced by `folders`.
+ */
+export function installFlags(folders: { cache: string; config: string }): string[] {
+  const readme = Deno.readTextFileSync("README.md");
+  const line = readme.split("\n").find((text) => text.startsWith("deno install -g -n lambda "));
+  if (line === undefined) throw new Error("README.md has no 'deno install -g -n lambda' line");
+  return line.split(/\s+/).slice(5, -1).map((flag) =>
+    flag.replace('"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud"', `${folders.cache}/lambda-cloud`)
+      .replace('"${XDG_CONFIG_HOME:-$HOME/.config}/lambda-cloud"', `${folders.config}/lambda-cloud`)
+  );
+}
 
 /** What one run of the real command line did. */
 export interface ProcessRun {
@@ -34,6 +68,8 @@ export interface Spawn {
    * and then runs `deno`); `deno run <permissions> lib/cli/mod.ts` when left out.
    */
   program?: string;
+  /** What its standard input holds; none (no terminal, nobody to ask) when left out. */
+  stdin?: string;
 }
 
 /** Runs `deno run <permissions> lib/cli/mod.ts <args>` and collects its output. */
@@ -43,13 +79,18 @@ export async function lambda(args: readonly string[], spawn: Spawn = {}): Promis
       ? ["run", ...spawn.permissions ?? INSTALL_PERMISSIONS, CLI, ...args]
       : [...args],
     clearEnv: true,
-    env: { NO_COLOR: "1", ...spawn.env },
+    env: { NO_COLOR: "1", ...DENO_ENV, ...spawn.env },
     ...(spawn.cwd === undefined ? {} : { cwd: spawn.cwd }),
-    stdin: "null", // no terminal: nobody can be asked
+    stdin: spawn.stdin === undefined ? "null" : "piped", // no terminal: nobody can be asked
     stdout: "piped",
     stderr: "piped",
   }).spawn();
   spawn.started?.(child);
+  if (spawn.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(spawn.stdin));
+    await writer.close();
+  }
   const { code, stdout, stderr } = await child.output();
   const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes).trimEnd();
   return { code, out: text(stdout), err: text(stderr) };

@@ -4,7 +4,7 @@
 
 import { assert, assertEquals } from "./_deps.ts";
 import { cliRunner, launched, withKey } from "./_cli.ts";
-import { INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
+import { DENO_ENV, INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 
 const GREEN = "\x1b[32m";
@@ -53,7 +53,7 @@ async function onTerminal(args: string[], env: Record<string, string>): Promise<
   const { stdout } = await new Deno.Command("script", {
     args: ["-qec", command, "/dev/null"],
     clearEnv: true,
-    env,
+    env: { ...DENO_ENV, ...env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -6,7 +6,7 @@ import { assert, assertEquals } from "./_deps.ts";
 import { cliRunner, launched, withKey } from "./_cli.ts";
 import { FakeClock } from "./_fakes.ts";
 import { testEmulator } from "./_emulator.ts";
-import { withServedEmulator } from "./_entrypoint.ts";
+import { DENO_ENV, withServedEmulator } from "./_entrypoint.ts";
 import { type CacheFile, EXIT } from "../lib/cli/mod.ts";
 
 /** A cache file in memory, and how often it was written. */
@@ -96,7 +96,8 @@ async function tab(env: Record<string, string>, bin: string, line: string[]): Pr
 }
 
 Deno.test("cli completions: in bash, through the entrypoint, values after options and names after commands", async () => {
-  const home = await Deno.makeTempDir();
+  await Deno.mkdir(".tmp", { recursive: true });
+  const home = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "completions-" }));
   try {
     await withServedEmulator({}, async ({ emulator, env }) => {
       const cache = `${home}/.cache/lambda-cloud`;
@@ -112,7 +113,7 @@ Deno.test("cli completions: in bash, through the entrypoint, values after option
           } "$@"\n`,
         { mode: 0o755 },
       );
-      const shell = { ...env, HOME: home, NO_COLOR: "1" };
+      const shell = { ...DENO_ENV, ...env, HOME: home, NO_COLOR: "1" };
       const lambda = (line: string[]) => tab(shell, bin, ["lambda", ...line]);
       emulator.setCapacity("gpu_1x_a10", "us-east-1", 5);
       const setup = cliRunner(emulator);

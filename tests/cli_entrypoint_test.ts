@@ -6,7 +6,7 @@
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
-import { INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
+import { DENO_ENV, INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
 
 const LAUNCH = launchArgs();
 
@@ -357,7 +357,7 @@ async function onTerminal(args: string[], env: Record<string, string>, answer: s
   const child = new Deno.Command("script", {
     args: ["-qec", command, "/dev/null"],
     clearEnv: true,
-    env: { ...env, NO_COLOR: "1" },
+    env: { ...DENO_ENV, ...env, NO_COLOR: "1" },
     stdin: "piped",
     stdout: "piped",
     stderr: "piped",

@@ -11,18 +11,19 @@ import { aliasOf } from "../lib/cli/_names.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import { VERSION } from "../mod.ts";
 
-Deno.test("cli help: every command's help has examples, and each example runs that command", async () => {
+Deno.test("cli help: every command's help has examples, one of which runs that command", async () => {
   const run = cliRunner(testEmulator());
   for (const command of COMMANDS) {
     const name = command.name.join(" ");
     const examples = command.examples ?? [];
     assert(examples.length > 0, `'${name}' has no examples`);
-    for (const example of examples) {
-      const named = [name, aliasOf(command)].some((form) =>
+    // At least one runs it (another may show what goes with it, such as an emulator to start).
+    const runs = examples.some((example) =>
+      [name, aliasOf(command)].some((form) =>
         form !== undefined && new RegExp(`\\blambda ${form}( |$|\\))`).test(example)
-      );
-      assert(named, `an example of '${name}' runs something else: ${example}`);
-    }
+      )
+    );
+    assert(runs, `no example of '${name}' runs it: ${examples.join("; ")}`);
     const help = await run([...command.name, "--help"]);
     assertEquals(help.code, EXIT.ok, name);
     assertMatch(

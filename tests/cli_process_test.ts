@@ -6,7 +6,13 @@
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
 import { launchArgs } from "./_cli.ts";
-import { INSTALL_PERMISSIONS, lambda, type Served, withServedEmulator } from "./_entrypoint.ts";
+import {
+  DENO_ENV,
+  INSTALL_PERMISSIONS,
+  lambda,
+  type Served,
+  withServedEmulator,
+} from "./_entrypoint.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
@@ -56,7 +62,7 @@ async function withReaderGone(
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...INSTALL_PERMISSIONS, CLI, ...args],
     clearEnv: true,
-    env: { NO_COLOR: "1", ...served.env },
+    env: { NO_COLOR: "1", ...DENO_ENV, ...served.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
@@ -214,7 +220,8 @@ Deno.test("process: a rate budget that cannot be shared is said once, with why",
 });
 
 Deno.test("process: a launch killed (SIGKILL) as it is sent leaves its token on stderr and an open journal entry, which recover resolves", async () => {
-  const cache = await Deno.makeTempDir();
+  await Deno.mkdir(".tmp", { recursive: true });
+  const cache = await Deno.realPath(await Deno.makeTempDir({ dir: ".tmp", prefix: "cache-" }));
   try {
     await withServedEmulator({}, async (served) => {
       const permissions = [

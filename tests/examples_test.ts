@@ -26,6 +26,7 @@ const EXPECTED: Record<string, RegExp> = {
   "examples/reaper.ts": /^\{"reaped":\[\],"kept":1,"dryRun":true\}$/,
   "examples/terminate_by_tag.ts":
     /^Terminating [0-9a-f]{32} \(demo\)\n1 instance\(s\) now terminating\.$/,
+  "examples/ticket_webhooks.ts": /^POST Lambda's ticket webhooks here\n$/,
 };
 
 Deno.test("examples: each runs on the emulator with its documented command", async () => {

@@ -5,26 +5,13 @@
 // so for the last one's; cli_entrypoint_test.ts covers that wait).
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
-import { lambda, withServedEmulator } from "./_entrypoint.ts";
+import { installFlags, lambda, withServedEmulator } from "./_entrypoint.ts";
 
-const README = await Deno.readTextFile("README.md");
 // The session, its sample output and the emulator line that starts it live in the command line's
 // own page; the install line stays in the README, where .ci/run reads it too.
 const CLI_DOC = await Deno.readTextFile("docs/cli.md");
 const MARKER =
   "<!-- tests/readme_session_test.ts runs the lambda lines of the next block, in order -->";
-
-/** The permission flags of the README's `deno install -g -n lambda …` line. */
-function installFlags(): string[] {
-  const line = README.split("\n").find((text) => text.startsWith("deno install -g -n lambda "));
-  if (line === undefined) throw new Error("README.md has no 'deno install -g -n lambda' line");
-  // The shell would expand the cache folder of the shared rate budget; the session runs without
-  // HOME or XDG_CACHE_HOME, so each command paces itself alone (cli_shared_budget_test.ts covers
-  // the shared budget).
-  return line.split(/\s+/).slice(5, -1).map((flag) =>
-    flag.replace('"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud"', ".tmp/no-cache")
-  );
-}
 
 /** The session block: its export line and its `lambda` command lines, comments dropped. */
 function session(): { exports: string; commands: string[][] } {
@@ -73,7 +60,13 @@ Deno.test("docs/cli.md: the command-line session runs as written, on the emulato
       async ({ emulator, env }) => {
         const outputs: string[] = [];
         for (const argv of commands) {
-          const result = await lambda(argv, { env, cwd, permissions: installFlags() });
+          // The session runs without HOME or XDG_CACHE_HOME, so each command paces itself alone
+          // (cli_shared_budget_test.ts covers the shared budget), and keeps no profiles.
+          const result = await lambda(argv, {
+            env,
+            cwd,
+            permissions: installFlags({ cache: ".tmp/no-cache", config: ".tmp/no-config" }),
+          });
           assertEquals(result.code, 0, `lambda ${argv.join(" ")}: ${result.err}`);
           outputs.push(result.out);
         }

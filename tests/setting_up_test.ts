@@ -3,6 +3,7 @@
 // does not lead into npx's cache, which npm may clean at any time.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { DENO_ENV } from "./_entrypoint.ts";
 
 const README = await Deno.readTextFile("README.md");
 const CLI_DOC = await Deno.readTextFile("docs/cli.md");
@@ -82,20 +83,21 @@ Deno.test({
 /** The permission flags of the README's `deno install -g -n lambda …` line, as a shell reads them. */
 function installFlags(home: string): string[] {
   const line = README.split("\n").find((line) => line.startsWith("deno install -g -n lambda "))!;
+  // "${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud", with neither variable set but HOME.
   return line.split(/\s+/).slice(5, -1).map((flag) =>
-    flag.replace('"${XDG_CACHE_HOME:-$HOME/.cache}/lambda-cloud"', `${home}/.cache/lambda-cloud`)
+    flag.replaceAll(/"\$\{XDG_\w+:-\$HOME(\/[^}]+)\}(\/[^"]*)"/g, `${home}$1$2`)
   );
 }
 
-Deno.test("set-up: the install from a clone that docs/cli.md gives says nothing it does not explain", () =>
+Deno.test("set-up: the install from a clone that docs/cli.md gives warns of nothing, and runs", () =>
   scratch(async (dir) => {
-    // "From a clone, install `lib/cli/mod.ts` in place of `jsr:…/cli`", with the flags it adds.
+    // "From a clone, install `[flags ]lib/cli/mod.ts` in place of `jsr:@lambda-cloud/client/cli`".
     const clone = new RegExp(
-      "From a clone, install `lib/cli/mod\\.ts` in place of `jsr:@lambda-cloud/client/cli`(?:, with `([^`]+)`)?"
+      "From a clone, install `([^`]*?)lib/cli/mod\\.ts` in place of `jsr:@lambda-cloud/client/cli`"
         .replaceAll(" ", "\\s+"),
     ).exec(CLI_DOC);
     assert(clone, "docs/cli.md does not say how to install from a clone");
-    const extra = clone[1]?.split(" ") ?? [];
+    const extra = clone[1]!.split(/\s+/).filter((flag) => flag !== "");
     const home = `${dir}/home`;
     const installed = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -109,7 +111,7 @@ Deno.test("set-up: the install from a clone that docs/cli.md gives says nothing 
         ...installFlags(home),
         CLI,
       ],
-      env: { HOME: home, NO_COLOR: "1" },
+      env: { HOME: home, NO_COLOR: "1", ...DENO_ENV },
       stdout: "piped",
       stderr: "piped",
     }).output();
@@ -118,7 +120,11 @@ Deno.test("set-up: the install from a clone that docs/cli.md gives says nothing 
     assert(!/warning/i.test(said), said);
     const version = await new Deno.Command(`${dir}/root/bin/lambda`, {
       args: ["version"],
-      env: { HOME: home, PATH: `${Deno.execPath().replace(/\/[^/]+$/, "")}:/usr/bin:/bin` },
+      env: {
+        HOME: home,
+        PATH: `${Deno.execPath().replace(/\/[^/]+$/, "")}:/usr/bin:/bin`,
+        ...DENO_ENV,
+      },
       stdout: "piped",
     }).output();
     assertMatch(text(version.stdout), /^lambda \d+\.\d+\.\d+ \(@lambda-cloud\/client\)\n$/);

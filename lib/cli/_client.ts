@@ -1,6 +1,6 @@
-// The client a run talks through: where it sends (LAMBDA_BASE_URL or --base-url), with which key
-// (LAMBDA_API_KEY), how patient it is with 429s, and the hooks through which the run learns what it
-// sent. A dry run's client stops the first request that would change something.
+// The client a run talks through: where it sends and with which key (as _credentials.ts decides),
+// how patient it is with 429s, and the hooks through which the run learns what it sent. A dry run's
+// client stops the first request that would change something.
 
 import {
   type Clock,
@@ -9,12 +9,12 @@ import {
   RateLimitError,
   type RateLimitOptions,
 } from "../../mod.ts";
-import { type ParsedArgs, UsageError } from "./_args.ts";
+import type { ParsedArgs } from "./_args.ts";
 import type { CliIo } from "./_command.ts";
+import type { CredentialsFile } from "./_credentials_file.ts";
+import type { Credentials } from "./_credentials.ts";
 import { dryRunFetch } from "./_dry_run.ts";
-import { EXIT } from "./_exit.ts";
 import { remark } from "./_output.ts";
-import { CliError } from "./_report.ts";
 import { BudgetUnavailableError } from "./_shared_budget.ts";
 import { type JournalFile, keyFingerprint } from "./_journal.ts";
 import type { CacheFile } from "./_value_cache.ts";
@@ -59,6 +59,11 @@ export interface CliOptions {
    * left out (the installed `lambda` keeps them in its cache folder).
    */
   valueCache?: CacheFile;
+  /**
+   * Where `lambda auth` keeps its profiles; none when left out, and then only LAMBDA_API_KEY gives
+   * a key (the installed `lambda` keeps them in its configuration folder).
+   */
+  credentials?: CredentialsFile;
 }
 
 /** Whether a run has sent a request that may have changed something (one other than a read). */
@@ -74,22 +79,27 @@ const PATIENCE_MS = 45_000;
 const MAX_TURN_WAIT_MS = 300_000;
 
 /**
- * The client of a run that is not local, and for a dry run what tells the request it stopped.
- * Checks the base URL and the key first.
+ * The client of a run that is not local, sending `credentials`' key to its base URL, and for a dry
+ * run what tells the request it stopped.
  */
 export function makeClient(
   args: ParsedArgs,
   io: CliIo,
   options: CliOptions,
+  credentials: Credentials,
   dryRun: boolean,
   shown: { json: boolean; quiet: boolean },
   changes: Changes,
-): { client: LambdaCloudClient; keyId: Promise<string>; stopped?: () => Request | undefined } {
-  const baseUrl = args.strings.get("base-url") ?? readBaseUrl(io);
-  if (baseUrl !== undefined) checkBaseUrl(baseUrl, args.strings.has("base-url"));
-  const apiKey = readApiKey(io, dryRun);
+): {
+  client: LambdaCloudClient;
+  keyId: () => Promise<string>;
+  stopped?: () => Request | undefined;
+} {
+  const { apiKey, baseUrl } = credentials;
   // What tells this key's launches in the journal from another's, without holding the key.
-  const keyId = keyFingerprint(apiKey);
+  // Worked out only when the journal asks: a digest nobody awaits would outlive a short run.
+  let fingerprint: Promise<string> | undefined;
+  const keyId = () => fingerprint ??= keyFingerprint(apiKey);
   const failFast = args.booleans.has("fail-fast");
   const shared = options.rateLimit !== false && options.rateLimit?.store !== undefined;
   let toldAlone = false;
@@ -148,77 +158,4 @@ export function makeClient(
     ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
   });
   return { client, keyId };
-}
-
-const ENV_HELP = "run it with --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL";
-
-/**
- * LAMBDA_BASE_URL; when it cannot be read, or is set but empty (`LAMBDA_BASE_URL=$UNSET`), an
- * error rather than a silent fall back to Lambda.
- */
-function readBaseUrl(io: CliIo): string | undefined {
-  try {
-    return io.env("LAMBDA_BASE_URL");
-  } catch {
-    throw new CliError(
-      "cannot read LAMBDA_BASE_URL (no permission), so where to send requests is unknown",
-      EXIT.usage,
-      `${ENV_HELP}, or pass --base-url`,
-    );
-  }
-}
-
-/** Requires an http or https URL; set but empty, LAMBDA_BASE_URL is a mistake, not Lambda. */
-export function checkBaseUrl(value: string, fromFlag: boolean): void {
-  if (!fromFlag && value.trim() === "") {
-    throw new UsageError(
-      `LAMBDA_BASE_URL is set but empty, received '${value}': unset it to use Lambda's API (unset LAMBDA_BASE_URL), or set it to a URL`,
-    );
-  }
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (url === undefined || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw new UsageError(
-      `${
-        fromFlag ? "option '--base-url'" : "LAMBDA_BASE_URL"
-      } must be an http or https URL, such as http://127.0.0.1:8787/api/v1, received '${value}'`,
-    );
-  }
-}
-
-function readApiKey(io: CliIo, dryRun: boolean): string {
-  let key: string | undefined;
-  try {
-    key = io.env("LAMBDA_API_KEY")?.trim() || undefined;
-  } catch {
-    if (!dryRun) {
-      throw new CliError("cannot read LAMBDA_API_KEY (no permission)", EXIT.auth, ENV_HELP);
-    }
-  }
-  if (key !== undefined) return checkApiKey(key);
-  if (dryRun) return "dry-run"; // nothing that needs a key is sent
-  throw new CliError(
-    "no API key: LAMBDA_API_KEY is not set",
-    EXIT.auth,
-    "create a key at https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
-  );
-}
-
-/**
- * A key as an Authorization header can carry it: visible ASCII. A key with a line break, a space
- * or an accent in it was pasted wrong; it is refused as a bad key (exit 3), never echoed.
- */
-function checkApiKey(key: string): string {
-  if (!/^[\x21-\x7e]+$/.test(key)) {
-    throw new CliError(
-      "LAMBDA_API_KEY is not a valid API key: it holds a space, a line break, a control character or a character outside ASCII",
-      EXIT.auth,
-      "copy the key again from https://cloud.lambda.ai/api-keys, then: export LAMBDA_API_KEY=<key>",
-    );
-  }
-  return key;
 }

@@ -5,6 +5,8 @@ import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import type { Lookup } from "./_lookup.ts";
 import type { LaunchJournal } from "./_journal.ts";
 import type { ValueCache, ValueKind } from "./_value_cache.ts";
+import type { Credentials } from "./_credentials.ts";
+import type { Profiles } from "./_profiles.ts";
 
 /**
  * A file opened for a secret before the secret exists, so that a path that cannot be written is
@@ -81,6 +83,13 @@ export interface CliIo {
    * exists already or cannot be created.
    */
   createSecretFile(path: string): Promise<SecretFile>;
+  /**
+   * Asks for a secret (`lambda auth login`'s key) on the terminal, without echoing what is typed;
+   * `undefined` when there is no terminal to ask on. Taken as never possible when left out.
+   */
+  readSecret?(question: string): Promise<string | undefined>;
+  /** All of standard input, as text (`lambda auth login --with-key-stdin`). */
+  readStdin?(): Promise<string>;
 }
 
 /** What a run may leave billing if it is cut short. */
@@ -119,6 +128,17 @@ export interface CommandContext {
   journal: LaunchJournal | undefined;
   /** Where the names shell completion offers are kept a minute, when this run keeps them. */
   valueCache: ValueCache | undefined;
+  /** The key the client sends, where it came from, and where it goes; none for a local command. */
+  credentials: Credentials | undefined;
+  /** The profiles of `lambda auth`. */
+  profiles: Profiles;
+}
+
+/** What a command that brings its own key (`auth login`) has to find it with. */
+export interface CredentialsSetup {
+  args: ParsedArgs;
+  io: CliIo;
+  profiles: Profiles;
 }
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
@@ -234,6 +254,11 @@ export interface Command {
   defaultColumns?: readonly string[];
   /** Runs without the API: no key, no client (such as `completions`). */
   local?: boolean;
+  /**
+   * Where its key and base URL come from, when not from the usual order of precedence
+   * (`auth login`: the key typed or piped in). Run after the arguments are checked.
+   */
+  ownCredentials?(setup: CredentialsSetup): Promise<Credentials>;
   /** Command lines shown under "Examples" in its help. */
   examples?: readonly string[];
   /** What shell completion offers for its arguments: names of this kind. */

@@ -1,6 +1,7 @@
 // The command line's terminal, files and environment, through Deno. It never prompts for a
 // permission: what it may not read or write is an error that names the flag to add.
 
+import { promptSecret } from "@std/cli/prompt-secret";
 import type { CliIo, SecretFile } from "./_command.ts";
 
 /** The permission checks the command line makes, without prompting. */
@@ -17,7 +18,11 @@ export interface DenoPermissions {
 export interface DenoLike {
   stdout: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
   stderr: { writeSync(bytes: Uint8Array): number; isTerminal(): boolean };
-  stdin: { isTerminal(): boolean; readSync(buffer: Uint8Array): number | null };
+  stdin: {
+    isTerminal(): boolean;
+    readSync(buffer: Uint8Array): number | null;
+    setRaw?(mode: boolean): void;
+  };
   permissions: DenoPermissions;
   env: { get(name: string): string | undefined };
   readTextFile(path: string): Promise<string>;
@@ -111,8 +116,18 @@ export function denoIo(deno: DenoLike): CliIo {
       endProgress();
       // A question nobody could see is not answered yes.
       if (!toStderr(`${question} [y/N] `)) return Promise.resolve(false);
-      return Promise.resolve(/^y(es)?$/i.test(readLine(deno.stdin).trim()));
+      return Promise.resolve(/^y(es)?$/i.test(readText(deno.stdin, true).trim()));
     },
+    readSecret: (question) => {
+      endProgress();
+      // @std/cli's promptSecret asks on stdout, and hides what is typed by turning the terminal's
+      // echo off: only when stdin and stdout are both the terminal. It turns echo off after it
+      // asks; turned off first, nothing typed (or pasted) as soon as the question shows is echoed.
+      if (!deno.stdin.isTerminal() || !deno.stdout.isTerminal()) return Promise.resolve(undefined);
+      deno.stdin.setRaw?.(true);
+      return Promise.resolve(promptSecret(question, { mask: "" }) ?? undefined);
+    },
+    readStdin: () => Promise.resolve(readText(deno.stdin, false)),
     readTextFile: (path) => {
       if (deno.permissions.querySync({ name: "read", path }).state !== "granted") {
         return Promise.reject(
@@ -166,13 +181,16 @@ export function denoIo(deno: DenoLike): CliIo {
   };
 }
 
-/** One line from `stdin`, without its line feed; what there is at the end of the input. */
-function readLine(stdin: { readSync(buffer: Uint8Array): number | null }): string {
+/** What `stdin` gives up to its end, or up to a line feed (then one line, without it). */
+function readText(
+  stdin: { readSync(buffer: Uint8Array): number | null },
+  oneLine: boolean,
+): string {
   const bytes: number[] = [];
   const buffer = new Uint8Array(1);
   for (;;) {
     const read = stdin.readSync(buffer);
-    if (read === null || read === 0 || buffer[0] === 0x0a) break;
+    if (read === null || read === 0 || (oneLine && buffer[0] === 0x0a)) break;
     bytes.push(buffer[0]!);
   }
   return new TextDecoder().decode(new Uint8Array(bytes));

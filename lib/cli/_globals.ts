@@ -22,10 +22,17 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
     kind: "boolean",
     help: "print the request that would change something, and send nothing that does",
   },
+  profile: {
+    kind: "string",
+    value: "NAME",
+    help:
+      "send this profile's key ('lambda auth'), which comes before LAMBDA_API_KEY; without it, LAMBDA_API_KEY, else LAMBDA_PROFILE's profile, else 'default'",
+  },
   "base-url": {
     kind: "string",
     value: "URL",
-    help: "the API's address, such as an emulator's (default: LAMBDA_BASE_URL, else Lambda's)",
+    help:
+      "the API's address, such as an emulator's (default: the profile's, else LAMBDA_BASE_URL, else Lambda's)",
   },
   "fail-fast": {
     kind: "boolean",
@@ -35,10 +42,14 @@ export const GLOBAL_FLAGS: Record<string, FlagSpec> = {
   version: { kind: "boolean", help: "print the version" },
 };
 
-/** The global options that mean something for `command` (all of them for the overview). */
+/**
+ * The global options that mean something for `command` (all of them for the overview), but those
+ * it declares itself, with its own help.
+ */
 export function globalFlagsFor(command?: Command): [string, FlagSpec][] {
   return Object.entries(GLOBAL_FLAGS).filter(([name]) => {
     if (command === undefined) return true;
+    if (command.flags?.[name] !== undefined) return false;
     switch (name) {
       case "format":
       case "no-header":
@@ -51,6 +62,7 @@ export function globalFlagsFor(command?: Command): [string, FlagSpec][] {
         return command.mutating === true;
       case "version":
         return false;
+      case "profile":
       case "base-url":
       case "fail-fast":
         return command.local !== true;

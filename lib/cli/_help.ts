@@ -52,6 +52,7 @@ export function overviewHelp(commands: readonly Command[], group: readonly strin
       ...section("Environment", [
         "LAMBDA_API_KEY   your API key, from https://cloud.lambda.ai/api-keys",
         "LAMBDA_BASE_URL  another API address, such as an emulator's",
+        "LAMBDA_PROFILE   the profile whose key to use when LAMBDA_API_KEY is unset ('lambda auth')",
         "NO_COLOR         set: no colour, even on a terminal",
       ]),
       ...section("Names", [

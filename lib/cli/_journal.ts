@@ -6,6 +6,7 @@
 import type { InstanceLaunchRequest } from "../../mod.ts";
 import type { DenoPermissions } from "./_deno_io.ts";
 import { budgetPath, granted } from "./_shared_budget.ts";
+import { folderOf } from "./_user_folders.ts";
 
 /** The journal's file, in the command line's cache folder. */
 export const JOURNAL_FILE = "lambda-cloud/launches.jsonl";
@@ -76,9 +77,13 @@ export interface LaunchJournal {
  * The journal in `file`, for the API at `api` and the key whose fingerprint `key` gives. The
  * journal never holds the key: only a fingerprint that tells one key's launches from another's.
  */
-export function launchJournal(file: JournalFile, api: string, key: Promise<string>): LaunchJournal {
+export function launchJournal(
+  file: JournalFile,
+  api: string,
+  key: () => Promise<string>,
+): LaunchJournal {
   const append = async (line: Record<string, unknown>) =>
-    await file.append(`${JSON.stringify({ v: 1, api, key: await key, ...line })}\n`);
+    await file.append(`${JSON.stringify({ v: 1, api, key: await key(), ...line })}\n`);
   return {
     where: file.where,
     sending: (token, body, now) => {
@@ -99,7 +104,7 @@ export function launchJournal(file: JournalFile, api: string, key: Promise<strin
         ...(ids === undefined ? {} : { instance_ids: ids }),
       }),
     async open() {
-      const mine = await key;
+      const mine = await key();
       const sent = new Map<string, OpenLaunch & { ours: boolean }>();
       let unreadable = 0;
       for (const line of (await file.read()).split("\n")) {
@@ -177,7 +182,7 @@ export function journalFile(deno: JournalDeno): JournalFile {
     );
     return { where: "(none)", read: () => Promise.resolve(""), append: () => Promise.reject(why) };
   }
-  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+  const folder = folderOf(path);
   // Checked without prompting: only permissions already granted count.
   if (!granted(deno, path)) {
     const why = new Error(

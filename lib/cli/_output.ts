@@ -81,10 +81,10 @@ export interface ShownIo extends CliIo {
  * API key and, in text, with the characters {@linkcode visible} escapes shown as escapes (a line
  * never holds a line feed of its own: a command that prints several lines writes them one by one);
  * under `--json`, lines are JSON, escaped by {@linkcode jsonVisible}, and progress goes to stderr
- * as `{"progress": …}` lines rather than a line rewritten in place.
+ * as `{"progress": …}` lines rather than a line rewritten in place. `key` is the key the run sends
+ * (LAMBDA_API_KEY's unless given).
  */
-export function presentIo(io: CliIo, json: boolean): ShownIo {
-  const key = apiKeyOf(io);
+export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)): ShownIo {
   const text = (line: string) => visible(redactKey(line, key));
   const shown = json ? (line: string) => jsonVisible(redactKey(line, key)) : text;
   const stderr = (line: string) => io.stderr(shown(line));
@@ -115,10 +115,12 @@ export function presentIo(io: CliIo, json: boolean): ShownIo {
     confirm: (question) => io.confirm(text(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),
+    ...(io.readSecret ? { readSecret: (question: string) => io.readSecret!(text(question)) } : {}),
+    ...(io.readStdin ? { readStdin: () => io.readStdin!() } : {}),
   };
 }
 
-/** The key the run sends, as the client reads it; empty, so hiding nothing, when it cannot be read. */
+/** LAMBDA_API_KEY, as the client reads it; empty, so hiding nothing, when it cannot be read. */
 function apiKeyOf(io: CliIo): string {
   try {
     return io.env("LAMBDA_API_KEY")?.trim() ?? "";

@@ -3,6 +3,7 @@
 import { ACCOUNT_COMMANDS } from "./_account.ts";
 import { API_COMMANDS } from "./_api.ts";
 import { AUDIT_COMMANDS } from "./_audit.ts";
+import { AUTH_COMMANDS } from "./_auth.ts";
 import { CAPACITY_COMMANDS } from "./_capacity.ts";
 import type { Command } from "./_command.ts";
 import { completionsCommand, VALUES_COMMAND } from "./_completions.ts";
@@ -12,6 +13,7 @@ import { helpCommand, VERSION_COMMAND } from "./_help.ts";
 import { INSTANCE_COMMANDS } from "./_instances.ts";
 import { findIn } from "./_names.ts";
 import { TICKET_COMMANDS } from "./_tickets.ts";
+import { WEBHOOK_COMMANDS } from "./_webhooks.ts";
 
 /** Every command, in the order help lists them. */
 export const COMMANDS: readonly Command[] = [
@@ -22,7 +24,9 @@ export const COMMANDS: readonly Command[] = [
   ...FIREWALL_COMMANDS,
   ...AUDIT_COMMANDS,
   ...TICKET_COMMANDS,
+  ...WEBHOOK_COMMANDS,
   ...API_COMMANDS,
+  ...AUTH_COMMANDS,
   completionsCommand(() => COMMANDS),
   VALUES_COMMAND,
   helpCommand(() => COMMANDS),

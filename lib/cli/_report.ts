@@ -193,7 +193,14 @@ function messageOf(error: unknown, changed: boolean): string {
 export function reportError(
   io: CliIo,
   error: unknown,
-  options: { json: boolean; commandName?: string; interrupted: unknown; changed?: boolean },
+  options: {
+    json: boolean;
+    commandName?: string;
+    interrupted: unknown;
+    changed?: boolean;
+    /** The key the run sends, when known (a profile's): hidden from the message like LAMBDA_API_KEY. */
+    apiKey?: string;
+  },
 ): number {
   const changed = options.changed ?? false;
   const exitCode = exitCodeOf(error, options.interrupted, changed);
@@ -201,7 +208,7 @@ export function reportError(
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
-  const shown = presentIo(io, options.json);
+  const shown = presentIo(io, options.json, options.apiKey);
   const say = shown.stderr;
   if (options.json) {
     say(JSON.stringify({

@@ -18,8 +18,10 @@ import { isGroup, unknownCommand } from "./_names.ts";
 import { table } from "./_table.ts";
 import { presentIo, remark, type ShownIo } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
-import { type Changes, checkBaseUrl, type CliOptions, makeClient } from "./_client.ts";
+import { type Changes, type CliOptions, makeClient } from "./_client.ts";
+import { checkBaseUrl, type Credentials, resolveCredentials } from "./_credentials.ts";
 import { dryRun } from "./_dry_run.ts";
+import { Profiles } from "./_profiles.ts";
 
 /**
  * Runs the command line with `argv` (the arguments after the program's name) and resolves with
@@ -57,6 +59,7 @@ export async function runCli(
 ): Promise<number> {
   const { command, rest, words } = splitCommand(argv);
   let interrupted = (): unknown => false;
+  let apiKey: string | undefined;
   const changes: Changes = { sent: false };
   try {
     const args = parse(command, rest, words);
@@ -67,7 +70,7 @@ export async function runCli(
     if (command === undefined) {
       // `--base-url $UNSET instances list` takes `instances` for the URL: say that, not "no command".
       const baseUrl = args.strings.get("base-url");
-      if (baseUrl !== undefined) checkBaseUrl(baseUrl, true);
+      if (baseUrl !== undefined) checkBaseUrl(baseUrl, "option '--base-url'");
       return overview(io, args);
     }
     if (args.booleans.has("help")) {
@@ -75,8 +78,8 @@ export async function runCli(
       return EXIT.ok;
     }
     const shown = view(command, args);
-    const out = presentIo(io, shown.json);
-    const { context, stopped } = prepare(command, args, out, options, shown, changes);
+    const { context, out, stopped } = await prepare(command, args, io, options, shown, changes);
+    apiKey = context.credentials?.apiKey;
     await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
@@ -95,6 +98,7 @@ export async function runCli(
       interrupted: interrupted(),
       changed: changes.sent,
       ...(command === undefined ? {} : { commandName: command.name.join(" ") }),
+      ...(apiKey === undefined ? {} : { apiKey }),
     });
   }
 }
@@ -166,17 +170,18 @@ function overview(io: CliIo, args: ParsedArgs): number {
 }
 
 /**
- * Checks everything that can be checked before a request, and builds the client and context; for
- * a dry run, with what tells the request its client stopped.
+ * Checks everything that can be checked before a request, finds the key, and builds the client
+ * and context (whose `io` is made safe to print to, the key hidden); for a dry run, with what
+ * tells the request its client stopped.
  */
-function prepare(
+async function prepare(
   command: Command,
   args: ParsedArgs,
-  io: CliIo,
+  raw: CliIo,
   options: CliOptions,
   shown: View,
   changes: Changes,
-): { context: CommandContext; stopped?: () => Request | undefined } {
+): Promise<{ context: CommandContext; out: ShownIo; stopped?: () => Request | undefined }> {
   const name = command.name.join(" ");
   const dryRun = args.booleans.has("dry-run");
   if (dryRun && !command.mutating) {
@@ -192,9 +197,16 @@ function prepare(
   }
   const clock = options.clock;
   const never = new AbortController().signal;
-  const made: ReturnType<typeof makeClient> = command.local
-    ? { client: new LambdaCloudClient(), keyId: Promise.resolve("") }
-    : makeClient(args, io, options, dryRun, shown, changes);
+  const profiles = new Profiles(options.credentials);
+  const credentials: Credentials | undefined = command.local
+    ? undefined
+    : command.ownCredentials
+    ? await command.ownCredentials({ args, io: raw, profiles })
+    : await resolveCredentials(args, raw, profiles, dryRun);
+  const io = presentIo(raw, shown.json, credentials?.apiKey);
+  const made: ReturnType<typeof makeClient> = credentials === undefined
+    ? { client: new LambdaCloudClient(), keyId: () => Promise.resolve("") }
+    : makeClient(args, io, options, credentials, dryRun, shown, changes);
   const client = made.client;
   const context: CommandContext = {
     client,
@@ -213,8 +225,10 @@ function prepare(
       ? launchJournal(options.journal, client.baseUrl, made.keyId)
       : undefined,
     valueCache: options.valueCache && valueCache(options.valueCache, client.baseUrl, made.keyId),
+    credentials,
+    profiles,
   };
-  return made.stopped ? { context, stopped: made.stopped } : { context };
+  return made.stopped ? { context, out: io, stopped: made.stopped } : { context, out: io };
 }
 
 /**

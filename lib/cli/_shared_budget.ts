@@ -6,6 +6,7 @@
 
 import type { DenoPermissions } from "./_deno_io.ts";
 import { type KvLike, kvRateLimitStore, type RateLimitStore } from "../../mod.ts";
+import { CACHE_FOLDER, folderOf, userPath } from "./_user_folders.ts";
 
 /** The parts of the `Deno` namespace the shared budget uses. */
 export interface BudgetDeno {
@@ -30,22 +31,7 @@ export function budgetPath(
   deno: Pick<BudgetDeno, "build" | "env" | "permissions">,
   file: string = BUDGET_FILE,
 ): string | undefined {
-  const read = (name: string) => {
-    try {
-      if (deno.permissions.querySync({ name: "env", variable: name }).state !== "granted") {
-        return undefined;
-      }
-      return deno.env.get(name) || undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  if (deno.build.os === "windows") {
-    const local = read("LOCALAPPDATA");
-    return local && `${local}\\${file.replace("/", "\\")}`;
-  }
-  const cache = read("XDG_CACHE_HOME") ?? (read("HOME") && `${read("HOME")}/.cache`);
-  return cache && `${cache}/${file}`;
+  return userPath(deno, CACHE_FOLDER, file);
 }
 
 /**
@@ -85,7 +71,7 @@ export function sharedBudget(deno: BudgetDeno): RateLimitStore {
         : "XDG_CACHE_HOME and HOME are unset or cannot be read: --allow-env=XDG_CACHE_HOME,HOME",
     );
   }
-  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+  const folder = folderOf(path);
   if (!granted(deno, path)) {
     return unavailable(
       `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,

@@ -57,10 +57,14 @@ interface Entry {
 }
 
 /** The cache in `file`, for the API at `api` and the key whose fingerprint `key` gives. */
-export function valueCache(file: CacheFile, api: string, key: Promise<string>): ValueCache {
+export function valueCache(
+  file: CacheFile,
+  api: string,
+  key: () => Promise<string>,
+): ValueCache {
   return {
     async names(kind, read, now) {
-      const slot = `${api} ${await key} ${kind}`;
+      const slot = `${api} ${await key()} ${kind}`;
       const entries = await readEntries(file);
       const cached = entries[slot];
       if (

@@ -3,6 +3,7 @@
 
 import { describeValue } from "../_validate.ts";
 import { LambdaEmulator } from "./emulator.ts";
+import { DEFAULT_WEBHOOK_TOKEN } from "./_settings.ts";
 import type { EmulatorAssumptions } from "./assumptions.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { EmulatorServer } from "./server.ts";
@@ -34,6 +35,8 @@ Options:
   --retry-after             send Retry-After with each 429 (default: none)
   --assume NAME=CHOICE,...  the other choice of a guess about production: reterminate=200,
                             sharedKeyName=400, keyInUse=400, publicKey=trimmed, nullName=absent
+  --webhook-url URL         post the ticket webhooks to URL (default: none are sent)
+  --webhook-token TOKEN     the bearer token they carry (default emulator_webhook_token)
   -h, --help                show this help
 
 An option's value may follow it (--port 8080) or be joined to it (--port=8080).
@@ -50,6 +53,8 @@ const VALUE_FLAGS = new Set([
   "--launch-burst",
   "--rate-limit-body",
   "--assume",
+  "--webhook-url",
+  "--webhook-token",
 ]);
 const SWITCHES = new Set([
   "--no-rate-limit",
@@ -134,6 +139,18 @@ export async function runEmulatorCommand(
   print("Point a client or the lambda command at it:");
   print("");
   print(`  export LAMBDA_BASE_URL=${server.url} LAMBDA_API_KEY=${shellWord(emulator.apiKey)}`);
+  const webhooks = values.get("--webhook-url");
+  if (webhooks !== undefined) {
+    print("");
+    print(
+      `Ticket webhooks go to ${webhooks}; give a receiver (lambda webhooks listen) their token:`,
+    );
+    print(
+      `  export LAMBDA_WEBHOOK_TOKEN=${
+        shellWord(values.get("--webhook-token") ?? DEFAULT_WEBHOOK_TOKEN)
+      }`,
+    );
+  }
   return server;
 }
 
@@ -163,6 +180,12 @@ function emulatorOptions(values: Map<string, string>, switches: Set<string>): Em
   options.rateLimitAnswer = answer;
   const assume = values.get("--assume");
   if (assume !== undefined) options.assumptions = assumptions(assume);
+  const url = values.get("--webhook-url");
+  const token = values.get("--webhook-token");
+  if (token !== undefined && url === undefined) {
+    throw new TypeError(`Cannot ${ACTION}: '--webhook-token' needs '--webhook-url'`);
+  }
+  if (url !== undefined) options.webhooks = { url, ...(token === undefined ? {} : { token }) };
   return options;
 }
 

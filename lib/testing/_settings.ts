@@ -14,6 +14,8 @@ import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { RateLimitAnswer } from "./rate_limits.ts";
 import type { EmulatorExchange } from "./requests.ts";
+import type { WebhookTarget } from "./_webhook_sender.ts";
+import type { EmulatorWebhookOptions } from "./webhooks.ts";
 
 /** The rate limits, checked; `countRefused` with its default. */
 export interface RateLimits {
@@ -45,22 +47,19 @@ export interface Settings {
   onResponse: ((exchange: EmulatorExchange) => void) | undefined;
   requestLogLimit: number;
   maxBodyBytes: number;
+  /** `undefined` when no webhooks are sent. */
+  webhooks: WebhookTarget | undefined;
 }
 
 const DEFAULT_API_KEY = "secret_emulator";
+/** The token webhooks carry when none is given. */
+export const DEFAULT_WEBHOOK_TOKEN = "emulator_webhook_token";
 
 /** Checks `options` as `new LambdaEmulator(options)` does; throws TypeError or RangeError. */
 export function checkOptions(options: EmulatorOptions): Settings {
   const action = "create emulator";
   const seed = checkNonNegativeInteger(action, "seed", options.seed ?? 1);
-  const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-  if (typeof apiKey !== "string" || !/^[\x21-\x7e]+$/.test(apiKey)) {
-    throw new TypeError(
-      `Cannot ${action}: 'apiKey' must be printable ASCII without spaces, received ${
-        describeValue(apiKey)
-      }`,
-    );
-  }
+  const apiKey = checkSecret(action, "apiKey", options.apiKey ?? DEFAULT_API_KEY);
   const clock = options.clock ?? { now: () => Date.now() };
   const timing = options.timing ?? {};
   const quota = options.quota ?? {};
@@ -121,6 +120,53 @@ export function checkOptions(options: EmulatorOptions): Settings {
       "maxBodyBytes",
       options.maxBodyBytes ?? 4 * 1024 * 1024,
     ),
+    webhooks: options.webhooks === undefined ? undefined : checkWebhooks(action, options.webhooks),
+  };
+}
+
+/** A key or token: printable ASCII without spaces, as a bearer token must be. */
+function checkSecret(action: string, name: string, value: unknown): string {
+  if (typeof value !== "string" || !/^[\x21-\x7e]+$/.test(value)) {
+    throw new TypeError(
+      `Cannot ${action}: '${name}' must be printable ASCII without spaces, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+function checkWebhooks(action: string, webhooks: EmulatorWebhookOptions): WebhookTarget {
+  if (!isRecord(webhooks)) {
+    throw new TypeError(
+      `Cannot ${action}: 'webhooks' must be an object, received ${describeValue(webhooks)}`,
+    );
+  }
+  let url: URL | undefined;
+  try {
+    url = new URL(webhooks.url);
+  } catch {
+    // said below
+  }
+  if (url?.protocol !== "http:" && url?.protocol !== "https:") {
+    throw new TypeError(
+      `Cannot ${action}: 'webhooks.url' must be an http or https URL, received ${
+        describeValue(webhooks.url)
+      }`,
+    );
+  }
+  const send = webhooks.fetch ?? ((request: Request) => fetch(request));
+  if (typeof send !== "function") {
+    throw new TypeError(
+      `Cannot ${action}: 'webhooks.fetch' must be a function, received ${describeValue(send)}`,
+    );
+  }
+  return {
+    url: url!.href,
+    token: checkSecret(action, "webhooks.token", webhooks.token ?? DEFAULT_WEBHOOK_TOKEN),
+    fetch: send,
+    maxRetries: checkNonNegativeInteger(action, "webhooks.maxRetries", webhooks.maxRetries ?? 3),
+    backoffMs: checkNonNegativeNumber(action, "webhooks.backoffMs", webhooks.backoffMs ?? 1000),
   };
 }
 

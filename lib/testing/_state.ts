@@ -16,6 +16,7 @@ import type {
 import type { Region } from "../types/regions.ts";
 import type { SshKey } from "../types/ssh_keys.ts";
 import type { Attachment, Ticket } from "../types/tickets.ts";
+import type { TicketEvent, WebhookTicket } from "../types/webhooks.ts";
 import type { EmulatorCatalog } from "./catalog.ts";
 import type { Assumptions } from "./_assumptions.ts";
 import { SeededRandom } from "./_random.ts";
@@ -80,7 +81,12 @@ export interface RulesetRecord {
 export interface TicketRecord {
   ticket: Ticket;
   attachments: Map<string, Attachment>;
+  /** What the ticket was opened about, which webhooks show and the tickets API does not. */
+  about: { ip: string | null; instanceId: string | null; clusterId: string | null };
 }
+
+/** Told of each ticket event, for the webhooks. */
+export type TicketEventSink = (type: TicketEvent["type"], ticket: WebhookTicket) => void;
 
 /** Who the emulated account belongs to. */
 export const ACCOUNT = {
@@ -119,6 +125,8 @@ export class EmulatorState {
   legacyRules: FirewallRule[];
   active = true;
   billingAddressValid = true;
+  /** Told of each ticket event. */
+  readonly ticketEvent: TicketEventSink;
   #now: () => number;
 
   constructor(
@@ -130,6 +138,7 @@ export class EmulatorState {
       pageSize: number;
       assumptions: Assumptions;
       now: () => number;
+      ticketEvent: TicketEventSink;
     },
   ) {
     this.random = new SeededRandom(options.seed);
@@ -139,6 +148,7 @@ export class EmulatorState {
     this.pageSize = options.pageSize;
     this.assumptions = options.assumptions;
     this.#now = options.now;
+    this.ticketEvent = options.ticketEvent;
     const ssh: FirewallRule = {
       protocol: "tcp",
       port_range: [22, 22],

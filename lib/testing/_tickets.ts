@@ -10,8 +10,10 @@ import type {
   CreateTicketRequest,
   InitiateAttachmentRequest,
   Ticket,
+  TicketStatus,
   UpdateTicketRequest,
 } from "../types/tickets.ts";
+import type { TicketEvent, WebhookTicket } from "../types/webhooks.ts";
 import { invalidParameters, notFound, objectDoesNotExist, validateWith } from "./_errors.ts";
 import { type Handler, type HandlerContext, ok, paginate } from "./_handler.ts";
 import { ACCOUNT, type EmulatorState, type TicketRecord } from "./_state.ts";
@@ -20,6 +22,51 @@ import type { OperationId } from "./operations.ts";
 const UPLOAD_HOST = "https://uploads.emulator.invalid";
 // How long presigned URLs last, in seconds: the spec's example for both kinds.
 const URL_LIFETIME_SECONDS = 3600;
+
+/** The statuses in which a ticket counts as resolved: `ticket.resolved` is sent on reaching one. */
+const RESOLVED: readonly TicketStatus[] = ["solved", "confirm_solved"];
+
+/** The ticket as a webhook shows it. */
+function webhookTicket({ ticket, about }: TicketRecord): WebhookTicket {
+  return {
+    object: "ticket",
+    id: ticket.id,
+    subject: ticket.subject,
+    description: ticket.description,
+    request_type: ticket.type ?? "incident",
+    severity: ticket.severity ?? null,
+    status: ticket.status,
+    created_at: ticket.created_at,
+    updated_at: ticket.updated_at ?? ticket.created_at,
+    instance_ip: about.ip,
+    instance_id: about.instanceId,
+    cluster_id: about.clusterId,
+    source: "api",
+  };
+}
+
+function announce(state: EmulatorState, type: TicketEvent["type"], record: TicketRecord): void {
+  state.ticketEvent(type, webhookTicket(record));
+}
+
+/**
+ * Gives the ticket a new status, as support (or the API's `solved`) does, and sends the event it
+ * makes: `ticket.resolved` on reaching `solved` or `confirm_solved`, `ticket.status_changed` on
+ * any other change; none when the status is the same.
+ */
+export function setTicketStatus(
+  state: EmulatorState,
+  record: TicketRecord,
+  status: TicketStatus,
+): void {
+  const { ticket } = record;
+  if (ticket.status === status) return;
+  ticket.status = status;
+  ticket.updated_at = state.isoNow();
+  if (RESOLVED.includes(status)) ticket.resolved_at ??= ticket.updated_at;
+  else delete ticket.resolved_at;
+  announce(state, RESOLVED.includes(status) ? "ticket.resolved" : "ticket.status_changed", record);
+}
 
 function ticketOr404(state: EmulatorState, id: string): TicketRecord {
   const record = state.tickets.get(id);
@@ -81,21 +128,28 @@ function createTicket({ state, request, body }: HandlerContext) {
   if (create.severity !== undefined) ticket.severity = create.severity;
   if (create.hostname !== undefined) ticket.hostname = create.hostname;
   if (create.device_serial !== undefined) ticket.device_serial = create.device_serial;
-  state.tickets.set(ticket.id, { ticket, attachments: new Map() });
+  const record: TicketRecord = {
+    ticket,
+    attachments: new Map(),
+    about: {
+      ip: create.ip ?? null,
+      instanceId: create.instance_id ?? null,
+      clusterId: create.cluster_id ?? null,
+    },
+  };
+  state.tickets.set(ticket.id, record);
   state.audit(request, "ticket", "created", [ticket.id], { type: ticket.type });
+  announce(state, "ticket.created", record);
   const { subject: _s, description: _d, comments: _c, updated_at: _u, ...created } = ticket;
   return ok(structuredClone(created));
 }
 
 function updateTicket({ state, request, params, body }: HandlerContext) {
-  const { ticket } = ticketOr404(state, params.ticket_id!);
+  const record = ticketOr404(state, params.ticket_id!);
+  const { ticket } = record;
   validateWith(() => checkUpdateTicketRequest(body));
   const change = body as UpdateTicketRequest;
   const now = state.isoNow();
-  if (change.status === "solved") {
-    ticket.status = "solved";
-    ticket.resolved_at = now;
-  }
   if (change.severity !== undefined) ticket.severity = change.severity;
   if (change.priority !== undefined) ticket.priority = change.priority;
   if (change.affected_devices !== undefined) ticket.affected_devices = [...change.affected_devices];
@@ -104,6 +158,8 @@ function updateTicket({ state, request, params, body }: HandlerContext) {
   }
   ticket.updated_at = now;
   state.audit(request, "ticket", "updated", [ticket.id]);
+  // Last, so that the event shows the ticket with every change made.
+  if (change.status === "solved") setTicketStatus(state, record, "solved");
   return ok({}, 202);
 }
 

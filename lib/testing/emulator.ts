@@ -5,7 +5,9 @@
  */
 
 import type { Instance } from "../types/instances.ts";
-import { checkNonNegativeInteger, checkNonNegativeNumber } from "../_validate.ts";
+import type { TicketStatus } from "../types/tickets.ts";
+import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import { enumValues, queryParam } from "../spec/lookup.ts";
 import { Admission } from "./_admission.ts";
 import { FaultRules } from "./_fault_rules.ts";
 import { LateCalls } from "./_late_calls.ts";
@@ -16,12 +18,15 @@ import { RequestLog } from "./_request_log.ts";
 import { serveOnLoopback } from "./_serve.ts";
 import { checkOptions } from "./_settings.ts";
 import { EmulatorState } from "./_state.ts";
+import { setTicketStatus } from "./_tickets.ts";
+import { WebhookSender } from "./_webhook_sender.ts";
 import type { Faults } from "./faults.ts";
 import { type OperationId, OPERATIONS } from "./operations.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { EmulatorOverride, OverrideHandler, OverrideOptions } from "./overrides.ts";
 import type { RecordedRequest } from "./requests.ts";
 import type { EmulatorServer } from "./server.ts";
+import type { EmulatorWebhooks } from "./webhooks.ts";
 
 /**
  * An emulator of the Lambda Cloud API v1: every operation of the client's table (generated from
@@ -56,6 +61,9 @@ export class LambdaEmulator {
   readonly apiKey: string;
   /** Inject, count and clear faults. */
   readonly faults: Faults;
+  /** The webhooks it sent, faults for them, and a way to wait for them: see `webhooks` options. */
+  readonly webhooks: EmulatorWebhooks;
+  readonly #webhooks: WebhookSender;
   readonly #state: EmulatorState;
   readonly #clock: { now(): number };
   #offsetMs = 0;
@@ -76,7 +84,18 @@ export class LambdaEmulator {
     const now = () => this.now();
     this.apiKey = settings.apiKey;
     this.#clock = settings.clock;
-    this.#state = new EmulatorState({ ...settings.account, now });
+    this.#webhooks = new WebhookSender(
+      settings.webhooks,
+      now,
+      new SeededRandom(settings.account.seed ^ 0x4ebb00c5),
+      settings.requestLogLimit,
+    );
+    this.webhooks = this.#webhooks;
+    this.#state = new EmulatorState({
+      ...settings.account,
+      now,
+      ticketEvent: (type, ticket) => this.#webhooks.send(type, ticket),
+    });
     const faults = new FaultRules(new SeededRandom(settings.account.seed ^ 0x5eed));
     this.faults = faults;
     this.#log = new RequestLog(settings.requestLogLimit, settings.onResponse);
@@ -233,6 +252,39 @@ export class LambdaEmulator {
   }
 
   /**
+   * Gives a ticket a new status, as Lambda's support does (the API can only set `solved`), and
+   * sends its webhook: `ticket.resolved` for `solved` and `confirm_solved`, else
+   * `ticket.status_changed`; nothing when the status is the one it has.
+   *
+   * @param id The ticket's id.
+   * @param status Its new status.
+   * @throws {RangeError} When no such ticket exists, or the status is not one of the API's.
+   *
+   * @example Support puts a ticket on hold
+   * ```ts
+   * import { LambdaEmulator } from "@lambda-cloud/client/testing";
+   *
+   * const emulator = new LambdaEmulator();
+   * // after a ticket is created: emulator.setTicketStatus(id, "on_hold");
+   * ```
+   */
+  setTicketStatus(id: string, status: TicketStatus): void {
+    const record = this.#state.tickets.get(id);
+    if (!record) {
+      throw new RangeError(`Cannot set ticket status: no ticket '${id}' in the emulator`);
+    }
+    const statuses = enumValues(queryParam("listTickets", "status"));
+    if (!statuses.includes(status)) {
+      throw new RangeError(
+        `Cannot set ticket status: 'status' must be one of ${statuses.join(", ")}, received ${
+          describeValue(status)
+        }`,
+      );
+    }
+    setTicketStatus(this.#state, record, status);
+  }
+
+  /**
    * Sets how many more instances of a type a region can launch now; 0 makes launches answer
    * `insufficient-capacity`.
    *
@@ -341,8 +393,16 @@ export class LambdaEmulator {
    * console.log((await client.regions.list()).length); // 12
    * ```
    */
-  serve(options: { port?: number; hostname?: string } = {}): Promise<EmulatorServer> {
-    return serveOnLoopback((request, closing) => this.#pipeline.handle(request, closing), options);
+  async serve(options: { port?: number; hostname?: string } = {}): Promise<EmulatorServer> {
+    const server = await serveOnLoopback(
+      (request, closing) => this.#pipeline.handle(request, closing),
+      options,
+    );
+    // Retries and late deliveries go out without waiting for a settle() nobody calls.
+    const stopSending = this.#webhooks.keepSending();
+    let closed: Promise<void> | undefined;
+    const close = () => closed ??= Promise.all([server.close(), stopSending()]).then(() => {});
+    return { url: server.url, port: server.port, close, [Symbol.asyncDispose]: close };
   }
 
   /**

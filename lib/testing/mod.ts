@@ -34,8 +34,9 @@
  * `--boot-seconds N` (by default, boot time follows the type), for the rate limits
  * `--no-rate-limit`, `--request-interval-ms N`, `--launch-interval-ms N`, `--request-burst N`,
  * `--launch-burst N`, `--count-refused`, `--count-invalid-launches`,
- * `--rate-limit-body text|html|json` and `--retry-after`, and `--assume NAME=CHOICE,...` for the
- * emulator's guesses (see `assumptions.ts`).
+ * `--rate-limit-body text|html|json` and `--retry-after`, `--assume NAME=CHOICE,...` for the
+ * emulator's guesses (see `assumptions.ts`), and `--webhook-url URL` with `--webhook-token TOKEN`
+ * to post the ticket webhooks (see `webhooks.ts`).
  *
  * ## How close to production
  *
@@ -60,6 +61,13 @@ export { FakeClock } from "./fake_clock.ts";
 export { type FaultHandle, type FaultKind, type FaultRule, type Faults } from "./faults.ts";
 export { type RateLimitAnswer, type RateLimitOptions } from "./rate_limits.ts";
 export { type OperationId, OPERATIONS, type OperationSpec } from "./operations.ts";
+export {
+  type EmulatorWebhookOptions,
+  type EmulatorWebhooks,
+  type WebhookDelivery,
+  type WebhookFaultHandle,
+  type WebhookFaultRule,
+} from "./webhooks.ts";
 export {
   type EmulatorOverride,
   type OverrideCall,

@@ -1,6 +1,7 @@
 /**
  * The emulator's options: its seed, key and clock, what it sells, how its instances age, its
- * quotas, its rate limits and their 429s, and what it keeps of the requests it answers.
+ * quotas, its rate limits and their 429s, what it keeps of the requests it answers, and where it
+ * sends its webhooks.
  *
  * @module
  */
@@ -9,6 +10,7 @@ import type { EmulatorAssumptions } from "./assumptions.ts";
 import type { EmulatorCatalog } from "./catalog.ts";
 import type { RateLimitAnswer, RateLimitOptions } from "./rate_limits.ts";
 import type { EmulatorExchange } from "./requests.ts";
+import type { EmulatorWebhookOptions } from "./webhooks.ts";
 
 /**
  * Options for {@linkcode LambdaEmulator}. Every one has a default that behaves like the real API.
@@ -91,4 +93,9 @@ export interface EmulatorOptions {
    * @default 4194304 (4 MiB: a launch's `user_data` may be 1 MB)
    */
   maxBodyBytes?: number;
+  /**
+   * Where to send the ticket webhooks (`ticket.created`, `ticket.status_changed`,
+   * `ticket.resolved`), and how to retry them: see `emulator.webhooks`. None are sent without it.
+   */
+  webhooks?: EmulatorWebhookOptions;
 }

@@ -1,7 +1,9 @@
 // The smoke scenario every runtime runs against the emulator over loopback: list, launch, wait,
-// terminate, and a typed error. Bundled with the client into plain JavaScript for each runtime.
+// terminate, a typed error, and the webhook receiver. Bundled with the client into plain
+// JavaScript for each runtime.
 
 import { LambdaCloudClient, NotFoundError } from "../../mod.ts";
+import { runWebhookScenario } from "./webhooks.ts";
 
 /** Runs the scenario; resolves with what happened, or throws. */
 export async function runScenario(baseUrl: string, apiKey: string): Promise<string> {
@@ -36,5 +38,5 @@ export async function runScenario(baseUrl: string, apiKey: string): Promise<stri
   }
   if (typed !== "NotFoundError global/object-does-not-exist") throw new Error(`got ${typed}`);
   return `launched ${cheapest.instance_type_name} in ${cheapest.region_name}, active at ${active.ip}, ` +
-    `${gone?.status ?? "gone"} after terminate; ${typed}`;
+    `${gone?.status ?? "gone"} after terminate; ${typed}; ${await runWebhookScenario()}`;
 }

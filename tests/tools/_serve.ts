@@ -13,21 +13,25 @@ export interface ServeOptions {
 
 /**
  * Serves `file` with `deno serve --port=0`, waits until it says where it listens, hands that URL
- * to `use`, and stops it afterwards, whatever `use` did.
+ * (and what it has printed on stdout so far) to `use`, and stops it afterwards, whatever `use` did.
  */
 export async function serveWithDeno<T>(
   file: string,
   options: ServeOptions,
-  use: (url: string) => Promise<T>,
+  use: (url: string, stdout: () => string) => Promise<T>,
 ): Promise<T> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["serve", "--port=0", "--host=127.0.0.1", ...options.permissions, file],
     env: { NO_COLOR: "1", ...options.env },
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     stdin: "null",
-    stdout: "null",
+    stdout: "piped",
     stderr: "piped",
   }).spawn();
+  let printed = "";
+  const reading = child.stdout.pipeThrough(new TextDecoderStream()).pipeTo(
+    new WritableStream({ write: (text) => void (printed += text) }),
+  );
   const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   try {
     // "deno serve: Listening on http://127.0.0.1:43117/"
@@ -37,11 +41,12 @@ export async function serveWithDeno<T>(
       if (done) throw new Error(`deno serve ${file} stopped before listening: ${said.trim()}`);
       said += value;
       const url = /Listening on (http:\/\/\S+?)\/?\s/.exec(said)?.[1];
-      if (url !== undefined) return await use(url);
+      if (url !== undefined) return await use(url, () => printed);
     }
   } finally {
     child.kill();
     await lines.cancel();
     await child.status;
+    await reading;
   }
 }
