@@ -4,8 +4,9 @@
 // A Deno Deploy app that reaps forgotten GPU instances. Every 15 minutes (Deno.cron) it terminates
 // each instance that is past its policy: tagged `reap-after` with a time that has passed, or running
 // for longer than REAP_MAX_AGE_HOURS (24 by default; launch times come from the audit trail),
-// unless tagged `keep=true`. GET / shows what it would reap now; POST /reap, with
-// `Authorization: Bearer $REAPER_TOKEN`, reaps now. On Deploy, isolates in several regions may run
+// unless tagged `keep=true`. GET / shows what it would reap now, and POST /reap reaps now: both
+// only with `Authorization: Bearer $REAPER_TOKEN` (a Deploy app is public, and instance names say
+// what a team works on), compared in constant time. On Deploy, isolates in several regions may run
 // at once: they book their requests in the platform's KV (Deno.openKv()), so together they keep to
 // the key's rate limit. Deploy needs none of the flags above. Locally, Deno.openKv() opens a file in
 // Deno's cache, shared by every process that serves this file, and the schedule does not run
@@ -105,21 +106,46 @@ if (typeof Deno.cron === "function") {
   });
 }
 
+/** Whether `a` and `b` are the same, in a time that does not tell how much of them matches. */
+async function sameSecret(a: string, b: string): Promise<boolean> {
+  const digest = async (text: string) =>
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
+  const [x, y] = await Promise.all([digest(a), digest(b)]);
+  return x.reduce((difference, byte, index) => difference | (byte ^ y[index]!), 0) === 0;
+}
+
+/** Why `request` may not see or reap instances, as an answer; `undefined` when it may. */
+async function refusal(request: Request): Promise<Response | undefined> {
+  const token = Deno.env.get("REAPER_TOKEN");
+  if (!token) {
+    return Response.json({
+      error: "REAPER_TOKEN is not set: set it, then send it as a bearer token",
+    }, {
+      status: 403,
+    });
+  }
+  const sent = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
+  if (sent === undefined) {
+    return Response.json({ error: "send the token: Authorization: Bearer $REAPER_TOKEN" }, {
+      status: 401,
+      headers: { "www-authenticate": "Bearer" },
+    });
+  }
+  if (!(await sameSecret(sent, token))) {
+    return Response.json({ error: "wrong token" }, { status: 403 });
+  }
+  return undefined;
+}
+
 export default {
   async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
-    const token = Deno.env.get("REAPER_TOKEN");
-    try {
-      if (request.method === "GET" && path === "/") return Response.json(await reap(true));
-      if (request.method === "POST" && path === "/reap") {
-        if (!token || request.headers.get("authorization") !== `Bearer ${token}`) {
-          return Response.json({ error: "set REAPER_TOKEN, and send it as a bearer token" }, {
-            status: 403,
-          });
-        }
-        return Response.json(await reap(false));
-      }
+    const dryRun = request.method === "GET" && path === "/";
+    if (!dryRun && !(request.method === "POST" && path === "/reap")) {
       return new Response(null, { status: 404 });
+    }
+    try {
+      return await refusal(request) ?? Response.json(await reap(dryRun));
     } catch (error) {
       // The message names the failed call and Lambda's code; it never holds the key.
       const message = error instanceof LambdaCloudError ? error.message : "internal error";

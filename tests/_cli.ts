@@ -57,6 +57,8 @@ export interface TerminalSetup {
    * @default true
    */
   stdoutTerminal?: boolean;
+  /** Whether stdout and stderr take colour (terminals, without NO_COLOR). @default false */
+  colour?: boolean;
 }
 
 /** A launch journal in memory, as the installed command line keeps one on disk. */
@@ -99,6 +101,7 @@ export function cliRunner(
       stdoutLost: () => lost,
       stdoutError: () => setup.stdoutError,
       stdoutIsTerminal: setup.stdoutTerminal ?? true,
+      colour: { stdout: setup.colour ?? false, stderr: setup.colour ?? false },
       stderr: (line) => err.push(line),
       progress: (line) => progress.push(line),
       env: (name) => {

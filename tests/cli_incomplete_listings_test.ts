@@ -44,14 +44,14 @@ Deno.test("cli incomplete listings: instances tag reads an instance listed witho
     "victim",
     "owner=bob",
   ]);
-  assertEquals(asked.questions, ["Remove the tag(s) team=ml, cost=42 from victim?"]);
+  assertEquals(asked.questions, ["This removes 2 tag(s) from victim: team=ml, cost=42. Go ahead?"]);
   // Not even a read by id gives them: nothing is replaced, --yes or not.
   emulator.faults.inject({ kind: "untagged", operation: "getInstance", times: 10 });
   const unknown = await run(["instances", "tag", "victim", "owner=bob", "--yes"]);
   assertEquals(unknown.code, EXIT.failed);
   assertMatch(
     unknown.err,
-    /^error: Cannot tag instance '[0-9a-f]{32}': the API did not say which tags it has, so replacing them could remove tags unseen: nothing was changed/,
+    /^error: Cannot tag instance '[0-9a-f]{32}': the API did not say which tags it has, so changing them could remove tags unseen: nothing was changed/,
   );
   assertEquals(emulator.instances()[0]!.tags, before);
   assertEquals(emulator.requests.filter((request) => request.method === "POST").length, 2); // key, launch

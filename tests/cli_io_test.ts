@@ -3,7 +3,7 @@
 import { assertEquals, assertRejects, assertThrows } from "./_deps.ts";
 import { denoIo, type DenoLike } from "../lib/cli/_deno_io.ts";
 
-function fakeDeno(terminal: boolean, granted: string[], typed = "") {
+function fakeDeno(terminal: boolean, granted: string[], typed = "", noColor = false) {
   const decoder = new TextDecoder();
   const out: string[] = [];
   const err: string[] = [];
@@ -82,6 +82,7 @@ function fakeDeno(terminal: boolean, granted: string[], typed = "") {
       removed.push(path);
       return Promise.resolve();
     },
+    noColor,
   };
   return {
     deno,
@@ -111,6 +112,12 @@ Deno.test("deno io: on a terminal, progress is one line rewritten in place, ende
     "\r\x1b[Kbooting\r\x1b[Kactive\n\r\x1b[Kagain\nLaunch? [y/N] warning\n",
   );
   assertEquals([out, io.isTerminal], [["done\n"], true]);
+});
+
+Deno.test("deno io: colour only on a terminal, and never with NO_COLOR", () => {
+  assertEquals(denoIo(fakeDeno(true, []).deno).colour, { stdout: true, stderr: true });
+  assertEquals(denoIo(fakeDeno(true, [], "", true).deno).colour, { stdout: false, stderr: false });
+  assertEquals(denoIo(fakeDeno(false, []).deno).colour, { stdout: false, stderr: false });
 });
 
 Deno.test("deno io: a question goes to stderr, never stdout, and only y or yes is yes", async () => {

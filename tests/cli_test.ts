@@ -60,7 +60,7 @@ Deno.test("cli: help for everything, and usage errors exit 2", async () => {
   const unknown = await run(["instances", "explode"]);
   assertEquals([unknown.code, unknown.err], [
     EXIT.usage,
-    "error: unknown command 'instances explode'\nRun 'lambda --help' for usage.",
+    "error: unknown command 'instances explode'; the commands of 'instances' are list, get, launch, recover, rename, tag, restart, terminate, wait\nRun 'lambda --help' for usage.",
   ]);
   const badFlag = await run(["instances", "list", "--colour"]);
   assertEquals(badFlag.code, EXIT.usage);

@@ -3,7 +3,8 @@
 // line, and reports errors as one line, without a stack trace.
 
 import { assert, assertEquals, assertMatch } from "./_deps.ts";
-import { runExample, seededEmulator } from "./tools/example.ts";
+import { documentedCommand, runExample, seededEmulator } from "./tools/example.ts";
+import { serveWithDeno } from "./tools/_serve.ts";
 
 /** The arguments each example's header gives for the emulator. */
 async function documentedArgs(file: string): Promise<string[]> {
@@ -67,6 +68,49 @@ Deno.test("examples: errors are one line, without a stack trace", async () => {
     const usage = await runExample("examples/terminate_by_tag.ts", [], server, emulator.apiKey);
     assertEquals([usage.code, usage.err], [2, "Usage: terminate_by_tag.ts <tag-key> <tag-value>"]);
     for (const run of [wrongKey, noKey, usage]) assert(!/\n\s+at /.test(run.err), run.err);
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("examples: the reaper shows and reaps nothing without its token, and says a wrong one is wrong", async () => {
+  const { emulator, server } = await seededEmulator();
+  try {
+    const { flags } = await documentedCommand("examples/reaper.ts");
+    const env = { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: server.url };
+    const answers = (token: string | undefined) =>
+      serveWithDeno("examples/reaper.ts", {
+        permissions: flags,
+        env: token === undefined ? env : { ...env, REAPER_TOKEN: token },
+      }, async (url) => {
+        const ask = async (method: string, path: string, authorization?: string) => {
+          const response = await fetch(`${url}${path}`, {
+            method,
+            ...(authorization === undefined ? {} : { headers: { authorization } }),
+          });
+          return `${response.status} ${await response.text()}`;
+        };
+        emulator.clearRequests();
+        const refused = [
+          await ask("GET", "/"),
+          await ask("GET", "/", "Bearer wrong"),
+          await ask("POST", "/reap", "Bearer wrong"),
+        ];
+        // Nothing was even listed for a request without the right token.
+        assertEquals(emulator.requests.length, 0);
+        return [...refused, await ask("GET", "/", `Bearer ${token}`)];
+      });
+    const [none, wrong, wrongReap, right] = await answers("t0ken");
+    assertEquals(none, '401 {"error":"send the token: Authorization: Bearer $REAPER_TOKEN"}');
+    assertEquals([wrong, wrongReap], Array(2).fill('403 {"error":"wrong token"}'));
+    assertMatch(right!, /^200 \{"reaped":\[\],"kept":1,"dryRun":true\}$/);
+    const unset = await answers(undefined);
+    assertEquals(
+      unset.slice(0, 3),
+      Array(3).fill(
+        '403 {"error":"REAPER_TOKEN is not set: set it, then send it as a bearer token"}',
+      ),
+    );
   } finally {
     await server.close();
   }

@@ -183,7 +183,12 @@ async function addSshKey(context: CommandContext): Promise<CommandOutput> {
 /** The region, image, SSH key and filesystem commands. */
 export const ACCOUNT_COMMANDS: Command[] = [
   listCommand(
-    { name: ["regions"], summary: "List regions", columns: ["REGION", "DESCRIPTION"] },
+    {
+      name: ["regions"],
+      summary: "List regions",
+      columns: ["REGION", "DESCRIPTION"],
+      examples: ["lambda regions", "lambda regions -q"],
+    },
     ({ client, signal }) => client.regions.list({ signal }),
     (r) => ({ REGION: r.name, DESCRIPTION: r.description }),
   ),
@@ -192,10 +197,11 @@ export const ACCOUNT_COMMANDS: Command[] = [
       name: ["images"],
       summary: "List images",
       flags: {
-        region: { kind: "string", value: "REGION", help: "only this region" },
+        region: { kind: "string", value: "REGION", help: "only this region", complete: "regions" },
         family: { kind: "string", value: "FAMILY", help: "only this family" },
       },
       columns: ["ID", "FAMILY", "VERSION", "ARCH", "REGION"],
+      examples: ["lambda images --region us-east-1", "lambda images --family lambda-stack-24-04"],
     },
     async ({ client, args, lookup, signal }) => {
       const region = flag(args, "region");
@@ -223,7 +229,12 @@ export const ACCOUNT_COMMANDS: Command[] = [
     }),
   ),
   listCommand(
-    { name: ["ssh-keys", "list"], summary: "List SSH keys", columns: ["ID", "NAME", "PUBLIC_KEY"] },
+    {
+      name: ["ssh-keys", "list"],
+      summary: "List SSH keys",
+      columns: ["ID", "NAME", "PUBLIC_KEY"],
+      examples: ["lambda ssh-keys list", "lambda ssh-keys ls --format NAME --no-header"],
+    },
     ({ client, signal }) => client.sshKeys.list({ signal }),
     (key) => ({ ID: key.id, NAME: key.name, PUBLIC_KEY: `${key.public_key.slice(0, 40)}…` }),
   ),
@@ -253,17 +264,22 @@ export const ACCOUNT_COMMANDS: Command[] = [
     ],
     run: addSshKey,
   },
-  deleteCommand(
-    ["ssh-keys"],
-    "SSH key",
-    (context, ref) => context.lookup.sshKey(ref),
-    (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
-  ),
+  {
+    ...deleteCommand(
+      ["ssh-keys"],
+      "SSH key",
+      (context, ref) => context.lookup.sshKey(ref),
+      (context, id) => context.client.sshKeys.delete(id, { signal: context.signal }),
+      "laptop",
+    ),
+    completes: "ssh-keys",
+  },
   listCommand(
     {
       name: ["filesystems", "list"],
       summary: "List filesystems",
       columns: ["ID", "NAME", "REGION", "IN_USE", "MOUNT_POINT"],
+      examples: ["lambda filesystems list"],
     },
     ({ client, signal }) => client.fileSystems.list({ signal }),
     (fs) => ({
@@ -279,7 +295,15 @@ export const ACCOUNT_COMMANDS: Command[] = [
     summary: "Create a filesystem",
     ...takes("<name>"),
     mutating: true,
-    flags: { region: { kind: "string", value: "REGION", help: "its region (required)" } },
+    flags: {
+      region: {
+        kind: "string",
+        value: "REGION",
+        help: "its region (required)",
+        complete: "regions",
+      },
+    },
+    examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({
         name: args.positionals[0]!,
@@ -297,6 +321,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     "filesystem",
     (context, ref) => context.lookup.fileSystem(ref),
     (context, id) => context.client.fileSystems.delete(id, { signal: context.signal }),
+    "datasets",
     "Delete a filesystem and its data (it must not be mounted)",
   ),
 ];

@@ -4,6 +4,7 @@
 // nothing is sent on a guess.
 
 import { didYouMean } from "./_suggest.ts";
+import type { ValueKind } from "./_value_cache.ts";
 
 /** How a flag takes its value. */
 export type FlagKind = "string" | "boolean" | "list";
@@ -16,6 +17,8 @@ export interface FlagSpec {
   help: string;
   /** A one-letter form, such as `q` for `-q`. */
   short?: string;
+  /** What shell completion offers for its value: names of this kind. */
+  complete?: ValueKind;
 }
 
 /** Parsed arguments. */

@@ -60,6 +60,8 @@ export const AUDIT_COMMANDS: Command[] = [
       },
     },
     columns: ["TIME", "ACTION", "RESOURCE", "ACTOR"],
+    // Its table has no column of ids, and nothing takes an event's id.
+    quiet: false,
     examples: ["lambda audit --since 7d --resource-type cloud.instance", "lambda audit --json"],
     async run({ client, args, now, signal }) {
       const at = now();
@@ -89,8 +91,6 @@ export const AUDIT_COMMANDS: Command[] = [
       }${until === undefined ? "" : ` until ${until.toISOString()}`}`;
       return {
         data: events,
-        // -q: each event's own id, as every other command prints ids.
-        ids: events.map((event) => event.event_id),
         rows: events.map((event) => ({
           TIME: event.event_time,
           ACTION: `${event.resource_name}.${event.action}`,

@@ -218,6 +218,7 @@ const list: Command = {
   summary: "List the profiles, their keys masked",
   local: true,
   columns: ["PROFILE", "KEY", "BASE_URL"],
+  examples: ["lambda auth list", "lambda auth list -q"],
   async run({ profiles }) {
     const rows = [];
     for (const name of await profiles.names()) {
@@ -250,6 +251,7 @@ const logout: Command = {
   flags: { profile: PROFILE_FLAG("remove") },
   local: true,
   quiet: false,
+  examples: ["lambda auth logout --profile staging --yes"],
   check: async (context) => void await leaving(context),
   confirm: {
     destructive: true,

@@ -94,6 +94,7 @@ export const CAPACITY_COMMANDS: Command[] = [
     summary: "List instance types, prices and where they have capacity now",
     flags: { available: { kind: "boolean", help: "only those with capacity somewhere" } },
     columns: ["TYPE", "GPUS", "PRICE", "ARCH", "CAPACITY_IN"],
+    examples: ["lambda types --available", "lambda types --format TYPE,PRICE --no-header"],
     async run({ args, lookup }) {
       const items = (await lookup.instanceTypes())
         .filter((item) =>
@@ -120,10 +121,20 @@ export const CAPACITY_COMMANDS: Command[] = [
     flags: {
       gpu: { kind: "list", value: "MODEL", help: "GPU model, such as H100 (repeatable)" },
       gpus: { kind: "string", value: "N", help: "exactly this many GPUs" },
-      region: { kind: "list", value: "REGION", help: "only this region (repeatable)" },
+      region: {
+        kind: "list",
+        value: "REGION",
+        help: "only this region (repeatable)",
+        complete: "regions",
+      },
       arch: { kind: "string", value: "ARCH", help: "x86_64 or arm64" },
       "max-price": { kind: "string", value: "DOLLARS", help: "at most this many dollars an hour" },
-      type: { kind: "list", value: "TYPE", help: "only this instance type (repeatable)" },
+      type: {
+        kind: "list",
+        value: "TYPE",
+        help: "only this instance type (repeatable)",
+        complete: "types",
+      },
       wait: { kind: "boolean", short: "w", help: "poll until something matches" },
       interval: { kind: "string", value: "SECONDS", help: "time between polls (default 15)" },
       timeout: { kind: "string", value: "SECONDS", help: "how long to wait (default 3600)" },

@@ -17,6 +17,7 @@ import { dryRunFetch } from "./_dry_run.ts";
 import { remark } from "./_output.ts";
 import { BudgetUnavailableError } from "./_shared_budget.ts";
 import { type JournalFile, keyFingerprint } from "./_journal.ts";
+import type { CacheFile } from "./_value_cache.ts";
 
 /**
  * What an embedder (or a test) can replace when running the command line in-process.
@@ -53,6 +54,11 @@ export interface CliOptions {
    * find after a crash; none when left out (the installed `lambda` keeps one in its cache folder).
    */
   journal?: JournalFile;
+  /**
+   * Where `completions values` keeps for a minute the names it offers shell completion; none when
+   * left out (the installed `lambda` keeps them in its cache folder).
+   */
+  valueCache?: CacheFile;
   /**
    * Where `lambda auth` keeps its profiles; none when left out, and then only LAMBDA_API_KEY gives
    * a key (the installed `lambda` keeps them in its configuration folder).

@@ -4,6 +4,7 @@ import type { LambdaCloudClient } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import type { Lookup } from "./_lookup.ts";
 import type { LaunchJournal } from "./_journal.ts";
+import type { ValueCache, ValueKind } from "./_value_cache.ts";
 import type { Credentials } from "./_credentials.ts";
 import type { Profiles } from "./_profiles.ts";
 
@@ -68,6 +69,11 @@ export interface CliIo {
    * asked. Taken as `false` when left out.
    */
   stdoutIsTerminal?: boolean;
+  /**
+   * Which streams take colour (statuses, the word "error"): those that are terminals, unless
+   * NO_COLOR is set. Neither when left out.
+   */
+  colour?: { stdout: boolean; stderr: boolean };
   /** Asks a yes-or-no question; resolves `true` for yes. */
   confirm(question: string): Promise<boolean>;
   /** Reads a text file (for `--public-key-file`, `--user-data-file`). */
@@ -120,6 +126,8 @@ export interface CommandContext {
   unfinished: Unfinished;
   /** Where launches are recorded before they are sent, when this run keeps a journal. */
   journal: LaunchJournal | undefined;
+  /** Where the names shell completion offers are kept a minute, when this run keeps them. */
+  valueCache: ValueCache | undefined;
   /** The key the client sends, where it came from, and where it goes; none for a local command. */
   credentials: Credentials | undefined;
   /** The profiles of `lambda auth`. */
@@ -135,6 +143,7 @@ export interface CredentialsSetup {
 
 /** What a command prints: `data` for `--json`, `rows` or `lines` for people. */
 export interface CommandOutput {
+  /** What `--json` prints; when `undefined`, the output is text only (help), `--json` or not. */
   data: unknown;
   /** The rows of the command's table, keyed by column name; see {@linkcode Command.columns}. */
   rows?: readonly Record<string, string>[];
@@ -185,6 +194,36 @@ export interface Confirmation {
   needed?(context: CommandContext): Promise<boolean>;
   /** The question, such as "Terminate train-1 (0920…)?". */
   question(context: CommandContext): Promise<string>;
+  /** What the change takes away, for a dry run to list: see {@linkcode removing}. */
+  removes?(context: CommandContext): Promise<Removal>;
+}
+
+/** What a change would take away: `items` (in words, such as `tcp 22 from 0.0.0.0/0`) from `from`. */
+export interface Removal {
+  /** What is taken away, in the singular, such as `rule`. */
+  noun: string;
+  /** What they are taken from, such as `the legacy rules`. */
+  from: string;
+  items: readonly string[];
+}
+
+/**
+ * The confirmation of a change that may take things away (a replace of rules or tags, a rule
+ * removed): asked, and refused off a terminal without `--yes`, only when it would remove
+ * something; a dry run lists what.
+ */
+export function removing(removal: (context: CommandContext) => Promise<Removal>): Confirmation {
+  return {
+    destructive: true,
+    removes: removal,
+    needed: async (context) => (await removal(context)).items.length > 0,
+    question: async (context) => `${removalText(await removal(context))} Go ahead?`,
+  };
+}
+
+/** `This removes 1 rule(s) from the ruleset: tcp 22 from 0.0.0.0/0.` */
+export function removalText({ noun, from, items }: Removal): string {
+  return `This removes ${items.length} ${noun}(s) from ${from}: ${items.join(", ")}.`;
 }
 
 /** One command of the command line. */
@@ -222,6 +261,8 @@ export interface Command {
   ownCredentials?(setup: CredentialsSetup): Promise<Credentials>;
   /** Command lines shown under "Examples" in its help. */
   examples?: readonly string[];
+  /** What shell completion offers for its arguments: names of this kind. */
+  completes?: ValueKind;
   run(context: CommandContext): Promise<CommandOutput>;
 }
 

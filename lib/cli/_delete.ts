@@ -8,20 +8,26 @@ type Named = { id: string; name?: string | undefined };
 
 /**
  * A `<group> delete <id|name>` command that asks first, naming what goes (name and id), and
- * refuses without `--yes` off a terminal.
+ * refuses without `--yes` off a terminal; `example` is a name its examples delete.
  */
 export function deleteCommand<T extends Named>(
   group: readonly string[],
   noun: string,
   resolve: (context: CommandContext, ref: string) => Promise<Resolved<T>>,
   remove: (context: CommandContext, id: string) => Promise<unknown>,
+  example: string,
   summary = `Delete ${noun === "SSH key" ? "an" : "a"} ${noun}`,
 ): Command {
+  const name = [...group, "delete"];
   return {
-    name: [...group, "delete"],
+    name,
     summary,
     ...takes("<id|name>"),
     mutating: true,
+    examples: [
+      `lambda ${name.join(" ")} ${example}`,
+      `lambda ${group.join(" ")} rm ${example} --yes`,
+    ],
     confirm: {
       destructive: true,
       question: async (context) => {

@@ -36,6 +36,8 @@ export interface DenoLike {
     close(): void;
   }>;
   remove(path: string): Promise<void>;
+  /** Whether NO_COLOR is set, which Deno reads without a permission. */
+  noColor: boolean;
 }
 
 // What a generated private key is given on disk before Lambda makes it: several times the size of
@@ -109,6 +111,7 @@ export function denoIo(deno: DenoLike): CliIo {
     },
     isTerminal: deno.stdin.isTerminal() && live,
     stdoutIsTerminal: deno.stdout.isTerminal(),
+    colour: { stdout: !deno.noColor && deno.stdout.isTerminal(), stderr: !deno.noColor && live },
     confirm: (question) => {
       endProgress();
       // A question nobody could see is not answered yes.

@@ -1,7 +1,7 @@
 // A dry run: reads go through (names become ids) until the first request that would change
 // something, which is stopped, refused, and printed instead of sent.
 
-import type { CliIo, Command, CommandContext } from "./_command.ts";
+import { type CliIo, type Command, type CommandContext, removalText } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 
 /**
@@ -38,7 +38,7 @@ export function dryRunFetch(read: (request: Request) => Promise<Response>): {
 
 /**
  * Runs `command` with a client that stops the first request that would change something, and
- * prints that request. `stops` says which it stopped: kept beside the client rather than read off
+ * prints that request, and what it would remove (rules, tags) when the command says. `stops` says which it stopped: kept beside the client rather than read off
  * the error, since the client hands a copy of what its fetch threw on, without anything that could
  * hold the key.
  */
@@ -48,6 +48,9 @@ export async function dryRun(
   command: Command,
   stops: () => Request | undefined,
 ): Promise<number> {
+  // What a replace would take away, which the body alone does not say: read before the stop,
+  // after which every request is refused.
+  const removal = await command.confirm?.removes?.(context);
   let stopped: Request | undefined;
   try {
     await command.run(context);
@@ -69,7 +72,14 @@ export async function dryRun(
   const body = text === "" ? undefined : JSON.parse(text);
   if (context.json) {
     io.stdout(JSON.stringify(
-      { dry_run: true, method: stopped.method, url: stopped.url, headers, body },
+      {
+        dry_run: true,
+        method: stopped.method,
+        url: stopped.url,
+        headers,
+        body,
+        ...(removal === undefined ? {} : { removes: removal.items }),
+      },
       null,
       2,
     ));
@@ -79,6 +89,10 @@ export async function dryRun(
     for (const [name, value] of Object.entries(headers)) io.stdout(`${name}: ${value}`);
     if (body !== undefined) {
       ["", ...JSON.stringify(body, null, 2).split("\n")].forEach((line) => io.stdout(line));
+    }
+    if (removal !== undefined && removal.items.length > 0) {
+      io.stdout("");
+      io.stdout(removalText(removal));
     }
   }
   return EXIT.ok;

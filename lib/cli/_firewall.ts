@@ -1,18 +1,23 @@
-// Commands for the legacy firewall rules, rulesets and the global ruleset. Replacing rules asks
-// first whenever it would remove one, since a rule removed can lock people out.
+// Commands for the legacy firewall rules, rulesets and the global ruleset: each set of rules can be
+// replaced (`set`, `update --rule`) or edited (`add-rule`, `remove-rule`). A change that would
+// remove a rule asks first, since a rule removed can lock people out.
 
 import type { FirewallRule, NetworkProtocol } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import {
   type Command,
   type CommandContext,
-  type Confirmation,
+  type CommandOutput,
   flag,
   listCommand,
+  perRun,
+  removing,
   requiredFlag,
   takes,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
+import { NoSuchResourceError } from "./_lookup.ts";
+import { didYouMean } from "./_suggest.ts";
 import { checkFirewallRules, checkUpdateRulesetRequest } from "../_rules/firewall.ts";
 import { details } from "./_table.ts";
 
@@ -44,19 +49,6 @@ export function parseRule(text: string): FirewallRule {
 
 function rules(args: ParsedArgs): FirewallRule[] | undefined {
   return args.lists.get("rule")?.map(parseRule);
-}
-
-/**
- * A command's `check`: the body it would send, checked by the client's own rules, so that a bad
- * rule is found before the question about the rules it replaces, not after a yes.
- */
-function checkedBy(
-  check: (args: ParsedArgs) => void,
-): (context: CommandContext) => Promise<void> {
-  return (context) => {
-    check(context.args);
-    return Promise.resolve();
-  };
 }
 
 /** What `firewall rulesets update` sends. */
@@ -98,35 +90,155 @@ function ruleRows(list: readonly FirewallRule[]): Record<string, string>[] {
 
 const RULE_COLUMNS = ["PROTOCOL", "PORTS", "SOURCE", "DESCRIPTION"];
 
+/** One set of rules that commands replace and edit: the legacy rules, a ruleset, the global one. */
+interface RuleSet {
+  group: readonly string[];
+  /** What it is, in a question or an error, such as `the legacy rules`. */
+  what: string;
+  /** Its argument, when it needs one (a ruleset's id or name), as help writes it. */
+  usage?: string;
+  read(context: CommandContext): Promise<FirewallRule[]>;
+  /** Checks rules by the client's own rules for this set, before anything is asked or sent. */
+  check(rules: FirewallRule[]): void;
+  write(context: CommandContext, rules: FirewallRule[]): Promise<CommandOutput>;
+}
+
+/** The rules an edit leaves `set` with, from those in force and those given with `--rule`. */
+type Edit = (
+  current: readonly FirewallRule[],
+  given: FirewallRule[],
+  set: RuleSet,
+) => FirewallRule[];
+
+/** `set`: those given, so that none given removes them all. */
+const REPLACE: Edit = (_, given) => given;
+
+/** `add-rule`: those in force and those given; a rule given that is in force takes its place. */
+const ADD: Edit = (current, given) => [
+  ...current.filter((rule) => !given.some((added) => ruleText(added) === ruleText(rule))),
+  ...given,
+];
+
+/** `remove-rule`: those in force but the ones given (descriptions aside), each of which must be. */
+const REMOVE: Edit = (current, given, set) => {
+  const texts = current.map(ruleText);
+  const missing = given.map(ruleText).find((text) => !texts.includes(text));
+  if (missing !== undefined) {
+    throw new NoSuchResourceError(
+      `no rule '${missing}' in ${set.what}${didYouMean(missing, texts)} (in force: ${
+        texts.join(", ") || "none"
+      }): nothing was changed`,
+    );
+  }
+  const gone = new Set(given.map(ruleText));
+  return current.filter((rule) => !gone.has(ruleText(rule)));
+};
+
 /**
- * The confirmation of a command that replaces a set of rules: asked when a rule in force would be
- * gone afterwards (descriptions aside), and refused off a terminal without `--yes`. `next` is the
- * rules it would leave: for `set`, those given, so that none given removes them all; `undefined`
- * when the command leaves the rules alone.
+ * The command `verb` that gives `set` the rules `edit` makes of those in force and the `--rule`s
+ * given. It asks first whenever a rule in force would be gone afterwards (descriptions aside), and
+ * refuses off a terminal without `--yes`; a dry run lists what it removes.
  */
-function replacingRules(
-  what: string,
-  current: (context: CommandContext) => Promise<readonly FirewallRule[]>,
-  next: (args: ParsedArgs) => FirewallRule[] | undefined = (args) => rules(args) ?? [],
-): Confirmation {
-  const removed = async (context: CommandContext) => {
-    const after = next(context.args);
-    if (after === undefined) return [];
-    const now = await current(context);
-    const kept = new Set(after.map(ruleText));
-    return now.filter((rule) => !kept.has(ruleText(rule)));
-  };
+function ruleCommand(
+  set: RuleSet,
+  verb: string,
+  summary: string,
+  edit: Edit,
+  examples: readonly string[],
+): Command {
+  const current = perRun(set.read);
+  // A replace needs the rules in force only to say what it removes.
+  const next = perRun(async (context) =>
+    edit(edit === REPLACE ? [] : await current(context), rules(context.args) ?? [], set)
+  );
   return {
-    destructive: true,
-    needed: async (context) => (await removed(context)).length > 0,
-    question: async (context) => {
-      const gone = await removed(context);
-      return `This removes ${gone.length} rule(s) from ${what}: ${
-        gone.map(ruleText).join("; ")
-      }. Go ahead?`;
+    name: [...set.group, verb],
+    summary,
+    ...(set.usage === undefined ? {} : takes(set.usage)),
+    mutating: true,
+    flags: { rule: RULE_FLAG },
+    check: (context) => {
+      const given = rules(context.args) ?? [];
+      if (edit !== REPLACE && given.length === 0) {
+        throw new UsageError(`'${[...set.group, verb].join(" ")}' needs at least one '--rule'`);
+      }
+      if (edit !== REMOVE) set.check(given);
+      return Promise.resolve();
+    },
+    confirm: removing(async (context) => {
+      const kept = new Set((await next(context)).map(ruleText));
+      return {
+        noun: "rule",
+        from: set.what,
+        items: (await current(context)).map(ruleText).filter((text) => !kept.has(text)),
+      };
+    }),
+    columns: RULE_COLUMNS,
+    examples,
+    async run(context) {
+      return await set.write(context, await next(context));
     },
   };
 }
+
+/** `add-rule` and `remove-rule` for `set`; `ref` names the set in their examples, if it must. */
+function ruleEdits(set: RuleSet, ref?: string): Command[] {
+  const line = (verb: string) => ["lambda", ...set.group, verb, ...ref ? [ref] : []].join(" ");
+  return [
+    ruleCommand(set, "add-rule", `Add rules to ${set.what}, keeping the others`, ADD, [
+      `${line("add-rule")} --rule tcp:8888:10.0.0.0/8:notebooks`,
+    ]),
+    ruleCommand(set, "remove-rule", `Remove rules from ${set.what}`, REMOVE, [
+      `${line("remove-rule")} --rule tcp:8888:10.0.0.0/8 --yes`,
+    ]),
+  ];
+}
+
+/** The id of the ruleset the command's argument names. */
+function rulesetOf(context: CommandContext): Promise<string> {
+  return context.lookup.rulesetId(context.args.positionals[0]!);
+}
+
+const LEGACY: RuleSet = {
+  group: ["firewall", "rules"],
+  what: "the legacy rules",
+  read: ({ client, signal }) => client.firewallRules.list({ signal }),
+  check: (list) => checkFirewallRules("replace firewall rules", "rules", list),
+  async write({ client, signal }, list) {
+    const replaced = await client.firewallRules.replace(list, { signal });
+    return { data: replaced, rows: ruleRows(replaced) };
+  },
+};
+
+const RULESET: RuleSet = {
+  group: ["firewall", "rulesets"],
+  what: "the ruleset",
+  usage: "<id|name>",
+  read: async (context) =>
+    (await context.client.firewallRulesets.get(await rulesetOf(context), {
+      signal: context.signal,
+    })).rules,
+  check: (list) => checkUpdateRulesetRequest({ rules: list }),
+  async write(context, list) {
+    const ruleset = await context.client.firewallRulesets.update(
+      await rulesetOf(context),
+      { rules: list },
+      { signal: context.signal },
+    );
+    return { data: ruleset, rows: ruleRows(ruleset.rules), ids: [ruleset.id] };
+  },
+};
+
+const GLOBAL: RuleSet = {
+  group: ["firewall", "global"],
+  what: "the global ruleset (it applies to every instance)",
+  read: async ({ client, signal }) => (await client.firewallRulesets.getGlobal({ signal })).rules,
+  check: (list) => checkUpdateRulesetRequest({ rules: list }, true),
+  async write({ client, signal }, list) {
+    const global = await client.firewallRulesets.updateGlobal({ rules: list }, { signal });
+    return { data: global, rows: ruleRows(global.rules) };
+  },
+};
 
 /** The firewall commands. */
 export const FIREWALL_COMMANDS: Command[] = [
@@ -134,34 +246,26 @@ export const FIREWALL_COMMANDS: Command[] = [
     name: ["firewall", "rules", "list"],
     summary: "List the legacy account-wide inbound rules",
     columns: RULE_COLUMNS,
-    async run({ client, signal }) {
-      const list = await client.firewallRules.list({ signal });
+    examples: ["lambda firewall rules list", "lambda firewall rules list --json"],
+    async run(context) {
+      const list = await LEGACY.read(context);
       return { data: list, rows: ruleRows(list) };
     },
   },
-  {
-    name: ["firewall", "rules", "set"],
-    summary: "Replace every legacy inbound rule (none given: remove them all)",
-    mutating: true,
-    flags: { rule: RULE_FLAG },
-    check: checkedBy((args) =>
-      checkFirewallRules("replace firewall rules", "rules", rules(args) ?? [])
-    ),
-    confirm: replacingRules(
-      "the legacy rules",
-      async ({ client, signal }) => await client.firewallRules.list({ signal }),
-    ),
-    columns: RULE_COLUMNS,
-    async run({ client, args, signal }) {
-      const list = await client.firewallRules.replace(rules(args) ?? [], { signal });
-      return { data: list, rows: ruleRows(list) };
-    },
-  },
+  ruleCommand(
+    LEGACY,
+    "set",
+    "Replace every legacy inbound rule (none given: remove them all)",
+    REPLACE,
+    ["lambda firewall rules set --rule tcp:22:0.0.0.0/0:SSH --rule tcp:443:0.0.0.0/0:web"],
+  ),
+  ...ruleEdits(LEGACY),
   listCommand(
     {
       name: ["firewall", "rulesets", "list"],
       summary: "List firewall rulesets",
       columns: ["ID", "NAME", "REGION", "RULES", "INSTANCES"],
+      examples: ["lambda firewall rulesets list", "lambda firewall rulesets list -q"],
     },
     ({ client, signal }) => client.firewallRulesets.list({ signal }),
     (r) => ({
@@ -177,9 +281,11 @@ export const FIREWALL_COMMANDS: Command[] = [
     summary: "Show a firewall ruleset and its rules",
     ...takes("<id|name>"),
     columns: RULE_COLUMNS,
-    async run({ client, args, lookup, signal }) {
-      const id = await lookup.rulesetId(args.positionals[0]!);
-      const ruleset = await client.firewallRulesets.get(id, { signal });
+    examples: ["lambda firewall rulesets get web"],
+    async run(context) {
+      const ruleset = await context.client.firewallRulesets.get(await rulesetOf(context), {
+        signal: context.signal,
+      });
       return {
         data: ruleset,
         lines: details([
@@ -199,9 +305,15 @@ export const FIREWALL_COMMANDS: Command[] = [
     ...takes("<name>"),
     mutating: true,
     flags: {
-      region: { kind: "string", value: "REGION", help: "its region (required)" },
+      region: {
+        kind: "string",
+        value: "REGION",
+        help: "its region (required)",
+        complete: "regions",
+      },
       rule: RULE_FLAG,
     },
+    examples: ["lambda firewall rulesets create web --region us-east-1 --rule tcp:443:0.0.0.0/0"],
     async run({ client, args, signal }) {
       const ruleset = await client.firewallRulesets.create({
         name: args.positionals[0]!,
@@ -221,19 +333,28 @@ export const FIREWALL_COMMANDS: Command[] = [
     ...takes("<id|name>"),
     mutating: true,
     flags: { name: { kind: "string", value: "NAME", help: "the new name" }, rule: RULE_FLAG },
-    check: checkedBy((args) => checkUpdateRulesetRequest(updateBody(args))),
-    confirm: replacingRules(
-      "the ruleset",
-      async ({ args, client, lookup, signal }) => {
-        const id = await lookup.rulesetId(args.positionals[0]!);
-        return (await client.firewallRulesets.get(id, { signal })).rules;
-      },
-      rules,
-    ),
-    async run({ client, args, lookup, signal }) {
-      const body = updateBody(args);
-      const id = await lookup.rulesetId(args.positionals[0]!);
-      const ruleset = await client.firewallRulesets.update(id, body, { signal });
+    check: (context) => Promise.resolve(checkUpdateRulesetRequest(updateBody(context.args))),
+    // Without --rule, it leaves the rules alone.
+    confirm: removing(async (context) => {
+      const given = rules(context.args);
+      const kept = new Set(given?.map(ruleText));
+      const current = given === undefined ? [] : await RULESET.read(context);
+      return {
+        noun: "rule",
+        from: RULESET.what,
+        items: current.map(ruleText).filter((text) => !kept.has(text)),
+      };
+    }),
+    examples: [
+      "lambda firewall rulesets update web --name web-prod",
+      "lambda firewall rulesets update web --rule tcp:443:0.0.0.0/0 --yes",
+    ],
+    async run(context) {
+      const ruleset = await context.client.firewallRulesets.update(
+        await rulesetOf(context),
+        updateBody(context.args),
+        { signal: context.signal },
+      );
       return {
         data: ruleset,
         lines: [`Updated ruleset '${ruleset.name}' (${ruleset.id})`],
@@ -241,38 +362,31 @@ export const FIREWALL_COMMANDS: Command[] = [
       };
     },
   },
+  ...ruleEdits(RULESET, "web"),
   deleteCommand(
     ["firewall", "rulesets"],
     "firewall ruleset",
     (context, ref) => context.lookup.ruleset(ref),
     (context, id) => context.client.firewallRulesets.delete(id, { signal: context.signal }),
+    "web",
     "Delete a ruleset (no instance may use it)",
   ),
   {
     name: ["firewall", "global", "get"],
     summary: "Show the global ruleset, which applies everywhere",
     columns: RULE_COLUMNS,
+    examples: ["lambda firewall global get"],
     async run({ client, signal }) {
       const global = await client.firewallRulesets.getGlobal({ signal });
       return { data: global, rows: ruleRows(global.rules) };
     },
   },
-  {
-    name: ["firewall", "global", "set"],
-    summary: "Replace the global ruleset's rules (none given: remove them all)",
-    mutating: true,
-    flags: { rule: RULE_FLAG },
-    check: checkedBy((args) => checkUpdateRulesetRequest({ rules: rules(args) ?? [] }, true)),
-    confirm: replacingRules(
-      "the global ruleset, which applies to every instance",
-      async ({ client, signal }) => (await client.firewallRulesets.getGlobal({ signal })).rules,
-    ),
-    columns: RULE_COLUMNS,
-    async run({ client, args, signal }) {
-      const global = await client.firewallRulesets.updateGlobal({ rules: rules(args) ?? [] }, {
-        signal,
-      });
-      return { data: global, rows: ruleRows(global.rules) };
-    },
-  },
+  ruleCommand(
+    GLOBAL,
+    "set",
+    "Replace the global ruleset's rules (none given: remove them all)",
+    REPLACE,
+    ["lambda firewall global set --rule tcp:22:0.0.0.0/0:SSH"],
+  ),
+  ...ruleEdits(GLOBAL),
 ];

@@ -102,9 +102,24 @@ export const LAUNCH_COMMAND: Command = {
   summary: "Launch one instance (billed by the minute from boot)",
   mutating: true,
   flags: {
-    type: { kind: "string", value: "TYPE", help: "instance type, such as gpu_1x_a10 (required)" },
-    region: { kind: "string", value: "REGION", help: "region, such as us-east-1 (required)" },
-    "ssh-key": { kind: "string", value: "NAME", help: "the one SSH key to install (required)" },
+    type: {
+      kind: "string",
+      value: "TYPE",
+      help: "instance type, such as gpu_1x_a10 (required)",
+      complete: "types",
+    },
+    region: {
+      kind: "string",
+      value: "REGION",
+      help: "region, such as us-east-1 (required)",
+      complete: "regions",
+    },
+    "ssh-key": {
+      kind: "string",
+      value: "NAME",
+      help: "the one SSH key to install (required)",
+      complete: "ssh-keys",
+    },
     name: { kind: "string", value: "NAME", help: "a name, up to 64 characters" },
     hostname: { kind: "string", value: "HOST", help: "a hostname" },
     "image-family": { kind: "string", value: "FAMILY", help: "an image family" },

@@ -1,18 +1,9 @@
 // Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
 // terminate and wait.
 
-import { type Instance, LAUNCH_TOKEN_KEY, NotFoundError, type TagEntry } from "../../mod.ts";
+import { type Instance, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import {
-  type Command,
-  type CommandContext,
-  flag,
-  listFlag,
-  perRun,
-  tags,
-  takes,
-} from "./_command.ts";
-import { checkUpdateRequest } from "../_rules/instances.ts";
+import { type Command, type CommandContext, flag, listFlag, tags, takes } from "./_command.ts";
 import { burnRate, isBilled } from "./_costs.ts";
 import {
   ALLOW_DUPLICATE_FLAG,
@@ -28,20 +19,17 @@ import {
   typeNames,
 } from "./_known_values.ts";
 import { AUDIT_TRAIL_FLAG, launchTimes } from "./_launch_times.ts";
-import { EXIT } from "./_exit.ts";
-import { CliError } from "./_report.ts";
 import { dollars, price } from "./_table.ts";
 import { LAUNCH_COMMAND } from "./_instance_launch.ts";
 import { RECOVER_COMMAND } from "./_recover.ts";
+import { TAG_COMMAND } from "./_instance_tags.ts";
 import {
   INSTANCE_COLUMNS,
   instanceDetails,
   instanceRow,
   INTERVAL_FLAG,
   SHORT_INSTANCE_COLUMNS,
-  tagText,
   TIMEOUT_FLAG,
-  visibleTags,
   waitOptions,
 } from "./_instance_view.ts";
 
@@ -78,8 +66,8 @@ export const INSTANCE_COMMANDS: Command[] = [
         value: "STATUS",
         help: "only these statuses, such as active,booting",
       },
-      region: { kind: "list", value: "REGION", help: "only these regions" },
-      type: { kind: "list", value: "TYPE", help: "only these instance types" },
+      region: { kind: "list", value: "REGION", help: "only these regions", complete: "regions" },
+      type: { kind: "list", value: "TYPE", help: "only these instance types", complete: "types" },
       tag: { kind: "list", value: "KEY=VALUE", help: "only those with this tag (repeatable)" },
       "cluster-id": { kind: "string", value: "ID", help: "only those of this cluster" },
       "audit-trail": AUDIT_TRAIL_FLAG,
@@ -163,6 +151,8 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "get"],
     summary: "Show one instance",
     ...takes("<id|name>"),
+    completes: "instances",
+    examples: ["lambda instances get train-1", "lambda instances get train-1 --json"],
     async run({ args, lookup, client, signal }) {
       const [ref] = args.positionals as [string];
       const id = (await lookup.instanceIds([ref]))[0]!;
@@ -176,6 +166,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "rename"],
     summary: "Rename an instance",
     ...takes("<id|name> <new-name>", 2),
+    completes: "instances",
     mutating: true,
     flags: { "allow-duplicate": ALLOW_DUPLICATE_FLAG },
     check: async (context) => {
@@ -184,6 +175,7 @@ export const INSTANCE_COMMANDS: Command[] = [
       const others = (await context.lookup.instances()).filter((instance) => instance.id !== id);
       checkNewName(context, "instance", name, others, INSTANCE_NAME_CLASH);
     },
+    examples: ["lambda instances rename train-1 train-2"],
     async run({ client, args, lookup, signal }) {
       const [ref, name] = args.positionals as [string, string];
       const id = (await lookup.instanceIds([ref]))[0]!;
@@ -191,37 +183,12 @@ export const INSTANCE_COMMANDS: Command[] = [
       return { data: instance, lines: [`Renamed ${id} to '${instance.name}'`], ids: [id] };
     },
   },
-  {
-    name: ["instances", "tag"],
-    summary: "Replace an instance's tags (none given: remove them all)",
-    ...takes("<id|name> [key=value...]", 1, Infinity),
-    mutating: true,
-    // The tags given, by the client's own rules, before a question about the ones they replace.
-    check: (context) => {
-      checkUpdateRequest({ tags: tags(context.args.positionals.slice(1)) });
-      return Promise.resolve();
-    },
-    confirm: {
-      destructive: true,
-      needed: async (context) => (await tagChange(context)).removed.length > 0,
-      question: async (context) => {
-        const { instance, removed } = await tagChange(context);
-        return `Remove the tag(s) ${tagText(removed)} from ${instance.name ?? instance.id}?`;
-      },
-    },
-    async run(context) {
-      const { instance, kept } = await tagChange(context);
-      const updated = await context.client.instances.update(instance.id, { tags: kept }, {
-        signal: context.signal,
-      });
-      const shown = tagText(visibleTags(updated)) || "none";
-      return { data: updated, lines: [`Tags of ${instance.id}: ${shown}`], ids: [instance.id] };
-    },
-  },
+  TAG_COMMAND,
   {
     name: ["instances", "restart"],
     summary: "Restart instances (what runs on them is stopped)",
     ...takes("<id|name>...", 1, Infinity),
+    completes: "instances",
     mutating: true,
     // A reboot kills every process on the instance: asked for like a terminate.
     confirm: {
@@ -240,6 +207,7 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "terminate"],
     summary: "Terminate instances (this cannot be undone)",
     ...takes("<id|name>...", 1, Infinity),
+    completes: "instances",
     mutating: true,
     flags: {
       wait: { kind: "boolean", short: "w", help: "wait until they are terminated" },
@@ -277,11 +245,13 @@ export const INSTANCE_COMMANDS: Command[] = [
     name: ["instances", "wait"],
     summary: "Wait until an instance is active, has an IP, or is terminated",
     ...takes("<id|name>"),
+    completes: "instances",
     flags: {
       until: { kind: "string", value: "STATE", help: "active (default), ip or terminated" },
       timeout: TIMEOUT_FLAG,
       interval: INTERVAL_FLAG,
     },
+    examples: ["lambda instances wait train-1 --until ip --timeout 1200"],
     async run(context) {
       const until = flag(context.args, "until") ?? "active";
       if (until !== "active" && until !== "ip" && until !== "terminated") {
@@ -354,41 +324,3 @@ async function withTags(
   }
   return { instances: kept, untagged };
 }
-
-/** What `instances tag` would do to an instance. */
-interface TagChange {
-  instance: Instance;
-  /** The tags it sends: those given, and the client's launch-token tag. */
-  kept: TagEntry[];
-  /** The tags people set that it would remove. */
-  removed: TagEntry[];
-}
-
-/**
- * What `instances tag` would do, worked out once for the question and the change: the tags it keeps
- * (those given, plus the client's launch-token tag, which is the client's own bookkeeping) and the
- * ones it would remove. An instance listed without its tags is read by id; if its tags are still
- * unknown, it refuses, since replacing them could remove tags nobody was asked about.
- */
-const tagChange = perRun(async (context): Promise<TagChange> => {
-  const [ref, ...pairs] = context.args.positionals as [string, ...string[]];
-  const given = tags(pairs);
-  let instance = await context.lookup.instance(ref);
-  if (!Array.isArray(instance.tags)) {
-    instance = await context.client.instances.get(instance.id, { signal: context.signal });
-  }
-  if (!Array.isArray(instance.tags)) {
-    throw new CliError(
-      `Cannot tag instance '${instance.id}': the API did not say which tags it has, so replacing them could remove tags unseen: nothing was changed`,
-      EXIT.failed,
-      "try again later, or set every tag it should keep with: lambda api postInstance --path id=… --body '{\"tags\": […]}'",
-    );
-  }
-  const token = given.some((tag) => tag.key === LAUNCH_TOKEN_KEY)
-    ? []
-    : instance.tags.filter((tag) => tag.key === LAUNCH_TOKEN_KEY);
-  const removed = visibleTags(instance).filter((tag) =>
-    !given.some((kept) => kept.key === tag.key && kept.value === tag.value)
-  );
-  return { instance, kept: [...given, ...token], removed };
-});

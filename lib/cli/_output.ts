@@ -52,6 +52,31 @@ export function jsonVisible(json: string): string {
   });
 }
 
+/** What a part of a line says, for its colour: a status that is fine, busy, bad or gone; an error. */
+export type Style = "good" | "busy" | "bad" | "gone" | "error";
+
+/** A part of a line: text, or text that the command line's own code colours by what it says. */
+export type Part = string | { text: string; style: Style };
+
+// Select Graphic Rendition: green, yellow, red, faint, bold red.
+const SGR: Readonly<Record<Style, string>> = {
+  good: "32",
+  busy: "33",
+  bad: "31",
+  gone: "2",
+  error: "1;31",
+};
+
+/** A {@linkcode CliIo} that also writes lines of parts, coloured where the stream takes it. */
+export interface ShownIo extends CliIo {
+  /**
+   * Writes one line of `parts` to `stream`, each shown as a line is (escaped, the key hidden); a
+   * styled part is then coloured, where that stream takes colour and the output is not JSON, so
+   * that the only escape sequences written are the command line's own, never from the text.
+   */
+  parts(stream: "stdout" | "stderr", parts: readonly Part[]): void;
+}
+
 /**
  * `io` as the commands should write to it: every line, progress line and question without the
  * API key and, in text, with the characters {@linkcode visible} escapes shown as escapes (a line
@@ -60,11 +85,23 @@ export function jsonVisible(json: string): string {
  * as `{"progress": …}` lines rather than a line rewritten in place. `key` is the key the run sends
  * (LAMBDA_API_KEY's unless given).
  */
-export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)): CliIo {
+export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)): ShownIo {
   const text = (line: string) => visible(redactKey(line, key));
   const shown = json ? (line: string) => jsonVisible(redactKey(line, key)) : text;
   const stderr = (line: string) => io.stderr(shown(line));
   return {
+    parts: (stream, parts) => {
+      const colour = !json && (io.colour?.[stream] ?? false);
+      io[stream](
+        parts.map((part) =>
+          typeof part === "string"
+            ? shown(part)
+            : colour
+            ? `\x1b[${SGR[part.style]}m${shown(part.text)}\x1b[0m`
+            : shown(part.text)
+        ).join(""),
+      );
+    },
     stdout: (line) => io.stdout(shown(line)),
     stdoutLost: () => io.stdoutLost?.() ?? false,
     stdoutError: () => io.stdoutError?.(),
@@ -75,6 +112,7 @@ export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)):
     env: (name) => io.env(name),
     isTerminal: io.isTerminal,
     ...(io.stdoutIsTerminal === undefined ? {} : { stdoutIsTerminal: io.stdoutIsTerminal }),
+    ...(io.colour === undefined ? {} : { colour: io.colour }),
     confirm: (question) => io.confirm(text(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),

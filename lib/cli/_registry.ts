@@ -6,10 +6,12 @@ import { AUDIT_COMMANDS } from "./_audit.ts";
 import { AUTH_COMMANDS } from "./_auth.ts";
 import { CAPACITY_COMMANDS } from "./_capacity.ts";
 import type { Command } from "./_command.ts";
-import { completionsCommand } from "./_completions.ts";
+import { completionsCommand, VALUES_COMMAND } from "./_completions.ts";
 import { COSTS_COMMANDS } from "./_costs.ts";
 import { FIREWALL_COMMANDS } from "./_firewall.ts";
+import { helpCommand, VERSION_COMMAND } from "./_help.ts";
 import { INSTANCE_COMMANDS } from "./_instances.ts";
+import { findIn } from "./_names.ts";
 import { TICKET_COMMANDS } from "./_tickets.ts";
 import { WEBHOOK_COMMANDS } from "./_webhooks.ts";
 
@@ -26,11 +28,12 @@ export const COMMANDS: readonly Command[] = [
   ...API_COMMANDS,
   ...AUTH_COMMANDS,
   completionsCommand(() => COMMANDS),
+  VALUES_COMMAND,
+  helpCommand(() => COMMANDS),
+  VERSION_COMMAND,
 ];
 
-/** The command named by the longest run of leading `words`, if any. */
+/** The command named by the longest run of leading `words` (or its short form), if any. */
 export function findCommand(words: readonly string[]): Command | undefined {
-  return COMMANDS
-    .filter((command) => command.name.every((word, index) => words[index] === word))
-    .sort((a, b) => b.name.length - a.name.length)[0];
+  return findIn(COMMANDS, words);
 }

@@ -208,7 +208,8 @@ export function reportError(
   const suggestion = suggestionOf(error, options.commandName);
   const requestId = error instanceof ApiError ? error.requestId : undefined;
   // Messages quote names, and Lambda's own messages: shown, never obeyed, by the terminal.
-  const say = presentIo(io, options.json, options.apiKey).stderr;
+  const shown = presentIo(io, options.json, options.apiKey);
+  const say = shown.stderr;
   if (options.json) {
     say(JSON.stringify({
       error: {
@@ -232,7 +233,7 @@ export function reportError(
     }));
     return exitCode;
   }
-  say(`error: ${message}`);
+  shown.parts("stderr", [{ text: "error:", style: "error" }, ` ${message}`]);
   if (requestId !== undefined) say(`  request id: ${requestId}`);
   // An API error's message carries Lambda's suggestion already (cut short): say it once.
   if (suggestion !== undefined && !(error instanceof ApiError) && !message.includes(suggestion)) {

@@ -2,27 +2,27 @@
 // builds the client, asks before launching or destroying, and turns every outcome into output and
 // an exit code that scripts can rely on.
 
-import { LambdaCloudClient, VERSION } from "../../mod.ts";
+import { LambdaCloudClient } from "../../mod.ts";
 import { isOption, parseArgs, type ParsedArgs, UsageError } from "./_args.ts";
 import type { CliIo, Command, CommandContext, CommandOutput } from "./_command.ts";
 import { EXIT } from "./_exit.ts";
 import { GLOBAL_FLAGS } from "./_globals.ts";
-import { printCommandHelp, printOverview, PROGRAM } from "./_help.ts";
+import { commandHelp, overviewHelp, PROGRAM } from "./_help.ts";
 import { launchJournal } from "./_journal.ts";
 import { redactKey } from "../_redact.ts";
+import { valueCache } from "./_value_cache.ts";
 import { Lookup } from "./_lookup.ts";
 import { COMMANDS, findCommand } from "./_registry.ts";
 import { CliError, LostOutputError, reportError } from "./_report.ts";
-import { closest, didYouMean } from "./_suggest.ts";
+import { didYouMean } from "./_suggest.ts";
+import { isGroup, unknownCommand } from "./_names.ts";
 import { table } from "./_table.ts";
-import { presentIo, remark } from "./_output.ts";
+import { presentIo, remark, type ShownIo } from "./_output.ts";
 import { sayUnfinished } from "./_interrupts.ts";
 import { type Changes, type CliOptions, makeClient } from "./_client.ts";
 import { checkBaseUrl, type Credentials, resolveCredentials } from "./_credentials.ts";
 import { dryRun } from "./_dry_run.ts";
 import { Profiles } from "./_profiles.ts";
-
-const PACKAGE = "@lambda-cloud/client";
 
 /**
  * Runs the command line with `argv` (the arguments after the program's name) and resolves with
@@ -58,19 +58,15 @@ export async function runCli(
   io: CliIo,
   options: CliOptions = {},
 ): Promise<number> {
-  const { command, rest } = splitCommand(argv);
+  const { command, rest, words } = splitCommand(argv);
   let interrupted = (): unknown => false;
   let apiKey: string | undefined;
   const changes: Changes = { sent: false };
   try {
-    const args = parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
+    const args = parse(command, rest, words);
+    // Whatever else is typed: `lambda version`.
     if (args.booleans.has("version")) {
-      io.stdout(
-        args.booleans.has("json")
-          ? JSON.stringify({ program: PROGRAM, version: VERSION, package: PACKAGE })
-          : `${PROGRAM} ${VERSION} (${PACKAGE})`,
-      );
-      return EXIT.ok;
+      return await runCli(["version", ...wantsJson(argv) ? ["--json"] : []], io, options);
     }
     if (command === undefined) {
       // `--base-url $UNSET instances list` takes `instances` for the URL: say that, not "no command".
@@ -79,13 +75,12 @@ export async function runCli(
       return overview(io, args);
     }
     if (args.booleans.has("help")) {
-      printCommandHelp(io, command);
+      commandHelp(command).forEach((line) => io.stdout(line));
       return EXIT.ok;
     }
     const shown = view(command, args);
-    const { context, stopped } = await prepare(command, args, io, options, shown, changes);
+    const { context, out, stopped } = await prepare(command, args, io, options, shown, changes);
     apiKey = context.credentials?.apiKey;
-    const out = context.io;
     await command.check?.(context);
     if (command.confirm && !context.dryRun && !args.booleans.has("yes")) {
       await confirm(command, context);
@@ -109,8 +104,13 @@ export async function runCli(
   }
 }
 
-/** The command that `argv` names, and the arguments left once its name is taken out. */
-function splitCommand(argv: readonly string[]): { command?: Command; rest: string[] } {
+/**
+ * The command that `argv` names, the arguments left once its name is taken out, and the words that
+ * may name it (those before any option but the global ones).
+ */
+function splitCommand(
+  argv: readonly string[],
+): { command?: Command; rest: string[]; words: string[] } {
   const words: number[] = [];
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
@@ -127,10 +127,24 @@ function splitCommand(argv: readonly string[]): { command?: Command; rest: strin
     if (spec === undefined) break;
     if (spec.kind !== "boolean" && !arg.includes("=")) index++;
   }
-  const command = findCommand(words.map((index) => argv[index]!));
-  if (command === undefined) return { rest: [...argv] };
+  const named = words.map((index) => argv[index]!);
+  const command = findCommand(named);
+  if (command === undefined) return { rest: [...argv], words: named };
   const taken = new Set(words.slice(0, command.name.length));
-  return { command, rest: argv.filter((_, index) => !taken.has(index)) };
+  return { command, rest: argv.filter((_, index) => !taken.has(index)), words: named };
+}
+
+/**
+ * `rest` parsed for `command`; when no command is named, an option that does not parse is no news
+ * beside words that name nothing (`instances create --type …`): they are the error.
+ */
+function parse(command: Command | undefined, rest: string[], words: string[]): ParsedArgs {
+  try {
+    return parseArgs(rest, { ...GLOBAL_FLAGS, ...command?.flags });
+  } catch (error) {
+    if (command === undefined && !isGroup(COMMANDS, words)) throw unknownCommand(COMMANDS, words);
+    throw error;
+  }
 }
 
 /** `--json` was asked for, as far as can be told even from arguments that do not parse. */
@@ -143,35 +157,17 @@ function wantsJson(argv: readonly string[]): boolean {
 /** Help for everything or for a group, or a mistyped command with what was probably meant. */
 function overview(io: CliIo, args: ParsedArgs): number {
   const words = args.positionals;
-  const isGroup = COMMANDS.some((command) =>
-    words.length < command.name.length && words.every((word, index) => command.name[index] === word)
-  );
-  if (words.length === 0 || isGroup) {
-    const asked = words.length === 0 || args.booleans.has("help");
-    // Under --json a group named alone is a mistake like any other: one JSON error on stderr.
-    if (!asked && args.booleans.has("json")) {
-      const names = COMMANDS.filter((command) =>
-        words.every((word, index) => command.name[index] === word)
-      ).map((command) => command.name.slice(words.length).join(" "));
-      throw new UsageError(`'${PROGRAM} ${words.join(" ")}' needs a command: ${names.join(", ")}`);
-    }
-    printOverview(io, COMMANDS, words);
-    return asked ? EXIT.ok : EXIT.usage;
+  if (!isGroup(COMMANDS, words)) throw unknownCommand(COMMANDS, words);
+  const asked = words.length === 0 || args.booleans.has("help");
+  // Under --json a group named alone is a mistake like any other: one JSON error on stderr.
+  if (!asked && args.booleans.has("json")) {
+    const names = COMMANDS.filter((command) =>
+      words.every((word, index) => command.name[index] === word)
+    ).map((command) => command.name.slice(words.length).join(" "));
+    throw new UsageError(`'${PROGRAM} ${words.join(" ")}' needs a command: ${names.join(", ")}`);
   }
-  // The longest run of leading words that looks like a command, mistyped.
-  for (let count = Math.min(words.length, 3); count > 0; count--) {
-    const names = new Set(
-      COMMANDS.filter((command) => command.name.length >= count)
-        .map((command) => command.name.slice(0, count).join(" ")),
-    );
-    const typed = words.slice(0, count).join(" ");
-    const match = closest(typed, names);
-    if (match === typed) break; // right so far: what follows is unknown
-    if (match !== undefined) {
-      throw new UsageError(`unknown command '${words.join(" ")}'${didYouMean(typed, names)}`);
-    }
-  }
-  throw new UsageError(`unknown command '${words.join(" ")}'`);
+  overviewHelp(COMMANDS, words).forEach((line) => io.stdout(line));
+  return asked ? EXIT.ok : EXIT.usage;
 }
 
 /**
@@ -186,7 +182,7 @@ async function prepare(
   options: CliOptions,
   shown: View,
   changes: Changes,
-): Promise<{ context: CommandContext; stopped?: () => Request | undefined }> {
+): Promise<{ context: CommandContext; out: ShownIo; stopped?: () => Request | undefined }> {
   const name = command.name.join(" ");
   const dryRun = args.booleans.has("dry-run");
   if (dryRun && !command.mutating) {
@@ -234,10 +230,11 @@ async function prepare(
         (text) => redactKey(text, credentials?.apiKey ?? ""),
       )
       : undefined,
+    valueCache: options.valueCache && valueCache(options.valueCache, client.baseUrl, made.keyId),
     credentials,
     profiles,
   };
-  return made.stopped ? { context, stopped: made.stopped } : { context };
+  return made.stopped ? { context, out: io, stopped: made.stopped } : { context, out: io };
 }
 
 /**
@@ -347,12 +344,13 @@ function checkDelivered(raw: CliIo, io: CliIo, output: CommandOutput, changed: b
 
 function render(
   raw: CliIo,
-  io: CliIo,
+  io: ShownIo,
   command: Command,
   output: CommandOutput,
   shown: View,
 ): void {
-  if (shown.json) io.stdout(JSON.stringify(output.data, null, 2));
+  // Output without data (help) is text, --json or not.
+  if (shown.json && output.data !== undefined) io.stdout(JSON.stringify(output.data, null, 2));
   else if (shown.quiet) {
     const first = command.columns?.[0];
     const ids = output.ids ?? output.rows?.map((row) => row[first!] ?? "") ?? [];
@@ -364,7 +362,7 @@ function render(
     if (output.rows !== undefined) {
       if (output.rows.length === 0 && shown.plain) io.stdout("(none)");
       else if (output.rows.length > 0) {
-        table(shown.columns, output.rows, shown.header).forEach((line) => io.stdout(line));
+        table(shown.columns, output.rows, shown.header).forEach((line) => io.parts("stdout", line));
       }
       if (shown.plain) output.footer?.forEach((line) => io.stdout(line));
     }

@@ -1,24 +1,52 @@
 // Human output: aligned columns, key-value blocks, money and durations.
 
-import { visible } from "./_output.ts";
+import { type Part, type Style, visible } from "./_output.ts";
+import type { InstanceStatus } from "../../mod.ts";
+
+const STATUS_STYLES: Readonly<Record<InstanceStatus, Style>> = {
+  active: "good",
+  booting: "busy",
+  unhealthy: "bad",
+  preempted: "bad",
+  terminating: "gone",
+  terminated: "gone",
+};
+
+/** The style of a cell: an instance's status, in a STATUS column; other cells are plain. */
+function cellStyle(column: string, value: string): Style | undefined {
+  return column === "STATUS" && Object.hasOwn(STATUS_STYLES, value)
+    ? STATUS_STYLES[value as InstanceStatus]
+    : undefined;
+}
 
 /**
  * Lays `rows` out in aligned columns, under their headers unless `header` is false. Rows are keyed
- * by column name (`PRIVATE_IP`, shown as `PRIVATE IP`); a missing cell is empty.
+ * by column name (`PRIVATE_IP`, shown as `PRIVATE IP`); a missing cell is empty. Each line is parts,
+ * an instance's status a styled one (see {@linkcode ShownIo}).
  */
 export function table(
   columns: readonly string[],
   rows: readonly Record<string, string>[],
   header = true,
-): string[] {
+): Part[][] {
   // Escaped before they are measured, so that the columns stay aligned (see _output.ts).
   const cells = rows.map((row) => columns.map((column) => visible(row[column] ?? "")));
   const all = header ? [columns.map((column) => column.replaceAll("_", " ")), ...cells] : cells;
   const widths = columns.map((_, index) => Math.max(...all.map((row) => row[index]!.length)));
-  return all.map((row) =>
-    row.map((cell, index) => index === row.length - 1 ? cell : cell.padEnd(widths[index]!))
-      .join("  ").trimEnd()
-  );
+  return all.map((row, index) => {
+    const line = row.map((cell, at) => at === row.length - 1 ? cell : cell.padEnd(widths[at]!))
+      .join("  ").trimEnd();
+    const parts: Part[] = [];
+    let from = 0;
+    columns.forEach((column, at) => {
+      const start = widths.slice(0, at).reduce((sum, width) => sum + width + 2, 0);
+      const style = header && index === 0 ? undefined : cellStyle(column, row[at]!);
+      if (style === undefined) return;
+      parts.push(line.slice(from, start), { text: row[at]!, style });
+      from = start + row[at]!.length;
+    });
+    return [...parts, line.slice(from)].filter((part) => part !== "");
+  });
 }
 
 /**

@@ -71,6 +71,7 @@ export const TICKET_COMMANDS: Command[] = [
       limit: { kind: "string", value: "N", short: "L", help: "at most this many (default 100)" },
     },
     columns: ["ID", "STATUS", "TYPE", "SEVERITY", "SUBJECT"],
+    examples: ["lambda tickets list --status open,pending", "lambda tickets list -q --limit 5"],
     async run({ client, args, signal }) {
       const status = listFlag(args, "status") as TicketStatus[] | undefined;
       const type = listFlag(args, "type") as TicketType[] | undefined;
@@ -99,6 +100,7 @@ export const TICKET_COMMANDS: Command[] = [
     name: ["tickets", "get"],
     summary: "Show a ticket and its comments",
     ...takes("<id>"),
+    examples: ["lambda tickets get $TICKET", "lambda tickets get $TICKET --json"],
     async run({ client, args, signal }) {
       const ticket = await client.tickets.get(args.positionals[0]!, { signal });
       return { data: ticket, lines: ticketDetails(ticket), ids: [ticket.id] };
@@ -114,8 +116,16 @@ export const TICKET_COMMANDS: Command[] = [
       type: { kind: "string", value: "TYPE", help: "incident or service_request (required)" },
       severity: { kind: "string", value: "SEV", help: "sev_1, sev_2 or sev_3 (incidents)" },
       priority: { kind: "string", value: "PRIORITY", help: "low, normal, high or urgent" },
-      "instance-id": { kind: "string", value: "ID", help: "the affected instance (id or name)" },
+      "instance-id": {
+        kind: "string",
+        value: "ID",
+        help: "the affected instance (id or name)",
+        complete: "instances",
+      },
     },
+    examples: [
+      "lambda tickets create --type incident --severity sev_2 --subject 'A GPU is missing' --description 'nvidia-smi shows 7 of 8' --instance-id train-1",
+    ],
     async run({ client, args, signal, lookup }) {
       const body: CreateTicketRequest = {
         subject: requiredFlag(args, "subject"),
@@ -147,6 +157,10 @@ export const TICKET_COMMANDS: Command[] = [
       severity: { kind: "string", value: "SEV", help: "the new severity" },
       priority: { kind: "string", value: "PRIORITY", help: "the new priority" },
     },
+    examples: [
+      "lambda tickets update $TICKET --comment 'It happened again at 14:05'",
+      "lambda tickets update $TICKET --solved",
+    ],
     async run({ client, args, signal }) {
       const body: UpdateTicketRequest = {};
       const comment = flag(args, "comment");
@@ -175,6 +189,7 @@ export const TICKET_COMMANDS: Command[] = [
       summary: "List a ticket's attachments",
       ...takes("<ticket-id>"),
       columns: ["ID", "FILENAME", "BYTES", "STATUS"],
+      examples: ["lambda tickets attachments list $TICKET"],
     },
     ({ client, args, signal }) =>
       client.tickets.attachments.list(args.positionals[0]!, {}, { signal }),
@@ -195,6 +210,9 @@ export const TICKET_COMMANDS: Command[] = [
       "content-type": { kind: "string", value: "TYPE", help: "its MIME type (required)" },
       size: { kind: "string", value: "BYTES", help: "its size in bytes (required)" },
     },
+    examples: [
+      "lambda tickets attachments initiate $TICKET --filename dmesg.txt --content-type text/plain --size 52814",
+    ],
     async run({ client, args, signal }) {
       const size = integer(args, "size");
       if (size === undefined) throw new UsageError("option '--size' is required");
@@ -219,6 +237,7 @@ export const TICKET_COMMANDS: Command[] = [
     summary: "Mark an upload complete",
     ...ATTACHMENT,
     mutating: true,
+    examples: ["lambda tickets attachments complete $TICKET $ATTACHMENT"],
     async run({ client, args, signal }) {
       const [ticket, attachment] = args.positionals as [string, string];
       const done = await client.tickets.attachments.completeUpload(ticket, attachment, { signal });
@@ -230,6 +249,7 @@ export const TICKET_COMMANDS: Command[] = [
     summary: "Delete an attachment",
     ...ATTACHMENT,
     mutating: true,
+    examples: ["lambda tickets attachments delete $TICKET $ATTACHMENT --yes"],
     confirm: {
       destructive: true,
       question: ({ args }) =>
@@ -247,6 +267,9 @@ export const TICKET_COMMANDS: Command[] = [
     name: ["tickets", "attachments", "download-url"],
     summary: "Print a short-lived download link",
     ...ATTACHMENT,
+    examples: [
+      'curl -o dmesg.txt "$(lambda tickets attachments download-url $TICKET $ATTACHMENT)"',
+    ],
     async run({ client, args, signal }) {
       const [ticket, attachment] = args.positionals as [string, string];
       const link = await client.tickets.attachments.getDownloadUrl(ticket, attachment, { signal });

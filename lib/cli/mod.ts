@@ -48,8 +48,9 @@ import type { CliOptions } from "./_client.ts";
 import { type JournalFile, journalFile } from "./_journal.ts";
 import { runCli } from "./_run.ts";
 import { SHARED_BUDGET_SKEW_MS, sharedBudget } from "./_shared_budget.ts";
+import { type CacheFile, cacheFile } from "./_value_cache.ts";
 
-export type { CliIo, CliOptions, CredentialsFile, JournalFile, SecretFile };
+export type { CacheFile, CliIo, CliOptions, CredentialsFile, JournalFile, SecretFile };
 export type { Clock } from "../../mod.ts";
 export { EXIT, runCli };
 
@@ -64,6 +65,7 @@ if (import.meta.main) {
       interrupts,
       rateLimit: { store: sharedBudget(Deno), clockSkewMs: SHARED_BUDGET_SKEW_MS },
       journal: journalFile(Deno),
+      valueCache: cacheFile(Deno),
       credentials: credentialsFile(Deno),
     }),
   );

@@ -213,7 +213,10 @@ async function runReaper(): Promise<{ ok: boolean; out: string }> {
   return await serve((first) =>
     serve(async (second) => {
       const shown = await Promise.all(
-        [first, second].map(async (url) => (await (await fetch(url)).json()) as Report),
+        [first, second].map(async (url) =>
+          (await (await fetch(url, { headers: { authorization: "Bearer t0ken" } }))
+            .json()) as Report
+        ),
       );
       const refused = emulator.requests.filter((request) => request.status === 429).length;
       const forbidden = await fetch(`${first}/reap`, { method: "POST" });

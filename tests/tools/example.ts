@@ -4,7 +4,8 @@
 // example runs with exactly the command on its first line (its Deno subcommand and permissions),
 // with LAMBDA_API_KEY and LAMBDA_BASE_URL pointing at the emulator. The emulator starts with an
 // SSH key 'laptop' and one instance 'demo' tagged team=ml, and boots instances in 2 seconds. A
-// `deno serve` example (deploy.ts) is served, called once, and stopped.
+// `deno serve` example (deploy.ts, reaper.ts) is served, called once with a GET to / (with the
+// bearer token it is given as REAPER_TOKEN), and stopped.
 // deno-lint-ignore-file no-console -- a command that reports on the console
 
 import { LambdaCloudClient } from "../../mod.ts";
@@ -67,8 +68,10 @@ export async function runExample(
   const { subcommand, flags } = await documentedCommand(file);
   const env = { LAMBDA_API_KEY: apiKey, LAMBDA_BASE_URL: server.url, NO_COLOR: "1" };
   if (subcommand === "serve") {
-    return await serveWithDeno(file, { permissions: flags, env }, async (url) => {
-      const response = await fetch(url);
+    const token = crypto.randomUUID();
+    const served = { permissions: flags, env: { ...env, REAPER_TOKEN: token } };
+    return await serveWithDeno(file, served, async (url) => {
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       return { code: response.ok ? 0 : 1, out: await response.text(), err: "" };
     });
   }

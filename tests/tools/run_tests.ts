@@ -2,8 +2,9 @@
 //
 // Runs the `deno test` command it is given (the test task spells it out), keeps its whole report
 // in .coverage/test-report.txt, and ends with a short summary: how many tests passed and failed,
-// and the coverage of lib/. When a test fails it prints the failures in full. --verbose shows
-// everything as it runs instead, and the coverage of every file.
+// and the coverage of lib/. While it runs, it shows how far it got: on a terminal a line rewritten
+// in place, elsewhere (CI) a line every 20 seconds. When a test fails it prints the failures in
+// full. --verbose shows everything as it runs instead, and the coverage of every file.
 // deno-lint-ignore-file no-console -- a command that reports on the console
 
 const REPORT = ".coverage/test-report.txt";
@@ -34,9 +35,59 @@ if (verbose) {
   Deno.exit(success ? 0 : 1);
 }
 
-const tests = await run(testArgs, false);
-const stdout = new TextDecoder().decode(tests.stdout);
-const stderr = new TextDecoder().decode(tests.stderr);
+/** How far the run got, from the lines deno test writes as it goes. */
+const tally = { checked: 0, files: 0, passed: 0, failed: 0, current: "" };
+
+/** Counts what `line` says, and shows it at once on a terminal. */
+function count(line: string): void {
+  const before = JSON.stringify(tally);
+  if (line.startsWith("Check ")) tally.checked++;
+  const file = /^running \d+ tests? from (\S+)/.exec(line)?.[1];
+  if (file !== undefined) [tally.files, tally.current] = [tally.files + 1, file];
+  // Top-level tests only: a test's steps are indented under it.
+  if (/^\S.* \.\.\. ok\b/.test(line)) tally.passed++;
+  if (/^\S.* \.\.\. FAILED\b/.test(line)) tally.failed++;
+  if (live && JSON.stringify(tally) !== before) show();
+}
+
+function progress(): string {
+  const seconds = Math.round((performance.now() - started) / 1000);
+  return tally.files === 0
+    ? `Testing: type-checking${tally.checked ? ` (${tally.checked} files)` : ""}, ${seconds} s`
+    : `Testing: ${tally.passed} passed, ${tally.failed} failed so far, file ${tally.files} (${tally.current}), ${seconds} s`;
+}
+
+/** All of `stream`'s text, each line counted as it arrives. */
+async function collect(stream: ReadableStream<Uint8Array>): Promise<string> {
+  let text = "";
+  let partial = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    text += chunk;
+    const lines = (partial + chunk).split("\n");
+    partial = lines.pop()!;
+    lines.forEach(count);
+  }
+  return text;
+}
+
+const encoder = new TextEncoder();
+const live = Deno.stdout.isTerminal();
+const say = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
+// On a terminal, one line rewritten in place as tests finish (and each second); elsewhere, such as
+// in CI, a line now and every 20 seconds.
+const show = () => say(live ? `\r\x1b[K${progress()}` : `${progress()}\n`);
+show();
+const ticker = setInterval(show, live ? 1000 : 20_000);
+const child = new Deno.Command(Deno.execPath(), {
+  args: testArgs,
+  env: { NO_COLOR: "1" },
+  stdout: "piped",
+  stderr: "piped",
+}).spawn();
+const [stdout, stderr] = await Promise.all([collect(child.stdout), collect(child.stderr)]);
+const tests = await child.status;
+clearInterval(ticker);
+if (live) say("\r\x1b[K");
 const report = stdout + stderr;
 await Deno.mkdir(".coverage", { recursive: true });
 await Deno.writeTextFile(REPORT, report);

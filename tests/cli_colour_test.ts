@@ -1,0 +1,96 @@
+// Colour for statuses and errors, on a terminal only: never with NO_COLOR, into a pipe, or under
+// --json; and never from the text itself: an escape sequence in a name stays shown, not obeyed,
+// even beside the command line's own colour.
+
+import { assert, assertEquals } from "./_deps.ts";
+import { cliRunner, launched, withKey } from "./_cli.ts";
+import { DENO_ENV, INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
+import { EXIT } from "../lib/cli/mod.ts";
+
+const GREEN = "\x1b[32m";
+const YELLOW = "\x1b[33m";
+const RESET = "\x1b[0m";
+
+Deno.test("cli colour: a status is coloured in a table, and the word error, where the stream takes colour", async () => {
+  const { emulator, run: plain } = await withKey();
+  const [id] = await launched(plain, "\x1b[32mfake");
+  const run = cliRunner(emulator, { colour: true });
+  const list = await run(["instances", "list", "--format", "ID,NAME,STATUS"]);
+  assertEquals(list.out.split("\n"), [
+    "ID                                NAME          STATUS",
+    // The name's escape shows as text; only the status is coloured, by the command line itself.
+    `${id}  \\x1b[32mfake  ${YELLOW}booting${RESET}`,
+  ]);
+  emulator.advance(60_000);
+  assertEquals(
+    (await run(["instances", "list", "--format", "STATUS,ID"])).out.split("\n")[1],
+    `${GREEN}active${RESET}  ${id}`,
+  );
+
+  const missing = await run(["instances", "get", "nope"]);
+  assertEquals(missing.code, EXIT.notFound);
+  assert(
+    missing.err.startsWith("\x1b[1;31merror:\x1b[0m no instance has the id or name 'nope'"),
+    missing.err,
+  );
+  // Under --json, never; nor where the stream takes none.
+  const json = await run(["instances", "list", "--json"]);
+  assert(
+    !json.out.includes("\x1b") &&
+      !(await run(["instances", "get", "nope", "--json"])).err.includes("\x1b"),
+  );
+  const off = await plain(["instances", "list", "--format", "STATUS"]);
+  assertEquals(off.out, "STATUS\nactive");
+  assert(!(await plain(["instances", "get", "nope"])).err.includes("\x1b"));
+  assert(!(await run(["instances", "list", "-q"])).out.includes("\x1b"));
+});
+
+/** Runs the command line on a pseudo-terminal (util-linux `script`), with `env` as it is. */
+async function onTerminal(args: string[], env: Record<string, string>): Promise<string> {
+  const cli = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
+  const command = [Deno.execPath(), "run", ...INSTALL_PERMISSIONS, cli, ...args]
+    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
+  const { stdout } = await new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    clearEnv: true,
+    env: { ...DENO_ENV, ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return new TextDecoder().decode(stdout);
+}
+
+const hasScript = Deno.build.os === "linux" &&
+  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+    .output().then((result) => result.success, () => false));
+
+Deno.test({
+  name: "cli colour: through the entrypoint, on a terminal, not with NO_COLOR, not into a pipe",
+  ignore: !hasScript,
+  fn: async () => {
+    await withServedEmulator({}, async ({ env, run }) => {
+      await run(["ssh-keys", "add", "k", "--print-private-key"]);
+      await run([
+        "instances",
+        "launch",
+        "--type",
+        "gpu_1x_a10",
+        "--region",
+        "us-east-1",
+        "--ssh-key",
+        "k",
+      ]);
+      const args = ["instances", "list", "--format", "STATUS"];
+      assert((await onTerminal(args, env)).includes(`${YELLOW}booting${RESET}`));
+      assert(
+        (await onTerminal(["instances", "get", "nope"], env)).includes("\x1b[1;31merror:\x1b[0m"),
+      );
+      const noColor = await onTerminal(args, { ...env, NO_COLOR: "1" });
+      assert(noColor.includes("booting") && !noColor.includes(YELLOW), JSON.stringify(noColor));
+      const piped = await run(args, { env: { ...env, NO_COLOR: "" } });
+      assertEquals(piped.out, "STATUS\nbooting");
+      assert(!piped.err.includes("\x1b"));
+    });
+  },
+});
