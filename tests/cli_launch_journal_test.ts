@@ -244,3 +244,20 @@ Deno.test("launch journal: recover leaves another key's launches and lines not i
     0,
   );
 });
+
+Deno.test("launch journal: lambda api launchInstance says and records its launch as instances launch does", async () => {
+  const { emulator, run, journal } = await setUp();
+  let atSend = "";
+  emulator.override("launchInstance", () => {
+    atSend = journal.text;
+    return undefined;
+  });
+  const result = await run(["api", "launchInstance", "--body", JSON.stringify(LAUNCH_BODY)]);
+  assertEquals(result.code, EXIT.ok, result.err);
+  const token = emulator.instances()[0]!.tags!.find((tag) => tag.key === LAUNCH_TOKEN_KEY)!.value;
+  assertEquals(lines({ text: atSend }).map((line) => [line.event, line.launch_token]), [
+    ["sending", token],
+  ]);
+  assertMatch(result.progress[0]!, new RegExp(`^Launching with launch token '${token}'`));
+  assertEquals(lines(journal).map((line) => line.outcome ?? line.event), ["sending", "launched"]);
+});

@@ -19,6 +19,7 @@ import {
 } from "./_command.ts";
 import { launchedIds } from "./_interrupts.ts";
 import { jsonVisible } from "./_output.ts";
+import { recordedLaunch } from "./_recorded_launch.ts";
 import { didYouMean } from "./_suggest.ts";
 import { dollars, price } from "./_table.ts";
 
@@ -316,21 +317,25 @@ export const API_COMMANDS: Command[] = [{
     const options: LaunchOptions = { signal: context.signal };
     const body: unknown = call.body;
     // (A body whose tags are not a list is sent as it is, for the API to judge.)
-    if (
-      id === "launchInstance" && isRecord(body) &&
-      (body.tags === undefined || Array.isArray(body.tags))
-    ) {
-      // Tagged with a launch token, as every launch of the command line is: a launch whose answer
-      // is lost is then looked for rather than left unknown, and the token is known before it is
-      // sent, so that even a second Ctrl-C can name it.
+    const launching = id === "launchInstance" && isRecord(body) &&
+      (body.tags === undefined || Array.isArray(body.tags));
+    // Tagged with a launch token, said and recorded before it is sent, as every launch of the
+    // command line is: a launch whose answer is lost is looked for rather than left unknown, and
+    // one whose run is killed is found by `instances recover`.
+    using launch = launching ? recordedLaunch(context, body) : undefined;
+    if (launch) {
       options.launchToken = true;
-      options.onLaunchToken = (token) => {
-        context.unfinished.launchToken = token;
-      };
+      options.onLaunchToken = launch.onLaunchToken;
     }
-    const data = await context.client.request(id, call, options);
-    context.unfinished = {};
+    let data: unknown;
+    try {
+      data = await context.client.request(id, call, options);
+    } catch (error) {
+      await launch?.failed(error);
+      throw error;
+    }
     const mustReach = answerMustReach(id, data);
+    if (launch) await launch.succeeded(mustReach?.lines ?? []);
     return {
       data,
       // JSON still in text, with what a terminal would obey or not show as JSON escapes (`\u009b`).

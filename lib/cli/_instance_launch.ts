@@ -1,14 +1,7 @@
 // `instances launch`: what it sends, checked once before the question (which names the price),
 // and a launch that names its token before anything is sent, waited for with --wait.
 
-import {
-  type InstanceLaunchRequest,
-  LAUNCH_TOKEN_KEY,
-  LaunchAbortedError,
-  LaunchOutcomeUnknownError,
-  LaunchWaitError,
-  UnidentifiedInstanceError,
-} from "../../mod.ts";
+import { type InstanceLaunchRequest, LAUNCH_TOKEN_KEY } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
@@ -22,12 +15,10 @@ import {
 } from "./_command.ts";
 import { checkLaunchRequest } from "../_rules/instances.ts";
 import { instanceDetails, INTERVAL_FLAG, TIMEOUT_FLAG, waitOptions } from "./_instance_view.ts";
-import { findLaunchCommand, launchedIds } from "./_interrupts.ts";
-import { HEARTBEAT_MS, type JournalOutcome } from "./_journal.ts";
+import { launchedIds } from "./_interrupts.ts";
 import { ALLOW_DUPLICATE_FLAG } from "./_known_values.ts";
 import { checkLaunchValues } from "./_launch_checks.ts";
-import { PROGRAM } from "./_help.ts";
-import { remark } from "./_output.ts";
+import { recordedLaunch } from "./_recorded_launch.ts";
 import { dollars, price } from "./_table.ts";
 
 function launchBody({ args }: CommandContext): InstanceLaunchRequest {
@@ -149,33 +140,11 @@ export const LAUNCH_COMMAND: Command = {
     "lambda instances launch --type gpu_1x_a10 --region us-east-1 --ssh-key laptop --dry-run",
   ],
   async run(context) {
-    const { client, args, io, signal, journal } = context;
+    const { client, args, io, signal } = context;
     const { body, wait } = await launchPlan(context);
     const unfinished = context.unfinished;
-    // Known before anything is sent, and said then, so that even a run killed at once (SIGKILL)
-    // leaves what to look for: on stderr, and in the journal.
-    const onLaunchToken = async (token: string) => {
-      unfinished.launchToken = token;
-      if (!context.dryRun) sayLaunching(context, token);
-      try {
-        await journal?.sending(token, body, context.now());
-      } catch (error) {
-        const why = error instanceof Error ? error.message : String(error);
-        remark(
-          io,
-          context.json,
-          "note",
-          `Note: no launch journal (${why}): the line above is all that names this launch if the run is cut short`,
-        );
-        return;
-      }
-      // While the launch is unsettled, a sign of life now and then tells recover this run goes on.
-      heartbeat = setInterval(
-        () => journal?.alive(token, context.now()).catch(() => {}),
-        HEARTBEAT_MS,
-      );
-    };
-    let heartbeat: ReturnType<typeof setInterval> | undefined;
+    using launch = recordedLaunch(context, body);
+    const { onLaunchToken } = launch;
     const onInterrupt = () =>
       io.progress(
         unfinished.instanceIds === undefined
@@ -187,16 +156,10 @@ export const LAUNCH_COMMAND: Command = {
           } (Ctrl-C again to leave at once, leaving it billing)`,
       );
     signal.addEventListener("abort", onInterrupt, { once: true });
-    // The journal's entry is closed once the run knows and says what the launch left; one that
-    // may bill unseen stays open for `instances recover`.
-    const resolved = (outcome: JournalOutcome, ids?: readonly string[]) =>
-      unfinished.launchToken === undefined
-        ? undefined
-        : journal?.resolved(unfinished.launchToken, outcome, context.now(), ids).catch(() => {});
     try {
       if (!args.booleans.has("wait")) {
         const { instance_ids } = await client.instances.launch(body, { signal, onLaunchToken });
-        await resolved("launched", instance_ids);
+        await launch.succeeded(instance_ids);
         return {
           data: { instance_ids },
           lines: [`Launched ${instance_ids.join(", ")}`],
@@ -211,14 +174,11 @@ export const LAUNCH_COMMAND: Command = {
         terminateOnFailure: !args.booleans.has("keep"),
         // Said at once: if the wait fails, the user already knows the id.
         onLaunched: (ids) => {
-          unfinished.instanceIds = ids;
-          if (unfinished.launchToken !== undefined) {
-            journal?.launched(unfinished.launchToken, ids, context.now()).catch(() => {});
-          }
+          launch.launched(ids);
           io.progress(`Launched ${ids.join(", ")}; waiting for it to run`);
         },
       });
-      await resolved("launched", [instance.id]);
+      await launch.succeeded([instance.id]);
       return {
         data: instance,
         lines: [
@@ -229,34 +189,10 @@ export const LAUNCH_COMMAND: Command = {
         mustReach: launchedIds([instance.id]),
       };
     } catch (error) {
-      if (error instanceof LaunchWaitError && error.terminated) {
-        await resolved("terminated", error.instanceIds);
-      } else if (error instanceof LaunchWaitError && args.booleans.has("keep")) {
-        await resolved("kept", error.instanceIds);
-      } else if (!mayBill(error)) await resolved("not-launched");
+      await launch.failed(error, args.booleans.has("keep"));
       throw error;
     } finally {
-      clearInterval(heartbeat);
       signal.removeEventListener("abort", onInterrupt);
-      context.unfinished = {};
     }
   },
 };
-
-/** Whether a failed launch may have left an instance billing. */
-function mayBill(error: unknown): boolean {
-  return error instanceof LaunchOutcomeUnknownError || error instanceof LaunchAbortedError ||
-    error instanceof UnidentifiedInstanceError || error instanceof LaunchWaitError;
-}
-
-/**
- * Says, before the launch is sent, its token and the command that finds what it launched: a
- * progress line (stderr), as a JSON line with the token in a field under `--json`.
- */
-function sayLaunching({ io, json }: CommandContext, token: string): void {
-  const find = findLaunchCommand(token);
-  const line = `Launching with launch token '${token}': if this run is cut short, find it with ` +
-    `'${PROGRAM} instances recover' or '${find}'`;
-  if (json) io.stderr(JSON.stringify({ progress: line, launch_token: token, find }));
-  else io.progress(line);
-}

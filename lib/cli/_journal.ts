@@ -69,7 +69,7 @@ export interface OpenLaunches {
 export interface LaunchJournal {
   readonly where: string;
   /** Records that the launch carrying `token` is about to be sent. */
-  sending(token: string, body: InstanceLaunchRequest, now: number): Promise<void>;
+  sending(token: string, body: object, now: number): Promise<void>;
   /** Records that the run that sent the launch carrying `token` is still going. */
   alive(token: string, now: number): Promise<void>;
   /** Records the instances the launch carrying `token` made, while its outcome is not yet said. */
@@ -130,7 +130,7 @@ export function launchJournal(
   return {
     where: file.where,
     sending: (token, body, now) => {
-      const { user_data: _secret, ...request } = body;
+      const { user_data: _secret, ...request } = body as { user_data?: unknown };
       return append({ event: "sending", launch_token: token, sent_at: at(now), request });
     },
     alive: (token, now) => append({ event: "alive", launch_token: token, at: at(now) }),
