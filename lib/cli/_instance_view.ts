@@ -9,7 +9,7 @@ import { details, duration, price } from "./_table.ts";
 export const TIMEOUT_FLAG = {
   kind: "string",
   value: "SECONDS",
-  help: "how long to wait (default 1800)",
+  help: "how long to wait (default 1800; a launch: twice its type's boot, 1800 at least)",
 } as const;
 export const INTERVAL_FLAG = {
   kind: "string",
