@@ -1,6 +1,7 @@
 // Waiting for instances, against the emulator on a virtual clock shared with the client.
 
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
+import { assertSpyCallArgs, assertSpyCalls, spy } from "@std/testing/mock";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import {
@@ -221,15 +222,12 @@ Deno.test("a wait whose key source stalls still ends at its timeout", async () =
 
 Deno.test("launchAndWait() tells onLaunched the id before the wait", async () => {
   const { client } = await setup();
-  const told: string[][] = [];
-  const polled: number[] = [];
-  const instance = await client.instances.launchAndWait(LAUNCH, {
-    onLaunched: (ids) => told.push(ids),
-    onProgress: ({ polls }) => {
-      polled.push(polls);
-      assertEquals(told.length, 1); // already told at the first poll
-    },
-  });
-  assertEquals(told, [[instance.id]]);
-  assert(polled.length > 0);
+  const onLaunched = spy((_ids: string[]) => {});
+  // Each poll returns how often onLaunched was called by then: what a callback throws is ignored.
+  const onProgress = spy(() => onLaunched.calls.length);
+  const instance = await client.instances.launchAndWait(LAUNCH, { onLaunched, onProgress });
+  assertSpyCallArgs(onLaunched, 0, [[instance.id]]);
+  assertSpyCalls(onLaunched, 1);
+  assert(onProgress.calls.length > 0);
+  assert(onProgress.calls.every((call) => call.returned === 1)); // already told at the first poll
 });

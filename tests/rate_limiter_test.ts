@@ -2,6 +2,7 @@ import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.
 import { LocalLedger } from "../lib/_turn_ledger.ts";
 import { ApiError, RateLimitError, RateLimitWaitError, systemClock } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
+import { stub } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
@@ -349,11 +350,9 @@ Deno.test("pacing survives a wall clock stepped back by a minute", async () => {
   });
   await client.regions.list();
   const started = performance.now();
-  Date.now = () => realNow() - 60_000; // NTP, or a laptop waking up
-  try {
+  {
+    using _stepped = stub(Date, "now", () => realNow() - 60_000); // NTP, or a laptop waking up
     await client.regions.list();
-  } finally {
-    Date.now = realNow;
   }
   // The second call waited its 20 ms turn, not the minute the wall clock went back.
   assert(performance.now() - started < 5000, `${performance.now() - started} ms`);

@@ -15,8 +15,9 @@ import {
   ServerError,
   VERSION,
 } from "../mod.ts";
-import type { RequestEvent, ResponseEvent } from "../mod.ts";
+import type { RequestEvent, ResponseEvent, RetryEvent } from "../mod.ts";
 import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
+import { assertSpyCalls, spy } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 Deno.test("requests carry the bearer key, accept, user agent and the caller's headers", async () => {
@@ -175,28 +176,28 @@ Deno.test("hooks see each attempt with the key redacted, and a throwing hook is 
     errorResponse(500, { code: "global/internal-error" }),
     dataResponse([]),
   );
-  const requests: RequestEvent[] = [];
-  const responses: ResponseEvent[] = [];
-  const retries: string[] = [];
+  const onRequest = spy((_event: RequestEvent): void => {
+    throw new Error("logging bug");
+  });
+  const onResponse = spy((_event: ResponseEvent) => {});
+  const onRetry = spy((_event: RetryEvent) => {});
   const { client } = fakeClient(fake, {
     apiKey: "secret_hooks",
-    hooks: {
-      onRequest: (event) => {
-        requests.push(event);
-        throw new Error("logging bug");
-      },
-      onResponse: (event) => responses.push(event),
-      onRetry: (event) => retries.push(`${event.attempt}:${event.delayMs}:${event.error.name}`),
-    },
+    hooks: { onRequest, onResponse, onRetry },
   });
   await client.regions.list();
+  const requests = onRequest.calls.map((call) => call.args[0]);
+  const responses = onResponse.calls.map((call) => call.args[0]);
+  assertEquals(onRequest.calls.map((call) => call.error?.message), ["logging bug", "logging bug"]);
   assertEquals(requests.map((e) => e.attempt), [1, 2]);
   assertStrictEquals(requests[0]!.headers.authorization, "Bearer [REDACTED]");
   assertStrictEquals(requests[0]!.url, "https://cloud.lambda.ai/api/v1/regions");
   assertStrictEquals(requests[0]!.action, "list regions");
   assertEquals(responses.map((e) => e.status), [500, 200]);
   assertStrictEquals(responses[0]!.responseHeaders["content-type"], "application/json");
-  assertEquals(retries, ["1:500:ServerError"]);
+  assertSpyCalls(onRetry, 1);
+  const [retry] = onRetry.calls[0]!.args;
+  assertEquals([retry.attempt, retry.delayMs, retry.error.name], [1, 500, "ServerError"]);
   assert(!JSON.stringify([requests, responses]).includes("secret_hooks"));
 });
 

@@ -7,6 +7,7 @@
 
 import { LambdaCloudClient, NotFoundError, TimeoutError } from "../mod.ts";
 import { assert, assertRejects, assertStrictEquals } from "@std/assert";
+import { stub } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 /** A fetch that never answers, but rejects when its request is aborted, as real fetch does. */
@@ -65,9 +66,8 @@ Deno.test("the timeout holds even when a custom fetch ignores the signal", async
 Deno.test("the timeout holds even when the global fetch is replaced by one that ignores the signal", async () => {
   let release!: (response: Response) => void;
   const deaf = new Promise<Response>((resolve) => (release = resolve));
-  const original = globalThis.fetch;
-  globalThis.fetch = () => deaf;
-  try {
+  {
+    using _fetch = stub(globalThis, "fetch", () => deaf);
     const client = new LambdaCloudClient({
       apiKey: "secret_x",
       rateLimit: false,
@@ -75,10 +75,8 @@ Deno.test("the timeout holds even when the global fetch is replaced by one that 
       maxRetries: 0,
     });
     await assertRejects(() => client.regions.list(), TimeoutError);
-  } finally {
-    globalThis.fetch = original;
-    release(new Response("late"));
   }
+  release(new Response("late"));
 });
 
 Deno.test("every attempt ends its deadline, answered, refused or timed out", async () => {
