@@ -1,10 +1,13 @@
-// deno run --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL examples/available_types.ts
+// deno run --allow-net=cloud.lambda.ai,127.0.0.1 --allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL --allow-read=.env examples/available_types.ts
 // On the emulator: deno task example examples/available_types.ts
 //
 // Prints the instance types that have capacity right now, cheapest first, with their regions.
+// LAMBDA_API_KEY may come from a .env file in the folder it runs in, loaded by @std/dotenv, so no
+// --env-file is needed: which of the two to use is in docs/options.md, "A .env file".
 
 // deno-lint-ignore-file no-console -- an example script reports on the console
 
+import "@std/dotenv/load";
 import { LambdaCloudClient } from "../mod.ts";
 
 try {

@@ -45,18 +45,18 @@ import { TicketsResource } from "./resources/tickets.ts";
  * @example Test your own code with a fake `fetch`
  * ```ts
  * import { LambdaCloudClient } from "@lambda-cloud/client";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
  * const client = new LambdaCloudClient({
  *   apiKey: "secret_test",
  *   rateLimit: false,
  *   fetch: (request) => {
- *     assert.equal(new URL(request.url).pathname, "/api/v1/regions");
+ *     assertEquals(new URL(request.url).pathname, "/api/v1/regions");
  *     return Promise.resolve(Response.json({ data: [{ name: "us-east-1", description: "Virginia, USA" }] }));
  *   },
  * });
  * const regions = await client.regions.list();
- * assert.equal(regions[0]?.name, "us-east-1");
+ * assertEquals(regions[0]?.name, "us-east-1");
  * ```
  */
 export class LambdaCloudClient {

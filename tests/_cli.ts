@@ -1,7 +1,7 @@
 // A terminal for the command line's tests: records what it prints and asks, holds files in memory.
 
 import type { Clock } from "../mod.ts";
-import { assertEquals } from "./_deps.ts";
+import { assertEquals } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { type CliIo, type CliOptions, EXIT, type JournalFile, runCli } from "../lib/cli/mod.ts";

@@ -1,7 +1,7 @@
 // Boot time by instance type: the model the library and the emulator share, and the emulator's
 // instances booting by it, by a number for every type, or by numbers for some.
 
-import { assert, assertEquals, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, testEmulator } from "./_emulator.ts";
 import { expectedBootMs } from "../lib/_rules/boot_time.ts";
 import type { EmulatorOptions, LambdaEmulator } from "../lib/testing/mod.ts";

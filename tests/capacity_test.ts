@@ -1,6 +1,6 @@
 // Capacity: finding it, waiting for it, launching where it is, and what an instance allows.
 
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 import {
@@ -84,8 +84,8 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
     ["gpu_1x_a10@us-west-1"],
   );
   emulator.clearRequests();
-  await assertRejects(client.instanceTypes.available({ gpu: 3 as never }), TypeError);
-  await assertRejects(client.instanceTypes.available({ gpus: -1 }), RangeError);
+  await assertRejects(() => client.instanceTypes.available({ gpu: 3 as never }), TypeError);
+  await assertRejects(() => client.instanceTypes.available({ gpus: -1 }), RangeError);
   // Filters that can match nothing are mistakes, not an empty answer.
   for (
     const filter of [
@@ -99,9 +99,12 @@ Deno.test("available() filters by GPU, count, region, architecture, price and na
       { region: [] },
     ]
   ) {
-    await assertRejects(client.instanceTypes.available(filter), RangeError, "filter.");
+    await assertRejects(() => client.instanceTypes.available(filter), RangeError, "filter.");
   }
-  await assertRejects(client.instanceTypes.available({ maxPriceCentsPerHour: NaN }), TypeError);
+  await assertRejects(
+    () => client.instanceTypes.available({ maxPriceCentsPerHour: NaN }),
+    TypeError,
+  );
   assertEquals(emulator.requests.length, 0);
 });
 
@@ -122,7 +125,8 @@ Deno.test("waitForCapacity() polls until a match appears, and gives up at its ti
 
   emulator.faults.inject({ kind: "server-error", operation: "listInstanceTypes", times: 2 });
   const error = await assertRejects(
-    client.instanceTypes.waitForCapacity({ gpu: "V100" }, { interval: 60_000, timeout: 180_000 }),
+    () =>
+      client.instanceTypes.waitForCapacity({ gpu: "V100" }, { interval: 60_000, timeout: 180_000 }),
     CapacityWaitError,
   );
   // The deadline bounds the whole wait: no poll starts at the very moment it passes.
@@ -173,7 +177,7 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
     { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
   ];
   const error = await assertRejects(
-    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
+    () => client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
     NoCapacityError,
   );
   assertEquals(error.tried, candidates);
@@ -185,23 +189,23 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
 
   emulator.clearRequests();
   await assertRejects(
-    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["nobody"] }),
+    () => client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["nobody"] }),
     NotFoundError,
   );
   assertEquals(emulator.requests.length, 1);
   // No candidate at all is the common "no capacity anywhere" case, not a usage error.
   const none = await assertRejects(
-    client.instances.launchFirstAvailable([], { ssh_key_names: ["k"] }),
+    () => client.instances.launchFirstAvailable([], { ssh_key_names: ["k"] }),
     NoCapacityError,
   );
   assertEquals(none.tried, []);
   assertMatch(none.message, /no candidate has capacity now, so nothing was launched/);
   await assertRejects(
-    client.instances.launchFirstAvailable([], { ssh_key_names: ["a", "b"] as never }),
+    () => client.instances.launchFirstAvailable([], { ssh_key_names: ["a", "b"] as never }),
     RangeError,
   );
   await assertRejects(
-    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["a", "b"] as never }),
+    () => client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["a", "b"] as never }),
     RangeError,
   );
   assertEquals(emulator.requests.length, 1);
@@ -231,7 +235,7 @@ Deno.test("a malformed instance-type answer is a typed error, and a capacity wai
   ) {
     const fake = new FakeFetch(dataResponse(data));
     const error = await assertRejects(
-      fakeClient(fake, { maxRetries: 0 }).client.instanceTypes.available(),
+      () => fakeClient(fake, { maxRetries: 0 }).client.instanceTypes.available(),
       InvalidResponseError,
     );
     assertMatch(error.message, /^Cannot list instance types: unexpected response/);

@@ -2,7 +2,7 @@
 // valid JSON even in text (control characters as JSON escapes), and a body is checked against the
 // operation's fields, at any depth, before anything is sent, but otherwise sent as given.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import { cliRunner, launchArgs, withKey } from "./_cli.ts";

@@ -3,7 +3,7 @@
 // address, the file on disk (mode 600, and refused at 644), and on a pseudo-terminal (util-linux
 // `script`) the prompt that does not echo what is typed.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { DENO_ENV, installFlags, lambda, withServedEmulator } from "./_entrypoint.ts";
 
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;

@@ -3,7 +3,7 @@
 // every bad input, each of which leaves the other profiles as they were. The file on disk (its
 // modes, the rename) is cli_credentials_file_test.ts's; the real entrypoint, cli_auth_entrypoint_test.ts's.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cliRunner, launchArgs, type TerminalSetup } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { type CredentialsFile, EXIT } from "../lib/cli/mod.ts";

@@ -2,7 +2,7 @@
 // --json; and never from the text itself: an escape sequence in a name stays shown, not obeyed,
 // even beside the command line's own colour.
 
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 import { cliRunner, launched, withKey } from "./_cli.ts";
 import { DENO_ENV, INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
 import { EXIT } from "../lib/cli/mod.ts";

@@ -2,7 +2,7 @@
 // SSH key names, from `lambda completions values`, kept a minute in a cache; after an option that
 // takes a value, values or nothing, never options; and no name offered that the shell would run.
 
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 import { cliRunner, launched, withKey } from "./_cli.ts";
 import { FakeClock } from "./_fakes.ts";
 import { testEmulator } from "./_emulator.ts";

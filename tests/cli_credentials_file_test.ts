@@ -2,7 +2,7 @@
 // .tmp: where it goes on each platform, mode 600 in a folder of 700, refused unread when others may
 // read it, and replaced whole by a rename, so that a failure leaves the old file as it was.
 
-import { assert, assertEquals, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import {
   type CredentialsDeno,
   credentialsFile,

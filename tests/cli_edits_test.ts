@@ -2,7 +2,7 @@
 // `remove-rule`) beside the commands that replace them, and what a replace or a removal takes away:
 // asked about first, and listed by a dry run.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cliRunner, launchArgs, withKey } from "./_cli.ts";
 import { withServedEmulator } from "./_entrypoint.ts";
 import { testEmulator } from "./_emulator.ts";

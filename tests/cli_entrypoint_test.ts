@@ -3,7 +3,7 @@
 // an emulator served on 127.0.0.1. The slower scenarios run side by side, each with its own
 // emulator, so the file takes about as long as its slowest one.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { launchArgs } from "./_cli.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 import { DENO_ENV, INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";

@@ -2,7 +2,7 @@
 // anything is sent or asked, in the units given; -q, --format and --no-header where they cannot
 // apply are usage errors; --dry-run prints the launch at once.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";

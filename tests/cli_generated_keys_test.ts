@@ -3,7 +3,7 @@
 // under -q when it cannot be saved. That it is saved before it is shown is in cli_safety_test.ts;
 // a key whose stdout is lost, in cli_lost_output_test.ts.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { cliRunner, KEY_BEGIN } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";

@@ -2,7 +2,7 @@
 // help …` and `lambda version`, the short forms `ls` and `rm`, and a "did you mean" that fixes the
 // command's words (by verb, and by likely typo) without taking its arguments for part of its name.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cliRunner, launched, withKey } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { withServedEmulator } from "./_entrypoint.ts";

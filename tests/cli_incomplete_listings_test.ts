@@ -3,7 +3,7 @@
 // unknown; a launch of unknown outcome gets advice that works though the listing has no tags, and
 // one listed without a usable id is said to bill, with where to find it.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs } from "./_cli.ts";

@@ -4,7 +4,7 @@
 // what it launched, is in cli_safety_test.ts; signals to the real process, in
 // cli_entrypoint_test.ts.
 
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs } from "./_cli.ts";

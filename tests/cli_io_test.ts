@@ -1,6 +1,6 @@
 // The command line's Deno terminal: output, the live progress line, permissions, prompts, files.
 
-import { assertEquals, assertRejects, assertThrows } from "./_deps.ts";
+import { assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { denoIo, type DenoLike } from "../lib/cli/_deno_io.ts";
 
 function fakeDeno(terminal: boolean, granted: string[], typed = "", noColor = false) {

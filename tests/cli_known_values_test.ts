@@ -3,7 +3,7 @@
 // nothing (or a key name two keys share, a ruleset of another region) is refused before the launch
 // is sent; and a new name another SSH key or instance has is refused unless --allow-duplicate.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 import { launchArgs, launched, withKey } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";

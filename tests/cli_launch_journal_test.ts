@@ -2,7 +2,7 @@
 // (without its user data or the key) and closed once its outcome is said; recover looks for every
 // open launch by its token, shows what it left billing, and terminates or keeps it as asked.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cliRunner, launchArgs, memoryJournal } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";

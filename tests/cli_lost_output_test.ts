@@ -3,7 +3,7 @@
 // key; and a listing cut short by its reader is no failure. The same through the real entrypoint,
 // with pipes and /dev/full, is in cli_process_test.ts.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { cliRunner, KEY_BEGIN, launchArgs, type TerminalSetup, withKey } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";

@@ -2,7 +2,7 @@
 // written as an id (always an id, whatever is named like it), and empty or blank references, which
 // are refused rather than taken for a name.
 
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { cliRunner, launchArgs, launched } from "./_cli.ts";
 import { EXIT } from "../lib/cli/mod.ts";

@@ -2,7 +2,7 @@
 // trail, and shell completions; names with their control characters escaped (JSON exact), and
 // under --json every line JSON, the version and usage errors included.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs, launched } from "./_cli.ts";

@@ -4,7 +4,7 @@
 // is in cli_entrypoint_test.ts, beside SIGTERM.)
 // Redirections to /dev/full need Linux.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { launchArgs } from "./_cli.ts";
 import {
   DENO_ENV,

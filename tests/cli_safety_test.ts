@@ -4,7 +4,7 @@
 // after a change was sent never claims nothing changed, and launch --wait terminates the extras of
 // a launch sent twice, but never an instance of an earlier launch.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { cliRunner, launchArgs, launched } from "./_cli.ts";

@@ -10,7 +10,7 @@ import {
   BudgetUnavailableError,
   sharedBudget,
 } from "../lib/cli/_shared_budget.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { cliRunner } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock, FakeKv } from "./_fakes.ts";

@@ -3,7 +3,7 @@
 // in tables, details, ids (-q), JSON on stdout and stderr, and error messages; and the API key,
 // typed where an id goes, never shows at all.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH } from "./_emulator.ts";
 import { type ProcessRun, withServedEmulator } from "./_entrypoint.ts";
 

@@ -1,7 +1,7 @@
 // The command line, end to end against the emulator: output, JSON, dry runs, prompts, exit codes.
 
 import { SocketClock } from "./_loopback.ts";
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";

@@ -6,7 +6,7 @@ import { LambdaCloudClient } from "../mod.ts";
 import { type CliIo, EXIT, runCli } from "../lib/cli/mod.ts";
 import { Interruption } from "../lib/cli/_interrupts.ts";
 import { LambdaEmulator } from "../lib/testing/mod.ts";
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { cliRunner } from "./_cli.ts";
 
 const TOKEN = "whk_cli_token";

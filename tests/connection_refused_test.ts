@@ -3,7 +3,7 @@
 // The same error from any other fetch (a custom one, a wrapper) proves nothing.
 
 import { ConnectionError, LambdaCloudClient, LaunchOutcomeUnknownError } from "../mod.ts";
-import { assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
 import { LAUNCH } from "./_emulator.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 import { LoopbackServer, SocketClock } from "./_loopback.ts";
@@ -66,7 +66,7 @@ Deno.test("a timeout or refused connection before sending is retried, even for a
     dataResponse({ id: "k", name: "k", public_key: "x" }),
   );
   const unsure = await assertRejects(
-    fakeClient(wrapped).client.sshKeys.create({ name: "k", public_key: "ssh-ed25519 A" }),
+    () => fakeClient(wrapped).client.sshKeys.create({ name: "k", public_key: "ssh-ed25519 A" }),
     ConnectionError,
   );
   assertStrictEquals(unsure.requestSent, true);
@@ -100,7 +100,7 @@ Deno.test("a launch is sent again only when the server provably did not act", as
   // then failed in its own work. The launch is looked for, never sent again.
   const wrapper = new FakeFetch(refusedError, dataResponse([]));
   const looked = await assertRejects(
-    fakeClient(wrapper).client.instances.launch(LAUNCH, { lookup: { timeout: 1000 } }),
+    () => fakeClient(wrapper).client.instances.launch(LAUNCH, { lookup: { timeout: 1000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(looked.reason, "not-listed");
@@ -109,7 +109,7 @@ Deno.test("a launch is sent again only when the server provably did not act", as
   // Any other 4xx is a clean refusal: thrown as it is, with no lookup.
   const invalid = new FakeFetch(errorResponse(400, { code: "global/invalid-parameters" }));
   await assertRejects(
-    fakeClient(invalid).client.instances.launch(LAUNCH),
+    () => fakeClient(invalid).client.instances.launch(LAUNCH),
     Error,
     "invalid parameters",
   );

@@ -2,7 +2,7 @@
 // at the code and at bench/README.md: every relative link must lead to a file or folder that
 // exists, and every #anchor to a heading of its page (as GitHub names headings).
 
-import { assertEquals } from "./_deps.ts";
+import { assertEquals } from "@std/assert";
 
 const PAGES = ["README.md", "CONTRIBUTING.md"];
 for await (const entry of Deno.readDir("docs")) {

@@ -10,7 +10,7 @@ import {
   assertRejects,
   assertStrictEquals,
   assertThrows,
-} from "./_deps.ts";
+} from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
 import {
   AuthenticationError,
@@ -140,7 +140,7 @@ Deno.test("the emulator authenticates like the API: 401 with two messages, Basic
     200,
   );
   const error = await assertRejects(
-    emulatorClient(emulator, { apiKey: "secret_wrong" }).regions.list(),
+    () => emulatorClient(emulator, { apiKey: "secret_wrong" }).regions.list(),
     AuthenticationError,
   );
   assertEquals(error.status, 401);
@@ -151,11 +151,11 @@ Deno.test("an inactive account gets 403 account-inactive; a bad billing address 
   const emulator = testEmulator();
   const client = await keyed(emulatorClient(emulator));
   emulator.setAccount({ active: false });
-  const inactive = await assertRejects(client.instances.list(), PermissionDeniedError);
+  const inactive = await assertRejects(() => client.instances.list(), PermissionDeniedError);
   assertEquals(inactive.code, "global/account-inactive");
   emulator.setAccount({ active: true, billingAddressValid: false });
   const billing = await assertRejects(
-    client.instances.launch(LAUNCH),
+    () => client.instances.launch(LAUNCH),
     PermissionDeniedError,
   );
   assertEquals(billing.code, "global/invalid-address");
@@ -181,24 +181,24 @@ Deno.test("launch is validated like the spec: quantity, one key, patterns, unkno
   assertEquals(badJson.json.error?.message, "The request body is not valid JSON.");
 
   const unknownRegion = await assertRejects(
-    client.instances.launch({ ...LAUNCH, region_name: "mars-north-1" } as never),
+    () => client.instances.launch({ ...LAUNCH, region_name: "mars-north-1" } as never),
     NotFoundError,
   );
   assertEquals(unknownRegion.code, "global/object-does-not-exist");
   await assertRejects(
-    client.instances.launch({ ...LAUNCH, instance_type_name: "gpu_9x_nope" }),
+    () => client.instances.launch({ ...LAUNCH, instance_type_name: "gpu_9x_nope" }),
     NotFoundError,
   );
   await assertRejects(
-    client.instances.launch({ ...LAUNCH, ssh_key_names: ["missing"] }),
+    () => client.instances.launch({ ...LAUNCH, ssh_key_names: ["missing"] }),
     NotFoundError,
   );
   await assertRejects(
-    client.instances.launch({ ...LAUNCH, image: { family: "windows-11" } }),
+    () => client.instances.launch({ ...LAUNCH, image: { family: "windows-11" } }),
     NotFoundError,
   );
   const arch = await assertRejects(
-    client.instances.launch({ ...LAUNCH, image: { family: "lambda-stack-24-04-arm64" } }),
+    () => client.instances.launch({ ...LAUNCH, image: { family: "lambda-stack-24-04-arm64" } }),
     InvalidParametersError,
   );
   assertMatch(arch.message, /arm64/);
@@ -217,7 +217,7 @@ Deno.test("capacity: launches use it up, termination and preemption give it back
   const [first] = (await client.instances.launch(LAUNCH)).instance_ids;
   assert(!(await regionsWithA10()).includes("us-east-1"));
   const error = await assertRejects(
-    client.instances.launch(LAUNCH),
+    () => client.instances.launch(LAUNCH),
     InsufficientCapacityError,
   );
   assertEquals([error.status, error.code], [
@@ -236,11 +236,11 @@ Deno.test("quota: launches and filesystems past the quota answer quota-exceeded"
   const emulator = testEmulator({ quota: { instances: 1, filesystems: 1 } });
   const client = await keyed(emulatorClient(emulator));
   await client.instances.launch(LAUNCH);
-  const error = await assertRejects(client.instances.launch(LAUNCH), QuotaExceededError);
+  const error = await assertRejects(() => client.instances.launch(LAUNCH), QuotaExceededError);
   assertEquals(error.code, "global/quota-exceeded");
   await client.fileSystems.create({ name: "one", region: "us-east-1" });
   await assertRejects(
-    client.fileSystems.create({ name: "two", region: "us-east-1" }),
+    () => client.fileSystems.create({ name: "two", region: "us-east-1" }),
     QuotaExceededError,
   );
 });
@@ -257,7 +257,7 @@ Deno.test("instances age on the emulator's clock: booting, active, terminating, 
     undefined,
     "vm-has-not-launched",
   ]);
-  const conflict = await assertRejects(client.instances.restart(id!), ConflictError);
+  const conflict = await assertRejects(() => client.instances.restart(id!), ConflictError);
   assertEquals([conflict.status, conflict.code], [409, "global/conflict"]);
   emulator.advance(5 * MINUTE);
   const active = await client.instances.get(id!);
@@ -270,7 +270,7 @@ Deno.test("instances age on the emulator's clock: booting, active, terminating, 
   emulator.advance(MINUTE);
   assertEquals((await client.instances.get(id!)).status, "terminated");
   emulator.advance(2 * MINUTE);
-  await assertRejects(client.instances.get(id!), NotFoundError);
+  await assertRejects(() => client.instances.get(id!), NotFoundError);
   assertEquals(await client.instances.list(), []);
   assertEquals(await client.instances.list({ cluster_id: "c1" }), []);
 });
@@ -351,7 +351,7 @@ Deno.test("launch looks up every name and id it is given", async () => {
     ]
   ) {
     const error = await assertRejects(
-      client.instances.launch({ ...LAUNCH, ...extra }),
+      () => client.instances.launch({ ...LAUNCH, ...extra }),
       NotFoundError,
     );
     assertEquals(error.code, "global/object-does-not-exist");

@@ -2,7 +2,7 @@
 // a launch with a shared key name, deleting a key in use, white space around a public key, a
 // launch's `name: null`; the option checked, and each one listed in docs/emulator.md.
 
-import { assert, assertEquals, assertRejects, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, raw, testEmulator } from "./_emulator.ts";
 import { ConflictError, InvalidParametersError, LaunchOutcomeUnknownError } from "../mod.ts";
 import { ASSUMPTIONS } from "../lib/testing/_assumptions.ts";
@@ -52,7 +52,7 @@ Deno.test('assumptions: sharedKeyName "400" refuses the launch for certain, so n
   const launch = await raw(emulator, "POST", "/instance-operations/launch", LAUNCH);
   assertEquals([launch.status, launch.json.error?.code], [400, "global/unknown"]);
   emulator.clearRequests();
-  const error = await assertRejects(client.instances.launch(LAUNCH), InvalidParametersError);
+  const error = await assertRejects(() => client.instances.launch(LAUNCH), InvalidParametersError);
   assert(!(error instanceof LaunchOutcomeUnknownError));
   assertEquals(emulator.requests.map((r) => r.operationId), ["launchInstance"]);
 });
@@ -62,7 +62,7 @@ Deno.test('assumptions: keyInUse "400" sends ssh-keys/key-in-use with a 400, sti
   await keyed(client);
   const key = (await client.sshKeys.list())[0]!;
   await client.instances.launch(LAUNCH);
-  const error = await assertRejects(client.sshKeys.delete(key.id), ConflictError);
+  const error = await assertRejects(() => client.sshKeys.delete(key.id), ConflictError);
   assertEquals([error.status, error.code], [400, "ssh-keys/key-in-use"]);
 });
 

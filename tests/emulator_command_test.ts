@@ -1,7 +1,7 @@
 // `deno task emulator`: help, clean errors, every flag, and a ready-to-paste export line, in
 // process and through the real entrypoint.
 
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
 import { ConflictError, LambdaCloudClient, RateLimitError } from "../mod.ts";
 import { EMULATOR_USAGE, emulatorMain, runEmulatorCommand } from "../lib/testing/_command.ts";
 
@@ -71,7 +71,7 @@ Deno.test("command: the rate-limit flags reach the emulator", async () => {
   });
   await client.regions.list();
   await client.regions.list(); // the burst of one
-  const error = await assertRejects(client.regions.list(), RateLimitError);
+  const error = await assertRejects(() => client.regions.list(), RateLimitError);
   assertEquals(error.code, "global/rate-limit-exceeded"); // the JSON form
   assertStrictEquals(error.retryAfterMs !== undefined, true);
 });
@@ -94,7 +94,7 @@ Deno.test("command: --assume, --boot-seconds and --count-invalid-launches reach 
     ssh_key_names: ["k"],
   })).instance_ids;
   assertEquals((await client.instances.get(id!)).status, "active"); // 0 s, whatever the type
-  const inUse = await assertRejects(client.sshKeys.delete(key.id), ConflictError);
+  const inUse = await assertRejects(() => client.sshKeys.delete(key.id), ConflictError);
   assertEquals(inUse.status, 400);
   await client.instances.terminate(id!);
   const again = { instance_ids: [id] };

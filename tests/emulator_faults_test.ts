@@ -1,6 +1,6 @@
 // The emulator's rate limits and injected faults, in-process and over a real socket.
 
-import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertThrows } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import {
@@ -38,14 +38,14 @@ Deno.test("rate limits: a burst gets 429 with Retry-After, per second and per la
   });
   const client = emulatorClient(emulator, { maxRetries: 0 });
   await client.regions.list();
-  const error = await assertRejects(client.regions.list(), RateLimitError);
+  const error = await assertRejects(() => client.regions.list(), RateLimitError);
   assertEquals([error.status, error.retryAfterMs], [429, 1000]);
   clock.time += 1000;
   await client.sshKeys.create({ name: "k" });
   clock.time += 1000;
   await client.instances.launch(LAUNCH);
   clock.time += 1000;
-  const launch = await assertRejects(client.instances.launch(LAUNCH), RateLimitError);
+  const launch = await assertRejects(() => client.instances.launch(LAUNCH), RateLimitError);
   assertEquals(launch.retryAfterMs, 11_000);
   await client.regions.list(); // a refused launch used up nothing, so a read may go
   clock.time += 11_000;
@@ -112,7 +112,7 @@ Deno.test("faults: a launch answered 503 is looked for by its token, and never s
   const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { lookup: { timeout: 20_000 } }),
+    () => client.instances.launch(LAUNCH, { lookup: { timeout: 20_000 } }),
     LaunchOutcomeUnknownError,
   );
   assert(error.cause instanceof ServerError);
@@ -127,7 +127,7 @@ Deno.test("faults: a launch answered 503 is looked for by its token, and never s
 Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors are never resent", async () => {
   const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "provider-unavailable", operation: "launchInstance" });
-  const provider = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
+  const provider = await assertRejects(() => withoutToken(client), LaunchOutcomeUnknownError);
   assertEquals(provider.reason, "no-token");
   assert(provider.cause instanceof ServerError);
   assertEquals([provider.cause.status, provider.cause.code], [
@@ -135,7 +135,7 @@ Deno.test("faults: without a launch token, 5xx, proxy HTML and provider errors a
     "provider/internal-unavailable",
   ]);
   emulator.faults.inject({ kind: "proxy-html", operation: "launchInstance" });
-  const proxy = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
+  const proxy = await assertRejects(() => withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(String(proxy.cause), /502 Bad Gateway/);
   assertMatch(proxy.message, /outcome is unknown after HTTP 502/);
   assertEquals(emulator.instances(), []); // neither fault let the launch through
@@ -147,7 +147,7 @@ Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, an
   // The emulator's delays run on real time here, so the client's timeout does too.
   const client = emulatorClient(emulator, { timeout: 20, maxRetries: 0, clock: systemClock });
   emulator.faults.inject({ kind: "slow", delayMs: 60_000 });
-  await assertRejects(client.regions.list(), TimeoutError);
+  await assertRejects(() => client.regions.list(), TimeoutError);
   emulator.faults.inject({ kind: "slow", delayMs: 1 });
   // A timeout runs on the client's clock, as the emulator's pacing does: a second is needed now.
   assertEquals((await client.regions.list({ timeout: 60_000 })).length, 12);
@@ -156,13 +156,13 @@ Deno.test("faults: a slow answer past the client's timeout is a TimeoutError, an
 Deno.test("faults: a dropped connection means nothing happened; a lost answer means it did", async () => {
   const { emulator, client } = await withKey();
   emulator.faults.inject({ kind: "drop", operation: "launchInstance" });
-  const dropped = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
+  const dropped = await assertRejects(() => withoutToken(client), LaunchOutcomeUnknownError);
   // The client cannot tell a drop before the call from one after it: both are unknown.
   assert(dropped.cause instanceof ConnectionError && dropped.cause.requestSent);
   assertEquals(emulator.instances().length, 0);
 
   emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance" });
-  const lost = await assertRejects(withoutToken(client), LaunchOutcomeUnknownError);
+  const lost = await assertRejects(() => withoutToken(client), LaunchOutcomeUnknownError);
   assertMatch(lost.message, /list your instances before launching again/);
   assertEquals(emulator.instances().length, 1);
   assertEquals(emulator.requests.at(-1)?.status, undefined);
@@ -183,7 +183,7 @@ Deno.test("faults: a truncated body is an InvalidResponseError, never a bare Syn
   const emulator = testEmulator();
   const client = emulatorClient(emulator, { maxRetries: 0 });
   emulator.faults.inject({ kind: "truncate", operation: "listRegions" });
-  const error = await assertRejects(client.regions.list(), InvalidResponseError);
+  const error = await assertRejects(() => client.regions.list(), InvalidResponseError);
   assertEquals(error.status, 200);
 });
 
@@ -231,15 +231,15 @@ Deno.test("server: the client over a real socket, errors and faults included", a
   const found = await client.instances.launch(LAUNCH);
   assertEquals(emulator.instances().map((instance) => instance.id), [id!, ...found.instance_ids]);
   emulator.faults.inject({ kind: "drop" });
-  await assertRejects(client.regions.list(), ConnectionError);
+  await assertRejects(() => client.regions.list(), ConnectionError);
   emulator.faults.inject({ kind: "proxy-html" });
-  await assertRejects(client.regions.list(), ServerError);
+  await assertRejects(() => client.regions.list(), ServerError);
   const wrongKey = new LambdaCloudClient({
     baseUrl: server.url,
     apiKey: "secret_other",
     rateLimit: false,
   });
-  await assertRejects(wrongKey.regions.list(), Error, "invalid-api-key");
+  await assertRejects(() => wrongKey.regions.list(), Error, "invalid-api-key");
 });
 
 Deno.test("server: close() is idempotent and refuses further connections", async () => {
@@ -253,5 +253,5 @@ Deno.test("server: close() is idempotent and refuses further connections", async
     rateLimit: false,
     maxRetries: 0,
   });
-  await assertRejects(client.regions.list(), ConnectionError);
+  await assertRejects(() => client.regions.list(), ConnectionError);
 });

@@ -2,7 +2,7 @@
 // disagreement of issue 11, driven through the emulator (raw, and through the client, whose
 // validators the emulator shares).
 
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, raw, testEmulator } from "./_emulator.ts";
 import {
   ConflictError,
@@ -71,7 +71,7 @@ Deno.test("creating a filesystem on an invalid billing address answers 403, as t
   const { emulator, client } = await withKey();
   emulator.setAccount({ billingAddressValid: false });
   const error = await assertRejects(
-    client.fileSystems.create({ name: "data", region: "us-east-1" }),
+    () => client.fileSystems.create({ name: "data", region: "us-east-1" }),
     PermissionDeniedError,
   );
   assertEquals([error.status, error.code], [403, "global/invalid-address"]);
@@ -131,7 +131,7 @@ Deno.test("query parameters are held to the spec: enums and date-times answer 40
       "'2026-01-01T00:00:00Z', received '2026-01-01'",
   );
   await assertRejects(
-    client.tickets.attachments.list(ticket.id, { status: "done" as never }),
+    () => client.tickets.attachments.list(ticket.id, { status: "done" as never }),
     RangeError,
   );
   assertEquals(emulator.requests.length, sent);
@@ -240,7 +240,7 @@ Deno.test("two SSH keys may share a name, as in production; launching with that 
   ]);
   // Through the client, a 500 on a launch leaves its outcome unknown: it looks, finds nothing.
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
+    () => client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
     LaunchOutcomeUnknownError,
   );
   assert(error.cause instanceof ServerError);
@@ -278,7 +278,7 @@ Deno.test("launchAndWait's cleanup sees a terminate that worked though its retry
   // The terminate is carried out and its answer lost; the retry then meets "already terminating".
   emulator.faults.inject({ kind: "lost-answer", operation: "terminateInstance" });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { timeout: MINUTE }), // it never boots: the clock stands
+    () => client.instances.launchAndWait(LAUNCH, { timeout: MINUTE }), // it never boots: the clock stands
     LaunchWaitError,
   );
   assertEquals(
@@ -294,7 +294,7 @@ Deno.test("an SSH key in use by a live instance cannot be deleted", async () => 
   const { emulator, client } = await withKey();
   const key = (await client.sshKeys.list())[0]!;
   const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
-  const error = await assertRejects(client.sshKeys.delete(key.id), ConflictError);
+  const error = await assertRejects(() => client.sshKeys.delete(key.id), ConflictError);
   assertEquals([error.status, error.code], [409, "ssh-keys/key-in-use"]);
   await client.instances.terminate(id!);
   await client.sshKeys.delete(key.id);

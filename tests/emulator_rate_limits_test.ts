@@ -1,7 +1,7 @@
 // The emulator's 429s in every form production might send, and the client coping with each; the
 // burst and refused-request options of its limiter, and which launches use the launch slot.
 
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { LambdaCloudClient, RateLimitError } from "../mod.ts";
@@ -46,7 +46,7 @@ Deno.test("429s: the client reads every form as a RateLimitError, never a Syntax
     const client = emulatorClient(emulator, { clock, maxRetries: 0 });
     await client.regions.list();
     clock.time += 300;
-    const error = await assertRejects(client.regions.list(), RateLimitError);
+    const error = await assertRejects(() => client.regions.list(), RateLimitError);
     assertEquals([error.status, error.retryAfterMs], [429, form.retryAfter ? 1000 : undefined]);
     assertMatch(error.message, /^Cannot list regions: rate limited \(/);
     assert(!(error.cause instanceof SyntaxError));
@@ -135,7 +135,7 @@ Deno.test("429s over a socket reach a client on another stack the same way", asy
     maxRetries: 0,
   });
   await client.regions.list();
-  const error = await assertRejects(client.regions.list(), RateLimitError);
+  const error = await assertRejects(() => client.regions.list(), RateLimitError);
   assertMatch(error.message, /body '429 Too Many Requests: slow down'/);
   assertStrictEquals(error.retryAfterMs, undefined);
 });

@@ -4,7 +4,7 @@
 // trail (every change an event, in pages, filtered), and support tickets (incident rules, filters,
 // order, pages, attachments).
 
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
 import { ConflictError, InvalidParametersError, NotFoundError } from "../mod.ts";
 
@@ -16,7 +16,7 @@ Deno.test("SSH keys: generated pairs, any text of the spec's length, 404 global/
   // The spec puts no rule on the key's text beyond 1 to 4096 characters.
   const hello = await client.sshKeys.create({ name: "hello", public_key: "hello" });
   assertEquals(hello.public_key, "hello");
-  const missing = await assertRejects(client.sshKeys.delete("0".repeat(32)), NotFoundError);
+  const missing = await assertRejects(() => client.sshKeys.delete("0".repeat(32)), NotFoundError);
   assertEquals(missing.code, "global/not-found");
 });
 
@@ -25,19 +25,20 @@ Deno.test("filesystems: duplicates, wrong region at launch, in use until its ins
   const client = await keyed(emulatorClient(emulator));
   const fs = await client.fileSystems.create({ name: "data", region: "us-west-1" });
   const duplicate = await assertRejects(
-    client.fileSystems.create({ name: "data", region: "us-west-1" }),
+    () => client.fileSystems.create({ name: "data", region: "us-west-1" }),
     ConflictError,
   );
   assertEquals(duplicate.code, "global/duplicate");
   await assertRejects(
-    client.fileSystems.create({ name: "x", region: "nowhere-1" }),
+    () => client.fileSystems.create({ name: "x", region: "nowhere-1" }),
     InvalidParametersError,
   );
   const wrongRegion = await assertRejects(
-    client.instances.launch({
-      ...LAUNCH,
-      file_system_names: ["data"],
-    }),
+    () =>
+      client.instances.launch({
+        ...LAUNCH,
+        file_system_names: ["data"],
+      }),
     InvalidParametersError,
   );
   assertEquals(wrongRegion.code, "instance-operations/launch/file-system-in-wrong-region");
@@ -46,11 +47,11 @@ Deno.test("filesystems: duplicates, wrong region at launch, in use until its ins
     region_name: "us-west-1",
     file_system_mounts: [{ mount_point: "/data/shared", file_system_id: fs.id }],
   })).instance_ids;
-  const inUse = await assertRejects(client.fileSystems.delete(fs.id), ConflictError);
+  const inUse = await assertRejects(() => client.fileSystems.delete(fs.id), ConflictError);
   assertEquals(inUse.code, "filesystems/filesystem-in-use");
   await client.instances.terminate(id!);
   await client.fileSystems.delete(fs.id);
-  const gone = await assertRejects(client.fileSystems.delete(fs.id), NotFoundError);
+  const gone = await assertRejects(() => client.fileSystems.delete(fs.id), NotFoundError);
   assertEquals(gone.code, "global/object-does-not-exist");
 });
 
@@ -63,10 +64,11 @@ Deno.test("firewall rulesets: region checks, in-use deletes refused, rules valid
     rules: [],
   });
   await assertRejects(
-    client.instances.launch({
-      ...LAUNCH,
-      firewall_rulesets: [{ id: west.id }],
-    }),
+    () =>
+      client.instances.launch({
+        ...LAUNCH,
+        firewall_rulesets: [{ id: west.id }],
+      }),
     InvalidParametersError,
   );
   const [id] = (await client.instances.launch({
@@ -74,11 +76,11 @@ Deno.test("firewall rulesets: region checks, in-use deletes refused, rules valid
     region_name: "us-west-1",
     firewall_rulesets: [{ id: west.id }],
   })).instance_ids;
-  const inUse = await assertRejects(client.firewallRulesets.delete(west.id), ConflictError);
+  const inUse = await assertRejects(() => client.firewallRulesets.delete(west.id), ConflictError);
   assertEquals(inUse.code, "firewall-rulesets/firewall-ruleset-in-use");
   await client.instances.terminate(id!);
   await client.firewallRulesets.delete(west.id);
-  const missing = await assertRejects(client.firewallRulesets.get(west.id), NotFoundError);
+  const missing = await assertRejects(() => client.firewallRulesets.get(west.id), NotFoundError);
   assertEquals(missing.code, "global/object-does-not-exist");
   for (
     const rules of [
@@ -192,7 +194,7 @@ Deno.test("tickets: rules for incidents, filters, order and pages; attachments s
   assertEquals((await Array.fromAsync(client.tickets.list({ status: ["solved"] }))).length, 1);
   const reopen = await raw(emulator, "PATCH", `/tickets/${ids[0]}`, { status: "open" });
   assertEquals(reopen.status, 400);
-  const missing = await assertRejects(client.tickets.get("0".repeat(32)), NotFoundError);
+  const missing = await assertRejects(() => client.tickets.get("0".repeat(32)), NotFoundError);
   assertEquals(missing.code, "global/not-found");
 
   const upload = await client.tickets.attachments.initiateUpload(ids[1]!, {
@@ -201,7 +203,7 @@ Deno.test("tickets: rules for incidents, filters, order and pages; attachments s
     size_bytes: 10,
   });
   await assertRejects(
-    client.tickets.attachments.getDownloadUrl(ids[1]!, upload.attachment_id),
+    () => client.tickets.attachments.getDownloadUrl(ids[1]!, upload.attachment_id),
     InvalidParametersError,
   );
   // The spec sets no largest size: a gigabyte is taken.
@@ -214,7 +216,7 @@ Deno.test("tickets: rules for incidents, filters, order and pages; attachments s
   assertEquals((await client.tickets.attachments.list(ids[1]!, { status: "pending" })).length, 2);
   await client.tickets.attachments.delete(ids[1]!, upload.attachment_id);
   const gone = await assertRejects(
-    client.tickets.attachments.completeUpload(ids[1]!, upload.attachment_id),
+    () => client.tickets.attachments.completeUpload(ids[1]!, upload.attachment_id),
     NotFoundError,
   );
   assertEquals(gone.code, "global/object-does-not-exist");

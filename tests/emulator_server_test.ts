@@ -9,7 +9,7 @@ import {
   assertRejects,
   assertStrictEquals,
   assertThrows,
-} from "./_deps.ts";
+} from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { InsufficientCapacityError, NotFoundError, ServerError } from "../mod.ts";
 import type { EmulatorExchange } from "../lib/testing/mod.ts";
@@ -39,7 +39,7 @@ Deno.test("override() answers an operation in the emulator's place, then restore
           }, { status: 400 })
           : undefined,
     );
-    await assertRejects(client.instances.launch(LAUNCH), InsufficientCapacityError);
+    await assertRejects(() => client.instances.launch(LAUNCH), InsufficientCapacityError);
     // Anything else falls through to the emulator.
     await client.instances.launch({ ...LAUNCH, region_name: "us-west-1" });
     assertEquals([override.calls, override.active], [1, true]);
@@ -81,13 +81,13 @@ Deno.test("override(): times, newest first, restoreOverrides(), and handlers tha
   emulator.override("getInstance", () => {
     throw new Error("oops");
   });
-  const thrown = await assertRejects(client.instances.get("i"), ServerError);
+  const thrown = await assertRejects(() => client.instances.get("i"), ServerError);
   assertMatch(thrown.message, /override of getInstance threw Error: oops/);
   emulator.restoreOverrides();
   emulator.override("getInstance", () => "not a response" as never);
-  await assertRejects(client.instances.get("i"), ServerError, "not a Response");
+  await assertRejects(() => client.instances.get("i"), ServerError, "not a Response");
   emulator.restoreOverrides();
-  await assertRejects(client.instances.get("i"), NotFoundError);
+  await assertRejects(() => client.instances.get("i"), NotFoundError);
 
   assertThrows(
     () => emulator.override("launchInstances" as never, () => undefined),
@@ -158,7 +158,7 @@ Deno.test("request ids differ between emulators that share a seed; resource ids 
     const emulator = testEmulator({ seed: 5 });
     const client = emulatorClient(emulator, { maxRetries: 0 });
     const key = await client.sshKeys.create({ name: "k" });
-    const error = await assertRejects(client.instances.get("missing"), NotFoundError);
+    const error = await assertRejects(() => client.instances.get("missing"), NotFoundError);
     return { keyId: key.id, requestId: error.requestId };
   };
   const [first, second] = [await story(), await story()];

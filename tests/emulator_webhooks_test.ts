@@ -5,7 +5,7 @@
 import { isTicketEvent, LambdaCloudClient, receiveWebhook, type WebhookEvent } from "../mod.ts";
 import { type EmulatorOptions, LambdaEmulator } from "../lib/testing/mod.ts";
 import { runEmulatorCommand } from "../lib/testing/_command.ts";
-import { assert, assertEquals, assertRejects, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 
 const URL_ = "https://hooks.example.com/lambda";
 const TOKEN = "whk_emulated";

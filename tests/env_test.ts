@@ -3,7 +3,7 @@
 
 import { LambdaCloudClient, LambdaCloudError } from "../mod.ts";
 import { readEnv } from "../lib/_env.ts";
-import { assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assertRejects, assertStrictEquals } from "@std/assert";
 import { dataResponse, FakeFetch } from "./_fakes.ts";
 
 function withEnv(value: string | undefined, fn: () => Promise<void>): () => Promise<void> {
@@ -66,7 +66,7 @@ Deno.test(
   async () => {
     const fake = new FakeFetch();
     const client = new LambdaCloudClient({ fetch: fake.fetch, rateLimit: false });
-    const error = await assertRejects(client.instances.list(), LambdaCloudError);
+    const error = await assertRejects(() => client.instances.list(), LambdaCloudError);
     assertStrictEquals(
       error.message,
       "Cannot list instances: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
@@ -82,7 +82,7 @@ Deno.test(
   { permissions: { env: ["LAMBDA_API_KEY"] } },
   withEnv("  ", async () => {
     const client = new LambdaCloudClient({ fetch: new FakeFetch().fetch, rateLimit: false });
-    await assertRejects(client.regions.list(), LambdaCloudError, "no API key found");
+    await assertRejects(() => client.regions.list(), LambdaCloudError, "no API key found");
   }),
 );
 

@@ -15,7 +15,7 @@ import {
   ServerError,
   TimeoutError,
 } from "../mod.ts";
-import { assert, assertEquals, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertStrictEquals } from "@std/assert";
 
 function build(status: number, code?: string) {
   return createApiError({

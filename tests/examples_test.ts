@@ -2,7 +2,7 @@
 // header documents ("On the emulator: deno task example …") and the permissions on its first
 // line, and reports errors as one line, without a stack trace.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { documentedCommand, runExample, seededEmulator } from "./tools/example.ts";
 import { serveWithDeno } from "./tools/_serve.ts";
 

@@ -1,7 +1,7 @@
 // The virtual clock exported from ./testing: shared by the emulator and the client, it runs a
 // whole workflow (launch, two minutes of boot, terminate) without sleeping for real.
 
-import { assertEquals, assertRejects, assertStrictEquals, assertThrows } from "./_deps.ts";
+import { assertEquals, assertRejects, assertStrictEquals, assertThrows } from "@std/assert";
 import { LambdaCloudClient } from "../mod.ts";
 import { FakeClock, LambdaEmulator } from "../lib/testing/mod.ts";
 import { testEmulator } from "./_emulator.ts";
@@ -52,7 +52,7 @@ Deno.test("a sleep ends at once when nothing else runs, and an abort ends it ear
   controller.abort(reason);
   assertStrictEquals(await waiting.catch((error) => error), reason);
   assertStrictEquals(clock.pendingSleeps, 0);
-  await assertRejects(clock.sleep(1, controller.signal));
+  await assertRejects(() => clock.sleep(1, controller.signal));
   const { now, sleep } = clock; // bound: usable off the object
   await sleep(5);
   assertEquals(now(), 3_600_005);

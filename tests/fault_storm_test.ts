@@ -8,7 +8,7 @@
 //   caller's own reason;
 // - no promise was left rejected and unhandled, and the key appears in no error or hook payload.
 
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
 import { FakeClock, unhandledRejections } from "./_fakes.ts";
 import {

@@ -2,7 +2,7 @@
 // throws TypeError or RangeError before anything is sent, or sends exactly one request that the
 // emulator sees at the intended endpoint, with the argument whole in its own path segment.
 
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import type { LambdaCloudClient } from "../mod.ts";
 import { LambdaCloudError } from "../mod.ts";

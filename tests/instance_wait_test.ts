@@ -1,6 +1,7 @@
 // Waiting for instances, against the emulator on a virtual clock shared with the client.
 
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
+import { assertSpyCallArgs, assertSpyCalls, spy } from "@std/testing/mock";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import {
@@ -51,7 +52,7 @@ Deno.test("waitFor() fails fast, with the last instance, when it turns unhealthy
     const { emulator, client } = await setup({ bootMs: 30 * MINUTE });
     const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
     emulator.setInstanceStatus(id!, status);
-    const error = await assertRejects(client.instances.waitFor(id!), InstanceWaitError);
+    const error = await assertRejects(() => client.instances.waitFor(id!), InstanceWaitError);
     assertEquals([error.reason, error.instance?.status, error.elapsedMs], [status, status, 0]);
     assertMatch(error.message, new RegExp(`it became ${status} after 0 s`));
   }
@@ -62,7 +63,7 @@ Deno.test("waitFor() gives up at its timeout, saying what it saw last", async ()
   const [id] = (await client.instances.launch(LAUNCH)).instance_ids;
   const started = clock.now();
   const error = await assertRejects(
-    client.instances.waitFor(id!, { timeout: 45_000, interval: 20_000 }),
+    () => client.instances.waitFor(id!, { timeout: 45_000, interval: 20_000 }),
     InstanceWaitError,
   );
   assertEquals([error.reason, error.elapsedMs, clock.now() - started], ["timeout", 45_000, 45_000]);
@@ -88,7 +89,7 @@ Deno.test("waitFor() waits out transient failures, and stops on the others", asy
   emulator.faults.inject({ kind: "drop", operation: "getInstance" });
   assertEquals((await client.instances.waitFor(id!)).status, "active");
   const wrongKey = emulatorClient(emulator, { apiKey: "secret_wrong", maxRetries: 0 });
-  await assertRejects(wrongKey.instances.waitFor(id!), AuthenticationError);
+  await assertRejects(() => wrongKey.instances.waitFor(id!), AuthenticationError);
 });
 
 Deno.test("waitFor() stops when aborted, with the caller's reason", async () => {
@@ -99,16 +100,19 @@ Deno.test("waitFor() stops when aborted, with the caller's reason", async () => 
     signal: controller.signal,
     onProgress: ({ polls }) => polls === 3 && controller.abort(new Error("user pressed ^C")),
   });
-  await assertRejects(waiting, Error, "user pressed ^C");
+  await assertRejects(() => waiting, Error, "user pressed ^C");
 });
 
 Deno.test("waitFor() checks its options before any request", async () => {
   const { emulator, client } = await setup();
   emulator.clearRequests();
-  await assertRejects(client.instances.waitFor("abc", { until: "gone" as never }), RangeError);
-  await assertRejects(client.instances.waitFor("abc", { timeout: 0 }), RangeError);
-  await assertRejects(client.instances.waitFor("abc", { interval: -1 }), RangeError);
-  await assertRejects(client.instances.waitFor(".."), RangeError);
+  await assertRejects(
+    () => client.instances.waitFor("abc", { until: "gone" as never }),
+    RangeError,
+  );
+  await assertRejects(() => client.instances.waitFor("abc", { timeout: 0 }), RangeError);
+  await assertRejects(() => client.instances.waitFor("abc", { interval: -1 }), RangeError);
+  await assertRejects(() => client.instances.waitFor(".."), RangeError);
   assertEquals(emulator.requests.length, 0);
 });
 
@@ -122,7 +126,7 @@ Deno.test("launchAndWait() returns the running instance", async () => {
 Deno.test("launchAndWait() terminates what it launched when the wait fails", async () => {
   const { emulator, client } = await setup({ bootMs: 60 * MINUTE });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { timeout: MINUTE }),
+    () => client.instances.launchAndWait(LAUNCH, { timeout: MINUTE }),
     LaunchWaitError,
   );
   assertEquals(error.terminated, true);
@@ -134,7 +138,8 @@ Deno.test("launchAndWait() terminates what it launched when the wait fails", asy
 Deno.test("launchAndWait() leaves the instance when told, and says when cleanup failed", async () => {
   const kept = await setup({ bootMs: 60 * MINUTE });
   const left = await assertRejects(
-    kept.client.instances.launchAndWait(LAUNCH, { timeout: MINUTE, terminateOnFailure: false }),
+    () =>
+      kept.client.instances.launchAndWait(LAUNCH, { timeout: MINUTE, terminateOnFailure: false }),
     LaunchWaitError,
   );
   assertEquals([left.terminated, kept.emulator.instances()[0]?.status], [false, "booting"]);
@@ -145,10 +150,11 @@ Deno.test("launchAndWait() leaves the instance when told, and says when cleanup 
   broken.emulator.faults.inject({ kind: "drop", operation: "terminateInstance", probability: 1 });
   const controller = new AbortController();
   const failed = await assertRejects(
-    broken.client.instances.launchAndWait(LAUNCH, {
-      signal: controller.signal,
-      onProgress: () => controller.abort(new Error("stop")),
-    }),
+    () =>
+      broken.client.instances.launchAndWait(LAUNCH, {
+        signal: controller.signal,
+        onProgress: () => controller.abort(new Error("stop")),
+      }),
     LaunchWaitError,
   );
   assertEquals([failed.terminated, failed.instanceId], [false, broken.emulator.instances()[0]?.id]);
@@ -162,7 +168,7 @@ Deno.test("waitFor()'s timeout bounds the whole wait, a poll that hangs included
   const { client } = fakeClient(fake, { clock, timeout: 3_600_000 });
   const started = clock.now();
   const error = await assertRejects(
-    client.instances.waitFor("0920582c", { timeout: MINUTE }),
+    () => client.instances.waitFor("0920582c", { timeout: MINUTE }),
     InstanceWaitError,
   );
   assertEquals([error.reason, clock.now() - started], ["timeout", MINUTE]);
@@ -208,7 +214,7 @@ Deno.test("a wait whose key source stalls still ends at its timeout", async () =
     apiKey: () => new Promise<string>(() => {}),
   });
   const error = await assertRejects(
-    client.instances.waitFor("0920582c", { timeout: MINUTE }),
+    () => client.instances.waitFor("0920582c", { timeout: MINUTE }),
     InstanceWaitError,
   );
   assertEquals(error.reason, "timeout");
@@ -216,15 +222,12 @@ Deno.test("a wait whose key source stalls still ends at its timeout", async () =
 
 Deno.test("launchAndWait() tells onLaunched the id before the wait", async () => {
   const { client } = await setup();
-  const told: string[][] = [];
-  const polled: number[] = [];
-  const instance = await client.instances.launchAndWait(LAUNCH, {
-    onLaunched: (ids) => told.push(ids),
-    onProgress: ({ polls }) => {
-      polled.push(polls);
-      assertEquals(told.length, 1); // already told at the first poll
-    },
-  });
-  assertEquals(told, [[instance.id]]);
-  assert(polled.length > 0);
+  const onLaunched = spy((_ids: string[]) => {});
+  // Each poll returns how often onLaunched was called by then: what a callback throws is ignored.
+  const onProgress = spy(() => onLaunched.calls.length);
+  const instance = await client.instances.launchAndWait(LAUNCH, { onLaunched, onProgress });
+  assertSpyCallArgs(onLaunched, 0, [[instance.id]]);
+  assertSpyCalls(onLaunched, 1);
+  assert(onProgress.calls.length > 0);
+  assert(onProgress.calls.every((call) => call.returned === 1)); // already told at the first poll
 });

@@ -2,7 +2,7 @@
 // which is killed while it holds booked turns.
 
 import { kvRateLimitStore } from "../mod.ts";
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 
 const STATE = { requestAt: 1, launchAt: 0, writtenAt: 0, writtenBy: "a" };
 

@@ -9,7 +9,7 @@ import {
   LaunchOutcomeUnknownError,
   LaunchWaitError,
 } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
 import { emulatorClient, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
 import { launches, listingAlso, setup, tokenOf } from "./_launch.ts";
@@ -43,7 +43,7 @@ Deno.test("an abort in flight still looks for the launch: found, it is named; no
     },
   });
   const found = await assertRejects(
-    acting.instances.launch(LAUNCH, { signal: controller.signal }),
+    () => acting.instances.launch(LAUNCH, { signal: controller.signal }),
     LaunchAbortedError,
   );
   assertStrictEquals(found.cause, reason);
@@ -67,7 +67,7 @@ Deno.test("an abort in flight still looks for the launch: found, it is named; no
   await clock.sleep(1000);
   lost.abort(reason);
   const started = clock.now();
-  const unknown = await assertRejects(launch, LaunchOutcomeUnknownError);
+  const unknown = await assertRejects(() => launch, LaunchOutcomeUnknownError);
   assertEquals([unknown.aborted, unknown.reason], [true, "not-listed"]);
   assertStrictEquals(unknown.cause, reason);
   assertEquals(clock.now() - started, 15_000);
@@ -91,7 +91,7 @@ Deno.test("launchAndWait() aborted in flight terminates what its token finds", a
     },
   });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    () => client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
     LaunchWaitError,
   );
   assert(error.cause instanceof LaunchAbortedError);
@@ -116,7 +116,7 @@ Deno.test("launchAndWait()'s listing once the instance is up keeps to the caller
     return (hang as (r: Request) => Promise<Response>)(request);
   });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    () => client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
     LaunchWaitError,
   );
   assertStrictEquals(error.cause, reason);
@@ -139,7 +139,7 @@ Deno.test("launchAndWait() cleanup is not cut short when the caller aborts durin
   );
   const { client } = fakeClient(fake);
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
+    () => client.instances.launchAndWait(LAUNCH, { signal: controller.signal }),
     LaunchWaitError,
   );
   assertEquals(error.terminated, true);

@@ -6,7 +6,7 @@
 // abort does, in launch_abort_test.ts.
 
 import { LaunchOutcomeUnknownError, LaunchWaitError } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
@@ -43,7 +43,7 @@ Deno.test("launchAndWait() looks for a lost launch as long as it was asked to wa
     delayMs: 100_000,
   });
   const late = await assertRejects(
-    short.client.instances.launchAndWait(LAUNCH, { timeout: 90_000 }),
+    () => short.client.instances.launchAndWait(LAUNCH, { timeout: 90_000 }),
     LaunchWaitError,
   );
   assertMatch(late.message, /found only 100 s after it was sent, past the 'timeout' of 90 s/);
@@ -77,7 +77,7 @@ Deno.test("launchAndWait() waits out a 404 right after the launch instead of ter
     delayMs: 3_600_000,
   });
   const error = await assertRejects(
-    gone.client.instances.launchAndWait(LAUNCH, { interval: 5000 }),
+    () => gone.client.instances.launchAndWait(LAUNCH, { interval: 5000 }),
     LaunchWaitError,
   );
   assertEquals(error.terminated, true);
@@ -88,12 +88,13 @@ Deno.test("launchAndWait() reports a launch of unknown outcome with its token, a
   const { emulator, client } = await setup();
   emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 3_600_000 });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { launchToken: "job-7", lookup: { timeout: 30_000 } }),
+    () =>
+      client.instances.launchAndWait(LAUNCH, { launchToken: "job-7", lookup: { timeout: 30_000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(error.launchToken, "job-7");
   await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { launchToken: false as never }),
+    () => client.instances.launchAndWait(LAUNCH, { launchToken: false as never }),
     RangeError,
   );
   assertEquals(launches(emulator), 1);
@@ -123,7 +124,7 @@ Deno.test("launchAndWait() reads its options before anything is sent: a throwing
       },
     });
     const error = await assertRejects(
-      client.instances.launchAndWait(LAUNCH, options),
+      () => client.instances.launchAndWait(LAUNCH, options),
       TypeError,
       `reading 'options.${name}' threw (logger not configured), so nothing was sent`,
     );
@@ -133,22 +134,22 @@ Deno.test("launchAndWait() reads its options before anything is sent: a throwing
   const fake = new FakeFetch();
   const { client } = fakeClient(fake);
   await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { onLaunched: "log" as never }),
+    () => client.instances.launchAndWait(LAUNCH, { onLaunched: "log" as never }),
     TypeError,
     "'onLaunched' must be a function",
   );
   await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { terminateOnFailure: "no" as never }),
+    () => client.instances.launchAndWait(LAUNCH, { terminateOnFailure: "no" as never }),
     TypeError,
     "'terminateOnFailure' must be a boolean",
   );
   await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { onProgress: "yes" as never }),
+    () => client.instances.launchAndWait(LAUNCH, { onProgress: "yes" as never }),
     TypeError,
     "'onProgress' must be a function",
   );
   await assertRejects(
-    client.instances.waitFor("i-1", { onProgress: "yes" as never }),
+    () => client.instances.waitFor("i-1", { onProgress: "yes" as never }),
     TypeError,
     "'onProgress' must be a function",
   );
@@ -185,7 +186,7 @@ Deno.test("launchAndWait() reads each option once, so nothing after the launch c
     },
   });
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, options as never),
+    () => client.instances.launchAndWait(LAUNCH, options as never),
     LaunchWaitError,
   );
   assertEquals([error.terminated, error.launchToken, launched], [true, "job-9", [["i-1"]]]);

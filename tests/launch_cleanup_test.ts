@@ -11,7 +11,7 @@ import {
   UnidentifiedInstanceError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { LAUNCH } from "./_emulator.ts";
 import {
   dataResponse,
@@ -112,7 +112,7 @@ Deno.test("launchAndWait()'s listing once the instance is up: a proxy's 404 for 
         ? new Response("<html><title>404 Not Found</title></html>", { status: 404 })
         : undefined,
   );
-  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  const error = await assertRejects(() => client.instances.launchAndWait(LAUNCH), LaunchWaitError);
   assertMatch(error.message, /terminating the extras failed/);
   assertEquals(error.instanceIds.includes(extra), true);
 });
@@ -149,7 +149,7 @@ Deno.test("launchAndWait() whose wait fails terminates an extra a gateway made w
   const { clock, emulator } = await setup();
   const client = behindDoublingGateway(emulator, clock, (second) => Promise.resolve(second));
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { timeout: 10_000 }), // boot takes a minute
+    () => client.instances.launchAndWait(LAUNCH, { timeout: 10_000 }), // boot takes a minute
     LaunchWaitError,
   );
   assertEquals(error.terminated, true);
@@ -165,7 +165,7 @@ Deno.test("launchAndWait()'s listing once the instance is up shows an extra with
   const client = listingAlso(emulator, clock, (token) => [
     { ...sampleInstance({ tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] }), id: 12345 },
   ]);
-  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  const error = await assertRejects(() => client.instances.launchAndWait(LAUNCH), LaunchWaitError);
   assertEquals(error.terminated, false);
   assertMatch(error.message, /has no usable id to terminate it by/);
 });
@@ -183,10 +183,11 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
     return emulator.fetch(request);
   });
   const done = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, {
-      signal: controller.signal,
-      onProgress: () => controller.abort(new Error("stop")),
-    }),
+    () =>
+      client.instances.launchAndWait(LAUNCH, {
+        signal: controller.signal,
+        onProgress: () => controller.abort(new Error("stop")),
+      }),
     LaunchWaitError,
   );
   assertEquals([done.terminated, ignored], [true, 3]);
@@ -203,10 +204,11 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
   );
   const stop = new AbortController();
   const left = await assertRejects(
-    stubborn.instances.launchAndWait(LAUNCH, {
-      signal: stop.signal,
-      onProgress: () => stop.abort(new Error("stop")),
-    }),
+    () =>
+      stubborn.instances.launchAndWait(LAUNCH, {
+        signal: stop.signal,
+        onProgress: () => stop.abort(new Error("stop")),
+      }),
     LaunchWaitError,
   );
   assertEquals(left.terminated, false);
@@ -260,7 +262,7 @@ Deno.test("launchAndWait() terminates the instance with a usable id listed besid
         terminated_instances: [sampleInstance({ id: "i-ok", status: "terminating" })],
       }),
   );
-  const error = await assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError);
+  const error = await assertRejects(() => client.instances.launchAndWait(LAUNCH), LaunchWaitError);
   // The one without a usable id still bills: never "terminated", though i-ok was.
   assertEquals([error.instanceIds, error.terminated], [["i-ok"], false]);
   assertMatch(error.message, /has no usable id to terminate it by/);
@@ -300,7 +302,7 @@ Deno.test("launchAndWait() cleanup keeps to its minute, requests in flight inclu
       throw new Error(`${name}: the cleanup outlived its minute`);
     }, () => {});
     const error = await Promise.race([
-      assertRejects(client.instances.launchAndWait(LAUNCH), LaunchWaitError),
+      assertRejects(() => client.instances.launchAndWait(LAUNCH), LaunchWaitError),
       outlived,
     ]);
     watchdog.abort();

@@ -11,7 +11,7 @@ import {
   ServerError,
   UnidentifiedInstanceError,
 } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { LAUNCH } from "./_emulator.ts";
 import { dataResponse, sampleInstance } from "./_fakes.ts";
 import { launches, listedBesideUnusable, lostLaunch, setup, through, tokenOf } from "./_launch.ts";
@@ -39,7 +39,7 @@ Deno.test("tags that neither listing nor read shows: the launch is reported, nev
     probability: 1,
   });
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
+    () => client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(error.reason, "untagged-listing");
@@ -48,7 +48,7 @@ Deno.test("tags that neither listing nor read shows: the launch is reported, nev
   // Read once in the whole lookup, however many rounds it took.
   assertEquals(emulator.requests.filter((r) => r.operationId === "getInstance").length, 1);
   await assertRejects(
-    client.instances.findByLaunchToken(error.launchToken!),
+    () => client.instances.findByLaunchToken(error.launchToken!),
     LaunchOutcomeUnknownError,
     "carries no tags",
   );
@@ -75,7 +75,7 @@ Deno.test("tags in a form the spec does not have may hide the token: never read 
       return Response.json({ data: Array.isArray(data) ? data.map(show) : show(data) });
     });
     const error = await assertRejects(
-      oddly.instances.findByLaunchToken(token),
+      () => oddly.instances.findByLaunchToken(token),
       LaunchOutcomeUnknownError,
     );
     assertEquals(error.reason, "untagged-listing");
@@ -99,7 +99,10 @@ Deno.test("tags in a form the spec does not have may hide the token: never read 
 
 Deno.test("beside an instance listed without a usable id, one with a usable id is named, to terminate", async () => {
   const { client } = listedBesideUnusable(" ");
-  const error = await assertRejects(client.instances.launch(LAUNCH), UnidentifiedInstanceError);
+  const error = await assertRejects(
+    () => client.instances.launch(LAUNCH),
+    UnidentifiedInstanceError,
+  );
   assertEquals(error.instanceIds, ["i-ok"]);
   assertMatch(error.message, /beside 'i-ok', which bills too/);
 });
@@ -113,7 +116,10 @@ Deno.test("ids a server chose, however long, are quoted in a message cut short",
       sampleInstance({ id: "i".repeat(100_000), tags }),
     ]);
   });
-  const error = await assertRejects(client.instances.launch(LAUNCH), UnidentifiedInstanceError);
+  const error = await assertRejects(
+    () => client.instances.launch(LAUNCH),
+    UnidentifiedInstanceError,
+  );
   assertEquals(error.listedIds, ["x ".repeat(100_000)]);
   assert(error.message.length < 4000, `${error.message.length} characters`);
   assertEquals(error.instanceIds, ["i".repeat(100_000)]); // the data itself is whole
@@ -128,7 +134,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
       return dataResponse([sampleInstance({ id: "other" }), { ...sampleInstance({ tags }), id }]);
     });
     const error = await assertRejects(
-      client.instances.launch(LAUNCH, { lookup: { timeout: 60_000 } }),
+      () => client.instances.launch(LAUNCH, { lookup: { timeout: 60_000 } }),
       UnidentifiedInstanceError,
     );
     assertEquals([error.listedIds, error.launchToken], [[id], tokenOf(fake.json(0))]);
@@ -151,7 +157,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
       }]),
     );
     const found = await assertRejects(
-      client.instances.findByLaunchToken("tok"),
+      () => client.instances.findByLaunchToken("tok"),
       UnidentifiedInstanceError,
       "Cannot find launch: an instance with launch token 'tok' is listed without a usable id",
     );
@@ -164,7 +170,7 @@ Deno.test("an instance listed with the launch token but without a usable id is r
     dataResponse([{ status: "booting", tags: [{ key: LAUNCH_TOKEN_KEY, value: "job-3" }] }])
   );
   const error = await assertRejects(
-    client.instances.launchAndWait(LAUNCH, { launchToken: "job-3" }),
+    () => client.instances.launchAndWait(LAUNCH, { launchToken: "job-3" }),
     UnidentifiedInstanceError,
     "it bills until terminated",
   );

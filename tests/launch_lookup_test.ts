@@ -18,7 +18,7 @@ import {
   TimeoutError,
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { LAUNCH } from "./_emulator.ts";
 import {
   dataResponse,
@@ -47,7 +47,10 @@ Deno.test("a launch still unseen when the lookup ends is reported with its token
   const { clock, emulator, client } = await setup();
   emulator.faults.inject({ kind: "late", operation: "launchInstance", delayMs: 10 * 60_000 });
   const started = clock.now();
-  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  const error = await assertRejects(
+    () => client.instances.launch(LAUNCH),
+    LaunchOutcomeUnknownError,
+  );
   assertEquals(clock.now() - started, 120_000); // the default lookup: two minutes
   assertEquals([error.reason, error.aborted], ["not-listed", false]);
   assert(error.cause instanceof ConnectionError && error.cause.requestSent);
@@ -96,7 +99,7 @@ Deno.test("after any failure of unknown outcome, the launch is looked for and ne
     const { client, clock } = fakeClient(fake, { maxRetries: 5, timeout: 5 });
     const started = clock.now();
     const error = await assertRejects(
-      client.instances.launch(LAUNCH, { lookup: { timeout: 20_000, interval: 5000 } }),
+      () => client.instances.launch(LAUNCH, { lookup: { timeout: 20_000, interval: 5000 } }),
       LaunchOutcomeUnknownError,
     );
     assert(error.cause instanceof causeClass, `${name}: ${String(error.cause)}`);
@@ -149,7 +152,7 @@ Deno.test("a malformed success is an InvalidResponseError with the token, then t
     const lost = new FakeFetch(dataResponse(data));
     for (let i = 0; i < 5; i++) lost.push(dataResponse([]));
     const error = await assertRejects(
-      fakeClient(lost).client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
+      () => fakeClient(lost).client.instances.launch(LAUNCH, { lookup: { timeout: 10_000 } }),
       LaunchOutcomeUnknownError,
     );
     assert(error.cause instanceof InvalidResponseError);
@@ -178,7 +181,10 @@ Deno.test("a listing that fails for good ends the lookup with the launch reporte
     errorResponse(401, { code: "global/invalid-api-key" }),
   );
   const { client } = fakeClient(fake, { maxRetries: 5 });
-  const error = await assertRejects(client.instances.launch(LAUNCH), LaunchOutcomeUnknownError);
+  const error = await assertRejects(
+    () => client.instances.launch(LAUNCH),
+    LaunchOutcomeUnknownError,
+  );
   assertEquals(error.reason, "listing-failed");
   assertMatch(error.message, /failed \(HTTP 401 \(code 'global\/invalid-api-key'\)\)/);
   assertEquals(fake.requests.map((request) => request.method), ["POST", "GET"]);
@@ -188,7 +194,7 @@ Deno.test("a lookup whose every listing hangs past its window says no listing wa
   const fake = new FakeFetch(errorResponse(500, { code: "global/internal-error" }), hang, hang);
   const { client } = fakeClient(fake, { maxRetries: 0, timeout: 5_000 });
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { lookup: { timeout: 3_000 } }),
+    () => client.instances.launch(LAUNCH, { lookup: { timeout: 3_000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(error.reason, "listing-failed");
@@ -203,7 +209,7 @@ Deno.test("the lookup goes through the rate limiter", async () => {
   });
   for (let i = 0; i < 10; i++) fake.push(dataResponse([]));
   await assertRejects(
-    client.instances.launch(LAUNCH, { lookup: { timeout: 10_000, interval: 1000 } }),
+    () => client.instances.launch(LAUNCH, { lookup: { timeout: 10_000, interval: 1000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(times, [0, 4000, 8000]);
@@ -217,9 +223,10 @@ Deno.test("launchFirstAvailable() stops at the first launch of unknown outcome",
     { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
   ];
   const error = await assertRejects(
-    client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }, {
-      lookup: { timeout: 20_000 },
-    }),
+    () =>
+      client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }, {
+        lookup: { timeout: 20_000 },
+      }),
     LaunchOutcomeUnknownError,
   );
   assertEquals(error.request?.region_name, "us-east-1");
@@ -230,7 +237,7 @@ Deno.test("launchFirstAvailable() stops at the first launch of unknown outcome",
   clean.emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
   clean.emulator.setCapacity("gpu_1x_a10", "us-west-1", 0);
   const none = await assertRejects(
-    clean.client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
+    () => clean.client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
     NoCapacityError,
   );
   assertEquals([none.tried.length, clean.emulator.instances().length], [2, 0]);
@@ -247,7 +254,7 @@ Deno.test("lookup options are checked before anything is sent", async () => {
       "soon" as never,
     ]
   ) {
-    const error = await assertRejects(client.instances.launch(LAUNCH, { lookup }));
+    const error = await assertRejects(() => client.instances.launch(LAUNCH, { lookup }));
     assert(error instanceof TypeError || error instanceof RangeError, String(error));
     assertMatch(error.message, /^Cannot launch instance: 'lookup/);
   }

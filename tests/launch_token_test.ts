@@ -6,7 +6,7 @@
 // another body past the checks.
 
 import { LAUNCH_TOKEN_KEY, LaunchOutcomeUnknownError, TimeoutError } from "../mod.ts";
-import { assertEquals, assertRejects } from "./_deps.ts";
+import { assertEquals, assertRejects } from "@std/assert";
 import { LAUNCH } from "./_emulator.ts";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 import { tokenOf } from "./_launch.ts";
@@ -15,7 +15,7 @@ Deno.test("without a launch token, a launch of unknown outcome is reported at on
   const fake = new FakeFetch(errorResponse(502, { code: "global/internal-error" }));
   const { client } = fakeClient(fake, { maxRetries: 5 });
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: false }),
+    () => client.instances.launch(LAUNCH, { launchToken: false }),
     LaunchOutcomeUnknownError,
   );
   assertEquals([error.reason, error.launchToken], ["no-token", undefined]);
@@ -28,29 +28,36 @@ Deno.test("a caller's own launch token is sent, reported, and checked before any
   for (let i = 0; i < 5; i++) fake.push(dataResponse([]));
   const { client } = fakeClient(fake);
   const error = await assertRejects(
-    client.instances.launch(LAUNCH, { launchToken: "run-42", lookup: { timeout: 1000 } }),
+    () => client.instances.launch(LAUNCH, { launchToken: "run-42", lookup: { timeout: 1000 } }),
     LaunchOutcomeUnknownError,
   );
   assertEquals([error.launchToken, tokenOf(fake.json(0))], ["run-42", "run-42"]);
 
   const none = new FakeFetch();
   const strict = fakeClient(none).client;
-  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: "" }), RangeError);
+  await assertRejects(() => strict.instances.launch(LAUNCH, { launchToken: "" }), RangeError);
   await assertRejects(
-    strict.instances.launch(LAUNCH, { launchToken: "x".repeat(129) }),
+    () => strict.instances.launch(LAUNCH, { launchToken: "x".repeat(129) }),
     RangeError,
   );
-  await assertRejects(strict.instances.launch(LAUNCH, { launchToken: 7 as never }), TypeError);
   await assertRejects(
-    strict.instances.launch(
-      { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }] },
-      { launchToken: "b" },
-    ),
+    () => strict.instances.launch(LAUNCH, { launchToken: 7 as never }),
+    TypeError,
+  );
+  await assertRejects(
+    () =>
+      strict.instances.launch(
+        { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }] },
+        { launchToken: "b" },
+      ),
     TypeError,
     "differ",
   );
-  await assertRejects(strict.instances.launch(LAUNCH, { lookup: { timeout: 0 } }), RangeError);
-  await assertRejects(strict.instances.findByLaunchToken(""), RangeError);
+  await assertRejects(
+    () => strict.instances.launch(LAUNCH, { lookup: { timeout: 0 } }),
+    RangeError,
+  );
+  await assertRejects(() => strict.instances.findByLaunchToken(""), RangeError);
   assertEquals(none.requests.length, 0);
 });
 
@@ -58,15 +65,16 @@ Deno.test("a launch token in the body obeys the token rules, and only one may be
   const fake = new FakeFetch();
   const { client } = fakeClient(fake);
   await assertRejects(
-    client.instances.launch({ ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "" }] }),
+    () => client.instances.launch({ ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: "" }] }),
     RangeError,
     "'tags[0].value' must not be empty",
   );
   await assertRejects(
-    client.instances.launch({
-      ...LAUNCH,
-      tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }, { key: LAUNCH_TOKEN_KEY, value: "b" }],
-    }),
+    () =>
+      client.instances.launch({
+        ...LAUNCH,
+        tags: [{ key: LAUNCH_TOKEN_KEY, value: "a" }, { key: LAUNCH_TOKEN_KEY, value: "b" }],
+      }),
     RangeError,
     "at most one",
   );
@@ -77,13 +85,13 @@ Deno.test("a token to find, or one in a raw body's tags, is refused as one that 
   const fake = new FakeFetch();
   const { client } = fakeClient(fake);
   await assertRejects(
-    client.instances.findByLaunchToken(7 as never),
+    () => client.instances.findByLaunchToken(7 as never),
     TypeError,
     "Cannot find launch: 'token' must be a string, received 7",
   );
   const body = { ...LAUNCH, tags: [{ key: LAUNCH_TOKEN_KEY, value: 7 }] };
   await assertRejects(
-    client.request("launchInstance", { body } as never),
+    () => client.request("launchInstance", { body } as never),
     TypeError,
     "Cannot launch instance: 'tags[0].value' must be a string, received 7",
   );
@@ -94,16 +102,20 @@ Deno.test("what is checked is what is sent: sparse arrays, toJSON and getters", 
   const fake = new FakeFetch(dataResponse({ instance_ids: ["i-1"] }));
   const { client } = fakeClient(fake);
   await assertRejects(
-    client.instances.launch({ ...LAUNCH, ssh_key_names: new Array(1) as [string] }),
+    () => client.instances.launch({ ...LAUNCH, ssh_key_names: new Array(1) as [string] }),
     TypeError,
     "'ssh_key_names[0]' must be a string",
   );
-  await assertRejects(client.instances.terminate(new Array(2)), TypeError, "'instanceIds[0]'");
+  await assertRejects(
+    () => client.instances.terminate(new Array(2)),
+    TypeError,
+    "'instanceIds[0]'",
+  );
   const sneaky = {
     ...LAUNCH,
     toJSON: () => ({ ...LAUNCH, ssh_key_names: ["a", "b"], quantity: 5 }),
   };
-  await assertRejects(client.instances.launch(sneaky), Error);
+  await assertRejects(() => client.instances.launch(sneaky), Error);
   let reads = 0;
   const shifty = {
     region_name: "us-east-1",

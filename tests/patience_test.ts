@@ -3,7 +3,7 @@
 // request sent again, within a time budget.
 
 import type { RetryEvent } from "../mod.ts";
-import { assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { fakeClient, FakeFetch } from "./_fakes.ts";
 import { testEmulator } from "./_emulator.ts";
 import { cliRunner } from "./_cli.ts";

@@ -1,7 +1,7 @@
 // The README's main command: the quickstart story, run here on a virtual clock with the API's
 // real rate limits on both sides.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { emulatorClient, testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { runQuickstart } from "../examples/quickstart.ts";

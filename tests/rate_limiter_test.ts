@@ -1,7 +1,8 @@
 import { hashApiKey, RateLimiter, sharedLimiterIds } from "../lib/_rate_limiter.ts";
 import { LocalLedger } from "../lib/_turn_ledger.ts";
 import { ApiError, RateLimitError, RateLimitWaitError, systemClock } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
+import { stub } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 /** A fake fetch that always succeeds, and the fake-clock times at which requests were sent. */
@@ -104,7 +105,7 @@ Deno.test("a 429 asking for hours holds later calls back no longer than maxRetry
     backoff: { maxRetryAfterMs: 30_000 },
     hooks,
   });
-  await assertRejects(client.regions.list(), RateLimitError);
+  await assertRejects(() => client.regions.list(), RateLimitError);
   // The next call asks again once maxRetryAfterMs has passed, not two hours later.
   await client.regions.list();
   assertEquals(times, [0, 30_000]);
@@ -349,11 +350,9 @@ Deno.test("pacing survives a wall clock stepped back by a minute", async () => {
   });
   await client.regions.list();
   const started = performance.now();
-  Date.now = () => realNow() - 60_000; // NTP, or a laptop waking up
-  try {
+  {
+    using _stepped = stub(Date, "now", () => realNow() - 60_000); // NTP, or a laptop waking up
     await client.regions.list();
-  } finally {
-    Date.now = realNow;
   }
   // The second call waited its 20 ms turn, not the minute the wall clock went back.
   assert(performance.now() - started < 5000, `${performance.now() - started} ms`);
@@ -367,7 +366,7 @@ Deno.test("a 429 holds back the key even when its own call does not retry", asyn
   const first = fakeClient(fake, shared).client;
   // 90 s is past maxRetryAfterMs: the first call throws at once instead of waiting, and the key
   // is held back for maxRetryAfterMs (60 s), after which the next call asks again.
-  await assertRejects(first.regions.list(), Error);
+  await assertRejects(() => first.regions.list(), Error);
   await fakeClient(fake, shared).client.regions.list();
   assertEquals(times, [0, 60_000]);
 });

@@ -6,7 +6,7 @@ import {
   LaunchOutcomeUnknownError,
   ServerError,
 } from "../mod.ts";
-import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
@@ -36,18 +36,18 @@ Deno.test("request() checks the id and path parameters before anything is sent",
   const fake = new FakeFetch();
   const { client } = fakeClient(fake);
   await assertRejects(
-    client.request("launch" as "listRegions"),
+    () => client.request("launch" as "listRegions"),
     RangeError,
     "Cannot send request: 'id' must be an operationId of Lambda's API, such as 'getInstance', received 'launch'",
   );
-  await assertRejects(client.request("toString" as "listRegions"), RangeError);
+  await assertRejects(() => client.request("toString" as "listRegions"), RangeError);
   await assertRejects(
-    client.request("getInstance", {} as never),
+    () => client.request("getInstance", {} as never),
     TypeError,
     "Cannot get instance: 'id' must be a string, received undefined",
   );
   await assertRejects(
-    client.request("deleteAttachment", { path: { ticket_id: "t", attachment_id: ".." } }),
+    () => client.request("deleteAttachment", { path: { ticket_id: "t", attachment_id: ".." } }),
     RangeError,
     "Cannot delete attachment: 'attachmentId' is not a valid id, received '..'",
   );
@@ -59,7 +59,7 @@ Deno.test("request() keeps each operation's retry policy: a raw launch is never 
   const { client } = fakeClient(fake, { maxRetries: 3 });
   const body = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"] as [string] };
   const error = await assertRejects(
-    client.request("launchInstance", { body }),
+    () => client.request("launchInstance", { body }),
     LaunchOutcomeUnknownError,
   );
   // Sent as given, so there is nothing to look for; the 502 is the cause.
@@ -99,12 +99,12 @@ Deno.test("request('launchInstance'): unknown answer fields pass through; odd bo
   );
   const { client } = fakeClient(fake);
   const answer = await client.request("launchInstance", { body: { tags: "x" } as never });
-  assertEquals(answer, { instance_ids: ["i1"], new_field: 1 });
+  assertEquals<unknown>(answer, { instance_ids: ["i1"], new_field: 1 });
   await client.request("launchInstance", { body: null as never });
   assertEquals(fake.bodies[1], "null");
   // A token cannot be added to a body with no tag list: refused before sending.
   await assertRejects(
-    client.request("launchInstance", { body: { tags: "x" } as never }, { launchToken: true }),
+    () => client.request("launchInstance", { body: { tags: "x" } as never }, { launchToken: true }),
     TypeError,
     "Cannot launch instance: 'launchToken' needs a body that is an object whose 'tags' is an array, received 'x'",
   );
@@ -156,7 +156,7 @@ Deno.test("request() refuses names the operation does not have, before sending",
       "Cannot list regions: 'request' must be an object, received 'x'",
     ],
   ];
-  for (const [call, kind, message] of cases) await assertRejects(call(), kind, message);
+  for (const [call, kind, message] of cases) await assertRejects(() => call(), kind, message);
   assertStrictEquals(fake.requests.length, 0);
   // Declared names pass, with their values as given.
   fake.push(Response.json({ data: [] }));
@@ -189,15 +189,16 @@ Deno.test("request('launchInstance'): the token goes into the body's JSON, so a 
   const { client } = fakeClient(fake);
   const viaToJSON = { toJSON: () => ({ ...LAUNCH }) };
   const error = await assertRejects(
-    client.request("launchInstance", { body: viaToJSON as never }, {
-      launchToken: true,
-      lookup: { timeout: 1 },
-    }),
+    () =>
+      client.request("launchInstance", { body: viaToJSON as never }, {
+        launchToken: true,
+        lookup: { timeout: 1 },
+      }),
     LaunchOutcomeUnknownError,
   );
   const sentTags = (fake.json(0) as { tags?: { key: string; value: string }[] }).tags;
   assertEquals(sentTags, [{ key: LAUNCH_TOKEN_KEY, value: error.launchToken }]);
-  assertEquals(error.request, { ...LAUNCH, tags: sentTags });
+  assertEquals<unknown>(error.request, { ...LAUNCH, tags: sentTags });
   assertEquals(error.reason, "not-listed");
 
   // A token in the object's own tags that its JSON leaves out was never sent: nothing is looked
@@ -210,7 +211,7 @@ Deno.test("request('launchInstance'): the token goes into the body's JSON, so a 
     toJSON: () => ({ ...LAUNCH }),
   };
   const none = await assertRejects(
-    other.request("launchInstance", { body: hiding as never }),
+    () => other.request("launchInstance", { body: hiding as never }),
     LaunchOutcomeUnknownError,
   );
   assertEquals([none.reason, none.launchToken], ["no-token", undefined]);
@@ -220,7 +221,7 @@ Deno.test("request('launchInstance'): the token goes into the body's JSON, so a 
 
   // A body that is not JSON data is refused before anything is sent.
   await assertRejects(
-    other.request("launchInstance", { body: { ...LAUNCH, count: 1n } as never }),
+    () => other.request("launchInstance", { body: { ...LAUNCH, count: 1n } as never }),
     TypeError,
     "Cannot launch instance: 'body' must be JSON data",
   );

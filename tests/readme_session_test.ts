@@ -4,7 +4,7 @@
 // a second instead of 10, and no rate limit on its side (each new process would wait a second or
 // so for the last one's; cli_entrypoint_test.ts covers that wait).
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { installFlags, lambda, withServedEmulator } from "./_entrypoint.ts";
 
 // The session, its sample output and the emulator line that starts it live in the command line's

@@ -1,7 +1,7 @@
 // The API key never shows: not in inspect, JSON, String(), errors, or hook events.
 
 import { ApiError, ConnectionError, InvalidResponseError, LambdaCloudClient } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { dataResponse, errorResponse, fakeClient, FakeFetch, sampleInstance } from "./_fakes.ts";
 
 const KEY = "secret_DO_NOT_LEAK_4f2a";
@@ -106,11 +106,11 @@ Deno.test("a key echoed back by an upstream error page is redacted in the messag
     new Response(`{"echo": "${KEY}"`, { status: 200 }),
   );
   const { client } = fakeClient(fake, { apiKey: KEY, maxRetries: 0 });
-  const denied = await assertRejects(client.regions.list(), ApiError);
+  const denied = await assertRejects(() => client.regions.list(), ApiError);
   assert(!leaks(denied));
   assert(!leaks(denied.body) && !leaks([...denied.headers]));
   assertMatch(String(denied.body), /Bearer \[REDACTED\]/);
-  const unreadable = await assertRejects(client.regions.list(), InvalidResponseError);
+  const unreadable = await assertRejects(() => client.regions.list(), InvalidResponseError);
   assert(!leaks(unreadable) && !leaks(unreadable.body));
 });
 
@@ -128,7 +128,7 @@ Deno.test("a key echoed in a header's name, or in another case, is redacted with
     maxRetries: 0,
     hooks: { onResponse: (event) => void events.push(event) },
   });
-  const denied = await assertRejects(client.regions.list(), ApiError);
+  const denied = await assertRejects(() => client.regions.list(), ApiError);
   // Headers lower-case their names: the key shows there in lower case.
   const folded = (text: string) => text.toLowerCase().includes(KEY.toLowerCase());
   for (
@@ -164,7 +164,7 @@ Deno.test("a key echoed percent-encoded (a redirect) or HTML-escaped (a proxy pa
       new Response(page, { status: 401, headers: { location: `https://x.test/?k=${echo}` } }),
     );
     const { client } = fakeClient(fake, { apiKey: key, maxRetries: 0 });
-    const denied = await assertRejects(client.regions.list(), ApiError);
+    const denied = await assertRejects(() => client.regions.list(), ApiError);
     const seen = [
       Deno.inspect(denied, { depth: Infinity, showHidden: true, getters: true }),
       String(denied.body),
@@ -228,7 +228,7 @@ Deno.test("a key echoed in Base64, in numeric entities, or with JSON escapes in 
       maxRetries: 0,
       hooks: { onResponse: (event) => events.push(event) },
     });
-    const denied = await assertRejects(client.regions.list(), ApiError);
+    const denied = await assertRejects(() => client.regions.list(), ApiError);
     const seen = [
       Deno.inspect(denied, { depth: Infinity, showHidden: true, getters: true }),
       JSON.stringify([...denied.headers]),
@@ -248,7 +248,7 @@ Deno.test("an error thrown by a fetch wrapper reaches the caller without the req
       }),
     );
   const client = new LambdaCloudClient({ apiKey: KEY, fetch: fake, rateLimit: false });
-  const error = await assertRejects(client.regions.list({ maxRetries: 0 }), ConnectionError);
+  const error = await assertRejects(() => client.regions.list({ maxRetries: 0 }), ConnectionError);
   assert(!leaks(Deno.inspect(error, { depth: Infinity, showHidden: true, getters: true })));
   assert(error.cause instanceof TypeError);
   assertEquals((error.cause as { code?: string }).code, "ECONNRESET");
@@ -271,7 +271,7 @@ Deno.test("a hook that changes the event's URL changes nothing that is sent", as
 Deno.test("a short test key is not searched for in answers, where it would match ordinary words", async () => {
   const fake = new FakeFetch(dataResponse([{ name: "test-run-7" }]), dataResponse([]));
   const { client } = fakeClient(fake, { apiKey: "test" });
-  assertEquals(await client.sshKeys.list(), [{ name: "test-run-7" }]);
+  assertEquals<unknown>(await client.sshKeys.list(), [{ name: "test-run-7" }]);
   const data = new FakeFetch(dataResponse([]));
   assertEquals(await fakeClient(data, { apiKey: "data" }).client.regions.list(), []);
 });
@@ -298,7 +298,10 @@ Deno.test("an error from a custom fetch that cannot be read, or that holds the k
       fetch: () => Promise.reject(error),
       rateLimit: false,
     });
-    const failed = await assertRejects(client.regions.list({ maxRetries: 0 }), ConnectionError);
+    const failed = await assertRejects(
+      () => client.regions.list({ maxRetries: 0 }),
+      ConnectionError,
+    );
     assert(!leaks(failed));
     // The copy can be read and printed, as a logger would.
     const cause = failed.cause as Error;

@@ -1,6 +1,6 @@
 // Every resource method: the HTTP method, the path, the query or body sent, and what it returns.
 
-import { assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
+import { assertEquals, assertMatch, assertStrictEquals } from "@std/assert";
 import { dataResponse, fakeClient, FakeFetch, sampleInstance } from "./_fakes.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
 
@@ -20,7 +20,7 @@ function setup(payload: unknown) {
 
 Deno.test("instances.list() sends GET /instances and returns the instances", async () => {
   const { client, sent } = setup([sampleInstance()]);
-  assertEquals(await client.instances.list(), [sampleInstance()]);
+  assertEquals<unknown>(await client.instances.list(), [sampleInstance()]);
   assertEquals(sent(), {
     method: "GET",
     url: `${BASE}/instances`,
@@ -109,7 +109,7 @@ Deno.test("instances.launch() adds a launch-token tag after the caller's, or kee
 
 Deno.test("instances.restart() takes one id or many", async () => {
   const one = setup({ restarted_instances: [sampleInstance()] });
-  assertEquals(await one.client.instances.restart("i-1"), {
+  assertEquals<unknown>(await one.client.instances.restart("i-1"), {
     restarted_instances: [sampleInstance()],
   });
   assertEquals(one.sent().body, { instance_ids: ["i-1"] });
@@ -122,7 +122,9 @@ Deno.test("instances.restart() takes one id or many", async () => {
 Deno.test("instances.terminate() sends POST /instance-operations/terminate", async () => {
   const terminated = sampleInstance({ status: "terminating" });
   const { client, sent } = setup({ terminated_instances: [terminated] });
-  assertEquals(await client.instances.terminate(["i-1"]), { terminated_instances: [terminated] });
+  assertEquals<unknown>(await client.instances.terminate(["i-1"]), {
+    terminated_instances: [terminated],
+  });
   assertEquals(sent(), {
     method: "POST",
     url: `${BASE}/instance-operations/terminate`,
@@ -137,7 +139,7 @@ Deno.test("instanceTypes.list() returns the map keyed by type name", async () =>
     regions_with_capacity_available: [{ name: "us-east-1", description: "Virginia, USA" }],
   };
   const { client, sent } = setup({ gpu_1x_a10: item });
-  assertEquals(await client.instanceTypes.list(), { gpu_1x_a10: item });
+  assertEquals<unknown>(await client.instanceTypes.list(), { gpu_1x_a10: item });
   assertStrictEquals(sent().url, `${BASE}/instance-types`);
 });
 

@@ -1,6 +1,6 @@
 import { InsufficientCapacityError, RateLimitError, ServerError } from "../mod.ts";
 import { parseRetryAfter, retryDelay } from "../lib/transport/_retry.ts";
-import { assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { dataResponse, errorResponse, fakeClient, FakeClock, FakeFetch } from "./_fakes.ts";
 
 const LAUNCH_BODY = {
@@ -47,7 +47,7 @@ Deno.test("reads give up after maxRetries and throw the last error", async () =>
     errorResponse(503, { code: "provider/internal-unavailable" }),
   );
   const { client, clock } = fakeClient(fake);
-  const error = await assertRejects(client.regions.list(), ServerError);
+  const error = await assertRejects(() => client.regions.list(), ServerError);
   assertStrictEquals(error.code, "provider/internal-unavailable");
   assertStrictEquals(fake.requests.length, 3);
   assertEquals(clock.sleeps, [500, 1000]);
@@ -57,9 +57,9 @@ Deno.test("maxRetries can be changed per client and per call", async () => {
   const failing = () => new Response("", { status: 500 });
   const fake = new FakeFetch(failing(), failing(), failing(), failing(), failing());
   const { client } = fakeClient(fake, { maxRetries: 3 });
-  await assertRejects(client.regions.list(), ServerError);
+  await assertRejects(() => client.regions.list(), ServerError);
   assertStrictEquals(fake.requests.length, 4);
-  await assertRejects(client.regions.list({ maxRetries: 0 }), ServerError);
+  await assertRejects(() => client.regions.list({ maxRetries: 0 }), ServerError);
   assertStrictEquals(fake.requests.length, 5);
 });
 
@@ -84,7 +84,7 @@ Deno.test("client errors other than 408 and 429 are not retried", async () => {
   for (const status of [400, 401, 403, 404, 409, 422]) {
     const fake = new FakeFetch(new Response("", { status }), dataResponse([]));
     const { client } = fakeClient(fake);
-    await assertRejects(client.regions.list());
+    await assertRejects(() => client.regions.list());
     assertStrictEquals(fake.requests.length, 1, `status ${status}`);
   }
 });
@@ -125,7 +125,7 @@ Deno.test("insufficient capacity is never retried", async () => {
     errorResponse(400, { code: "instance-operations/launch/insufficient-capacity" }),
   );
   const { client } = fakeClient(fake);
-  await assertRejects(client.instances.launch(LAUNCH_BODY), InsufficientCapacityError);
+  await assertRejects(() => client.instances.launch(LAUNCH_BODY), InsufficientCapacityError);
   assertStrictEquals(fake.requests.length, 1);
 });
 
@@ -140,7 +140,7 @@ Deno.test("restart, SSH key and filesystem creation retry only on 429", async ()
   for (const [call, answer] of calls) {
     const fake = new FakeFetch(new Response("", { status: 502 }), dataResponse(answer));
     const { client } = fakeClient(fake);
-    await assertRejects(call(client), ServerError);
+    await assertRejects(() => call(client), ServerError);
     assertStrictEquals(fake.requests.length, 1);
     const limited = new FakeFetch(new Response("", { status: 429 }), dataResponse(answer));
     await call(fakeClient(limited).client);
@@ -182,7 +182,7 @@ Deno.test("Retry-After in seconds and as an HTTP date is honoured", async () => 
 Deno.test("a Retry-After beyond maxRetryAfterMs is thrown at once with retryAfterMs", async () => {
   const fake = new FakeFetch(new Response("", { status: 429, headers: { "retry-after": "120" } }));
   const { client, clock } = fakeClient(fake);
-  const error = await assertRejects(client.regions.list(), RateLimitError);
+  const error = await assertRejects(() => client.regions.list(), RateLimitError);
   assertStrictEquals(error.retryAfterMs, 120_000);
   assertEquals(clock.sleeps, []);
   assertStrictEquals(fake.requests.length, 1);

@@ -2,7 +2,7 @@
 
 import { ConnectionError, LambdaCloudClient, RateLimitError, TimeoutError } from "../mod.ts";
 import { LambdaEmulator } from "../lib/testing/mod.ts";
-import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { SocketClock } from "./_loopback.ts";
 
 interface Seen {
@@ -90,7 +90,7 @@ Deno.test("a 429 with Retry-After over a socket is waited out, then retried", as
 
   const limited = clientFor(baseUrl, { maxRetries: 0 });
   calls = 0;
-  const error = await assertRejects(limited.sshKeys.list(), RateLimitError);
+  const error = await assertRejects(() => limited.sshKeys.list(), RateLimitError);
   assertStrictEquals(error.retryAfterMs, 1000);
 });
 
@@ -106,7 +106,7 @@ Deno.test("a server that stalls mid-body ends in a TimeoutError, and the socket 
   });
   await using _ = server;
   const client = clientFor(baseUrl, { timeout: 50, maxRetries: 0 });
-  await assertRejects(client.images.list(), TimeoutError);
+  await assertRejects(() => client.images.list(), TimeoutError);
 });
 
 Deno.test("maxResponseBytes bounds a compressed answer by its inflated size, not its length on the wire", async () => {
@@ -127,7 +127,7 @@ Deno.test("maxResponseBytes bounds a compressed answer by its inflated size, not
   );
   await using _ = server;
   const error = await assertRejects(
-    clientFor(baseUrl, { maxResponseBytes: 1024 * 1024, maxRetries: 0 }).images.list(),
+    () => clientFor(baseUrl, { maxResponseBytes: 1024 * 1024, maxRetries: 0 }).images.list(),
     ConnectionError,
   );
   assert(error.message.includes("larger than maxResponseBytes (1048576 bytes)"), error.message);
@@ -158,7 +158,7 @@ Deno.test("a refused connection is a ConnectionError", async () => {
   const { server, baseUrl } = serve(() => new Response());
   await server.shutdown();
   const client = clientFor(baseUrl, { maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), ConnectionError);
+  const error = await assertRejects(() => client.regions.list(), ConnectionError);
   assertStrictEquals(error.cause instanceof Error, true);
 });
 

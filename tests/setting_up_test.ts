@@ -2,12 +2,13 @@
 // install from a clone that docs/cli.md gives runs without a warning, and the PATH the README sets
 // does not lead into npx's cache, which npm may clean at any time.
 
-import { assert, assertEquals, assertMatch } from "./_deps.ts";
+import { assert, assertEquals, assertMatch } from "@std/assert";
 import { DENO_ENV } from "./_entrypoint.ts";
 
 const README = await Deno.readTextFile("README.md");
 const CLI_DOC = await Deno.readTextFile("docs/cli.md");
 const RUN_TESTS = new URL("./tools/run_tests.ts", import.meta.url).pathname;
+const JSR_MIRROR = new URL("../../shared/jsr/with-mirror", import.meta.url).pathname;
 const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
 
 const hasScript = Deno.build.os === "linux" &&
@@ -41,6 +42,7 @@ Deno.test({
         Deno.execPath(),
         "run",
         "--allow-run",
+        `--allow-read=${JSR_MIRROR}`,
         "--allow-write=.schema,.tmp,.coverage",
         RUN_TESTS,
         "deno",

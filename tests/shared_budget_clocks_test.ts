@@ -3,7 +3,7 @@
 // Times in the logs are that virtual time, whatever each process's clock reads.
 
 import { type Clock, kvRateLimitStore, LambdaCloudClient, RateLimitWaitError } from "../mod.ts";
-import { assert, assertEquals, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertRejects } from "@std/assert";
 import { dataResponse, FakeClock, FakeKv } from "./_fakes.ts";
 
 const KEY = "secret_shared_budget";

@@ -12,7 +12,7 @@ import {
 } from "../mod.ts";
 import { hashApiKey } from "../lib/_rate_limiter.ts";
 import { FALLBACK_MS, MAX_WRITE_TRIES, STORE_TIMEOUT_MS } from "../lib/_shared_ledger.ts";
-import { assert, assertEquals, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertEquals, assertRejects, assertStrictEquals } from "@std/assert";
 import { dataResponse, errorResponse, FakeClock, FakeFetch, FakeKv } from "./_fakes.ts";
 
 const KEY = "secret_shared_budget";
@@ -132,7 +132,7 @@ Deno.test("shared budget: a 429 in one process holds back the other", async () =
   );
   const a = startProcess("a", kv, clock, log, { fetch: refused });
   const b = startProcess("b", kv, clock, log);
-  await assertRejects(a.client.regions.list({ maxRetries: 0 }));
+  await assertRejects(() => a.client.regions.list({ maxRetries: 0 }));
   await b.client.regions.list();
   assertEquals(log, ["a@0 list regions", "b@5000 list regions"]);
 });
@@ -316,7 +316,7 @@ Deno.test("shared budget: a process that booked a turn and died only lets that t
   const second = dying.client.regions.list({ signal: controller.signal });
   await Promise.resolve();
   controller.abort(new Error("killed"));
-  await assertRejects(second);
+  await assertRejects(() => second);
   const b = startProcess("b", kv, clock, log);
   await b.client.regions.list();
   assertEquals(log, ["dying@0 list regions", "b@2000 list regions"]);

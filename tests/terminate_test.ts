@@ -1,7 +1,7 @@
 // terminate() after a lost answer: Lambda fails a retry that meets instances already terminating
 // with a 500 for the whole call, so the client looks before it reports a failure.
 
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   InvalidResponseError,
@@ -64,7 +64,7 @@ Deno.test("terminate: one instance already ending, one running: the running one 
 Deno.test("terminate: a 500 that changed nothing is still thrown", async () => {
   const { emulator, client, ids } = await twoInstances();
   emulator.faults.inject({ kind: "server-error", operation: "terminateInstance", probability: 1 });
-  const error = await assertRejects(client.instances.terminate(ids), ServerError);
+  const error = await assertRejects(() => client.instances.terminate(ids), ServerError);
   assertEquals(error.status, 500);
   assertEquals(emulator.instances().map((instance) => instance.status), ["booting", "booting"]);
   // It looked at both, found neither ending, and sent no second round of terminates.
@@ -82,13 +82,13 @@ Deno.test("terminate: when an instance cannot be read, the original failure is t
     operation: "getInstance",
     probability: 1,
   });
-  const error = await assertRejects(client.instances.terminate(first), ServerError);
+  const error = await assertRejects(() => client.instances.terminate(first), ServerError);
   assertEquals(error.status, 500);
 });
 
 Deno.test("terminate: refusals are not second-guessed", async () => {
   const { emulator, client } = await twoInstances();
-  await assertRejects(client.instances.terminate("0".repeat(32)), NotFoundError);
+  await assertRejects(() => client.instances.terminate("0".repeat(32)), NotFoundError);
   assertEquals(emulator.requests.filter((r) => r.operationId === "getInstance").length, 0);
 });
 
@@ -119,7 +119,7 @@ Deno.test("terminate: an unreadable answer is a typed error, and never reported 
   // unreadable. The client looks, sends a terminate for the one still running, and cannot read
   // that answer either: it says so rather than claim the instance is terminating.
   const error = await assertRejects(
-    client.instances.terminate([second, first]),
+    () => client.instances.terminate([second, first]),
     InvalidResponseError,
   );
   assertMatch(error.message, /its data holds no 'terminated_instances' list/);

@@ -6,7 +6,7 @@ import { LambdaCloudClient } from "../mod.ts";
 import { LambdaEmulator } from "../lib/testing/mod.ts";
 import { documentedCommand } from "./tools/example.ts";
 import { serveWithDeno } from "./tools/_serve.ts";
-import { assertEquals, assertMatch } from "./_deps.ts";
+import { assertEquals, assertMatch } from "@std/assert";
 
 const FILE = "examples/ticket_webhooks.ts";
 const TOKEN = "whk_example_token";

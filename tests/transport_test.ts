@@ -15,8 +15,9 @@ import {
   ServerError,
   VERSION,
 } from "../mod.ts";
-import type { RequestEvent, ResponseEvent } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "./_deps.ts";
+import type { RequestEvent, ResponseEvent, RetryEvent } from "../mod.ts";
+import { assert, assertEquals, assertMatch, assertRejects, assertStrictEquals } from "@std/assert";
+import { assertSpyCalls, spy } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 Deno.test("requests carry the bearer key, accept, user agent and the caller's headers", async () => {
@@ -52,7 +53,7 @@ Deno.test("a function apiKey is called for each call, so keys can rotate", async
 Deno.test("a key with inner white space is refused without being echoed", async () => {
   const fake = new FakeFetch();
   const { client } = fakeClient(fake, { apiKey: () => "secret one" });
-  const error = await assertRejects(client.regions.list(), LambdaCloudError);
+  const error = await assertRejects(() => client.regions.list(), LambdaCloudError);
   assert(!String(error).includes("secret one"));
   assertStrictEquals(fake.requests.length, 0);
 });
@@ -69,7 +70,7 @@ Deno.test("a non-envelope success body is an InvalidResponseError, never a Synta
   for (const body of ['{"data": [', "<html>proxy</html>", "", '{"items": []}', "[1]"]) {
     const fake = new FakeFetch(new Response(body, { status: 200 }));
     const { client } = fakeClient(fake, { maxRetries: 0 });
-    const error = await assertRejects(client.images.list(), InvalidResponseError);
+    const error = await assertRejects(() => client.images.list(), InvalidResponseError);
     assertStrictEquals(error.body, body);
     assertStrictEquals(error.status, 200);
   }
@@ -98,7 +99,7 @@ Deno.test("an error envelope becomes a typed error with every field", async () =
     }, { "x-other": "1" }),
   );
   const { client } = fakeClient(fake);
-  const error = await assertRejects(client.instances.get("abc"), NotFoundError);
+  const error = await assertRejects(() => client.instances.get("abc"), NotFoundError);
   assertStrictEquals(error.status, 404);
   assertStrictEquals(error.code, "global/object-does-not-exist");
   assertStrictEquals(error.requestId, "req_42");
@@ -124,7 +125,7 @@ Deno.test("the request id falls back to the x-request-id header", async () => {
     }),
   );
   const { client } = fakeClient(fake, { maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), ServerError);
+  const error = await assertRejects(() => client.regions.list(), ServerError);
   assertStrictEquals(error.requestId, "hdr_1");
   assertStrictEquals(error.body, "<html><title>Bad gateway</title></html>");
   assertStrictEquals(error.code, undefined);
@@ -139,7 +140,7 @@ Deno.test("a redirect is reported, not followed", async () => {
     }),
   );
   const { client } = fakeClient(fake, { baseUrl: "https://cloud.lambdalabs.com/api/v1" });
-  const error = await assertRejects(client.images.list(), ApiError);
+  const error = await assertRejects(() => client.images.list(), ApiError);
   assertStrictEquals(error.status, 301);
   assertMatch(
     error.message,
@@ -151,7 +152,7 @@ Deno.test("a connection failure is a ConnectionError with the cause", async () =
   const cause = new TypeError("error sending request: connection refused");
   const fake = new FakeFetch(cause);
   const { client } = fakeClient(fake, { maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), ConnectionError);
+  const error = await assertRejects(() => client.regions.list(), ConnectionError);
   // A copy that keeps the class, the message and the code, and nothing else the error carried.
   assert(error.cause instanceof TypeError);
   assertStrictEquals(error.cause.message, cause.message);
@@ -167,7 +168,7 @@ Deno.test("a body cut off mid-way is a ConnectionError", async () => {
   });
   const fake = new FakeFetch(new Response(body, { status: 200 }));
   const { client } = fakeClient(fake, { maxRetries: 0 });
-  await assertRejects(client.regions.list(), ConnectionError);
+  await assertRejects(() => client.regions.list(), ConnectionError);
 });
 
 Deno.test("hooks see each attempt with the key redacted, and a throwing hook is ignored", async () => {
@@ -175,28 +176,28 @@ Deno.test("hooks see each attempt with the key redacted, and a throwing hook is 
     errorResponse(500, { code: "global/internal-error" }),
     dataResponse([]),
   );
-  const requests: RequestEvent[] = [];
-  const responses: ResponseEvent[] = [];
-  const retries: string[] = [];
+  const onRequest = spy((_event: RequestEvent): void => {
+    throw new Error("logging bug");
+  });
+  const onResponse = spy((_event: ResponseEvent) => {});
+  const onRetry = spy((_event: RetryEvent) => {});
   const { client } = fakeClient(fake, {
     apiKey: "secret_hooks",
-    hooks: {
-      onRequest: (event) => {
-        requests.push(event);
-        throw new Error("logging bug");
-      },
-      onResponse: (event) => responses.push(event),
-      onRetry: (event) => retries.push(`${event.attempt}:${event.delayMs}:${event.error.name}`),
-    },
+    hooks: { onRequest, onResponse, onRetry },
   });
   await client.regions.list();
+  const requests = onRequest.calls.map((call) => call.args[0]);
+  const responses = onResponse.calls.map((call) => call.args[0]);
+  assertEquals(onRequest.calls.map((call) => call.error?.message), ["logging bug", "logging bug"]);
   assertEquals(requests.map((e) => e.attempt), [1, 2]);
   assertStrictEquals(requests[0]!.headers.authorization, "Bearer [REDACTED]");
   assertStrictEquals(requests[0]!.url, "https://cloud.lambda.ai/api/v1/regions");
   assertStrictEquals(requests[0]!.action, "list regions");
   assertEquals(responses.map((e) => e.status), [500, 200]);
   assertStrictEquals(responses[0]!.responseHeaders["content-type"], "application/json");
-  assertEquals(retries, ["1:500:ServerError"]);
+  assertSpyCalls(onRetry, 1);
+  const [retry] = onRetry.calls[0]!.args;
+  assertEquals([retry.attempt, retry.delayMs, retry.error.name], [1, 500, "ServerError"]);
   assert(!JSON.stringify([requests, responses]).includes("secret_hooks"));
 });
 
@@ -204,7 +205,7 @@ Deno.test("with no key anywhere, the error names both fixes", {
   permissions: { env: false },
 }, async () => {
   const client = new LambdaCloudClient({ fetch: new FakeFetch().fetch, rateLimit: false });
-  const error = await assertRejects(client.regions.list(), LambdaCloudError);
+  const error = await assertRejects(() => client.regions.list(), LambdaCloudError);
   assertStrictEquals(
     error.message,
     "Cannot list regions: no API key found. Pass { apiKey } to new LambdaCloudClient(), " +
@@ -215,7 +216,7 @@ Deno.test("with no key anywhere, the error names both fixes", {
 Deno.test("an empty 429 body is still a RateLimitError with the status", async () => {
   const fake = new FakeFetch(new Response("", { status: 429 }));
   const { client } = fakeClient(fake, { maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), RateLimitError);
+  const error = await assertRejects(() => client.regions.list(), RateLimitError);
   assertStrictEquals(error.status, 429);
   assertStrictEquals(error.body, "");
 });
@@ -223,7 +224,7 @@ Deno.test("an empty 429 body is still a RateLimitError with the status", async (
 Deno.test("an error body of the form {error: 'text'} keeps the text as the message", async () => {
   const fake = new FakeFetch(Response.json({ error: "Not authorized" }, { status: 401 }));
   const { client } = fakeClient(fake);
-  const error = await assertRejects(client.regions.list(), ApiError);
+  const error = await assertRejects(() => client.regions.list(), ApiError);
   assertStrictEquals(error.apiMessage, "Not authorized");
   assertStrictEquals(error.code, undefined);
   assertStrictEquals(
@@ -239,7 +240,7 @@ Deno.test("the envelope's request id wins over the x-request-id header", async (
     }),
   );
   const { client } = fakeClient(fake, { maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), NotFoundError);
+  const error = await assertRejects(() => client.regions.list(), NotFoundError);
   assertStrictEquals(error.requestId, "env_1");
 });
 
@@ -254,10 +255,10 @@ Deno.test("a DELETE retried after an unknown outcome takes a 404 as done", async
   assertStrictEquals(fake.requests.length, 6);
   // A 404 on the first attempt still means it was never there.
   const never = new FakeFetch(gone());
-  await assertRejects(fakeClient(never).client.sshKeys.delete("k1"), NotFoundError);
+  await assertRejects(() => fakeClient(never).client.sshKeys.delete("k1"), NotFoundError);
   // And a 404 after a retry that followed a clean refusal (a 429) proves nothing was deleted.
   const refused = new FakeFetch(new Response("", { status: 429 }), gone());
-  await assertRejects(fakeClient(refused).client.sshKeys.delete("k1"), NotFoundError);
+  await assertRejects(() => fakeClient(refused).client.sshKeys.delete("k1"), NotFoundError);
 });
 
 Deno.test("paging stops on a repeated or empty page token", async () => {
@@ -312,7 +313,7 @@ Deno.test("a key echoed JSON-escaped, or inside a success, is redacted too", asy
     new Response(`{"data": [{"name": "${escaped}", "description": "${key}"}]}`),
   );
   const { client } = fakeClient(fake, { apiKey: key, maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), ApiError);
+  const error = await assertRejects(() => client.regions.list(), ApiError);
   assert(!JSON.stringify([error.message, error.apiMessage, error.body]).includes(key));
   const regions = await client.regions.list();
   assert(!JSON.stringify(regions).includes(key), JSON.stringify(regions));
@@ -357,8 +358,8 @@ Deno.test("an answer larger than maxResponseBytes is refused rather than read", 
     );
   const fake = new FakeFetch(big(), streamed(), big());
   const { client } = fakeClient(fake, { maxResponseBytes: 1000, maxRetries: 0 });
-  await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
-  await assertRejects(client.regions.list(), ConnectionError, "larger than maxResponseBytes");
+  await assertRejects(() => client.regions.list(), ConnectionError, "larger than maxResponseBytes");
+  await assertRejects(() => client.regions.list(), ConnectionError, "larger than maxResponseBytes");
   const roomy = fakeClient(new FakeFetch(big()), { maxResponseBytes: 10_000 }).client;
   assertStrictEquals((await roomy.regions.list() as unknown as string[])[0]!.length, 1990);
 });

@@ -6,7 +6,8 @@
 // its deadline, so a script whose calls have ended exits at once.
 
 import { LambdaCloudClient, NotFoundError, TimeoutError } from "../mod.ts";
-import { assert, assertRejects, assertStrictEquals } from "./_deps.ts";
+import { assert, assertRejects, assertStrictEquals } from "@std/assert";
+import { stub } from "@std/testing/mock";
 import { dataResponse, errorResponse, fakeClient, FakeFetch } from "./_fakes.ts";
 
 /** A fetch that never answers, but rejects when its request is aborted, as real fetch does. */
@@ -19,7 +20,7 @@ function hangingFetch(request: Request): Promise<Response> {
 Deno.test("an attempt that exceeds the timeout is a TimeoutError", async () => {
   const fake = new FakeFetch(hangingFetch);
   const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
-  const error = await assertRejects(client.regions.list(), TimeoutError);
+  const error = await assertRejects(() => client.regions.list(), TimeoutError);
   assertStrictEquals(error.timeoutMs, 5);
   assertStrictEquals(error.message, "Cannot list regions: no response within 5 ms");
 });
@@ -27,7 +28,7 @@ Deno.test("an attempt that exceeds the timeout is a TimeoutError", async () => {
 Deno.test("a per-call timeout overrides the client's", async () => {
   const fake = new FakeFetch(hangingFetch);
   const { client } = fakeClient(fake, { timeout: 60_000, maxRetries: 0 });
-  const error = await assertRejects(client.regions.list({ timeout: 3 }), TimeoutError);
+  const error = await assertRejects(() => client.regions.list({ timeout: 3 }), TimeoutError);
   assertStrictEquals(error.timeoutMs, 3);
 });
 
@@ -58,35 +59,32 @@ Deno.test("the timeout holds even when a custom fetch ignores the signal", async
   const deaf = new Promise<Response>((resolve) => (release = resolve));
   const fake = new FakeFetch(() => deaf);
   const { client } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
-  await assertRejects(client.regions.list(), TimeoutError);
+  await assertRejects(() => client.regions.list(), TimeoutError);
   release(new Response("late"));
 });
 
 Deno.test("the timeout holds even when the global fetch is replaced by one that ignores the signal", async () => {
   let release!: (response: Response) => void;
   const deaf = new Promise<Response>((resolve) => (release = resolve));
-  const original = globalThis.fetch;
-  globalThis.fetch = () => deaf;
-  try {
+  {
+    using _fetch = stub(globalThis, "fetch", () => deaf);
     const client = new LambdaCloudClient({
       apiKey: "secret_x",
       rateLimit: false,
       timeout: 5,
       maxRetries: 0,
     });
-    await assertRejects(client.regions.list(), TimeoutError);
-  } finally {
-    globalThis.fetch = original;
-    release(new Response("late"));
+    await assertRejects(() => client.regions.list(), TimeoutError);
   }
+  release(new Response("late"));
 });
 
 Deno.test("every attempt ends its deadline, answered, refused or timed out", async () => {
   const fake = new FakeFetch(dataResponse([]), errorResponse(404, {}), () => new Promise(() => {}));
   const { client, clock } = fakeClient(fake, { timeout: 5, maxRetries: 0 });
   await client.regions.list();
-  await assertRejects(client.regions.list(), NotFoundError);
-  await assertRejects(client.regions.list(), TimeoutError);
+  await assertRejects(() => client.regions.list(), NotFoundError);
+  await assertRejects(() => client.regions.list(), TimeoutError);
   assertStrictEquals(clock.pendingTimers, 0);
 });
 
@@ -119,7 +117,7 @@ Deno.test("an abort while an async key is being fetched sends nothing, and a sta
     apiKey: () => new Promise<string>(() => {}),
     timeout: 20,
   }).client;
-  await assertRejects(stalled.regions.list(), TimeoutError, "waiting for the API key");
+  await assertRejects(() => stalled.regions.list(), TimeoutError, "waiting for the API key");
 });
 
 Deno.test("an abort that lands before the attempt starts is heard even by a fetch that ignores signals", async () => {

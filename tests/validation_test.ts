@@ -1,7 +1,7 @@
 // Bad input fails with a clear TypeError or RangeError before anything is sent.
 
 import { LambdaCloudClient } from "../mod.ts";
-import { assertRejects, assertStrictEquals, assertThrows } from "./_deps.ts";
+import { assertRejects, assertStrictEquals, assertThrows } from "@std/assert";
 import { fakeClient, FakeFetch } from "./_fakes.ts";
 
 const VALID_LAUNCH = {

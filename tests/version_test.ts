@@ -1,6 +1,6 @@
 import { SPEC_VERSION, VERSION } from "../mod.ts";
 import { OPERATIONS } from "../lib/spec/operations.ts";
-import { assertEquals, assertMatch, assertStrictEquals } from "./_deps.ts";
+import { assertEquals, assertMatch, assertStrictEquals } from "@std/assert";
 
 Deno.test("VERSION matches the version in deno.json", async () => {
   const config = JSON.parse(await Deno.readTextFile(new URL("../deno.json", import.meta.url)));

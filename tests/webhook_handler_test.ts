@@ -10,7 +10,7 @@ import {
   webhookHandler,
   type WebhookHandlerOptions,
 } from "../mod.ts";
-import { assert, assertEquals, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { exampleEvent, TOKEN, webhookRequest } from "./_webhooks.ts";
 
 /** A store in memory, for one process: enough to test the handler's part. */

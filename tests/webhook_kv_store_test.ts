@@ -2,7 +2,7 @@
 // ends with its lease, and two receivers that share one KV file handle each event once.
 
 import { kvWebhookDedupStore, type WebhookEvent, webhookHandler } from "../mod.ts";
-import { assert, assertEquals, assertThrows } from "./_deps.ts";
+import { assert, assertEquals, assertThrows } from "@std/assert";
 import { exampleEvent, TOKEN, webhookRequest } from "./_webhooks.ts";
 
 const PREFIX = ["lambda-cloud-client", "webhook-events"];

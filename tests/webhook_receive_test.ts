@@ -11,7 +11,7 @@ import {
   WebhookPayloadError,
   WebhookTooLargeError,
 } from "../mod.ts";
-import { assert, assertEquals, assertMatch, assertRejects } from "./_deps.ts";
+import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { exampleEvent, exampleTicket, TOKEN, webhookRequest } from "./_webhooks.ts";
 
 const receive = (request: Request, maxBodyBytes?: number) =>

@@ -3,7 +3,7 @@
 // so that neither the position of a wrong byte nor the expected token's length shows.
 
 import { bearerToken, sameBytes, tokenDigest } from "../lib/webhooks/_token.ts";
-import { assert, assertEquals } from "./_deps.ts";
+import { assert, assertEquals } from "@std/assert";
 
 /** `bytes` behind a proxy that records, in order, which index was read. */
 function recorded(bytes: Uint8Array, reads: string[], name: string): ArrayLike<number> {

@@ -48,11 +48,11 @@ export interface GpuShape {
  * @example The expected boot of three types
  * ```ts
  * import { expectedBootMs } from "./boot_time.ts";
- * import assert from "node:assert/strict";
+ * import { assertEquals } from "@std/assert";
  *
- * assert.equal(expectedBootMs("gpu_1x_a10"), 120_000); // 2 minutes
- * assert.equal(expectedBootMs("gpu_8x_a100_80gb_sxm4"), 900_000); // 15 minutes
- * assert.equal(expectedBootMs({ gpus: 8, model: "h100" }), 1_320_000); // 22 minutes
+ * assertEquals(expectedBootMs("gpu_1x_a10"), 120_000); // 2 minutes
+ * assertEquals(expectedBootMs("gpu_8x_a100_80gb_sxm4"), 900_000); // 15 minutes
+ * assertEquals(expectedBootMs({ gpus: 8, model: "h100" }), 1_320_000); // 22 minutes
  * ```
  */
 export function expectedBootMs(type: string | GpuShape): number {

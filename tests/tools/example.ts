@@ -10,6 +10,7 @@
 
 import { LambdaCloudClient } from "../../mod.ts";
 import { type EmulatorServer, LambdaEmulator } from "../../lib/testing/mod.ts";
+import { denoCommand } from "./_jsr.ts";
 import { serveWithDeno } from "./_serve.ts";
 
 /** What one run of an example did. */
@@ -75,8 +76,7 @@ export async function runExample(
       return { code: response.ok ? 0 : 1, out: await response.text(), err: "" };
     });
   }
-  const { code, stdout, stderr } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...flags, file, ...args],
+  const { code, stdout, stderr } = await denoCommand(["run", ...flags, file, ...args], {
     env,
     stdin: "null",
     stdout: "piped",

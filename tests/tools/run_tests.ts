@@ -1,11 +1,14 @@
 // deno task test [--verbose] [more deno test options, such as --filter cli]
 //
-// Runs the `deno test` command it is given (the test task spells it out), keeps its whole report
-// in .coverage/test-report.txt, and ends with a short summary: how many tests passed and failed,
-// and the coverage of lib/. While it runs, it shows how far it got: on a terminal a line rewritten
-// in place, elsewhere (CI) a line every 20 seconds. When a test fails it prints the failures in
-// full. --verbose shows everything as it runs instead, and the coverage of every file.
+// Runs the `deno test` command it is given (the test task spells it out; under the JSR mirror
+// beside the clone, where there is one: _jsr.ts), keeps its whole report in
+// .coverage/test-report.txt, and ends with a short summary: how many tests passed and failed, and
+// the coverage of lib/. While it runs, it shows how far it got: on a terminal a line rewritten in
+// place, elsewhere (CI) a line every 20 seconds. When a test fails it prints the failures in full.
+// --verbose shows everything as it runs instead, and the coverage of every file.
 // deno-lint-ignore-file no-console -- a command that reports on the console
+
+import { denoCommand } from "./_jsr.ts";
 
 const REPORT = ".coverage/test-report.txt";
 const COVERAGE = ["coverage", "--include=lib/", ".coverage"];
@@ -22,8 +25,7 @@ for (const dir of [".schema", ".tmp"]) await Deno.remove(dir, { recursive: true 
 
 const started = performance.now();
 const run = (args: string[], inherit: boolean) =>
-  new Deno.Command(Deno.execPath(), {
-    args,
+  denoCommand(args, {
     env: { NO_COLOR: "1" },
     stdout: inherit ? "inherit" : "piped",
     stderr: inherit ? "inherit" : "piped",
@@ -78,8 +80,7 @@ const say = (text: string) => Deno.stdout.writeSync(encoder.encode(text));
 const show = () => say(live ? `\r\x1b[K${progress()}` : `${progress()}\n`);
 show();
 const ticker = setInterval(show, live ? 1000 : 20_000);
-const child = new Deno.Command(Deno.execPath(), {
-  args: testArgs,
+const child = denoCommand(testArgs, {
   env: { NO_COLOR: "1" },
   stdout: "piped",
   stderr: "piped",
@@ -102,7 +103,7 @@ if (!tests.success) {
   const errors = stdout.indexOf(" ERRORS ");
   const problems = stderr.split("\n").filter((line) =>
     line.trim() !== "" &&
-    !/^(Check |error: Test failed|Stack backtrace:|\s+0: <unknown>)/.test(line)
+    !/^(Check |Download |error: Test failed|Stack backtrace:|\s+0: <unknown>)/.test(line)
   );
   console.log([errors === -1 ? "" : stdout.slice(errors).trimEnd(), ...problems].join("\n").trim());
   console.log(
