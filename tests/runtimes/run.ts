@@ -166,7 +166,7 @@ async function runDeploy(
  * enforces the API's rate limit (one request a second), with four instances: launched 30 hours
  * ago, and the same tagged keep=true; launched now, and the same tagged with a `reap-after` that
  * has passed. Both show the same two to reap without a 429 between them (they share one KV); a
- * reap without the token is refused, and one with it terminates those two.
+ * reap without the token is refused (401), and one with it terminates those two.
  */
 async function runReaper(): Promise<{ ok: boolean; out: string }> {
   const emulator = new LambdaEmulator({ clock: { now: () => Date.now() - 30 * 3_600_000 } });
@@ -228,7 +228,7 @@ async function runReaper(): Promise<{ ok: boolean; out: string }> {
       const terminating = emulator.instances()
         .filter((instance) => instance.status === "terminating").map((instance) => instance.id);
       const ok = shown.every((report) => ids(report) === expected && report.kept === 2) &&
-        refused === 0 && forbidden.status === 403 && ids(reaped) === expected &&
+        refused === 0 && forbidden.status === 401 && ids(reaped) === expected &&
         terminating.sort().join() === expected;
       return {
         ok,
