@@ -44,13 +44,7 @@ export async function readBody(
     closing?.removeEventListener("abort", onClose);
     reader.releaseLock();
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
+  return await new Blob(chunks as BlobPart[]).text();
 }
 
 /** The parsed JSON body, the raw text when it is not JSON, or `undefined` when empty. */
