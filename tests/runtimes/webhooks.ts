@@ -2,31 +2,11 @@
 // so that each runtime's Request, Response, streams and crypto.subtle take part.
 
 import { type WebhookClaim, type WebhookDedupStore, webhookHandler } from "../../mod.ts";
+import { exampleEvent } from "../_webhooks.ts";
 
 const TOKEN = "whk_smoke";
 
-const EVENT = JSON.stringify({
-  id: "a3b7c9d1e5f642a8b0c2d4e6f8a0b2c4",
-  object: "event",
-  type: "ticket.created",
-  created: 1700000000,
-  api_version: "2025-11-18",
-  data: {
-    object: "ticket",
-    id: "f1e2d3c4b5a647869708192a3b4c5d6e",
-    subject: "Issue with instance 0920582c7ff041399e34823a0be62549",
-    description: "Detailed description of the issue...",
-    request_type: "incident",
-    severity: "sev_2",
-    status: "new",
-    created_at: "2024-11-15T10:00:00+00:00",
-    updated_at: "2024-11-15T10:00:00+00:00",
-    instance_ip: "192.168.1.100",
-    instance_id: "0920582c7ff041399e34823a0be62549",
-    cluster_id: null,
-    source: "api",
-  },
-});
+const EVENT = JSON.stringify(exampleEvent());
 
 /** A store in memory: one isolate's. */
 function memoryStore(): WebhookDedupStore {
