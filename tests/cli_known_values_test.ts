@@ -4,7 +4,9 @@
 // is sent; and a new name another SSH key or instance has is refused unless --allow-duplicate.
 
 import { assertEquals, assertMatch } from "@std/assert";
-import { launchArgs, launched, withKey } from "./_cli.ts";
+import { cliRunner, launchArgs, launched, withKey } from "./_cli.ts";
+import { testEmulator } from "./_emulator.ts";
+import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
@@ -176,4 +178,15 @@ Deno.test("known values: a new instance name another instance has is refused unl
   assertEquals((await run(["instances", "rename", "a", "a"])).code, EXIT.ok);
   assertEquals((await run(["instances", "rename", b!, "a", "--allow-duplicate"])).code, EXIT.ok);
   assertEquals((await run([...launchArgs(), "--name", "a", "--allow-duplicate"])).code, EXIT.ok);
+});
+
+Deno.test("cli known values: a dry run's checks read their lists paced, so a rate-limited API answers them all", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock, rateLimit: {} });
+  const run = cliRunner(emulator, { clock }, { fetch: emulator.fetch });
+  await run(["ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k"]);
+  const dry = await run([...launchArgs(), "--dry-run"]);
+  assertEquals(dry.code, EXIT.ok, dry.err);
+  assertEquals(emulator.requests.filter((request) => request.status === 429).length, 0);
+  assertEquals(emulator.instances().length, 0);
 });

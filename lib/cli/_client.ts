@@ -138,12 +138,13 @@ export function makeClient(
     ...(options.clock ? { clock: options.clock } : {}),
   };
   if (dryRun) {
-    // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever.
+    // A dry run's own stop proves nothing was sent; what it reads is the fetch's, as ever, and
+    // paced like any run's reads (a launch's checks read several lists in a row).
     const stops = dryRunFetch(options.fetch ?? ((request) => fetch(request)));
     const client = new LambdaCloudClient({
       ...common,
       maxRetries: 0,
-      rateLimit: false,
+      ...(options.rateLimit === undefined ? {} : { rateLimit: options.rateLimit }),
       fetch: stops.fetch,
     });
     return { client, keyId, stopped: stops.stopped };
