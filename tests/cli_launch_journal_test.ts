@@ -116,13 +116,13 @@ Deno.test("launch journal: a launch whose outcome is unknown stays open, and rec
   assertEquals(lines(journal).map((line) => line.event), ["sending"]);
   const id = emulator.instances()[0]!.id;
   clock.advance(10 * 60_000);
-  // Without --terminate, it is shown and stays open.
+  // Without --terminate, it is shown, stays open, and the run fails: something bills.
   const shown = await run(["instances", "recover"]);
-  assertEquals(shown.code, EXIT.ok, shown.err);
+  assertEquals(shown.code, EXIT.failed, shown.err);
   assertMatch(shown.out, new RegExp(`billing +${id} \\(active\\)`));
   assertMatch(
     shown.err,
-    /1 found billing: '--terminate' terminates them, '--keep' closes their entries/,
+    /^warning: 1 found billing: '--terminate' terminates them, '--keep' closes their entries/,
   );
   // Off a terminal, terminating needs --yes.
   const refused = await run(["instances", "recover", "--terminate"]);
@@ -163,9 +163,13 @@ Deno.test("launch journal: recover closes what did not launch, waits on what may
     await openLaunch(emulator.apiKey, late, clock.now() - 5 * 60_000) +
     await openLaunch(emulator.apiKey, live, clock.now() - 30_000) +
     await openLaunch(emulator.apiKey, kept, clock.now() - 5 * 60_000);
+  // Exit 1 while something is left that may bill (here, the running one).
   const outcomes = async (...flags: string[]) => {
     const result = await run(["instances", "recover", "--json", ...flags]);
-    assertEquals(result.code, EXIT.ok, result.err);
+    const running = JSON.parse(result.out).some((entry: { outcome: string }) =>
+      entry.outcome === "running"
+    );
+    assertEquals(result.code, running ? EXIT.failed : EXIT.ok, result.err);
     return JSON.parse(result.out).map((entry: { outcome: string; closed: boolean }) =>
       `${entry.outcome}${entry.closed ? " (closed)" : ""}`
     );

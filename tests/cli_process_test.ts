@@ -257,6 +257,8 @@ Deno.test("process: a launch killed (SIGKILL) as it is sent leaves its token on 
       // Its last sign of life is seconds old: left alone, since a run may still wait on it, unless
       // the user knows it is gone.
       const waiting = await served.run(["instances", "recover", "--terminate", "--yes"], spawn);
+      assertEquals(waiting.code, 1);
+      assertMatch(waiting.err, /left alone as running: .* '--force' includes them/);
       assertMatch(waiting.out, new RegExp(`${token} .* running +${id} `));
       assertEquals(served.emulator.instances()[0]!.status, "booting");
       const recovered = await served.run(

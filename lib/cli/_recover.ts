@@ -11,6 +11,7 @@ import {
 import { UsageError } from "./_args.ts";
 import { type Command, type CommandContext, perRun } from "./_command.ts";
 import { HEARTBEAT_MS, type JournalOutcome, type OpenLaunch } from "./_journal.ts";
+import { EXIT } from "./_exit.ts";
 import { price } from "./_table.ts";
 
 // A launch can be carried out minutes after it was sent (a gateway that timed out, a queue): one
@@ -161,16 +162,7 @@ export const RECOVER_COMMAND: Command = {
     }
     const notes = [
       ...(findings.length === 0 ? [`No launch in the journal (${journal.where}) is open.`] : []),
-      ...(billed.length > 0 && !terminate && !args.booleans.has("keep")
-        ? [
-          `${billed.length} found billing: '--terminate' terminates them, '--keep' closes their entries`,
-        ]
-        : []),
-      ...(findings.some((finding) => finding.outcome === "running")
-        ? [
-          `Launches marked running may still be waited on by another lambda (a sign of life under 3 minutes old): '--force' includes them`,
-        ]
-        : []),
+
       ...(open.others > 0
         ? [
           `${open.others} other open launches were sent with another key or to another API: run this with that key to look for them`,
@@ -180,7 +172,23 @@ export const RECOVER_COMMAND: Command = {
         ? [`${open.unreadable} unreadable lines of ${journal.where} were skipped`]
         : []),
     ];
+    // What may still bill, and is left so: said on stderr whatever the output, and exit 1.
+    const running = findings.filter((finding) => finding.outcome === "running").length;
+    const left = terminate || args.booleans.has("keep") ? 0 : billed.length;
+    const warnings = [
+      ...(left > 0
+        ? [
+          `warning: ${left} found billing: '--terminate' terminates them, '--keep' closes their entries`,
+        ]
+        : []),
+      ...(running > 0
+        ? [
+          `warning: ${running} launch(es) left alone as running: their run gave a sign of life under 3 minutes ago and may still wait on them; if it is gone (killed), '--force' includes them`,
+        ]
+        : []),
+    ];
     return {
+      ...(warnings.length > 0 ? { warnings, exitCode: EXIT.failed } : {}),
       data: findings.map(({ launch, outcome, instances, why }) => ({
         ...launch,
         outcome,
