@@ -190,3 +190,13 @@ Deno.test("cli known values: a dry run's checks read their lists paced, so a rat
   assertEquals(emulator.requests.filter((request) => request.status === 429).length, 0);
   assertEquals(emulator.instances().length, 0);
 });
+
+Deno.test("cli known values: a tag key no instance carries gets a warning with what was meant, not a bare (none)", async () => {
+  const { run } = await withKey();
+  await run([...launchArgs(), "--tag", "team=ml"]);
+  const typo = await run(["instances", "list", "--tag", "tema=ml"]);
+  assertEquals([typo.code, typo.out], [EXIT.ok, "(none)"]);
+  assertEquals(typo.err, "warning: no instance listed has a tag 'tema'; did you mean 'team'?");
+  const right = await run(["instances", "list", "--tag", "team=ml", "-q"]);
+  assertEquals(right.err, "");
+});

@@ -1,6 +1,7 @@
 // Commands for instances: list (with prices and uptime), get, launch, rename, tag, restart,
 // terminate and wait.
 
+import { didYouMean } from "./_suggest.ts";
 import { type Instance, NotFoundError, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import { type Command, type CommandContext, flag, listFlag, tags, takes } from "./_command.ts";
@@ -137,12 +138,14 @@ export const INSTANCE_COMMANDS: Command[] = [
             : []),
         ],
         notes: launched?.notes ?? [],
-        // Not "(none)" alone when the tags could not be seen: the instance sought may be one.
-        warnings: untagged.length === 0 ? [] : [
-          `warning: the API gave no tags for ${untagged.length} instance(s) (${
-            [...untagged.slice(0, 3), ...untagged.length > 3 ? ["…"] : []].join(", ")
-          }), listed or read one by one (at most ${MAX_TAG_READS} a run), so whether they carry ` +
-          `the tag cannot be told: they are left out`,
+        warnings: [
+          ...unknownTagKeys(all, wanted),
+          ...untagged.length === 0 ? [] : [
+            `warning: the API gave no tags for ${untagged.length} instance(s) (${
+              [...untagged.slice(0, 3), ...untagged.length > 3 ? ["…"] : []].join(", ")
+            }), listed or read one by one (at most ${MAX_TAG_READS} a run), so whether they carry ` +
+            `the tag cannot be told: they are left out`,
+          ],
         ],
       };
     },
@@ -277,6 +280,20 @@ export const INSTANCE_COMMANDS: Command[] = [
     },
   },
 ];
+
+/**
+ * A warning for each tag key of `wanted` that no listed instance carries, with what was probably
+ * meant: a mistyped key (`tema=ml`) is not an account without such instances. Tags are open-ended,
+ * so it is a warning, not a refusal.
+ */
+function unknownTagKeys(instances: readonly Instance[], wanted: readonly TagEntry[]): string[] {
+  // A listing without tags says nothing of which keys exist.
+  if (!instances.every((instance) => Array.isArray(instance.tags))) return [];
+  const keys = new Set(instances.flatMap((instance) => instance.tags!.map((tag) => tag.key)));
+  return wanted.filter((tag) => !keys.has(tag.key)).map((tag) =>
+    `warning: no instance listed has a tag '${tag.key}'${didYouMean(tag.key, keys)}`
+  );
+}
 
 // Each read by id takes a turn of the rate limit (one a second): an account whose listing gives no
 // tags at all would otherwise cost a read per instance, unbounded.
