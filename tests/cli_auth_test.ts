@@ -318,7 +318,10 @@ Deno.test("auth: bad keys and names are refused before anything is sent, and nev
   assertMatch(name.err, /^error: option '--profile' must be a profile name of letters, digits/);
   const variable = await withFile(emulator, file, { env: { LAMBDA_PROFILE: "" } })(["regions"]);
   assertEquals(variable.code, EXIT.usage);
-  assertMatch(variable.err, /^error: LAMBDA_PROFILE must be a profile name .*received ''/);
+  assertMatch(
+    variable.err,
+    /^error: LAMBDA_PROFILE must be a profile name .*received 0 characters/,
+  );
   assertEquals([file.text, file.writes, emulator.requests.length], [before, 0, 0]);
 });
 

@@ -8,7 +8,7 @@ import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 import { keyFingerprint } from "../lib/cli/_journal.ts";
-import { LAUNCH_TOKEN_KEY } from "../mod.ts";
+import { type InstanceLaunchRequest, LambdaCloudClient, LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 /** The journal's lines, parsed. */
 const lines = (file: { text: string }) =>
@@ -155,9 +155,14 @@ Deno.test("launch journal: recover closes what did not launch, waits on what may
     string,
     string,
   ];
+  // Launched by the library, with tokens of its caller's: what killed runs would have left.
+  const client = new LambdaCloudClient({
+    apiKey: emulator.apiKey,
+    fetch: emulator.fetch,
+    rateLimit: false,
+  });
   for (const token of [live, kept]) {
-    const body = { ...LAUNCH_BODY, tags: [{ key: LAUNCH_TOKEN_KEY, value: token }] };
-    assertEquals((await run(["api", "launchInstance", "--body", JSON.stringify(body)])).code, 0);
+    await client.instances.launch(LAUNCH_BODY as InstanceLaunchRequest, { launchToken: token });
   }
   journal.text = await openLaunch(emulator.apiKey, old, clock.now() - 20 * 60_000) +
     await openLaunch(emulator.apiKey, late, clock.now() - 5 * 60_000) +
@@ -264,4 +269,24 @@ Deno.test("launch journal: lambda api launchInstance says and records its launch
   ]);
   assertMatch(result.progress[0]!, new RegExp(`^Launching with launch token '${token}'`));
   assertEquals(lines(journal).map((line) => line.outcome ?? line.event), ["sending", "launched"]);
+});
+
+Deno.test("launch journal: a launch token is the command line's own, in every command that sets tags", async () => {
+  const { emulator, run } = await setUp();
+  const [id] = JSON.parse((await run([...launchArgs(), "--json"])).out).instance_ids;
+  emulator.clearRequests();
+  const token = `${LAUNCH_TOKEN_KEY}=${"a".repeat(32)}`;
+  const body = { ...LAUNCH_BODY, tags: [{ key: LAUNCH_TOKEN_KEY, value: "a".repeat(32) }] };
+  for (
+    const argv of [
+      ["api", "launchInstance", "--yes", "--body", JSON.stringify(body)],
+      ["instances", "tag", id, "--add", token, "--yes"],
+      ["instances", "tag", id, token, "--yes"],
+    ]
+  ) {
+    const result = await run(argv);
+    assertEquals(result.code, EXIT.usage, argv.join(" "));
+    assertMatch(result.err, /is the launch token, which the command line chooses for each launch/);
+  }
+  assertEquals(emulator.requests.filter((request) => request.method !== "GET").length, 0);
 });

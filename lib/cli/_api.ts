@@ -15,6 +15,7 @@ import {
   flagFile,
   type MustReach,
   perRun,
+  refuseLaunchTokenTag,
   takes,
 } from "./_command.ts";
 import { launchedIds } from "./_interrupts.ts";
@@ -322,6 +323,7 @@ export const API_COMMANDS: Command[] = [{
     // Tagged with a launch token, said and recorded before it is sent, as every launch of the
     // command line is: a launch whose answer is lost is looked for rather than left unknown, and
     // one whose run is killed is found by `instances recover`.
+    if (launching) refuseLaunchTokenTag(body.tags);
     using launch = launching ? recordedLaunch(context, body) : undefined;
     if (launch) {
       options.launchToken = true;

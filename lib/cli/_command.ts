@@ -1,6 +1,6 @@
 // What a command is, what it is given to run, and what it gives back.
 
-import type { LambdaCloudClient } from "../../mod.ts";
+import { type LambdaCloudClient, LAUNCH_TOKEN_KEY } from "../../mod.ts";
 import { type FlagSpec, type ParsedArgs, UsageError } from "./_args.ts";
 import type { Lookup } from "./_lookup.ts";
 import type { LaunchJournal } from "./_journal.ts";
@@ -370,11 +370,26 @@ export async function flagFile(
   }
 }
 
-/** `key=value` pairs, as tags. */
+/** `key=value` pairs, as tags: never the launch token's, which the command line sets itself. */
 export function tags(values: readonly string[] | undefined): { key: string; value: string }[] {
-  return (values ?? []).map((pair) => {
+  const pairs = (values ?? []).map((pair) => {
     const equals = pair.indexOf("=");
     if (equals <= 0) throw new UsageError(`a tag must look like key=value, received '${pair}'`);
     return { key: pair.slice(0, equals), value: pair.slice(equals + 1) };
   });
+  refuseLaunchTokenTag(pairs);
+  return pairs;
+}
+
+/**
+ * Refuses tags that carry a launch token of the user's: one copied from an earlier launch (or put
+ * on another instance) would make that launch's instance pass for this one's, to be waited for,
+ * cleaned up or recovered.
+ */
+export function refuseLaunchTokenTag(given: unknown): void {
+  if (Array.isArray(given) && given.some((tag) => tag?.key === LAUNCH_TOKEN_KEY)) {
+    throw new UsageError(
+      `the tag '${LAUNCH_TOKEN_KEY}' is the launch token, which the command line chooses for each launch`,
+    );
+  }
 }

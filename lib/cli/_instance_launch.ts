@@ -1,7 +1,7 @@
 // `instances launch`: what it sends, checked once before the question (which names the price),
 // and a launch that names its token before anything is sent, waited for with --wait.
 
-import { type InstanceLaunchRequest, LAUNCH_TOKEN_KEY } from "../../mod.ts";
+import type { InstanceLaunchRequest } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
 import {
   type Command,
@@ -44,13 +44,6 @@ function launchBody({ args }: CommandContext): InstanceLaunchRequest {
   const filesystems = listFlag(args, "filesystem");
   if (filesystems) body.file_system_names = filesystems;
   if (args.lists.has("tag")) body.tags = tags(args.lists.get("tag"));
-  // A token of the user's could be one an earlier launch carries: recover would take that
-  // launch's instance for this one's.
-  if (body.tags?.some((tag) => tag.key === LAUNCH_TOKEN_KEY)) {
-    throw new UsageError(
-      `the tag '${LAUNCH_TOKEN_KEY}' is the launch token, which the command line chooses for each launch`,
-    );
-  }
   return body;
 }
 

@@ -93,8 +93,9 @@ export interface LaunchJournal {
 /** How often a run whose launch is unsettled says in the journal that it is still going. */
 export const HEARTBEAT_MS = 60_000;
 
-// A journal on a folder that hangs (a stuck network mount) must not hold a launch forever.
-const WRITE_TIMEOUT_MS = 5000;
+// A journal on a folder that hangs (a stuck network mount) must hold no launch, list or recover
+// forever.
+const IO_TIMEOUT_MS = 5000;
 
 /**
  * The journal in `file`, for the API at `api` and the key whose fingerprint `key` gives. The
@@ -111,20 +112,7 @@ export function launchJournal(
   const append = async (line: Record<string, unknown>) => {
     // Each line starts on a line of its own, even after one a crash cut short.
     const text = `\n${hide(JSON.stringify({ v: 1, api, key: await key(), ...line }))}\n`;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      await Promise.race([
-        file.append(text),
-        new Promise((_, reject) => {
-          timer = setTimeout(
-            () => reject(new Error(`writing ${file.where} took over ${WRITE_TIMEOUT_MS / 1000} s`)),
-            WRITE_TIMEOUT_MS,
-          );
-        }),
-      ]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await bounded(file.append(text), `writing ${file.where}`);
   };
   const at = (now: number) => new Date(now).toISOString();
   return {
@@ -190,13 +178,31 @@ export function launchJournal(
   async function read() {
     const lines: { entry: Line; by: string }[] = [];
     let unreadable = 0;
-    for (const line of (await file.read()).split("\n")) {
+    for (const line of (await bounded(file.read(), `reading ${file.where}`)).split("\n")) {
       if (line.trim() === "") continue;
       const entry = parse(line);
       if (entry === undefined) unreadable++;
       else lines.push({ entry, by: JSON.stringify([entry.api, entry.key]) });
     }
     return { lines, unreadable, ours: JSON.stringify([api, await key()]) };
+  }
+}
+
+/** `operation`, or an error once it has taken {@linkcode IO_TIMEOUT_MS}. */
+async function bounded<T>(operation: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      operation,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${what} took over ${IO_TIMEOUT_MS / 1000} s`)),
+          IO_TIMEOUT_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -47,7 +47,9 @@ export async function launchTimes(
     : "from elsewhere (not in this machine's launch journal; --audit-trail finds them)";
   if (ids.length === 0) return { times, unknownWhy, notes };
   try {
-    const journaled = await context.journal?.launchTimes() ?? new Map<string, number>();
+    // A journal that cannot be read (a stuck mount) costs the uptime column, not the list.
+    const journaled = await context.journal?.launchTimes().catch(() => undefined) ??
+      new Map<string, number>();
     ids.forEach((id) => journaled.has(id) && times.set(id, journaled.get(id)!));
   } catch (error) {
     notes.push(`Launch times unknown: the launch journal could not be read (${text(error)})`);

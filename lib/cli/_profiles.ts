@@ -42,7 +42,8 @@ const HEADER = [
 export function checkProfileName(name: string, what: string): string {
   if (!NAME.test(name)) {
     throw new UsageError(
-      `${what} must be a profile name of letters, digits and underscores (at most 64), received '${name}'`,
+      // Not quoted: a key pasted where a profile name goes must not reach a log.
+      `${what} must be a profile name of letters, digits and underscores (at most 64), received ${name.length} characters that are not one`,
     );
   }
   return name;
