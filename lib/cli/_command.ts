@@ -370,15 +370,13 @@ export async function flagFile(
   }
 }
 
-/** `key=value` pairs, as tags: never the launch token's, which the command line sets itself. */
+/** `key=value` pairs, as tags. */
 export function tags(values: readonly string[] | undefined): { key: string; value: string }[] {
-  const pairs = (values ?? []).map((pair) => {
+  return (values ?? []).map((pair) => {
     const equals = pair.indexOf("=");
     if (equals <= 0) throw new UsageError(`a tag must look like key=value, received '${pair}'`);
     return { key: pair.slice(0, equals), value: pair.slice(equals + 1) };
   });
-  refuseLaunchTokenTag(pairs);
-  return pairs;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   flagFile,
   listFlag,
   perRun,
+  refuseLaunchTokenTag,
   requiredFlag,
   tags,
 } from "./_command.ts";
@@ -44,6 +45,7 @@ function launchBody({ args }: CommandContext): InstanceLaunchRequest {
   const filesystems = listFlag(args, "filesystem");
   if (filesystems) body.file_system_names = filesystems;
   if (args.lists.has("tag")) body.tags = tags(args.lists.get("tag"));
+  refuseLaunchTokenTag(body.tags);
   return body;
 }
 

@@ -3,7 +3,15 @@
 
 import { type Instance, LAUNCH_TOKEN_KEY, type TagEntry } from "../../mod.ts";
 import { UsageError } from "./_args.ts";
-import { type Command, type CommandContext, perRun, removing, tags, takes } from "./_command.ts";
+import {
+  type Command,
+  type CommandContext,
+  perRun,
+  refuseLaunchTokenTag,
+  removing,
+  tags,
+  takes,
+} from "./_command.ts";
 import { checkUpdateRequest } from "../_rules/instances.ts";
 import { EXIT } from "./_exit.ts";
 import { CliError } from "./_report.ts";
@@ -25,11 +33,10 @@ function given(
   context: CommandContext,
 ): { replace: TagEntry[]; add: TagEntry[]; remove: string[] } {
   const { args } = context;
-  return {
-    replace: tags(args.positionals.slice(1)),
-    add: tags(args.lists.get("add")),
-    remove: args.lists.get("remove") ?? [],
-  };
+  const replace = tags(args.positionals.slice(1));
+  const add = tags(args.lists.get("add"));
+  refuseLaunchTokenTag([...replace, ...add]);
+  return { replace, add, remove: args.lists.get("remove") ?? [] };
 }
 
 /**
