@@ -142,7 +142,9 @@ export const LAUNCH_COMMAND: Command = {
     const { onLaunchToken } = launch;
     const onInterrupt = () =>
       io.progress(
-        unfinished.instanceIds === undefined
+        unfinished.launchToken === undefined
+          ? "Stopping: nothing was sent yet"
+          : unfinished.instanceIds === undefined
           ? `Stopping: finding out whether the launch with token '${unfinished.launchToken}' went through (Ctrl-C again to leave at once)`
           : args.booleans.has("keep")
           ? `Stopping: ${unfinished.instanceIds.join(", ")} is kept, as asked`

@@ -42,8 +42,9 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
       // leaves what to look for: on stderr, and in the journal.
       unfinished.launchToken = token;
       if (!context.dryRun) sayLaunching(context, token);
+      if (journal === undefined) return; // a dry run, or an embedder's run without one
       try {
-        await journal?.sending(token, body, context.now());
+        await journal.sending(token, body, context.now());
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         remark(
@@ -55,7 +56,7 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
         return;
       }
       heartbeat = setInterval(
-        () => journal?.alive(token, context.now()).catch(() => {}),
+        () => journal.alive(token, context.now()).catch(() => {}),
         HEARTBEAT_MS,
       );
     },
