@@ -3,9 +3,12 @@
 // not the others, and has shown raw fetch slower than the client that wraps it. Here the variants
 // take turns: each round runs one block of every variant, in an order that rotates from round to
 // round, and returns to the event loop between blocks so that timers, sockets and finalizers of one
-// block are settled before the next starts. Each variant's figure is the median of its blocks, with
-// the spread between the first and third quartiles, and each ratio is taken within a round (a
-// variant's block against the baseline's block of the same round) before its median is taken.
+// block are settled before the next starts. Every call is timed on its own, and a block's figure is
+// the median of its calls (a GC pause lands on one call, not on the block's mean; the timer itself
+// adds well under a microsecond to every variant alike). Each variant's figure is the median of its
+// blocks, with the spread between the first and third quartiles, and each ratio is taken within a
+// round (a variant's block against the baseline's block of the same round) before its median is
+// taken.
 
 /** One way of doing the thing measured. */
 export interface Variant {
@@ -36,7 +39,7 @@ export interface Spread {
 /** What one variant measured. */
 export interface VariantResult {
   name: string;
-  /** Time per call, in microseconds. */
+  /** Time per call (the median of each block's calls), in microseconds. */
   perCallUs: Spread;
   /** Against each reference variant (the first, unless told), round by round. */
   ratios: { against: string; ratio: Spread }[];
@@ -74,9 +77,13 @@ export async function compare(
       const index = (round + turn) % variants.length;
       const variant = variants[index]!;
       await yieldToEventLoop();
-      const started = performance.now();
-      for (let i = 0; i < options.perBlock; i++) await variant.run();
-      blocks[index]!.push((performance.now() - started) * 1000 / options.perBlock);
+      const calls: number[] = [];
+      for (let i = 0; i < options.perBlock; i++) {
+        const started = performance.now();
+        await variant.run();
+        calls.push((performance.now() - started) * 1000);
+      }
+      blocks[index]!.push(spread(calls).median);
     }
   }
   return variants.map((variant, index) => ({

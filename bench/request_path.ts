@@ -154,7 +154,7 @@ sections.push(["Parsing a 10,000-instance list", [
 ], { rounds: 20, perBlock: 3 }]);
 
 console.log(
-  `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores; medians of interleaved blocks`,
+  `Deno ${Deno.version.deno}, ${navigator.hardwareConcurrency} cores; medians of per-call times over interleaved blocks`,
 );
 try {
   for (const [title, variants, options] of sections) {
