@@ -275,3 +275,52 @@ Deno.test("launchFirstAvailable() does not move on when a refusal hides a launch
   assertEquals(launched.instance_ids, [emulator.instances()[0]!.id]);
   assertEquals(pairs(launched.tried), ["gpu_1x_a10@us-east-1"]);
 });
+
+Deno.test("launchFirstAvailable() gives every launch of a search one token: a hidden launch that listings show only after the search moved on is found by it", async () => {
+  const clock = new FakeClock();
+  const emulator = testEmulator({ clock });
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 1);
+  // The gateway sends the first launch on twice, as above.
+  let launches = 0;
+  const gateway = async (request: Request) => {
+    if (!new URL(request.url).pathname.endsWith("/launch")) return await emulator.fetch(request);
+    if (launches++ === 0) await emulator.fetch(request.clone());
+    return await emulator.fetch(request);
+  };
+  // The listing lags longer than the search looks for a refused launch.
+  emulator.faults.inject({
+    kind: "stale-read",
+    operation: "listInstances",
+    delayMs: 60_000,
+    times: 1000,
+  });
+  const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
+  const told: string[] = [];
+  const launched = await client.instances.launchFirstAvailable(
+    [
+      { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+      { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+    ],
+    { ssh_key_names: ["k"] },
+    { onLaunchToken: (token) => told.push(token) },
+  );
+  assertEquals(launched.region_name, "us-west-1");
+  assertEquals(told, [launched.launch_token!, launched.launch_token!]);
+  clock.time += 60_000;
+  const found = await client.instances.findByLaunchToken(launched.launch_token!);
+  assertEquals(found.map((i) => i.region.name).sort(), ["us-east-1", "us-west-1"]);
+  assertEquals(emulator.instances().length, 2);
+});
+
+Deno.test("launchFirstAvailable() with launchToken false sends no token and reports none", async () => {
+  const { client, emulator } = await setup();
+  const launched = await client.instances.launchFirstAvailable(
+    [
+      { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    ],
+    { ssh_key_names: ["k"] },
+    { launchToken: false },
+  );
+  assertEquals(launched.launch_token, undefined);
+  assertEquals(emulator.instances()[0]!.tags ?? [], []);
+});

@@ -25,6 +25,7 @@ import { unusableAnswer } from "../transport/_answer.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
+import { planLaunch } from "../launch/_token.ts";
 import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
@@ -230,6 +231,10 @@ export async function launchFirstAvailable(
   bodies.forEach((full) => checkLaunchRequest(full));
   // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
   checkLaunchRequest({ ...snapshotBody(action, body), instance_type_name: "-", region_name: "-" });
+  // One token for the whole search: every instance it launched carries it, so that one listing by
+  // it finds them all, a refused launch that listings showed only after the search moved on too.
+  const token = bodies[0] && planLaunch(bodies[0], options.launchToken).token;
+  const each = { ...options, launchToken: token ?? false };
   const tried: LaunchCandidate[] = [];
   let lastRefusal: InsufficientCapacityError | undefined;
   for (const full of bodies) {
@@ -238,13 +243,14 @@ export async function launchFirstAvailable(
       region_name: full.region_name,
     };
     tried.push(candidate);
-    let token: string | undefined;
+    const result = (instance_ids: string[]) => ({
+      ...candidate,
+      instance_ids,
+      tried,
+      launch_token: token,
+    });
     try {
-      const { instance_ids } = await launch(ops, full, {
-        ...options,
-        onLaunchToken: (sent) => (token = sent, options.onLaunchToken?.(sent)),
-      });
-      return { ...candidate, instance_ids, tried };
+      return result((await launch(ops, full, each)).instance_ids);
     } catch (error) {
       // Only a refusal proves nothing launched here; anything else stops the search.
       if (!(error instanceof InsufficientCapacityError)) throw error;
@@ -254,9 +260,7 @@ export async function launchFirstAvailable(
     // launched, taking the capacity the second was refused for. Its token tells, before moving on.
     if (token !== undefined) {
       const found = await hiddenLaunch(ops, token, options.signal);
-      if (found.length > 0) {
-        return { ...candidate, instance_ids: found.map((instance) => instance.id), tried };
-      }
+      if (found.length > 0) return result(found.map((instance) => instance.id));
     }
   }
   throw new NoCapacityError(tried, lastRefusal === undefined ? undefined : { cause: lastRefusal });

@@ -199,6 +199,11 @@ export interface LaunchFirstAvailableResult extends LaunchCandidate {
   instance_ids: string[];
   /** Every candidate tried, in order, the one that launched last. */
   tried: LaunchCandidate[];
+  /**
+   * The launch token every launch of the search carried (none with `launchToken: false`):
+   * `findByLaunchToken()` with it lists every instance the search made.
+   */
+  launch_token: string | undefined;
 }
 
 /**
