@@ -3,7 +3,7 @@
 // even beside the command line's own colour.
 
 import { assert, assertEquals } from "@std/assert";
-import { cliRunner, launched, withKey } from "./_cli.ts";
+import { cliRunner, launchArgs, launched, withKey } from "./_cli.ts";
 import { DENO_ENV, INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 
@@ -71,16 +71,7 @@ Deno.test({
   fn: async () => {
     await withServedEmulator({}, async ({ env, run }) => {
       await run(["ssh-keys", "add", "k", "--print-private-key"]);
-      await run([
-        "instances",
-        "launch",
-        "--type",
-        "gpu_1x_a10",
-        "--region",
-        "us-east-1",
-        "--ssh-key",
-        "k",
-      ]);
+      await run(launchArgs());
       const args = ["instances", "list", "--format", "STATUS"];
       assert((await onTerminal(args, env)).includes(`${YELLOW}booting${RESET}`));
       assert(
