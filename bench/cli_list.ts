@@ -13,6 +13,7 @@
 import { type Clock, LambdaCloudClient, systemClock } from "../mod.ts";
 import { type CliIo, EXIT, type JournalFile, runCli } from "../lib/cli/mod.ts";
 import { LambdaEmulator } from "../lib/testing/mod.ts";
+import { launchArgs } from "../tests/_cli.ts";
 import { compare, table } from "./_compare.ts";
 
 const AUDIT_EVENTS = 1000;
@@ -63,18 +64,7 @@ async function lambda(...argv: string[]): Promise<string[]> {
 let paced: { rateLimit?: false } = { rateLimit: false };
 await lambda("ssh-keys", "add", "k", "--public-key", "ssh-ed25519 AAAA k");
 for (let i = 0; i < INSTANCES; i++) {
-  await lambda(
-    "instances",
-    "launch",
-    "--type",
-    "gpu_1x_a10",
-    "--region",
-    "us-east-1",
-    "--ssh-key",
-    "k",
-    "--name",
-    `train-${i}`,
-  );
+  await lambda(...launchArgs(), "--name", `train-${i}`);
 }
 const setup = new LambdaCloudClient({
   apiKey: emulator.apiKey,

@@ -73,6 +73,34 @@ export function memoryJournal(text = ""): JournalFile & { text: string } {
 }
 
 /**
+ * A file in memory that the command line reads and replaces whole (its profiles, its cache of
+ * values), holding `text` at first (`undefined`: no file yet), and how often it was written.
+ */
+export function memoryFile<Text extends string | undefined = undefined>(
+  where: string,
+  text?: Text,
+): {
+  readonly where: string;
+  text: string | Text;
+  writes: number;
+  read(): Promise<string | Text>;
+  write(text: string): Promise<void>;
+} {
+  const file = {
+    where,
+    text: text as string | Text,
+    writes: 0,
+    read: () => Promise.resolve(file.text),
+    write: (next: string) => {
+      file.text = next;
+      file.writes++;
+      return Promise.resolve();
+    },
+  };
+  return file;
+}
+
+/**
  * A function that runs the command line against `emulator`, in-process, and records the run; its
  * runs share one launch journal in memory unless `options` say otherwise.
  */

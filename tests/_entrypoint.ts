@@ -7,7 +7,8 @@ import { testEmulator } from "./_emulator.ts";
 import "../lib/cli/mod.ts";
 import type { EmulatorOptions, EmulatorServer, LambdaEmulator } from "../lib/testing/mod.ts";
 
-const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
+/** The command line's entrypoint, as a path `deno run` takes. */
+export const CLI: string = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
 
 /** The permissions of the documented install. */
 export const INSTALL_PERMISSIONS = [

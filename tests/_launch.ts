@@ -2,9 +2,15 @@
 // emulator was asked, the launch token a launch carried, and clients whose listings or answers
 // show what a gateway or a proxy might.
 
-import { type LambdaCloudClient, type LambdaCloudClientOptions, LAUNCH_TOKEN_KEY } from "../mod.ts";
+import { assertRejects } from "@std/assert";
+import {
+  type LambdaCloudClient,
+  type LambdaCloudClientOptions,
+  LAUNCH_TOKEN_KEY,
+  LaunchWaitError,
+} from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
-import { emulatorClient, keyed, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import {
   dataResponse,
   errorResponse,
@@ -23,6 +29,22 @@ export async function setup(
   const client = await keyed(emulatorClient(emulator, { clock, ...options }));
   emulator.clearRequests();
   return { clock, emulator, client };
+}
+
+/**
+ * What launchAndWait() of {@linkcode LAUNCH} through `client` fails with when its caller gives up
+ * ("stop") at the first progress it hears of, once the instance is launched: what its cleanup did.
+ */
+export function givenUpAtFirstProgress(client: LambdaCloudClient): Promise<LaunchWaitError> {
+  const controller = new AbortController();
+  return assertRejects(
+    () =>
+      client.instances.launchAndWait(LAUNCH, {
+        signal: controller.signal,
+        onProgress: () => controller.abort(new Error("stop")),
+      }),
+    LaunchWaitError,
+  );
 }
 
 /** Each request the emulator was sent, as its operation and the status it answered. */

@@ -4,7 +4,7 @@
 // modes, the rename) is cli_credentials_file_test.ts's; the real entrypoint, cli_auth_entrypoint_test.ts's.
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { cliRunner, launchArgs, type TerminalSetup } from "./_cli.ts";
+import { cliRunner, launchArgs, memoryFile, type TerminalSetup } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { type CredentialsFile, EXIT } from "../lib/cli/mod.ts";
 import { keyFingerprint } from "../lib/cli/_journal.ts";
@@ -13,22 +13,6 @@ import type { LambdaEmulator } from "../lib/testing/mod.ts";
 const WHERE = "/home/u/.config/lambda-cloud/credentials";
 const KEY = "secret_emulator"; // the test emulator's key
 const OTHER = "secret_another_key_7f3a";
-
-/** A credentials file in memory: its text (none yet when undefined), and how often it was written. */
-function memoryFile(text?: string): CredentialsFile & { text: string | undefined; writes: number } {
-  const file = {
-    text,
-    writes: 0,
-    where: WHERE,
-    read: () => Promise.resolve(file.text),
-    write: (next: string) => {
-      file.text = next;
-      file.writes++;
-      return Promise.resolve();
-    },
-  };
-  return file;
-}
 
 /** The command line on `emulator` with `file` for its profiles, and LAMBDA_API_KEY unset. */
 function withFile(
@@ -61,7 +45,7 @@ function entries(file: { text: string | undefined }): string[] {
 
 Deno.test("auth: login stores a key piped in once one read accepts it, and status says where it came from", async () => {
   const emulator = testEmulator();
-  const file = memoryFile();
+  const file = memoryFile(WHERE);
   const { sent, fetch } = recording(emulator);
   const login = await withFile(emulator, file, { stdin: `  ${KEY}\n` }, fetch)([
     "auth",
@@ -93,7 +77,7 @@ Deno.test("auth: login stores a key piped in once one read accepts it, and statu
 
 Deno.test("auth: on a terminal, login asks for the key (without echo) rather than take it as an argument", async () => {
   const emulator = testEmulator();
-  const file = memoryFile();
+  const file = memoryFile(WHERE);
   const typed = await withFile(emulator, file, { terminal: true, typed: KEY })(["auth", "login"]);
   assertEquals(typed.code, EXIT.ok, typed.err);
   assertEquals(typed.questions, [
@@ -101,7 +85,7 @@ Deno.test("auth: on a terminal, login asks for the key (without echo) rather tha
   ]);
   assertEquals(entries(file), [`LAMBDA_API_KEY_default=${KEY}`]);
   // Nobody to ask, and nothing piped in: it says how, and stores nothing.
-  const nobody = await withFile(emulator, memoryFile())(["auth", "login"]);
+  const nobody = await withFile(emulator, memoryFile(WHERE))(["auth", "login"]);
   assertEquals(nobody.code, EXIT.usage);
   assertMatch(nobody.err, /^error: cannot ask for the key here .*'--with-key-stdin'/);
   // A key is never an argument, and one given as such is not repeated.
@@ -114,6 +98,7 @@ Deno.test("auth: on a terminal, login asks for the key (without echo) rather tha
 Deno.test("auth: which key is sent: --profile, then LAMBDA_API_KEY, then LAMBDA_PROFILE's profile, else 'default'", async () => {
   const emulator = testEmulator();
   const file = memoryFile(
+    WHERE,
     `LAMBDA_API_KEY_default=${OTHER}\nLAMBDA_API_KEY_work=${KEY}\nLAMBDA_API_KEY_spare=${OTHER}x\n`,
   );
   const status = async (argv: string[], env: Record<string, string>) => {
@@ -165,7 +150,7 @@ Deno.test("auth: which key is sent: --profile, then LAMBDA_API_KEY, then LAMBDA_
 Deno.test("auth: a profile's base URL goes with its key, and only with it", async () => {
   const emulator = testEmulator();
   const { sent, fetch } = recording(emulator);
-  const file = memoryFile();
+  const file = memoryFile(WHERE);
   const run = (argv: string[], setup: TerminalSetup = {}) =>
     withFile(emulator, file, setup, fetch)(argv);
   const login = await run(
@@ -219,6 +204,7 @@ Deno.test("auth: a profile's base URL goes with its key, and only with it", asyn
 Deno.test("auth: login over a profile replaces its key, says so, and keeps every other line", async () => {
   const emulator = testEmulator();
   const file = memoryFile(
+    WHERE,
     [
       "# mine",
       `LAMBDA_API_KEY_default=${OTHER}`,
@@ -272,7 +258,7 @@ Deno.test("auth: login over a profile replaces its key, says so, and keeps every
 
 Deno.test("auth: a key the API refuses, or that cannot be checked, is not stored", async () => {
   const emulator = testEmulator();
-  const file = memoryFile(`LAMBDA_API_KEY_default=${KEY}\n`);
+  const file = memoryFile(WHERE, `LAMBDA_API_KEY_default=${KEY}\n`);
   const before = file.text;
   const refused = await withFile(emulator, file, { stdin: OTHER })([
     "auth",
@@ -298,7 +284,7 @@ Deno.test("auth: a key the API refuses, or that cannot be checked, is not stored
 
 Deno.test("auth: bad keys and names are refused before anything is sent, and never echoed", async () => {
   const emulator = testEmulator();
-  const file = memoryFile(`LAMBDA_API_KEY_default=${KEY}\nLAMBDA_API_KEY_work=${KEY}\n`);
+  const file = memoryFile(WHERE, `LAMBDA_API_KEY_default=${KEY}\nLAMBDA_API_KEY_work=${KEY}\n`);
   const before = file.text;
   const login = (stdin: string, ...argv: string[]) =>
     withFile(emulator, file, { stdin })(["auth", "login", "--with-key-stdin", ...argv]);
@@ -327,7 +313,7 @@ Deno.test("auth: bad keys and names are refused before anything is sent, and nev
 
 Deno.test("auth: an unknown profile is an error with a did-you-mean, whichever way it was named", async () => {
   const emulator = testEmulator();
-  const file = memoryFile(`LAMBDA_API_KEY_work=${KEY}\nLAMBDA_API_KEY_staging=${KEY}\n`);
+  const file = memoryFile(WHERE, `LAMBDA_API_KEY_work=${KEY}\nLAMBDA_API_KEY_staging=${KEY}\n`);
   const flag = await withFile(emulator, file)(["regions", "--profile", "wrok"]);
   assertEquals(flag.code, EXIT.usage);
   assertEquals(flag.err.split("\n"), [
@@ -363,7 +349,7 @@ Deno.test("auth: a malformed or unreadable file is an error naming it, never quo
       [`lambda-api-key=${KEY}\n`, 1],
     ] as const
   ) {
-    const file = memoryFile(text);
+    const file = memoryFile(WHERE, text);
     for (const argv of [["regions"], ["auth", "list"], ["auth", "login", "--with-key-stdin"]]) {
       const result = await withFile(emulator, file, { stdin: KEY })(argv);
       assertEquals(result.code, EXIT.auth, argv.join(" "));
@@ -391,6 +377,7 @@ Deno.test("auth: a malformed or unreadable file is an error naming it, never quo
 Deno.test("auth: logout asks, or needs --yes, and removes that profile only; list masks every key", async () => {
   const emulator = testEmulator();
   const file = memoryFile(
+    WHERE,
     `LAMBDA_API_KEY_default=${OTHER}\nLAMBDA_API_KEY_work=${KEY}\nLAMBDA_BASE_URL_work='http://127.0.0.1:9/api/v1'\n`,
   );
   const list = await withFile(emulator, file)(["auth", "list"]);
@@ -424,7 +411,7 @@ Deno.test("auth: logout asks, or needs --yes, and removes that profile only; lis
   const json = await withFile(emulator, file)(["auth", "list", "--json"]);
   assertEquals(JSON.parse(json.out), [{ profile: "default", key: "…7f3a", base_url: null }]);
   assert(!list.out.includes(OTHER) && !json.out.includes(OTHER));
-  const empty = await withFile(emulator, memoryFile())(["auth", "list"]);
+  const empty = await withFile(emulator, memoryFile(WHERE))(["auth", "list"]);
   assertEquals([empty.out, empty.err], [
     "(none)",
     `No profiles in ${WHERE}: 'lambda auth login' adds one.`,
@@ -440,7 +427,7 @@ Deno.test("auth: the launch journal tells a profile's key from another by its fi
   const options = {
     fetch: emulator.fetch,
     rateLimit: false as const,
-    credentials: memoryFile(`LAMBDA_API_KEY_work=${KEY}\nLAMBDA_BASE_URL_work='${api}'\n`),
+    credentials: memoryFile(WHERE, `LAMBDA_API_KEY_work=${KEY}\nLAMBDA_BASE_URL_work='${api}'\n`),
     journal: {
       where: "(memory)",
       read: () => Promise.resolve(journal),

@@ -3,8 +3,9 @@
 // even beside the command line's own colour.
 
 import { assert, assertEquals } from "@std/assert";
-import { cliRunner, launched, withKey } from "./_cli.ts";
-import { DENO_ENV, INSTALL_PERMISSIONS, withServedEmulator } from "./_entrypoint.ts";
+import { cliRunner, launchArgs, launched, withKey } from "./_cli.ts";
+import { withServedEmulator } from "./_entrypoint.ts";
+import { hasScript, onTerminal } from "./_terminal.ts";
 import { EXIT } from "../lib/cli/mod.ts";
 
 const GREEN = "\x1b[32m";
@@ -45,48 +46,21 @@ Deno.test("cli colour: a status is coloured in a table, and the word error, wher
   assert(!(await run(["instances", "list", "-q"])).out.includes("\x1b"));
 });
 
-/** Runs the command line on a pseudo-terminal (util-linux `script`), with `env` as it is. */
-async function onTerminal(args: string[], env: Record<string, string>): Promise<string> {
-  const cli = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
-  const command = [Deno.execPath(), "run", ...INSTALL_PERMISSIONS, cli, ...args]
-    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" ");
-  const { stdout } = await new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    clearEnv: true,
-    env: { ...DENO_ENV, ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return new TextDecoder().decode(stdout);
-}
-
-const hasScript = Deno.build.os === "linux" &&
-  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
-    .output().then((result) => result.success, () => false));
-
 Deno.test({
   name: "cli colour: through the entrypoint, on a terminal, not with NO_COLOR, not into a pipe",
   ignore: !hasScript,
   fn: async () => {
     await withServedEmulator({}, async ({ env, run }) => {
       await run(["ssh-keys", "add", "k", "--print-private-key"]);
-      await run([
-        "instances",
-        "launch",
-        "--type",
-        "gpu_1x_a10",
-        "--region",
-        "us-east-1",
-        "--ssh-key",
-        "k",
-      ]);
+      await run(launchArgs());
       const args = ["instances", "list", "--format", "STATUS"];
-      assert((await onTerminal(args, env)).includes(`${YELLOW}booting${RESET}`));
+      assert((await onTerminal(args, env)).shown.includes(`${YELLOW}booting${RESET}`));
       assert(
-        (await onTerminal(["instances", "get", "nope"], env)).includes("\x1b[1;31merror:\x1b[0m"),
+        (await onTerminal(["instances", "get", "nope"], env)).shown.includes(
+          "\x1b[1;31merror:\x1b[0m",
+        ),
       );
-      const noColor = await onTerminal(args, { ...env, NO_COLOR: "1" });
+      const noColor = (await onTerminal(args, { ...env, NO_COLOR: "1" })).shown;
       assert(noColor.includes("booting") && !noColor.includes(YELLOW), JSON.stringify(noColor));
       const piped = await run(args, { env: { ...env, NO_COLOR: "" } });
       assertEquals(piped.out, "STATUS\nbooting");

@@ -3,33 +3,17 @@
 // takes a value, values or nothing, never options; and no name offered that the shell would run.
 
 import { assert, assertEquals } from "@std/assert";
-import { cliRunner, launched, withKey } from "./_cli.ts";
+import { cliRunner, launched, memoryFile, withKey } from "./_cli.ts";
 import { FakeClock } from "./_fakes.ts";
 import { testEmulator } from "./_emulator.ts";
 import { DENO_ENV, withServedEmulator } from "./_entrypoint.ts";
-import { type CacheFile, EXIT } from "../lib/cli/mod.ts";
-
-/** A cache file in memory, and how often it was written. */
-function memoryCache(): CacheFile & { text: string; writes: number } {
-  const file = {
-    where: "(memory)",
-    text: "",
-    writes: 0,
-    read: () => Promise.resolve(file.text),
-    write: (text: string) => {
-      file.text = text;
-      file.writes++;
-      return Promise.resolve();
-    },
-  };
-  return file;
-}
+import { EXIT } from "../lib/cli/mod.ts";
 
 Deno.test("cli completions: values come from a listing kept a minute, per API and key", async () => {
   const { emulator, run: plain } = await withKey();
   await launched(plain, "train-1", "train-2");
   const clock = new FakeClock();
-  const cache = memoryCache();
+  const cache = memoryFile("(memory)", "");
   const run = cliRunner(emulator, { clock }, {
     fetch: emulator.fetch,
     rateLimit: false,

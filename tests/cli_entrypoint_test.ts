@@ -6,7 +6,8 @@
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { launchArgs } from "./_cli.ts";
 import { LAUNCH_TOKEN_KEY } from "../mod.ts";
-import { DENO_ENV, INSTALL_PERMISSIONS, lambda, withServedEmulator } from "./_entrypoint.ts";
+import { lambda, withServedEmulator } from "./_entrypoint.ts";
+import { hasScript, onTerminal } from "./_terminal.ts";
 
 const LAUNCH = launchArgs();
 
@@ -350,49 +351,26 @@ Deno.test("entrypoint: parallel invocations wait out the rate limit instead of f
   });
 });
 
-/** Runs the command line on a pseudo-terminal (util-linux `script`), typing `answer` at it. */
-async function onTerminal(args: string[], env: Record<string, string>, answer: string) {
-  const cli = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
-  const command = [Deno.execPath(), "run", ...INSTALL_PERMISSIONS, cli, ...args]
-    .map((word) => `'${word.replaceAll("'", `'\\''`)}'`).join(" "); // for script's sh -c
-  const child = new Deno.Command("script", {
-    args: ["-qec", command, "/dev/null"],
-    clearEnv: true,
-    env: { ...DENO_ENV, ...env, NO_COLOR: "1" },
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(answer + "\n"));
-  await writer.close();
-  const { code, stdout } = await child.output();
-  return { code, out: new TextDecoder().decode(stdout) };
-}
-
-const hasScript = Deno.build.os === "linux" &&
-  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
-    .output().then((result) => result.success, () => false));
-
 Deno.test({
   name: "entrypoint: on a terminal, a launch asks with its price, and a terminate asks first",
   ignore: !hasScript,
   fn: async () => {
     await withServedEmulator({}, async ({ emulator, env, run }) => {
       await run(["ssh-keys", "add", "k", "--print-private-key"]);
-      const declined = await onTerminal(LAUNCH, env, "n");
+      const plain = { ...env, NO_COLOR: "1" }; // its questions as plain text
+      const declined = await onTerminal(LAUNCH, plain, "n");
       assertEquals(declined.code, 9);
       assertMatch(
-        declined.out,
+        declined.shown,
         /Launch gpu_1x_a10 in us-east-1 at \$0\.75\/h \(\$18\.00 a day\)\? It bills by the minute until terminated\. \[y\/N\]/,
       );
       assertEquals(emulator.instances().length, 0);
       const id = (await run([...LAUNCH, "-q"])).out;
-      const kept = await onTerminal(["instances", "terminate", id], env, "n");
+      const kept = await onTerminal(["instances", "terminate", id], plain, "n");
       assertEquals(kept.code, 9);
-      assertMatch(kept.out, new RegExp(`Terminate ${id} \\(gpu_1x_a10, \\$0\\.75/h\\)\\?`));
+      assertMatch(kept.shown, new RegExp(`Terminate ${id} \\(gpu_1x_a10, \\$0\\.75/h\\)\\?`));
       assertEquals(emulator.instances()[0]!.status, "booting");
-      const gone = await onTerminal(["instances", "terminate", id], env, "y");
+      const gone = await onTerminal(["instances", "terminate", id], plain, "y");
       assertEquals(gone.code, 0);
       assertEquals(emulator.instances()[0]!.status, "terminating");
     });

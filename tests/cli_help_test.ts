@@ -86,33 +86,25 @@ Deno.test("cli help: a mistyped command is fixed by its verb, and its arguments 
     assertEquals(result.code, EXIT.usage, argv.join(" "));
     return result.err.split("\n")[0];
   };
-  // Words from other tools: the verb this group has for them.
-  assertEquals(
-    await first(["instances", "delete", "train-1"]),
-    "error: unknown command 'instances delete'; did you mean 'instances terminate'?",
-  );
-  assertEquals(
-    await first(["ssh-keys", "remove", "laptop"]),
-    "error: unknown command 'ssh-keys remove'; did you mean 'ssh-keys delete'?",
-  );
-  assertEquals(
-    await first(["instances", "create", "--type", "gpu_1x_a10"]),
-    "error: unknown command 'instances create'; did you mean 'instances launch'?",
-  );
-  assertEquals(
-    await first(["firewall", "global", "add", "--rule", "tcp:22:0.0.0.0/0"]),
-    "error: unknown command 'firewall global add'; did you mean 'firewall global add-rule'?",
-  );
-  // A typo of the verb, compared with the group's verbs only.
-  assertEquals(
-    await first(["instances", "trminate", "train-1"]),
-    "error: unknown command 'instances trminate'; did you mean 'instances terminate'?",
-  );
-  // No likely verb: the group's commands, never a guess with the argument folded in.
-  assertEquals(
-    await first(["instances", "mv", "a", "b"]),
-    "error: unknown command 'instances mv'; did you mean 'instances rename'?",
-  );
+  for (
+    const [command, args, meant] of [
+      // Words from other tools: the verb this group has for them.
+      ["instances delete", "train-1", "instances terminate"],
+      ["ssh-keys remove", "laptop", "ssh-keys delete"],
+      ["instances create", "--type gpu_1x_a10", "instances launch"],
+      ["firewall global add", "--rule tcp:22:0.0.0.0/0", "firewall global add-rule"],
+      // A typo of the verb, compared with the group's verbs only.
+      ["instances trminate", "train-1", "instances terminate"],
+      // Never a guess with the argument folded in.
+      ["instances mv", "a b", "instances rename"],
+    ]
+  ) {
+    assertEquals(
+      await first(`${command} ${args}`.split(" ")),
+      `error: unknown command '${command}'; did you mean '${meant}'?`,
+    );
+  }
+  // No likely verb: the group's commands.
   assertEquals(
     await first(["instances", "zap", "train-1"]),
     "error: unknown command 'instances zap'; the commands of 'instances' are list, get, launch, recover, rename, tag, restart, terminate, wait",

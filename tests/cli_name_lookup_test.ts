@@ -24,18 +24,7 @@ Deno.test("cli name lookup: an empty or blank argument is refused, not taken for
       ["instances", "get", "--", ""],
       // The same for names given as options.
       [...launchArgs("gpu_1x_a10", "us-east-1", " ")],
-      [
-        "instances",
-        "launch",
-        "--type",
-        "gpu_1x_a10",
-        "--region",
-        "us-east-1",
-        "--ssh-key",
-        "k",
-        "--firewall-ruleset",
-        "\t",
-      ],
+      [...launchArgs(), "--firewall-ruleset", "\t"],
     ]
   ) {
     const result = await run(argv);

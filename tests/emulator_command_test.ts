@@ -6,6 +6,13 @@ import { ConflictError, LambdaCloudClient, RateLimitError } from "../mod.ts";
 import { EMULATOR_USAGE, emulatorMain, runEmulatorCommand } from "../lib/testing/_command.ts";
 
 const ENTRYPOINT = new URL("../lib/testing/mod.ts", import.meta.url).pathname;
+/** The served emulator's key unless --api-key says otherwise. */
+const DEFAULT_KEY = "secret_emulator";
+
+/** A client of the emulator served at `url`, unpaced and never retrying: each refusal shows. */
+function clientOf(url: string, apiKey = DEFAULT_KEY): LambdaCloudClient {
+  return new LambdaCloudClient({ baseUrl: url, apiKey, rateLimit: false, maxRetries: 0 });
+}
 
 function capture() {
   const out: string[] = [];
@@ -29,11 +36,7 @@ Deno.test("command: starts a server, prints its URL, its key and a ready-to-past
     "",
     `  export LAMBDA_BASE_URL=${server.url} LAMBDA_API_KEY=secret_cli`,
   ]);
-  const client = new LambdaCloudClient({
-    baseUrl: server.url,
-    apiKey: "secret_cli",
-    rateLimit: false,
-  });
+  const client = clientOf(server.url, "secret_cli");
   assertEquals((await client.regions.list()).length, 12);
 });
 
@@ -63,12 +66,7 @@ Deno.test("command: the rate-limit flags reach the emulator", async () => {
     ],
     (line) => lines.push(line),
   ))!;
-  const client = new LambdaCloudClient({
-    baseUrl: server.url,
-    apiKey: "secret_emulator",
-    rateLimit: false,
-    maxRetries: 0,
-  });
+  const client = clientOf(server.url);
   await client.regions.list();
   await client.regions.list(); // the burst of one
   const error = await assertRejects(() => client.regions.list(), RateLimitError);
@@ -81,12 +79,7 @@ Deno.test("command: --assume, --boot-seconds and --count-invalid-launches reach 
     ["--assume", "reterminate=200,keyInUse=400", "--boot-seconds", "0", "--no-rate-limit"],
     () => {},
   ))!;
-  const client = new LambdaCloudClient({
-    baseUrl: server.url,
-    apiKey: "secret_emulator",
-    rateLimit: false,
-    maxRetries: 0,
-  });
+  const client = clientOf(server.url);
   const key = await client.sshKeys.create({ name: "k" });
   const [id] = (await client.instances.launch({
     region_name: "us-east-3",
@@ -115,7 +108,7 @@ Deno.test("command: --assume, --boot-seconds and --count-invalid-launches reach 
 async function post(url: string, path: string, body: unknown): Promise<number> {
   const response = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { authorization: "Bearer secret_emulator" },
+    headers: { authorization: `Bearer ${DEFAULT_KEY}` },
     body: JSON.stringify(body),
   });
   await response.body?.cancel();
@@ -226,11 +219,7 @@ Deno.test("command: through the real entrypoint, it serves and prints the export
     while (!text.includes("export ")) text += (await reader.read()).value ?? "";
     const exported = /export LAMBDA_BASE_URL=(\S+) LAMBDA_API_KEY=(\S+)\n/.exec(text);
     assert(exported, text);
-    const client = new LambdaCloudClient({
-      baseUrl: exported[1]!,
-      apiKey: exported[2]!,
-      rateLimit: false,
-    });
+    const client = clientOf(exported[1]!, exported[2]!);
     assertEquals((await client.regions.list()).length, 12);
     await reader.cancel();
   } finally {

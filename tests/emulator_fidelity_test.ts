@@ -3,7 +3,7 @@
 // validators the emulator shares).
 
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
-import { emulatorClient, keyed, LAUNCH, raw, testEmulator } from "./_emulator.ts";
+import { emulatorClient, keyed, LAUNCH, MINUTE, raw, testEmulator } from "./_emulator.ts";
 import {
   ConflictError,
   type InstanceWaitError,
@@ -15,7 +15,8 @@ import {
 } from "../mod.ts";
 import type { LambdaEmulator } from "../lib/testing/mod.ts";
 
-const MINUTE = 60_000;
+/** A ticket the emulator takes, for the tests that need one to hang attachments on. */
+const SERVICE_REQUEST = { subject: "s", description: "d", type: "service_request" } as const;
 
 async function withKey(): Promise<{ emulator: LambdaEmulator; client: LambdaCloudClient }> {
   const emulator = testEmulator();
@@ -81,11 +82,7 @@ Deno.test("creating a filesystem on an invalid billing address answers 403, as t
 
 Deno.test("query parameters are held to the spec: enums and date-times answer 400 otherwise", async () => {
   const { emulator, client } = await withKey();
-  const ticket = await client.tickets.create({
-    subject: "",
-    description: "",
-    type: "service_request",
-  });
+  const ticket = await client.tickets.create(SERVICE_REQUEST);
   for (
     const path of [
       "/tickets?status=closed",
@@ -162,11 +159,7 @@ Deno.test("what the spec allows passes: image by id and family, an empty update,
   );
   // Stored as sent: trimmed, white space alone would become "", which the spec's minLength refuses.
   assertEquals((await client.sshKeys.create({ name: "y", public_key: "  " })).public_key, "  ");
-  const ticket = await client.tickets.create({
-    subject: "s",
-    description: "d",
-    type: "service_request",
-  });
+  const ticket = await client.tickets.create(SERVICE_REQUEST);
   for (const content_type of ["application/gzip", 'text/plain; charset="utf-8"']) {
     const upload = await raw(emulator, "POST", `/tickets/${ticket.id}/attachments`, {
       filename: "",
@@ -179,11 +172,7 @@ Deno.test("what the spec allows passes: image by id and family, an empty update,
 
 Deno.test("stricter than the schema only where the spec's prose says so", async () => {
   const { emulator, client } = await withKey();
-  const ticket = await client.tickets.create({
-    subject: "s",
-    description: "d",
-    type: "service_request",
-  });
+  const ticket = await client.tickets.create(SERVICE_REQUEST);
   const ssh = { protocol: "tcp", source_network: "0.0.0.0/0", description: "" };
   for (
     const [method, path, body] of [
@@ -328,11 +317,7 @@ Deno.test("values follow the spec's examples: audit events, LRNs, names, ids, li
   assert((await client.images.list()).every((image) => uuid.test(image.id)));
   assertMatch((await client.instances.get(id!)).image?.id ?? "", uuid);
 
-  const ticket = await client.tickets.create({
-    subject: "s",
-    description: "d",
-    type: "service_request",
-  });
+  const ticket = await client.tickets.create(SERVICE_REQUEST);
   const upload = await client.tickets.attachments.initiateUpload(ticket.id, {
     filename: "a.txt",
     content_type: "text/plain",

@@ -6,16 +6,21 @@ import { readEnv } from "../lib/_env.ts";
 import { assertRejects, assertStrictEquals } from "@std/assert";
 import { dataResponse, FakeFetch } from "./_fakes.ts";
 
-function withEnv(value: string | undefined, fn: () => Promise<void>): () => Promise<void> {
+/** Runs `fn` with the variable `name` set to `value` (unset for `undefined`), restoring it after. */
+function withVariable(
+  name: "LAMBDA_API_KEY" | "LAMBDA_BASE_URL",
+  value: string | undefined,
+  fn: () => Promise<void>,
+): () => Promise<void> {
+  const set = (to: string | undefined) =>
+    to === undefined ? Deno.env.delete(name) : Deno.env.set(name, to);
   return async () => {
-    const before = Deno.env.get("LAMBDA_API_KEY");
-    if (value === undefined) Deno.env.delete("LAMBDA_API_KEY");
-    else Deno.env.set("LAMBDA_API_KEY", value);
+    const before = Deno.env.get(name);
+    set(value);
     try {
       await fn();
     } finally {
-      if (before === undefined) Deno.env.delete("LAMBDA_API_KEY");
-      else Deno.env.set("LAMBDA_API_KEY", before);
+      set(before);
     }
   };
 }
@@ -33,7 +38,7 @@ function answeringOnce(apiKey?: string): { fake: FakeFetch; client: LambdaCloudC
 Deno.test(
   "LAMBDA_API_KEY is used when apiKey is absent and the permission is granted",
   { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
-  withEnv("secret_from_env\n", async () => {
+  withVariable("LAMBDA_API_KEY", "secret_from_env\n", async () => {
     const { fake, client } = answeringOnce();
     await client.regions.list();
     assertStrictEquals(fake.requests[0]!.headers.get("authorization"), "Bearer secret_from_env");
@@ -80,7 +85,7 @@ Deno.test(
 Deno.test(
   "an empty LAMBDA_API_KEY counts as missing",
   { permissions: { env: ["LAMBDA_API_KEY"] } },
-  withEnv("  ", async () => {
+  withVariable("LAMBDA_API_KEY", "  ", async () => {
     const client = new LambdaCloudClient({ fetch: new FakeFetch().fetch, rateLimit: false });
     await assertRejects(() => client.regions.list(), LambdaCloudError, "no API key found");
   }),
@@ -130,7 +135,7 @@ Deno.test("readEnv() reads only when the permission is granted, and survives a t
 Deno.test(
   "LAMBDA_API_KEY is read when the first request goes out, not when the client is made",
   { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
-  withEnv("secret_at_construction", async () => {
+  withVariable("LAMBDA_API_KEY", "secret_at_construction", async () => {
     const { fake, client } = answeringOnce();
     // A Deploy function sets its secrets after the module (and the client) loaded.
     Deno.env.set("LAMBDA_API_KEY", "secret_at_first_request");
@@ -142,27 +147,13 @@ Deno.test(
   }),
 );
 
-/** Runs `fn` with LAMBDA_BASE_URL set to `value` (unset for `undefined`), restoring it after. */
-function withBaseUrl(value: string | undefined, fn: () => Promise<void>): () => Promise<void> {
-  return async () => {
-    const before = Deno.env.get("LAMBDA_BASE_URL");
-    if (value === undefined) Deno.env.delete("LAMBDA_BASE_URL");
-    else Deno.env.set("LAMBDA_BASE_URL", value);
-    try {
-      await fn();
-    } finally {
-      if (before === undefined) Deno.env.delete("LAMBDA_BASE_URL");
-      else Deno.env.set("LAMBDA_BASE_URL", before);
-    }
-  };
-}
-
 Deno.test(
   "LAMBDA_BASE_URL is where requests go when baseUrl is absent, read when the first request goes out",
   { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
-  withEnv(
+  withVariable(
+    "LAMBDA_API_KEY",
     "secret_from_env",
-    withBaseUrl("https://elsewhere.example/api/v1", async () => {
+    withVariable("LAMBDA_BASE_URL", "https://elsewhere.example/api/v1", async () => {
       const { fake, client } = answeringOnce();
       Deno.env.set("LAMBDA_BASE_URL", "http://127.0.0.1:8787/api/v1/");
       await client.regions.list();
@@ -181,7 +172,7 @@ Deno.test(
 Deno.test(
   "LAMBDA_BASE_URL is held to baseUrl's checks, and a baseUrl given is never overridden by it",
   { permissions: { env: ["LAMBDA_API_KEY", "LAMBDA_BASE_URL"] } },
-  withEnv("secret_from_env", async () => {
+  withVariable("LAMBDA_API_KEY", "secret_from_env", async () => {
     for (
       const [value, message] of [
         ["", "Cannot list regions: 'LAMBDA_BASE_URL' is not a valid URL, received ''"],
@@ -191,14 +182,14 @@ Deno.test(
         ],
       ]
     ) {
-      await withBaseUrl(value, async () => {
+      await withVariable("LAMBDA_BASE_URL", value, async () => {
         const { fake, client } = answeringOnce();
         const error = await assertRejects(() => client.regions.list(), TypeError);
         assertStrictEquals(error.message, message);
         assertStrictEquals(fake.requests.length, 0);
       })();
     }
-    await withBaseUrl("http://127.0.0.1:1/api/v1", async () => {
+    await withVariable("LAMBDA_BASE_URL", "http://127.0.0.1:1/api/v1", async () => {
       const fake = new FakeFetch(dataResponse([]));
       const client = new LambdaCloudClient({
         fetch: fake.fetch,
@@ -214,7 +205,7 @@ Deno.test(
 Deno.test(
   "a key from LAMBDA_API_KEY without permission to read LAMBDA_BASE_URL is an error, never production by default",
   { permissions: { env: ["LAMBDA_API_KEY"] } },
-  withEnv("secret_from_env", async () => {
+  withVariable("LAMBDA_API_KEY", "secret_from_env", async () => {
     const { fake, client } = answeringOnce();
     const error = await assertRejects(() => client.regions.list(), LambdaCloudError);
     assertStrictEquals(

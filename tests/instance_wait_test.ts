@@ -4,6 +4,7 @@ import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { assertSpyCallArgs, assertSpyCalls, spy } from "@std/testing/mock";
 import { emulatorClient, keyed, LAUNCH, testEmulator } from "./_emulator.ts";
 import { dataResponse, fakeClient, FakeClock, FakeFetch, hang, sampleInstance } from "./_fakes.ts";
+import { givenUpAtFirstProgress } from "./_launch.ts";
 import {
   AuthenticationError,
   InstanceWaitError,
@@ -148,15 +149,7 @@ Deno.test("launchAndWait() leaves the instance when told, and says when cleanup 
   const broken = await setup({ bootMs: 60 * MINUTE });
   // Every terminate fails: the cleanup, which tries again for a minute, cannot succeed.
   broken.emulator.faults.inject({ kind: "drop", operation: "terminateInstance", probability: 1 });
-  const controller = new AbortController();
-  const failed = await assertRejects(
-    () =>
-      broken.client.instances.launchAndWait(LAUNCH, {
-        signal: controller.signal,
-        onProgress: () => controller.abort(new Error("stop")),
-      }),
-    LaunchWaitError,
-  );
+  const failed = await givenUpAtFirstProgress(broken.client);
   assertEquals([failed.terminated, failed.instanceId], [false, broken.emulator.instances()[0]?.id]);
   assertMatch(failed.message, /stop; terminating it failed too .*terminate it yourself/);
 });

@@ -22,7 +22,14 @@ import {
   hang,
   sampleInstance,
 } from "./_fakes.ts";
-import { listedBesideUnusable, listingAlso, setup, through, tokenOf } from "./_launch.ts";
+import {
+  givenUpAtFirstProgress,
+  listedBesideUnusable,
+  listingAlso,
+  setup,
+  through,
+  tokenOf,
+} from "./_launch.ts";
 
 /**
  * A client behind a gateway that sends each launch on twice, and answers what `answer` makes of
@@ -175,21 +182,13 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
   // tries again until it sees it go.
   const { emulator } = await setup();
   let ignored = 0;
-  const controller = new AbortController();
   const client = through(emulator, (request) => {
     if (request.url.endsWith("/terminate") && ignored++ < 2) {
       return Promise.resolve(dataResponse({ terminated_instances: [] }));
     }
     return emulator.fetch(request);
   });
-  const done = await assertRejects(
-    () =>
-      client.instances.launchAndWait(LAUNCH, {
-        signal: controller.signal,
-        onProgress: () => controller.abort(new Error("stop")),
-      }),
-    LaunchWaitError,
-  );
+  const done = await givenUpAtFirstProgress(client);
   assertEquals([done.terminated, ignored], [true, 3]);
   assertEquals(emulator.instances().map((item) => item.status), ["terminating"]);
 
@@ -202,15 +201,7 @@ Deno.test("launchAndWait() says terminated only once it has seen the instance te
         ? Promise.resolve(dataResponse({ terminated_instances: [] }))
         : stuck.emulator.fetch(request),
   );
-  const stop = new AbortController();
-  const left = await assertRejects(
-    () =>
-      stubborn.instances.launchAndWait(LAUNCH, {
-        signal: stop.signal,
-        onProgress: () => stop.abort(new Error("stop")),
-      }),
-    LaunchWaitError,
-  );
+  const left = await givenUpAtFirstProgress(stubborn);
   assertEquals(left.terminated, false);
   assertMatch(left.message, /could not see .* terminating within 60 s.*it bills until then/);
 });

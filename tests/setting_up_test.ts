@@ -3,17 +3,13 @@
 // does not lead into npx's cache, which npm may clean at any time.
 
 import { assert, assertEquals, assertMatch } from "@std/assert";
-import { DENO_ENV } from "./_entrypoint.ts";
+import { CLI, DENO_ENV } from "./_entrypoint.ts";
+import { hasScript } from "./_terminal.ts";
 
 const README = await Deno.readTextFile("README.md");
 const CLI_DOC = await Deno.readTextFile("docs/cli.md");
 const RUN_TESTS = new URL("./tools/run_tests.ts", import.meta.url).pathname;
 const JSR_MIRROR = new URL("../../shared/jsr/with-mirror", import.meta.url).pathname;
-const CLI = new URL("../lib/cli/mod.ts", import.meta.url).pathname;
-
-const hasScript = Deno.build.os === "linux" &&
-  (await new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
-    .output().then((result) => result.success, () => false));
 
 /** A scratch folder under .tmp, removed after `use`. */
 async function scratch<T>(use: (dir: string) => Promise<T>): Promise<T> {

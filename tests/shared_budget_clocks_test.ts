@@ -17,32 +17,39 @@ interface ProcessOptions {
   maxRetryAfterMs?: number;
 }
 
-/** A "process" over `kv`, logging the true time of each request it sends. */
-function startProcess(
-  name: string,
-  kv: FakeKv,
-  clock: FakeClock,
-  log: string[],
-  options: ProcessOptions = {},
-): LambdaCloudClient {
-  const aheadMs = options.aheadMs ?? 0;
-  const own: Clock = { now: () => clock.now() + aheadMs, sleep: clock.sleep };
-  let first = options.first;
-  return new LambdaCloudClient({
-    apiKey: KEY,
-    fetch: (request) => {
-      const answer = first ??
-        dataResponse(request.url.endsWith("/launch") ? { instance_ids: ["i"] } : []);
-      first = undefined;
-      return Promise.resolve(answer);
-    },
-    clock: own,
-    random: () => 1,
-    maxRetries: 0,
-    backoff: { maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000 },
-    rateLimit: { store: kvRateLimitStore(kv), clockSkewMs: options.clockSkewMs ?? 0 },
-    hooks: { onRequest: () => log.push(`${name}@${clock.now() - clock.start}`) },
-  });
+/**
+ * A budget shared through one FakeKv, on one virtual time: `start` makes each "process" of it, and
+ * `log` holds `name@time` for each request they send, at the true time.
+ */
+function sharedBudget(): {
+  clock: FakeClock;
+  log: string[];
+  start(name: string, options?: ProcessOptions): LambdaCloudClient;
+} {
+  const kv = new FakeKv();
+  const clock = new FakeClock();
+  const log: string[] = [];
+  const start = (name: string, options: ProcessOptions = {}): LambdaCloudClient => {
+    const aheadMs = options.aheadMs ?? 0;
+    const own: Clock = { now: () => clock.now() + aheadMs, sleep: clock.sleep };
+    let first = options.first;
+    return new LambdaCloudClient({
+      apiKey: KEY,
+      fetch: (request) => {
+        const answer = first ??
+          dataResponse(request.url.endsWith("/launch") ? { instance_ids: ["i"] } : []);
+        first = undefined;
+        return Promise.resolve(answer);
+      },
+      clock: own,
+      random: () => 1,
+      maxRetries: 0,
+      backoff: { maxRetryAfterMs: options.maxRetryAfterMs ?? 60_000 },
+      rateLimit: { store: kvRateLimitStore(kv), clockSkewMs: options.clockSkewMs ?? 0 },
+      hooks: { onRequest: () => log.push(`${name}@${clock.now() - clock.start}`) },
+    });
+  };
+  return { clock, log, start };
 }
 
 /** The true times in `log`, in order. */
@@ -62,11 +69,9 @@ const LAUNCH = { region_name: "r", instance_type_name: "t", ssh_key_names: ["k"]
 
 Deno.test("shared budget, clocks apart: a clock a little ahead of another's is covered by clockSkewMs", async () => {
   for (const [skew, gap] of [[0, 995], [10, 1005]] as const) {
-    const kv = new FakeKv();
-    const clock = new FakeClock();
-    const log: string[] = [];
-    const a = startProcess("a", kv, clock, log, { clockSkewMs: skew });
-    const b = startProcess("b", kv, clock, log, { clockSkewMs: skew, aheadMs: 5 });
+    const { log, start } = sharedBudget();
+    const a = start("a", { clockSkewMs: skew });
+    const b = start("b", { clockSkewMs: skew, aheadMs: 5 });
     await a.regions.list();
     await b.regions.list();
     // b's clock runs 5 ms ahead of a's, so it reads a's turn as ending 5 ms early.
@@ -76,11 +81,9 @@ Deno.test("shared budget, clocks apart: a clock a little ahead of another's is c
 });
 
 Deno.test("shared budget, clocks apart: a busy process whose clock is five minutes ahead holds another back a turn or two, not for as long as it runs", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const honest = startProcess("honest", kv, clock, log);
-  const busy = startProcess("busy", kv, clock, log, { aheadMs: 300_000 });
+  const { clock, log, start } = sharedBudget();
+  const honest = start("honest");
+  const busy = start("busy", { aheadMs: 300_000 });
   // One call each first, one after the other (each digests its key).
   await honest.regions.list();
   await busy.regions.list();
@@ -102,11 +105,9 @@ Deno.test("shared budget, clocks apart: a busy process whose clock is five minut
 
 Deno.test("shared budget, clocks apart: a turn booked on a clock minutes or an hour ahead holds the others back an interval, not the clock's lead", async () => {
   for (const aheadMs of [600_000, 3_600_000]) {
-    const kv = new FakeKv();
-    const clock = new FakeClock();
-    const log: string[] = [];
-    const a = startProcess("a", kv, clock, log, { aheadMs });
-    const b = startProcess("b", kv, clock, log);
+    const { log, start } = sharedBudget();
+    const a = start("a", { aheadMs });
+    const b = start("b");
     await a.regions.list();
     await b.regions.list();
     assertEquals(log, ["a@0", "b@1000"], `${aheadMs} ms ahead`);
@@ -114,11 +115,9 @@ Deno.test("shared budget, clocks apart: a turn booked on a clock minutes or an h
 });
 
 Deno.test("shared budget, clocks apart: a launch after one booked on a clock an hour ahead waits the launch interval", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const a = startProcess("a", kv, clock, log, { aheadMs: 3_600_000 });
-  const b = startProcess("b", kv, clock, log);
+  const { log, start } = sharedBudget();
+  const a = start("a", { aheadMs: 3_600_000 });
+  const b = start("b");
   await a.instances.launch(LAUNCH, { launchToken: false });
   await b.regions.list();
   await b.instances.launch(LAUNCH, { launchToken: false });
@@ -126,11 +125,9 @@ Deno.test("shared budget, clocks apart: a launch after one booked on a clock an 
 });
 
 Deno.test("shared budget, clocks apart: a process whose own clock is ahead does not read the others' turns as past once it has looked at the store", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const honest = startProcess("honest", kv, clock, log);
-  const ahead = startProcess("ahead", kv, clock, log, { aheadMs: 300_000 });
+  const { log, start } = sharedBudget();
+  const honest = start("honest");
+  const ahead = start("ahead", { aheadMs: 300_000 });
   await ahead.regions.list();
   await honest.regions.list();
   log.length = 0;
@@ -145,12 +142,10 @@ Deno.test("shared budget, clocks apart: a process whose own clock is ahead does 
 });
 
 Deno.test("shared budget, clocks apart: a long hold written on a correct clock is waited out, and leaves no lasting offset", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
+  const { clock, log, start } = sharedBudget();
   const refused = new Response("", { status: 429, headers: { "retry-after": "120" } });
-  const a = startProcess("a", kv, clock, log, { first: refused, maxRetryAfterMs: 120_000 });
-  const b = startProcess("b", kv, clock, log, { maxRetryAfterMs: 120_000 });
+  const a = start("a", { first: refused, maxRetryAfterMs: 120_000 });
+  const b = start("b", { maxRetryAfterMs: 120_000 });
   await assertRejects(() => a.regions.list());
   await b.regions.list();
   assertEquals(log, ["a@0", "b@120000"]);
@@ -162,16 +157,14 @@ Deno.test("shared budget, clocks apart: a long hold written on a correct clock i
 });
 
 Deno.test("shared budget, clocks apart: a hold written on a clock an hour ahead, longer than a process waits for a turn, fails its call at once, saying why", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
+  const { clock, log, start } = sharedBudget();
   const refused = new Response("", { status: 429, headers: { "retry-after": "300" } });
-  const a = startProcess("a", kv, clock, log, {
+  const a = start("a", {
     aheadMs: 3_600_000,
     first: refused,
     maxRetryAfterMs: 600_000,
   });
-  const b = startProcess("b", kv, clock, log);
+  const b = start("b");
   await assertRejects(() => a.regions.list());
   const error = await assertRejects(() => b.regions.list(), RateLimitWaitError);
   assertEquals(
@@ -180,16 +173,14 @@ Deno.test("shared budget, clocks apart: a hold written on a clock an hour ahead,
   );
   assertEquals(clock.now() - clock.start, 0);
   // A process that waits longer waits out what the other asked, counted from when it read it.
-  const patient = startProcess("patient", kv, clock, log, { maxRetryAfterMs: 600_000 });
+  const patient = start("patient", { maxRetryAfterMs: 600_000 });
   await patient.regions.list();
   assertEquals(log, ["a@0", "patient@300000"]);
 });
 
 Deno.test("shared budget, clocks apart: a long queue is joined at its end", async () => {
-  const kv = new FakeKv();
-  const clock = new FakeClock();
-  const log: string[] = [];
-  const processes = Array.from({ length: 40 }, (_, i) => startProcess(`p${i}`, kv, clock, log));
+  const { log, start } = sharedBudget();
+  const processes = Array.from({ length: 40 }, (_, i) => start(`p${i}`));
   // One call each first, one after the other (each digests its key), then all at once.
   for (const process of processes) await process.regions.list();
   log.length = 0;
@@ -200,11 +191,9 @@ Deno.test("shared budget, clocks apart: a long queue is joined at its end", asyn
 
 Deno.test("shared budget, clocks apart: two busy processes whose clocks disagree keep the shared pace, however long they run", async () => {
   for (const aheadMs of [2000, 300_000, -300_000]) {
-    const kv = new FakeKv();
-    const clock = new FakeClock();
-    const log: string[] = [];
-    const honest = startProcess("honest", kv, clock, log);
-    const other = startProcess("other", kv, clock, log, { aheadMs });
+    const { clock, log, start } = sharedBudget();
+    const honest = start("honest");
+    const other = start("other", { aheadMs });
     await honest.regions.list();
     await other.regions.list();
     log.length = 0;
