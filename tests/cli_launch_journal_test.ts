@@ -113,8 +113,11 @@ Deno.test("launch journal: a launch whose outcome is unknown stays open, and rec
   const lost = await run([...launchArgs(), "--name", "train-1"]);
   assertEquals(lost.code, EXIT.unavailable, lost.err);
   emulator.faults.clear();
-  assertEquals(lines(journal).map((line) => line.event), ["sending"]);
+  assertEquals(lines(journal).map((line) => line.event), ["sending", "ended"]);
   const id = emulator.instances()[0]!.id;
+  // Its run has ended: nothing waits on the launch, so it is billing at once, not running.
+  const atOnce = await run(["instances", "recover"]);
+  assertMatch(atOnce.out, new RegExp(`billing +${id} \\(active\\)`));
   clock.advance(10 * 60_000);
   // Without --terminate, it is shown, stays open, and the run fails: something bills.
   const shown = await run(["instances", "recover"]);

@@ -46,9 +46,9 @@ export interface OpenLaunch {
   /**
    * The run's last sign of life, as an ISO 8601 time: a run writes one every
    * {@linkcode HEARTBEAT_MS} while its launch is unsettled, so a recent one means another `lambda`
-   * may still be waiting on what it launched.
+   * may still be waiting on what it launched; `undefined` once that run has ended, leaving it open.
    */
-  alive_at: string;
+  alive_at: string | undefined;
   /** The body sent, without its user data (which may hold secrets). */
   request: Omit<InstanceLaunchRequest, "user_data">;
   /** The instances the run learned it launched, before it could say how the launch went. */
@@ -72,6 +72,8 @@ export interface LaunchJournal {
   sending(token: string, body: object, now: number): Promise<void>;
   /** Records that the run that sent the launch carrying `token` is still going. */
   alive(token: string, now: number): Promise<void>;
+  /** Records that the run that sent the launch carrying `token` ends, leaving its outcome open. */
+  ended(token: string, now: number): Promise<void>;
   /** Records the instances the launch carrying `token` made, while its outcome is not yet said. */
   launched(token: string, ids: readonly string[], now: number): Promise<void>;
   /** Records how the launch carrying `token` turned out. */
@@ -122,6 +124,7 @@ export function launchJournal(
       return append({ event: "sending", launch_token: token, sent_at: at(now), request });
     },
     alive: (token, now) => append({ event: "alive", launch_token: token, at: at(now) }),
+    ended: (token, now) => append({ event: "ended", launch_token: token, at: at(now) }),
     launched: (token, ids, now) =>
       append({ event: "launched", launch_token: token, at: at(now), instance_ids: ids }),
     resolved: (token, outcome, now, ids) =>
@@ -144,6 +147,7 @@ export function launchJournal(
           open.set(launch_token, { launch, by });
         } else if (known?.by !== by) continue;
         else if (entry.event === "resolved") open.delete(entry.launch_token);
+        else if (entry.event === "ended") known.launch.alive_at = undefined;
         else {
           known.launch.alive_at = entry.at;
           if (entry.event === "launched") known.launch.instance_ids.push(...entry.instance_ids);
@@ -164,7 +168,9 @@ export function launchJournal(
         if (by !== ours) continue;
         if (entry.event === "sending") sentAt.set(entry.launch_token, Date.parse(entry.sent_at));
         const at = sentAt.get(entry.launch_token);
-        if (at === undefined || entry.event === "sending" || entry.event === "alive") continue;
+        if (at === undefined || (entry.event !== "launched" && entry.event !== "resolved")) {
+          continue;
+        }
         const ids: unknown = entry.instance_ids;
         if (Array.isArray(ids)) {
           ids.filter((id) => typeof id === "string").forEach((id) => times.set(id, at));
@@ -210,7 +216,7 @@ type Line =
   & { api: unknown; key: unknown; launch_token: string }
   & (
     | { event: "sending"; sent_at: string; request: OpenLaunch["request"] }
-    | { event: "alive"; at: string }
+    | { event: "alive" | "ended"; at: string }
     | { event: "launched"; at: string; instance_ids: string[] }
     | { event: "resolved"; instance_ids?: unknown }
   );
@@ -232,7 +238,7 @@ function parse(line: string): Line | undefined {
   const time = (value: unknown) => typeof value === "string" && !Number.isNaN(Date.parse(value));
   const request = entry.request;
   const known = entry.event === "resolved" ||
-    (entry.event === "alive" && time(entry.at)) ||
+    ((entry.event === "alive" || entry.event === "ended") && time(entry.at)) ||
     (entry.event === "launched" && time(entry.at) && Array.isArray(entry.instance_ids) &&
       entry.instance_ids.every((id: unknown) => typeof id === "string" && ID.test(id))) ||
     (entry.event === "sending" && time(entry.sent_at) &&

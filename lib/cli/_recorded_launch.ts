@@ -70,6 +70,10 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
       if (error instanceof LaunchWaitError && (error.terminated || kept)) {
         await close(error.terminated ? "terminated" : "kept", error.instanceIds);
       } else if (!mayBill(error)) await close("not-launched");
+      // Left open for recover, which need not wait for this run: it is about to end.
+      else if (unfinished.launchToken !== undefined) {
+        await journal?.ended(unfinished.launchToken, context.now()).catch(() => {});
+      }
     },
     [Symbol.dispose]() {
       clearInterval(heartbeat);

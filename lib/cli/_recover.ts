@@ -66,7 +66,8 @@ const recovery = perRun(async (context: CommandContext) => {
   for (const launch of open.mine) {
     try {
       const instances = await lookFor(context, launch);
-      const running = now - Date.parse(launch.alive_at) < RUNNING_MS && !args.booleans.has("force");
+      const running = launch.alive_at !== undefined &&
+        now - Date.parse(launch.alive_at) < RUNNING_MS && !args.booleans.has("force");
       const outcome = running
         ? "running"
         : instances.some((instance) => !GONE.has(instance.status))
