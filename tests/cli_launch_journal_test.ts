@@ -7,7 +7,10 @@ import { cliRunner, launchArgs, memoryJournal } from "./_cli.ts";
 import { testEmulator } from "./_emulator.ts";
 import { FakeClock } from "./_fakes.ts";
 import { EXIT } from "../lib/cli/mod.ts";
-import { keyFingerprint } from "../lib/cli/_journal.ts";
+import { HEARTBEAT_MS, keyFingerprint, launchJournal } from "../lib/cli/_journal.ts";
+import type { CommandContext } from "../lib/cli/_command.ts";
+import { recordedLaunch } from "../lib/cli/_recorded_launch.ts";
+import { FakeTime } from "@std/testing/time";
 import { type InstanceLaunchRequest, LambdaCloudClient, LAUNCH_TOKEN_KEY } from "../mod.ts";
 
 /** The journal's lines, parsed. */
@@ -292,4 +295,33 @@ Deno.test("launch journal: a launch token is the command line's own, in every co
     assertMatch(result.err, /is the launch token, which the command line chooses for each launch/);
   }
   assertEquals(emulator.requests.filter((request) => request.method !== "GET").length, 0);
+});
+
+Deno.test("launch journal: a run writes a sign of life every minute while its launch is unsettled, even when its first line was late to land", async () => {
+  using time = new FakeTime();
+  const file = memoryJournal();
+  const append = file.append;
+  // The first line lands, but after the write's time limit: the run hears a failure.
+  file.append = async (line) => {
+    file.append = append;
+    await append(line);
+    throw new Error("writing took over 5 s");
+  };
+  const journal = launchJournal(file, "api", () => Promise.resolve("key"), (text) => text);
+  const said: string[] = [];
+  const io = { stderr: (line: string) => said.push(line), progress: () => {} };
+  const context = {
+    io,
+    journal,
+    unfinished: {},
+    now: () => Date.now(),
+    dryRun: false,
+    json: false,
+  };
+  using launch = recordedLaunch(context as unknown as CommandContext, LAUNCH_BODY);
+  await launch.onLaunchToken("token-1");
+  assertMatch(said[0]!, /^Note: no launch journal \(writing took over 5 s\)/);
+  await time.tickAsync(2 * HEARTBEAT_MS);
+  const [open] = (await journal.open()).mine;
+  assertEquals(Date.parse(open!.alive_at!) - Date.parse(open!.sent_at), 2 * HEARTBEAT_MS);
 });

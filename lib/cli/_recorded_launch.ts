@@ -53,8 +53,8 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
           "note",
           `Note: no launch journal (${why}): the line above is all that names this launch if the run is cut short`,
         );
-        return;
       }
+      // Even after a failed write: one that timed out may land yet, and then needs its signs of life.
       heartbeat = setInterval(
         () => journal.alive(token, context.now()).catch(() => {}),
         HEARTBEAT_MS,
