@@ -302,6 +302,17 @@ Deno.test("auth: bad keys and names are refused before anything is sent, and nev
   const name = await login(KEY, "--profile", "team-prod");
   assertEquals(name.code, EXIT.usage);
   assertMatch(name.err, /^error: option '--profile' must be a profile name of letters, digits/);
+  // A key with no dot, pasted where a profile name goes, is refused unquoted, however it is given.
+  const pasted = "secret_team_0123456789abcdef0123456789abcdef";
+  for (const chosen of [{ argv: ["--profile", pasted] }, { env: { LAMBDA_PROFILE: pasted } }]) {
+    const run = await withFile(emulator, file, { env: chosen.env ?? {} })([
+      "regions",
+      ...chosen.argv ?? [],
+    ]);
+    assertEquals(run.code, EXIT.usage);
+    assertMatch(run.err, /must be a profile name .*not starting 'secret_'/);
+    assert(!run.err.includes("0123456789abcdef"));
+  }
   const variable = await withFile(emulator, file, { env: { LAMBDA_PROFILE: "" } })(["regions"]);
   assertEquals(variable.code, EXIT.usage);
   assertMatch(

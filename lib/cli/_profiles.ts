@@ -26,7 +26,9 @@ export interface Profile {
 
 const KEY = "LAMBDA_API_KEY_";
 const BASE_URL = "LAMBDA_BASE_URL_";
-const NAME = /^\w{1,64}$/;
+// Short, and never in the form of Lambda's keys (`secret_…`): a key pasted where a name goes is
+// refused, never taken for a name that an error would quote.
+const NAME = /^(?!secret_)\w{1,32}$/i;
 // One NAME=value a line, as @std/dotenv writes them: the value in single quotes, in double quotes
 // with escapes, or bare, without what a bare value cannot hold (quotes, white space, `#`, and `$`,
 // which @std/dotenv would expand from the environment).
@@ -43,7 +45,7 @@ export function checkProfileName(name: string, what: string): string {
   if (!NAME.test(name)) {
     throw new UsageError(
       // Not quoted: a key pasted where a profile name goes must not reach a log.
-      `${what} must be a profile name of letters, digits and underscores (at most 64), received ${name.length} characters that are not one`,
+      `${what} must be a profile name of letters, digits and underscores (at most 32, not starting 'secret_' as API keys do), received ${name.length} characters that are not one`,
     );
   }
   return name;
