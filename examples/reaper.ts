@@ -14,6 +14,7 @@
 // Ctrl-C): POST /reap does what the schedule does.
 
 import { type Instance, kvRateLimitStore, LambdaCloudClient, LambdaCloudError } from "../mod.ts";
+import { bearerRefusal } from "./_bearer.ts";
 
 const REAP_AFTER_TAG = "reap-after";
 const AUDIT_LOOKBACK_MS = 30 * 24 * 3_600_000;
@@ -106,37 +107,6 @@ if (typeof Deno.cron === "function") {
   });
 }
 
-/** Whether `a` and `b` are the same, in a time that does not tell how much of them matches. */
-async function sameSecret(a: string, b: string): Promise<boolean> {
-  const digest = async (text: string) =>
-    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  const [x, y] = await Promise.all([digest(a), digest(b)]);
-  return x.reduce((difference, byte, index) => difference | (byte ^ y[index]!), 0) === 0;
-}
-
-/** Why `request` may not see or reap instances, as an answer; `undefined` when it may. */
-async function refusal(request: Request): Promise<Response | undefined> {
-  const token = Deno.env.get("REAPER_TOKEN");
-  if (!token) {
-    return Response.json({
-      error: "REAPER_TOKEN is not set: set it, then send it as a bearer token",
-    }, {
-      status: 403,
-    });
-  }
-  const sent = /^Bearer (.+)$/.exec(request.headers.get("authorization") ?? "")?.[1];
-  if (sent === undefined) {
-    return Response.json({ error: "send the token: Authorization: Bearer $REAPER_TOKEN" }, {
-      status: 401,
-      headers: { "www-authenticate": "Bearer" },
-    });
-  }
-  if (!(await sameSecret(sent, token))) {
-    return Response.json({ error: "wrong token" }, { status: 403 });
-  }
-  return undefined;
-}
-
 export default {
   async fetch(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
@@ -145,7 +115,7 @@ export default {
       return new Response(null, { status: 404 });
     }
     try {
-      return await refusal(request) ?? Response.json(await reap(dryRun));
+      return await bearerRefusal(request, "REAPER_TOKEN") ?? Response.json(await reap(dryRun));
     } catch (error) {
       // The message names the failed call and Lambda's code; it never holds the key.
       const message = error instanceof LambdaCloudError ? error.message : "internal error";

@@ -127,7 +127,7 @@ async function fetchWhenUp(url: string): Promise<Response | undefined> {
 
 /**
  * Runs examples/deploy.ts under `deno serve`, without file system permissions, against the
- * emulator, with one instance running; calls it twice.
+ * emulator, with one instance running; calls it without its token (refused), then twice.
  */
 async function runDeploy(
   baseUrl: string,
@@ -141,14 +141,21 @@ async function runDeploy(
     ssh_key_names: ["deploy"],
     name: "deployed",
   });
+  const token = crypto.randomUUID();
   return await serveWithDeno("examples/deploy.ts", {
-    permissions: ["--allow-net=127.0.0.1", "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL"],
-    env: { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: baseUrl },
+    permissions: [
+      "--allow-net=127.0.0.1",
+      "--allow-env=LAMBDA_API_KEY,LAMBDA_BASE_URL,DEPLOY_TOKEN",
+    ],
+    env: { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: baseUrl, DEPLOY_TOKEN: token },
     cwd: ROOT,
   }, async (url) => {
+    const unasked = await fetch(url);
+    await unasked.body?.cancel();
+    if (unasked.status !== 401) return { ok: false, out: `without the token: ${unasked.status}` };
     const answers: string[] = [];
     for (let i = 0; i < 2; i++) {
-      const response = await fetch(url);
+      const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       answers.push(await response.text());
       if (!response.ok) return { ok: false, out: answers.at(-1)! };
     }
@@ -157,7 +164,12 @@ async function runDeploy(
     );
     const ok = ids[0] === instance_ids[0] && ids[1] === instance_ids[0];
     const running = (JSON.parse(answers[1]!) as { running: { name: string }[] }).running;
-    return { ok, out: `answered twice with the one running instance, '${running[0]?.name}'` };
+    return {
+      ok,
+      out: `refused without its token; answered twice with the one running instance, '${
+        running[0]?.name
+      }'`,
+    };
   });
 }
 

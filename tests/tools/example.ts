@@ -5,7 +5,7 @@
 // with LAMBDA_API_KEY and LAMBDA_BASE_URL pointing at the emulator. The emulator starts with an
 // SSH key 'laptop' and one instance 'demo' tagged team=ml, and boots instances in 2 seconds. A
 // `deno serve` example (deploy.ts, reaper.ts) is served, called once with a GET to / (with the
-// bearer token it is given as REAPER_TOKEN), and stopped.
+// bearer token it is given as REAPER_TOKEN or DEPLOY_TOKEN), and stopped.
 // deno-lint-ignore-file no-console -- a command that reports on the console
 
 import { LambdaCloudClient } from "../../mod.ts";
@@ -70,7 +70,11 @@ export async function runExample(
   const env = { LAMBDA_API_KEY: apiKey, LAMBDA_BASE_URL: server.url, NO_COLOR: "1" };
   if (subcommand === "serve") {
     const token = crypto.randomUUID();
-    const served = { permissions: flags, env: { ...env, REAPER_TOKEN: token } };
+    // The bearer token each served example asks for, under the name it reads it by.
+    const served = {
+      permissions: flags,
+      env: { ...env, REAPER_TOKEN: token, DEPLOY_TOKEN: token },
+    };
     return await serveWithDeno(file, served, async (url) => {
       const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
       return { code: response.ok ? 0 : 1, out: await response.text(), err: "" };
