@@ -1,6 +1,7 @@
 // The emulator's guesses about production, each switched to its other choice: terminating twice,
 // a launch with a shared key name, deleting a key in use, white space around a public key, a
-// launch's `name: null`; the option checked, and each one listed in docs/emulator.md.
+// launch's `name: null`, a ticket's instance; the option checked, and each listed in
+// docs/emulator.md.
 
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, raw, testEmulator } from "./_emulator.ts";
@@ -102,6 +103,28 @@ Deno.test('assumptions: nullName "absent" takes a launch\'s name: null as no nam
   }
 });
 
+Deno.test('assumptions: ticketDevice "affected-device" lists a new ticket\'s instance, IP and cluster in its affected devices', async () => {
+  for (const ticketDevice of ["unlisted", "affected-device"] as const) {
+    const { client } = assuming({ ticketDevice });
+    const { id } = await client.tickets.create({
+      subject: "A GPU is missing",
+      description: "nvidia-smi shows 7 of 8",
+      type: "incident",
+      severity: "sev_2",
+      instance_id: "0920582c7ff041399e34823a0be62549",
+      ip: "10.0.0.7",
+      affected_devices: ["gpu-3"],
+    });
+    const { affected_devices } = await client.tickets.get(id);
+    assertEquals(
+      affected_devices,
+      ticketDevice === "unlisted"
+        ? ["gpu-3"]
+        : ["gpu-3", "0920582c7ff041399e34823a0be62549", "10.0.0.7"],
+    );
+  }
+});
+
 Deno.test("assumptions: the defaults are the first choices; a bad option is refused at once", () => {
   assertEquals(
     Object.fromEntries(Object.entries(ASSUMPTIONS).map(([name, choices]) => [name, choices[0]])),
@@ -111,6 +134,7 @@ Deno.test("assumptions: the defaults are the first choices; a bad option is refu
       keyInUse: "409",
       publicKey: "verbatim",
       nullName: "refused",
+      ticketDevice: "unlisted",
     },
   );
   for (
@@ -128,7 +152,7 @@ Deno.test("assumptions: the defaults are the first choices; a bad option is refu
       [
         { retermiante: "200" },
         RangeError,
-        "'assumptions' takes reterminate, sharedKeyName, keyInUse, publicKey, nullName, received 'retermiante'",
+        "'assumptions' takes reterminate, sharedKeyName, keyInUse, publicKey, nullName, ticketDevice, received 'retermiante'",
       ],
       ["200", TypeError, "'assumptions' must be an object, received '200'"],
     ] as const

@@ -119,7 +119,7 @@ export const TICKET_COMMANDS: Command[] = [
       "instance-id": {
         kind: "string",
         value: "ID",
-        help: "the affected instance (id or name)",
+        help: "the affected instance (id or name); the API's ticket has no field that shows it",
         complete: "instances",
       },
     },

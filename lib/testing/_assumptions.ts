@@ -20,6 +20,7 @@ export const ASSUMPTIONS: Choices = {
   keyInUse: ["409", "400"],
   publicKey: ["verbatim", "trimmed"],
   nullName: ["refused", "absent"],
+  ticketDevice: ["unlisted", "affected-device"],
 };
 
 /** The `assumptions` option, checked, with a default for each one left out. */

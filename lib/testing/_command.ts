@@ -34,7 +34,8 @@ Options:
   --rate-limit-body FORM    the body of a 429: text (default), html or json
   --retry-after             send Retry-After with each 429 (default: none)
   --assume NAME=CHOICE,...  the other choice of a guess about production: reterminate=200,
-                            sharedKeyName=400, keyInUse=400, publicKey=trimmed, nullName=absent
+                            sharedKeyName=400, keyInUse=400, publicKey=trimmed, nullName=absent,
+                            ticketDevice=affected-device
   --webhook-url URL         post the ticket webhooks to URL (default: none are sent)
   --webhook-token TOKEN     the bearer token they carry (default emulator_webhook_token)
   -h, --help                show this help

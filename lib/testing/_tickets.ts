@@ -118,7 +118,12 @@ function createTicket({ state, request, body }: HandlerContext) {
     external_ticket_id: String(100_000 + state.tickets.size + 1),
     created_at: now,
     updated_at: now,
-    affected_devices: [...create.affected_devices ?? []],
+    affected_devices: [
+      ...create.affected_devices ?? [],
+      ...state.assumptions.ticketDevice === "affected-device"
+        ? [create.instance_id, create.ip, create.cluster_id].filter((id) => id !== undefined)
+        : [],
+    ],
     comments: [{
       body: create.description,
       author: create.requester_email ?? ACCOUNT.email,

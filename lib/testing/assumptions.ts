@@ -31,6 +31,7 @@
  *   keyInUse: "400",
  *   publicKey: "trimmed",
  *   nullName: "absent",
+ *   ticketDevice: "affected-device",
  * };
  * ```
  */
@@ -67,4 +68,10 @@ export interface EmulatorAssumptions {
    * @default "refused"
    */
   nullName?: "refused" | "absent";
+  /**
+   * A ticket created with an `instance_id`, `ip` or `cluster_id`: `"unlisted"`, as the spec's
+   * ticket has no field for them, or listed in its `affected_devices` (`"affected-device"`).
+   * @default "unlisted"
+   */
+  ticketDevice?: "unlisted" | "affected-device";
 }
