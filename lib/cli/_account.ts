@@ -20,9 +20,9 @@ import {
   ALLOW_DUPLICATE_FLAG,
   checkKnown,
   checkNewName,
+  checkRegions,
   IMAGE_FAMILY,
-  REGION,
-  regionNames,
+  NEW_RESOURCE_REGION_FLAG,
   seenIn,
 } from "./_known_values.ts";
 
@@ -209,10 +209,9 @@ export const ACCOUNT_COMMANDS: Command[] = [
       const images = await client.images.list({ signal });
       const families = [...new Set(images.map((image) => image.family))];
       await checkKnown(IMAGE_FAMILY, family === undefined ? undefined : [family], () => families);
-      await checkKnown(
-        REGION,
+      await checkRegions(
+        lookup,
         region === undefined ? undefined : [region],
-        () => regionNames(lookup),
         seenIn(images, (image) => image.region.name),
       );
       return images.filter((image) =>
@@ -296,12 +295,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     ...takes("<name>"),
     mutating: true,
     flags: {
-      region: {
-        kind: "string",
-        value: "REGION",
-        help: "its region (required)",
-        complete: "regions",
-      },
+      region: NEW_RESOURCE_REGION_FLAG,
     },
     examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {

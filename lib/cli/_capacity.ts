@@ -7,12 +7,10 @@ import { EXIT } from "./_exit.ts";
 import {
   ARCHITECTURE,
   ARCHITECTURES,
+  checkInstanceTypes,
   checkKnown,
-  INSTANCE_TYPE,
-  REGION,
-  regionNames,
+  checkRegions,
   seenIn,
-  typeNames,
 } from "./_known_values.ts";
 import { didYouMean } from "./_suggest.ts";
 import { price } from "./_table.ts";
@@ -66,16 +64,14 @@ async function checkFilter(
       );
     }
   }
-  await checkKnown(
-    INSTANCE_TYPE,
+  await checkInstanceTypes(
+    lookup,
     filter.instanceType as string[] | undefined,
-    () => typeNames(lookup),
     seenIn(matches, (match) => match.instance_type_name),
   );
-  await checkKnown(
-    REGION,
+  await checkRegions(
+    lookup,
     filter.region as string[] | undefined,
-    () => regionNames(lookup),
     seenIn(matches, (match) => match.region_name),
   );
   const architecture = filter.architecture;

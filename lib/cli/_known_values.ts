@@ -28,8 +28,8 @@ export const STATUS: Kind = {
   listed: `the spec's are ${INSTANCE_STATUSES.join(", ")}`,
 };
 export const ARCHITECTURE: Kind = { noun: "architecture", listed: ARCHITECTURES.join(" or ") };
-export const REGION: Kind = { noun: "region", listed: "'lambda regions' lists them" };
-export const INSTANCE_TYPE: Kind = { noun: "instance type", listed: "'lambda types' lists them" };
+const REGION: Kind = { noun: "region", listed: "'lambda regions' lists them" };
+const INSTANCE_TYPE: Kind = { noun: "instance type", listed: "'lambda types' lists them" };
 export const IMAGE_FAMILY: Kind = { noun: "image family", listed: "'lambda images' lists them" };
 
 /**
@@ -62,15 +62,41 @@ export function seenIn<T>(
   return (value) => items.some((item) => field(item) === value);
 }
 
-/** The names of every region, from the run's listing. */
-export async function regionNames(lookup: Lookup): Promise<string[]> {
-  return (await lookup.regions()).map((region) => region.name);
+/** Refuses the first of `regions` that is not a region, as `checkKnown` does. */
+export function checkRegions(
+  lookup: Lookup,
+  regions: readonly string[] | undefined,
+  seen?: (region: string) => boolean,
+): Promise<void> {
+  return checkKnown(
+    REGION,
+    regions,
+    async () => (await lookup.regions()).map((region) => region.name),
+    seen,
+  );
 }
 
-/** The names of every instance type, from the run's listing. */
-export async function typeNames(lookup: Lookup): Promise<string[]> {
-  return (await lookup.instanceTypes()).map((item) => item.instance_type.name);
+/** Refuses the first of `types` that is not an instance type, as `checkKnown` does. */
+export function checkInstanceTypes(
+  lookup: Lookup,
+  types: readonly string[] | undefined,
+  seen?: (type: string) => boolean,
+): Promise<void> {
+  return checkKnown(
+    INSTANCE_TYPE,
+    types,
+    async () => (await lookup.instanceTypes()).map((item) => item.instance_type.name),
+    seen,
+  );
 }
+
+/** The option that names the region a new resource is made in. */
+export const NEW_RESOURCE_REGION_FLAG: FlagSpec = {
+  kind: "string",
+  value: "REGION",
+  help: "its region (required)",
+  complete: "regions",
+};
 
 /** The option that lets a new name be one that something has already. */
 export const ALLOW_DUPLICATE_FLAG: FlagSpec = {
