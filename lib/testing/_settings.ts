@@ -8,8 +8,8 @@ import {
   describeValue,
   isRecord,
 } from "../_validate.ts";
-import { type Assumptions, checkAssumptions } from "./_assumptions.ts";
-import type { Quota, Timing } from "./_state.ts";
+import { checkAssumptions } from "./_assumptions.ts";
+import type { AccountSettings, Timing } from "./_state.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { RateLimitAnswer } from "./rate_limits.ts";
@@ -32,15 +32,7 @@ export interface RateLimits {
 export interface Settings {
   apiKey: string;
   clock: { now(): number };
-  /** What the account's state starts from, all but its clock. */
-  account: {
-    seed: number;
-    catalog: EmulatorCatalog;
-    timing: Timing;
-    quota: Quota;
-    pageSize: number;
-    assumptions: Assumptions;
-  };
+  account: AccountSettings;
   /** `undefined` when the rate limits are off. */
   rateLimits: RateLimits | undefined;
   tooManyForm: Required<RateLimitAnswer>;
