@@ -19,10 +19,11 @@ import { EXIT } from "./_exit.ts";
 import {
   ALLOW_DUPLICATE_FLAG,
   checkKnown,
+  checkListed,
   checkNewName,
-  checkRegions,
   IMAGE_FAMILY,
   NEW_RESOURCE_REGION_FLAG,
+  REGION,
   seenIn,
 } from "./_known_values.ts";
 
@@ -209,7 +210,8 @@ export const ACCOUNT_COMMANDS: Command[] = [
       const images = await client.images.list({ signal });
       const families = [...new Set(images.map((image) => image.family))];
       await checkKnown(IMAGE_FAMILY, family === undefined ? undefined : [family], () => families);
-      await checkRegions(
+      await checkListed(
+        REGION,
         lookup,
         region === undefined ? undefined : [region],
         seenIn(images, (image) => image.region.name),
@@ -294,9 +296,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     summary: "Create a filesystem",
     ...takes("<name>"),
     mutating: true,
-    flags: {
-      region: NEW_RESOURCE_REGION_FLAG,
-    },
+    flags: { region: NEW_RESOURCE_REGION_FLAG },
     examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({

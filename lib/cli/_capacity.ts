@@ -7,9 +7,10 @@ import { EXIT } from "./_exit.ts";
 import {
   ARCHITECTURE,
   ARCHITECTURES,
-  checkInstanceTypes,
   checkKnown,
-  checkRegions,
+  checkListed,
+  INSTANCE_TYPE,
+  REGION,
   seenIn,
 } from "./_known_values.ts";
 import { didYouMean } from "./_suggest.ts";
@@ -64,12 +65,14 @@ async function checkFilter(
       );
     }
   }
-  await checkInstanceTypes(
+  await checkListed(
+    INSTANCE_TYPE,
     lookup,
     filter.instanceType as string[] | undefined,
     seenIn(matches, (match) => match.instance_type_name),
   );
-  await checkRegions(
+  await checkListed(
+    REGION,
     lookup,
     filter.region as string[] | undefined,
     seenIn(matches, (match) => match.region_name),

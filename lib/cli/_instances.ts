@@ -8,12 +8,13 @@ import { type Command, type CommandContext, flag, listFlag, tags, takes } from "
 import { burnRate, isBilled } from "./_costs.ts";
 import {
   ALLOW_DUPLICATE_FLAG,
-  checkInstanceTypes,
   checkKnown,
+  checkListed,
   checkNewName,
-  checkRegions,
   INSTANCE_NAME_CLASH,
   INSTANCE_STATUSES,
+  INSTANCE_TYPE,
+  REGION,
   seenIn,
   STATUS,
 } from "./_known_values.ts";
@@ -99,8 +100,8 @@ export const INSTANCE_COMMANDS: Command[] = [
       // "(none)" never stands for a status, region or type that does not exist.
       const seen = (field: (instance: Instance) => string) => seenIn(all, field);
       await checkKnown(STATUS, statuses, () => INSTANCE_STATUSES, seen((i) => i.status));
-      await checkRegions(lookup, regions, seen((i) => i.region.name));
-      await checkInstanceTypes(lookup, types, seen((i) => i.instance_type.name));
+      await checkListed(REGION, lookup, regions, seen((i) => i.region.name));
+      await checkListed(INSTANCE_TYPE, lookup, types, seen((i) => i.instance_type.name));
       const filtered = all.filter((instance) =>
         (!statuses || statuses.includes(instance.status)) &&
         (!regions || regions.includes(instance.region.name)) &&

@@ -28,8 +28,6 @@ export const STATUS: Kind = {
   listed: `the spec's are ${INSTANCE_STATUSES.join(", ")}`,
 };
 export const ARCHITECTURE: Kind = { noun: "architecture", listed: ARCHITECTURES.join(" or ") };
-const REGION: Kind = { noun: "region", listed: "'lambda regions' lists them" };
-const INSTANCE_TYPE: Kind = { noun: "instance type", listed: "'lambda types' lists them" };
 export const IMAGE_FAMILY: Kind = { noun: "image family", listed: "'lambda images' lists them" };
 
 /**
@@ -62,32 +60,30 @@ export function seenIn<T>(
   return (value) => items.some((item) => field(item) === value);
 }
 
-/** Refuses the first of `regions` that is not a region, as `checkKnown` does. */
-export function checkRegions(
-  lookup: Lookup,
-  regions: readonly string[] | undefined,
-  seen?: (region: string) => boolean,
-): Promise<void> {
-  return checkKnown(
-    REGION,
-    regions,
-    async () => (await lookup.regions()).map((region) => region.name),
-    seen,
-  );
+/** A kind of value the run's listing holds, and how to read all of them from it. */
+export interface ListedKind extends Kind {
+  names(lookup: Lookup): Promise<string[]>;
 }
 
-/** Refuses the first of `types` that is not an instance type, as `checkKnown` does. */
-export function checkInstanceTypes(
+export const REGION: ListedKind = {
+  noun: "region",
+  listed: "'lambda regions' lists them",
+  names: async (lookup) => (await lookup.regions()).map((region) => region.name),
+};
+export const INSTANCE_TYPE: ListedKind = {
+  noun: "instance type",
+  listed: "'lambda types' lists them",
+  names: async (lookup) => (await lookup.instanceTypes()).map((item) => item.instance_type.name),
+};
+
+/** `checkKnown` for a kind the run's listing holds: read from it only when a value is not `seen`. */
+export function checkListed(
+  kind: ListedKind,
   lookup: Lookup,
-  types: readonly string[] | undefined,
-  seen?: (type: string) => boolean,
+  values: readonly string[] | undefined,
+  seen?: (value: string) => boolean,
 ): Promise<void> {
-  return checkKnown(
-    INSTANCE_TYPE,
-    types,
-    async () => (await lookup.instanceTypes()).map((item) => item.instance_type.name),
-    seen,
-  );
+  return checkKnown(kind, values, () => kind.names(lookup), seen);
 }
 
 /** The option that names the region a new resource is made in. */

@@ -7,10 +7,11 @@ import type { Filesystem, FirewallRuleset, InstanceLaunchRequest } from "../../m
 import { UsageError } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 import {
-  checkInstanceTypes,
+  checkListed,
   checkNewName,
-  checkRegions,
   INSTANCE_NAME_CLASH,
+  INSTANCE_TYPE,
+  REGION,
   seenIn,
 } from "./_known_values.ts";
 import { NoSuchResourceError, type Resolved } from "./_lookup.ts";
@@ -28,11 +29,12 @@ export async function checkLaunchValues(
 ): Promise<void> {
   const { lookup } = context;
   const region = body.region_name;
-  await checkInstanceTypes(lookup, [body.instance_type_name]);
+  await checkListed(INSTANCE_TYPE, lookup, [body.instance_type_name]);
   // A region where the type has capacity exists: only another costs the listing of regions.
   const type = (await lookup.instanceTypes())
     .find((item) => item.instance_type.name === body.instance_type_name);
-  await checkRegions(
+  await checkListed(
+    REGION,
     lookup,
     [region],
     seenIn(type?.regions_with_capacity_available ?? [], (where) => where.name),
