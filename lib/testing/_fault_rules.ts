@@ -1,7 +1,12 @@
 // The faults injected into an emulator: the rules as `emulator.faults` takes them, checked, and
 // the draw that decides which of them strikes a call.
 
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import {
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  checkOneOf,
+  describeValue,
+} from "../_validate.ts";
 import { FAULTS } from "./_fault_behaviours.ts";
 import type { SeededRandom } from "./_random.ts";
 import type { FaultHandle, FaultRule, Faults } from "./faults.ts";
@@ -88,13 +93,7 @@ function checkRule(rule: FaultRule): Readonly<FaultRule> {
       `Cannot ${action}: 'rule' must be an object, received ${describeValue(rule)}`,
     );
   }
-  if (typeof rule.kind !== "string" || !Object.hasOwn(FAULTS, rule.kind)) {
-    throw new RangeError(
-      `Cannot ${action}: 'kind' must be one of ${Object.keys(FAULTS).join(", ")}, received ${
-        describeValue(rule.kind)
-      }`,
-    );
-  }
+  checkOneOf(action, "kind", rule.kind, Object.keys(FAULTS));
   if (rule.times !== undefined) checkNonNegativeInteger(action, "times", rule.times);
   if (rule.skip !== undefined) checkNonNegativeInteger(action, "skip", rule.skip);
   if (rule.probability !== undefined) {

@@ -5,6 +5,7 @@ import { expectedBootMs } from "../_rules/boot_time.ts";
 import {
   checkNonNegativeInteger,
   checkNonNegativeNumber,
+  checkOneOf,
   describeValue,
   isRecord,
 } from "../_validate.ts";
@@ -197,13 +198,7 @@ function checkBootMs(
 
 function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
   const body = form.body ?? "text";
-  if (!["text", "html", "json"].includes(body)) {
-    throw new RangeError(
-      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
-        describeValue(body)
-      }`,
-    );
-  }
+  checkOneOf(action, "rateLimitAnswer.body", body, ["text", "html", "json"]);
   const retryAfter = form.retryAfter ?? false;
   if (typeof retryAfter !== "boolean") {
     throw new TypeError(
