@@ -121,6 +121,23 @@ export function checkOptionalString(
   if (value !== undefined) checkString(action, name, value, rule);
 }
 
+/** Requires `value` to be one of `allowed`. */
+export function checkOneOf<T>(
+  action: string,
+  name: string,
+  value: unknown,
+  allowed: readonly T[],
+): T {
+  if (!allowed.includes(value as T)) {
+    throw new RangeError(
+      `Cannot ${action}: '${name}' must be one of ${allowed.join(", ")}, received ${
+        describeValue(value)
+      }`,
+    );
+  }
+  return value as T;
+}
+
 /** Requires an array, and checks each item with `checkItem`. */
 export function checkArray(
   action: string,

@@ -5,6 +5,7 @@
 import {
   checkArray,
   checkObject,
+  checkOneOf,
   checkOptionalString,
   checkString,
   specString,
@@ -31,13 +32,7 @@ export function checkFirewallRules(action: string, name: string, value: unknown)
   checkArray(action, name, value, (item, itemName) => {
     const rule = checkObject(action, itemName, item);
     const protocol = checkString(action, `${itemName}.protocol`, rule.protocol);
-    if (!PROTOCOLS.includes(protocol)) {
-      throw new RangeError(
-        `Cannot ${action}: '${itemName}.protocol' must be one of ${
-          PROTOCOLS.join(", ")
-        }, received '${protocol}'`,
-      );
-    }
+    checkOneOf(action, `${itemName}.protocol`, protocol, PROTOCOLS);
     checkPortRange(action, `${itemName}.port_range`, protocol, rule.port_range);
     checkString(action, `${itemName}.source_network`, rule.source_network, {
       pattern: {

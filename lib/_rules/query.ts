@@ -4,7 +4,7 @@
 // with `global/invalid-parameters`. Parameters the spec does not declare are left alone, as a
 // server would.
 
-import { checkString, describeValue, isDateTime } from "../_validate.ts";
+import { checkOneOf, checkString, describeValue, isDateTime } from "../_validate.ts";
 import { resolve } from "../spec/lookup.ts";
 import { type OperationId, OPERATIONS } from "../spec/operations.ts";
 import { POLICY } from "../spec/policy.ts";
@@ -49,13 +49,7 @@ export function queryValues(id: OperationId, params: URLSearchParams): QueryValu
 
 function checkValue(action: string, name: string, value: unknown, rule: SchemaRule): void {
   const text = checkString(action, name, value, { minLength: 0 });
-  if (rule.enum !== undefined && !rule.enum.includes(text)) {
-    throw new RangeError(
-      `Cannot ${action}: '${name}' must be one of ${rule.enum.join(", ")}, received ${
-        describeValue(text)
-      }`,
-    );
-  }
+  if (rule.enum !== undefined) checkOneOf(action, name, text, rule.enum);
   if (rule.format === "date-time" && !isDateTime(text)) {
     throw new RangeError(
       `Cannot ${action}: '${name}' must be an RFC 3339 date-time such as ` +

@@ -7,6 +7,7 @@
 import {
   checkArray,
   checkObject,
+  checkOneOf,
   checkOptionalString,
   checkString,
   describeValue,
@@ -25,20 +26,9 @@ const FILENAME_RULE: StringRule = specString(bodyField("initiateAttachmentUpload
 const TEXT: StringRule = { minLength: 0 };
 const LEAST_SIZE: number = bodyField("initiateAttachmentUpload", "size_bytes").minimum!;
 
-function checkOneOf(
-  action: string,
-  name: string,
-  value: unknown,
-  allowed: readonly string[],
-): void {
-  if (value === undefined) return;
-  if (typeof value !== "string" || !allowed.includes(value)) {
-    throw new RangeError(
-      `Cannot ${action}: '${name}' must be one of ${allowed.join(", ")}, received ${
-        describeValue(value)
-      }`,
-    );
-  }
+function checkSeverityAndPriority(action: string, body: Record<string, unknown>): void {
+  if (body.severity !== undefined) checkOneOf(action, "severity", body.severity, SEVERITIES);
+  if (body.priority !== undefined) checkOneOf(action, "priority", body.priority, PRIORITIES);
 }
 
 function checkStringList(action: string, name: string, value: unknown): void {
@@ -53,8 +43,7 @@ export function checkCreateTicketRequest(body: unknown): void {
   checkString(action, "subject", checked.subject, TEXT);
   checkString(action, "description", checked.description, TEXT);
   checkOneOf(action, "type", checked.type ?? "", TICKET_TYPES);
-  checkOneOf(action, "severity", checked.severity, SEVERITIES);
-  checkOneOf(action, "priority", checked.priority, PRIORITIES);
+  checkSeverityAndPriority(action, checked);
   // "Required for incident tickets, must not be provided for service requests." (the spec)
   if (checked.type === "incident" && checked.severity === undefined) {
     throw new TypeError(`Cannot ${action}: 'severity' is required for incidents`);
@@ -83,8 +72,7 @@ export function checkUpdateTicketRequest(body: unknown): void {
       }`,
     );
   }
-  checkOneOf(action, "severity", checked.severity, SEVERITIES);
-  checkOneOf(action, "priority", checked.priority, PRIORITIES);
+  checkSeverityAndPriority(action, checked);
   if (checked.comment !== undefined) {
     checkString(
       action,

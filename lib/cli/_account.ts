@@ -19,10 +19,11 @@ import { EXIT } from "./_exit.ts";
 import {
   ALLOW_DUPLICATE_FLAG,
   checkKnown,
+  checkListed,
   checkNewName,
   IMAGE_FAMILY,
+  NEW_RESOURCE_REGION_FLAG,
   REGION,
-  regionNames,
   seenIn,
 } from "./_known_values.ts";
 
@@ -209,10 +210,10 @@ export const ACCOUNT_COMMANDS: Command[] = [
       const images = await client.images.list({ signal });
       const families = [...new Set(images.map((image) => image.family))];
       await checkKnown(IMAGE_FAMILY, family === undefined ? undefined : [family], () => families);
-      await checkKnown(
+      await checkListed(
         REGION,
+        lookup,
         region === undefined ? undefined : [region],
-        () => regionNames(lookup),
         seenIn(images, (image) => image.region.name),
       );
       return images.filter((image) =>
@@ -295,14 +296,7 @@ export const ACCOUNT_COMMANDS: Command[] = [
     summary: "Create a filesystem",
     ...takes("<name>"),
     mutating: true,
-    flags: {
-      region: {
-        kind: "string",
-        value: "REGION",
-        help: "its region (required)",
-        complete: "regions",
-      },
-    },
+    flags: { region: NEW_RESOURCE_REGION_FLAG },
     examples: ["lambda filesystems create datasets --region us-east-1"],
     async run({ client, args, signal }) {
       const fs = await client.fileSystems.create({

@@ -8,11 +8,10 @@ import {
   ARCHITECTURE,
   ARCHITECTURES,
   checkKnown,
+  checkListed,
   INSTANCE_TYPE,
   REGION,
-  regionNames,
   seenIn,
-  typeNames,
 } from "./_known_values.ts";
 import { didYouMean } from "./_suggest.ts";
 import { price } from "./_table.ts";
@@ -66,16 +65,16 @@ async function checkFilter(
       );
     }
   }
-  await checkKnown(
+  await checkListed(
     INSTANCE_TYPE,
+    lookup,
     filter.instanceType as string[] | undefined,
-    () => typeNames(lookup),
     seenIn(matches, (match) => match.instance_type_name),
   );
-  await checkKnown(
+  await checkListed(
     REGION,
+    lookup,
     filter.region as string[] | undefined,
-    () => regionNames(lookup),
     seenIn(matches, (match) => match.region_name),
   );
   const architecture = filter.architecture;

@@ -5,8 +5,7 @@
 
 import { EXIT } from "./_exit.ts";
 import { CliError } from "./_report.ts";
-import { granted } from "./_shared_budget.ts";
-import { CONFIG_FOLDER, type FolderDeno, folderOf, userPath } from "./_user_folders.ts";
+import { CONFIG_FOLDER, type FolderDeno, userFile } from "./_user_folders.ts";
 
 /** The file's name inside the configuration folder. */
 export const CREDENTIALS_FILE = "lambda-cloud/credentials";
@@ -83,22 +82,9 @@ export interface CredentialsDeno extends FolderDeno {
  * process may not read and write it (checked without prompting).
  */
 export function credentialsFile(deno: CredentialsDeno): CredentialsFile {
-  const path = userPath(deno, CONFIG_FOLDER, CREDENTIALS_FILE);
-  if (path === undefined) {
-    return unavailable(
-      "(none)",
-      deno.build.os === "windows"
-        ? "no configuration folder: --allow-env=APPDATA"
-        : "no configuration folder: --allow-env=XDG_CONFIG_HOME,HOME",
-    );
-  }
-  const folder = folderOf(path);
-  if (!granted(deno, path)) {
-    return unavailable(
-      path,
-      `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,
-    );
-  }
+  const found = userFile(deno, CONFIG_FOLDER, CREDENTIALS_FILE);
+  if (found.why !== undefined) return unavailable(found.path ?? "(none)", found.why);
+  const { path, folder } = found;
   return {
     where: path,
     read: async () => {

@@ -16,6 +16,7 @@ import {
   takes,
 } from "./_command.ts";
 import { deleteCommand } from "./_delete.ts";
+import { NEW_RESOURCE_REGION_FLAG } from "./_known_values.ts";
 import { NoSuchResourceError } from "./_lookup.ts";
 import { didYouMean } from "./_suggest.ts";
 import { checkFirewallRules, checkUpdateRulesetRequest } from "../_rules/firewall.ts";
@@ -305,12 +306,7 @@ export const FIREWALL_COMMANDS: Command[] = [
     ...takes("<name>"),
     mutating: true,
     flags: {
-      region: {
-        kind: "string",
-        value: "REGION",
-        help: "its region (required)",
-        complete: "regions",
-      },
+      region: NEW_RESOURCE_REGION_FLAG,
       rule: RULE_FLAG,
     },
     examples: ["lambda firewall rulesets create web --region us-east-1 --rule tcp:443:0.0.0.0/0"],

@@ -9,15 +9,14 @@ import { burnRate, isBilled } from "./_costs.ts";
 import {
   ALLOW_DUPLICATE_FLAG,
   checkKnown,
+  checkListed,
   checkNewName,
   INSTANCE_NAME_CLASH,
   INSTANCE_STATUSES,
   INSTANCE_TYPE,
   REGION,
-  regionNames,
   seenIn,
   STATUS,
-  typeNames,
 } from "./_known_values.ts";
 import { AUDIT_TRAIL_FLAG, launchTimes } from "./_launch_times.ts";
 import { dollars, price } from "./_table.ts";
@@ -101,13 +100,8 @@ export const INSTANCE_COMMANDS: Command[] = [
       // "(none)" never stands for a status, region or type that does not exist.
       const seen = (field: (instance: Instance) => string) => seenIn(all, field);
       await checkKnown(STATUS, statuses, () => INSTANCE_STATUSES, seen((i) => i.status));
-      await checkKnown(REGION, regions, () => regionNames(lookup), seen((i) => i.region.name));
-      await checkKnown(
-        INSTANCE_TYPE,
-        types,
-        () => typeNames(lookup),
-        seen((i) => i.instance_type.name),
-      );
+      await checkListed(REGION, lookup, regions, seen((i) => i.region.name));
+      await checkListed(INSTANCE_TYPE, lookup, types, seen((i) => i.instance_type.name));
       const filtered = all.filter((instance) =>
         (!statuses || statuses.includes(instance.status)) &&
         (!regions || regions.includes(instance.region.name)) &&

@@ -4,9 +4,7 @@
 // launching side by side cannot lose each other's lines; a line cut short by a crash is skipped.
 
 import type { InstanceLaunchRequest } from "../../mod.ts";
-import type { DenoPermissions } from "./_deno_io.ts";
-import { budgetPath, granted } from "./_shared_budget.ts";
-import { folderOf } from "./_user_folders.ts";
+import { CACHE_FOLDER, type FolderDeno, userFile } from "./_user_folders.ts";
 
 /** The journal's file, in the command line's cache folder. */
 export const JOURNAL_FILE = "lambda-cloud/launches.jsonl";
@@ -255,10 +253,7 @@ export async function keyFingerprint(apiKey: string): Promise<string> {
 }
 
 /** The parts of the `Deno` namespace the journal's file needs. */
-export interface JournalDeno {
-  build: { os: string };
-  env: { get(name: string): string | undefined };
-  permissions: DenoPermissions;
+export interface JournalDeno extends FolderDeno {
   mkdir(path: string, options: { recursive: true }): Promise<void>;
   readTextFile(path: string): Promise<string>;
   writeTextFile(
@@ -273,21 +268,14 @@ export interface JournalDeno {
  * fails every write, saying why, when that folder cannot be found or written.
  */
 export function journalFile(deno: JournalDeno): JournalFile {
-  const path = budgetPath(deno, JOURNAL_FILE);
-  if (path === undefined) {
-    const why = new Error(
-      "no cache folder: --allow-env=XDG_CACHE_HOME,HOME (LOCALAPPDATA on Windows)",
-    );
-    return { where: "(none)", read: () => Promise.resolve(""), append: () => Promise.reject(why) };
+  const file = userFile(deno, CACHE_FOLDER, JOURNAL_FILE);
+  if (file.why !== undefined) {
+    const why = new Error(file.why);
+    // With no folder there is no journal to read; one that may not be read is not an empty one.
+    const read = file.path === undefined ? () => Promise.resolve("") : () => Promise.reject(why);
+    return { where: file.path ?? "(none)", read, append: () => Promise.reject(why) };
   }
-  const folder = folderOf(path);
-  // Checked without prompting: only permissions already granted count.
-  if (!granted(deno, path)) {
-    const why = new Error(
-      `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,
-    );
-    return { where: path, read: () => Promise.reject(why), append: () => Promise.reject(why) };
-  }
+  const { path, folder } = file;
   return {
     where: path,
     read: () =>

@@ -28,8 +28,6 @@ export const STATUS: Kind = {
   listed: `the spec's are ${INSTANCE_STATUSES.join(", ")}`,
 };
 export const ARCHITECTURE: Kind = { noun: "architecture", listed: ARCHITECTURES.join(" or ") };
-export const REGION: Kind = { noun: "region", listed: "'lambda regions' lists them" };
-export const INSTANCE_TYPE: Kind = { noun: "instance type", listed: "'lambda types' lists them" };
 export const IMAGE_FAMILY: Kind = { noun: "image family", listed: "'lambda images' lists them" };
 
 /**
@@ -62,15 +60,39 @@ export function seenIn<T>(
   return (value) => items.some((item) => field(item) === value);
 }
 
-/** The names of every region, from the run's listing. */
-export async function regionNames(lookup: Lookup): Promise<string[]> {
-  return (await lookup.regions()).map((region) => region.name);
+/** A kind of value the run's listing holds, and how to read all of them from it. */
+export interface ListedKind extends Kind {
+  names(lookup: Lookup): Promise<string[]>;
 }
 
-/** The names of every instance type, from the run's listing. */
-export async function typeNames(lookup: Lookup): Promise<string[]> {
-  return (await lookup.instanceTypes()).map((item) => item.instance_type.name);
+export const REGION: ListedKind = {
+  noun: "region",
+  listed: "'lambda regions' lists them",
+  names: async (lookup) => (await lookup.regions()).map((region) => region.name),
+};
+export const INSTANCE_TYPE: ListedKind = {
+  noun: "instance type",
+  listed: "'lambda types' lists them",
+  names: async (lookup) => (await lookup.instanceTypes()).map((item) => item.instance_type.name),
+};
+
+/** `checkKnown` for a kind the run's listing holds: read from it only when a value is not `seen`. */
+export function checkListed(
+  kind: ListedKind,
+  lookup: Lookup,
+  values: readonly string[] | undefined,
+  seen?: (value: string) => boolean,
+): Promise<void> {
+  return checkKnown(kind, values, () => kind.names(lookup), seen);
 }
+
+/** The option that names the region a new resource is made in. */
+export const NEW_RESOURCE_REGION_FLAG: FlagSpec = {
+  kind: "string",
+  value: "REGION",
+  help: "its region (required)",
+  complete: "regions",
+};
 
 /** The option that lets a new name be one that something has already. */
 export const ALLOW_DUPLICATE_FLAG: FlagSpec = {

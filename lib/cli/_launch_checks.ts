@@ -7,14 +7,12 @@ import type { Filesystem, FirewallRuleset, InstanceLaunchRequest } from "../../m
 import { UsageError } from "./_args.ts";
 import type { CommandContext } from "./_command.ts";
 import {
-  checkKnown,
+  checkListed,
   checkNewName,
   INSTANCE_NAME_CLASH,
   INSTANCE_TYPE,
   REGION,
-  regionNames,
   seenIn,
-  typeNames,
 } from "./_known_values.ts";
 import { NoSuchResourceError, type Resolved } from "./_lookup.ts";
 import { didYouMean } from "./_suggest.ts";
@@ -31,14 +29,14 @@ export async function checkLaunchValues(
 ): Promise<void> {
   const { lookup } = context;
   const region = body.region_name;
-  await checkKnown(INSTANCE_TYPE, [body.instance_type_name], () => typeNames(lookup));
+  await checkListed(INSTANCE_TYPE, lookup, [body.instance_type_name]);
   // A region where the type has capacity exists: only another costs the listing of regions.
   const type = (await lookup.instanceTypes())
     .find((item) => item.instance_type.name === body.instance_type_name);
-  await checkKnown(
+  await checkListed(
     REGION,
+    lookup,
     [region],
-    () => regionNames(lookup),
     seenIn(type?.regions_with_capacity_available ?? [], (where) => where.name),
   );
   body.ssh_key_names = [await sshKeyName(context, body.ssh_key_names[0]!)];

@@ -4,15 +4,11 @@
 // without permission to find or write the folder, each invocation paces itself alone, as before,
 // says so once, and its patience with 429s (the client's backoff.patienceMs) still covers the rest.
 
-import type { DenoPermissions } from "./_deno_io.ts";
 import { type KvLike, kvRateLimitStore, type RateLimitStore } from "../../mod.ts";
-import { CACHE_FOLDER, folderOf, userPath } from "./_user_folders.ts";
+import { CACHE_FOLDER, type FolderDeno, userFile } from "./_user_folders.ts";
 
 /** The parts of the `Deno` namespace the shared budget uses. */
-export interface BudgetDeno {
-  build: { os: string };
-  env: { get(name: string): string | undefined };
-  permissions: DenoPermissions;
+export interface BudgetDeno extends FolderDeno {
   mkdir(path: string, options: { recursive: true }): Promise<void>;
   /** Present only under `--unstable-kv` (or on Deno Deploy). */
   openKv?: (path: string) => Promise<KvLike>;
@@ -20,19 +16,6 @@ export interface BudgetDeno {
 
 /** The KV file's name inside the cache folder. */
 export const BUDGET_FILE = "lambda-cloud/rate-limit.kv";
-
-/**
- * Where the shared budget (or another of the command line's files, `file`) is kept:
- * `$XDG_CACHE_HOME`, else `~/.cache` (Linux, macOS), `%LOCALAPPDATA%` (Windows), followed by
- * {@linkcode BUDGET_FILE}. `undefined` when the variables cannot be read (no `--allow-env` for
- * them) or are unset.
- */
-export function budgetPath(
-  deno: Pick<BudgetDeno, "build" | "env" | "permissions">,
-  file: string = BUDGET_FILE,
-): string | undefined {
-  return userPath(deno, CACHE_FOLDER, file);
-}
 
 /**
  * The room each `lambda` leaves after another's turn, in milliseconds: commands started together
@@ -63,20 +46,9 @@ export class BudgetUnavailableError extends Error {
 export function sharedBudget(deno: BudgetDeno): RateLimitStore {
   const openKv = deno.openKv;
   if (typeof openKv !== "function") return unavailable("it needs --unstable-kv");
-  const path = budgetPath(deno);
-  if (path === undefined) {
-    return unavailable(
-      deno.build.os === "windows"
-        ? "LOCALAPPDATA is unset or cannot be read: --allow-env=LOCALAPPDATA"
-        : "XDG_CACHE_HOME and HOME are unset or cannot be read: --allow-env=XDG_CACHE_HOME,HOME",
-    );
-  }
-  const folder = folderOf(path);
-  if (!granted(deno, path)) {
-    return unavailable(
-      `no permission to read and write ${folder}: --allow-read --allow-write=${folder}`,
-    );
-  }
+  const file = userFile(deno, CACHE_FOLDER, BUDGET_FILE);
+  if (file.why !== undefined) return unavailable(file.why);
+  const { path, folder } = file;
   // Opened when first used; several `lambda` started at once may find the file locked while one of
   // them creates it, which the store waits out.
   return kvRateLimitStore(async () => {
@@ -88,15 +60,4 @@ export function sharedBudget(deno: BudgetDeno): RateLimitStore {
 function unavailable(why: string): RateLimitStore {
   const error = new BudgetUnavailableError(why);
   return { get: () => Promise.reject(error), compareAndSet: () => Promise.reject(error) };
-}
-
-/** Whether this process may read and write `path` without being asked (no prompt). */
-export function granted(deno: Pick<BudgetDeno, "permissions">, path: string): boolean {
-  try {
-    return (["read", "write"] as const).every((name) =>
-      deno.permissions.querySync({ name, path }).state === "granted"
-    );
-  } catch {
-    return false;
-  }
 }

@@ -5,6 +5,8 @@ import type { DenoPermissions } from "./_deno_io.ts";
 
 /** Where a platform keeps one kind of file: a variable on Windows, else XDG's, else one in HOME. */
 export interface UserFolder {
+  /** What it is called in messages, such as `cache`. */
+  noun: string;
   /** The variable that names it on Windows, such as `LOCALAPPDATA`. */
   windows: string;
   /** The XDG variable that names it elsewhere, such as `XDG_CACHE_HOME`. */
@@ -15,6 +17,7 @@ export interface UserFolder {
 
 /** The cache folder: `$XDG_CACHE_HOME`, else `~/.cache`; `%LOCALAPPDATA%` on Windows. */
 export const CACHE_FOLDER: UserFolder = {
+  noun: "cache",
   windows: "LOCALAPPDATA",
   xdg: "XDG_CACHE_HOME",
   home: ".cache",
@@ -22,6 +25,7 @@ export const CACHE_FOLDER: UserFolder = {
 
 /** The configuration folder: `$XDG_CONFIG_HOME`, else `~/.config`; `%APPDATA%` on Windows. */
 export const CONFIG_FOLDER: UserFolder = {
+  noun: "configuration",
   windows: "APPDATA",
   xdg: "XDG_CONFIG_HOME",
   home: ".config",
@@ -62,4 +66,43 @@ export function userPath(deno: FolderDeno, folder: UserFolder, file: string): st
 /** The folder that holds `path`. */
 export function folderOf(path: string): string {
   return path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+}
+
+/** Whether this process may read and write `path` without being asked (no prompt). */
+export function granted(deno: Pick<FolderDeno, "permissions">, path: string): boolean {
+  try {
+    return (["read", "write"] as const).every((name) =>
+      deno.permissions.querySync({ name, path }).state === "granted"
+    );
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A file in a user's folder that this process may read and write (its `path` and the `folder` that
+ * holds it), or `why` it may not, naming the flags that fix it, with its `path` when it was found.
+ */
+export type UserFile =
+  | { path: string; folder: string; why?: undefined }
+  | { path: string | undefined; why: string };
+
+/**
+ * `file` in the user's `folder`, where this process may read and write it. Checked without
+ * prompting: only permissions already granted count.
+ */
+export function userFile(deno: FolderDeno, folder: UserFolder, file: string): UserFile {
+  const path = userPath(deno, folder, file);
+  if (path === undefined) {
+    const variables = deno.build.os === "windows" ? folder.windows : `${folder.xdg},HOME`;
+    return { path, why: `no ${folder.noun} folder: --allow-env=${variables}` };
+  }
+  const parent = folderOf(path);
+  if (!granted(deno, path)) {
+    return {
+      path,
+      why: `no permission to read and write ${parent}: --allow-read --allow-write=${parent}`,
+    };
+  }
+  return { path, folder: parent };
 }

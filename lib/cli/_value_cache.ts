@@ -3,8 +3,7 @@
 // cache is keyed by API address and key fingerprint, like the launch journal, and never holds the
 // key.
 
-import type { DenoPermissions } from "./_deno_io.ts";
-import { budgetPath, granted } from "./_shared_budget.ts";
+import { CACHE_FOLDER, type FolderDeno, userFile } from "./_user_folders.ts";
 
 /** What a completion can offer the names of. */
 export type ValueKind = "types" | "regions" | "instances" | "ssh-keys";
@@ -92,10 +91,7 @@ async function readEntries(file: CacheFile): Promise<Record<string, Entry>> {
 }
 
 /** The parts of the `Deno` namespace the cache's file needs. */
-export interface CacheDeno {
-  build: { os: string };
-  env: { get(name: string): string | undefined };
-  permissions: DenoPermissions;
+export interface CacheDeno extends FolderDeno {
   mkdir(path: string, options: { recursive: true }): Promise<void>;
   readTextFile(path: string): Promise<string>;
   writeTextFile(path: string, text: string, options: { mode: number }): Promise<void>;
@@ -106,12 +102,11 @@ export interface CacheDeno {
  * holds nothing when that folder cannot be found or written.
  */
 export function cacheFile(deno: CacheDeno): CacheFile {
-  const path = budgetPath(deno, CACHE_FILE);
-  // Checked without prompting: only permissions already granted count.
-  if (path === undefined || !granted(deno, path)) {
+  const file = userFile(deno, CACHE_FOLDER, CACHE_FILE);
+  if (file.why !== undefined) {
     return { where: "(none)", read: () => Promise.resolve(""), write: () => Promise.resolve() };
   }
-  const folder = path.slice(0, Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")));
+  const { path, folder } = file;
   return {
     where: path,
     read: () => deno.readTextFile(path).catch(() => ""),

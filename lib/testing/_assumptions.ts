@@ -3,7 +3,7 @@
 // handlers read the checked choices off the account's state; what each rests on is in
 // docs/emulator.md.
 
-import { checkObject, describeValue } from "../_validate.ts";
+import { checkObject, checkOneOf } from "../_validate.ts";
 import type { EmulatorAssumptions } from "./assumptions.ts";
 
 /** Every assumption with its choice made. */
@@ -37,14 +37,7 @@ export function checkAssumptions(action: string, given: unknown): Assumptions {
   }
   const entries = Object.entries(ASSUMPTIONS).map(([name, choices]) => {
     const value = chosen[name] ?? choices[0];
-    if (!(choices as readonly unknown[]).includes(value)) {
-      throw new RangeError(
-        `Cannot ${action}: 'assumptions.${name}' must be one of ${choices.join(", ")}, received ${
-          describeValue(value)
-        }`,
-      );
-    }
-    return [name, value];
+    return [name, checkOneOf(action, `assumptions.${name}`, value, choices as readonly unknown[])];
   });
   return Object.fromEntries(entries) as Assumptions;
 }

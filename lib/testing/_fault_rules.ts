@@ -1,8 +1,14 @@
 // The faults injected into an emulator: the rules as `emulator.faults` takes them, checked, and
 // the draw that decides which of them strikes a call.
 
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import {
+  checkNonNegativeInteger,
+  checkNonNegativeNumber,
+  checkOneOf,
+  describeValue,
+} from "../_validate.ts";
 import { FAULTS } from "./_fault_behaviours.ts";
+import { InjectedRules } from "./_injected_rules.ts";
 import type { SeededRandom } from "./_random.ts";
 import type { FaultHandle, FaultRule, Faults } from "./faults.ts";
 import type { OperationId } from "./operations.ts";
@@ -18,7 +24,7 @@ interface ActiveRule {
 /** The rules injected into one emulator, and which of them strikes each call. */
 export class FaultRules implements Faults {
   readonly #random: SeededRandom;
-  #rules: ActiveRule[] = [];
+  readonly #rules = new InjectedRules<ActiveRule>();
   #injected = 0;
 
   constructor(random: SeededRandom) {
@@ -31,7 +37,7 @@ export class FaultRules implements Faults {
 
   inject(rule: FaultRule): FaultHandle {
     const checked = checkRule(rule);
-    const active: ActiveRule = {
+    return this.#rules.add({
       rule: checked,
       operations: checked.operation === undefined
         ? undefined
@@ -39,27 +45,17 @@ export class FaultRules implements Faults {
       remaining: checked.times ?? (checked.probability === undefined ? 1 : Infinity),
       skip: checked.skip ?? 0,
       hits: 0,
-    };
-    this.#rules.push(active);
-    return {
-      rule: checked,
-      get hits() {
-        return active.hits;
-      },
-      remove: () => {
-        this.#rules = this.#rules.filter((item) => item !== active);
-      },
-    };
+    });
   }
 
   clear(): void {
-    this.#rules = [];
+    this.#rules.clear();
   }
 
   /** The fault for this call, if one strikes; counts it. */
   draw(operationId: OperationId | undefined): Readonly<FaultRule> | undefined {
     let struck: ActiveRule | undefined;
-    for (const active of this.#rules) {
+    for (const active of this.#rules.items) {
       if (active.remaining <= 0) continue;
       if (active.operations && (!operationId || !active.operations.has(operationId))) continue;
       // Every matching call counts against `skip`, even one that another rule fails.
@@ -88,13 +84,7 @@ function checkRule(rule: FaultRule): Readonly<FaultRule> {
       `Cannot ${action}: 'rule' must be an object, received ${describeValue(rule)}`,
     );
   }
-  if (typeof rule.kind !== "string" || !Object.hasOwn(FAULTS, rule.kind)) {
-    throw new RangeError(
-      `Cannot ${action}: 'kind' must be one of ${Object.keys(FAULTS).join(", ")}, received ${
-        describeValue(rule.kind)
-      }`,
-    );
-  }
+  checkOneOf(action, "kind", rule.kind, Object.keys(FAULTS));
   if (rule.times !== undefined) checkNonNegativeInteger(action, "times", rule.times);
   if (rule.skip !== undefined) checkNonNegativeInteger(action, "skip", rule.skip);
   if (rule.probability !== undefined) {

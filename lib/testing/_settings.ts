@@ -5,11 +5,12 @@ import { expectedBootMs } from "../_rules/boot_time.ts";
 import {
   checkNonNegativeInteger,
   checkNonNegativeNumber,
+  checkOneOf,
   describeValue,
   isRecord,
 } from "../_validate.ts";
-import { type Assumptions, checkAssumptions } from "./_assumptions.ts";
-import type { Quota, Timing } from "./_state.ts";
+import { checkAssumptions } from "./_assumptions.ts";
+import type { AccountSettings, Timing } from "./_state.ts";
 import { defaultCatalog, type EmulatorCatalog } from "./catalog.ts";
 import type { EmulatorOptions } from "./options.ts";
 import type { RateLimitAnswer } from "./rate_limits.ts";
@@ -32,15 +33,7 @@ export interface RateLimits {
 export interface Settings {
   apiKey: string;
   clock: { now(): number };
-  /** What the account's state starts from, all but its clock. */
-  account: {
-    seed: number;
-    catalog: EmulatorCatalog;
-    timing: Timing;
-    quota: Quota;
-    pageSize: number;
-    assumptions: Assumptions;
-  };
+  account: AccountSettings;
   /** `undefined` when the rate limits are off. */
   rateLimits: RateLimits | undefined;
   tooManyForm: Required<RateLimitAnswer>;
@@ -205,13 +198,7 @@ function checkBootMs(
 
 function checkRateLimitAnswer(action: string, form: RateLimitAnswer): Required<RateLimitAnswer> {
   const body = form.body ?? "text";
-  if (!["text", "html", "json"].includes(body)) {
-    throw new RangeError(
-      `Cannot ${action}: 'rateLimitAnswer.body' must be one of text, html, json, received ${
-        describeValue(body)
-      }`,
-    );
-  }
+  checkOneOf(action, "rateLimitAnswer.body", body, ["text", "html", "json"]);
   const retryAfter = form.retryAfter ?? false;
   if (typeof retryAfter !== "boolean") {
     throw new TypeError(

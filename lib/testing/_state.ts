@@ -37,6 +37,16 @@ export interface Quota {
   firewallRulesets: number;
 }
 
+/** What an account's state starts from, all but its clock. */
+export interface AccountSettings {
+  seed: number;
+  catalog: EmulatorCatalog;
+  timing: Timing;
+  quota: Quota;
+  pageSize: number;
+  assumptions: Assumptions;
+}
+
 /** An instance as stored; {@linkcode EmulatorState.view} turns it into the API's shape. */
 export interface InstanceRecord {
   id: string;
@@ -130,16 +140,7 @@ export class EmulatorState {
   #now: () => number;
 
   constructor(
-    options: {
-      seed: number;
-      catalog: EmulatorCatalog;
-      timing: Timing;
-      quota: Quota;
-      pageSize: number;
-      assumptions: Assumptions;
-      now: () => number;
-      ticketEvent: TicketEventSink;
-    },
+    options: AccountSettings & { now: () => number; ticketEvent: TicketEventSink },
   ) {
     this.random = new SeededRandom(options.seed);
     this.catalog = options.catalog;

@@ -5,6 +5,7 @@
 
 import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
 import type { TicketEvent, WebhookEvent, WebhookTicket } from "../types/webhooks.ts";
+import { InjectedRules } from "./_injected_rules.ts";
 import type { SeededRandom } from "./_random.ts";
 import type {
   EmulatorWebhooks,
@@ -52,7 +53,7 @@ export class WebhookSender implements EmulatorWebhooks {
   #copies: Copy[] = [];
   #order = 0;
   #deliveries: WebhookDelivery[] = [];
-  #faults: ActiveFault[] = [];
+  readonly #faults = new InjectedRules<ActiveFault>();
   #sending: Promise<void> | undefined;
 
   constructor(
@@ -80,17 +81,7 @@ export class WebhookSender implements EmulatorWebhooks {
     const types = checked.eventType === undefined
       ? undefined
       : new Set(typeof checked.eventType === "string" ? [checked.eventType] : checked.eventType);
-    const active: ActiveFault = { rule: checked, types, remaining: checked.times ?? 1, hits: 0 };
-    this.#faults.push(active);
-    return {
-      rule: checked,
-      get hits() {
-        return active.hits;
-      },
-      remove: () => {
-        this.#faults = this.#faults.filter((item) => item !== active);
-      },
-    };
+    return this.#faults.add({ rule: checked, types, remaining: checked.times ?? 1, hits: 0 });
   }
 
   /** Sends the event of `type` about `ticket` (unless no URL is configured). */
@@ -135,7 +126,7 @@ export class WebhookSender implements EmulatorWebhooks {
 
   /** The fault that strikes an event of `type`, if any; counts it. */
   #draw(type: string): Readonly<WebhookFaultRule> | undefined {
-    const active = this.#faults.find((item) =>
+    const active = this.#faults.items.find((item) =>
       item.remaining > 0 && (item.types === undefined || item.types.has(type))
     );
     if (active === undefined) return undefined;

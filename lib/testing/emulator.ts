@@ -6,7 +6,7 @@
 
 import type { Instance } from "../types/instances.ts";
 import type { TicketStatus } from "../types/tickets.ts";
-import { checkNonNegativeInteger, checkNonNegativeNumber, describeValue } from "../_validate.ts";
+import { checkNonNegativeInteger, checkNonNegativeNumber, checkOneOf } from "../_validate.ts";
 import { enumValues, queryParam } from "../spec/lookup.ts";
 import { Admission } from "./_admission.ts";
 import { FaultRules } from "./_fault_rules.ts";
@@ -273,14 +273,12 @@ export class LambdaEmulator {
     if (!record) {
       throw new RangeError(`Cannot set ticket status: no ticket '${id}' in the emulator`);
     }
-    const statuses = enumValues(queryParam("listTickets", "status"));
-    if (!statuses.includes(status)) {
-      throw new RangeError(
-        `Cannot set ticket status: 'status' must be one of ${statuses.join(", ")}, received ${
-          describeValue(status)
-        }`,
-      );
-    }
+    checkOneOf(
+      "set ticket status",
+      "status",
+      status,
+      enumValues(queryParam("listTickets", "status")),
+    );
     setTicketStatus(this.#state, record, status);
   }
 

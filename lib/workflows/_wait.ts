@@ -10,9 +10,9 @@ import { type PollSettings, pollUntil } from "../_poll.ts";
 import {
   checkId,
   checkNonNegativeNumber,
+  checkOneOf,
   checkOptionalType,
   checkTimeout,
-  describeValue,
 } from "../_validate.ts";
 import type { Instance, InstanceStatus } from "../types/instances.ts";
 import {
@@ -61,13 +61,7 @@ export function checkWaitOptions(
     : Math.max(DEFAULT_TIMEOUT_MS, 2 * expectedBootMs(instanceType));
   const until = options.until ?? "active";
   checkOptionalType(action, "onProgress", options.onProgress, "function");
-  if (!untils.includes(until)) {
-    throw new RangeError(
-      `Cannot ${action}: 'until' must be one of ${untils.join(", ")}, received ${
-        describeValue(until)
-      }`,
-    );
-  }
+  checkOneOf(action, "until", until, untils);
   return {
     until,
     timeoutMs: checkTimeout(action, "timeout", options.timeout ?? defaultTimeoutMs),
