@@ -6,7 +6,30 @@
 
 import { assert, assertEquals, assertMatch, assertRejects } from "@std/assert";
 import { emulatorClient, keyed, LAUNCH, MINUTE, raw, SSH_RULE, testEmulator } from "./_emulator.ts";
-import { ConflictError, InvalidParametersError, NotFoundError } from "../mod.ts";
+import {
+  ConflictError,
+  type InstanceLaunchRequest,
+  InvalidParametersError,
+  type LambdaCloudClient,
+  NotFoundError,
+} from "../mod.ts";
+
+/**
+ * Launches `body`, whose instance uses a resource, and calls `remove` (the resource's delete): it
+ * is refused with `code` while the instance runs, and done once it is terminated.
+ */
+async function deletedOnceUnused(
+  client: LambdaCloudClient,
+  body: InstanceLaunchRequest,
+  remove: () => Promise<unknown>,
+  code: string,
+): Promise<void> {
+  const [id] = (await client.instances.launch(body)).instance_ids;
+  const inUse = await assertRejects(remove, ConflictError);
+  assertEquals(inUse.code, code);
+  await client.instances.terminate(id!);
+  await remove();
+}
 
 Deno.test("SSH keys: generated pairs, any text of the spec's length, 404 global/not-found on delete", async () => {
   const emulator = testEmulator();
@@ -42,15 +65,16 @@ Deno.test("filesystems: duplicates, wrong region at launch, in use until its ins
     InvalidParametersError,
   );
   assertEquals(wrongRegion.code, "instance-operations/launch/file-system-in-wrong-region");
-  const [id] = (await client.instances.launch({
-    ...LAUNCH,
-    region_name: "us-west-1",
-    file_system_mounts: [{ mount_point: "/data/shared", file_system_id: fs.id }],
-  })).instance_ids;
-  const inUse = await assertRejects(() => client.fileSystems.delete(fs.id), ConflictError);
-  assertEquals(inUse.code, "filesystems/filesystem-in-use");
-  await client.instances.terminate(id!);
-  await client.fileSystems.delete(fs.id);
+  await deletedOnceUnused(
+    client,
+    {
+      ...LAUNCH,
+      region_name: "us-west-1",
+      file_system_mounts: [{ mount_point: "/data/shared", file_system_id: fs.id }],
+    },
+    () => client.fileSystems.delete(fs.id),
+    "filesystems/filesystem-in-use",
+  );
   const gone = await assertRejects(() => client.fileSystems.delete(fs.id), NotFoundError);
   assertEquals(gone.code, "global/object-does-not-exist");
 });
@@ -71,15 +95,16 @@ Deno.test("firewall rulesets: region checks, in-use deletes refused, rules valid
       }),
     InvalidParametersError,
   );
-  const [id] = (await client.instances.launch({
-    ...LAUNCH,
-    region_name: "us-west-1",
-    firewall_rulesets: [{ id: west.id }],
-  })).instance_ids;
-  const inUse = await assertRejects(() => client.firewallRulesets.delete(west.id), ConflictError);
-  assertEquals(inUse.code, "firewall-rulesets/firewall-ruleset-in-use");
-  await client.instances.terminate(id!);
-  await client.firewallRulesets.delete(west.id);
+  await deletedOnceUnused(
+    client,
+    {
+      ...LAUNCH,
+      region_name: "us-west-1",
+      firewall_rulesets: [{ id: west.id }],
+    },
+    () => client.firewallRulesets.delete(west.id),
+    "firewall-rulesets/firewall-ruleset-in-use",
+  );
   const missing = await assertRejects(() => client.firewallRulesets.get(west.id), NotFoundError);
   assertEquals(missing.code, "global/object-does-not-exist");
   for (

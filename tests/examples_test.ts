@@ -76,70 +76,71 @@ Deno.test("examples: errors are one line, without a stack trace", async () => {
   }
 });
 
-Deno.test("examples: the reaper shows and reaps nothing without its token, and says a wrong one is wrong", async () => {
+/**
+ * Serves `file` with `$variable` set to `token` (unset when `undefined`) and sends it `asks` (a
+ * method, a path and an Authorization header), then one GET / with the token: their answers, as
+ * "status body". The emulator must see no request from any ask.
+ */
+async function askServed(
+  file: string,
+  variable: string,
+  token: string | undefined,
+  asks: [method: string, path: string, authorization?: string][],
+): Promise<string[]> {
   const { emulator, server } = await seededEmulator();
   try {
-    const { flags } = await documentedCommand("examples/reaper.ts");
+    const { flags } = await documentedCommand(file);
     const env = { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: server.url };
-    const answers = (token: string | undefined) =>
-      serveWithDeno("examples/reaper.ts", {
-        permissions: flags,
-        env: token === undefined ? env : { ...env, REAPER_TOKEN: token },
-      }, async (url) => {
-        const ask = async (method: string, path: string, authorization?: string) => {
-          const response = await fetch(`${url}${path}`, {
-            method,
-            ...(authorization === undefined ? {} : { headers: { authorization } }),
-          });
-          return `${response.status} ${await response.text()}`;
-        };
-        emulator.clearRequests();
-        const refused = [
-          await ask("GET", "/"),
-          await ask("GET", "/", "Bearer wrong"),
-          await ask("POST", "/reap", "Bearer wrong"),
-        ];
-        // Nothing was even listed for a request without the right token.
-        assertEquals(emulator.requests.length, 0);
-        return [...refused, await ask("GET", "/", `Bearer ${token}`)];
-      });
-    const [none, wrong, wrongReap, right] = await answers("t0ken");
-    assertEquals(none, '401 {"error":"send the token: Authorization: Bearer $REAPER_TOKEN"}');
-    assertEquals([wrong, wrongReap], Array(2).fill('403 {"error":"wrong token"}'));
-    assertMatch(right!, /^200 \{"reaped":\[\],"kept":1,"dryRun":true\}$/);
-    const unset = await answers(undefined);
-    assertEquals(
-      unset.slice(0, 3),
-      Array(3).fill(
-        '403 {"error":"REAPER_TOKEN is not set: set it, then send it as a bearer token"}',
-      ),
-    );
-  } finally {
-    await server.close();
-  }
-});
-
-Deno.test("examples: the Deploy handler shows nothing without its token", async () => {
-  const { emulator, server } = await seededEmulator();
-  try {
-    const { flags } = await documentedCommand("examples/deploy.ts");
-    const env = { LAMBDA_API_KEY: emulator.apiKey, LAMBDA_BASE_URL: server.url };
-    const [none, wrong] = await serveWithDeno("examples/deploy.ts", {
+    return await serveWithDeno(file, {
       permissions: flags,
-      env: { ...env, DEPLOY_TOKEN: "t0ken" },
+      env: token === undefined ? env : { ...env, [variable]: token },
     }, async (url) => {
-      emulator.clearRequests();
-      const ask = async (headers: HeadersInit) => {
-        const response = await fetch(url, { headers });
+      const ask = async (method: string, path: string, authorization?: string) => {
+        const response = await fetch(`${url}${path}`, {
+          method,
+          ...(authorization === undefined ? {} : { headers: { authorization } }),
+        });
         return `${response.status} ${await response.text()}`;
       };
-      const answers = [await ask({}), await ask({ authorization: "Bearer wrong" })];
+      emulator.clearRequests();
+      const refused = [];
+      for (const [method, path, authorization] of asks) {
+        refused.push(await ask(method, path, authorization));
+      }
+      // Nothing was even listed for a request without the right token.
       assertEquals(emulator.requests.length, 0);
-      return answers;
+      return [...refused, await ask("GET", "/", `Bearer ${token}`)];
     });
-    assertEquals(none, '401 {"error":"send the token: Authorization: Bearer $DEPLOY_TOKEN"}');
-    assertEquals(wrong, '403 {"error":"wrong token"}');
   } finally {
     await server.close();
   }
+}
+
+Deno.test("examples: a served example shows (and the reaper reaps) nothing without its token, and says a wrong one is wrong", async () => {
+  const reaper = (token: string | undefined) =>
+    askServed("examples/reaper.ts", "REAPER_TOKEN", token, [
+      ["GET", "/"],
+      ["GET", "/", "Bearer wrong"],
+      ["POST", "/reap", "Bearer wrong"],
+    ]);
+  const [none, wrong, wrongReap, right] = await reaper("t0ken");
+  assertEquals(none, '401 {"error":"send the token: Authorization: Bearer $REAPER_TOKEN"}');
+  assertEquals([wrong, wrongReap], Array(2).fill('403 {"error":"wrong token"}'));
+  assertMatch(right!, /^200 \{"reaped":\[\],"kept":1,"dryRun":true\}$/);
+  const unset = await reaper(undefined);
+  assertEquals(
+    unset.slice(0, 3),
+    Array(3).fill(
+      '403 {"error":"REAPER_TOKEN is not set: set it, then send it as a bearer token"}',
+    ),
+  );
+  const deploy = await askServed("examples/deploy.ts", "DEPLOY_TOKEN", "t0ken", [
+    ["GET", "/"],
+    ["GET", "/", "Bearer wrong"],
+  ]);
+  assertEquals(deploy.slice(0, 2), [
+    '401 {"error":"send the token: Authorization: Bearer $DEPLOY_TOKEN"}',
+    '403 {"error":"wrong token"}',
+  ]);
+  assertMatch(deploy[2]!, /^200 \{"running":\[\{"id":"[0-9a-f]{32}","name":"demo"/);
 });
