@@ -85,6 +85,7 @@ export function memoryFile<Text extends string | undefined = undefined>(
   writes: number;
   read(): Promise<string | Text>;
   write(text: string): Promise<void>;
+  locked<T>(change: () => Promise<T>): Promise<T>;
 } {
   const file = {
     where,
@@ -96,6 +97,8 @@ export function memoryFile<Text extends string | undefined = undefined>(
       file.writes++;
       return Promise.resolve();
     },
+    // One process: nothing else changes it.
+    locked: <T>(change: () => Promise<T>) => change(),
   };
   return file;
 }

@@ -376,6 +376,7 @@ Deno.test("auth: a malformed or unreadable file is an error naming it, never quo
     where: WHERE,
     read: () => Promise.reject(new Error("Permission denied (os error 13)")),
     write: () => Promise.reject(new Error("not to be written")),
+    locked: () => Promise.reject(new Error("not to be changed")),
   };
   const denied = await withFile(emulator, unreadable)(["regions"]);
   assertEquals([denied.code, denied.err], [

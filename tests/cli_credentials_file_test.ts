@@ -9,6 +9,7 @@ import {
   CredentialsUnavailableError,
 } from "../lib/cli/_credentials_file.ts";
 import { CliError } from "../lib/cli/_report.ts";
+import { Profiles } from "../lib/cli/_profiles.ts";
 
 /** The Deno namespace with `env` for environment, every permission granted unless `denied`. */
 function denoWith(
@@ -112,6 +113,7 @@ Deno.test({
             },
             write: (bytes) => handle.write(bytes),
             syncData: () => handle.syncData(),
+            lock: (exclusive) => handle.lock(exclusive),
             close: () => handle.close(),
           };
         },
@@ -156,6 +158,7 @@ Deno.test({
               },
               write: () => Promise.reject(new Error("No space left on device")),
               syncData: () => handle.syncData(),
+              lock: (exclusive) => handle.lock(exclusive),
               close: () => handle.close(),
             };
           },
@@ -170,5 +173,22 @@ Deno.test({
         assertEquals(names, ["credentials"]);
       }
       assert((await Deno.stat(good.where)).isFile);
+    }),
+});
+
+Deno.test({
+  name: "credentials file: logins and logouts at once all land, each change made under its lock",
+  ignore: !linux,
+  fn: () =>
+    inConfigFolder(async (config) => {
+      const profiles = () => new Profiles(credentialsFile(denoWith({ XDG_CONFIG_HOME: config })));
+      await profiles().save("old", { apiKey: "secret_old" });
+      // Each run read the file before any other changed it, as runs started together do.
+      const runs = ["work", "staging", "prod", "old"].map((name) => ({ name, run: profiles() }));
+      await Promise.all(runs.map(({ run }) => run.names()));
+      await Promise.all(runs.map(({ name, run }) =>
+        name === "old" ? run.remove(name) : run.save(name, { apiKey: `secret_${name}` })
+      ));
+      assertEquals((await profiles().names()).sort(), ["prod", "staging", "work"]);
     }),
 });

@@ -23,6 +23,7 @@ export const CREDENTIALS_FILE = "lambda-cloud/credentials";
  *   where: "(memory)",
  *   read: () => Promise.resolve(text),
  *   write: (next) => Promise.resolve(void (text = next)),
+ *   locked: (change) => change(), // one process: nothing else changes it
  * };
  * ```
  */
@@ -39,6 +40,12 @@ export interface CredentialsFile {
    * only, creating its folder if need be.
    */
   write(text: string): Promise<void>;
+  /**
+   * Runs `change` (a read, then a write) while no other `lambda` changes the file, so that two
+   * logins at once both land: an exclusive lock on a file beside it, which the system drops when
+   * the process ends, however it ends.
+   */
+  locked<T>(change: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -61,6 +68,7 @@ export interface CredentialsHandle {
   readonly readable: ReadableStream<Uint8Array>;
   write(bytes: Uint8Array): Promise<number>;
   syncData(): Promise<void>;
+  lock(exclusive: boolean): Promise<void>;
   close(): void;
 }
 
@@ -69,7 +77,10 @@ export interface CredentialsDeno extends FolderDeno {
   mkdir(path: string, options: { recursive: true; mode: number }): Promise<void>;
   open(
     path: string,
-    options: { read: true } | { write: true; createNew: true; mode: number },
+    options:
+      | { read: true }
+      | { write: true; createNew: true; mode: number }
+      | { write: true; create: true; mode: number },
   ): Promise<CredentialsHandle>;
   rename(from: string, to: string): Promise<void>;
   remove(path: string): Promise<void>;
@@ -132,10 +143,21 @@ export function credentialsFile(deno: CredentialsDeno): CredentialsFile {
         throw error;
       }
     },
+    locked: async (change) => {
+      await deno.mkdir(folder, { recursive: true, mode: 0o700 });
+      const lock = await deno.open(`${path}.lock`, { write: true, create: true, mode: 0o600 });
+      try {
+        await lock.lock(true);
+        return await change();
+      } finally {
+        lock.close(); // and with it the lock
+      }
+    },
   };
 }
 
 function unavailable(where: string, why: string): CredentialsFile {
   const error = new CredentialsUnavailableError(why);
-  return { where, read: () => Promise.reject(error), write: () => Promise.reject(error) };
+  const fail = () => Promise.reject(error);
+  return { where, read: fail, write: fail, locked: fail };
 }

@@ -101,22 +101,38 @@ export class Profiles {
   }
 
   /** Stores `profile` as `name`, in place of what was there; resolves with what was there. */
-  async save(name: string, profile: Profile): Promise<Profile | undefined> {
-    const entries = { ...await this.#read() };
-    const old = profileIn(entries, name);
-    entries[KEY + name] = profile.apiKey;
-    if (profile.baseUrl === undefined) delete entries[BASE_URL + name];
-    else entries[BASE_URL + name] = profile.baseUrl;
-    await this.#write(entries);
-    return old;
+  save(name: string, profile: Profile): Promise<Profile | undefined> {
+    return this.#change((entries) => {
+      const old = profileIn(entries, name);
+      entries[KEY + name] = profile.apiKey;
+      if (profile.baseUrl === undefined) delete entries[BASE_URL + name];
+      else entries[BASE_URL + name] = profile.baseUrl;
+      return old;
+    });
   }
 
-  /** Removes the profile `name`, which must exist. */
-  async remove(name: string): Promise<void> {
-    const entries = { ...await this.#read() };
-    delete entries[KEY + name];
-    delete entries[BASE_URL + name];
-    await this.#write(entries);
+  /** Removes the profile `name`. */
+  remove(name: string): Promise<void> {
+    return this.#change((entries) => {
+      delete entries[KEY + name];
+      delete entries[BASE_URL + name];
+    });
+  }
+
+  /**
+   * Applies `edit` to the file's entries as they are now, read again under the file's lock (another
+   * `lambda` may have changed them since this run read them), and writes them back.
+   */
+  async #change<T>(edit: (entries: Record<string, string>) => T): Promise<T> {
+    const file = this.#file;
+    if (file === undefined) throw new CredentialsUnavailableError("this run keeps no profiles");
+    return await file.locked(async () => {
+      this.#entries = undefined;
+      const entries = { ...await this.#read() };
+      const result = edit(entries);
+      await this.#write(entries);
+      return result;
+    });
   }
 
   #read(): Promise<Record<string, string>> {
