@@ -180,7 +180,10 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
     () => client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
     NoCapacityError,
   );
-  assertEquals(error.tried, candidates);
+  assertEquals(
+    error.tried.map(({ launch_token, ...candidate }) => [candidate, typeof launch_token]),
+    candidates.map((candidate) => [candidate, "string"]),
+  );
   assert(error.cause instanceof InsufficientCapacityError);
   assertMatch(
     error.message,
@@ -276,40 +279,80 @@ Deno.test("launchFirstAvailable() does not move on when a refusal hides a launch
   assertEquals(pairs(launched.tried), ["gpu_1x_a10@us-east-1"]);
 });
 
-Deno.test("launchFirstAvailable() gives every launch of a search one token: a hidden launch that listings show only after the search moved on is found by it", async () => {
+/**
+ * An emulator with one gpu_1x_a10 in us-east-1 behind a gateway that sends the first launch on
+ * twice (the client hears the second answer, refused for the capacity the first took), and
+ * listings `lagMs` behind what was done.
+ */
+async function hiddenFirstLaunch(lagMs: number) {
   const clock = new FakeClock();
   const emulator = testEmulator({ clock });
   emulator.setCapacity("gpu_1x_a10", "us-east-1", 1);
-  // The gateway sends the first launch on twice, as above.
   let launches = 0;
   const gateway = async (request: Request) => {
     if (!new URL(request.url).pathname.endsWith("/launch")) return await emulator.fetch(request);
     if (launches++ === 0) await emulator.fetch(request.clone());
     return await emulator.fetch(request);
   };
-  // The listing lags longer than the search looks for a refused launch.
   emulator.faults.inject({
     kind: "stale-read",
     operation: "listInstances",
-    delayMs: 60_000,
+    delayMs: lagMs,
     times: 1000,
   });
   const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
+  const candidates = [
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ];
+  return { clock, emulator, client, candidates };
+}
+
+const regionOf = (emulator: { instances(): Instance[] }, id: string) =>
+  emulator.instances().find((instance) => instance.id === id)?.region.name;
+
+Deno.test("launchFirstAvailable() gives each tried candidate its launch token: a refused launch that listings show only after the search moved on is found by its own", async () => {
+  const { clock, emulator, client, candidates } = await hiddenFirstLaunch(60_000);
   const told: string[] = [];
-  const launched = await client.instances.launchFirstAvailable(
-    [
-      { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-      { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-    ],
-    { ssh_key_names: ["k"] },
-    { onLaunchToken: (token) => told.push(token) },
-  );
+  const launched = await client.instances.launchFirstAvailable(candidates, {
+    ssh_key_names: ["k"],
+  }, { onLaunchToken: (token) => told.push(token) });
   assertEquals(launched.region_name, "us-west-1");
-  assertEquals(told, [launched.launch_token!, launched.launch_token!]);
+  assertEquals(launched.tried.map((tried) => tried.launch_token), told);
+  assertEquals(new Set(told).size, 2);
   clock.time += 60_000;
-  const found = await client.instances.findByLaunchToken(launched.launch_token!);
-  assertEquals(found.map((i) => i.region.name).sort(), ["us-east-1", "us-west-1"]);
+  const [hidden, own] = await Promise.all(
+    told.map((token) => client.instances.findByLaunchToken(token)),
+  );
+  assertEquals(hidden!.map((instance) => instance.region.name), ["us-east-1"]);
+  assertEquals(own!.map((instance) => instance.id), launched.instance_ids);
+  assertEquals(regionOf(emulator, launched.instance_ids[0]!), "us-west-1");
+});
+
+Deno.test("launchFirstAvailable() finds the next candidate's own launch after a lost answer, never an earlier candidate's hidden one", async () => {
+  const { clock, emulator, client, candidates } = await hiddenFirstLaunch(25_000);
+  // The second candidate's launch lands, and its answer is lost (the first's went out twice).
+  emulator.faults.inject({ kind: "lost-answer", operation: "launchInstance", skip: 2 });
+  const search = client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] });
+  const launched = await search;
+  assertEquals(launched.region_name, "us-west-1");
+  assertEquals(regionOf(emulator, launched.instance_ids[0]!), "us-west-1");
   assertEquals(emulator.instances().length, 2);
+  assert(clock.time > 0);
+});
+
+Deno.test("launchFirstAvailable() names each refused candidate's token in its NoCapacityError", async () => {
+  const { clock, client } = await hiddenFirstLaunch(60_000);
+  const error = await assertRejects(
+    () =>
+      client.instances.launchFirstAvailable([
+        { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+      ], { ssh_key_names: ["k"] }),
+    NoCapacityError,
+  );
+  const token = error.tried[0]!.launch_token!;
+  clock.time += 60_000;
+  assertEquals((await client.instances.findByLaunchToken(token)).length, 1);
 });
 
 Deno.test("launchFirstAvailable() with launchToken false sends no token and reports none", async () => {
@@ -321,6 +364,6 @@ Deno.test("launchFirstAvailable() with launchToken false sends no token and repo
     { ssh_key_names: ["k"] },
     { launchToken: false },
   );
-  assertEquals(launched.launch_token, undefined);
+  assertEquals(launched.tried[0]!.launch_token, undefined);
   assertEquals(emulator.instances()[0]!.tags ?? [], []);
 });

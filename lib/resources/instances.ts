@@ -142,12 +142,13 @@ export class InstancesResource extends Resource {
    * Launches the first candidate that has capacity, best first, moving on only after an
    * `insufficient-capacity` refusal and a listing that shows nothing carrying its launch token
    * (a refusal may hide a launch a gateway sent on twice); each launch is as safe as `launch()`,
-   * and all of them carry one launch token.
+   * and each tried candidate keeps the launch token its launch carried.
    *
    * @param candidates (instance type, region) pairs, such as `client.instanceTypes.available()`.
    * @param body The rest of the launch body: SSH key, name, tags, image…
    * @param options Per-call options, as for `launch()`.
-   * @returns The launched instance's id, where it launched, every candidate tried, and the token.
+   * @returns The launched instance's id, where it launched, and every candidate tried (with the
+   *   launch token of each).
    * @throws {NoCapacityError} When no candidate had capacity; nothing was launched.
    *
    * @example The cheapest H100 that will launch

@@ -25,7 +25,6 @@ import { unusableAnswer } from "../transport/_answer.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
-import { planLaunch } from "../launch/_token.ts";
 import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
@@ -36,6 +35,7 @@ import {
   type LaunchCandidate,
   type LaunchFirstAvailableResult,
   NoCapacityError,
+  type TriedCandidate,
   type WaitForCapacityOptions,
 } from "./capacity.ts";
 
@@ -231,26 +231,27 @@ export async function launchFirstAvailable(
   bodies.forEach((full) => checkLaunchRequest(full));
   // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
   checkLaunchRequest({ ...snapshotBody(action, body), instance_type_name: "-", region_name: "-" });
-  // One token for the whole search: every instance it launched carries it, so that one listing by
-  // it finds them all, a refused launch that listings showed only after the search moved on too.
-  const token = bodies[0] && planLaunch(bodies[0], options.launchToken).token;
-  const each = { ...options, launchToken: token ?? false };
-  const tried: LaunchCandidate[] = [];
+  const tried: TriedCandidate[] = [];
   let lastRefusal: InsufficientCapacityError | undefined;
   for (const full of bodies) {
-    const candidate = {
-      instance_type_name: full.instance_type_name,
-      region_name: full.region_name,
-    };
+    const { instance_type_name, region_name } = full;
+    // Each launch its own token, told as the search's: a refused launch that listings show later
+    // is found by the token its candidate holds.
+    const candidate: TriedCandidate = { instance_type_name, region_name };
     tried.push(candidate);
     const result = (instance_ids: string[]) => ({
-      ...candidate,
+      instance_type_name,
+      region_name,
       instance_ids,
       tried,
-      launch_token: token,
     });
     try {
-      return result((await launch(ops, full, each)).instance_ids);
+      return result(
+        (await launch(ops, full, {
+          ...options,
+          onLaunchToken: (sent) => (candidate.launch_token = sent, options.onLaunchToken?.(sent)),
+        })).instance_ids,
+      );
     } catch (error) {
       // Only a refusal proves nothing launched here; anything else stops the search.
       if (!(error instanceof InsufficientCapacityError)) throw error;
@@ -258,8 +259,8 @@ export async function launchFirstAvailable(
     }
     // A gateway that sent the launch on again hands back the second answer: the first may have
     // launched, taking the capacity the second was refused for. Its token tells, before moving on.
-    if (token !== undefined) {
-      const found = await hiddenLaunch(ops, token, options.signal);
+    if (candidate.launch_token !== undefined) {
+      const found = await hiddenLaunch(ops, candidate.launch_token, options.signal);
       if (found.length > 0) return result(found.map((instance) => instance.id));
     }
   }

@@ -86,6 +86,23 @@ export interface LaunchCandidate {
 }
 
 /**
+ * A candidate that `launchFirstAvailable()` tried, with the launch token its launch carried (none
+ * with `launchToken: false`): a launch refused for capacity that listings show only later (a gateway
+ * may have sent it twice) is found by that token.
+ *
+ * @example Look again for what the refused candidates may have launched
+ * ```ts ignore
+ * for (const { launch_token } of error.tried) {
+ *   if (launch_token) console.log(await client.instances.findByLaunchToken(launch_token));
+ * }
+ * ```
+ */
+export interface TriedCandidate extends LaunchCandidate {
+  /** The launch token its launch carried. */
+  launch_token?: string;
+}
+
+/**
  * An instance type with capacity in a region now. It is a {@linkcode LaunchCandidate} too.
  *
  * @example One line per pair
@@ -142,8 +159,8 @@ export class CapacityWaitError extends LambdaCloudError {
 }
 
 /**
- * `launchFirstAvailable()` found no capacity in any candidate. `tried` lists them in order; the last
- * `InsufficientCapacityError` is the `cause`.
+ * `launchFirstAvailable()` found no capacity in any candidate. `tried` lists them in order, each
+ * with the launch token its launch carried; the last `InsufficientCapacityError` is the `cause`.
  *
  * @example Say what was tried
  * ```ts
@@ -157,8 +174,8 @@ export class CapacityWaitError extends LambdaCloudError {
 export class NoCapacityError extends LambdaCloudError {
   /** The class name, kept as a string so minified bundles still report it. */
   override name: string = "NoCapacityError";
-  /** The candidates tried, in order. */
-  readonly tried: LaunchCandidate[];
+  /** The candidates tried, in order, each with the launch token its launch carried. */
+  readonly tried: TriedCandidate[];
 
   /**
    * Creates the error.
@@ -166,7 +183,7 @@ export class NoCapacityError extends LambdaCloudError {
    * @param tried The candidates tried, in order.
    * @param options The standard error options, such as `cause`.
    */
-  constructor(tried: readonly LaunchCandidate[], options?: ErrorOptions) {
+  constructor(tried: readonly TriedCandidate[], options?: ErrorOptions) {
     super(
       tried.length === 0
         ? "Cannot launch the first available instance: no candidate has capacity now, so nothing was launched"
@@ -176,9 +193,10 @@ export class NoCapacityError extends LambdaCloudError {
         })`,
       options,
     );
-    this.tried = tried.map(({ instance_type_name, region_name }) => ({
+    this.tried = tried.map(({ instance_type_name, region_name, launch_token }) => ({
       instance_type_name,
       region_name,
+      ...(launch_token === undefined ? {} : { launch_token }),
     }));
   }
 }
@@ -197,13 +215,8 @@ export class NoCapacityError extends LambdaCloudError {
 export interface LaunchFirstAvailableResult extends LaunchCandidate {
   /** The launched instance's id. */
   instance_ids: string[];
-  /** Every candidate tried, in order, the one that launched last. */
-  tried: LaunchCandidate[];
-  /**
-   * The launch token every launch of the search carried (none with `launchToken: false`):
-   * `findByLaunchToken()` with it lists every instance the search made.
-   */
-  launch_token: string | undefined;
+  /** Every candidate tried, in order, the one that launched last; each with its launch token. */
+  tried: TriedCandidate[];
 }
 
 /**
