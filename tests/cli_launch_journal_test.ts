@@ -325,3 +325,28 @@ Deno.test("launch journal: a run writes a sign of life every minute while its la
   const [open] = (await journal.open()).mine;
   assertEquals(Date.parse(open!.alive_at!) - Date.parse(open!.sent_at), 2 * HEARTBEAT_MS);
 });
+
+Deno.test("launch journal: a run that ends while its first line is still being written leaves no timer, and its lines in order", async () => {
+  const file = memoryJournal();
+  const append = file.append;
+  let land = () => {};
+  // The first line takes its time; the run stops meanwhile (Ctrl-C: nothing was sent).
+  file.append = (line) => {
+    file.append = append;
+    return new Promise<void>((resolve) => land = () => resolve(append(line)));
+  };
+  const journal = launchJournal(file, "api", () => Promise.resolve("key"), (text) => text);
+  const io = { stderr: () => {}, progress: () => {} };
+  const context = { io, journal, unfinished: {}, now: () => 0, dryRun: false, json: false };
+  const pending: Promise<void>[] = [];
+  {
+    using launch = recordedLaunch(context as unknown as CommandContext, LAUNCH_BODY);
+    pending.push(launch.onLaunchToken("token-1"));
+    pending.push(launch.failed(new DOMException("stopped", "AbortError")));
+  } // the run ends here, before its first line has landed
+  await new Promise((resolve) => setTimeout(resolve, 0)); // the line is being written
+  land();
+  await Promise.all(pending);
+  assertEquals(lines(file).map((line) => line.event), ["sending", "resolved"]);
+  assertEquals((await journal.open()).mine, []);
+});

@@ -32,10 +32,16 @@ export interface RecordedLaunch {
 export function recordedLaunch(context: CommandContext, body: object): RecordedLaunch {
   const { io, journal, unfinished } = context;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  // The entry's first line, which every later one follows, even one written while it is slow.
+  let opened: Promise<unknown> = Promise.resolve();
+  const later = async (write: (token: string) => Promise<void> | undefined) => {
+    const token = unfinished.launchToken;
+    if (token === undefined) return;
+    await opened.catch(() => {});
+    await write(token)?.catch(() => {});
+  };
   const close = (outcome: JournalOutcome, ids?: readonly string[]) =>
-    unfinished.launchToken === undefined
-      ? undefined
-      : journal?.resolved(unfinished.launchToken, outcome, context.now(), ids).catch(() => {});
+    later((token) => journal?.resolved(token, outcome, context.now(), ids));
   return {
     async onLaunchToken(token) {
       // Known before anything is sent, and said then, so that even a run killed at once (SIGKILL)
@@ -43,8 +49,15 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
       unfinished.launchToken = token;
       if (!context.dryRun) sayLaunching(context, token);
       if (journal === undefined) return; // a dry run, or an embedder's run without one
+      opened = journal.sending(token, body, context.now());
+      // Started at once, so that the run's end stops it however long the first line takes; and
+      // kept after a failed write, which may land yet (a write that timed out).
+      heartbeat = setInterval(
+        () => journal.alive(token, context.now()).catch(() => {}),
+        HEARTBEAT_MS,
+      );
       try {
-        await journal.sending(token, body, context.now());
+        await opened;
       } catch (error) {
         const why = error instanceof Error ? error.message : String(error);
         remark(
@@ -54,16 +67,10 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
           `Note: no launch journal (${why}): the line above is all that names this launch if the run is cut short`,
         );
       }
-      // Even after a failed write: one that timed out may land yet, and then needs its signs of life.
-      heartbeat = setInterval(
-        () => journal.alive(token, context.now()).catch(() => {}),
-        HEARTBEAT_MS,
-      );
     },
     launched(ids) {
       unfinished.instanceIds = [...ids];
-      const token = unfinished.launchToken;
-      if (token !== undefined) journal?.launched(token, ids, context.now()).catch(() => {});
+      void later((token) => journal?.launched(token, ids, context.now()));
     },
     succeeded: async (ids) => await close("launched", ids),
     async failed(error, kept = false) {
@@ -71,9 +78,7 @@ export function recordedLaunch(context: CommandContext, body: object): RecordedL
         await close(error.terminated ? "terminated" : "kept", error.instanceIds);
       } else if (!mayBill(error)) await close("not-launched");
       // Left open for recover, which need not wait for this run: it is about to end.
-      else if (unfinished.launchToken !== undefined) {
-        await journal?.ended(unfinished.launchToken, context.now()).catch(() => {});
-      }
+      else await later((token) => journal?.ended(token, context.now()));
     },
     [Symbol.dispose]() {
       clearInterval(heartbeat);
