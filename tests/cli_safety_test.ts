@@ -345,3 +345,24 @@ Deno.test("cli safety: a launch with the token of an earlier launch is refused, 
     "booting",
   );
 });
+
+Deno.test("cli safety: a key other than the run's own, typed where a name or an id goes, never shows on stderr", async () => {
+  const emulator = testEmulator();
+  const run = cliRunner(emulator);
+  const other = "secret_teamkey_0123456789abcdef0123456789abcdef.fedcba9876543210fedcba9876543210";
+  const runs = await Promise.all([
+    run(["instances", "get", other]),
+    run(["instances", "get", other, "--json"]),
+    run(["regions", other]),
+    run(["instances", "launch", "--type", other, "--region", "us-east-1", "--ssh-key", "k"]),
+    run(["instances", "terminate", other, "--dry-run"]),
+  ]);
+  for (const { err, progress } of runs) {
+    assert(![err, ...progress].some((text) => text.includes("0123456789abcdef")), err);
+  }
+  assertEquals(
+    runs[0]!.err.split("\n").at(-1),
+    "error: no instance has the id or name '[REDACTED]'",
+  );
+  assertEquals(runs.map(({ code }) => code), [4, 4, 2, 2, 4]);
+});

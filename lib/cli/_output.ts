@@ -88,17 +88,21 @@ export interface ShownIo extends CliIo {
 export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)): ShownIo {
   const text = (line: string) => visible(redactKey(line, key));
   const shown = json ? (line: string) => jsonVisible(redactKey(line, key)) : text;
-  const stderr = (line: string) => io.stderr(shown(line));
+  const unkeyed = (line: string) => line.replace(KEY_SHAPED, "[REDACTED]");
+  const said = (line: string) => text(unkeyed(line));
+  const told = (line: string) => shown(unkeyed(line));
+  const stderr = (line: string) => io.stderr(told(line));
   return {
     parts: (stream, parts) => {
       const colour = !json && (io.colour?.[stream] ?? false);
+      const show = stream === "stderr" ? told : shown;
       io[stream](
         parts.map((part) =>
           typeof part === "string"
-            ? shown(part)
+            ? show(part)
             : colour
-            ? `\x1b[${SGR[part.style]}m${shown(part.text)}\x1b[0m`
-            : shown(part.text)
+            ? `\x1b[${SGR[part.style]}m${show(part.text)}\x1b[0m`
+            : show(part.text)
         ).join(""),
       );
     },
@@ -108,18 +112,23 @@ export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)):
     stderr,
     progress: json
       ? (line) => stderr(JSON.stringify({ progress: line }))
-      : (line) => io.progress(text(line)),
+      : (line) => io.progress(said(line)),
     env: (name) => io.env(name),
     isTerminal: io.isTerminal,
     ...(io.stdoutIsTerminal === undefined ? {} : { stdoutIsTerminal: io.stdoutIsTerminal }),
     ...(io.colour === undefined ? {} : { colour: io.colour }),
-    confirm: (question) => io.confirm(text(question)),
+    confirm: (question) => io.confirm(said(question)),
     readTextFile: (path) => io.readTextFile(path),
     createSecretFile: (path) => io.createSecretFile(path),
-    ...(io.readSecret ? { readSecret: (question: string) => io.readSecret!(text(question)) } : {}),
+    ...(io.readSecret ? { readSecret: (question: string) => io.readSecret!(said(question)) } : {}),
     ...(io.readStdin ? { readStdin: () => io.readStdin!() } : {}),
   };
 }
+
+// What a Lambda key looks like (`secret_` and a long tail): one that is not the run's own, pasted
+// where a name or an id goes, is hidden from what the run says on stderr and asks, as its own is.
+// Data on stdout is left as the API gave it.
+const KEY_SHAPED = /secret_[\w.-]{16,}/g;
 
 /** LAMBDA_API_KEY, as the client reads it; empty, so hiding nothing, when it cannot be read. */
 function apiKeyOf(io: CliIo): string {
