@@ -121,6 +121,8 @@ Deno.test("launch journal: a launch whose outcome is unknown stays open, and rec
   // Its run has ended: nothing waits on the launch, so it is billing at once, not running.
   const atOnce = await run(["instances", "recover"]);
   assertMatch(atOnce.out, new RegExp(`billing +${id} \\(active\\)`));
+  const atOnceJson = JSON.parse((await run(["instances", "recover", "--json"])).out);
+  assertEquals(atOnceJson[0].alive_at, null);
   clock.advance(10 * 60_000);
   // Without --terminate, it is shown, stays open, and the run fails: something bills.
   const shown = await run(["instances", "recover"]);

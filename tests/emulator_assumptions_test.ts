@@ -113,14 +113,15 @@ Deno.test('assumptions: ticketDevice "affected-device" lists a new ticket\'s ins
       severity: "sev_2",
       instance_id: "0920582c7ff041399e34823a0be62549",
       ip: "10.0.0.7",
-      affected_devices: ["gpu-3"],
+      cluster_id: "",
+      affected_devices: ["gpu-3", "10.0.0.7"],
     });
     const { affected_devices } = await client.tickets.get(id);
     assertEquals(
       affected_devices,
       ticketDevice === "unlisted"
-        ? ["gpu-3"]
-        : ["gpu-3", "0920582c7ff041399e34823a0be62549", "10.0.0.7"],
+        ? ["gpu-3", "10.0.0.7"]
+        : ["gpu-3", "10.0.0.7", "0920582c7ff041399e34823a0be62549"],
     );
   }
 });

@@ -44,9 +44,9 @@ export interface OpenLaunch {
   /**
    * The run's last sign of life, as an ISO 8601 time: a run writes one every
    * {@linkcode HEARTBEAT_MS} while its launch is unsettled, so a recent one means another `lambda`
-   * may still be waiting on what it launched; `undefined` once that run has ended, leaving it open.
+   * may still be waiting on what it launched; `null` once that run has ended, leaving it open.
    */
-  alive_at: string | undefined;
+  alive_at: string | null;
   /** The body sent, without its user data (which may hold secrets). */
   request: Omit<InstanceLaunchRequest, "user_data">;
   /** The instances the run learned it launched, before it could say how the launch went. */
@@ -145,7 +145,7 @@ export function launchJournal(
           open.set(launch_token, { launch, by });
         } else if (known?.by !== by) continue;
         else if (entry.event === "resolved") open.delete(entry.launch_token);
-        else if (entry.event === "ended") known.launch.alive_at = undefined;
+        else if (entry.event === "ended") known.launch.alive_at = null;
         else {
           known.launch.alive_at = entry.at;
           if (entry.event === "launched") known.launch.instance_ids.push(...entry.instance_ids);

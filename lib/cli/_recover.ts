@@ -66,7 +66,7 @@ const recovery = perRun(async (context: CommandContext) => {
   for (const launch of open.mine) {
     try {
       const instances = await lookFor(context, launch);
-      const running = launch.alive_at !== undefined &&
+      const running = launch.alive_at !== null &&
         now - Date.parse(launch.alive_at) < RUNNING_MS && !args.booleans.has("force");
       const outcome = running
         ? "running"

@@ -103,9 +103,24 @@ function listTickets({ state, query }: HandlerContext) {
   return ok({ tickets: structuredClone(page), page_token: next });
 }
 
+/**
+ * The devices a new ticket lists besides those `given`: its instance, IP and cluster when the
+ * `ticketDevice` assumption says so, each once, none empty.
+ */
+function assumedDevices(
+  state: HandlerContext["state"],
+  create: CreateTicketRequest,
+  given: readonly string[],
+): string[] {
+  if (state.assumptions.ticketDevice !== "affected-device") return [];
+  const named = [create.instance_id, create.ip, create.cluster_id];
+  return named.filter((id): id is string => !!id && !given.includes(id));
+}
+
 function createTicket({ state, request, body }: HandlerContext) {
   validateWith(() => checkCreateTicketRequest(body));
   const create = body as CreateTicketRequest;
+  const given = create.affected_devices ?? [];
   const now = state.isoNow();
   const ticket: Ticket = {
     id: state.random.id(),
@@ -118,12 +133,7 @@ function createTicket({ state, request, body }: HandlerContext) {
     external_ticket_id: String(100_000 + state.tickets.size + 1),
     created_at: now,
     updated_at: now,
-    affected_devices: [
-      ...create.affected_devices ?? [],
-      ...state.assumptions.ticketDevice === "affected-device"
-        ? [create.instance_id, create.ip, create.cluster_id].filter((id) => id !== undefined)
-        : [],
-    ],
+    affected_devices: [...given, ...assumedDevices(state, create, given)],
     comments: [{
       body: create.description,
       author: create.requester_email ?? ACCOUNT.email,
