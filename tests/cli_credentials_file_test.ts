@@ -64,7 +64,10 @@ Deno.test("credentials file: in the user's configuration folder, as each platfor
 Deno.test("credentials file: without a folder, or permission to use it, it says which flag is missing", async () => {
   const none = credentialsFile(denoWith({}));
   const error = await assertRejects(() => none.read(), CredentialsUnavailableError);
-  assertEquals(error.why, "no configuration folder: --allow-env=XDG_CONFIG_HOME,HOME");
+  assertEquals(
+    error.why,
+    "no configuration folder: XDG_CONFIG_HOME and HOME unset, or not readable without --allow-env=XDG_CONFIG_HOME,HOME",
+  );
   const windows = credentialsFile(denoWith({}, { build: { os: "windows" } }));
   await assertRejects(() => windows.read(), CredentialsUnavailableError, "--allow-env=APPDATA");
   const unwritable = credentialsFile(denoWith({ HOME: "/home/u" }, {}, ["write"]));

@@ -324,7 +324,7 @@ Deno.test("entrypoint: a second Ctrl-C while the launch is in flight leaves at o
       // At the first request: a read that checks what the launch names.
       "Note: the rate budget shared with other lambda processes is unavailable (it needs --unstable-kv): pacing this one alone",
       `Launching with launch token '${token}': if this run is cut short, find it with 'lambda instances recover' or 'lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token}'`,
-      "Note: no launch journal (no cache folder: --allow-env=XDG_CACHE_HOME,HOME): the line above is all that names this launch if the run is cut short",
+      "Note: no launch journal (no cache folder: XDG_CACHE_HOME and HOME unset, or not readable without --allow-env=XDG_CACHE_HOME,HOME): the line above is all that names this launch if the run is cut short",
       `Stopping: finding out whether the launch with token '${token}' went through (Ctrl-C again to leave at once)`,
       `error: interrupted again, so it left at once while launching: the launch may have gone through, and bills if it did (launch token '${token}')`,
       `  suggestion: Before launching again, look for it: lambda instances list --tag ${LAUNCH_TOKEN_KEY}=${token} (then terminate what it lists)`,

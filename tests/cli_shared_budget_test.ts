@@ -86,8 +86,14 @@ Deno.test("shared budget (cli): used only with --unstable-kv and permission to w
   for (
     const [deno, why] of [
       [fakeDeno({ HOME: "/home/u" }, { kv: false }), "it needs --unstable-kv"],
-      [fakeDeno({}), "no cache folder: --allow-env=XDG_CACHE_HOME,HOME"],
-      [fakeDeno({}, { os: "windows" }), "no cache folder: --allow-env=LOCALAPPDATA"],
+      [
+        fakeDeno({}),
+        "no cache folder: XDG_CACHE_HOME and HOME unset, or not readable without --allow-env=XDG_CACHE_HOME,HOME",
+      ],
+      [
+        fakeDeno({}, { os: "windows" }),
+        "no cache folder: LOCALAPPDATA unset, or not readable without --allow-env=LOCALAPPDATA",
+      ],
       [
         fakeDeno({ HOME: "/home/u" }, { writable: (path) => path.startsWith("/tmp") }),
         "no permission to read and write /home/u/.cache/lambda-cloud: --allow-read --allow-write=/home/u/.cache/lambda-cloud",

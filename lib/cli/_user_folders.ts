@@ -95,7 +95,13 @@ export function userFile(deno: FolderDeno, folder: UserFolder, file: string): Us
   const path = userPath(deno, folder, file);
   if (path === undefined) {
     const variables = deno.build.os === "windows" ? folder.windows : `${folder.xdg},HOME`;
-    return { path, why: `no ${folder.noun} folder: --allow-env=${variables}` };
+    // Unset, or not to be read: one message for both, naming the fix of each.
+    return {
+      path,
+      why: `no ${folder.noun} folder: ${
+        variables.replace(",", " and ")
+      } unset, or not readable without --allow-env=${variables}`,
+    };
   }
   const parent = folderOf(path);
   if (!granted(deno, path)) {
