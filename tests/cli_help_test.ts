@@ -97,6 +97,9 @@ Deno.test("cli help: a mistyped command is fixed by its verb, and its arguments 
       ["instances trminate", "train-1", "instances terminate"],
       // Never a guess with the argument folded in.
       ["instances mv", "a b", "instances rename"],
+      // A verb without its group, or a typo of one, gets the one command it ends.
+      ["launch", "--type gpu_1x_a10", "instances launch"],
+      ["lanch", "--type gpu_1x_a10", "instances launch"],
     ]
   ) {
     assertEquals(
@@ -109,7 +112,11 @@ Deno.test("cli help: a mistyped command is fixed by its verb, and its arguments 
     await first(["instances", "zap", "train-1"]),
     "error: unknown command 'instances zap'; the commands of 'instances' are list, get, launch, recover, rename, tag, restart, terminate, wait",
   );
-  assertEquals(await first(["frobnicate", "train-1"]), "error: unknown command 'frobnicate'");
+  // No likely command at all: the first words there are.
+  assertMatch(
+    (await first(["frobnicate", "train-1"]))!,
+    /^error: unknown command 'frobnicate'; the commands are instances, costs, types, /,
+  );
 });
 
 Deno.test("cli help: through the entrypoint, help, version and rm", async () => {

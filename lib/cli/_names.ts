@@ -89,10 +89,9 @@ export function unknownCommand(commands: readonly Command[], words: readonly str
     const meant = SYNONYMS[word]?.find((verb) => next.includes(verb)) ?? closest(word, next);
     if (meant === undefined) {
       const typed = words.slice(0, group.length + 1).join(" ");
+      if (group.length === 0) return verbAlone(commands, typed, next);
       return new UsageError(
-        `unknown command '${typed}'${
-          group.length === 0 ? "" : `; the commands of '${group.join(" ")}' are ${next.join(", ")}`
-        }`,
+        `unknown command '${typed}'; the commands of '${group.join(" ")}' are ${next.join(", ")}`,
       );
     }
     group.push(meant);
@@ -101,5 +100,29 @@ export function unknownCommand(commands: readonly Command[], words: readonly str
   const typed = words.slice(0, group.length).join(" ");
   return new UsageError(
     `unknown command '${typed}'${fixed ? `; did you mean '${group.join(" ")}'?` : ""}`,
+  );
+}
+
+// A verb typed without its group (`lambda launch`) is suggested with it when it ends so few
+// commands that a guess is worth making.
+const MAX_GROUPS_SUGGESTED = 3;
+
+/**
+ * The error for a first word that begins no command: the commands it is likely the verb of
+ * (`launch`, or a typo or a synonym of it), else the first words there are.
+ */
+function verbAlone(commands: readonly Command[], typed: string, first: string[]): UsageError {
+  const verbs = [...new Set(commands.map((command) => command.name.at(-1)!))];
+  const verb = verbs.includes(typed)
+    ? typed
+    : SYNONYMS[typed]?.find((synonym) => verbs.includes(synonym)) ?? closest(typed, verbs);
+  const meant = commands.filter((command) =>
+    command.name.length > 1 && command.name.at(-1) === verb
+  )
+    .map((command) => `'${command.name.join(" ")}'`);
+  return new UsageError(
+    meant.length > 0 && meant.length <= MAX_GROUPS_SUGGESTED
+      ? `unknown command '${typed}'; did you mean ${meant.join(" or ")}?`
+      : `unknown command '${typed}'; the commands are ${first.join(", ")}`,
   );
 }
