@@ -55,7 +55,7 @@ export class ConnectionError extends LambdaCloudError {
    * that nothing was sent; `true` unless told otherwise.
    */
   constructor(action: string, cause: unknown, hint?: string, fromRuntime: boolean = true) {
-    const reason = messageOf(cause);
+    const reason = reasonsOf(cause);
     const requestSent = !fromRuntime || !wasNeverSent(cause);
     super(
       requestSent
@@ -66,6 +66,20 @@ export class ConnectionError extends LambdaCloudError {
     this.requestSent = requestSent;
     this.permissionDenied = !requestSent && lacksPermission(cause);
   }
+}
+
+/**
+ * What `cause` says, with what its own causes say after it: Deno's `fetch failed` keeps the
+ * address it could not reach, and why, in its cause.
+ */
+function reasonsOf(cause: unknown): string {
+  const reasons: string[] = [];
+  for (let item = cause, depth = 0; depth < 4 && item !== undefined; depth++) {
+    const reason = messageOf(item);
+    if (reason !== "" && !reasons.includes(reason)) reasons.push(reason);
+    item = item instanceof Error ? item.cause : undefined;
+  }
+  return reasons.join(": ");
 }
 
 /**

@@ -206,6 +206,12 @@ Deno.test("ConnectionError, TimeoutError and InvalidResponseError explain what h
     new ConnectionError("x", "plain").message,
     "Cannot x: connection failed (plain)",
   );
+  // Deno's fetch keeps where it could not connect, and why, in its error's cause.
+  const where = new TypeError("error sending request for url (https://cloud.lambda.ai/api/v1/x)");
+  assertStrictEquals(
+    new ConnectionError("x", new TypeError("fetch failed", { cause: where })).message,
+    "Cannot x: connection failed (fetch failed: error sending request for url (https://cloud.lambda.ai/api/v1/x))",
+  );
 
   const timeout = new TimeoutError("list images", 1500);
   assertStrictEquals(timeout.message, "Cannot list images: no response within 1500 ms");
