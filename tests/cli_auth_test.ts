@@ -341,8 +341,8 @@ Deno.test("auth: an unknown profile is an error with a did-you-mean, whichever w
   // No default profile, and no LAMBDA_API_KEY: it names those there are.
   const none = await withFile(emulator, file)(["regions"]);
   assertEquals([none.code, none.err.split("\n")], [EXIT.auth, [
-    "error: no API key: LAMBDA_API_KEY is not set, and there is no profile 'default' (there are: work, staging; name one with --profile)",
-    "  suggestion: create a key at https://cloud.lambda.ai/api-keys, then: lambda auth login (or export LAMBDA_API_KEY=<key>)",
+    "error: no API key: LAMBDA_API_KEY is not set, and there is no profile 'default' (there are: work, staging)",
+    "  suggestion: name one: --profile work, or export LAMBDA_PROFILE=work",
   ]]);
   const logout = await withFile(emulator, file)(["auth", "logout", "--profile", "stagin", "--yes"]);
   assertEquals(logout.code, EXIT.usage);

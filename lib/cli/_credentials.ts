@@ -58,8 +58,8 @@ export async function resolveCredentials(
       ...baseUrlOf(args, io, undefined),
     };
   }
-  const none = (why?: string): Credentials => {
-    if (!dryRun) throw noKey(why);
+  const none = (why?: string, suggestion?: string): Credentials => {
+    if (!dryRun) throw noKey(why, suggestion);
     return { apiKey: "dry-run", source: { kind: "none" }, ...baseUrlOf(args, io, undefined) };
   };
   if (!profiles.kept) return none();
@@ -86,14 +86,14 @@ export async function resolveCredentials(
   }
   if (profile !== undefined) return fromProfile(args, io, DEFAULT_PROFILE, "default", profile);
   const names = await profiles.names();
+  if (names.length === 0) return none(`and there is no profile '${DEFAULT_PROFILE}'`);
   return none(
-    `and there is no profile '${DEFAULT_PROFILE}'${
-      names.length > 0 ? ` (there are: ${names.join(", ")}; name one with --profile)` : ""
-    }`,
+    `and there is no profile '${DEFAULT_PROFILE}' (there are: ${names.join(", ")})`,
+    `name one: --profile ${names[0]}, or export LAMBDA_PROFILE=${names[0]}`,
   );
 }
 
-function noKey(why: string | undefined): CliError {
+function noKey(why: string | undefined, suggestion?: string): CliError {
   if (why === undefined) {
     return new CliError(
       "no API key: LAMBDA_API_KEY is not set",
@@ -104,7 +104,7 @@ function noKey(why: string | undefined): CliError {
   return new CliError(
     `no API key: LAMBDA_API_KEY is not set, ${why}`,
     EXIT.auth,
-    `${CREATE_KEY} lambda auth login (or export LAMBDA_API_KEY=<key>)`,
+    suggestion ?? `${CREATE_KEY} lambda auth login (or export LAMBDA_API_KEY=<key>)`,
   );
 }
 
