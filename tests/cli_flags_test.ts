@@ -269,6 +269,12 @@ Deno.test("cli flags: -q, --format and --no-header where they cannot apply are u
     EXIT.usage,
     "error: 'audit' prints no ids: '--quiet' does not apply",
   ]);
+  // Nor --dry-run where no one change goes to the API: said so, not "changes nothing".
+  const recover = await run(["instances", "recover", "--terminate", "--dry-run"]);
+  assertEquals([recover.code, recover.err.split("\n")[0]], [
+    EXIT.usage,
+    "error: 'instances recover' has no dry run: '--dry-run' is for the commands that send one change to the API",
+  ]);
 });
 
 Deno.test("cli flags: every option is checked before the question, not after a yes", async () => {

@@ -186,7 +186,9 @@ async function prepare(
   const name = command.name.join(" ");
   const dryRun = args.booleans.has("dry-run");
   if (dryRun && !command.mutating) {
-    throw new UsageError(`'${name}' changes nothing: '--dry-run' does not apply`);
+    throw new UsageError(
+      `'${name}' has no dry run: '--dry-run' is for the commands that send one change to the API`,
+    );
   }
   const { min, max } = command.positionals ?? { min: 0, max: 0 };
   if (args.positionals.length < min || args.positionals.length > max) {
