@@ -475,3 +475,21 @@ Deno.test("auth: the launch journal tells a profile's key from another by its fi
   assertEquals(JSON.parse(other.out), []);
   assertMatch(other.err, /1 other open launches were sent with another key/);
 });
+
+Deno.test("auth: a base URL that is not an API's (no /api/v1) is not stored, with the address it likely meant", async () => {
+  const emulator = testEmulator();
+  const file = memoryFile(WHERE);
+  const login = await withFile(emulator, file, { stdin: `${KEY}\n` })([
+    "auth",
+    "login",
+    "--with-key-stdin",
+    "--base-url",
+    "http://127.0.0.1:8787",
+  ]);
+  assertEquals(login.code, EXIT.notFound);
+  assertEquals(
+    login.err.split("\n")[1],
+    "  suggestion: Lambda's API, and the emulator's, ends in /api/v1: --base-url http://127.0.0.1:8787/api/v1?",
+  );
+  assertEquals(file.writes, 0);
+});

@@ -3,7 +3,7 @@
 // history keeps), checks it with one read, and stores it; `status` says which key a run would send,
 // from where, and whether the API accepts it. Which key wins is _credentials.ts's to say.
 
-import type { LambdaCloudClient } from "../../mod.ts";
+import { type LambdaCloudClient, NotFoundError } from "../../mod.ts";
 import { type FlagSpec, UsageError } from "./_args.ts";
 import { type Command, type CommandContext, type CommandOutput, perRun } from "./_command.ts";
 import {
@@ -89,9 +89,17 @@ const login: Command = {
     try {
       await check(client, context.signal);
     } catch (error) {
+      // A 404 for the regions, which every account has, says the address is not an API's.
+      const notAnApi = error instanceof NotFoundError &&
+        !new URL(client.baseUrl).pathname.endsWith("/api/v1");
       throw new CliError(
         `the key was not stored: ${error instanceof Error ? error.message : String(error)}`,
         exitCodeOf(error, false),
+        notAnApi
+          ? `Lambda's API, and the emulator's, ends in /api/v1: --base-url ${
+            new URL(client.baseUrl).origin
+          }/api/v1?`
+          : undefined,
       );
     }
     // Kept with the key: a base URL given now, or the one the profile held.
