@@ -479,13 +479,8 @@ Deno.test("auth: the launch journal tells a profile's key from another by its fi
 Deno.test("auth: a base URL that is not an API's (no /api/v1) is not stored, with the address it likely meant", async () => {
   const emulator = testEmulator();
   const file = memoryFile(WHERE);
-  const login = await withFile(emulator, file, { stdin: `${KEY}\n` })([
-    "auth",
-    "login",
-    "--with-key-stdin",
-    "--base-url",
-    "http://127.0.0.1:8787",
-  ]);
+  const argv = "auth login --with-key-stdin --base-url http://127.0.0.1:8787".split(" ");
+  const login = await withFile(emulator, file, { stdin: `${KEY}\n` })(argv);
   assertEquals(login.code, EXIT.notFound);
   assertEquals(
     login.err.split("\n")[1],
