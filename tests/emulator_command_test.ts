@@ -184,7 +184,12 @@ Deno.test("command: a port already taken is one line and exit 1", async () => {
   await using server = (await runEmulatorCommand([], () => {}))!;
   assertEquals(await emulatorMain(["--port", String(server.port)], taken.output), 1);
   assertEquals(taken.err.length, 1);
-  assertMatch(taken.err[0]!, new RegExp(`^error: Cannot start emulator on port ${server.port}: `));
+  assertMatch(
+    taken.err[0]!,
+    new RegExp(
+      `^error: Cannot start emulator on port ${server.port}: .*: leave out --port for a free one$`,
+    ),
+  );
 });
 
 Deno.test("command: through the real entrypoint, --help exits 0 and a bad flag exits 2 without a stack", async () => {

@@ -131,8 +131,11 @@ export async function runEmulatorCommand(
     server = await emulator.serve({ port });
   } catch (error) {
     // Such as a port already taken: said in a line, not as a stack trace.
+    const taken = error instanceof Error && error.name === "AddrInUse" && port !== 0
+      ? ": leave out --port for a free one"
+      : "";
     throw new Error(
-      `Cannot ${ACTION} on port ${port}: ${error instanceof Error ? error.message : error}`,
+      `Cannot ${ACTION} on port ${port}: ${error instanceof Error ? error.message : error}${taken}`,
       { cause: error },
     );
   }
