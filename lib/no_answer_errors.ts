@@ -74,12 +74,19 @@ export class ConnectionError extends LambdaCloudError {
  */
 function reasonsOf(cause: unknown): string {
   const reasons: string[] = [];
-  for (let item = cause, depth = 0; depth < 4 && item !== undefined; depth++) {
-    const reason = messageOf(item);
-    if (reason !== "" && !reasons.includes(reason)) reasons.push(reason);
-    item = item instanceof Error ? item.cause : undefined;
+  try {
+    for (let item = cause, depth = 0; depth < 4 && item !== undefined; depth++) {
+      const reason = messageOf(item);
+      if (reason !== "" && !reasons.includes(reason)) reasons.push(reason);
+      // Only a cause of its own, as data: a getter (a hostile class's) is never run.
+      item = item instanceof Error
+        ? Object.getOwnPropertyDescriptor(item, "cause")?.value
+        : undefined;
+    }
+  } catch {
+    // What could be read is said; an error of unknown outcome must still be made.
   }
-  return reasons.join(": ");
+  return reasons.join(": ") || "an error that could not be read";
 }
 
 /**

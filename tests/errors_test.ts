@@ -206,6 +206,16 @@ Deno.test("ConnectionError, TimeoutError and InvalidResponseError explain what h
     new ConnectionError("x", "plain").message,
     "Cannot x: connection failed (plain)",
   );
+  // A cause that cannot be read (a getter that throws) is passed over, never run into.
+  class Hostile extends Error {
+    override get cause(): unknown {
+      throw new Error("not to be read");
+    }
+  }
+  assertStrictEquals(
+    new ConnectionError("x", new Hostile("log shipper failed")).message,
+    "Cannot x: connection failed (log shipper failed)",
+  );
   // Deno's fetch keeps where it could not connect, and why, in its error's cause.
   const where = new TypeError("error sending request for url (https://cloud.lambda.ai/api/v1/x)");
   assertStrictEquals(

@@ -6,12 +6,17 @@
  * Runtimes word this differently; anything not recognised counts as possibly sent.
  */
 export function wasNeverSent(error: unknown): boolean {
-  if (lacksPermission(error)) return true;
-  for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
-    const code = (item as { code?: unknown }).code;
-    if (typeof code === "string" && NEVER_SENT_CODES.has(code)) return true;
-    if (NEVER_SENT_MESSAGE.test(item.message)) return true;
-    item = item.cause;
+  try {
+    if (lacksPermission(error)) return true;
+    for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
+      const code = (item as { code?: unknown }).code;
+      if (typeof code === "string" && NEVER_SENT_CODES.has(code)) return true;
+      if (NEVER_SENT_MESSAGE.test(item.message)) return true;
+      // Only a cause of its own, as data: a getter (a hostile class's) is never run.
+      item = Object.getOwnPropertyDescriptor(item, "cause")?.value;
+    }
+  } catch {
+    // An error that cannot be read proves nothing.
   }
   return false;
 }
