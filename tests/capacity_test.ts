@@ -9,6 +9,7 @@ import {
   type Instance,
   InsufficientCapacityError,
   InvalidResponseError,
+  LAUNCH_TOKEN_KEY,
   NoCapacityError,
   NotFoundError,
 } from "../mod.ts";
@@ -366,4 +367,32 @@ Deno.test("launchFirstAvailable() with launchToken false sends no token and repo
   );
   assertEquals(launched.tried[0]!.launch_token, undefined);
   assertEquals(emulator.instances()[0]!.tags ?? [], []);
+});
+
+Deno.test("launchFirstAvailable() refuses a launch token of the caller's for more than one candidate, before anything is sent", async () => {
+  const { client, emulator } = await setup();
+  emulator.clearRequests();
+  const candidates = [
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ];
+  const body = { ssh_key_names: ["k"] as [string] };
+  const tagged = { ...body, tags: [{ key: LAUNCH_TOKEN_KEY, value: "my-run-1" }] };
+  const cases: [typeof tagged | typeof body, { launchToken?: string }][] = [
+    [body, { launchToken: "my-run-1" }],
+    [tagged, {}],
+  ];
+  for (const [body, options] of cases) {
+    await assertRejects(
+      () => client.instances.launchFirstAvailable(candidates, body, options),
+      TypeError,
+      "a launch token of your own ('launchToken', or a tag in the body) marks one launch, and 2 candidates may each launch",
+    );
+  }
+  assertEquals(emulator.requests.length, 0);
+  // One candidate, one launch: the caller's token is its own.
+  const one = await client.instances.launchFirstAvailable(candidates.slice(0, 1), {
+    ssh_key_names: ["k"],
+  }, { launchToken: "my-run-1" });
+  assertEquals(one.tried[0]!.launch_token, "my-run-1");
 });

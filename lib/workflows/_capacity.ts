@@ -25,6 +25,7 @@ import { unusableAnswer } from "../transport/_answer.ts";
 import type { InstanceOps } from "../launch/_ops.ts";
 import { findByLaunchToken } from "../launch/_find.ts";
 import { launch } from "../launch/_send.ts";
+import { isTokenTag } from "../launch/_token.ts";
 import type { LaunchOptions } from "../launch/options.ts";
 import type { InstanceTypes } from "../types/instance_types.ts";
 import type { Instance, InstanceLaunchRequest } from "../types/instances.ts";
@@ -229,6 +230,16 @@ export async function launchFirstAvailable(
     region_name,
   }));
   bodies.forEach((full) => checkLaunchRequest(full));
+  // A token of the caller's marks one launch: carried by several, the lookup after one's lost
+  // answer could take another candidate's instance for it.
+  const tags = bodies[0]?.tags;
+  const ownToken = typeof options.launchToken === "string" ||
+    (Array.isArray(tags) && tags.some(isTokenTag));
+  if (ownToken && bodies.length > 1) {
+    throw new TypeError(
+      `Cannot ${action}: a launch token of your own ('launchToken', or a tag in the body) marks one launch, and ${bodies.length} candidates may each launch: leave it out, and each gets its own (onLaunchToken tells each)`,
+    );
+  }
   // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
   checkLaunchRequest({ ...snapshotBody(action, body), instance_type_name: "-", region_name: "-" });
   const tried: TriedCandidate[] = [];
