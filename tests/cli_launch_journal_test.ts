@@ -352,3 +352,20 @@ Deno.test("launch journal: a run that ends while its first line is still being w
   assertEquals(lines(file).map((line) => line.event), ["sending", "resolved"]);
   assertEquals((await journal.open()).mine, []);
 });
+
+Deno.test("launch journal: a launch closed before its first line landed (a write slower than its bound) stays closed", async () => {
+  const file = memoryJournal();
+  const journal = launchJournal(file, "api", () => Promise.resolve("key"), (text) => text);
+  await journal.resolved("token-1", "launched", 0, ["i-1"]);
+  await journal.sending("token-1", LAUNCH_BODY, 0);
+  await journal.sending("token-2", LAUNCH_BODY, 0);
+  assertEquals((await journal.open()).mine.map((launch) => launch.launch_token), ["token-2"]);
+  // Another writer's early close closes nothing of this one's.
+  const other = launchJournal(file, "api", () => Promise.resolve("other"), (text) => text);
+  await other.resolved("token-3", "launched", 0);
+  await journal.sending("token-3", LAUNCH_BODY, 0);
+  assertEquals((await journal.open()).mine.map((launch) => launch.launch_token), [
+    "token-2",
+    "token-3",
+  ]);
+});

@@ -137,14 +137,19 @@ export function launchJournal(
       const { lines, unreadable, ours } = await read();
       // Each open launch with whom it was sent by: a later line acts on it only from the same.
       const open = new Map<string, { launch: OpenLaunch; by: string }>();
+      // Closed before their first line landed (a write slower than its bound lands late).
+      const closedEarly = new Set<string>();
       for (const { entry, by } of lines) {
         const known = open.get(entry.launch_token);
+        const mine = JSON.stringify([by, entry.launch_token]);
         if (entry.event === "sending") {
+          if (closedEarly.has(mine)) continue;
           const { launch_token, sent_at, request } = entry;
           const launch = { launch_token, sent_at, alive_at: sent_at, request, instance_ids: [] };
           open.set(launch_token, { launch, by });
-        } else if (known?.by !== by) continue;
-        else if (entry.event === "resolved") open.delete(entry.launch_token);
+        } else if (known?.by !== by) {
+          if (entry.event === "resolved") closedEarly.add(mine);
+        } else if (entry.event === "resolved") open.delete(entry.launch_token);
         else if (entry.event === "ended") known.launch.alive_at = null;
         else {
           known.launch.alive_at = entry.at;
