@@ -356,13 +356,20 @@ Deno.test("cli safety: a key other than the run's own, typed where a name or an 
     run(["regions", other]),
     run(["instances", "launch", "--type", other, "--region", "us-east-1", "--ssh-key", "k"]),
     run(["instances", "terminate", other, "--dry-run"]),
+    run(["instances", "get", other.toUpperCase()]),
   ]);
   for (const { err, progress } of runs) {
-    assert(![err, ...progress].some((text) => text.includes("0123456789abcdef")), err);
+    assert(![err, ...progress].some((text) => /0123456789abcdef/i.test(text)), err);
   }
   assertEquals(
     runs[0]!.err.split("\n").at(-1),
     "error: no instance has the id or name '[REDACTED]'",
   );
-  assertEquals(runs.map(({ code }) => code), [4, 4, 2, 2, 4]);
+  assertEquals(runs.map(({ code }) => code), [4, 4, 2, 2, 4, 4]);
+  // A name that only starts like a key is shown as it is.
+  const named = await run(["instances", "get", "secret_deploy_key_for_prod"]);
+  assertEquals(
+    named.err.split("\n").at(-1),
+    "error: no instance has the id or name 'secret_deploy_key_for_prod'",
+  );
 });

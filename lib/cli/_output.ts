@@ -125,10 +125,11 @@ export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)):
   };
 }
 
-// What a Lambda key looks like (`secret_` and a long tail): one that is not the run's own, pasted
-// where a name or an id goes, is hidden from what the run says on stderr and asks, as its own is.
-// Data on stdout is left as the API gave it.
-const KEY_SHAPED = /secret_[\w.-]{16,}/g;
+// What a Lambda key looks like (`secret_`, in any case, then a tail with a random run of 24 or more
+// letters and digits, which a name such as `secret_deploy_key_for_prod` lacks): one that is not
+// the run's own, pasted where a name or an id goes, is hidden from what the run says on stderr and
+// asks, as its own is. Data on stdout is left as the API gave it.
+const KEY_SHAPED = /secret_[\w.-]*?[a-z0-9]{24,}[\w.-]*/gi;
 
 /** LAMBDA_API_KEY, as the client reads it; empty, so hiding nothing, when it cannot be read. */
 function apiKeyOf(io: CliIo): string {
