@@ -97,7 +97,7 @@ const login: Command = {
         exitCodeOf(error, false),
         notAnApi
           ? `Lambda's API, and the emulator's, ends in /api/v1: --base-url ${
-            new URL(client.baseUrl).origin
+            client.baseUrl.replace(/\/+$/, "")
           }/api/v1?`
           : undefined,
       );

@@ -104,8 +104,8 @@ function listTickets({ state, query }: HandlerContext) {
 }
 
 /**
- * The devices a new ticket lists besides those `given`: its instance, IP and cluster when the
- * `ticketDevice` assumption says so, each once, none empty.
+ * The devices a new ticket lists besides those `given` (kept as sent): its instance, IP and
+ * cluster when the `ticketDevice` assumption says so, each once, none empty.
  */
 function assumedDevices(
   state: HandlerContext["state"],
@@ -114,7 +114,7 @@ function assumedDevices(
 ): string[] {
   if (state.assumptions.ticketDevice !== "affected-device") return [];
   const named = [create.instance_id, create.ip, create.cluster_id];
-  return named.filter((id): id is string => !!id && !given.includes(id));
+  return [...new Set(named)].filter((id): id is string => !!id && !given.includes(id));
 }
 
 function createTicket({ state, request, body }: HandlerContext) {
