@@ -114,10 +114,8 @@ const request = perRun(async (context): Promise<RawRequest<OperationId>> => {
   } catch (error) {
     throw new UsageError(
       file === undefined
-        ? `option '--body' must be JSON, received '${text!.slice(0, 40)}'`
-        : `option '--body-file': '${file}' must hold JSON (${
-          error instanceof Error ? error.message : String(error)
-        })`,
+        ? `option '--body' must be JSON (${whereNotJson(error, text!)})`
+        : `option '--body-file': '${file}' must hold JSON (${whereNotJson(error, text!)})`,
     );
   }
   const built = {
@@ -346,3 +344,14 @@ export const API_COMMANDS: Command[] = [{
     };
   },
 }];
+
+/**
+ * Where `text` stops being JSON, without quoting any of it: a body may hold a key or user data,
+ * and the runtime's own message may quote a piece.
+ */
+function whereNotJson(error: unknown, text: string): string {
+  const at = /at position (\d+)/.exec(error instanceof Error ? error.message : "")?.[1];
+  return at === undefined
+    ? `${text.length} characters that are not`
+    : `not from character ${Number(at) + 1} of ${text.length}`;
+}

@@ -88,7 +88,6 @@ export interface ShownIo extends CliIo {
 export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)): ShownIo {
   const text = (line: string) => visible(redactKey(line, key));
   const shown = json ? (line: string) => jsonVisible(redactKey(line, key)) : text;
-  const unkeyed = (line: string) => line.replace(KEY_SHAPED, "[REDACTED]");
   const said = (line: string) => text(unkeyed(line));
   const told = (line: string) => shown(unkeyed(line));
   const stderr = (line: string) => io.stderr(told(line));
@@ -125,11 +124,17 @@ export function presentIo(io: CliIo, json: boolean, key: string = apiKeyOf(io)):
   };
 }
 
-// What a Lambda key looks like (`secret_`, in any case, then a tail with a random run of 24 or more
-// letters and digits, which a name such as `secret_deploy_key_for_prod` lacks): one that is not
-// the run's own, pasted where a name or an id goes, is hidden from what the run says on stderr and
-// asks, as its own is. Data on stdout is left as the API gave it.
-const KEY_SHAPED = /secret_[\w.-]*?[a-z0-9]{24,}[\w.-]*/gi;
+// What a Lambda key looks like: `secret_`, in any case, then a tail with a random run of 16 or more
+// letters and digits, which a name such as `secret_deploy_key_for_prod` lacks (a key cut short in
+// a preview keeps such a run too). One that is not the run's own, pasted where a name or an id
+// goes, is hidden from what the run says on stderr and asks, as its own is; data on stdout is left
+// as the API gave it. Words are found first and tested one by one: linear in the line's length.
+const SECRET_WORD = /secret_[\w.-]+/gi;
+const RANDOM_RUN = /[a-z0-9]{16}/i;
+
+function unkeyed(line: string): string {
+  return line.replace(SECRET_WORD, (word) => RANDOM_RUN.test(word) ? "[REDACTED]" : word);
+}
 
 /** LAMBDA_API_KEY, as the client reads it; empty, so hiding nothing, when it cannot be read. */
 function apiKeyOf(io: CliIo): string {
