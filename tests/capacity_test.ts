@@ -10,6 +10,7 @@ import {
   InsufficientCapacityError,
   InvalidResponseError,
   LAUNCH_TOKEN_KEY,
+  type LaunchOptions,
   NoCapacityError,
   NotFoundError,
 } from "../mod.ts";
@@ -395,4 +396,28 @@ Deno.test("launchFirstAvailable() refuses a launch token of the caller's for mor
     ssh_key_names: ["k"],
   }, { launchToken: "my-run-1" });
   assertEquals(one.tried[0]!.launch_token, "my-run-1");
+});
+
+Deno.test("launchFirstAvailable() reads the body and the token option once: a getter or toJSON cannot add a token after the check", async () => {
+  const { client, emulator } = await setup();
+  emulator.clearRequests();
+  const candidates = [
+    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+  ];
+  emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
+  let reads = 0;
+  const options = {
+    get launchToken() {
+      return reads++ === 0 ? undefined : "my-run-1";
+    },
+  };
+  const launched = await client.instances.launchFirstAvailable(
+    candidates,
+    { ssh_key_names: ["k"] },
+    options as LaunchOptions, // a hostile getter, as JavaScript allows
+  );
+  assertEquals(reads, 1);
+  const [first, second] = launched.tried.map((tried) => tried.launch_token);
+  assert(first !== second && first !== "my-run-1" && second !== "my-run-1");
 });

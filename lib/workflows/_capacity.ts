@@ -224,24 +224,26 @@ export async function launchFirstAvailable(
     checkString(action, `${name}.instance_type_name`, candidate.instance_type_name);
     checkString(action, `${name}.region_name`, candidate.region_name);
   });
+  // The body and the token option are read once: every launch sends what was checked here.
+  const read = snapshotBody(action, body);
+  const { launchToken, onLaunchToken, ...rest } = options;
   const bodies = candidates.map(({ instance_type_name, region_name }) => ({
-    ...snapshotBody(action, body),
+    ...read,
     instance_type_name,
     region_name,
   }));
   bodies.forEach((full) => checkLaunchRequest(full));
+  // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
+  checkLaunchRequest({ ...read, instance_type_name: "-", region_name: "-" });
   // A token of the caller's marks one launch: carried by several, the lookup after one's lost
   // answer could take another candidate's instance for it.
-  const tags = bodies[0]?.tags;
-  const ownToken = typeof options.launchToken === "string" ||
-    (Array.isArray(tags) && tags.some(isTokenTag));
+  const ownToken = typeof launchToken === "string" ||
+    (Array.isArray(read.tags) && read.tags.some(isTokenTag));
   if (ownToken && bodies.length > 1) {
     throw new TypeError(
       `Cannot ${action}: a launch token of your own ('launchToken', or a tag in the body) marks one launch, and ${bodies.length} candidates may each launch: leave it out, and each gets its own (onLaunchToken tells each)`,
     );
   }
-  // Checks the body even when there is no candidate, so a bad body is never a NoCapacityError.
-  checkLaunchRequest({ ...snapshotBody(action, body), instance_type_name: "-", region_name: "-" });
   const tried: TriedCandidate[] = [];
   let lastRefusal: InsufficientCapacityError | undefined;
   for (const full of bodies) {
@@ -259,8 +261,9 @@ export async function launchFirstAvailable(
     try {
       return result(
         (await launch(ops, full, {
-          ...options,
-          onLaunchToken: (sent) => (candidate.launch_token = sent, options.onLaunchToken?.(sent)),
+          ...rest,
+          ...(launchToken === undefined ? {} : { launchToken }),
+          onLaunchToken: (sent) => (candidate.launch_token = sent, onLaunchToken?.(sent)),
         })).instance_ids,
       );
     } catch (error) {
@@ -271,7 +274,7 @@ export async function launchFirstAvailable(
     // A gateway that sent the launch on again hands back the second answer: the first may have
     // launched, taking the capacity the second was refused for. Its token tells, before moving on.
     if (candidate.launch_token !== undefined) {
-      const found = await hiddenLaunch(ops, candidate.launch_token, options.signal);
+      const found = await hiddenLaunch(ops, candidate.launch_token, rest.signal);
       if (found.length > 0) return result(found.map((instance) => instance.id));
     }
   }
