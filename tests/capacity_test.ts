@@ -25,6 +25,12 @@ async function setup(rateLimit = false) {
   return { clock, emulator, client };
 }
 
+/** Two candidates: an A10 in us-east-1, then one in us-west-1. */
+const EAST_THEN_WEST = [
+  { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
+  { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
+];
+
 const pairs = (list: { instance_type_name: string; region_name: string }[]) =>
   list.map((pair) => `${pair.instance_type_name}@${pair.region_name}`);
 
@@ -174,10 +180,7 @@ Deno.test("launchFirstAvailable() says what it tried when nothing had capacity, 
   const { emulator, client } = await setup();
   emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
   emulator.setCapacity("gpu_1x_a10", "us-west-1", 0);
-  const candidates = [
-    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-  ];
+  const candidates = EAST_THEN_WEST;
   const error = await assertRejects(
     () => client.instances.launchFirstAvailable(candidates, { ssh_key_names: ["k"] }),
     NoCapacityError,
@@ -271,10 +274,9 @@ Deno.test("launchFirstAvailable() does not move on when a refusal hides a launch
   // And the listing lags ten seconds behind what was done.
   emulator.faults.inject({ kind: "stale-read", operation: "listInstances", times: 1000 });
   const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
-  const launched = await client.instances.launchFirstAvailable([
-    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-  ], { ssh_key_names: ["k"] });
+  const launched = await client.instances.launchFirstAvailable(EAST_THEN_WEST, {
+    ssh_key_names: ["k"],
+  });
   assertEquals(emulator.instances().length, 1);
   assertEquals(launched.region_name, "us-east-1");
   assertEquals(launched.instance_ids, [emulator.instances()[0]!.id]);
@@ -303,11 +305,7 @@ async function hiddenFirstLaunch(lagMs: number) {
     times: 1000,
   });
   const client = await keyed(emulatorClient(emulator, { clock, fetch: gateway }));
-  const candidates = [
-    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-  ];
-  return { clock, emulator, client, candidates };
+  return { clock, emulator, client, candidates: EAST_THEN_WEST };
 }
 
 const regionOf = (emulator: { instances(): Instance[] }, id: string) =>
@@ -373,10 +371,6 @@ Deno.test("launchFirstAvailable() with launchToken false sends no token and repo
 Deno.test("launchFirstAvailable() refuses a launch token of the caller's for more than one candidate, before anything is sent", async () => {
   const { client, emulator } = await setup();
   emulator.clearRequests();
-  const candidates = [
-    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-  ];
   const body = { ssh_key_names: ["k"] as [string] };
   const tagged = { ...body, tags: [{ key: LAUNCH_TOKEN_KEY, value: "my-run-1" }] };
   const cases: [typeof tagged | typeof body, { launchToken?: string }][] = [
@@ -385,14 +379,14 @@ Deno.test("launchFirstAvailable() refuses a launch token of the caller's for mor
   ];
   for (const [body, options] of cases) {
     await assertRejects(
-      () => client.instances.launchFirstAvailable(candidates, body, options),
+      () => client.instances.launchFirstAvailable(EAST_THEN_WEST, body, options),
       TypeError,
       "a launch token of your own ('launchToken', or a tag in the body) marks one launch, and 2 candidates may each launch",
     );
   }
   assertEquals(emulator.requests.length, 0);
   // One candidate, one launch: the caller's token is its own.
-  const one = await client.instances.launchFirstAvailable(candidates.slice(0, 1), {
+  const one = await client.instances.launchFirstAvailable(EAST_THEN_WEST.slice(0, 1), {
     ssh_key_names: ["k"],
   }, { launchToken: "my-run-1" });
   assertEquals(one.tried[0]!.launch_token, "my-run-1");
@@ -401,10 +395,6 @@ Deno.test("launchFirstAvailable() refuses a launch token of the caller's for mor
 Deno.test("launchFirstAvailable() reads the body and the token option once: a getter or toJSON cannot add a token after the check", async () => {
   const { client, emulator } = await setup();
   emulator.clearRequests();
-  const candidates = [
-    { instance_type_name: "gpu_1x_a10", region_name: "us-east-1" },
-    { instance_type_name: "gpu_1x_a10", region_name: "us-west-1" },
-  ];
   emulator.setCapacity("gpu_1x_a10", "us-east-1", 0);
   let reads = 0;
   const options = {
@@ -413,7 +403,7 @@ Deno.test("launchFirstAvailable() reads the body and the token option once: a ge
     },
   };
   const launched = await client.instances.launchFirstAvailable(
-    candidates,
+    EAST_THEN_WEST,
     { ssh_key_names: ["k"] },
     options as LaunchOptions, // a hostile getter, as JavaScript allows
   );
