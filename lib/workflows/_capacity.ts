@@ -248,8 +248,8 @@ export async function launchFirstAvailable(
   let lastRefusal: InsufficientCapacityError | undefined;
   for (const full of bodies) {
     const { instance_type_name, region_name } = full;
-    // Each launch its own token, told as the search's: a refused launch that listings show later
-    // is found by the token its candidate holds.
+    // Each launch gets its own token, kept on its candidate: a refused launch that listings show
+    // later is found by it.
     const candidate: TriedCandidate = { instance_type_name, region_name };
     tried.push(candidate);
     const result = (instance_ids: string[]) => ({
