@@ -53,6 +53,25 @@ function excerpt(text: string): string {
     : head;
 }
 
+/**
+ * `thrown` and its causes, `depth` at most: each cause read only as an error's own data property,
+ * so that a getter (a hostile class's) never runs, and the chain ends where it cannot be read.
+ */
+export function causeChain(thrown: unknown, depth: number = 4): unknown[] {
+  const chain: unknown[] = [];
+  try {
+    for (let item = thrown; item !== undefined && chain.length < depth;) {
+      chain.push(item);
+      item = item instanceof Error
+        ? Object.getOwnPropertyDescriptor(item, "cause")?.value
+        : undefined;
+    }
+  } catch {
+    // A proxy that refuses to be read: what came before it stands.
+  }
+  return chain;
+}
+
 /** What `thrown` says: an error's message, or anything else as text. */
 export function messageOf(thrown: unknown): string {
   return thrown instanceof Error ? thrown.message : String(thrown);

@@ -8,7 +8,7 @@
  */
 
 import { LambdaCloudError } from "./errors.ts";
-import { describeBody, messageOf, withHint } from "./_text.ts";
+import { causeChain, describeBody, messageOf, withHint } from "./_text.ts";
 import { lacksPermission, wasNeverSent } from "./transport/_never_sent.ts";
 
 /**
@@ -75,13 +75,9 @@ export class ConnectionError extends LambdaCloudError {
 function reasonsOf(cause: unknown): string {
   const reasons: string[] = [];
   try {
-    for (let item = cause, depth = 0; depth < 4 && item !== undefined; depth++) {
+    for (const item of causeChain(cause)) {
       const reason = messageOf(item);
       if (reason !== "" && !reasons.includes(reason)) reasons.push(reason);
-      // Only a cause of its own, as data: a getter (a hostile class's) is never run.
-      item = item instanceof Error
-        ? Object.getOwnPropertyDescriptor(item, "cause")?.value
-        : undefined;
     }
   } catch {
     // What could be read is said; an error of unknown outcome must still be made.

@@ -1,5 +1,7 @@
 // Telling a request that never left from one that may have reached the server.
 
+import { causeChain } from "../_text.ts";
+
 /**
  * Whether a failure of `fetch` happened before the request could be sent: the connection was
  * refused, the host was not found, or the TLS handshake failed. The server then cannot have acted.
@@ -7,18 +9,15 @@
  */
 export function wasNeverSent(error: unknown): boolean {
   try {
-    if (lacksPermission(error)) return true;
-    for (let item = error, depth = 0; item instanceof Error && depth < 4; depth++) {
+    return lacksPermission(error) || causeChain(error).some((item) => {
+      if (!(item instanceof Error)) return false;
       const code = (item as { code?: unknown }).code;
-      if (typeof code === "string" && NEVER_SENT_CODES.has(code)) return true;
-      if (NEVER_SENT_MESSAGE.test(item.message)) return true;
-      // Only a cause of its own, as data: a getter (a hostile class's) is never run.
-      item = Object.getOwnPropertyDescriptor(item, "cause")?.value;
-    }
+      return (typeof code === "string" && NEVER_SENT_CODES.has(code)) ||
+        NEVER_SENT_MESSAGE.test(item.message);
+    });
   } catch {
-    // An error that cannot be read proves nothing.
+    return false; // an error that cannot be read proves nothing
   }
-  return false;
 }
 
 // Node (undici) and Bun set a code; Deno says "client error (Connect)" for every failure of the
